@@ -1,0 +1,19 @@
+// @ts-check
+import { defineConfig } from 'astro/config';
+import node from '@astrojs/node';
+import { precompress } from './src/build/precompress.ts';
+
+// Static by default; pages that need the database opt out with `export const prerender = false`.
+// The Node adapter runs in middleware mode: src/server.ts owns the HTTP server and hands Astro only
+// the requests that are neither /api nor a file (ARCHITECTURE.md "One process").
+export default defineConfig({
+  site: 'https://qinglian.example.org',
+  output: 'static',
+  adapter: node({ mode: 'middleware' }),
+  trailingSlash: 'ignore',
+  build: { format: 'directory', inlineStylesheets: 'never' },
+  // Content-Security-Policy forbids inline scripts and styles: keep every asset a file.
+  vite: { build: { assetsInlineLimit: 0 } },
+  integrations: [precompress()],
+  devToolbar: { enabled: false },
+});

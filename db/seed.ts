@@ -1,0 +1,26 @@
+import type { Database } from '../src/db/client.ts';
+import { countUnits, upsertUnits } from '../src/db/units-repo.ts';
+import { readRegistry } from '../src/content-files.ts';
+
+/**
+ * Mirror the unit registry from content/ into the database. Idempotent: running it twice changes
+ * nothing but `updated_at`. Demo-only records (演示数据) are seeded only when `demo` is true.
+ */
+export async function seedDatabase(
+  database: Database,
+  opts: { demo: boolean; now: Date; contentDir?: string },
+): Promise<{ units: number }> {
+  const registry = readRegistry(opts.contentDir);
+  const units = registry.units
+    .filter((u) => opts.demo || !u.demo)
+    .map((u) => ({
+      id: u.id,
+      name: u.name,
+      carrier: u.carrier,
+      townshipId: u.township,
+      leadDepartment: u.leadDepartment,
+      demo: u.demo,
+    }));
+  await upsertUnits(database, { townships: registry.townships, units }, opts.now);
+  return { units: await countUnits(database) };
+}

@@ -1,0 +1,96 @@
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { bodyLimit } from 'hono/body-limit';
+import type { Database } from '../db/client.ts';
+import type { Logger } from '../log.ts';
+import { errorResponse } from './errors.ts';
+import { securityHeaders } from './security.ts';
+import { healthApi } from './health.ts';
+import { unitsApi } from './units.ts';
+
+export interface ApiDeps {
+  database: Database;
+  logger: Logger;
+  version: string;
+  bodyLimitBytes: number;
+  /** True when requests arrive over TLS (directly or via a trusted proxy): adds HSTS. */
+  https: boolean;
+  /** The clock; tests pass a fixed one. */
+  now: () => Date;
+}
+
+export type AppEnv = {
+  Variables: { deps: ApiDeps; requestId: string; jsonBody: unknown };
+};
+
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const fatalUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The API under /api. Sub-apps per area are mounted with `route()`; see ARCHITECTURE.md. */
+export function createApi(deps: ApiDeps) {
+  const headers = securityHeaders({ https: deps.https });
+  const app = new Hono<AppEnv>().basePath('/api');
+
+  app.use(async (c, next) => {
+    c.set('deps', deps);
+    c.set('requestId', crypto.randomUUID());
+    await next();
+    for (const [k, v] of Object.entries(headers)) c.header(k, v);
+    c.header('X-Request-Id', c.get('requestId'));
+    if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
+  });
+
+  // Bodies are bounded, UTF-8 and JSON before any route sees them, so no handler can turn a bad
+  // body into a 500 (RELIABILITY.md §0.3). HTML forms post to Astro pages, not here.
+  app.use(
+    bodyLimit({
+      maxSize: deps.bodyLimitBytes,
+      onError: (c) => errorResponse(c, 413, 'payload_too_large'),
+    }),
+  );
+  app.use(async (c, next) => {
+    if (!BODY_METHODS.has(c.req.method)) return next();
+    const length = c.req.header('content-length');
+    const hasBody = (length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined;
+    if (!hasBody) return next();
+    const type = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
+    if (type !== 'application/json') return errorResponse(c, 415, 'unsupported_media_type');
+    let text: string;
+    try {
+      text = fatalUtf8.decode(await c.req.arrayBuffer());
+    } catch (e) {
+      if (e instanceof HTTPException) throw e;
+      return errorResponse(c, 400, 'invalid_utf8');
+    }
+    try {
+      c.set('jsonBody', JSON.parse(text));
+    } catch {
+      return errorResponse(c, 400, 'malformed_json');
+    }
+    return next();
+  });
+
+  app.route('/health', healthApi);
+  app.route('/units', unitsApi);
+
+  app.notFound((c) => errorResponse(c, 404, 'not_found'));
+  app.onError((err, c) => {
+    if (err instanceof HTTPException) {
+      const status = err.status;
+      const code =
+        status === 413 ? 'payload_too_large' : status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : 'bad_request';
+      return errorResponse(c, status < 500 ? status : 500, status < 500 ? code : 'internal');
+    }
+    deps.logger.error('unhandled error', {
+      requestId: c.get('requestId'),
+      method: c.req.method,
+      path: c.req.path,
+      error: err instanceof Error ? err.name : 'unknown',
+      stack: err instanceof Error ? err.stack : undefined,
+    });
+    return errorResponse(c, 500, 'internal');
+  });
+  return app;
+}
+
+export type Api = ReturnType<typeof createApi>;

@@ -1,0 +1,30 @@
+import { Hono } from 'hono';
+import { migrationVersion } from '../db/client.ts';
+import { pingDatabase } from '../db/units-repo.ts';
+import type { AppEnv } from './app.ts';
+
+/**
+ * GET /api/health: is the database reachable, which schema version is applied, which build runs.
+ * 200 when healthy, 503 otherwise; no internal detail beyond that (RELIABILITY.md V13.4.5).
+ */
+export const healthApi = new Hono<AppEnv>().get('/', async (c) => {
+  const { database, version, now } = c.get('deps');
+  let reachable = false;
+  let migrations: { applied: number; latest: number | null } | null = null;
+  try {
+    reachable = await pingDatabase(database);
+    migrations = await migrationVersion(database);
+  } catch {
+    reachable = false;
+  }
+  const ok = reachable && migrations !== null && migrations.applied > 0;
+  return c.json(
+    {
+      status: ok ? 'ok' : 'unavailable',
+      version,
+      database: { reachable, migrations },
+      time: now().toISOString(),
+    },
+    ok ? 200 : 503,
+  );
+});

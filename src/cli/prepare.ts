@@ -1,0 +1,72 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfig, ConfigError } from '../config.ts';
+import { assertDurability, migrateDatabase, openDatabase } from '../db/client.ts';
+import { seedDatabase } from '../../db/seed.ts';
+import { ROOT } from '../paths.ts';
+
+/**
+ * What `npm start` does before serving (ARCHITECTURE.md): apply migrations, mirror the unit registry
+ * (and the demo city when DEMO is on), and build when the build is missing or older than its sources.
+ * Flags: --no-build (database only), --build-only (skip the database).
+ */
+export const BUILD_STAMP = join(ROOT, 'dist', '.build-stamp');
+const BUILD_INPUTS = ['src', 'content', 'public', 'astro.config.mjs', 'package.json', 'package-lock.json'];
+
+function newestMtime(path: string): number {
+  if (!existsSync(path)) return 0;
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = st.mtimeMs;
+  for (const name of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, name)));
+  return newest;
+}
+
+/** True when there is no build, or a source file changed after the last one. */
+export function buildIsStale(root = ROOT): boolean {
+  const stamp = join(root, 'dist', '.build-stamp');
+  if (!existsSync(stamp) || !existsSync(join(root, 'dist', 'server', 'entry.mjs'))) return true;
+  const built = statSync(stamp).mtimeMs;
+  return BUILD_INPUTS.some((p) => newestMtime(join(root, p)) > built);
+}
+
+export function build(): void {
+  const astro = join(ROOT, 'node_modules', '.bin', 'astro');
+  const r = spawnSync(astro, ['build'], { cwd: ROOT, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`astro build failed (exit ${r.status ?? r.signal})`);
+}
+
+export async function prepareDatabase(env = process.env): Promise<{ units: number }> {
+  const config = loadConfig(env);
+  const database = await openDatabase({
+    url: config.DATABASE_URL,
+    authToken: config.DATABASE_AUTH_TOKEN,
+    busyTimeoutMs: config.DATABASE_BUSY_TIMEOUT_MS,
+  });
+  try {
+    await migrateDatabase(database);
+    await assertDurability(database);
+    return await seedDatabase(database, { demo: config.DEMO, now: new Date() });
+  } finally {
+    database.close();
+  }
+}
+
+async function main(args: string[]): Promise<void> {
+  if (!args.includes('--build-only')) {
+    const { units } = await prepareDatabase();
+    process.stdout.write(`database ready: migrations applied, ${units} units\n`);
+  }
+  if (!args.includes('--no-build')) {
+    if (buildIsStale()) build();
+    else process.stdout.write('build is up to date\n');
+  }
+}
+
+if (import.meta.main) {
+  main(process.argv.slice(2)).catch((e: unknown) => {
+    process.stderr.write(`${e instanceof ConfigError || e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,25 @@
+import { getCollection } from 'astro:content';
+import { unitCarriers, type UnitCarrier } from './domain/units/schema.ts';
+import { type ListedUnit } from './domain/units/filter.ts';
+
+/** The unit registry as pages use it (Astro collections adapter; validation happened at load). */
+export async function loadRegistry() {
+  const [townshipEntries, unitEntries, familyEntries] = await Promise.all([
+    getCollection('townships'),
+    getCollection('units'),
+    getCollection('families'),
+  ]);
+  const townships = townshipEntries.map((e) => ({ ...e.data, id: e.id })).toSorted((a, b) => a.order - b.order);
+  const townshipIds = new Set(townships.map((t) => t.id));
+  const units: ListedUnit[] = unitEntries.map((e) => {
+    if (!townshipIds.has(e.data.township)) {
+      throw new Error(`content/units/${e.id}.yaml › township: unknown township "${e.data.township}"`);
+    }
+    return { ...e.data, id: e.data.id ?? e.id };
+  });
+  const families = familyEntries.map((e) => e.data);
+  const townshipName = (id: string) => townships.find((t) => t.id === id)?.name ?? id;
+  return { townships, units, families, townshipName };
+}
+
+export const carrierOrder: readonly UnitCarrier[] = unitCarriers;

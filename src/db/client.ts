@@ -1,0 +1,129 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createClient, type Client } from '@libsql/client';
+import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
+import { migrate } from 'drizzle-orm/libsql/migrator';
+import * as schema from './schema.ts';
+
+export type Db = LibSQLDatabase<typeof schema>;
+
+export interface Database {
+  client: Client;
+  db: Db;
+  /** Run a write (a `batch()` or a short transaction) after every earlier write has finished. */
+  write<T>(fn: () => Promise<T>): Promise<T>;
+  close(): void;
+  readonly url: string;
+}
+
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../db/migrations', import.meta.url));
+
+/** True for the embedded database (a file or `:memory:`); false for a libSQL server. */
+export const isEmbedded = (url: string): boolean => url.startsWith('file:') || url === ':memory:';
+
+/**
+ * Open the database. For the embedded file the client keeps **one** connection: the native driver is
+ * synchronous, so more connections add no parallelism, and a PRAGMA sent with `execute()` reaches
+ * only the connection that ran it (RELIABILITY.md §0.1). With one connection the pragmas below hold
+ * for every statement; `assertDurability()` proves it after a transaction.
+ */
+export async function openDatabase(opts: {
+  url: string;
+  authToken?: string | undefined;
+  busyTimeoutMs?: number;
+}): Promise<Database> {
+  const embedded = isEmbedded(opts.url);
+  if (embedded && opts.url.startsWith('file:')) {
+    // libSQL does not create a missing directory for the database file.
+    const path = opts.url.slice('file:'.length).split('?')[0] ?? '';
+    if (path && path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  }
+  const client = createClient({
+    url: opts.url,
+    ...(opts.authToken ? { authToken: opts.authToken } : {}),
+    ...(embedded ? { concurrency: 1, timeout: opts.busyTimeoutMs ?? 5000 } : {}),
+  });
+  if (embedded) {
+    await client.execute('PRAGMA journal_mode = WAL');
+    await client.execute('PRAGMA synchronous = FULL');
+    await client.execute('PRAGMA foreign_keys = ON');
+  }
+  const db = drizzle(client, { schema });
+  let tail: Promise<unknown> = Promise.resolve();
+  return {
+    client,
+    db,
+    url: opts.url,
+    write<T>(fn: () => Promise<T>): Promise<T> {
+      const run = tail.then(fn, fn);
+      tail = run.catch(() => undefined);
+      return run;
+    },
+    close: () => client.close(),
+  };
+}
+
+export interface DurabilityReport {
+  journalMode: string;
+  synchronous: number;
+  foreignKeys: number;
+  busyTimeout: number;
+}
+
+/** Read the settings that matter for durability, after a real transaction has run. */
+export async function readDurability(database: Database): Promise<DurabilityReport> {
+  const tx = await database.client.transaction('write');
+  try {
+    await tx.execute('CREATE TEMP TABLE IF NOT EXISTS _startup_probe (x INTEGER)');
+    await tx.execute('DROP TABLE IF EXISTS temp._startup_probe');
+    await tx.commit();
+  } finally {
+    tx.close();
+  }
+  const one = async (pragma: string) => {
+    const rs = await database.client.execute(`PRAGMA ${pragma}`);
+    const row = rs.rows[0];
+    return row ? Object.values(row)[0] : undefined;
+  };
+  return {
+    journalMode: String(await one('journal_mode')),
+    synchronous: Number(await one('synchronous')),
+    foreignKeys: Number(await one('foreign_keys')),
+    busyTimeout: Number(await one('busy_timeout')),
+  };
+}
+
+/**
+ * Refuse to run on an embedded database that would lose or corrupt data: WAL, synchronous=FULL,
+ * foreign keys on and a busy timeout, all checked after a transaction (RELIABILITY.md §0.1).
+ * A libSQL server manages its own durability, so remote URLs are not checked here.
+ */
+export async function assertDurability(database: Database): Promise<DurabilityReport | null> {
+  if (!isEmbedded(database.url)) return null;
+  const r = await readDurability(database);
+  const problems: string[] = [];
+  if (r.journalMode.toLowerCase() !== 'wal' && !database.url.includes(':memory:'))
+    problems.push(`journal_mode is ${r.journalMode}, expected wal`);
+  if (r.synchronous !== 2) problems.push(`synchronous is ${r.synchronous}, expected 2 (FULL)`);
+  if (r.foreignKeys !== 1) problems.push(`foreign_keys is ${r.foreignKeys}, expected 1`);
+  if (!(r.busyTimeout > 0)) problems.push(`busy_timeout is ${r.busyTimeout}, expected > 0`);
+  if (problems.length) {
+    throw new Error(`Database ${database.url} is not safe to use:\n  - ${problems.join('\n  - ')}`);
+  }
+  return r;
+}
+
+/** Apply every committed migration in db/migrations (idempotent). */
+export async function migrateDatabase(database: Database): Promise<void> {
+  await database.write(() => migrate(database.db, { migrationsFolder: MIGRATIONS_FOLDER }));
+}
+
+/** The number of applied migrations and the newest one's tag time, for /api/health. */
+export async function migrationVersion(database: Database): Promise<{ applied: number; latest: number | null }> {
+  const rs = await database.client.execute(
+    'SELECT count(*) AS n, max(created_at) AS latest FROM __drizzle_migrations',
+  );
+  const row = rs.rows[0];
+  return { applied: Number(row?.n ?? 0), latest: row?.latest == null ? null : Number(row.latest) };
+}

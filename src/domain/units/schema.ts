@@ -1,0 +1,85 @@
+import { z } from 'zod';
+
+/** The six carriers of the 六个清廉 programme (GLOSSARY: carrier). */
+export const carriers = ['agency', 'school', 'village', 'enterprise', 'hospital', 'family'] as const;
+export type Carrier = (typeof carriers)[number];
+
+/**
+ * Carriers that have individual public unit pages. Families are only ever shown as aggregate
+ * figures (DOMAIN.md programme summary; PIPL art. 25): a household is never a public page.
+ */
+export const unitCarriers = ['agency', 'school', 'village', 'enterprise', 'hospital'] as const;
+export type UnitCarrier = (typeof unitCarriers)[number];
+
+export const NAME_MAX = 60;
+
+/** Ids appear in permalinks, so they are short lowercase ASCII slugs that never change. */
+export const Slug = z
+  .string()
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'units.slug.invalid')
+  .max(64, 'units.slug.tooLong');
+
+/** A township or street office (乡镇 / 街道). */
+export const Township = z.strictObject({
+  /** Permanent slug used in filter URLs, e.g. `xixi`. */
+  id: Slug,
+  /** Official name as printed on notices, e.g. 西溪镇. */
+  name: z.string().trim().min(2).max(NAME_MAX),
+  /** Display order on filters. */
+  order: z.number().int().min(0).default(0),
+});
+export type Township = z.infer<typeof Township>;
+
+/**
+ * One entry of a unit's 小微权力清单 (powerList): what the power is, who decides, the steps it
+ * follows and where its exercise is disclosed.
+ */
+export const Power = z.strictObject({
+  /** The power, e.g. 校服采购. */
+  title: z.string().trim().min(2).max(80),
+  /** Who decides (a body or post, never a person's name or phone), e.g. 校务会 + 家长委员会. */
+  decidedBy: z.string().trim().min(2).max(80),
+  /** The procedure in order. */
+  steps: z.array(z.string().trim().min(2).max(120)).min(1).max(20),
+  /** Where the exercise of the power is disclosed, e.g. 校务公开栏、本网站. */
+  disclosedAt: z.string().trim().min(2).max(80),
+});
+export type Power = z.infer<typeof Power>;
+
+/** A unit evaluated under the programme (everything but families). */
+export const Unit = z.strictObject({
+  /** Permanent slug; the file name without extension is used when absent. */
+  id: Slug.optional(),
+  /** Full official name. */
+  name: z.string().trim().min(2).max(NAME_MAX),
+  /** Which 清廉 carrier the unit is evaluated as. */
+  carrier: z.enum(unitCarriers),
+  /** The township id (see content/townships). */
+  township: Slug,
+  /** The lead department (牵头部门) responsible for the carrier, e.g. 市教育局. */
+  leadDepartment: z.string().trim().min(2).max(NAME_MAX),
+  /** A short public description (no personal data). */
+  summary: z.string().trim().max(400).optional(),
+  /** 小微权力清单. */
+  powers: z.array(Power).max(60).default([]),
+  /** True for the fictional demo city (演示数据). */
+  demo: z.boolean().default(false),
+});
+export type Unit = z.infer<typeof Unit>;
+
+/** Yearly aggregate of 清廉家庭 activity for one township: families are never listed one by one. */
+export const FamilyAggregate = z.strictObject({
+  /** Row id, e.g. `xixi-2025`. */
+  id: Slug.optional(),
+  township: Slug,
+  year: z.number().int().min(2000).max(2100),
+  /** Households that took part in 清廉家庭 creation. */
+  households: z.number().int().min(0),
+  /** Households recognised as 清廉家庭 that year. */
+  recognised: z.number().int().min(0),
+  demo: z.boolean().default(false),
+}).refine((a) => a.recognised <= a.households, {
+  message: 'families.recognised.exceedsHouseholds',
+  path: ['recognised'],
+});
+export type FamilyAggregate = z.infer<typeof FamilyAggregate>;

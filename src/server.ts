@@ -1,0 +1,186 @@
+import http from 'node:http';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import sirv from 'sirv';
+import { getRequestListener } from '@hono/node-server';
+import { loadConfig, ConfigError, type Config } from './config.ts';
+import { assertDurability, openDatabase, type Database } from './db/client.ts';
+import { createApi } from './api/app.ts';
+import { securityHeaders } from './api/security.ts';
+import { createLogger, type Logger } from './log.ts';
+
+/**
+ * The production entry: one Node process (ARCHITECTURE.md "One process").
+ * Dispatch order is a performance decision, measured in `npm run bench`:
+ *   1. /api/*  → Hono directly (not through Astro's pipeline);
+ *   2. files   → sirv over dist/client (precompressed .br/.gz, ETag, cache headers);
+ *   3. the rest → Astro's on-demand handler, which renders the prerendered 404 for unknown paths.
+ */
+export const CLIENT_DIR = fileURLToPath(new URL('../dist/client', import.meta.url));
+export const SERVER_ENTRY = fileURLToPath(new URL('../dist/server/entry.mjs', import.meta.url));
+export const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+type NodeHandler = (req: http.IncomingMessage, res: http.ServerResponse, next?: () => void, locals?: object) => Promise<void> | void;
+
+export interface RunningServer {
+  server: http.Server;
+  port: number;
+  database: Database;
+  /** Stop accepting, let in-flight requests finish (up to the grace period), close the database. */
+  shutdown(): Promise<void>;
+}
+
+function cacheControl(pathname: string): string {
+  // Hashed build assets never change under the same name.
+  if (pathname.startsWith('/_astro/')) return 'public, max-age=31536000, immutable';
+  if (pathname.endsWith('.html') || pathname.endsWith('/') || !pathname.includes('.'))
+    return 'public, max-age=0, must-revalidate';
+  return 'public, max-age=3600';
+}
+
+export async function startServer(config: Config, logger: Logger = createLogger(config.LOG_LEVEL)): Promise<RunningServer> {
+  if (!existsSync(SERVER_ENTRY)) {
+    throw new Error(`No build found at ${SERVER_ENTRY}. Run \`npm run build\` (npm start does it for you).`);
+  }
+  const database = await openDatabase({
+    url: config.DATABASE_URL,
+    authToken: config.DATABASE_AUTH_TOKEN,
+    busyTimeoutMs: config.DATABASE_BUSY_TIMEOUT_MS,
+  });
+  try {
+    await assertDurability(database);
+  } catch (e) {
+    database.close();
+    throw e;
+  }
+
+  const isHttps = (req: http.IncomingMessage) =>
+    (req.socket as { encrypted?: boolean }).encrypted === true ||
+    (config.TRUST_PROXY && req.headers['x-forwarded-proto'] === 'https');
+  const plainHeaders = Object.entries(securityHeaders({ https: false }));
+  const tlsHeaders = Object.entries(securityHeaders({ https: true }));
+
+  const apiFor = (https: boolean) =>
+    getRequestListener(
+      createApi({
+        database,
+        logger,
+        version: VERSION,
+        bodyLimitBytes: config.BODY_LIMIT_BYTES,
+        https,
+        now: () => new Date(),
+      }).fetch,
+    );
+  const api = apiFor(false);
+  const apiTls = apiFor(true);
+
+  const files = sirv(CLIENT_DIR, {
+    dev: false,
+    etag: true,
+    gzip: true,
+    brotli: true,
+    extensions: ['html'],
+    setHeaders: (res, pathname) => res.setHeader('Cache-Control', cacheControl(pathname)),
+  });
+  const astro = ((await import(pathToFileURL(SERVER_ENTRY).href)) as { handler: NodeHandler }).handler;
+  const locals = Object.freeze({ database, version: VERSION });
+  const notFoundPage = existsSync(`${CLIENT_DIR}/404.html`) ? readFileSync(`${CLIENT_DIR}/404.html`) : Buffer.from('Not Found');
+  // Astro matched no route: its 404 page is prerendered, so send that file with status 404.
+  const notFound = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    res.writeHead(404, {
+      'Content-Type': 'text/html; charset=utf-8',
+      'Content-Length': notFoundPage.length,
+      'Cache-Control': 'no-cache',
+    });
+    res.end(req.method === 'HEAD' ? undefined : notFoundPage);
+  };
+
+  let inFlight = 0;
+  let closing = false;
+  const server = http.createServer((req, res) => {
+    inFlight += 1;
+    res.once('close', () => {
+      inFlight -= 1;
+    });
+    if (closing) res.setHeader('Connection', 'close');
+    const https = isHttps(req);
+    const url = req.url ?? '/';
+    if (url === '/api' || url.startsWith('/api/') || url.startsWith('/api?')) {
+      (https ? apiTls : api)(req, res);
+      return;
+    }
+    for (const [k, v] of https ? tlsHeaders : plainHeaders) res.setHeader(k, v);
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      void astro(req, res, () => notFound(req, res), locals);
+      return;
+    }
+    files(req, res, () => {
+      void astro(req, res, () => notFound(req, res), locals);
+    });
+  });
+  server.keepAliveTimeout = 5_000;
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.PORT, config.HOST, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+
+  let shutdownPromise: Promise<void> | null = null;
+  const shutdown = () =>
+    (shutdownPromise ??= (async () => {
+      closing = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const deadline = Date.now() + config.SHUTDOWN_GRACE_MS;
+      while (inFlight > 0 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 20));
+        server.closeIdleConnections();
+      }
+      server.closeAllConnections();
+      await closed;
+      // Wait for queued writes, then close the database.
+      await database.write(async () => undefined);
+      database.close();
+    })());
+
+  return { server, port, database, shutdown };
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(78);
+    }
+    throw e;
+  }
+  const logger = createLogger(config.LOG_LEVEL);
+  const running = await startServer(config, logger);
+  logger.info('listening', { url: `http://${config.HOST}:${running.port}/`, version: VERSION });
+  const stop = (signal: string) => {
+    logger.info('shutting down', { signal });
+    running.shutdown().then(
+      () => process.exit(0),
+      (e: unknown) => {
+        logger.error('shutdown failed', { error: String(e) });
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+if (import.meta.main) {
+  main().catch((e: unknown) => {
+    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  });
+}
