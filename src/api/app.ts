@@ -50,16 +50,21 @@ export function createApi(deps: ApiDeps) {
   );
   app.use(async (c, next) => {
     if (!BODY_METHODS.has(c.req.method)) return next();
-    const length = c.req.header('content-length');
-    const hasBody = (length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined;
-    if (!hasBody) return next();
+    if (c.req.raw.body === null) return next();
+    let bytes: ArrayBuffer;
+    try {
+      bytes = await c.req.arrayBuffer();
+    } catch (e) {
+      if (e instanceof HTTPException) throw e;
+      return errorResponse(c, 400, 'bad_request');
+    }
+    if (bytes.byteLength === 0) return next();
     const type = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
     if (type !== 'application/json') return errorResponse(c, 415, 'unsupported_media_type');
     let text: string;
     try {
-      text = fatalUtf8.decode(await c.req.arrayBuffer());
-    } catch (e) {
-      if (e instanceof HTTPException) throw e;
+      text = fatalUtf8.decode(bytes);
+    } catch {
       return errorResponse(c, 400, 'invalid_utf8');
     }
     try {

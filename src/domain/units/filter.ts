@@ -42,12 +42,12 @@ export function allFilters(carrierIds: readonly UnitCarrier[], townshipIds: read
   return cs.flatMap((carrier) => ts.map((township) => ({ carrier, township })));
 }
 
-/** Count units per carrier (zero counts included, so the home page never hides a carrier). */
+/** Count units per listed carrier (zero counts included, so the home page never hides a carrier). */
 export function countByCarrier(
   units: readonly Pick<Unit, 'carrier'>[],
   carrierIds: readonly UnitCarrier[],
 ): Record<UnitCarrier, number> {
   const counts = Object.fromEntries(carrierIds.map((c) => [c, 0])) as Record<UnitCarrier, number>;
-  for (const u of units) counts[u.carrier] += 1;
+  for (const u of units) if (Object.hasOwn(counts, u.carrier)) counts[u.carrier] += 1;
   return counts;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** The six carriers of the 六个清廉 programme (GLOSSARY: carrier). */
+/** The six carriers of the programme (GLOSSARY: carrier). */
 export const carriers = ['agency', 'school', 'village', 'enterprise', 'hospital', 'family'] as const;
 export type Carrier = (typeof carriers)[number];
 
@@ -19,11 +19,11 @@ export const Slug = z
   .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'units.slug.invalid')
   .max(64, 'units.slug.tooLong');
 
-/** A township or street office (乡镇 / 街道). */
+/** A township or street office. */
 export const Township = z.strictObject({
   /** Permanent slug used in filter URLs, e.g. `xixi`. */
   id: Slug,
-  /** Official name as printed on notices, e.g. 西溪镇. */
+  /** Official name as printed on notices. */
   name: z.string().trim().min(2).max(NAME_MAX),
   /** Display order on filters. */
   order: z.number().int().min(0).default(0),
@@ -31,17 +31,17 @@ export const Township = z.strictObject({
 export type Township = z.infer<typeof Township>;
 
 /**
- * One entry of a unit's 小微权力清单 (powerList): what the power is, who decides, the steps it
+ * One entry of a unit's power list (GLOSSARY: powerList): what the power is, who decides, the steps it
  * follows and where its exercise is disclosed.
  */
 export const Power = z.strictObject({
-  /** The power, e.g. 校服采购. */
+  /** The power, e.g. uniform procurement. */
   title: z.string().trim().min(2).max(80),
-  /** Who decides (a body or post, never a person's name or phone), e.g. 校务会 + 家长委员会. */
+  /** Who decides (a body or post, never a person's name or phone), e.g. school council + parents' committee. */
   decidedBy: z.string().trim().min(2).max(80),
   /** The procedure in order. */
   steps: z.array(z.string().trim().min(2).max(120)).min(1).max(20),
-  /** Where the exercise of the power is disclosed, e.g. 校务公开栏、本网站. */
+  /** Where the exercise of the power is disclosed, e.g. the notice board and this site. */
   disclosedAt: z.string().trim().min(2).max(80),
 });
 export type Power = z.infer<typeof Power>;
@@ -52,30 +52,30 @@ export const Unit = z.strictObject({
   id: Slug.optional(),
   /** Full official name. */
   name: z.string().trim().min(2).max(NAME_MAX),
-  /** Which 清廉 carrier the unit is evaluated as. */
+  /** Which carrier the unit is evaluated as. */
   carrier: z.enum(unitCarriers),
   /** The township id (see content/townships). */
   township: Slug,
-  /** The lead department (牵头部门) responsible for the carrier, e.g. 市教育局. */
+  /** The lead department (GLOSSARY: leadDepartment) responsible for the carrier. */
   leadDepartment: z.string().trim().min(2).max(NAME_MAX),
   /** A short public description (no personal data). */
   summary: z.string().trim().max(400).optional(),
-  /** 小微权力清单. */
+  /** The unit's power list. */
   powers: z.array(Power).max(60).default([]),
-  /** True for the fictional demo city (演示数据). */
+  /** True for the fictional demo city (demo data). */
   demo: z.boolean().default(false),
 });
 export type Unit = z.infer<typeof Unit>;
 
-/** Yearly aggregate of 清廉家庭 activity for one township: families are never listed one by one. */
+/** Yearly aggregate of family-carrier activity for one township: families are never listed one by one. */
 export const FamilyAggregate = z.strictObject({
   /** Row id, e.g. `xixi-2025`. */
   id: Slug.optional(),
   township: Slug,
   year: z.number().int().min(2000).max(2100),
-  /** Households that took part in 清廉家庭 creation. */
+  /** Households that took part that year. */
   households: z.number().int().min(0),
-  /** Households recognised as 清廉家庭 that year. */
+  /** Households recognised that year. */
   recognised: z.number().int().min(0),
   demo: z.boolean().default(false),
 }).refine((a) => a.recognised <= a.households, {

@@ -1,0 +1,82 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { prepareDatabase } from '../../src/cli/prepare.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface TestServer {
+  url: string;
+  port: number;
+  process: ChildProcess;
+  dbFile: string;
+  /** Lines the server wrote to stderr/stdout so far. */
+  output: string[];
+  /** Send SIGTERM and resolve with the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** Remove the temporary database folder (after stop). */
+  cleanup(): void;
+}
+
+/**
+ * Start the real production entry (`node src/server.ts`) on a free port with a fresh temporary
+ * database that has been migrated and seeded exactly as `npm start` does. Needs a build in dist/.
+ */
+export async function startTestServer(
+  opts: { dbDir?: string; env?: Record<string, string> } = {},
+): Promise<TestServer> {
+  const dir = opts.dbDir ?? mkdtempSync(join(tmpdir(), 'qinglian-e2e-'));
+  const dbFile = join(dir, 'test.db');
+  const env = {
+    ...process.env,
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    DATABASE_URL: `file:${dbFile}`,
+    DEMO: 'true',
+    LOG_LEVEL: 'info',
+    ...opts.env,
+  };
+  await prepareDatabase(env);
+  const child = spawn(process.execPath, [join(ROOT, 'src/server.ts')], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output.join('')}`)), 30_000);
+    const onData = (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      output.push(text);
+      const m = /"url":"http:\/\/[^:]+:(\d+)\//.exec(text);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${output.join('')}`));
+    });
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    process: child,
+    dbFile,
+    output,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+    cleanup() {
+      if (!opts.dbDir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
