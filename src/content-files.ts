@@ -1,9 +1,13 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { basename, extname, join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, extname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import type { z } from 'zod';
 import { FamilyAggregate, Township, Unit } from './domain/units/schema.ts';
+import { chinaCalendar } from './domain/calendar/working-days.ts';
+import { disclosureKinds, kindSlugs, type DisclosureKind } from './domain/disclosures/kinds.ts';
+import { validateDisclosures, type LocatedProblem, type RawEntry, type ValidEntries } from './domain/disclosures/validate.ts';
+import { explain } from './disclosures/text.ts';
 
 /**
  * Reads content/ outside Astro (seed, CLI checks, tests) with the same domain schemas the
@@ -83,4 +87,37 @@ export function readRegistry(contentDir = CONTENT_DIR) {
   }
   if (problems.length) throw new ContentError(problems);
   return { townships, units, families };
+}
+
+/** A problem as one line: `file › field: reason (message key)`. */
+export function formatProblem(p: LocatedProblem): string {
+  const field = p.path.length ? p.path.join('.') : '(entry)';
+  const text = explain(p.message, p.vars);
+  const reason = text === p.message ? text : `${text} (${p.message})`;
+  return `${p.file} › ${field}: ${reason}`;
+}
+
+/** Every YAML file of one disclosure folder, named relative to the content folder's parent. */
+function disclosureFiles(contentDir: string, kind: DisclosureKind): RawEntry[] {
+  const dir = join(contentDir, kindSlugs[kind]);
+  if (!existsSync(dir)) return [];
+  return yamlFiles(dir).map((path) => {
+    const file = relative(dirname(contentDir), path);
+    try {
+      return { file, id: basename(path, extname(path)), data: parse(readFileSync(path, 'utf8')) as unknown };
+    } catch (e) {
+      return { file, id: basename(path, extname(path)), data: undefined, parseError: e instanceof Error ? e.message.split('\n')[0] : String(e) };
+    }
+  });
+}
+
+/**
+ * The disclosure collections, validated together (schemas, rules, cross-file checks) against the
+ * unit registry. Throws ContentError listing every problem; returns only when all files are valid.
+ */
+export function readDisclosures(contentDir = CONTENT_DIR, registry = readRegistry(contentDir)): ValidEntries {
+  const files = Object.fromEntries(disclosureKinds.map((k) => [k, disclosureFiles(contentDir, k)])) as Record<DisclosureKind, RawEntry[]>;
+  const { entries, problems } = validateDisclosures({ units: registry.units, calendar: chinaCalendar, files });
+  if (problems.length) throw new ContentError(problems.map(formatProblem));
+  return entries;
 }

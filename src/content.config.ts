@@ -1,6 +1,8 @@
 import { defineCollection } from 'astro:content';
 import { file, glob } from 'astro/loaders';
 import { FamilyAggregate, Township, Unit } from './domain/units/schema.ts';
+import { disclosureLoader } from './content-loader.ts';
+import { disclosureSchemas } from './domain/disclosures/validate.ts';
 
 // Collections read what clerks publish in content/. Their schemas come from src/domain, so the
 // seed, the API and the tests validate exactly the same rules.
@@ -19,4 +21,12 @@ const families = defineCollection({
   schema: FamilyAggregate,
 });
 
-export const collections = { townships, units, families };
+// Disclosures: the loader validates every file with the domain schema and rules (including rules
+// across files) before Astro sees it; the schema here types the entries.
+const procurement = defineCollection({ loader: disclosureLoader('procurement'), schema: disclosureSchemas.procurement });
+const canteenAccount = defineCollection({ loader: disclosureLoader('canteenAccount'), schema: disclosureSchemas.canteenAccount });
+const studentAid = defineCollection({ loader: disclosureLoader('studentAid'), schema: disclosureSchemas.studentAid });
+const collectiveAssets = defineCollection({ loader: disclosureLoader('collectiveAssets'), schema: disclosureSchemas.collectiveAssets });
+const decision = defineCollection({ loader: disclosureLoader('decision'), schema: disclosureSchemas.decision });
+
+export const collections = { townships, units, families, procurement, canteenAccount, studentAid, collectiveAssets, decision };

@@ -1,12 +1,16 @@
-import { ContentError, readRegistry } from '../content-files.ts';
+import { ContentError, readDisclosures, readRegistry } from '../content-files.ts';
+import { disclosureKinds } from '../domain/disclosures/kinds.ts';
 
 /**
  * `npm run check:content`: validate everything in content/ against the domain rules without a
  * full build. Exit 1 with one `file › field: reason` line per problem.
  */
 try {
-  const { townships, units, families } = readRegistry();
-  process.stdout.write(`content ok: ${townships.length} townships, ${units.length} units, ${families.length} family aggregates\n`);
+  const registry = readRegistry();
+  const { townships, units, families } = registry;
+  const disclosures = readDisclosures(undefined, registry);
+  const counts = disclosureKinds.map((k) => `${disclosures[k].length} ${k}`).join(', ');
+  process.stdout.write(`content ok: ${townships.length} townships, ${units.length} units, ${families.length} family aggregates; ${counts}\n`);
 } catch (e) {
   if (e instanceof ContentError) {
     process.stderr.write(`${e.message}\n`);

@@ -1,0 +1,61 @@
+import { isMessageKey, t } from '../i18n/t.ts';
+
+/**
+ * Turning domain results into zh-CN text: message keys with placeholders, where some placeholder
+ * values are themselves closed-vocabulary keys (a stage, a profile, a carrier) to be named.
+ */
+const vocabularyVars: Record<string, string> = {
+  stage: 'disclosures.stage.',
+  previousStage: 'disclosures.stage.',
+  profile: 'disclosures.profile.',
+  carrier: 'carrier.',
+  kind: 'disclosures.fundKind.',
+};
+
+/** The zh-CN sentence for a domain message key (unknown keys, e.g. zod's own messages, pass through). */
+export function explain(message: string, vars: Record<string, string | number> = {}): string {
+  if (!isMessageKey(message)) return message;
+  const named = Object.fromEntries(
+    Object.entries(vars).map(([k, v]) => {
+      const key = `${vocabularyVars[k] ?? ''}${v}`;
+      return [k, vocabularyVars[k] && isMessageKey(key) ? t(key) : v];
+    }),
+  );
+  return t(message, named);
+}
+
+/** The label of a closed-vocabulary value: `label('disclosures.category', 'uniform')`. */
+export function label(prefix: string, value: string): string {
+  const key = `${prefix}.${value}`;
+  return isMessageKey(key) ? t(key) : value;
+}
+
+const yuanFormat = new Intl.NumberFormat('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+/** Fen as yuan for reading: `123450` → `1,234.50`. */
+export const formatYuan = (fen: number): string => yuanFormat.format(fen / 100);
+
+/** Fen as an exact decimal string for data files: `123450` → `1234.50`. */
+export function yuanString(fen: number): string {
+  const sign = fen < 0 ? '-' : '';
+  const abs = Math.abs(fen);
+  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+const dateFormat = new Intl.DateTimeFormat('zh-CN', { dateStyle: 'long', timeZone: 'UTC' });
+/** `2026-03-16` → the long zh-CN date. */
+export function formatDate(date: string): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return dateFormat.format(Date.UTC(y, m - 1, d));
+}
+
+const monthFormat = new Intl.DateTimeFormat('zh-CN', { year: 'numeric', month: 'long', timeZone: 'UTC' });
+/** `2026-03` → the zh-CN year and month. */
+export function formatMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return monthFormat.format(Date.UTC(y, m - 1, 1));
+}
+
+/** Today's date in Beijing, `YYYY-MM-DD`: what publicity status and posting days are judged against. */
+export function todayInBeijing(now: Date = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+
+/**
+ * Calendar dates as `YYYY-MM-DD` strings (Beijing local dates, no time zone arithmetic). Disclosure
+ * rules count days, never hours, so dates are plain strings compared lexically and turned into day
+ * numbers only for arithmetic.
+ */
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const YEAR_MONTH = /^(\d{4})-(\d{2})$/;
+const MS_PER_DAY = 86_400_000;
+
+/** True for a real calendar date written `YYYY-MM-DD` (2026-02-30 is false). */
+export function isIsoDate(value: string): boolean {
+  const m = ISO_DATE.exec(value);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (y < 1900 || y > 2200 || mo < 1 || mo > 12 || d < 1) return false;
+  return d <= daysInMonth(y, mo);
+}
+
+/** True for `YYYY-MM` with a month 01–12. */
+export function isYearMonth(value: string): boolean {
+  const m = YEAR_MONTH.exec(value);
+  return m !== null && Number(m[2]) >= 1 && Number(m[2]) <= 12 && Number(m[1]) >= 1900 && Number(m[1]) <= 2200;
+}
+
+export function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/** Days since 1970-01-01 (UTC day count of the calendar date). */
+export function dayNumber(date: string): number {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return Date.UTC(y, m - 1, d) / MS_PER_DAY;
+}
+
+export function fromDayNumber(day: number): string {
+  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+}
+
+export function addDays(date: string, days: number): string {
+  return fromDayNumber(dayNumber(date) + days);
+}
+
+/** Whole days from `from` to `to` (negative when `to` is earlier). */
+export function daysBetween(from: string, to: string): number {
+  return dayNumber(to) - dayNumber(from);
+}
+
+/** 0 = Sunday … 6 = Saturday (1970-01-01 was a Thursday). */
+export function weekday(date: string): number {
+  return (((dayNumber(date) + 4) % 7) + 7) % 7;
+}
+
+export const yearOf = (date: string): number => Number(date.slice(0, 4));
+export const monthOf = (date: string): string => date.slice(0, 7);
+
+/** `2026-12` → `2027-01`. */
+export function nextMonth(yearMonth: string): string {
+  const [y, m] = yearMonth.split('-').map(Number) as [number, number];
+  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+}
+
+/** `2027-01` → `2026-12`. */
+export function previousMonth(yearMonth: string): string {
+  const [y, m] = yearMonth.split('-').map(Number) as [number, number];
+  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+}
+
+/** The last calendar date of a `YYYY-MM` month. */
+export function lastDayOfMonth(yearMonth: string): string {
+  const [y, m] = yearMonth.split('-').map(Number) as [number, number];
+  return `${yearMonth}-${String(daysInMonth(y, m)).padStart(2, '0')}`;
+}
+
+/** A content field holding a calendar date (`2026-03-15`). */
+export const IsoDate = z.string().refine(isIsoDate, 'disclosures.date.invalid');
+/** A content field holding a month (`2026-03`). */
+export const YearMonth = z.string().refine(isYearMonth, 'disclosures.month.invalid');

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { Fen, Line, Paragraph, PublicityWindow, disclosureBase } from '../common.ts';
+import { MaskedName } from '../masking.ts';
+
+/** Aid programmes a school publicises lists for. */
+export const aidProgrammes = ['boardingAllowance', 'nationalGrant', 'tuitionWaiver', 'other'] as const;
+/** Hardship tiers of the family-hardship certification (where the policy publishes them). */
+export const aidTiers = ['especiallyDifficult', 'difficult', 'generallyDifficult'] as const;
+export const semesters = ['spring', 'autumn'] as const;
+
+/**
+ * One recipient row. Only the fields the policy allows (Jiaocaiting Han [2017] No. 28: "simple and sufficient"):
+ * grade, class, masked name, amount and tier. The object is strict, so any other field fails.
+ */
+export const AidRecipient = z.strictObject({
+  grade: Line(12),
+  class: Line(12),
+  /** Masked name: surname plus asterisks. */
+  name: MaskedName,
+  amountFen: Fen,
+  tier: z.enum(aidTiers).optional(),
+});
+
+/** A student-aid list posted for public scrutiny, then taken down when its window ends. */
+export const StudentAid = z.strictObject({
+  ...disclosureBase,
+  title: Line(80),
+  programme: z.enum(aidProgrammes),
+  /** Name of the programme when `other`. */
+  programmeLabel: Line(40).optional(),
+  schoolYear: z.number().int().min(2000).max(2100),
+  semester: z.enum(semesters),
+  /** Publicity period: at least 5 working days; the list is taken down after it ends. */
+  publicity: PublicityWindow,
+  /** How to raise an objection (an office, never a personal phone number). */
+  objectionChannel: Paragraph(200),
+  recipients: z.array(AidRecipient).min(1, 'disclosures.aid.noRecipients').max(2000),
+});
+export type StudentAid = z.infer<typeof StudentAid>;
