@@ -2,6 +2,7 @@
 import { defineConfig } from 'astro/config';
 import node from '@astrojs/node';
 import { precompress } from './src/build/precompress.ts';
+import { searchIndex } from './src/build/search-index.ts';
 
 // Static by default; pages that need the database opt out with `export const prerender = false`.
 // The Node adapter runs in middleware mode: src/server.ts owns the HTTP server and hands Astro only
@@ -14,6 +15,7 @@ export default defineConfig({
   build: { format: 'directory', inlineStylesheets: 'never' },
   // Content-Security-Policy forbids inline scripts and styles: keep every asset a file.
   vite: { build: { assetsInlineLimit: 0 } },
-  integrations: [precompress()],
+  // Order matters: the search index is written first so that precompress also compresses it.
+  integrations: [searchIndex(), precompress()],
   devToolbar: { enabled: false },
 });

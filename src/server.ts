@@ -6,7 +6,7 @@ import { getRequestListener } from '@hono/node-server';
 import { loadConfig, ConfigError, type Config } from './config.ts';
 import { assertDurability, openDatabase, type Database } from './db/client.ts';
 import { createApi } from './api/app.ts';
-import { securityHeaders } from './api/security.ts';
+import { isSearchPage, securityHeaders } from './api/security.ts';
 import { createLogger, type Logger } from './log.ts';
 
 /**
@@ -59,6 +59,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     (config.TRUST_PROXY && req.headers['x-forwarded-proto'] === 'https');
   const plainHeaders = Object.entries(securityHeaders({ https: false }));
   const tlsHeaders = Object.entries(securityHeaders({ https: true }));
+  const searchPlainHeaders = Object.entries(securityHeaders({ https: false, wasm: true }));
+  const searchTlsHeaders = Object.entries(securityHeaders({ https: true, wasm: true }));
 
   const apiFor = (https: boolean) =>
     getRequestListener(
@@ -109,7 +111,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       (https ? apiTls : api)(req, res);
       return;
     }
-    for (const [k, v] of https ? tlsHeaders : plainHeaders) res.setHeader(k, v);
+    const search = isSearchPage(url);
+    for (const [k, v] of https ? (search ? searchTlsHeaders : tlsHeaders) : search ? searchPlainHeaders : plainHeaders) res.setHeader(k, v);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       void astro(req, res, () => notFound(req, res), locals);
       return;

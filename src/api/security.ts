@@ -16,9 +16,18 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-export function securityHeaders(opts: { https: boolean }): Record<string, string> {
+/**
+ * The search page runs Pagefind, which compiles WebAssembly: browsers need 'wasm-unsafe-eval' for
+ * that (it does not allow eval of JavaScript). Only /search/ gets it.
+ */
+export const SEARCH_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'");
+
+/** True for the page that may compile WebAssembly (see SEARCH_CONTENT_SECURITY_POLICY). */
+export const isSearchPage = (url: string): boolean => url === '/search' || url.startsWith('/search/') || url.startsWith('/search?');
+
+export function securityHeaders(opts: { https: boolean; wasm?: boolean }): Record<string, string> {
   const headers: Record<string, string> = {
-    'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+    'Content-Security-Policy': opts.wasm ? SEARCH_CONTENT_SECURITY_POLICY : CONTENT_SECURITY_POLICY,
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'same-origin',
     'X-Frame-Options': 'DENY',

@@ -7,10 +7,12 @@ import { isMessageKey, t } from '../i18n/t.ts';
 const vocabularyVars: Record<string, string> = {
   stage: 'disclosures.stage.',
   previousStage: 'disclosures.stage.',
-  profile: 'disclosures.profile.',
+  profile: 'disclosures.profileShort.',
   carrier: 'carrier.',
   kind: 'disclosures.fundKind.',
 };
+
+const yuanFormat = new Intl.NumberFormat('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 /** The zh-CN sentence for a domain message key (unknown keys, e.g. zod's own messages, pass through). */
 export function explain(message: string, vars: Record<string, string | number> = {}): string {
@@ -18,28 +20,20 @@ export function explain(message: string, vars: Record<string, string | number> =
   const named = Object.fromEntries(
     Object.entries(vars).map(([k, v]) => {
       const key = `${vocabularyVars[k] ?? ''}${v}`;
-      return [k, vocabularyVars[k] && isMessageKey(key) ? t(key) : v];
+      if (vocabularyVars[k] && isMessageKey(key)) return [k, t(key)];
+      // Dates and months in reasons read the way the rest of the page writes them.
+      if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)) return [k, formatDate(v)];
+      if (typeof v === 'string' && /^\d{4}-\d{2}$/.test(v)) return [k, formatMonth(v)];
+      if (typeof v === 'string' && /^-?\d+\.\d{2}$/.test(v)) return [k, yuanFormat.format(Number(v))];
+      return [k, v];
     }),
   );
   return t(message, named);
 }
 
-/** The label of a closed-vocabulary value: `label('disclosures.category', 'uniform')`. */
-export function label(prefix: string, value: string): string {
-  const key = `${prefix}.${value}`;
-  return isMessageKey(key) ? t(key) : value;
-}
-
-const yuanFormat = new Intl.NumberFormat('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 /** Fen as yuan for reading: `123450` → `1,234.50`. */
 export const formatYuan = (fen: number): string => yuanFormat.format(fen / 100);
 
-/** Fen as an exact decimal string for data files: `123450` → `1234.50`. */
-export function yuanString(fen: number): string {
-  const sign = fen < 0 ? '-' : '';
-  const abs = Math.abs(fen);
-  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
-}
 
 const dateFormat = new Intl.DateTimeFormat('zh-CN', { dateStyle: 'long', timeZone: 'UTC' });
 /** `2026-03-16` → the long zh-CN date. */

@@ -1,5 +1,5 @@
 /**
- * Public holidays and adjusted working days (调休) of mainland China, as published each November
+ * Public holidays and adjusted working days (shifted weekends) of mainland China, as published each November
  * by the State Council General Office for the following year. Rules only trust years listed here:
  * a date in another year is reported as "calendar missing" instead of being guessed.
  *

@@ -54,7 +54,7 @@ export const disclosureBase = {
   unit: Slug,
   /** The day it was published (posted on the board and here). */
   publishedOn: IsoDate,
-  /** True for the fictional demo city (演示数据). */
+  /** True for the fictional demo city (demo data). */
   demo: z.boolean().default(false),
 };
 
@@ -74,9 +74,28 @@ export const problem = (path: Problem['path'], message: string, vars?: Problem['
 /** The outcome of one compliance check shown on a disclosure page. */
 export type CheckState = 'pass' | 'fail' | 'pending' | 'notApplicable';
 
+/** Every compliance check, by kind; the label of each is `disclosures.check.<key>`. */
+export const checkKeys = [
+  'parentCommittee',
+  'competition',
+  'withinBudget',
+  'signedAfterPublicity',
+  'publishedOnTime',
+  'leaderAccompaniment',
+  'surplusWithinTolerance',
+  'suggestionsHandled',
+  'order',
+  'quorum',
+  'passThreshold',
+  'noticePeriods',
+  'posting',
+  'resultDisclosed',
+  'contractDecision',
+] as const;
+export type CheckKey = (typeof checkKeys)[number];
+
 export interface CheckResult {
-  /** A stable English key; the label is `disclosures.check.<key>`. */
-  key: string;
+  key: CheckKey;
   state: CheckState;
   /** Why (a message key), with values for its placeholders. */
   reason: string;

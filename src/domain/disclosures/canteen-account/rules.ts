@@ -70,12 +70,15 @@ export function validateCanteenAccount(a: CanteenAccount): Problem[] {
 export function checkContinuity<T extends { id: string; data: CanteenAccount }>(months: readonly T[]): { entry: T; problem: Problem }[] {
   const sorted = months.toSorted((a, b) => a.data.month.localeCompare(b.data.month));
   const out: { entry: T; problem: Problem }[] = [];
-  for (let i = 1; i < sorted.length; i += 1) {
-    const prev = sorted[i - 1]!;
-    const cur = sorted[i]!;
+  let prev = sorted[0];
+  for (const cur of sorted.slice(1)) {
+    if (!prev) break;
     if (cur.data.month === prev.data.month) {
+      // Reported once; the sequence goes on from the first file of that month.
       out.push({ entry: cur, problem: problem(['month'], 'disclosures.canteen.duplicateMonth', { other: prev.id }) });
-    } else if (cur.data.month !== nextMonth(prev.data.month)) {
+      continue;
+    }
+    if (cur.data.month !== nextMonth(prev.data.month)) {
       out.push({ entry: cur, problem: problem(['month'], 'disclosures.canteen.monthMissing', { missing: previousMonth(cur.data.month) }) });
     } else if (cur.data.openingFen !== prev.data.closingFen) {
       out.push({
@@ -83,6 +86,7 @@ export function checkContinuity<T extends { id: string; data: CanteenAccount }>(
         problem: problem(['openingFen'], 'disclosures.canteen.openingMismatch', { previous: prev.data.month, closing: yuan(prev.data.closingFen) }),
       });
     }
+    prev = cur;
   }
   return out;
 }

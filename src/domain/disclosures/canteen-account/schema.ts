@@ -31,7 +31,7 @@ export const CanteenAccount = z.strictObject({
   mealsServed: z.number().int().min(0).max(1_000_000),
   /** Days the canteen served meals. */
   servingDays: z.number().int().min(0).max(31),
-  /** The month's accompanied meals (陪餐) summary. */
+  /** The month's accompanied meals summary. */
   accompaniedMeals: z.strictObject({
     /** Serving days on which a school leader ate with the students and signed the record. */
     leaderDays: z.number().int().min(0).max(31),

@@ -23,7 +23,8 @@ export function checkFundMonth(m: FundMonth, index: number): Problem[] {
     if ((l.kind === 'income') !== incomeCategory) out.push(problem([...at, 'category'], 'disclosures.assets.categoryKind', { kind: l.kind }));
     balance += l.kind === 'income' ? l.amountFen : -l.amountFen;
     if (l.balanceFen !== balance) out.push(problem([...at, 'balanceFen'], 'disclosures.assets.lineBalance', { expected: yuan(balance), actual: yuan(l.balanceFen) }));
-    // Carry the written balance on, so one wrong line is reported once, not on every later line.
+    // Each line is checked against the line above as written: a wrong amount is reported once
+    // (not on every later line); a mistyped balance breaks its own line and the next.
     balance = l.balanceFen;
   });
   if (m.closingFen !== balance) out.push(problem(['funds', index, 'closingFen'], 'disclosures.assets.closingBalance', { expected: yuan(balance), actual: yuan(m.closingFen) }));

@@ -16,7 +16,7 @@ export function checkUniqueStages(d: Decision): Problem[] {
   });
 }
 
-/** 实到 ≤ 应到 and for + against + abstain ≤ 实到 (padding shows up here). */
+/** present ≤ expected and for + against + abstain ≤ present (padding shows up here). */
 export function checkAttendance(d: Decision): Problem[] {
   return d.stages.flatMap((s, i) => {
     if (!('expected' in s)) return [];

@@ -39,7 +39,7 @@ export const decisionInitiators = ['partyMembersAndVillagers', 'villageCadres', 
 
 const count = z.number().int().min(0).max(100_000);
 
-/** Attendance and votes of one meeting (应到 / 实到, for / against / abstain). */
+/** Attendance and votes of one meeting (expected / present, for / against / abstain). */
 const meeting = {
   date: IsoDate,
   /** How the meeting was held, e.g. on-site, with township officials present. */

@@ -1,0 +1,36 @@
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import type { AstroIntegration } from 'astro';
+import * as pagefind from 'pagefind';
+
+/**
+ * Astro integration: build the static full-text search index with Pagefind after the pages are
+ * written (and before they are precompressed). Only elements marked `data-pagefind-body` are
+ * indexed: disclosure pages, never aid lists. The npm package runs Pagefind's extended binary,
+ * which segments Chinese text.
+ */
+export async function buildSearchIndex(clientDir: string): Promise<{ pages: number }> {
+  const { index, errors } = await pagefind.createIndex({});
+  if (!index) throw new Error(`pagefind: ${errors.join('; ')}`);
+  try {
+    const added = await index.addDirectory({ path: clientDir });
+    if (added.errors.length) throw new Error(`pagefind: ${added.errors.join('; ')}`);
+    const written = await index.writeFiles({ outputPath: join(clientDir, 'pagefind') });
+    if (written.errors.length) throw new Error(`pagefind: ${written.errors.join('; ')}`);
+    return { pages: added.page_count };
+  } finally {
+    await pagefind.close();
+  }
+}
+
+export function searchIndex(): AstroIntegration {
+  return {
+    name: 'qinglian:search-index',
+    hooks: {
+      'astro:build:done': async ({ dir, logger }) => {
+        const { pages } = await buildSearchIndex(fileURLToPath(dir));
+        logger.info(`indexed ${pages} pages for search`);
+      },
+    },
+  };
+}

@@ -1,0 +1,332 @@
+import { stringify } from 'csv-stringify/sync';
+import { t } from '../i18n/t.ts';
+import { kindSlugs, type DisclosureKind } from '../domain/disclosures/kinds.ts';
+import { canteenDeadline, canteenLateness, canteenTotals } from '../domain/disclosures/canteen-account/rules.ts';
+import { publicAidList } from '../domain/disclosures/student-aid/rules.ts';
+import { contractCheck, type LinkedDecision } from '../domain/disclosures/collective-assets/rules.ts';
+import { decisionStages } from '../domain/disclosures/decision/schema.ts';
+import { releaseDateOf, toOcdsRelease, toReleasePackage } from '../domain/disclosures/procurement/ocds.ts';
+import { explain } from './text.ts';
+import { yuan as yuanString } from '../domain/disclosures/common.ts';
+import { itemsOfKind, type AnyDisclosureItem, type DisclosureItem } from './queries.ts';
+
+/**
+ * Open data built at build time from the same items the pages show: JSON per collection, CSV
+ * tables (one row per record or per line), the OCDS release package and an Atom feed. Only what
+ * the pages publish goes out; an aid list's names leave with the list when its publicity ends.
+ */
+export const OPEN_DATA_LICENSE = 'https://creativecommons.org/licenses/by/4.0/';
+/** Placeholder until the commission registers an OCID prefix with the Open Contracting Partnership. */
+export const OCID_PREFIX = 'ocds-demo01';
+
+export interface Context {
+  items: AnyDisclosureItem[];
+  today: string;
+  site: URL;
+  linked: Map<string, LinkedDecision>;
+}
+
+export type ColumnType = 'text' | 'date' | 'month' | 'yuan' | 'integer' | 'number' | 'boolean' | 'url' | 'code';
+export interface Column<R> {
+  key: string;
+  type: ColumnType;
+  value: (row: R) => string | number | boolean | undefined;
+}
+export interface Table<R = never> {
+  /** File name without extension: /data/<name>.csv */
+  name: string;
+  kind: DisclosureKind;
+  rows: (ctx: Context) => R[];
+  columns: Column<R>[];
+}
+
+const col = <R>(key: string, type: ColumnType, value: Column<R>['value']): Column<R> => ({ key, type, value });
+const abs = (ctx: Context, path: string) => new URL(path, ctx.site).href;
+const unitColumns = <R extends { item: AnyDisclosureItem }>(): Column<R>[] => [
+  col('unit', 'code', (r) => r.item.unit.id),
+  col('unitName', 'text', (r) => r.item.unit.name),
+  col('township', 'text', (r) => r.item.townshipName),
+];
+
+type Row<K extends DisclosureKind> = { item: DisclosureItem<K>; url: string };
+const rowsOf = <K extends DisclosureKind>(ctx: Context, kind: K): Row<K>[] => itemsOfKind(ctx.items, kind).map((item) => ({ item, url: abs(ctx, item.href) }));
+
+const procurements: Table<Row<'procurement'>> = {
+  name: 'procurements',
+  kind: 'procurement',
+  rows: (ctx) => rowsOf(ctx, 'procurement'),
+  columns: [
+    col('id', 'code', (r) => r.item.id),
+    col('url', 'url', (r) => r.url),
+    ...unitColumns(),
+    col('title', 'text', (r) => r.item.title),
+    col('category', 'code', (r) => r.item.data.category),
+    col('itemDescription', 'text', (r) => r.item.data.itemDescription),
+    col('method', 'code', (r) => r.item.data.method),
+    col('budgetYuan', 'yuan', (r) => yuanString(r.item.data.budgetFen)),
+    col('bidders', 'integer', (r) => r.item.data.bidders.length),
+    col('parentCommittee', 'boolean', (r) => r.item.data.parentCommittee.participated),
+    col('awardDate', 'date', (r) => r.item.data.award.date),
+    col('supplier', 'text', (r) => r.item.data.award.supplier),
+    col('awardYuan', 'yuan', (r) => yuanString(r.item.data.award.amountFen)),
+    col('unitPriceYuan', 'yuan', (r) => yuanString(r.item.data.award.unitPriceFen)),
+    col('quantity', 'integer', (r) => r.item.data.award.quantity),
+    col('publicityStart', 'date', (r) => r.item.data.publicity.start),
+    col('publicityEnd', 'date', (r) => r.item.data.publicity.end),
+    col('contractSignedOn', 'date', (r) => r.item.data.contract?.signedOn),
+    col('verdict', 'code', (r) => r.item.verdict),
+    col('publishedOn', 'date', (r) => r.item.publishedOn),
+  ],
+};
+
+const canteenAccounts: Table<Row<'canteenAccount'>> = {
+  name: 'canteen-accounts',
+  kind: 'canteenAccount',
+  rows: (ctx) => rowsOf(ctx, 'canteenAccount').toSorted((a, b) => a.item.unit.id.localeCompare(b.item.unit.id) || a.item.data.month.localeCompare(b.item.data.month)),
+  columns: [
+    col('id', 'code', (r) => r.item.id),
+    col('url', 'url', (r) => r.url),
+    ...unitColumns(),
+    col('month', 'month', (r) => r.item.data.month),
+    col('publishedOn', 'date', (r) => r.item.publishedOn),
+    col('deadline', 'date', (r) => canteenDeadline(r.item.data.month)),
+    col('daysLate', 'integer', (r) => canteenLateness(r.item.data)),
+    col('openingYuan', 'yuan', (r) => yuanString(r.item.data.openingFen)),
+    col('incomeYuan', 'yuan', (r) => yuanString(canteenTotals(r.item.data).incomeFen)),
+    col('expenseYuan', 'yuan', (r) => yuanString(canteenTotals(r.item.data).expenseFen)),
+    col('closingYuan', 'yuan', (r) => yuanString(r.item.data.closingFen)),
+    col('foodIncomeYuan', 'yuan', (r) => yuanString(canteenTotals(r.item.data).foodIncomeFen)),
+    col('ingredientsYuan', 'yuan', (r) => yuanString(canteenTotals(r.item.data).ingredientsFen)),
+    col('foodCostPercent', 'number', (r) => {
+      const p = canteenTotals(r.item.data).foodCostPermille;
+      return p === null ? undefined : (p / 10).toFixed(1);
+    }),
+    col('mealsServed', 'integer', (r) => r.item.data.mealsServed),
+    col('servingDays', 'integer', (r) => r.item.data.servingDays),
+    col('leaderDays', 'integer', (r) => r.item.data.accompaniedMeals.leaderDays),
+    col('parentSessions', 'integer', (r) => r.item.data.accompaniedMeals.parentSessions),
+    col('suggestions', 'integer', (r) => r.item.data.accompaniedMeals.suggestions.length),
+    col('suggestionsOpen', 'integer', (r) => r.item.data.accompaniedMeals.suggestions.filter((s) => s.status !== 'handled').length),
+    col('verdict', 'code', (r) => r.item.verdict),
+  ],
+};
+
+type AidRow = Row<'studentAid'> & { recipient: DisclosureItem<'studentAid'>['data']['recipients'][number] };
+const studentAid: Table<AidRow> = {
+  name: 'student-aid',
+  kind: 'studentAid',
+  // Only lists still in their publicity window have rows: the names go when the list is taken down.
+  rows: (ctx) => rowsOf(ctx, 'studentAid').flatMap((r) => publicAidList(r.item.data, ctx.today).recipients.map((recipient) => ({ ...r, recipient }))),
+  columns: [
+    col('listId', 'code', (r) => r.item.id),
+    col('url', 'url', (r) => r.url),
+    ...unitColumns(),
+    col('programme', 'code', (r) => r.item.data.programme),
+    col('schoolYear', 'integer', (r) => r.item.data.schoolYear),
+    col('semester', 'code', (r) => r.item.data.semester),
+    col('publicityStart', 'date', (r) => r.item.data.publicity.start),
+    col('publicityEnd', 'date', (r) => r.item.data.publicity.end),
+    col('grade', 'text', (r) => r.recipient.grade),
+    col('class', 'text', (r) => r.recipient.class),
+    col('maskedName', 'text', (r) => r.recipient.name),
+    col('amountYuan', 'yuan', (r) => yuanString(r.recipient.amountFen)),
+    col('tier', 'code', (r) => r.recipient.tier),
+  ],
+};
+
+type Ledger = Row<'collectiveAssets'>;
+const ledgerColumns = <R extends Ledger>(): Column<R>[] => [col('ledgerId', 'code', (r) => r.item.id), col('url', 'url', (r) => r.url), ...unitColumns<R>()];
+type FundRow = Ledger & { month: string; line: DisclosureItem<'collectiveAssets'>['data']['funds'][number]['lines'][number] };
+const funds: Table<FundRow> = {
+  name: 'collective-assets-funds',
+  kind: 'collectiveAssets',
+  rows: (ctx) => rowsOf(ctx, 'collectiveAssets').flatMap((r) => r.item.data.funds.flatMap((m) => m.lines.map((line) => ({ ...r, month: m.month, line })))),
+  columns: [
+    ...ledgerColumns(),
+    col('month', 'month', (r) => r.month),
+    col('date', 'date', (r) => r.line.date),
+    col('voucher', 'text', (r) => r.line.voucher),
+    col('summary', 'text', (r) => r.line.summary),
+    col('kind', 'code', (r) => r.line.kind),
+    col('category', 'code', (r) => r.line.category),
+    col('amountYuan', 'yuan', (r) => yuanString(r.line.amountFen)),
+    col('balanceYuan', 'yuan', (r) => yuanString(r.line.balanceFen)),
+  ],
+};
+type AssetRow = Ledger & { asset: DisclosureItem<'collectiveAssets'>['data']['assets'][number] };
+const assets: Table<AssetRow> = {
+  name: 'collective-assets-assets',
+  kind: 'collectiveAssets',
+  rows: (ctx) => rowsOf(ctx, 'collectiveAssets').flatMap((r) => r.item.data.assets.map((asset) => ({ ...r, asset }))),
+  columns: [
+    ...ledgerColumns(),
+    col('code', 'code', (r) => r.asset.code),
+    col('name', 'text', (r) => r.asset.name),
+    col('category', 'code', (r) => r.asset.category),
+    col('quantity', 'integer', (r) => r.asset.quantity),
+    col('originalValueYuan', 'yuan', (r) => yuanString(r.asset.originalValueFen)),
+    col('acquiredOn', 'date', (r) => r.asset.acquiredOn),
+    col('location', 'text', (r) => r.asset.location),
+    col('status', 'code', (r) => r.asset.status),
+    col('contract', 'code', (r) => r.asset.contract),
+  ],
+};
+type ResourceRow = Ledger & { resource: DisclosureItem<'collectiveAssets'>['data']['resources'][number] };
+const resources: Table<ResourceRow> = {
+  name: 'collective-assets-resources',
+  kind: 'collectiveAssets',
+  rows: (ctx) => rowsOf(ctx, 'collectiveAssets').flatMap((r) => r.item.data.resources.map((resource) => ({ ...r, resource }))),
+  columns: [
+    ...ledgerColumns(),
+    col('code', 'code', (r) => r.resource.code),
+    col('landClass', 'code', (r) => r.resource.landClass),
+    col('location', 'text', (r) => r.resource.location),
+    col('areaMu', 'number', (r) => r.resource.areaMu.toFixed(2)),
+    col('mode', 'code', (r) => r.resource.mode),
+    col('contract', 'code', (r) => r.resource.contract),
+  ],
+};
+type ContractRow = Ledger & { contract: DisclosureItem<'collectiveAssets'>['data']['contracts'][number]; linked: Map<string, LinkedDecision> };
+const contracts: Table<ContractRow> = {
+  name: 'collective-assets-contracts',
+  kind: 'collectiveAssets',
+  rows: (ctx) => rowsOf(ctx, 'collectiveAssets').flatMap((r) => r.item.data.contracts.map((contract) => ({ ...r, contract, linked: ctx.linked }))),
+  columns: [
+    ...ledgerColumns(),
+    col('code', 'code', (r) => r.contract.code),
+    col('subject', 'code', (r) => r.contract.subject),
+    col('counterparty', 'text', (r) => r.contract.counterparty),
+    col('counterpartyKind', 'code', (r) => r.contract.counterpartyKind),
+    col('signedOn', 'date', (r) => r.contract.signedOn),
+    col('termStart', 'date', (r) => r.contract.term.start),
+    col('termEnd', 'date', (r) => r.contract.term.end),
+    col('priceYuan', 'yuan', (r) => yuanString(r.contract.priceFen)),
+    col('viaExchange', 'boolean', (r) => r.contract.viaExchange),
+    col('decision', 'code', (r) => r.contract.decision),
+    col('decisionCheck', 'code', (r) => contractCheck(r.contract, r.item.data.majorMatterThresholdFen, r.contract.decision ? r.linked.get(r.contract.decision) : undefined).state),
+  ],
+};
+
+const decisions: Table<Row<'decision'>> = {
+  name: 'decisions',
+  kind: 'decision',
+  rows: (ctx) => rowsOf(ctx, 'decision'),
+  columns: [
+    col('id', 'code', (r) => r.item.id),
+    col('url', 'url', (r) => r.url),
+    ...unitColumns(),
+    col('title', 'text', (r) => r.item.title),
+    col('category', 'code', (r) => r.item.data.category),
+    col('amountYuan', 'yuan', (r) => (r.item.data.amountFen === undefined ? undefined : yuanString(r.item.data.amountFen))),
+    col('profile', 'code', (r) => r.item.data.profile),
+    col('initiatedBy', 'code', (r) => r.item.data.initiatedBy),
+    ...decisionStages.map((stage) =>
+      col<Row<'decision'>>(`${stage}Date`, 'date', (r) => {
+        const s = r.item.data.stages.find((x) => x.stage === stage);
+        return s ? ('postedOn' in s ? s.postedOn : s.date) : undefined;
+      }),
+    ),
+    col('completedOn', 'date', (r) => r.item.data.completedOn),
+    col('verdict', 'code', (r) => r.item.verdict),
+    col('failedChecks', 'text', (r) => r.item.checks.filter((c) => c.state === 'fail').map((c) => c.key).join(' ')),
+  ],
+};
+
+/** Every CSV table, in the order the field dictionary lists them. */
+export const tables = [procurements, canteenAccounts, studentAid, funds, assets, resources, contracts, decisions] as unknown as Table<unknown>[];
+
+export function tableCsv(table: Table<unknown>, ctx: Context): string {
+  const records = table.rows(ctx).map((row) => table.columns.map((c) => {
+    const v = c.value(row);
+    return v === undefined ? '' : typeof v === 'boolean' ? String(v) : v;
+  }));
+  return stringify([table.columns.map((c) => c.key), ...records], { record_delimiter: 'windows' });
+}
+
+/** The data of one record as published: everything the page shows, minus names of a list no longer posted. */
+function publicData(item: AnyDisclosureItem, today: string): unknown {
+  if (item.kind !== 'studentAid') return item.data;
+  const list = publicAidList(item.data, today);
+  return { ...item.data, recipients: list.recipients, recipientCount: list.count, totalFen: list.totalFen };
+}
+
+export function collectionJson(kind: DisclosureKind, ctx: Context): string {
+  const items = ctx.items.filter((i) => i.kind === kind);
+  return JSON.stringify(
+    {
+      collection: kindSlugs[kind],
+      title: t(`disclosures.kind.${kind}`),
+      license: OPEN_DATA_LICENSE,
+      dictionary: abs(ctx, '/data/'),
+      asOf: ctx.today,
+      amounts: 'fen',
+      count: items.length,
+      items: items.map((i) => ({
+        id: i.id,
+        url: abs(ctx, i.href),
+        unit: { id: i.unit.id, name: i.unit.name, township: i.townshipName },
+        title: i.title,
+        period: i.period,
+        publishedOn: i.publishedOn,
+        verdict: i.verdict ?? null,
+        publicity: i.publicity ?? null,
+        checks: i.checks.map((c) => ({ key: c.key, state: c.state, reason: explain(c.reason, c.vars) })),
+        data: publicData(i, ctx.today),
+      })),
+    },
+    null,
+    1,
+  );
+}
+
+export function releasePackage(ctx: Context): Record<string, unknown> {
+  const items = itemsOfKind(ctx.items, 'procurement').toSorted((a, b) => a.id.localeCompare(b.id));
+  const releases = items.map((i) =>
+    toOcdsRelease(i.id, i.data, {
+      ocidPrefix: OCID_PREFIX,
+      siteUrl: ctx.site.href,
+      unitName: i.unit.name,
+      parentCommitteeName: t('disclosures.procurement.parentCommitteeOf', { unit: i.unit.name }),
+      methodLabel: t(`disclosures.procurementMethod.${i.data.method}`),
+    }),
+  );
+  const newest = items.map((i) => releaseDateOf(i.data)).toSorted().at(-1) ?? ctx.today;
+  return toReleasePackage(releases, {
+    uri: abs(ctx, '/data/ocds/release-package.json'),
+    publisherName: t('data.publisher'),
+    publishedDate: `${newest}T00:00:00+08:00`,
+    license: OPEN_DATA_LICENSE,
+    publicationPolicy: abs(ctx, '/data/#policy'),
+  });
+}
+
+const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+export const FEED_SIZE = 50;
+
+/** Atom feed of the newest disclosures (by publication date). */
+export function atomFeed(ctx: Context): string {
+  const newest = ctx.items.toSorted((a, b) => b.publishedOn.localeCompare(a.publishedOn) || a.href.localeCompare(b.href)).slice(0, FEED_SIZE);
+  const stamp = (d: string) => `${d}T00:00:00+08:00`;
+  const self = abs(ctx, '/disclosures/feed.xml');
+  const entries = newest.map(
+    (i) => `  <entry>
+    <id>${xml(abs(ctx, i.href))}</id>
+    <title>${xml(t('disclosures.feed.entryTitle', { unit: i.unit.name, title: i.title }))}</title>
+    <link rel="alternate" type="text/html" href="${xml(abs(ctx, i.href))}"/>
+    <updated>${stamp(i.publishedOn)}</updated>
+    <category term="${xml(kindSlugs[i.kind])}" label="${xml(t(`disclosures.kind.${i.kind}`))}"/>
+    <summary>${xml(t('disclosures.feed.summary', { kind: t(`disclosures.kind.${i.kind}`), unit: i.unit.name, period: i.period }))}</summary>
+  </entry>`,
+  );
+  return `<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN">
+  <id>${xml(self)}</id>
+  <title>${xml(t('disclosures.feed.title'))}</title>
+  <link rel="self" type="application/atom+xml" href="${xml(self)}"/>
+  <link rel="alternate" type="text/html" href="${xml(abs(ctx, '/disclosures/'))}"/>
+  <updated>${stamp(newest[0]?.publishedOn ?? ctx.today)}</updated>
+  <author><name>${xml(t('data.publisher'))}</name></author>
+${entries.join('\n')}
+</feed>
+`;
+}

@@ -1,0 +1,112 @@
+import { getCollection } from 'astro:content';
+import { loadRegistry } from '../content-queries.ts';
+import { t } from '../i18n/t.ts';
+import type { ListedUnit } from '../domain/units/filter.ts';
+import { verdictOf, type CheckResult } from '../domain/disclosures/common.ts';
+import { kindSlugs, type DisclosureKind } from '../domain/disclosures/kinds.ts';
+import type { DisclosureData } from '../domain/disclosures/validate.ts';
+import { publicityStatus, type PublicityStatus } from '../domain/disclosures/publicity.ts';
+import { procurementChecks, procurementYear } from '../domain/disclosures/procurement/rules.ts';
+import { canteenChecks } from '../domain/disclosures/canteen-account/rules.ts';
+import { contractCheck, type LinkedDecision } from '../domain/disclosures/collective-assets/rules.ts';
+import { decisionChecks, decisionYear, resolutionDate } from '../domain/disclosures/decision/compliance.ts';
+import { formatMonth, todayInBeijing } from './text.ts';
+
+export type Verdict = ReturnType<typeof verdictOf>;
+
+/** One disclosure as lists, filters, feeds and exports see it. */
+export interface DisclosureItem<K extends DisclosureKind = DisclosureKind> {
+  kind: K;
+  id: string;
+  /** The permalink path. */
+  href: string;
+  data: DisclosureData[K];
+  unit: ListedUnit;
+  townshipName: string;
+  year: number;
+  /** The period in words (a month, a term, a year, a date). */
+  period: string;
+  /** Sorts newest first within a kind. */
+  sortKey: string;
+  title: string;
+  publishedOn: string;
+  checks: CheckResult[];
+  verdict: Verdict | undefined;
+  publicity: PublicityStatus | undefined;
+}
+
+export type AnyDisclosureItem = { [K in DisclosureKind]: DisclosureItem<K> }[DisclosureKind];
+
+export const permalink = (kind: DisclosureKind, id: string): string => `/disclosures/${kindSlugs[kind]}/${id}/`;
+
+async function build() {
+  const today = todayInBeijing();
+  const registry = await loadRegistry();
+  const unitById = new Map(registry.units.map((u) => [u.id, u]));
+  const [procurement, canteenAccount, studentAid, collectiveAssets, decision] = await Promise.all([
+    getCollection('procurement'),
+    getCollection('canteenAccount'),
+    getCollection('studentAid'),
+    getCollection('collectiveAssets'),
+    getCollection('decision'),
+  ]);
+  const base = <K extends DisclosureKind>(kind: K, id: string, data: DisclosureData[K]) => {
+    const unit = unitById.get(data.unit);
+    // The loader already checked every unit reference; this guards the type only.
+    if (!unit) throw new Error(`${kindSlugs[kind]}/${id} › unit: unknown unit "${data.unit}"`);
+    return { kind, id, href: permalink(kind, id), data, unit, townshipName: registry.townshipName(unit.township), publishedOn: data.publishedOn };
+  };
+
+  const decisions = decision.map((e): DisclosureItem<'decision'> => {
+    const checks = decisionChecks(e.data, today);
+    const year = decisionYear(e.data);
+    return { ...base('decision', e.id, e.data), year, period: t('disclosures.period.year', { year }), sortKey: resolutionDate(e.data) ?? e.data.publishedOn, title: e.data.title, checks, verdict: verdictOf(checks), publicity: undefined };
+  });
+  const linked = new Map<string, LinkedDecision>(
+    decisions.map((d) => [d.id, { unit: d.data.unit, resolvedOn: resolutionDate(d.data), verdict: d.verdict ?? 'pending' }]),
+  );
+
+  const items: AnyDisclosureItem[] = [
+    ...procurement.map((e): DisclosureItem<'procurement'> => {
+      const checks = procurementChecks(e.data, today);
+      const year = procurementYear(e.data);
+      return { ...base('procurement', e.id, e.data), year, period: t('disclosures.period.year', { year }), sortKey: e.data.award.date, title: e.data.title, checks, verdict: verdictOf(checks), publicity: publicityStatus(e.data.publicity, today) };
+    }),
+    ...canteenAccount.map((e): DisclosureItem<'canteenAccount'> => {
+      const checks = canteenChecks(e.data);
+      const period = formatMonth(e.data.month);
+      return { ...base('canteenAccount', e.id, e.data), year: Number(e.data.month.slice(0, 4)), period, sortKey: e.data.month, title: t('disclosures.canteenAccount.title', { month: period }), checks, verdict: verdictOf(checks), publicity: undefined };
+    }),
+    ...studentAid.map((e): DisclosureItem<'studentAid'> => ({
+      ...base('studentAid', e.id, e.data),
+      year: Number(e.data.publicity.start.slice(0, 4)),
+      period: t(`disclosures.semester.${e.data.semester}`, { year: e.data.schoolYear }),
+      sortKey: e.data.publicity.start,
+      title: e.data.title,
+      checks: [],
+      verdict: undefined,
+      publicity: publicityStatus(e.data.publicity, today),
+    })),
+    ...collectiveAssets.map((e): DisclosureItem<'collectiveAssets'> => {
+      const checks = e.data.contracts.map((c) => contractCheck(c, e.data.majorMatterThresholdFen, c.decision ? linked.get(c.decision) : undefined));
+      return { ...base('collectiveAssets', e.id, e.data), year: e.data.year, period: t('disclosures.period.year', { year: e.data.year }), sortKey: String(e.data.year), title: t('disclosures.collectiveAssets.title', { year: e.data.year }), checks, verdict: verdictOf(checks), publicity: undefined };
+    }),
+    ...decisions,
+  ];
+  items.sort((a, b) => b.sortKey.localeCompare(a.sortKey) || a.unit.name.localeCompare(b.unit.name, 'zh-CN'));
+  return { today, registry, items, linked };
+}
+
+let cached: ReturnType<typeof build> | undefined;
+
+/**
+ * Every disclosure with its derived facts (checks, verdict, publicity status) as of today in
+ * Beijing. Computed once per build: pages ask for it thousands of times.
+ */
+export function loadDisclosures(): ReturnType<typeof build> {
+  if (import.meta.env.DEV) return build();
+  return (cached ??= build());
+}
+
+export const itemsOfKind = <K extends DisclosureKind>(items: readonly AnyDisclosureItem[], kind: K): DisclosureItem<K>[] =>
+  items.filter((i) => i.kind === kind) as unknown as DisclosureItem<K>[];
