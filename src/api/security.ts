@@ -17,13 +17,15 @@ export const CONTENT_SECURITY_POLICY = [
 ].join('; ');
 
 /**
- * The search page runs Pagefind, which compiles WebAssembly: browsers need 'wasm-unsafe-eval' for
- * that (it does not allow eval of JavaScript). Only /search/ gets it.
+ * The search page runs Pagefind, which compiles WebAssembly in a Web Worker: browsers need
+ * 'wasm-unsafe-eval' for that (it does not allow eval of JavaScript). Only /search/ and the
+ * Pagefind files (a worker takes the CSP of its own script's response) get it.
  */
 export const SEARCH_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'");
 
-/** True for the page that may compile WebAssembly (see SEARCH_CONTENT_SECURITY_POLICY). */
-export const isSearchPage = (url: string): boolean => url === '/search' || url.startsWith('/search/') || url.startsWith('/search?');
+/** True for the search page and the search index files (see SEARCH_CONTENT_SECURITY_POLICY). */
+export const isSearchPage = (url: string): boolean =>
+  url === '/search' || url.startsWith('/search/') || url.startsWith('/search?') || url.startsWith('/pagefind/');
 
 export function securityHeaders(opts: { https: boolean; wasm?: boolean }): Record<string, string> {
   const headers: Record<string, string> = {

@@ -8,7 +8,8 @@ import { decisionStages } from '../domain/disclosures/decision/schema.ts';
 import { releaseDateOf, toOcdsRelease, toReleasePackage } from '../domain/disclosures/procurement/ocds.ts';
 import { explain } from './text.ts';
 import { yuan as yuanString } from '../domain/disclosures/common.ts';
-import { itemsOfKind, type AnyDisclosureItem, type DisclosureItem } from './queries.ts';
+import { itemsOfKind, type AnyDisclosureItem, type DisclosureItem } from './items.ts';
+import type { Procurement } from '../domain/disclosures/procurement/schema.ts';
 
 /**
  * Open data built at build time from the same items the pages show: JSON per collection, CSV
@@ -279,26 +280,38 @@ export function collectionJson(kind: DisclosureKind, ctx: Context): string {
   );
 }
 
-export function releasePackage(ctx: Context): Record<string, unknown> {
-  const items = itemsOfKind(ctx.items, 'procurement').toSorted((a, b) => a.id.localeCompare(b.id));
-  const releases = items.map((i) =>
-    toOcdsRelease(i.id, i.data, {
+/** A procurement as the OCDS export needs it. */
+export interface ProcurementRecord {
+  id: string;
+  data: Procurement;
+  unitName: string;
+}
+
+/** The OCDS 1.1.5 release package of every procurement (validated against the official schema in tests). */
+export function releasePackage(procurements: readonly ProcurementRecord[], site: URL, today: string): Record<string, unknown> {
+  const sorted = procurements.toSorted((a, b) => a.id.localeCompare(b.id));
+  const releases = sorted.map((p) =>
+    toOcdsRelease(p.id, p.data, {
       ocidPrefix: OCID_PREFIX,
-      siteUrl: ctx.site.href,
-      unitName: i.unit.name,
-      parentCommitteeName: t('disclosures.procurement.parentCommitteeOf', { unit: i.unit.name }),
-      methodLabel: t(`disclosures.procurementMethod.${i.data.method}`),
+      siteUrl: site.href,
+      unitName: p.unitName,
+      parentCommitteeName: t('disclosures.procurement.parentCommitteeOf', { unit: p.unitName }),
+      methodLabel: t(`disclosures.procurementMethod.${p.data.method}`),
     }),
   );
-  const newest = items.map((i) => releaseDateOf(i.data)).toSorted().at(-1) ?? ctx.today;
+  const newest = sorted.map((p) => releaseDateOf(p.data)).toSorted().at(-1) ?? today;
   return toReleasePackage(releases, {
-    uri: abs(ctx, '/data/ocds/release-package.json'),
+    uri: new URL('/data/ocds/release-package.json', site).href,
     publisherName: t('data.publisher'),
     publishedDate: `${newest}T00:00:00+08:00`,
     license: OPEN_DATA_LICENSE,
-    publicationPolicy: abs(ctx, '/data/#policy'),
+    publicationPolicy: new URL('/data/#policy', site).href,
   });
 }
+
+/** The release package from the items the site shows. */
+export const releasePackageOf = (ctx: Context): Record<string, unknown> =>
+  releasePackage(itemsOfKind(ctx.items, 'procurement').map((i) => ({ id: i.id, data: i.data, unitName: i.unit.name })), ctx.site, ctx.today);
 
 const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 export const FEED_SIZE = 50;

@@ -1,43 +1,18 @@
 import { getCollection } from 'astro:content';
 import { loadRegistry } from '../content-queries.ts';
 import { t } from '../i18n/t.ts';
-import type { ListedUnit } from '../domain/units/filter.ts';
-import { verdictOf, type CheckResult } from '../domain/disclosures/common.ts';
+import { verdictOf } from '../domain/disclosures/common.ts';
 import { kindSlugs, type DisclosureKind } from '../domain/disclosures/kinds.ts';
 import type { DisclosureData } from '../domain/disclosures/validate.ts';
-import { publicityStatus, type PublicityStatus } from '../domain/disclosures/publicity.ts';
+import { publicityStatus } from '../domain/disclosures/publicity.ts';
 import { procurementChecks, procurementYear } from '../domain/disclosures/procurement/rules.ts';
 import { canteenChecks } from '../domain/disclosures/canteen-account/rules.ts';
 import { contractCheck, type LinkedDecision } from '../domain/disclosures/collective-assets/rules.ts';
 import { decisionChecks, decisionYear, resolutionDate } from '../domain/disclosures/decision/compliance.ts';
 import { formatMonth, todayInBeijing } from './text.ts';
+import { permalink, type AnyDisclosureItem, type DisclosureItem } from './items.ts';
 
-export type Verdict = ReturnType<typeof verdictOf>;
-
-/** One disclosure as lists, filters, feeds and exports see it. */
-export interface DisclosureItem<K extends DisclosureKind = DisclosureKind> {
-  kind: K;
-  id: string;
-  /** The permalink path. */
-  href: string;
-  data: DisclosureData[K];
-  unit: ListedUnit;
-  townshipName: string;
-  year: number;
-  /** The period in words (a month, a term, a year, a date). */
-  period: string;
-  /** Sorts newest first within a kind. */
-  sortKey: string;
-  title: string;
-  publishedOn: string;
-  checks: CheckResult[];
-  verdict: Verdict | undefined;
-  publicity: PublicityStatus | undefined;
-}
-
-export type AnyDisclosureItem = { [K in DisclosureKind]: DisclosureItem<K> }[DisclosureKind];
-
-export const permalink = (kind: DisclosureKind, id: string): string => `/disclosures/${kindSlugs[kind]}/${id}/`;
+export { itemsOfKind, permalink, type AnyDisclosureItem, type DisclosureItem, type Verdict } from './items.ts';
 
 async function build() {
   const today = todayInBeijing();
@@ -107,6 +82,3 @@ export function loadDisclosures(): ReturnType<typeof build> {
   if (import.meta.env.DEV) return build();
   return (cached ??= build());
 }
-
-export const itemsOfKind = <K extends DisclosureKind>(items: readonly AnyDisclosureItem[], kind: K): DisclosureItem<K>[] =>
-  items.filter((i) => i.kind === kind) as unknown as DisclosureItem<K>[];

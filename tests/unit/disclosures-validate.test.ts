@@ -10,7 +10,7 @@ const units = [
   { id: 'school-a', carrier: 'school' as const },
   { id: 'village-a', carrier: 'village' as const },
 ];
-const none = Object.fromEntries(disclosureKinds.map((k) => [k, [] as RawEntry[]])) as ValidationInput['files'];
+const none = Object.fromEntries(disclosureKinds.map((k) => [k, [] as RawEntry[]])) as unknown as ValidationInput['files'];
 const run = (files: Partial<ValidationInput['files']>) => validateDisclosures({ units, calendar: chinaCalendar, files: { ...none, ...files } });
 const lines = (r: ReturnType<typeof run>) => r.problems.map((p) => `${p.file} › ${p.path.join('.')}: ${p.message}`);
 const raw = (file: string, data: unknown, id = file.replace(/\.yaml$/, '')): RawEntry => ({ file, id, data: JSON.parse(JSON.stringify(data)) as unknown });

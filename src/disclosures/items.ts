@@ -1,0 +1,35 @@
+import type { ListedUnit } from '../domain/units/filter.ts';
+import type { CheckResult, verdictOf } from '../domain/disclosures/common.ts';
+import { kindSlugs, type DisclosureKind } from '../domain/disclosures/kinds.ts';
+import type { DisclosureData } from '../domain/disclosures/validate.ts';
+import type { PublicityStatus } from '../domain/disclosures/publicity.ts';
+
+export type Verdict = ReturnType<typeof verdictOf>;
+
+/** One disclosure as lists, filters, feeds and exports see it. */
+export interface DisclosureItem<K extends DisclosureKind = DisclosureKind> {
+  kind: K;
+  id: string;
+  /** The permalink path. */
+  href: string;
+  data: DisclosureData[K];
+  unit: ListedUnit;
+  townshipName: string;
+  year: number;
+  /** The period in words (a month, a term, a year, a date). */
+  period: string;
+  /** Sorts newest first within a kind. */
+  sortKey: string;
+  title: string;
+  publishedOn: string;
+  checks: CheckResult[];
+  verdict: Verdict | undefined;
+  publicity: PublicityStatus | undefined;
+}
+
+export type AnyDisclosureItem = { [K in DisclosureKind]: DisclosureItem<K> }[DisclosureKind];
+
+export const permalink = (kind: DisclosureKind, id: string): string => `/disclosures/${kindSlugs[kind]}/${id}/`;
+
+export const itemsOfKind = <K extends DisclosureKind>(items: readonly AnyDisclosureItem[], kind: K): DisclosureItem<K>[] =>
+  items.filter((i) => i.kind === kind) as unknown as DisclosureItem<K>[];

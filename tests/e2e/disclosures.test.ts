@@ -1,0 +1,204 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { startTestServer, type TestServer } from '../support/server.ts';
+import { axeViolations, launchBrowser } from '../support/browser.ts';
+import { builtFiles, builtTextFiles, pageWeight, readBuilt, sitePath } from '../support/built-site.ts';
+import { ocdsPackageValidator } from '../support/ocds.ts';
+import { decodeQrPath } from '../support/qr-decode.ts';
+import { findPersonalData } from '../../src/domain/disclosures/personal-data.ts';
+import { readDisclosures } from '../../src/content-files.ts';
+import { publicAidList } from '../../src/domain/disclosures/student-aid/rules.ts';
+import { todayInBeijing } from '../../src/disclosures/text.ts';
+import { tables } from '../../src/disclosures/open-data.ts';
+
+const BUDGET_BYTES = 30 * 1024;
+const SITE = 'https://qinglian.example.org';
+const disclosures = readDisclosures();
+const today = todayInBeijing();
+
+describe('the built site and its exports', () => {
+  test('no resident ID, mobile number or bank card anywhere in dist/client', () => {
+    const files = builtTextFiles();
+    expect(files.length).toBeGreaterThan(150);
+    expect(files.some((f) => f.endsWith('.csv'))).toBe(true);
+    const found = files.flatMap((f) => findPersonalData(readFileSync(f, 'utf8')).map((m) => `${sitePath(f)}: ${m.kind} ${m.excerpt}`));
+    expect(found).toEqual([]);
+  });
+
+  test('an aid list whose publicity ended shows no names, on its page or in the data', () => {
+    const ended = disclosures.studentAid.filter((e) => publicAidList(e.data, today).status !== 'active');
+    expect(ended.length).toBeGreaterThan(0);
+    const csv = readBuilt('data/student-aid.csv');
+    const json = readBuilt('data/student-aid.json');
+    for (const e of ended) {
+      const html = readBuilt(`disclosures/student-aid/${e.id}/index.html`);
+      for (const r of e.data.recipients) expect(html).not.toContain(`>${r.name}<`);
+      expect(csv).not.toContain(`,${e.id},`);
+      expect(csv.split('\n').some((line) => line.startsWith(`${e.id},`))).toBe(false);
+      const item = (JSON.parse(json) as { items: { id: string; data: { recipients: unknown[] } }[] }).items.find((i) => i.id === e.id)!;
+      expect(item.data.recipients).toEqual([]);
+    }
+  });
+
+  test('disclosure pages ship no JavaScript and weigh at most 30 KB (HTML + CSS, gzip)', () => {
+    const pages = builtFiles().filter((f) => f.endsWith('.html') && (sitePath(f).startsWith('/disclosures/') || sitePath(f).startsWith('/units/') || sitePath(f) === '/data/'));
+    expect(pages.length).toBeGreaterThan(100);
+    const heaviest = pages.map((f) => ({ page: sitePath(f), ...pageWeight(f) })).toSorted((a, b) => b.html + b.css - (a.html + a.css));
+    for (const p of heaviest) {
+      expect(p.scripts, p.page).toEqual([]);
+      expect(p.html + p.css, p.page).toBeLessThanOrEqual(BUDGET_BYTES);
+    }
+    // eslint-disable-next-line no-console
+    console.info(`heaviest disclosure page: ${heaviest[0]!.page} ${heaviest[0]!.html} + ${heaviest[0]!.css} bytes gzip`);
+  });
+
+  test('the OCDS release package in the build validates against the official 1.1.5 schema', () => {
+    const validate = ocdsPackageValidator();
+    const ok = validate(JSON.parse(readBuilt('data/ocds/release-package.json')));
+    expect(validate.errors ?? []).toEqual([]);
+    expect(ok).toBe(true);
+  });
+
+  test('CSV files have the dictionary columns and one row per record', () => {
+    for (const table of tables) {
+      const csv = readBuilt(`data/${table.name}.csv`);
+      const [header] = csv.split('\r\n');
+      expect(header, table.name).toBe(table.columns.map((c) => c.key).join(','));
+    }
+    expect(readBuilt('data/canteen-accounts.csv').trim().split('\r\n')).toHaveLength(disclosures.canteenAccount.length + 1);
+    expect(readBuilt('data/decisions.csv').trim().split('\r\n')).toHaveLength(disclosures.decision.length + 1);
+    const dictionary = readBuilt('data/index.html');
+    for (const table of tables) for (const c of table.columns) expect(dictionary, `${table.name}.${c.key}`).toContain(`<code>${c.key}</code>`);
+  });
+
+  test('JSON collections parse and count every record', () => {
+    const counts: Record<string, number> = { procurements: disclosures.procurement.length, 'canteen-accounts': disclosures.canteenAccount.length, 'student-aid': disclosures.studentAid.length, 'collective-assets': disclosures.collectiveAssets.length, decisions: disclosures.decision.length };
+    for (const [name, count] of Object.entries(counts)) {
+      const data = JSON.parse(readBuilt(`data/${name}.json`)) as { count: number; items: unknown[] };
+      expect(data.count, name).toBe(count);
+      expect(data.items).toHaveLength(count);
+    }
+  });
+});
+
+describe('disclosure pages in Chromium', () => {
+  let server: TestServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    server?.cleanup();
+  });
+
+  const pages = [
+    '/disclosures/',
+    '/disclosures/in/school/xixi/2026/',
+    '/disclosures/canteen-accounts/',
+    '/disclosures/decisions/in/all/2026/',
+    '/disclosures/procurements/xixi-central-primary-2026-uniforms/',
+    '/disclosures/procurements/nanhu-nine-year-school-2026-canteen-supplies/',
+    '/disclosures/canteen-accounts/qinglan-no1-middle-school-2026-01/',
+    '/disclosures/student-aid/xixi-central-primary-2026-spring-boarding/',
+    '/disclosures/student-aid/nanhu-nine-year-school-2026-autumn-boarding/',
+    '/disclosures/collective-assets/liuwan-village-2026/',
+    '/disclosures/decisions/liuwan-village-fish-pond-lease/',
+    '/disclosures/decisions/shiqiao-community-shopfront-lease/',
+    '/units/xixi-central-primary/',
+    '/units/liuwan-village/',
+    '/search/',
+    '/data/',
+  ];
+
+  test.each(pages)('%s has 0 axe violations (WCAG 2.2 AA)', async (path) => {
+    const page = await browser.newPage();
+    try {
+      const response = await page.goto(server.url + path);
+      expect(response?.status()).toBe(200);
+      expect(await axeViolations(page)).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('a non-compliant decision says so and explains each failed check', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/disclosures/decisions/liuwan-village-fish-pond-lease/`);
+    const failed = await page.locator('.check-fail').allTextContents();
+    expect(failed.length).toBeGreaterThanOrEqual(3);
+    for (const text of failed) expect(text.length).toBeGreaterThan(15);
+    expect(await page.locator('.verdict-nonCompliant').count()).toBe(1);
+    await page.close();
+  });
+
+  test('printed for the notice board: no navigation, a large QR code that opens the permalink', async () => {
+    const page = await browser.newPage();
+    const path = '/disclosures/procurements/xixi-central-primary-2026-uniforms/';
+    await page.goto(server.url + path);
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('.site-nav').isVisible()).toBe(false);
+    expect(await page.locator('.breadcrumbs').isVisible()).toBe(false);
+    const qr = page.locator('svg.qr-code');
+    expect(await qr.isVisible()).toBe(true);
+    const box = (await qr.boundingBox())!;
+    expect(box.width).toBeGreaterThan(120); // 35 mm at 96 dpi is 132 px
+    const fontSize = await page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize));
+    expect(fontSize).toBeGreaterThanOrEqual(14); // 11 pt
+    const [size, d] = await qr.evaluate((svg) => [svg.getAttribute('viewBox')!.split(' ')[2], svg.querySelector('path')!.getAttribute('d')]);
+    expect(decodeQrPath(Number(size), d!)).toBe(SITE + path);
+    const pdf = await page.pdf({ format: 'A4' });
+    expect(pdf.byteLength).toBeGreaterThan(10_000);
+    await page.close();
+  });
+
+  test('search works with JavaScript, in Chinese, under the real CSP, and never finds aid lists', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    page.on('pageerror', (e) => errors.push(e.message));
+    const response = await page.goto(`${server.url}/search/`);
+    expect(response!.headers()['content-security-policy']).toContain("'wasm-unsafe-eval'");
+    await page.fill('#search-query', '\u6821\u670d');
+    await page.click('.search-form button');
+    const hit = page.locator('.search-results a[href="/disclosures/procurements/xixi-central-primary-2026-uniforms/"]');
+    await hit.waitFor({ timeout: 15_000 });
+    await page.fill('#search-query', '\u5bc4\u5bbf\u751f\u751f\u6d3b\u8865\u52a9');
+    await page.click('.search-form button');
+    await page.locator('[data-search-results] p').first().waitFor();
+    await page.waitForFunction(() => !document.querySelector('[data-search-results]')!.textContent!.includes('\u2026\u2026'));
+    expect(await page.locator('.search-results a[href*="/student-aid/"]').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  test('without JavaScript the search page is a plain list of links and shows no dead form', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/search/`);
+    expect(await page.locator('form.search-form').isVisible()).toBe(false);
+    expect(await page.locator('.search-list a').count()).toBeGreaterThan(40);
+    expect(await page.locator('.search-list a[href*="/student-aid/"]').count()).toBe(0);
+    await context.close();
+  });
+
+  test('other pages keep the strict CSP; the Atom feed is well-formed', async () => {
+    const page = await browser.newPage();
+    const response = await page.goto(`${server.url}/disclosures/`);
+    expect(response!.headers()['content-security-policy']).not.toContain('wasm');
+    const feed = await (await fetch(`${server.url}/disclosures/feed.xml`)).text();
+    const result = await page.evaluate((xml) => {
+      const doc = new DOMParser().parseFromString(xml, 'application/xml');
+      return { error: doc.querySelector('parsererror')?.textContent ?? null, entries: doc.getElementsByTagName('entry').length };
+    }, feed);
+    expect(result.error).toBeNull();
+    expect(result.entries).toBeGreaterThan(10);
+    expect(result.entries).toBeLessThanOrEqual(50);
+    await page.close();
+  });
+});
+
