@@ -28,8 +28,9 @@ export function searchIndex(): AstroIntegration {
     name: 'qinglian:search-index',
     hooks: {
       'astro:build:done': async ({ dir, logger }) => {
+        const started = performance.now();
         const { pages } = await buildSearchIndex(fileURLToPath(dir));
-        logger.info(`indexed ${pages} pages for search`);
+        logger.info(`indexed ${pages} pages for search in ${((performance.now() - started) / 1000).toFixed(1)}s`);
       },
     },
   };

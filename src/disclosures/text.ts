@@ -4,12 +4,13 @@ import { isMessageKey, t } from '../i18n/t.ts';
  * Turning domain results into zh-CN text: message keys with placeholders, where some placeholder
  * values are themselves closed-vocabulary keys (a stage, a profile, a carrier) to be named.
  */
-const vocabularyVars: Record<string, string> = {
-  stage: 'disclosures.stage.',
-  previousStage: 'disclosures.stage.',
-  profile: 'disclosures.profileShort.',
-  carrier: 'carrier.',
-  kind: 'disclosures.fundKind.',
+const known = (key: string): string | undefined => (isMessageKey(key) ? t(key) : undefined);
+const vocabularyVars: Record<string, (value: string | number) => string | undefined> = {
+  stage: (v) => known(`disclosures.stage.${v}`),
+  previousStage: (v) => known(`disclosures.stage.${v}`),
+  profile: (v) => known(`disclosures.profileShort.${v}`),
+  carrier: (v) => known(`carrier.${v}`),
+  kind: (v) => known(`disclosures.fundKind.${v}`),
 };
 
 const yuanFormat = new Intl.NumberFormat('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
@@ -17,10 +18,10 @@ const yuanFormat = new Intl.NumberFormat('zh-CN', { minimumFractionDigits: 2, ma
 /** The zh-CN sentence for a domain message key (unknown keys, e.g. zod's own messages, pass through). */
 export function explain(message: string, vars: Record<string, string | number> = {}): string {
   if (!isMessageKey(message)) return message;
-  const named = Object.fromEntries(
+  const filled = Object.fromEntries(
     Object.entries(vars).map(([k, v]) => {
-      const key = `${vocabularyVars[k] ?? ''}${v}`;
-      if (vocabularyVars[k] && isMessageKey(key)) return [k, t(key)];
+      const named = vocabularyVars[k]?.(v);
+      if (named !== undefined) return [k, named];
       // Dates and months in reasons read the way the rest of the page writes them.
       if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)) return [k, formatDate(v)];
       if (typeof v === 'string' && /^\d{4}-\d{2}$/.test(v)) return [k, formatMonth(v)];
@@ -28,7 +29,7 @@ export function explain(message: string, vars: Record<string, string | number> =
       return [k, v];
     }),
   );
-  return t(message, named);
+  return t(message, filled);
 }
 
 /** Fen as yuan for reading: `123450` → `1,234.50`. */

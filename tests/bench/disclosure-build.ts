@@ -1,0 +1,145 @@
+/**
+ * Build benchmark for the disclosure collections (issue 3): 5,000 generated disclosure files built
+ * by this project's full pipeline (validated loader, detail + index + filter pages, exports, search
+ * index, precompression) against a bare Astro build of the same files (glob loaders, one page per
+ * entry, nothing else), both in throw-away copies of the project on this machine, in one run.
+ * Reports pages per second for each and their ratio (target ≥ 0.7).
+ *
+ * Run: `npm run bench:disclosures` (or import `benchDisclosureBuild` from tests/bench/run.ts).
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse, stringify } from 'yaml';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const ASTRO = join(ROOT, 'node_modules/astro/bin/astro.mjs');
+const read = (path: string) => parse(readFileSync(join(ROOT, 'content', path), 'utf8')) as Record<string, any>;
+const write = (dir: string, path: string, data: unknown) => {
+  mkdirSync(join(dir, path, '..'), { recursive: true });
+  writeFileSync(join(dir, path), stringify(data, { lineWidth: 0 }));
+};
+
+/** Clones the demo files: per school 12 canteen months, 3 procurements, 3 aid lists; per village a ledger and 3 decisions. */
+export function generateContent(contentDir: string, schools = 250, villages = 125): number {
+  cpSync(join(ROOT, 'content/townships'), join(contentDir, 'townships'), { recursive: true });
+  cpSync(join(ROOT, 'content/families'), join(contentDir, 'families'), { recursive: true });
+  const school = read('units/xixi-central-primary.yaml');
+  const village = read('units/liuwan-village.yaml');
+  const months = readdirSync(join(ROOT, 'content/canteen-accounts')).filter((f) => f.startsWith('xixi-central-primary-'));
+  const procurements = readdirSync(join(ROOT, 'content/procurements'));
+  const aid = readdirSync(join(ROOT, 'content/student-aid'));
+  const ledger = read('collective-assets/liuwan-village-2026.yaml');
+  const decisions = readdirSync(join(ROOT, 'content/decisions')).filter((f) => f.startsWith('liuwan-village-'));
+  let files = 0;
+  for (let i = 0; i < schools; i += 1) {
+    const id = `bench-school-${i}`;
+    write(contentDir, `units/${id}.yaml`, { ...school, name: `${school.name}${i}` });
+    for (const m of months) write(contentDir, `canteen-accounts/${id}-${m.slice(-12)}`, { ...read(`canteen-accounts/${m}`), unit: id });
+    procurements.forEach((p, j) => write(contentDir, `procurements/${id}-p${j}.yaml`, { ...read(`procurements/${p}`), unit: id }));
+    aid.forEach((a, j) => write(contentDir, `student-aid/${id}-a${j}.yaml`, { ...read(`student-aid/${a}`), unit: id }));
+    files += months.length + procurements.length + aid.length;
+  }
+  for (let i = 0; i < villages; i += 1) {
+    const id = `bench-village-${i}`;
+    write(contentDir, `units/${id}.yaml`, { ...village, name: `${village.name}${i}` });
+    const rename = (decision: string) => decision.replace('liuwan-village', id);
+    for (const d of decisions) write(contentDir, `decisions/${rename(d)}`, { ...read(`decisions/${d}`), unit: id });
+    const contracts = (ledger.contracts as { decision?: string }[]).map((c) => (c.decision ? { ...c, decision: rename(c.decision) } : c));
+    write(contentDir, `collective-assets/${id}-2026.yaml`, { ...ledger, unit: id, contracts });
+    files += decisions.length + 1;
+  }
+  return files;
+}
+
+/** A bare Astro project: one glob loader per folder, one page per entry printing its data. */
+function bareProject(dir: string) {
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'bare', type: 'module', private: true }));
+  writeFileSync(join(dir, 'astro.config.mjs'), "import { defineConfig } from 'astro/config';\nexport default defineConfig({ output: 'static', build: { format: 'directory' } });\n");
+  const kinds = ['procurements', 'canteen-accounts', 'student-aid', 'collective-assets', 'decisions'];
+  const name = (k: string) => k.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
+  mkdirSync(join(dir, 'src/pages/[kind]'), { recursive: true });
+  writeFileSync(
+    join(dir, 'src/content.config.ts'),
+    `import { defineCollection } from 'astro:content';\nimport { glob } from 'astro/loaders';\n${kinds.map((k) => `const ${name(k)} = defineCollection({ loader: glob({ base: './content/${k}', pattern: '*.yaml' }) });`).join('\n')}\nexport const collections = { ${kinds.map(name).join(', ')} };\n`,
+  );
+  writeFileSync(
+    join(dir, 'src/pages/[kind]/[id].astro'),
+    `---\nimport { getCollection } from 'astro:content';\nexport async function getStaticPaths() {\n  const kinds = ${JSON.stringify(kinds.map(name))};\n  const all = await Promise.all(kinds.map((k) => getCollection(k as 'procurements')));\n  return all.flatMap((entries, i) => entries.map((e) => ({ params: { kind: kinds[i], id: e.id }, props: { data: e.data } })));\n}\nconst { data } = Astro.props;\n---\n<html lang="zh-CN"><head><meta charset="utf-8"><title>{String(data.title ?? data.month ?? data.year)}</title></head><body><h1>{String(data.title ?? data.unit)}</h1><pre>{JSON.stringify(data, null, 1)}</pre></body></html>\n`,
+  );
+}
+
+function timedBuild(dir: string): { seconds: number; pages: number; postBuild: number } {
+  const started = performance.now();
+  const r = spawnSync(process.execPath, [ASTRO, 'build'], { cwd: dir, encoding: 'utf8', env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' }, maxBuffer: 256 * 1024 * 1024 });
+  const seconds = (performance.now() - started) / 1000;
+  if (r.status !== 0) throw new Error(`astro build failed in ${dir}:\n${(r.stdout + r.stderr).slice(-3000)}`);
+  const count = (d: string): number => readdirSync(d).reduce((n, f) => n + (statSync(join(d, f)).isDirectory() ? count(join(d, f)) : f.endsWith('.html') ? 1 : 0), 0);
+  const out = join(dir, 'dist/client');
+  // Seconds the post-build steps (search index, precompression) report, to show where time goes.
+  const postBuild = [...`${r.stdout}${r.stderr}`.matchAll(/(?:indexed \d+ pages for search|precompressed \d+ files) in ([\d.]+)s/g)].reduce((a, m) => a + Number(m[1]), 0);
+  return { seconds, postBuild, pages: count(statSync(out, { throwIfNoEntry: false })?.isDirectory() ? out : join(dir, 'dist')) };
+}
+
+interface Timing {
+  seconds: number;
+  pages: number;
+  pagesPerSecond: number;
+  /** Of `seconds`, the search index and precompression. */
+  postBuild: number;
+}
+export interface BenchResult {
+  files: number;
+  ours: Timing;
+  bare: Timing;
+  /** pages/s of the full pipeline ÷ pages/s of the bare build. */
+  ratio: number;
+  /** The same ratio leaving out the search index and precompression (which the bare build lacks). */
+  ratioWithoutPostBuild: number;
+}
+
+export function benchDisclosureBuild(opts: { schools?: number; villages?: number } = {}): BenchResult {
+  const work = mkdtempSync(join(tmpdir(), 'qinglian-bench-'));
+  try {
+    const ours = join(work, 'ours');
+    const bare = join(work, 'bare');
+    mkdirSync(ours);
+    mkdirSync(bare);
+    for (const f of ['astro.config.mjs', 'package.json', 'tsconfig.json']) cpSync(join(ROOT, f), join(ours, f));
+    for (const d of ['src', 'public']) cpSync(join(ROOT, d), join(ours, d), { recursive: true });
+    const files = generateContent(join(ours, 'content'), opts.schools, opts.villages);
+    cpSync(join(ours, 'content'), join(bare, 'content'), { recursive: true });
+    bareProject(bare);
+    for (const d of [ours, bare]) symlinkSync(join(ROOT, 'node_modules'), join(d, 'node_modules'), 'dir');
+    const b = timedBuild(bare);
+    const o = timedBuild(ours);
+    const rate = (x: { seconds: number; pages: number; postBuild: number }): Timing => ({ ...x, pagesPerSecond: x.pages / x.seconds });
+    return {
+      files,
+      ours: rate(o),
+      bare: rate(b),
+      ratio: o.pages / o.seconds / (b.pages / b.seconds),
+      ratioWithoutPostBuild: o.pages / (o.seconds - o.postBuild) / (b.pages / b.seconds),
+    };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.main) {
+  const r = benchDisclosureBuild();
+  const line = (label: string, x: Timing) => `${label.padEnd(34)} ${x.pages.toString().padStart(6)} pages  ${x.seconds.toFixed(1).padStart(6)} s  ${x.pagesPerSecond.toFixed(0).padStart(5)} pages/s`;
+  process.stdout.write(
+    [
+      `disclosure build benchmark: ${r.files} generated disclosure files`,
+      line('bare Astro (same files, 1 page each)', r.bare),
+      line('qinglian (full pipeline)', r.ours),
+      `  of which search index + precompression: ${r.ours.postBuild.toFixed(1)} s`,
+      `ratio (pages/s, qinglian ÷ bare): ${r.ratio.toFixed(2)}  (target ≥ 0.70)`,
+      `ratio without search index and precompression: ${r.ratioWithoutPostBuild.toFixed(2)}`,
+      '',
+    ].join('\n'),
+  );
+}
