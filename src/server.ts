@@ -6,7 +6,7 @@ import { getRequestListener } from '@hono/node-server';
 import { loadConfig, ConfigError, type Config } from './config.ts';
 import { assertDurability, openDatabase, type Database } from './db/client.ts';
 import { createApi } from './api/app.ts';
-import { isSearchPage, securityHeaders } from './api/security.ts';
+import { allowsWasm, securityHeaders } from './api/security.ts';
 import { createLogger, type Logger } from './log.ts';
 
 /**
@@ -111,7 +111,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       (https ? apiTls : api)(req, res);
       return;
     }
-    const search = isSearchPage(url);
+    const search = allowsWasm(url);
     for (const [k, v] of https ? (search ? searchTlsHeaders : tlsHeaders) : search ? searchPlainHeaders : plainHeaders) res.setHeader(k, v);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       void astro(req, res, () => notFound(req, res), locals);

@@ -24,7 +24,7 @@ export const CONTENT_SECURITY_POLICY = [
 export const SEARCH_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'");
 
 /** True for the search page and the search index files (see SEARCH_CONTENT_SECURITY_POLICY). */
-export const isSearchPage = (url: string): boolean =>
+export const allowsWasm = (url: string): boolean =>
   url === '/search' || url.startsWith('/search/') || url.startsWith('/search?') || url.startsWith('/pagefind/');
 
 export function securityHeaders(opts: { https: boolean; wasm?: boolean }): Record<string, string> {

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { qrSvgPath } from '../../src/disclosures/qr.ts';
 import { decodeQrPath } from '../support/qr-decode.ts';
+import { allowsWasm, securityHeaders } from '../../src/api/security.ts';
 import { explain, formatYuan } from '../../src/disclosures/text.ts';
 import { messages } from '../../src/i18n/zh-CN.ts';
 import { checkKeys } from '../../src/domain/disclosures/common.ts';
@@ -44,5 +45,27 @@ describe('explain', () => {
   test('yuan formatting', () => {
     expect(formatYuan(123_450)).toBe('1,234.50');
     expect(formatYuan(-5)).toBe('-0.05');
+  });
+});
+
+describe('the search page CSP', () => {
+  test.each([
+    ['/search/', true],
+    ['/search/?q=x', true],
+    ['/pagefind/pagefind-worker.js', true],
+    ['/disclosures/', false],
+    ['/searching/', false],
+    ['/api/search', false],
+  ])('%s may compile WebAssembly: %s', (url, allowed) => {
+    expect(allowsWasm(url)).toBe(allowed);
+  });
+
+  test("only the search headers add 'wasm-unsafe-eval', and never 'unsafe-eval'", () => {
+    const strict = securityHeaders({ https: false })['Content-Security-Policy']!;
+    const search = securityHeaders({ https: false, wasm: true })['Content-Security-Policy']!;
+    expect(strict).not.toContain('wasm');
+    expect(search).toContain("script-src 'self' 'wasm-unsafe-eval'");
+    expect(search.replace("'wasm-unsafe-eval'", '')).not.toContain('unsafe-eval');
+    expect(search.replace(" 'wasm-unsafe-eval'", '')).toBe(strict);
   });
 });
