@@ -49,6 +49,13 @@ const unitColumns = <R extends { item: AnyDisclosureItem }>(): Column<R>[] => [
   col('township', 'text', (r) => r.item.townshipName),
 ];
 
+/** The first columns of every table: the record's id, its permalink and its unit. */
+const recordColumns = <R extends { item: AnyDisclosureItem; url: string }>(idKey = 'id'): Column<R>[] => [
+  col(idKey, 'code', (r) => r.item.id),
+  col('url', 'url', (r) => r.url),
+  ...unitColumns<R>(),
+];
+
 type Row<K extends DisclosureKind> = { item: DisclosureItem<K>; url: string };
 const rowsOf = <K extends DisclosureKind>(ctx: Context, kind: K): Row<K>[] => itemsOfKind(ctx.items, kind).map((item) => ({ item, url: abs(ctx, item.href) }));
 
@@ -57,9 +64,7 @@ const procurements: Table<Row<'procurement'>> = {
   kind: 'procurement',
   rows: (ctx) => rowsOf(ctx, 'procurement'),
   columns: [
-    col('id', 'code', (r) => r.item.id),
-    col('url', 'url', (r) => r.url),
-    ...unitColumns(),
+    ...recordColumns(),
     col('title', 'text', (r) => r.item.title),
     col('category', 'code', (r) => r.item.data.category),
     col('itemDescription', 'text', (r) => r.item.data.itemDescription),
@@ -85,9 +90,7 @@ const canteenAccounts: Table<Row<'canteenAccount'>> = {
   kind: 'canteenAccount',
   rows: (ctx) => rowsOf(ctx, 'canteenAccount').toSorted((a, b) => a.item.unit.id.localeCompare(b.item.unit.id) || a.item.data.month.localeCompare(b.item.data.month)),
   columns: [
-    col('id', 'code', (r) => r.item.id),
-    col('url', 'url', (r) => r.url),
-    ...unitColumns(),
+    ...recordColumns(),
     col('month', 'month', (r) => r.item.data.month),
     col('publishedOn', 'date', (r) => r.item.publishedOn),
     col('deadline', 'date', (r) => canteenDeadline(r.item.data.month)),
@@ -119,9 +122,7 @@ const studentAid: Table<AidRow> = {
   // Only lists still in their publicity window have rows: the names go when the list is taken down.
   rows: (ctx) => rowsOf(ctx, 'studentAid').flatMap((r) => publicAidList(r.item.data, ctx.today).recipients.map((recipient) => ({ ...r, recipient }))),
   columns: [
-    col('listId', 'code', (r) => r.item.id),
-    col('url', 'url', (r) => r.url),
-    ...unitColumns(),
+    ...recordColumns('listId'),
     col('programme', 'code', (r) => r.item.data.programme),
     col('schoolYear', 'integer', (r) => r.item.data.schoolYear),
     col('semester', 'code', (r) => r.item.data.semester),
@@ -136,7 +137,7 @@ const studentAid: Table<AidRow> = {
 };
 
 type Ledger = Row<'collectiveAssets'>;
-const ledgerColumns = <R extends Ledger>(): Column<R>[] => [col('ledgerId', 'code', (r) => r.item.id), col('url', 'url', (r) => r.url), ...unitColumns<R>()];
+const ledgerColumns = <R extends Ledger>(): Column<R>[] => recordColumns<R>('ledgerId');
 type FundRow = Ledger & { month: string; line: DisclosureItem<'collectiveAssets'>['data']['funds'][number]['lines'][number] };
 const funds: Table<FundRow> = {
   name: 'collective-assets-funds',
@@ -213,9 +214,7 @@ const decisions: Table<Row<'decision'>> = {
   kind: 'decision',
   rows: (ctx) => rowsOf(ctx, 'decision'),
   columns: [
-    col('id', 'code', (r) => r.item.id),
-    col('url', 'url', (r) => r.url),
-    ...unitColumns(),
+    ...recordColumns(),
     col('title', 'text', (r) => r.item.title),
     col('category', 'code', (r) => r.item.data.category),
     col('amountYuan', 'yuan', (r) => (r.item.data.amountFen === undefined ? undefined : yuanString(r.item.data.amountFen))),

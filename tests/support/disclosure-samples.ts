@@ -134,3 +134,14 @@ export const sampleDecision = () =>
     ],
     publishedOn: '2025-11-26',
   });
+
+/** Problems as `path: message` lines, for compact expectations. */
+export const problemLines = (problems: readonly { path: readonly (string | number)[]; message: string }[]): string[] =>
+  problems.map((p) => `${p.path.join('.')}: ${p.message}`);
+
+/** A fresh sample with one change applied. */
+export function changed<T>(sample: () => T, change: (value: T) => unknown): T {
+  const value = sample();
+  change(value);
+  return value;
+}

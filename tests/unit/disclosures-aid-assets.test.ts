@@ -14,16 +14,11 @@ import {
 } from '../../src/domain/disclosures/collective-assets/rules.ts';
 import type { CollectiveAssets } from '../../src/domain/disclosures/collective-assets/schema.ts';
 import { publicityStatus } from '../../src/domain/disclosures/publicity.ts';
-import { sampleCollectiveAssets, sampleStudentAid } from '../support/disclosure-samples.ts';
+import { changed, problemLines, sampleCollectiveAssets, sampleStudentAid } from '../support/disclosure-samples.ts';
 
-const messages = (problems: { path: readonly (string | number)[]; message: string }[]) => problems.map((p) => `${p.path.join('.')}: ${p.message}`);
 
 describe('student aid lists', () => {
-  const withChange = (change: (a: StudentAid) => void) => {
-    const a = sampleStudentAid();
-    change(a);
-    return a;
-  };
+  const withChange = (change: (a: StudentAid) => unknown) => changed(sampleStudentAid, change);
 
   test('the sample passes every rule', () => {
     expect(validateStudentAid(sampleStudentAid(), chinaCalendar)).toEqual([]);
@@ -34,7 +29,7 @@ describe('student aid lists', () => {
     ['a programme called other is named', checkProgrammeLabel, (a: StudentAid) => (a.programme = 'other'), 'programmeLabel: disclosures.aid.programmeLabelMissing'],
   ])('%s', (_label, rule, change, expected) => {
     expect(rule(sampleStudentAid(), chinaCalendar)).toEqual([]);
-    expect(messages(rule(withChange(change), chinaCalendar))).toEqual([expected]);
+    expect(problemLines(rule(withChange(change), chinaCalendar))).toEqual([expected]);
   });
 
   test.each([
@@ -64,11 +59,7 @@ describe('student aid lists', () => {
 });
 
 describe('village three-asset ledgers', () => {
-  const withChange = (change: (a: CollectiveAssets) => void) => {
-    const a = sampleCollectiveAssets();
-    change(a);
-    return a;
-  };
+  const withChange = (change: (a: CollectiveAssets) => unknown) => changed(sampleCollectiveAssets, change);
 
   test('the sample passes every rule', () => {
     expect(validateCollectiveAssets(sampleCollectiveAssets())).toEqual([]);
@@ -84,14 +75,14 @@ describe('village three-asset ledgers', () => {
     ['months follow each other', (a: CollectiveAssets) => (a.funds[1]!.month = '2026-03'), ['funds.1.month: disclosures.assets.monthNotNext', 'funds.1.lines.0.date: disclosures.assets.lineOutsideMonth']],
     ['a month opens with the last closing', (a: CollectiveAssets) => ((a.funds[1]!.openingFen += 5), (a.funds[1]!.lines[0]!.balanceFen += 5), (a.funds[1]!.closingFen += 5)), ['funds.1.openingFen: disclosures.assets.openingBalance']],
   ])('funds: %s', (_label, change, expected) => {
-    expect(messages(checkFundMonths(withChange(change)))).toEqual(expected);
+    expect(problemLines(checkFundMonths(withChange(change)))).toEqual(expected);
   });
 
   test('a wrong amount is reported on its line only; a mistyped balance on its line and the next', () => {
     const amount = withChange((x) => (x.funds[0]!.lines[0]!.amountFen = 0));
-    expect(messages(checkFundMonth(amount.funds[0]!, 0))).toEqual(['funds.0.lines.0.balanceFen: disclosures.assets.lineBalance']);
+    expect(problemLines(checkFundMonth(amount.funds[0]!, 0))).toEqual(['funds.0.lines.0.balanceFen: disclosures.assets.lineBalance']);
     const balance = withChange((x) => (x.funds[0]!.lines[0]!.balanceFen = 0));
-    expect(messages(checkFundMonth(balance.funds[0]!, 0))).toEqual(['funds.0.lines.0.balanceFen: disclosures.assets.lineBalance', 'funds.0.lines.1.balanceFen: disclosures.assets.lineBalance']);
+    expect(problemLines(checkFundMonth(balance.funds[0]!, 0))).toEqual(['funds.0.lines.0.balanceFen: disclosures.assets.lineBalance', 'funds.0.lines.1.balanceFen: disclosures.assets.lineBalance']);
   });
 
   test.each([
@@ -103,20 +94,20 @@ describe('village three-asset ledgers', () => {
     ['a contract term is a real range', (a: CollectiveAssets) => (a.contracts[1]!.term.end = '2026-01-01'), ['contracts.1.term.end: disclosures.publicity.endBeforeStart']],
     ['a natural person is masked', (a: CollectiveAssets) => (a.contracts[1]!.counterparty = '\u738b\u5927\u660e'), ['contracts.1.counterparty: disclosures.name.notMasked']],
   ])('links: %s', (_label, change, expected) => {
-    expect(messages(checkLinks(withChange(change)))).toEqual(expected);
+    expect(problemLines(checkLinks(withChange(change)))).toEqual(expected);
   });
 
   test('a contract above the village threshold names its decision; one at or below needs none', () => {
-    expect(messages(checkContractDecisions(withChange((a) => delete a.contracts[0]!.decision)))).toEqual(['contracts.0.decision: disclosures.assets.decisionMissing']);
+    expect(problemLines(checkContractDecisions(withChange((a) => delete a.contracts[0]!.decision)))).toEqual(['contracts.0.decision: disclosures.assets.decisionMissing']);
     expect(checkContractDecisions(withChange((a) => (a.contracts[1]!.priceFen = 5_000_000)))).toEqual([]);
-    expect(messages(checkContractDecisions(withChange((a) => (a.contracts[1]!.priceFen = 5_000_001))))).toEqual(['contracts.1.decision: disclosures.assets.decisionMissing']);
+    expect(problemLines(checkContractDecisions(withChange((a) => (a.contracts[1]!.priceFen = 5_000_001))))).toEqual(['contracts.1.decision: disclosures.assets.decisionMissing']);
   });
 
   test('cross-file: the decision exists and belongs to the same village', () => {
     const a = sampleCollectiveAssets();
     expect(checkDecisionLinks(a, new Map([['village-a-tea', { unit: 'village-a' }]]))).toEqual([]);
-    expect(messages(checkDecisionLinks(a, new Map()))).toEqual(['contracts.0.decision: disclosures.assets.unknownDecision']);
-    expect(messages(checkDecisionLinks(a, new Map([['village-a-tea', { unit: 'village-b' }]])))).toEqual(['contracts.0.decision: disclosures.assets.decisionOtherUnit']);
+    expect(problemLines(checkDecisionLinks(a, new Map()))).toEqual(['contracts.0.decision: disclosures.assets.unknownDecision']);
+    expect(problemLines(checkDecisionLinks(a, new Map([['village-a-tea', { unit: 'village-b' }]])))).toEqual(['contracts.0.decision: disclosures.assets.decisionOtherUnit']);
   });
 
   test.each([

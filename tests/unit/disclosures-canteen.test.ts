@@ -12,14 +12,9 @@ import {
   validateCanteenAccount,
 } from '../../src/domain/disclosures/canteen-account/rules.ts';
 import type { CanteenAccount } from '../../src/domain/disclosures/canteen-account/schema.ts';
-import { sampleCanteenAccount } from '../support/disclosure-samples.ts';
+import { changed, problemLines, sampleCanteenAccount } from '../support/disclosure-samples.ts';
 
-const messages = (problems: { path: readonly (string | number)[]; message: string }[]) => problems.map((p) => `${p.path.join('.')}: ${p.message}`);
-const withChange = (change: (a: CanteenAccount) => void) => {
-  const a = sampleCanteenAccount();
-  change(a);
-  return a;
-};
+const withChange = (change: (a: CanteenAccount) => unknown) => changed(sampleCanteenAccount, change);
 
 describe('canteen account validity rules', () => {
   test('the sample passes every rule', () => {
@@ -34,7 +29,7 @@ describe('canteen account validity rules', () => {
     ['a handled suggestion says how', checkSuggestionResponses, (a: CanteenAccount) => delete a.accompaniedMeals.suggestions[0]!.response, 'accompaniedMeals.suggestions.0.response: disclosures.canteen.responseMissing'],
   ])('%s', (_label, rule, change, expected) => {
     expect(rule(sampleCanteenAccount())).toEqual([]);
-    expect(messages(rule(withChange(change)))).toEqual([expected]);
+    expect(problemLines(rule(withChange(change)))).toEqual([expected]);
   });
 
   test('the balance message gives both amounts in yuan', () => {

@@ -14,16 +14,11 @@ import {
 import { meetsFraction, requiredCount, thresholdProfiles, twoThirds, moreThanHalf } from '../../src/domain/disclosures/decision/profiles.ts';
 import type { Decision, DecisionStageRecord } from '../../src/domain/disclosures/decision/schema.ts';
 import { verdictOf } from '../../src/domain/disclosures/common.ts';
-import { sampleDecision } from '../support/disclosure-samples.ts';
+import { changed, problemLines, sampleDecision } from '../support/disclosure-samples.ts';
 
 const TODAY = '2026-11-28';
-const messages = (problems: { path: readonly (string | number)[]; message: string }[]) => problems.map((p) => `${p.path.join('.')}: ${p.message}`);
 const stage = <S extends DecisionStageRecord['stage']>(d: Decision, s: S) => d.stages.find((x) => x.stage === s) as Extract<DecisionStageRecord, { stage: S }>;
-const withChange = (change: (d: Decision) => void) => {
-  const d = sampleDecision();
-  change(d);
-  return d;
-};
+const withChange = (change: (d: Decision) => unknown) => changed(sampleDecision, change);
 
 describe('threshold arithmetic', () => {
   test.each([
@@ -69,7 +64,7 @@ describe('decision validity rules', () => {
     ['the notice comes before the meeting', checkStageDates, (d: Decision) => (stage(d, 'villagersResolution').noticeOn = '2025-11-26'), 'stages.3.noticeOn: disclosures.decision.noticeAfterMeeting'],
   ])('%s', (_label, rule, change, expected) => {
     expect(rule(sampleDecision())).toEqual([]);
-    expect(messages(rule(withChange(change)))).toEqual([expected]);
+    expect(problemLines(rule(withChange(change)))).toEqual([expected]);
   });
 });
 

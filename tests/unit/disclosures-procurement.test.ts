@@ -12,14 +12,9 @@ import {
 } from '../../src/domain/disclosures/procurement/rules.ts';
 import type { Procurement } from '../../src/domain/disclosures/procurement/schema.ts';
 import { contentHash, ocidOf, toOcdsRelease } from '../../src/domain/disclosures/procurement/ocds.ts';
-import { sampleProcurement } from '../support/disclosure-samples.ts';
+import { changed, problemLines, sampleProcurement } from '../support/disclosure-samples.ts';
 
-const messages = (problems: { path: readonly (string | number)[]; message: string }[]) => problems.map((p) => `${p.path.join('.')}: ${p.message}`);
-const withChange = (change: (p: Procurement) => void) => {
-  const p = sampleProcurement();
-  change(p);
-  return p;
-};
+const withChange = (change: (p: Procurement) => unknown) => changed(sampleProcurement, change);
 
 describe('procurement validity rules', () => {
   test('the sample passes every rule', () => {
@@ -35,7 +30,7 @@ describe('procurement validity rules', () => {
     ['tender period is a real range', checkTenderPeriod, (p: Procurement) => (p.tenderPeriod = { start: '2026-05-22', end: '2026-05-11' }), 'tenderPeriod.end: disclosures.publicity.endBeforeStart'],
   ])('%s', (_label, rule, change, expected) => {
     expect(rule(sampleProcurement())).toEqual([]);
-    expect(messages(rule(withChange(change)))).toEqual([expected]);
+    expect(problemLines(rule(withChange(change)))).toEqual([expected]);
   });
 
   test('an open tender needs no rationale; canteen supplies need no voluntary statement', () => {
@@ -55,7 +50,7 @@ describe('procurement validity rules', () => {
       x.publicity = publicity;
       if (publicity.start < x.award.date && publicity.start.startsWith('2026-03')) x.award.date = '2026-03-13';
     });
-    expect(messages(checkAwardPublicity(p, chinaCalendar))).toEqual(expected);
+    expect(problemLines(checkAwardPublicity(p, chinaCalendar))).toEqual(expected);
   });
 
   test('the too-short message says how many working days there were', () => {
