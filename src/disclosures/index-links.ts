@@ -3,7 +3,7 @@ import type { DisclosureFilter } from '../domain/disclosures/filter.ts';
 import { kindSlugs, type DisclosureKind } from '../domain/disclosures/kinds.ts';
 
 /** Rows per page of a kind's list: keeps every list page inside the page-weight budget at any scale. */
-export const PAGE_SIZE = 50;
+export const PAGE_SIZE = 25;
 /** Newest disclosures shown per kind on the overview pages, each with a link to the full list. */
 export const OVERVIEW_SIZE = 8;
 

@@ -545,7 +545,7 @@ export const messages = {
   'disclosures.feed.entryTitle': '{unit}：{title}',
   'disclosures.feed.summary': '{kind}，{unit}，{period}',
   'unit.disclosuresNoneForCarrier': '该类单位的公示事项将陆续上线。',
-  'unit.disclosuresAllOfKind': '查看全部{kind}',
+  'unit.disclosuresAllOfKind': '全市{kind}列表',
 
   'search.title': '全文搜索',
   'search.label': '搜索公示内容（单位、事项、供应商等）',

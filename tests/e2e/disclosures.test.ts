@@ -100,6 +100,7 @@ describe('disclosure pages in Chromium', () => {
     '/disclosures/',
     '/disclosures/in/school/xixi/2026/',
     '/disclosures/canteen-accounts/',
+    '/disclosures/canteen-accounts/in/all/all/2/',
     '/disclosures/decisions/in/all/2026/',
     '/disclosures/procurements/xixi-central-primary-2026-uniforms/',
     '/disclosures/procurements/nanhu-nine-year-school-2026-canteen-supplies/',
