@@ -95,13 +95,12 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     res.end(req.method === 'HEAD' ? undefined : notFoundPage);
   };
 
-  let inFlight = 0;
+  // Responses not yet finished: shutdown waits for them and tells their clients not to reuse the socket.
+  const active = new Set<http.ServerResponse>();
   let closing = false;
   const server = http.createServer((req, res) => {
-    inFlight += 1;
-    res.once('close', () => {
-      inFlight -= 1;
-    });
+    active.add(res);
+    res.once('close', () => active.delete(res));
     if (closing) res.setHeader('Connection', 'close');
     const https = isHttps(req);
     const url = req.url ?? '/';
@@ -133,10 +132,11 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const shutdown = () =>
     (shutdownPromise ??= (async () => {
       closing = true;
+      for (const res of active) if (!res.headersSent) res.setHeader('Connection', 'close');
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const deadline = Date.now() + config.SHUTDOWN_GRACE_MS;
-      while (inFlight > 0 && Date.now() < deadline) {
+      while (active.size > 0 && Date.now() < deadline) {
         await new Promise((r) => setTimeout(r, 20));
         server.closeIdleConnections();
       }
