@@ -8,12 +8,14 @@ import { assertDurability, openDatabase, type Database } from './db/client.ts';
 import { createApi } from './api/app.ts';
 import { securityHeaders } from './api/security.ts';
 import { createLogger, type Logger } from './log.ts';
+import { memoryFiles } from './static-files.ts';
 
 /**
  * The production entry: one Node process (ARCHITECTURE.md "One process").
  * Dispatch order is a performance decision, measured in `npm run bench`:
  *   1. /api/*  → Hono directly (not through Astro's pipeline);
- *   2. files   → sirv over dist/client (precompressed .br/.gz, ETag, cache headers);
+ *   2. files   → from memory (src/static-files.ts), else sirv over dist/client (precompressed
+ *               .br/.gz, ETag, cache headers) for large files and Range requests;
  *   3. the rest → Astro's on-demand handler, which renders the prerendered 404 for unknown paths.
  */
 export const CLIENT_DIR = fileURLToPath(new URL('../dist/client', import.meta.url));
@@ -74,6 +76,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const api = apiFor(false);
   const apiTls = apiFor(true);
 
+  const memory = memoryFiles(CLIENT_DIR, cacheControl);
   const files = sirv(CLIENT_DIR, {
     dev: false,
     etag: true,
@@ -113,6 +116,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       void astro(req, res, () => notFound(req, res), locals);
       return;
     }
+    if (memory(req, res)) return;
     files(req, res, () => {
       void astro(req, res, () => notFound(req, res), locals);
     });
