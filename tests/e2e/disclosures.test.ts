@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { axeViolations, launchBrowser } from '../support/browser.ts';
+import { axeViolations, formatViolations, launchBrowser, watchPage, WECHAT_360 } from '../support/browser.ts';
 import { builtFiles, builtTextFiles, pageWeight, readBuilt, sitePath } from '../support/built-site.ts';
 import { ocdsPackageValidator } from '../support/ocds.ts';
 import { decodeQrPath } from '../support/qr-decode.ts';
@@ -116,15 +116,52 @@ describe('disclosure pages in Chromium', () => {
     '/data/',
   ];
 
-  test.each(pages)('%s has 0 axe violations (WCAG 2.2 AA)', async (path) => {
+  test.each(pages)('%s: 0 axe violations (WCAG 2.2 AA) and a clean console under the real CSP', async (path) => {
     const page = await browser.newPage();
     try {
+      const watcher = await watchPage(page);
       const response = await page.goto(server.url + path);
       expect(response?.status()).toBe(200);
-      expect(await axeViolations(page)).toEqual([]);
+      const violations = await axeViolations(page);
+      expect(violations, formatViolations(violations)).toEqual([]);
+      expect(await watcher.list()).toEqual([]);
     } finally {
       await page.close();
     }
+  });
+
+  describe('WeChat in-app browser, 360 px wide', () => {
+    let context: BrowserContext;
+    beforeAll(async () => {
+      context = await browser.newContext(WECHAT_360);
+    });
+    afterAll(() => context?.close());
+
+    test('no page scrolls sideways (wide tables scroll inside their box)', async () => {
+      const page = await context.newPage();
+      const wide: string[] = [];
+      for (const path of pages) {
+        await page.goto(server.url + path);
+        const width = await page.evaluate(() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth));
+        if (width > 360) wide.push(`${path}: ${width}px`);
+      }
+      expect(wide).toEqual([]);
+      await page.close();
+    });
+
+    test.each([
+      '/disclosures/procurements/xixi-central-primary-2026-uniforms/',
+      '/disclosures/canteen-accounts/qinglan-no1-middle-school-2026-01/',
+      '/disclosures/student-aid/nanhu-nine-year-school-2026-autumn-boarding/',
+      '/disclosures/collective-assets/liuwan-village-2026/',
+      '/disclosures/decisions/liuwan-village-fish-pond-lease/',
+    ])('%s: 0 axe violations at 360 px', async (path) => {
+      const page = await context.newPage();
+      await page.goto(server.url + path);
+      const violations = await axeViolations(page);
+      expect(violations, formatViolations(violations)).toEqual([]);
+      await page.close();
+    });
   });
 
   test('a non-compliant decision says so and explains each failed check', async () => {
@@ -159,9 +196,7 @@ describe('disclosure pages in Chromium', () => {
 
   test('search works with JavaScript, in Chinese, under the real CSP, and never finds aid lists', async () => {
     const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-    page.on('pageerror', (e) => errors.push(e.message));
+    const watcher = await watchPage(page);
     const response = await page.goto(`${server.url}/search/`);
     expect(response!.headers()['content-security-policy']).toContain("'wasm-unsafe-eval'");
     await page.fill('#search-query', '\u6821\u670d');
@@ -173,7 +208,7 @@ describe('disclosure pages in Chromium', () => {
     await page.locator('[data-search-results] p').first().waitFor();
     await page.waitForFunction(() => !document.querySelector('[data-search-results]')!.textContent!.includes('\u2026\u2026'));
     expect(await page.locator('.search-results a[href*="/student-aid/"]').count()).toBe(0);
-    expect(errors).toEqual([]);
+    expect(await watcher.list()).toEqual([]);
     await page.close();
   });
 

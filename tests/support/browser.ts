@@ -1,33 +1,148 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import axe from 'axe-core';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 
 /**
- * Debian's Chromium driven by playwright-core (no browser download), and axe-core run inside the
- * page at WCAG 2.2 AA. axe is evaluated through the DevTools protocol, so the pages keep their real
- * Content-Security-Policy during the test.
+ * Debian's Chromium driven by playwright-core (`npx playwright install` cannot download a browser
+ * here; RELIABILITY.md §8). The flags keep the browser off the network except for the page under test.
  */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
 
 export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, timeout: 60_000 });
 }
+
+/** The WCAG 2.2 AA rule set (RELIABILITY.md §9 target 1). */
+export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] as const;
+
+
+/** WeChat's in-app browser on a common 360-CSS-px Android phone. */
+export const WECHAT_360: BrowserContextOptions = {
+  viewport: { width: 360, height: 780 },
+  deviceScaleFactor: 3,
+  isMobile: true,
+  hasTouch: true,
+  locale: 'zh-CN',
+  userAgent:
+    'Mozilla/5.0 (Linux; Android 13; V2227A Build/TP1A.220624.014; wv) AppleWebKit/537.36 (KHTML, like Gecko) ' +
+    'Version/4.0 Chrome/116.0.0.0 Mobile Safari/537.36 XWEB/1160065 MMWEBSDK/20231202 MMWEBID/2247 ' +
+    'MicroMessenger/8.0.47.2560(0x28002F30) WeChat/arm64 Weixin NetType/WIFI Language/zh_CN ABI/arm64',
+};
 
 export interface AxeViolation {
   id: string;
   impact: string | null;
   help: string;
+  helpUrl: string;
   targets: string[];
 }
 
-/** axe violations on the current page, one line per rule with the offending selectors. */
+/**
+ * Run axe-core on the current document. The site's CSP (`script-src 'self'`) blocks an inline
+ * `<script>` tag, so the source is evaluated through the DevTools protocol instead, which CSP does
+ * not govern; the page itself keeps its real policy.
+ */
 export async function axeViolations(page: Page): Promise<AxeViolation[]> {
-  await page.evaluate(AXE_SOURCE);
+  const loaded = await page.evaluate(() => typeof (window as { axe?: unknown }).axe !== 'undefined');
+  if (!loaded) await page.evaluate(axe.source);
   return page.evaluate(async (tags) => {
-    const axe = (globalThis as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: tags } });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));
-  }, AXE_TAGS);
+    interface AxeNode {
+      target: unknown[];
+    }
+    interface AxeResult {
+      id: string;
+      impact?: string | null;
+      help: string;
+      helpUrl: string;
+      nodes: AxeNode[];
+    }
+    const inPage = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: AxeResult[] }> } }).axe;
+    const result = await inPage.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact ?? null,
+      help: v.help,
+      helpUrl: v.helpUrl,
+      targets: v.nodes.map((n) => n.target.map(String).join(' ')),
+    }));
+  }, [...AXE_TAGS]);
+}
+
+/** One line per violation: the rule id, its impact, what it asks for and where it fails. */
+export function formatViolations(violations: AxeViolation[]): string {
+  if (violations.length === 0) return 'no axe violations';
+  return [
+    `${violations.length} axe violation(s):`,
+    ...violations.map((v) => `  - ${v.id} [${v.impact ?? '?'}] ${v.help} (${v.helpUrl})\n      at ${v.targets.join(' | ')}`),
+  ].join('\n');
+}
+
+export interface PageProblems {
+  /** Console errors, uncaught exceptions, CSP violations and failed subresources, as readable lines. */
+  list(): Promise<string[]>;
+}
+
+/**
+ * Watch a page for everything that should never happen on a public page: console errors, uncaught
+ * exceptions, Content-Security-Policy violations (reported both by the `securitypolicyviolation`
+ * event and by Chromium's "Refused to …" console error) and subresources that fail or answer ≥ 400.
+ * `documentStatus` allows the document itself to answer, for example, 404.
+ */
+export async function watchPage(page: Page, opts: { documentStatus?: number } = {}): Promise<PageProblems> {
+  const problems: string[] = [];
+  // Runs before any page script and is not subject to the page's CSP; a no-op when JS is off.
+  await page.addInitScript(() => {
+    const w = window as unknown as { __cspViolations: string[] };
+    w.__cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => {
+      w.__cspViolations.push(`${e.effectiveDirective} blocked ${e.blockedURI || '(inline)'} ${e.sample}`.trim());
+    });
+  });
+  let documentUrl: string | null = null;
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error') return;
+    const where = msg.location().url;
+    // Chromium logs the document's own non-2xx status as a console error; that status is asserted separately.
+    if (
+      opts.documentStatus !== undefined &&
+      where === documentUrl &&
+      msg.text().includes(`status of ${opts.documentStatus}`)
+    )
+      return;
+    problems.push(`console.error: ${msg.text()} (${where || 'no location'})`);
+  });
+  page.on('pageerror', (err) => problems.push(`uncaught: ${err.name}: ${err.message}`));
+  page.on('requestfailed', (req) => problems.push(`request failed: ${req.url()} ${req.failure()?.errorText ?? ''}`));
+  page.on('response', (res) => {
+    if (res.request().isNavigationRequest() && res.request().frame() === page.mainFrame()) {
+      documentUrl = res.url();
+      if (opts.documentStatus !== undefined && res.status() === opts.documentStatus) return;
+    }
+    if (res.status() >= 400) problems.push(`HTTP ${res.status()} for ${res.url()}`);
+  });
+  return {
+    async list() {
+      let csp: string[] = [];
+      try {
+        csp = await page.evaluate(() => (window as unknown as { __cspViolations?: string[] }).__cspViolations ?? []);
+      } catch {
+        // JavaScript disabled: the console listener above still sees Chromium's CSP reports.
+      }
+      return [...problems, ...csp.map((c) => `CSP violation: ${c}`)];
+    },
+  };
+}
+
+/** The PNG's pixel size, read from its IHDR chunk. */
+export function pngSize(png: Buffer): { width: number; height: number } {
+  if (png.subarray(1, 4).toString('latin1') !== 'PNG') throw new Error('not a PNG');
+  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
 }
