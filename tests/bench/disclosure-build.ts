@@ -5,7 +5,8 @@
  * entry, nothing else), both in throw-away copies of the project on this machine, in one run.
  * Reports pages per second for each and their ratio (target ≥ 0.7).
  *
- * Run: `npm run bench:disclosures` (or import `benchDisclosureBuild` from tests/bench/run.ts).
+ * Run alone with a phase breakdown: `npm run bench:disclosures`; it is also one entry of
+ * `npm run bench` (tests/bench/run.ts, interleaved rounds).
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
+import type { Benchmark, Measurement, Target } from './harness.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ASTRO = join(ROOT, 'node_modules/astro/bin/astro.mjs');
@@ -71,26 +73,108 @@ function bareProject(dir: string) {
   );
 }
 
-function timedBuild(dir: string): { seconds: number; pages: number; postBuild: number } {
+interface BuildRun {
+  seconds: number;
+  pages: number;
+  /** Of `seconds`, what the post-build steps (search index, precompression) report. */
+  postBuild: number;
+  /** CPU seconds of the build process (user + system). */
+  cpuSeconds: number;
+}
+
+function timedBuild(dir: string): BuildRun {
+  rmSync(join(dir, 'dist'), { recursive: true, force: true });
+  const cpu0 = childCpuSeconds();
   const started = performance.now();
   const r = spawnSync(process.execPath, [ASTRO, 'build'], { cwd: dir, encoding: 'utf8', env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' }, maxBuffer: 256 * 1024 * 1024 });
   const seconds = (performance.now() - started) / 1000;
   if (r.status !== 0) throw new Error(`astro build failed in ${dir}:\n${(r.stdout + r.stderr).slice(-3000)}`);
   const count = (d: string): number => readdirSync(d).reduce((n, f) => n + (statSync(join(d, f)).isDirectory() ? count(join(d, f)) : f.endsWith('.html') ? 1 : 0), 0);
   const out = join(dir, 'dist/client');
-  // Seconds the post-build steps (search index, precompression) report, to show where time goes.
   const postBuild = [...`${r.stdout}${r.stderr}`.matchAll(/(?:indexed \d+ pages for search|precompressed \d+ files) in ([\d.]+)s/g)].reduce((a, m) => a + Number(m[1]), 0);
-  return { seconds, postBuild, pages: count(statSync(out, { throwIfNoEntry: false })?.isDirectory() ? out : join(dir, 'dist')) };
+  return {
+    seconds,
+    postBuild,
+    cpuSeconds: childCpuSeconds() - cpu0,
+    pages: count(statSync(out, { throwIfNoEntry: false })?.isDirectory() ? out : join(dir, 'dist')),
+  };
 }
 
-interface Timing {
-  seconds: number;
-  pages: number;
-  pagesPerSecond: number;
-  /** Of `seconds`, the search index and precompression. */
-  postBuild: number;
+/** CPU seconds of this process's reaped children so far (Linux /proc; 0 elsewhere). */
+function childCpuSeconds(): number {
+  try {
+    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+    // Fields 16 and 17 of stat (cutime, cstime), counted after the command name: indexes 13 and 14 here.
+    return (Number(fields[13]) + Number(fields[14])) / 100;
+  } catch {
+    return 0;
+  }
 }
-export interface BenchResult {
+
+/** Two throw-away projects with the same 5,000 files: the full pipeline and a bare Astro site. */
+export function prepareProjects(opts: { schools?: number; villages?: number } = {}) {
+  const work = mkdtempSync(join(tmpdir(), 'qinglian-bench-'));
+  const ours = join(work, 'ours');
+  const bare = join(work, 'bare');
+  mkdirSync(ours);
+  mkdirSync(bare);
+  for (const f of ['astro.config.mjs', 'package.json', 'tsconfig.json']) cpSync(join(ROOT, f), join(ours, f));
+  for (const d of ['src', 'public']) cpSync(join(ROOT, d), join(ours, d), { recursive: true });
+  const files = generateContent(join(ours, 'content'), opts.schools, opts.villages);
+  cpSync(join(ours, 'content'), join(bare, 'content'), { recursive: true });
+  bareProject(bare);
+  for (const d of [ours, bare]) symlinkSync(join(ROOT, 'node_modules'), join(d, 'node_modules'), 'dir');
+  return { work, ours, bare, files, cleanup: () => rmSync(work, { recursive: true, force: true }) };
+}
+
+/** A harness target whose one operation is a whole build; the rate is pages per second. */
+function buildTarget(dir: string, cleanup: () => void): Target {
+  return {
+    async measure(): Promise<Measurement> {
+      const run = timedBuild(dir);
+      const ms = run.seconds * 1000;
+      return {
+        rate: run.pages / run.seconds,
+        p50: ms,
+        p99: ms,
+        count: run.pages,
+        failures: 0,
+        targetCpu: (run.cpuSeconds / run.seconds) * 100,
+        loadCpu: 0,
+        otherCpu: null,
+      };
+    },
+    async stop() {
+      cleanup();
+    },
+  };
+}
+
+/**
+ * For tests/bench/run.ts: one round = one bare build and one full build of the same 5,000 files
+ * (minutes, not seconds; BENCH_ONLY=build runs it alone). "p50/p99" are the build's wall time.
+ */
+export const disclosureBuildBenchmark: Benchmark = {
+  name: 'build 5,000 disclosures',
+  baseline: 'bare Astro build (glob loaders, 1 page per file)',
+  subject: 'full pipeline (checks, pages, exports, search, precompression)',
+  unit: 'pages/s',
+  startBaseline: async () => {
+    const p = prepareProjects();
+    shared = p;
+    return buildTarget(p.bare, () => undefined);
+  },
+  startSubject: async () => {
+    const p = shared!;
+    return buildTarget(p.ours, p.cleanup);
+  },
+};
+let shared: ReturnType<typeof prepareProjects> | undefined;
+
+interface Timing extends BuildRun {
+  pagesPerSecond: number;
+}
+export interface BuildBenchResult {
   files: number;
   ours: Timing;
   bare: Timing;
@@ -100,31 +184,22 @@ export interface BenchResult {
   ratioWithoutPostBuild: number;
 }
 
-export function benchDisclosureBuild(opts: { schools?: number; villages?: number } = {}): BenchResult {
-  const work = mkdtempSync(join(tmpdir(), 'qinglian-bench-'));
+/** One bare and one full build, with the phase the bare build does not have broken out. */
+export function benchDisclosureBuild(opts: { schools?: number; villages?: number } = {}): BuildBenchResult {
+  const p = prepareProjects(opts);
   try {
-    const ours = join(work, 'ours');
-    const bare = join(work, 'bare');
-    mkdirSync(ours);
-    mkdirSync(bare);
-    for (const f of ['astro.config.mjs', 'package.json', 'tsconfig.json']) cpSync(join(ROOT, f), join(ours, f));
-    for (const d of ['src', 'public']) cpSync(join(ROOT, d), join(ours, d), { recursive: true });
-    const files = generateContent(join(ours, 'content'), opts.schools, opts.villages);
-    cpSync(join(ours, 'content'), join(bare, 'content'), { recursive: true });
-    bareProject(bare);
-    for (const d of [ours, bare]) symlinkSync(join(ROOT, 'node_modules'), join(d, 'node_modules'), 'dir');
-    const b = timedBuild(bare);
-    const o = timedBuild(ours);
-    const rate = (x: { seconds: number; pages: number; postBuild: number }): Timing => ({ ...x, pagesPerSecond: x.pages / x.seconds });
+    const b = timedBuild(p.bare);
+    const o = timedBuild(p.ours);
+    const rate = (x: BuildRun): Timing => ({ ...x, pagesPerSecond: x.pages / x.seconds });
     return {
-      files,
+      files: p.files,
       ours: rate(o),
       bare: rate(b),
       ratio: o.pages / o.seconds / (b.pages / b.seconds),
       ratioWithoutPostBuild: o.pages / (o.seconds - o.postBuild) / (b.pages / b.seconds),
     };
   } finally {
-    rmSync(work, { recursive: true, force: true });
+    p.cleanup();
   }
 }
 
@@ -136,7 +211,7 @@ if (import.meta.main) {
       `disclosure build benchmark: ${r.files} generated disclosure files`,
       line('bare Astro (same files, 1 page each)', r.bare),
       line('qinglian (full pipeline)', r.ours),
-      `  of which search index + precompression: ${r.ours.postBuild.toFixed(1)} s`,
+      `  of which search index + precompression: ${r.ours.postBuild.toFixed(1)} s; build CPU ${r.ours.cpuSeconds.toFixed(0)} s (bare ${r.bare.cpuSeconds.toFixed(0)} s)`,
       `ratio (pages/s, qinglian ÷ bare): ${r.ratio.toFixed(2)}  (target ≥ 0.70)`,
       `ratio without search index and precompression: ${r.ratioWithoutPostBuild.toFixed(2)}`,
       '',

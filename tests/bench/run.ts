@@ -10,6 +10,7 @@ import {
   type BenchResult,
   type RunOptions,
 } from './harness.ts';
+import { disclosureBuildBenchmark } from './disclosure-build.ts';
 
 /**
  * `npm run bench`: the production server against bare Node baselines, interleaved in one run.
@@ -63,6 +64,8 @@ const BENCHMARKS: Benchmark[] = [
       return res.body.equals(expected) ? null : `body (${res.body.length} B) differs from ${UNITS_BR}`;
     },
   },
+  // Builds, not requests: minutes per round (BENCH_ONLY=build to run it alone).
+  disclosureBuildBenchmark,
 ];
 
 const num = (name: string, fallback: number) => {
