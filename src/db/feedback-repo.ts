@@ -202,7 +202,7 @@ export async function listDeadlineFacts(database: Database, unitId: string): Pro
 }
 
 /**
- * The unit staff's inbox: never items routed to the commission (检举控告 material is not shown to the
+ * The unit staff's inbox: never items routed to the commission (misconduct-report material is not shown to the
  * unit it concerns, DOMAIN.md §6.1 art.30) and never contact details.
  */
 export async function listUnitInbox(database: Database, unitId: string): Promise<FeedbackRecord[]> {

@@ -58,7 +58,7 @@ export const feedbackItems = sqliteTable(
       .references(() => units.id),
     disclosureId: text('disclosure_id'),
     body: text('body'),
-    /** The 陪餐 details as JSON (date, meal, dishes, four ratings). */
+    /** The accompanied-meal details as JSON (date, meal, dishes, four ratings). */
     meal: text('meal', { mode: 'json' }).$type<MealDetails>(),
     suggestion: text('suggestion'),
     publicConsent: integer('public_consent', { mode: 'boolean' }).notNull().default(false),
@@ -131,7 +131,7 @@ export const surveys = sqliteTable('surveys', {
   createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
 });
 
-/** A printed batch of invitation codes for one unit (a 家长会 or 村民会议). */
+/** A printed batch of invitation codes for one unit (a parents' or villagers' meeting). */
 export const invitationBatches = sqliteTable('invitation_batches', {
   id: text('id').primaryKey(),
   surveyId: text('survey_id')

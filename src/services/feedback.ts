@@ -119,7 +119,7 @@ export async function submitFeedback(ctx: ChannelContext, raw: unknown, client: 
       body: input.kind === 'accompaniedMeal' ? null : input.body,
       meal: input.kind === 'accompaniedMeal' ? input.meal : null,
       suggestion: input.kind === 'accompaniedMeal' ? (input.suggestion || null) : null,
-      // A 检举控告 is never published, whatever the form said (DOMAIN.md §6.3).
+      // A misconduct report is never published, whatever the form said (DOMAIN.md §6.3).
       publicConsent: input.kind === 'misconductReport' ? false : input.publicConsent,
       receivedAt: now,
     };

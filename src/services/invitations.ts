@@ -9,7 +9,7 @@ import { limitKey, type ChannelContext, type ClientInfo } from './context.ts';
 import { invalid, rateLimited, type Failure } from './fields.ts';
 
 /**
- * Single-use invitation codes for closed groups (a 家长会, a 村民会议), the strongest no-SMS option
+ * Single-use invitation codes for closed groups (a parents' meeting, a villagers' meeting), the strongest no-SMS option
  * (RELIABILITY.md §3.1, LimeSurvey tokens). Codes are looked up by HMAC; they are also sealed with a
  * server key so the printable sheet can be shown again, from its own sheet token.
  */

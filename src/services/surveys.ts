@@ -33,8 +33,8 @@ export async function surveyView(ctx: ChannelContext, id: string): Promise<Surve
 }
 
 /**
- * Results of a survey: per unit and question, rate = (满意 + 基本满意) / valid with 说不清 kept, also the
- * rate without 说不清, n and 95 % Wilson intervals; staff of the unit are not counted; units below the
+ * Results of a survey: per unit and question, rate = (satisfied + fairlySatisfied) / valid with `unsure` kept, also the
+ * rate without `unsure`, n and 95 % Wilson intervals; staff of the unit are not counted; units below the
  * minimum sample are shown but never ranked.
  */
 export async function surveyResults(ctx: ChannelContext, surveyId: string): Promise<SurveyResults | null> {

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 
 /**
- * Deadlines as data (STYLE.md rule 3). Defaults follow 《信访工作条例》 (DOMAIN.md §6.1, §9): written
+ * Deadlines as data (STYLE.md rule 3). Defaults follow the 2022 petition regulations (DOMAIN.md §6.1, §9): written
  * acknowledgement within 15 days of receipt (art.23), handling within 60 days of acceptance (art.34),
- * one extension of at most 30 days with the reason told to the submitter (art.34), a review (复查)
+ * one extension of at most 30 days with the reason told to the submitter (art.34), a review
  * requested within 30 days of the reply and answered within 30 days (art.35). Calendar days.
  */
 export const FeedbackRules = z.strictObject({
@@ -67,7 +67,7 @@ export function currentDeadline(f: DeadlineFacts, rules: FeedbackRules): Date | 
 }
 
 /**
- * Overdue (超期) is computed from the clock, never stored: the current deadline has passed. Items routed
+ * Overdue is computed from the clock, never stored: the current deadline has passed. Items routed
  * to the commission follow the commission's own rules and are never overdue here.
  */
 export function isOverdue(f: DeadlineFacts, now: Date, rules: FeedbackRules): boolean {

@@ -16,7 +16,7 @@ import { feedbackActions, feedbackStates, transitions, REOPEN_LIMIT, type Feedba
 import { addDays, currentDeadline, deadlinesOf, isOverdue, type FeedbackRules } from './deadlines.ts';
 import { formatCode } from './tracking.ts';
 
-/** The 陪餐 details as stored. */
+/** The accompanied-meal details as stored. */
 export interface MealDetails {
   date: string;
   meal: Meal;

@@ -17,28 +17,28 @@ export const PHONE_MAX = 20;
 export const IDEMPOTENCY_KEY_MIN = 16;
 export const IDEMPOTENCY_KEY_MAX = 64;
 export const ALTCHA_MAX = 4096;
-/** How far back a 陪餐 record may be dated (days). */
+/** How far back an accompanied-meal record may be dated (days). */
 export const MEAL_DATE_MAX_AGE_DAYS = 60;
 
 /**
- * Kinds of feedback (GLOSSARY: feedback). `misconductReport` (检举控告) is accepted only to route it to
+ * Kinds of feedback (GLOSSARY: feedback). `misconductReport` is accepted only to route it to
  * the commission: it is never published and never shown to the unit it concerns (DOMAIN.md §6.1 art.30,
  * §6.2 art.47).
  */
 export const feedbackKinds = ['suggestion', 'complaint', 'question', 'praise', 'accompaniedMeal', 'misconductReport'] as const;
 export type FeedbackKind = (typeof feedbackKinds)[number];
-/** The kinds filed on the general form; the 陪餐 record has its own form. */
+/** The kinds filed on the general form; the accompanied-meal record has its own form. */
 export const generalKinds = ['suggestion', 'complaint', 'question', 'praise', 'misconductReport'] as const;
 export type GeneralKind = (typeof generalKinds)[number];
 
 export const meals = ['breakfast', 'lunch', 'dinner'] as const;
 export type Meal = (typeof meals)[number];
-/** The 陪餐 rating scale (满意 / 一般 / 不满意) used for taste, quantity, hygiene and price. */
+/** The accompanied-meal rating scale (good / fair / poor) used for taste, quantity, hygiene and price. */
 export const mealRatings = ['good', 'fair', 'poor'] as const;
 export type MealRating = (typeof mealRatings)[number];
 export const mealAspects = ['taste', 'quantity', 'hygiene', 'price'] as const;
 
-/** Where an item goes: the unit it concerns, or only the commission (检举控告). */
+/** Where an item goes: the unit it concerns, or only the commission (misconduct reports). */
 export const routes = ['unit', 'commission'] as const;
 export type Route = (typeof routes)[number];
 export const routeOf = (kind: FeedbackKind): Route => (kind === 'misconductReport' ? 'commission' : 'unit');
@@ -100,7 +100,7 @@ export const GeneralFeedback = z.strictObject({
   ...common,
 });
 
-/** A parent's 陪餐 record (DOMAIN.md §3.3): no child names are asked for. */
+/** A parent's accompanied-meal record (DOMAIN.md §3.3): no child names are asked for. */
 export const MealRecord = z.strictObject({
   kind: z.literal('accompaniedMeal', 'feedback.kind.invalid'),
   meal: z.strictObject(
@@ -142,7 +142,7 @@ export const RatingInput = z.strictObject({
 });
 export type RatingInput = z.infer<typeof RatingInput>;
 
-/** The submitter reopens the item once, saying why (复查, DOMAIN.md §6.1 art.35). */
+/** The submitter reopens the item once, saying why (review, DOMAIN.md §6.1 art.35). */
 export const ReopenInput = z.strictObject({
   secret: z.string('feedback.secret.invalid').min(1, 'feedback.secret.invalid').max(32, 'feedback.secret.invalid'),
   reason: plainText('feedback.reason', REASON_MIN, REASON_MAX),
@@ -160,7 +160,7 @@ export function beijingDate(at: Date): string {
 }
 
 /**
- * Checks that need the clock: a 陪餐 record is dated today or up to `MEAL_DATE_MAX_AGE_DAYS` back
+ * Checks that need the clock: an accompanied-meal record is dated today or up to `MEAL_DATE_MAX_AGE_DAYS` back
  * (Beijing time). Returns field errors in the same shape as a zod failure.
  */
 export function checkFeedbackAt(input: FeedbackInput, now: Date): Record<string, string[]> {

@@ -5,7 +5,7 @@ import { plainText } from '../shared/text.ts';
 
 /**
  * The lifecycle as data (STYLE.md rule 3; README.md in this folder tells it in prose).
- * GLOSSARY: 受理 accepted · 延期 extended · 答复 replied · 办结 closed · 超期 overdue (computed, never stored).
+ * Names follow GLOSSARY.md: accepted, extended, replied, closed; overdue is computed, never stored.
  */
 export const feedbackStates = ['received', 'accepted', 'extended', 'replied', 'reopened', 'closed'] as const;
 export type FeedbackState = (typeof feedbackStates)[number];
@@ -148,7 +148,7 @@ export function applyCommand(s: FeedbackSnapshot, cmd: FeedbackCommand, actor: A
       return {
         ok: true,
         patch: { state: to, extensionDays: cmd.days, extensionReason: cmd.reason },
-        // The reason is told to the submitter (条例 art.34), so it is a public note.
+        // The reason is told to the submitter (regulations art.34), so it is a public note.
         event: { ...event, publicNote: cmd.reason },
       };
     case 'reply':

@@ -1,5 +1,5 @@
 /**
- * Tracking codes (受理编号), query secrets (查询密码) and invitation codes, written in Crockford base32:
+ * Tracking codes, query secrets and invitation codes, written in Crockford base32:
  * digits and capitals without I, L, O and U, so nothing reads as another character; on input O is taken
  * as 0 and I/L as 1, case, spaces and hyphens are ignored (DOMAIN.md §6.3). Randomness is passed in, so
  * this stays pure; callers use a CSPRNG.

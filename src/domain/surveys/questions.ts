@@ -1,10 +1,10 @@
 import type { UnitCarrier } from '../units/schema.ts';
 
 /**
- * Survey questions as data. Wording adapted from the 江西/山东 templates (DOMAIN.md §5.4); the text lives
+ * Survey questions as data. Wording adapted from the Jiangxi/Shandong templates (DOMAIN.md §5.4); the text lives
  * in src/i18n/zh-CN.ts under `surveys.question.<id>` and may name the unit (`{unit}`). Every question
- * takes the same five answers (`surveyAnswers`). The yes/no village question of §5.4 ("本村重大事项是否经过
- * 村民(代表)会议讨论决定?") does not fit the satisfaction scale and is left to the evaluators' checks.
+ * takes the same five answers (`surveyAnswers`). The yes/no village question of §5.4 (were major matters decided by
+ * the villagers' meeting?) does not fit the satisfaction scale and is left to the evaluators' checks.
  */
 export const questionIds = ['overall', 'openness', 'fourWinds', 'grassroots', 'canteen', 'schoolFees', 'villageAffairs'] as const;
 export type QuestionId = (typeof questionIds)[number];

@@ -1,6 +1,6 @@
 import { surveyAnswers, type SurveyAnswer } from './schema.ts';
 
-/** Below this many valid responses a rate is shown as 样本不足 and never ranked (DOMAIN.md §5.3). */
+/** Below this many valid responses a rate is shown as an insufficient sample and never ranked (DOMAIN.md §5.3). */
 export const MIN_SAMPLE = 30;
 /** The two-sided 95 % normal quantile. */
 export const Z95 = 1.959963984540054;
@@ -31,17 +31,17 @@ export function wilson(x: number, n: number, z = Z95): Interval | null {
 export interface Satisfaction {
   /** Valid responses (staff of the unit already excluded). */
   n: number;
-  /** 满意 + 基本满意. */
+  /** satisfied + fairlySatisfied. */
   positive: number;
-  /** positive / n, 说不清 kept in the denominator (the official-style rate, DOMAIN.md §5.1). */
+  /** positive / n, `unsure` kept in the denominator (the official-style rate, DOMAIN.md §5.1). */
   rate: number | null;
   interval: Interval | null;
-  /** Responses other than 说不清. */
+  /** Responses other than `unsure`. */
   nExcludingUnsure: number;
-  /** positive / (n − 说不清). */
+  /** positive / (n − unsure). */
   rateExcludingUnsure: number | null;
   intervalExcludingUnsure: Interval | null;
-  /** n < MIN_SAMPLE: shown as 样本不足, never ranked. */
+  /** n < MIN_SAMPLE: shown as an insufficient sample, never ranked. */
   insufficient: boolean;
 }
 

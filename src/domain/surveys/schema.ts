@@ -3,12 +3,12 @@ import { unitCarriers } from '../units/schema.ts';
 import { satisfactionAnswers, UnitId } from '../feedback/schema.ts';
 import { questionIds, HEADLINE_QUESTION, type QuestionId } from './questions.ts';
 
-/** 满意 / 基本满意 / 不太满意 / 不满意 / 说不清 (GLOSSARY: survey). */
+/** The five answers of GLOSSARY.md (survey), in scale order. */
 export const surveyAnswers = satisfactionAnswers;
 export type SurveyAnswer = (typeof surveyAnswers)[number];
 
 /**
- * The screening question "与被评单位关系" (DOMAIN.md §5.3). Staff of the unit rated are excluded from the
+ * The screening question on the respondent's relation to the unit (DOMAIN.md §5.3). Staff of the unit rated are excluded from the
  * results; their response is stored (so the code is used up) but never counted.
  */
 export const respondentRelations = ['parent', 'villager', 'serviceUser', 'other', 'staff'] as const;
@@ -23,7 +23,7 @@ export const SurveyDefinition = z
     /** Permanent id, e.g. `school-2026h1`. */
     id: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'surveys.id.invalid').max(64, 'surveys.id.invalid'),
     carrier: z.enum(unitCarriers, 'surveys.carrier.invalid'),
-    /** How the period is printed, e.g. 2026 年上半年. */
+    /** How the period is printed, e.g. the first half of 2026. */
     periodLabel: z.string().trim().min(2).max(40),
     /** First and last day (Beijing dates) responses are accepted. */
     opensOn: IsoDate,
