@@ -144,7 +144,11 @@ export function openApiDocument(version: string) {
   };
 }
 
+let cached: { version: string; doc: ReturnType<typeof openApiDocument> } | null = null;
+
 export const openApiRoute = new Hono<AppEnv>().get('/', (c) => {
+  const { version } = c.get('deps');
+  if (cached?.version !== version) cached = { version, doc: openApiDocument(version) };
   c.header('Cache-Control', 'public, max-age=300');
-  return c.json(openApiDocument(c.get('deps').version));
+  return c.json(cached.doc);
 });

@@ -10,10 +10,12 @@ export type FieldErrors = Record<string, string[]>;
  * get something they can look up in src/i18n.
  */
 export function fieldErrors(error: z.ZodError): FieldErrors {
-  const out: FieldErrors = {};
+  // A Map, not an object literal: a field named `__proto__` must not reach Object.prototype.
+  const out = new Map<string, string[]>();
   const add = (path: string, key: string) => {
-    const list = (out[path || '_'] ??= []);
+    const list = out.get(path || '_') ?? [];
     if (!list.includes(key)) list.push(key);
+    out.set(path || '_', list);
   };
   for (const issue of error.issues) {
     const path = issue.path.map(String).join('.');
@@ -23,13 +25,13 @@ export function fieldErrors(error: z.ZodError): FieldErrors {
     }
     add(path, isMessageKey(issue.message) ? issue.message : 'common.field.invalid');
   }
-  return out;
+  return Object.fromEntries(out);
 }
 
 export function mergeErrors(...all: FieldErrors[]): FieldErrors {
-  const out: FieldErrors = {};
-  for (const e of all) for (const [k, v] of Object.entries(e)) out[k] = [...new Set([...(out[k] ?? []), ...v])];
-  return out;
+  const out = new Map<string, string[]>();
+  for (const e of all) for (const [k, v] of Object.entries(e)) out.set(k, [...new Set([...(out.get(k) ?? []), ...v])]);
+  return Object.fromEntries(out);
 }
 
 /** Control characters or lone surrogates anywhere in the input: `{ path: ['text.unsafe'] }`, or null. */

@@ -1,7 +1,7 @@
 import { findUnit } from '../db/units-repo.ts';
 import { findSurvey, insertResponse, listSurveys, listUnitsOfCarrier, tallyAnswers, type SurveyRow } from '../db/surveys-repo.ts';
 import { beijingDate } from '../domain/feedback/schema.ts';
-import { checkAnswers, isSurveyOpen, SurveyResponseInput, type SurveyAnswer } from '../domain/surveys/schema.ts';
+import { checkAnswers, excludedRelations, isSurveyOpen, SurveyResponseInput, type SurveyAnswer } from '../domain/surveys/schema.ts';
 import { emptyCounts, rankUnits, satisfaction, MIN_SAMPLE, type AnswerCounts } from '../domain/surveys/results.ts';
 import { toSatisfactionOut, type SurveyResults, type SurveyView } from '../domain/surveys/public.ts';
 import type { QuestionId } from '../domain/surveys/questions.ts';
@@ -127,5 +127,5 @@ export async function submitSurveyResponse(ctx: ChannelContext, surveyId: string
     if (stored.reason === 'rate_limited') return rateLimited(stored.retryAfterS);
     return { ok: false, status: 409, code: 'already_used', fields: { [invitationId ? 'invitationCode' : 'otp']: ['surveys.response.duplicate'] } };
   }
-  return { ok: true, surveyId, unitId, counted: input.relation !== 'staff' };
+  return { ok: true, surveyId, unitId, counted: !excludedRelations.includes(input.relation) };
 }
