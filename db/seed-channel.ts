@@ -184,7 +184,7 @@ async function seedSurveys(ctx: ChannelContext, units: { id: string; carrier: Un
   const carriers = [...new Set(units.map((u) => u.carrier))];
   for (const carrier of carriers) {
     const surveyId = `${carrier}-demo`;
-    await insertSurvey(ctx.database, { id: surveyId, carrier, periodLabel: `${today.slice(0, 4)} 年度（演示）`, opensOn: shift(-30), closesOn: shift(90), questionIds: [...questionSets[carrier]], demo: true }, now, 'system');
+    await insertSurvey(ctx.database, { id: surveyId, carrier, periodLabel: `${today.slice(0, 4)} 年度·演示`, opensOn: shift(-30), closesOn: shift(90), questionIds: [...questionSets[carrier]], demo: true }, now, 'system');
     for (const [index, unit] of units.filter((u) => u.carrier === carrier).entries()) {
       const batch = await createInvitationBatch(ctx, {
         surveyId,

@@ -11,7 +11,7 @@ import {
   type NewFeedback,
 } from '../db/feedback-repo.ts';
 import { consumeRateLimits } from '../db/rate-limit-repo.ts';
-import { FeedbackSubmission, ReopenInput, RatingInput, checkFeedbackAt, normalisePhone, routeOf, type FeedbackInput } from '../domain/feedback/schema.ts';
+import { FeedbackSubmission, GeneralSubmission, ReopenInput, RatingInput, checkFeedbackAt, checkMealDate, normalisePhone, routeOf, type FeedbackInput } from '../domain/feedback/schema.ts';
 import { applyCommand, FeedbackCommand, type Actor, type Refusal } from '../domain/feedback/states.ts';
 import { deadlinesOf, onTimeReplyRate, type OnTimeRate } from '../domain/feedback/deadlines.ts';
 import {
@@ -27,7 +27,7 @@ import { bytesFor, encodeCrockford, formatCode, normaliseCode, SECRET_LENGTH, TR
 import { equalHex, hmacBytes, random, seal, sha256Hex } from '../crypto.ts';
 import { checkAltcha } from './altcha.ts';
 import { limitKey, type ChannelContext, type ClientInfo } from './context.ts';
-import { fieldErrors, invalid, mergeErrors, notFound, rateLimited, unsafeTextErrors, type Failure } from './fields.ts';
+import { fieldErrors, invalid, mergeErrors, notFound, rateLimited, unsafeTextErrors, type Failure, type FieldErrors } from './fields.ts';
 
 export const trackingPath = (code: string) => `/feedback/track/${formatCode(code)}/`;
 
@@ -44,6 +44,26 @@ function payloadHash(input: FeedbackInput): string {
       ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]))
       : v;
   return sha256Hex(JSON.stringify(canonical(input)));
+}
+
+/**
+ * A missing or unknown kind stops a discriminated union before it looks at any other field. So that a
+ * form shows every problem at once, the other fields are also checked as a general item.
+ */
+function withOtherFields(raw: unknown, errors: FieldErrors): FieldErrors {
+  if (!errors.kind || raw === null || typeof raw !== 'object' || Array.isArray(raw)) return errors;
+  const again = GeneralSubmission.safeParse({ ...raw, kind: 'suggestion' });
+  if (again.success) return errors;
+  const { kind: _kind, ...others } = fieldErrors(again.error);
+  return mergeErrors(errors, others);
+}
+
+/** An accompanied-meal date that parses but is in the future or too old is reported with the other field errors. */
+function withClockChecks(raw: unknown, now: Date, errors: FieldErrors): FieldErrors {
+  const date = (raw as { meal?: { date?: unknown } } | null)?.meal?.date;
+  if (errors['meal.date'] || typeof date !== 'string' || typeof raw !== 'object') return errors;
+  const problem = checkMealDate(date, now);
+  return problem ? mergeErrors(errors, { 'meal.date': [problem] }) : errors;
 }
 
 export type SubmitResult = { ok: true; receipt: FeedbackReceipt; replayed: boolean } | Failure;
@@ -77,8 +97,8 @@ export async function submitFeedback(ctx: ChannelContext, raw: unknown, client: 
   const unsafe = unsafeTextErrors(raw);
   if (unsafe) return { ok: false, status: 400, code: 'invalid_text', fields: unsafe };
   const parsed = FeedbackSubmission.safeParse(raw);
-  if (!parsed.success) return invalid(fieldErrors(parsed.error));
   const now = ctx.now();
+  if (!parsed.success) return invalid(withClockChecks(raw, now, withOtherFields(raw, fieldErrors(parsed.error))));
   const { idempotencyKey: givenKey, website: _honeypot, altcha, ...rest } = parsed.data;
   const input: FeedbackInput = rest.contactPhone ? { ...rest, contactPhone: normalisePhone(rest.contactPhone) } : rest;
   const timed = checkFeedbackAt(input, now);

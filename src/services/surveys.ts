@@ -75,10 +75,18 @@ export type ResponseResult = { ok: true; surveyId: string; unitId: string; count
 export async function submitSurveyResponse(ctx: ChannelContext, surveyId: string, raw: unknown, client: ClientInfo): Promise<ResponseResult> {
   const unsafe = unsafeTextErrors(raw);
   if (unsafe) return { ok: false, status: 400, code: 'invalid_text', fields: unsafe };
-  const parsed = SurveyResponseInput.safeParse(raw);
-  if (!parsed.success) return invalid(fieldErrors(parsed.error));
-  const input = parsed.data;
   const survey = await findSurvey(ctx.database, surveyId);
+  const parsed = SurveyResponseInput.safeParse(raw);
+  if (!parsed.success) {
+    if (!survey) return notFound;
+    // List every unanswered question too, not just "answers is invalid", so a form shows them all.
+    const errors = fieldErrors(parsed.error);
+    const given = (raw as { answers?: unknown } | null)?.answers;
+    const answers = given && typeof given === 'object' && !Array.isArray(given) ? (given as Record<string, string>) : {};
+    const { answers: _whole, ...rest } = errors;
+    return invalid(mergeErrors(rest, checkAnswers(survey.questionIds, answers), _whole && Object.keys(answers).length ? { answers: _whole } : {}));
+  }
+  const input = parsed.data;
   if (!survey) return notFound;
   const answerErrors = checkAnswers(survey.questionIds, input.answers);
 

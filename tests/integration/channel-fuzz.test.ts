@@ -5,7 +5,7 @@ import { testApi } from '../support/api.ts';
 import { testChannel, TEST_NOW } from '../support/channel.ts';
 import { ErrorBody, generalItem, jsonPost } from '../support/channel-fixtures.ts';
 import type { Database } from '../../src/db/client.ts';
-import { BODY_MAX, feedbackKinds, generalKinds, mealRatings, meals } from '../../src/domain/feedback/schema.ts';
+import { generalKinds, mealRatings, meals } from '../../src/domain/feedback/schema.ts';
 import { FeedbackReceipt, TrackingView } from '../../src/domain/feedback/public.ts';
 import { isSafeText } from '../../src/domain/shared/text.ts';
 import { insertSurvey } from '../../src/db/surveys-repo.ts';

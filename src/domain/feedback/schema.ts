@@ -123,12 +123,11 @@ export const MealRecord = z.strictObject({
 export const FeedbackInput = z.discriminatedUnion('kind', [GeneralFeedback, MealRecord], 'feedback.kind.invalid');
 export type FeedbackInput = z.infer<typeof FeedbackInput>;
 
+export const GeneralSubmission = GeneralFeedback.extend(guards);
+export const MealSubmission = MealRecord.extend(guards);
+
 /** The body of `POST /api/feedback` and of the HTML forms: the input plus transport guards. */
-export const FeedbackSubmission = z.discriminatedUnion(
-  'kind',
-  [GeneralFeedback.extend(guards), MealRecord.extend(guards)],
-  'feedback.kind.invalid',
-);
+export const FeedbackSubmission = z.discriminatedUnion('kind', [GeneralSubmission, MealSubmission], 'feedback.kind.invalid');
 export type FeedbackSubmission = z.infer<typeof FeedbackSubmission>;
 
 /** The 5-point answer scale (also used to rate a unit's reply). */
@@ -160,16 +159,21 @@ export function beijingDate(at: Date): string {
 }
 
 /**
- * Checks that need the clock: an accompanied-meal record is dated today or up to `MEAL_DATE_MAX_AGE_DAYS` back
- * (Beijing time). Returns field errors in the same shape as a zod failure.
+ * The clock check of an accompanied-meal date: today or up to `MEAL_DATE_MAX_AGE_DAYS` back, in Beijing time.
+ * Returns a message key, or null when the date is fine.
  */
+export function checkMealDate(date: string, now: Date): string | null {
+  const parsed = Date.parse(`${date}T00:00:00+08:00`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(parsed) || beijingDate(new Date(parsed)) !== date) return 'feedback.meal.date.invalid';
+  if (date > beijingDate(now)) return 'feedback.meal.date.future';
+  const oldest = beijingDate(new Date(now.getTime() - MEAL_DATE_MAX_AGE_DAYS * 86_400_000));
+  if (date < oldest) return 'feedback.meal.date.tooOld';
+  return null;
+}
+
+/** Checks that need the clock, as field errors in the same shape as a zod failure. */
 export function checkFeedbackAt(input: FeedbackInput, now: Date): Record<string, string[]> {
   if (input.kind !== 'accompaniedMeal') return {};
-  const date = input.meal.date;
-  const parsed = Date.parse(`${date}T00:00:00+08:00`);
-  if (Number.isNaN(parsed) || beijingDate(new Date(parsed)) !== date) return { 'meal.date': ['feedback.meal.date.invalid'] };
-  if (date > beijingDate(now)) return { 'meal.date': ['feedback.meal.date.future'] };
-  const oldest = beijingDate(new Date(now.getTime() - MEAL_DATE_MAX_AGE_DAYS * 86_400_000));
-  if (date < oldest) return { 'meal.date': ['feedback.meal.date.tooOld'] };
-  return {};
+  const problem = checkMealDate(input.meal.date, now);
+  return problem ? { 'meal.date': [problem] } : {};
 }
