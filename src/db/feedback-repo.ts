@@ -29,7 +29,31 @@ export interface NewFeedback {
 export type InsertResult =
   | { ok: true }
   | { ok: false; reason: 'rate_limited'; retryAfterS: number }
-  | { ok: false; reason: 'duplicate_key' | 'tracking_code_taken' | 'challenge_used' };
+  | { ok: false; reason: 'duplicate_key' | 'tracking_code_taken' | 'challenge_used' | 'unknown_unit' };
+
+/** The record of an item just inserted, without reading it back. */
+export function recordOfNew(item: NewFeedback): FeedbackRecord {
+  return {
+    ...item,
+    demo: item.demo ?? false,
+    state: 'received',
+    visibility: 'pending',
+    acceptedAt: null,
+    extensionDays: null,
+    extensionReason: null,
+    repliedAt: null,
+    replyBody: null,
+    firstAnsweredAt: null,
+    firstAnswerDueAt: null,
+    closedAt: null,
+    closeReason: null,
+    reopenedAt: null,
+    reopenCount: 0,
+    rating: null,
+    ratedAt: null,
+    version: 1,
+  };
+}
 
 /** The columns of FeedbackRecord: never the secret hash, idempotency key or payload hash. */
 const recordColumns = {
@@ -97,6 +121,8 @@ export async function insertFeedback(
     if (target === 'feedback_items.idempotency_key') return { ok: false, reason: 'duplicate_key' };
     if (target === 'feedback_items.tracking_code') return { ok: false, reason: 'tracking_code_taken' };
     if (target === 'altcha_used.id') return { ok: false, reason: 'challenge_used' };
+    // The item's only foreign key is its unit: the database, not an extra query, checks the unit exists.
+    if (/FOREIGN KEY constraint failed/.test(String((e as Error).message) + String((e as { cause?: Error }).cause?.message))) return { ok: false, reason: 'unknown_unit' };
     throw e;
   }
 }

@@ -8,6 +8,7 @@ import {
   listDeadlineFacts,
   listEvents,
   listPublished,
+  recordOfNew,
   type NewFeedback,
 } from '../db/feedback-repo.ts';
 import { consumeRateLimits } from '../db/rate-limit-repo.ts';
@@ -58,6 +59,11 @@ function withOtherFields(raw: unknown, errors: FieldErrors): FieldErrors {
   return mergeErrors(errors, others);
 }
 
+/** On the error path only: an unknown unit is reported with the other field errors. */
+async function unitErrors(ctx: ChannelContext, unitId: string): Promise<FieldErrors> {
+  return (await findUnit(ctx.database, unitId)) ? {} : { unitId: ['feedback.unitId.unknown'] };
+}
+
 /** An accompanied-meal date that parses but is in the future or too old is reported with the other field errors. */
 function withClockChecks(raw: unknown, now: Date, errors: FieldErrors): FieldErrors {
   const date = (raw as { meal?: { date?: unknown } } | null)?.meal?.date;
@@ -98,13 +104,15 @@ export async function submitFeedback(ctx: ChannelContext, raw: unknown, client: 
   if (unsafe) return { ok: false, status: 400, code: 'invalid_text', fields: unsafe };
   const parsed = FeedbackSubmission.safeParse(raw);
   const now = ctx.now();
-  if (!parsed.success) return invalid(withClockChecks(raw, now, withOtherFields(raw, fieldErrors(parsed.error))));
+  if (!parsed.success) {
+    const errors = withClockChecks(raw, now, withOtherFields(raw, fieldErrors(parsed.error)));
+    const unitId = (raw as { unitId?: unknown } | null)?.unitId;
+    return invalid(!errors.unitId && typeof unitId === 'string' ? mergeErrors(errors, await unitErrors(ctx, unitId)) : errors);
+  }
   const { idempotencyKey: givenKey, website: _honeypot, altcha, ...rest } = parsed.data;
   const input: FeedbackInput = rest.contactPhone ? { ...rest, contactPhone: normalisePhone(rest.contactPhone) } : rest;
   const timed = checkFeedbackAt(input, now);
-  const unit = await findUnit(ctx.database, input.unitId);
-  const fields = mergeErrors(timed, unit ? {} : { unitId: ['feedback.unitId.unknown'] });
-  if (Object.keys(fields).length) return invalid(fields);
+  if (Object.keys(timed).length) return invalid(mergeErrors(timed, await unitErrors(ctx, input.unitId)));
 
   const key = givenKey ?? Buffer.from(random(18)).toString('base64url');
   const hash = payloadHash(input);
@@ -145,12 +153,10 @@ export async function submitFeedback(ctx: ChannelContext, raw: unknown, client: 
     };
     const contactSealed = input.contactPhone ? seal(ctx.keys.contact, input.contactPhone, `feedback-contact:${id}`) : undefined;
     const stored = await insertFeedback(ctx.database, item, { contactSealed, rateHits, altcha: pow, now });
-    if (stored.ok) {
-      const record = await findFeedback(ctx.database, id);
-      if (!record) throw new Error('stored feedback item not found');
-      return { ok: true, receipt: receiptOf(ctx, record, secret), replayed: false };
-    }
+    if (stored.ok) return { ok: true, receipt: receiptOf(ctx, recordOfNew(item), secret), replayed: false };
     switch (stored.reason) {
+      case 'unknown_unit':
+        return invalid({ unitId: ['feedback.unitId.unknown'] });
       case 'rate_limited':
         return rateLimited(stored.retryAfterS);
       case 'challenge_used':
