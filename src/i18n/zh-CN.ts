@@ -111,7 +111,6 @@ export const messages = {
   'feedback.meal.dishes.required': '请填写菜品',
   'feedback.meal.dishes.tooLong': '菜品太长，请精简到 200 字以内',
   'feedback.meal.rating.invalid': '请选择评价',
-  'feedback.meal.suggestion.required': '格式不正确',
   'feedback.meal.suggestion.tooLong': '意见建议太长，请精简到 1000 字以内',
   'feedback.secret.invalid': '请填写查询密码',
   'feedback.secret.wrong': '查询密码不正确',

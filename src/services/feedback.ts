@@ -28,7 +28,7 @@ import { bytesFor, encodeCrockford, formatCode, normaliseCode, SECRET_LENGTH, TR
 import { equalHex, hmacBytes, random, seal, sha256Hex } from '../crypto.ts';
 import { checkAltcha } from './altcha.ts';
 import { limitKey, type ChannelContext, type ClientInfo } from './context.ts';
-import { fieldErrors, invalid, mergeErrors, notFound, rateLimited, unsafeTextErrors, type Failure, type FieldErrors } from './fields.ts';
+import { fieldErrors, invalid, mergeErrors, notFound, parseInput, rateLimited, unsafeTextErrors, type Failure, type FieldErrors } from './fields.ts';
 
 export const trackingPath = (code: string) => `/feedback/track/${formatCode(code)}/`;
 
@@ -197,12 +197,10 @@ export type SubmitterAction = 'rate' | 'reopen';
 
 /** The submitter rates the reply or reopens the item, proving ownership with the query secret. */
 export async function actAsSubmitter(ctx: ChannelContext, rawCode: string, action: SubmitterAction, raw: unknown, client: ClientInfo): Promise<TrackResult> {
-  const unsafe = unsafeTextErrors(raw);
-  if (unsafe) return { ok: false, status: 400, code: 'invalid_text', fields: unsafe };
+  const parsed = action === 'rate' ? parseInput(RatingInput, raw) : parseInput(ReopenInput, raw);
+  if (!parsed.ok) return parsed;
   const code = normaliseCode(rawCode, TRACKING_CODE_LENGTH);
   if (!code) return lookupMiss(ctx, client);
-  const parsed = action === 'rate' ? RatingInput.safeParse(raw) : ReopenInput.safeParse(raw);
-  if (!parsed.success) return invalid(fieldErrors(parsed.error));
   const now = ctx.now();
   // Every attempt counts, right or wrong, so the 50-bit secret cannot be guessed through this code.
   const limit = await consumeRateLimits(ctx.database, [{ key: limitKey(ctx, 'feedback-action-code', code), ...ctx.limits.actionsPerCode }], now);
@@ -235,10 +233,8 @@ async function runCommand(ctx: ChannelContext, record: FeedbackRecord, command: 
  * decides it with the domain rules and stores the change with its audit row.
  */
 export async function runStaffCommand(ctx: ChannelContext, feedbackId: string, raw: unknown, actor: 'staff' | 'moderator'): Promise<CommandOutcome> {
-  const unsafe = unsafeTextErrors(raw);
-  if (unsafe) return { ok: false, status: 400, code: 'invalid_text', fields: unsafe };
-  const parsed = FeedbackCommand.safeParse(raw);
-  if (!parsed.success) return invalid(fieldErrors(parsed.error));
+  const parsed = parseInput(FeedbackCommand, raw);
+  if (!parsed.ok) return parsed;
   const record = await findFeedback(ctx.database, feedbackId);
   if (!record) return notFound;
   return runCommand(ctx, record, parsed.data, actor);

@@ -54,3 +54,14 @@ export type Failure =
 export const invalid = (fields: FieldErrors): Failure => ({ ok: false, status: 422, code: 'invalid', fields });
 export const notFound: Failure = { ok: false, status: 404, code: 'not_found' };
 export const rateLimited = (retryAfterS: number): Failure => ({ ok: false, status: 429, code: 'rate_limited', retryAfterS });
+
+/**
+ * The edge of every use case: unsafe text is a 400 before anything is parsed, hashed or stored; then
+ * the domain schema, with field errors as message keys.
+ */
+export function parseInput<S extends z.ZodType>(schema: S, raw: unknown): { ok: true; data: z.infer<S> } | Failure {
+  const unsafe = unsafeTextErrors(raw);
+  if (unsafe) return { ok: false, status: 400, code: 'invalid_text', fields: unsafe };
+  const parsed = schema.safeParse(raw);
+  return parsed.success ? { ok: true, data: parsed.data } : invalid(fieldErrors(parsed.error));
+}

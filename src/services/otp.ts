@@ -5,7 +5,7 @@ import { countOtpAttempt, findOtpChallenge, findSurvey, insertOtpChallenge } fro
 import { OtpStartInput, isSurveyOpen, OTP_LENGTH } from '../domain/surveys/schema.ts';
 import { beijingDate, normalisePhone } from '../domain/feedback/schema.ts';
 import { limitKey, type ChannelContext, type ClientInfo } from './context.ts';
-import { fieldErrors, invalid, notFound, rateLimited, unsafeTextErrors, type Failure } from './fields.ts';
+import { notFound, parseInput, rateLimited, type Failure } from './fields.ts';
 
 /**
  * Phone verification for survey eligibility (RELIABILITY.md §3.2.1), pluggable like FixMyStreet's
@@ -35,10 +35,8 @@ const otpHash = (ctx: ChannelContext, challengeId: string, code: string) => hmac
 export type OtpStarted = { ok: true; challengeId: string; expiresAt: string } | Failure;
 
 export async function startPhoneVerification(ctx: ChannelContext, surveyId: string, raw: unknown, client: ClientInfo): Promise<OtpStarted> {
-  const unsafe = unsafeTextErrors(raw);
-  if (unsafe) return { ok: false, status: 400, code: 'invalid_text', fields: unsafe };
-  const parsed = OtpStartInput.safeParse(raw);
-  if (!parsed.success) return invalid(fieldErrors(parsed.error));
+  const parsed = parseInput(OtpStartInput, raw);
+  if (!parsed.ok) return parsed;
   const survey = await findSurvey(ctx.database, surveyId);
   if (!survey) return notFound;
   const now = ctx.now();

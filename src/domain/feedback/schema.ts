@@ -96,7 +96,7 @@ const guards = {
 /** Suggestion, complaint, question, praise or misconduct report: free text about a unit. */
 export const GeneralFeedback = z.strictObject({
   kind: z.enum(generalKinds, 'feedback.kind.invalid'),
-  body: plainText('feedback.body', BODY_MIN, BODY_MAX),
+  body: plainText({ required: 'feedback.body.required', tooShort: 'feedback.body.tooShort', tooLong: 'feedback.body.tooLong' }, BODY_MIN, BODY_MAX),
   ...common,
 });
 
@@ -107,7 +107,7 @@ export const MealRecord = z.strictObject({
     {
       date: IsoDate,
       meal: z.enum(meals, 'feedback.meal.meal.invalid'),
-      dishes: plainText('feedback.meal.dishes', 1, DISHES_MAX),
+      dishes: plainText({ required: 'feedback.meal.dishes.required', tooLong: 'feedback.meal.dishes.tooLong' }, 1, DISHES_MAX),
       taste: z.enum(mealRatings, 'feedback.meal.rating.invalid'),
       quantity: z.enum(mealRatings, 'feedback.meal.rating.invalid'),
       hygiene: z.enum(mealRatings, 'feedback.meal.rating.invalid'),
@@ -115,7 +115,7 @@ export const MealRecord = z.strictObject({
     },
     'feedback.meal.invalid',
   ),
-  suggestion: plainText('feedback.meal.suggestion', 0, MEAL_SUGGESTION_MAX).optional(),
+  suggestion: plainText({ required: 'common.field.invalid', tooLong: 'feedback.meal.suggestion.tooLong' }, 0, MEAL_SUGGESTION_MAX).optional(),
   ...common,
 });
 
@@ -144,7 +144,7 @@ export type RatingInput = z.infer<typeof RatingInput>;
 /** The submitter reopens the item once, saying why (review, DOMAIN.md §6.1 art.35). */
 export const ReopenInput = z.strictObject({
   secret: z.string('feedback.secret.invalid').min(1, 'feedback.secret.invalid').max(32, 'feedback.secret.invalid'),
-  reason: plainText('feedback.reason', REASON_MIN, REASON_MAX),
+  reason: plainText({ required: 'feedback.reason.required', tooShort: 'feedback.reason.tooShort', tooLong: 'feedback.reason.tooLong' }, REASON_MIN, REASON_MAX),
 });
 export type ReopenInput = z.infer<typeof ReopenInput>;
 

@@ -38,7 +38,7 @@ export const transitions: Readonly<
 /** How many times a submitter may reopen an item. */
 export const REOPEN_LIMIT = 1;
 
-const reason = plainText('feedback.reason', REASON_MIN, REASON_MAX);
+const reason = plainText({ required: 'feedback.reason.required', tooShort: 'feedback.reason.tooShort', tooLong: 'feedback.reason.tooLong' }, REASON_MIN, REASON_MAX);
 
 /** A command on an existing item; the staff console (another issue) parses its input with this. */
 export const FeedbackCommand = z.discriminatedUnion(
@@ -46,7 +46,7 @@ export const FeedbackCommand = z.discriminatedUnion(
   [
     z.strictObject({ action: z.literal('accept') }),
     z.strictObject({ action: z.literal('extend'), days: z.number('feedback.extension.days').int('feedback.extension.days').min(1, 'feedback.extension.days'), reason }),
-    z.strictObject({ action: z.literal('reply'), body: plainText('feedback.reply', BODY_MIN, REPLY_MAX) }),
+    z.strictObject({ action: z.literal('reply'), body: plainText({ required: 'feedback.reply.required', tooShort: 'feedback.reply.tooShort', tooLong: 'feedback.reply.tooLong' }, BODY_MIN, REPLY_MAX) }),
     z.strictObject({ action: z.literal('close'), reason: reason.optional() }),
     z.strictObject({ action: z.literal('reopen'), reason }),
     z.strictObject({ action: z.literal('rate'), rating: z.enum(satisfactionAnswers, 'feedback.rating.invalid') }),

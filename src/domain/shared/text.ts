@@ -47,17 +47,24 @@ export function findUnsafeText(value: unknown): string[] {
   return found;
 }
 
+/** The message keys of a text field. `tooShort` is used when `min` > 1, `required` when it is empty. */
+export interface TextMessages {
+  required: string;
+  tooShort?: string;
+  tooLong: string;
+}
+
 /**
  * A plain-text field: trimmed, `min`..`max` UTF-16 code units (the unit HTML `maxlength` counts, so the
- * browser and the server agree), no unsafe characters. Messages are `<key>.tooShort` / `.tooLong` /
- * `.unsafe`.
+ * browser and the server agree), no unsafe characters.
  */
-export function plainText(key: string, min: number, max: number) {
+export function plainText(m: TextMessages, min: number, max: number) {
   return z
-    .string(`${key}.required`)
+    .string(m.required)
     .trim()
-    .max(max, `${key}.tooLong`)
-    .refine((s) => s.length >= min, `${key}.${min <= 1 ? 'required' : 'tooShort'}`)
-    .refine((s) => s.length <= max, `${key}.tooLong`)
+    .max(max, m.tooLong)
+    .refine((s) => s.length >= Math.min(min, 1), m.required)
+    .refine((s) => s.length >= min || s.length === 0, m.tooShort ?? m.required)
+    .refine((s) => s.length <= max, m.tooLong)
     .refine(isSafeText, 'text.unsafe');
 }
