@@ -2,8 +2,9 @@ import type { Database } from '../db/client.ts';
 import type { Config } from '../config.ts';
 import { defaultFeedbackRules, type FeedbackRules } from '../domain/feedback/deadlines.ts';
 import { deriveChannelKeys, type ChannelKeys, type Secrets } from '../secrets.ts';
-import type { SmsSender } from './otp.ts';
-import { hmacHex } from '../crypto.ts';
+import { smsOtpVerifier, type PhoneVerifier, type SmsSender } from './otp.ts';
+
+export { limitKey, type ClientInfo } from './limit-key.ts';
 
 /**
  * Everything the feedback channel's use cases need, built once by the entry point and shared by the
@@ -62,8 +63,8 @@ export interface ChannelContext {
   limits: ChannelLimits;
   rules: FeedbackRules;
   altcha: AltchaSettings;
-  /** The SMS adapter for phone one-time codes; null disables phone verification. */
-  sms: SmsSender | null;
+  /** How respondents prove a phone (one-time codes by SMS); null turns phone verification off. */
+  phone: PhoneVerifier | null;
   now(): Date;
 }
 
@@ -73,7 +74,10 @@ export function createChannel(opts: {
   limits?: ChannelLimits;
   rules?: FeedbackRules;
   altcha?: AltchaSettings;
+  /** An SMS adapter: phone verification by one-time codes through it. */
   sms?: SmsSender | null;
+  /** Or any other phone verifier (takes precedence over `sms`). */
+  phone?: PhoneVerifier | null;
   now?: () => Date;
 }): ChannelContext {
   return {
@@ -82,16 +86,8 @@ export function createChannel(opts: {
     limits: opts.limits ?? defaultLimits(),
     rules: opts.rules ?? defaultFeedbackRules,
     altcha: opts.altcha ?? defaultAltcha,
-    sms: opts.sms ?? null,
+    phone: opts.phone ?? (opts.sms ? smsOtpVerifier(opts.sms) : null),
     now: opts.now ?? (() => new Date()),
   };
 }
 
-/** Where a request came from; the IP is only ever stored as an HMAC pseudonym inside rate-limit keys. */
-export interface ClientInfo {
-  ip: string;
-}
-
-/** A rate-limit key: a scope and a pseudonym of the subject (IP, phone, code), never the subject itself. */
-export const limitKey = (ctx: ChannelContext, scope: string, subject: string): string =>
-  `${scope}:${hmacHex(ctx.keys.pepper, `${scope}|${subject}`).slice(0, 32)}`;

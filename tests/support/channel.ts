@@ -1,7 +1,7 @@
 import type { Database } from '../../src/db/client.ts';
 import { createChannel, defaultLimits, type ChannelContext, type ChannelLimits } from '../../src/services/context.ts';
 import type { Secrets } from '../../src/secrets.ts';
-import type { SmsSender } from '../../src/services/otp.ts';
+import type { PhoneVerifier, SmsSender } from '../../src/services/otp.ts';
 
 /** Fixed secrets for tests (never used outside tests). */
 export const TEST_SECRETS: Secrets = {
@@ -33,13 +33,14 @@ export const TEST_NOW = new Date('2026-03-01T08:00:00Z');
 
 export function testChannel(
   database: Database,
-  opts: { now?: () => Date; limits?: ChannelLimits | 'default'; sms?: SmsSender | null; altchaMaxCounter?: number } = {},
+  opts: { now?: () => Date; limits?: ChannelLimits | 'default'; sms?: SmsSender | null; phone?: PhoneVerifier; altchaMaxCounter?: number } = {},
 ): ChannelContext {
   return createChannel({
     database,
     secrets: TEST_SECRETS,
     limits: opts.limits === 'default' ? defaultLimits() : (opts.limits ?? NO_LIMITS),
     sms: opts.sms ?? null,
+    ...(opts.phone ? { phone: opts.phone } : {}),
     now: opts.now ?? (() => TEST_NOW),
     altcha: { maxCounter: opts.altchaMaxCounter ?? 2_000, ttlS: 600 },
   });
