@@ -79,15 +79,19 @@ export function formToInput(entries: readonly [string, string][], booleans: read
     seen.add(name);
     const path = name.split('.');
     if (path.some((p) => p === '__proto__' || p === 'constructor' || p === 'prototype' || p === '')) continue;
-    let node = out;
+    let node: Record<string, unknown> | null = out;
     for (const key of path.slice(0, -1)) {
-      const next = node[key];
-      if (next === undefined) node[key] = {};
-      else if (typeof next !== 'object') break;
-      node = node[key] as Record<string, unknown>;
+      if (node[key] === undefined) node[key] = {};
+      const next: unknown = node[key];
+      // `a=1&a.b=2`: the names conflict; keep the first and drop the other.
+      if (typeof next !== 'object' || next === null) {
+        node = null;
+        break;
+      }
+      node = next as Record<string, unknown>;
     }
     const last = path.at(-1)!;
-    if (typeof node[last] !== 'object') node[last] = booleans.includes(name) ? value === 'on' || value === 'true' : value;
+    if (node && node[last] === undefined) node[last] = booleans.includes(name) ? value === 'on' || value === 'true' : value;
   }
   for (const b of booleans) if (!seen.has(b) && !b.includes('.')) out[b] = false;
   return out;

@@ -358,3 +358,21 @@ describe('GET /api/feedback?unitId=', () => {
     await errorOf(res);
   });
 });
+
+describe('contact retention', () => {
+  test('purgeContacts deletes the phones of items closed before the cutoff, with an audit row, and leaves the rest', async () => {
+    const { purgeContacts } = await import('../../src/db/feedback-repo.ts');
+    const closedOne = await receiptOf(await submit(generalItem({ contactPhone: '13700000001' })));
+    const openOne = await receiptOf(await submit(generalItem({ contactPhone: '13700000002' })));
+    const id = await idOf(closedOne.trackingCode);
+    await runStaffCommand(later(1), id, { action: 'accept' }, 'staff');
+    await runStaffCommand(later(2), id, { action: 'reply', body: '已经处理完毕' }, 'staff');
+    await runStaffCommand(later(3), id, { action: 'close' }, 'staff');
+    expect(await purgeContacts(database, addDays(TEST_NOW, 3), addDays(TEST_NOW, 200))).toBe(0);
+    expect(await purgeContacts(database, addDays(TEST_NOW, 4), addDays(TEST_NOW, 200))).toBe(1);
+    expect(await findSealedContact(database, id)).toBeUndefined();
+    expect(await findSealedContact(database, await idOf(openOne.trackingCode))).toMatch(/^v1\./);
+    const audit = await database.client.execute({ sql: "SELECT count(*) AS n FROM audit_events WHERE subject_id = ? AND action = 'contactPurged'", args: [id] });
+    expect(audit.rows[0]!.n).toBe(1);
+  });
+});
