@@ -102,7 +102,8 @@ export const feedbackPost: Benchmark = {
         [`POST/s, ${CONNECTIONS} connections`]: busy.perSecond,
         [`POST p50 ms, ${CONNECTIONS} connections`]: busy.p50,
         [`POST p99 ms, ${CONNECTIONS} connections`]: busy.p99,
-        'throughput ratio (POST/s ÷ raw insert/s)': busy.perSecond / raw.perSecond,
+        'throughput ratio, 1 connection (POST/s ÷ raw insert/s)': single.perSecond / raw.perSecond,
+        [`throughput ratio, ${CONNECTIONS} connections (POST/s ÷ raw insert/s)`]: busy.perSecond / raw.perSecond,
         'p99 ratio, 1 connection (POST ÷ raw insert)': single.p99 / raw.p99,
         [`p99 ratio, ${CONNECTIONS} connections (POST ÷ raw insert)`]: busy.p99 / raw.p99,
         'acknowledged (201)': acked.size,
@@ -111,7 +112,7 @@ export const feedbackPost: Benchmark = {
         'acknowledged but missing from the database': lost,
       },
       pass: lost === 0 && single.s5xx + busy.s5xx === 0,
-      note: 'aim: throughput ratio >= 0.5; 0 lost; 0 5xx',
+      note: 'aim: throughput ratio >= 0.5 (not reached on the 2-core test machine, see README); pass = 0 lost, 0 5xx',
     };
   },
 };

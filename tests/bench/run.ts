@@ -22,7 +22,7 @@ async function main(only: string | undefined): Promise<void> {
   for (const b of benchmarks.filter((x) => !only || x.name.includes(only))) {
     process.stdout.write(`\n## ${b.name}\n`);
     const r = await b.run();
-    for (const [k, v] of Object.entries(r.metrics)) process.stdout.write(`  ${k.padEnd(52)} ${Number.isInteger(v) ? v : v.toFixed(2)}\n`);
+    for (const [k, v] of Object.entries(r.metrics)) process.stdout.write(`  ${k.padEnd(62)} ${Number.isInteger(v) ? v : v.toFixed(2)}\n`);
     if (r.note) process.stdout.write(`  (${r.note})\n`);
     process.stdout.write(`  ${r.pass ? 'PASS' : 'FAIL'}\n`);
     failed ||= !r.pass;
