@@ -10,6 +10,7 @@ import { assertDurability, openDatabase, type Database } from './db/client.ts';
 import { createApi } from './api/app.ts';
 import { securityHeaders } from './api/security.ts';
 import { createLogger, type Logger } from './log.ts';
+import { memoryFiles } from './static-files.ts';
 import { resolveSecrets } from './secrets.ts';
 import { createChannel, defaultLimits } from './services/context.ts';
 import { pruneExpired } from './db/rate-limit-repo.ts';
@@ -18,7 +19,8 @@ import { pruneExpired } from './db/rate-limit-repo.ts';
  * The production entry: one Node process (ARCHITECTURE.md "One process").
  * Dispatch order is a performance decision, measured in `npm run bench`:
  *   1. /api/*  → Hono directly (not through Astro's pipeline);
- *   2. files   → sirv over dist/client (precompressed .br/.gz, ETag, cache headers);
+ *   2. files   → from memory (src/static-files.ts), else sirv over dist/client (precompressed
+ *               .br/.gz, ETag, cache headers) for large files and Range requests;
  *   3. the rest → Astro's on-demand handler, which renders the prerendered 404 for unknown paths.
  */
 export const CLIENT_DIR = fileURLToPath(new URL('../dist/client', import.meta.url));
@@ -99,6 +101,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const api = apiFor(false);
   const apiTls = apiFor(true);
 
+  const memory = memoryFiles(CLIENT_DIR, cacheControl);
   const files = sirv(CLIENT_DIR, {
     dev: false,
     etag: true,
@@ -120,13 +123,12 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     res.end(req.method === 'HEAD' ? undefined : notFoundPage);
   };
 
-  let inFlight = 0;
+  // Responses not yet finished: shutdown waits for them and tells their clients not to reuse the socket.
+  const active = new Set<http.ServerResponse>();
   let closing = false;
   const server = http.createServer((req, res) => {
-    inFlight += 1;
-    res.once('close', () => {
-      inFlight -= 1;
-    });
+    active.add(res);
+    res.once('close', () => active.delete(res));
     if (closing) res.setHeader('Connection', 'close');
     const https = isHttps(req);
     const url = req.url ?? '/';
@@ -139,6 +141,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       void astro(req, res, () => notFound(req, res), locals);
       return;
     }
+    if (memory(req, res)) return;
     files(req, res, () => {
       void astro(req, res, () => notFound(req, res), locals);
     });
@@ -159,10 +162,11 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     (shutdownPromise ??= (async () => {
       closing = true;
       clearInterval(housekeeping);
+      for (const res of active) if (!res.headersSent) res.setHeader('Connection', 'close');
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const deadline = Date.now() + config.SHUTDOWN_GRACE_MS;
-      while (inFlight > 0 && Date.now() < deadline) {
+      while (active.size > 0 && Date.now() < deadline) {
         await new Promise((r) => setTimeout(r, 20));
         server.closeIdleConnections();
       }

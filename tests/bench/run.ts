@@ -1,38 +1,113 @@
-import { feedbackPost } from './feedback-post.ts';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import {
+  BenchContext,
+  environmentLines,
+  report,
+  runBenchmark,
+  spawnServer,
+  type Benchmark,
+  type BenchResult,
+  type RunOptions,
+} from './harness.ts';
+import { feedbackPostBenchmark } from './feedback-post.ts';
 
 /**
- * `npm run bench`: a list of benchmarks, each reporting metrics as ratios to a baseline measured in the
- * same run on the same machine (absolute numbers vary too much between machines to compare). Add an
- * entry to `benchmarks` to add one. Exit code 1 when a benchmark's own pass condition fails.
+ * `npm run bench`: the production server against bare Node baselines, interleaved in one run.
+ * Prints; asserts nothing. Add a benchmark by adding an entry to BENCHMARKS (a non-HTTP one gives
+ * its targets a measure() instead of a request; see harness.ts).
+ *
+ * Knobs (environment): BENCH_ROUNDS (3), BENCH_SECONDS (5), BENCH_WARMUP_SECONDS (1),
+ * BENCH_CONNECTIONS (10), BENCH_ONLY (substring of a benchmark name).
  */
-export interface BenchResult {
-  metrics: Record<string, number>;
-  pass: boolean;
-  note?: string;
-}
-export interface Benchmark {
-  name: string;
-  run(): Promise<BenchResult>;
-}
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+const VERSION = (JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { version: string }).version;
+const UNITS_BR = `${ROOT}dist/client/units/index.html.br`;
 
-export const benchmarks: Benchmark[] = [feedbackPost];
+const BENCHMARKS: Benchmark[] = [
+  {
+    name: 'API /api/health',
+    baseline: 'bare node:http',
+    subject: 'real server',
+    startBaseline: () => spawnServer(`${HERE}bare-json-server.ts`, [VERSION]),
+    startSubject: (ctx) => ctx.realServer(),
+    request: { path: '/api/health' },
+    check: (res) => {
+      if (res.status !== 200) return `status ${res.status}`;
+      const type = String(res.headers['content-type'] ?? '');
+      return type.startsWith('application/json') ? null : `content-type ${type}`;
+    },
+  },
+  {
+    // The same endpoint against a baseline that does the same database query per request: what
+    // Hono, the middleware and the dispatch cost on their own.
+    name: 'API /api/health (same query)',
+    baseline: 'bare node:http + same libSQL query',
+    subject: 'real server',
+    startBaseline: () => spawnServer(`${HERE}bare-json-db-server.ts`, [VERSION]),
+    startSubject: (ctx) => ctx.realServer(),
+    request: { path: '/api/health' },
+    check: (res) => (res.status === 200 ? null : `status ${res.status}`),
+  },
+  {
+    name: 'static /units/',
+    baseline: 'bare static server',
+    subject: 'real server',
+    startBaseline: () => spawnServer(`${HERE}bare-static-server.ts`, [UNITS_BR, 'text/html;charset=utf-8', 'br']),
+    startSubject: (ctx) => ctx.realServer(),
+    request: { path: '/units/', headers: { 'accept-encoding': 'br' } },
+    check: (res) => {
+      if (res.status !== 200) return `status ${res.status}`;
+      if (res.headers['content-encoding'] !== 'br') return `content-encoding ${String(res.headers['content-encoding'])}, expected br`;
+      const expected = readFileSync(UNITS_BR);
+      return res.body.equals(expected) ? null : `body (${res.body.length} B) differs from ${UNITS_BR}`;
+    },
+  },
+  // Writes: one commit per submission on both sides; every acknowledged submission is checked in the DB.
+  feedbackPostBenchmark((line) => process.stdout.write(`${line}\n`)),
+];
 
-async function main(only: string | undefined): Promise<void> {
-  let failed = false;
-  for (const b of benchmarks.filter((x) => !only || x.name.includes(only))) {
-    process.stdout.write(`\n## ${b.name}\n`);
-    const r = await b.run();
-    for (const [k, v] of Object.entries(r.metrics)) process.stdout.write(`  ${k.padEnd(62)} ${Number.isInteger(v) ? v : v.toFixed(2)}\n`);
-    if (r.note) process.stdout.write(`  (${r.note})\n`);
-    process.stdout.write(`  ${r.pass ? 'PASS' : 'FAIL'}\n`);
-    failed ||= !r.pass;
+const num = (name: string, fallback: number) => {
+  const v = Number(process.env[name]);
+  return Number.isFinite(v) && v > 0 ? v : fallback;
+};
+
+async function main(): Promise<void> {
+  if (!existsSync(`${ROOT}dist/server/entry.mjs`) || !existsSync(UNITS_BR)) {
+    throw new Error('No build in dist/. Run `npx astro build` (or `npm run bench`, which builds first).');
   }
-  process.exit(failed ? 1 : 0);
+  const opts: RunOptions = {
+    rounds: num('BENCH_ROUNDS', 3),
+    durationSeconds: num('BENCH_SECONDS', 5),
+    warmupSeconds: num('BENCH_WARMUP_SECONDS', 1),
+    connections: num('BENCH_CONNECTIONS', 10),
+    log: (line) => process.stdout.write(`${line}\n`),
+  };
+  const only = process.env.BENCH_ONLY;
+  const selected = BENCHMARKS.filter((b) => !only || b.name.includes(only));
+  for (const line of environmentLines(opts)) opts.log(line);
+
+  const ctx = new BenchContext();
+  const stopOnSignal = (signal: NodeJS.Signals) => {
+    opts.log(`\n${signal}: stopping servers`);
+    void ctx.close().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', stopOnSignal);
+  process.once('SIGTERM', stopOnSignal);
+
+  const started = Date.now();
+  const results: BenchResult[] = [];
+  try {
+    for (const bench of selected) results.push(await runBenchmark(bench, ctx, opts));
+  } finally {
+    await ctx.close();
+  }
+  report(results, opts);
+  opts.log(`\n(total ${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
 
-if (import.meta.main) {
-  main(process.argv[2]).catch((e: unknown) => {
-    process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exit(1);
-  });
-}
+main().catch((e: unknown) => {
+  process.stderr.write(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exitCode = 1;
+});

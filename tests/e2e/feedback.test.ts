@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { axeViolations, launchBrowser, newContext } from '../support/browser.ts';
+import { axeViolationsAsServed, formatViolations, launchBrowser } from '../support/browser.ts';
 import { demoRandom } from '../../db/seed-channel.ts';
 import { bytesFor, encodeCrockford, formatCode, SECRET_LENGTH, TRACKING_CODE_LENGTH } from '../../src/domain/feedback/tracking.ts';
 import { SHEET_TOKEN_LENGTH } from '../../src/services/invitations.ts';
@@ -21,12 +21,13 @@ afterAll(async () => {
 });
 
 async function noJsPage(): Promise<Page> {
-  const context = await newContext(browser, { javaScript: false });
+  const context = await browser.newContext({ javaScriptEnabled: false, locale: 'zh-CN' });
   return context.newPage();
 }
 
 async function expectAccessible(page: Page) {
-  expect(await axeViolations(browser, page), page.url()).toEqual([]);
+  const violations = await axeViolationsAsServed(browser, page);
+  expect(violations, `${page.url()}\n${formatViolations(violations)}`).toEqual([]);
 }
 
 const today = beijingDate(new Date());
@@ -216,7 +217,7 @@ describe('rating with an invitation code, JavaScript disabled', () => {
 
 describe('with JavaScript on', () => {
   test('the form solves an ALTCHA proof-of-work in the background and still lands on the tracking page', async () => {
-    const context = await newContext(browser, { javaScript: true });
+    const context = await browser.newContext({ locale: 'zh-CN' });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));

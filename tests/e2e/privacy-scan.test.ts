@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createClient } from '@libsql/client';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { launchBrowser, newContext } from '../support/browser.ts';
+import { launchBrowser } from '../support/browser.ts';
 import type { Browser } from 'playwright-core';
 import { CLIENT_DIR } from '../../src/server.ts';
 
@@ -34,7 +34,7 @@ beforeAll(async () => {
     expect(res.status).toBe(201);
     codes.push(((await res.json()) as { trackingCode: string }).trackingCode);
   }
-  const page = await (await newContext(browser, { javaScript: false })).newPage();
+  const page = await (await browser.newContext({ javaScriptEnabled: false, locale: 'zh-CN' })).newPage();
   await page.goto(`${server.url}/feedback/?unit=liuwan-village`);
   await page.check('input[name="kind"][value="question"]');
   await page.fill('#f-body', '请问低保名单在哪里公示？');
