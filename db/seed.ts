@@ -1,6 +1,8 @@
 import type { Database } from '../src/db/client.ts';
 import { countUnits, upsertUnits } from '../src/db/units-repo.ts';
 import { readRegistry } from '../src/content-files.ts';
+import type { Secrets } from '../src/secrets.ts';
+import { seedDemoChannel, type DemoCodes } from './seed-channel.ts';
 
 /**
  * Mirror the unit registry from content/ into the database. Idempotent: running it twice changes
@@ -8,8 +10,8 @@ import { readRegistry } from '../src/content-files.ts';
  */
 export async function seedDatabase(
   database: Database,
-  opts: { demo: boolean; now: Date; contentDir?: string },
-): Promise<{ units: number }> {
+  opts: { demo: boolean; now: Date; contentDir?: string; secrets?: Secrets },
+): Promise<{ units: number; demoCodes?: DemoCodes }> {
   const registry = readRegistry(opts.contentDir);
   const units = registry.units
     .filter((u) => opts.demo || !u.demo)
@@ -22,5 +24,7 @@ export async function seedDatabase(
       demo: u.demo,
     }));
   await upsertUnits(database, { townships: registry.townships, units }, opts.now);
-  return { units: await countUnits(database) };
+  // The demo feedback channel needs the server secrets (codes are HMAC-hashed with them).
+  const demoCodes = opts.demo && opts.secrets ? await seedDemoChannel(database, opts.secrets, units, opts.now) : undefined;
+  return { units: await countUnits(database), ...(demoCodes ? { demoCodes } : {}) };
 }

@@ -5,6 +5,9 @@ import { z } from 'zod';
  * `process.env`. Defaults apply outside production only; in production every variable without a
  * safe default must be set.
  */
+/** `VAR=` in an env file means "not set". */
+const unsetWhenEmpty = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema);
+
 const Env = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('localhost'),
@@ -25,7 +28,22 @@ const Env = z.object({
   /** How long SIGTERM waits for in-flight requests before closing connections, in milliseconds. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** AES-256-GCM key for submitters' phone numbers: 32 bytes as base64 or hex. Required in production. */
+  CONTACT_KEY: unsetWhenEmpty(
+    z.string().regex(/^(?:[A-Za-z0-9+/]{43}=|[0-9a-fA-F]{64})$/, 'must be 32 bytes as base64 (44 characters) or hex (64)').optional(),
+  ),
+  /** Root secret for HMACs (query secrets, pseudonyms, ALTCHA). At least 32 characters. Required in production. */
+  APP_SECRET: unsetWhenEmpty(z.string().min(32, 'must be at least 32 characters').optional()),
+  /** Feedback submissions per client IP per hour, with a solved proof-of-work (JavaScript on). */
+  FEEDBACK_LIMIT_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(20),
+  /** Feedback submissions per client IP per hour without proof-of-work (the no-JavaScript form). */
+  FEEDBACK_LIMIT_NO_POW_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(6),
+  /** Survey responses per client IP per hour (a school hall shares one address, so generous). */
+  SURVEY_LIMIT_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(300),
 });
+
+/** Variables without a safe default: production refuses to start without them. */
+const REQUIRED_IN_PRODUCTION = ['CONTACT_KEY', 'APP_SECRET'] as const;
 
 export type Config = Readonly<z.infer<typeof Env>>;
 
@@ -40,10 +58,10 @@ export class ConfigError extends Error {
 /** Parse an environment (defaults to `process.env`); throws `ConfigError` listing every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const result = Env.safeParse(env);
-  if (!result.success) {
-    throw new ConfigError(
-      result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`),
-    );
+  const problems = result.success ? [] : result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
+  if ((env.NODE_ENV ?? 'development') === 'production') {
+    for (const name of REQUIRED_IN_PRODUCTION) if (!env[name]) problems.push(`${name}: required in production`);
   }
+  if (!result.success || problems.length) throw new ConfigError(problems);
   return Object.freeze(result.data);
 }

@@ -5,5 +5,9 @@ declare namespace App {
   interface Locals {
     database?: import('./db/client.ts').Database;
     version?: string;
+    /** The feedback channel (src/services/context.ts), shared with the API. */
+    channel?: import('./services/context.ts').ChannelContext;
+    /** Trust X-Forwarded-For for the client address (rate limits). */
+    trustProxy?: boolean;
   }
 }

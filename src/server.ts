@@ -3,12 +3,17 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import sirv from 'sirv';
 import { getRequestListener } from '@hono/node-server';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import type { Context } from 'hono';
 import { loadConfig, ConfigError, type Config } from './config.ts';
 import { assertDurability, openDatabase, type Database } from './db/client.ts';
 import { createApi } from './api/app.ts';
 import { allowsWasm, securityHeaders } from './api/security.ts';
 import { createLogger, type Logger } from './log.ts';
 import { memoryFiles } from './static-files.ts';
+import { resolveSecrets } from './secrets.ts';
+import { createChannel, defaultLimits } from './services/context.ts';
+import { pruneExpired } from './db/rate-limit-repo.ts';
 
 /**
  * The production entry: one Node process (ARCHITECTURE.md "One process").
@@ -56,6 +61,24 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     throw e;
   }
 
+  const channel = createChannel({ database, secrets: resolveSecrets(config), limits: defaultLimits(config) });
+  // Behind a trusted proxy the client is the last address it appended; otherwise the socket's peer.
+  const clientIp = (c: Context): string => {
+    if (config.TRUST_PROXY) {
+      const forwarded = c.req.header('x-forwarded-for')?.split(',').pop()?.trim();
+      if (forwarded) return forwarded;
+    }
+    try {
+      return getConnInfo(c).remote.address ?? 'unknown';
+    } catch {
+      return 'unknown';
+    }
+  };
+  const housekeeping = setInterval(() => {
+    pruneExpired(database, new Date()).catch((e: unknown) => logger.warn('prune failed', { error: e instanceof Error ? e.name : 'unknown' }));
+  }, 3_600_000);
+  housekeeping.unref();
+
   const isHttps = (req: http.IncomingMessage) =>
     (req.socket as { encrypted?: boolean }).encrypted === true ||
     (config.TRUST_PROXY && req.headers['x-forwarded-proto'] === 'https');
@@ -73,6 +96,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
         bodyLimitBytes: config.BODY_LIMIT_BYTES,
         https,
         now: () => new Date(),
+        channel,
+        clientIp,
       }).fetch,
     );
   const api = apiFor(false);
@@ -88,7 +113,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     setHeaders: (res, pathname) => res.setHeader('Cache-Control', cacheControl(pathname)),
   });
   const astro = ((await import(pathToFileURL(SERVER_ENTRY).href)) as { handler: NodeHandler }).handler;
-  const locals = Object.freeze({ database, version: VERSION });
+  const locals = Object.freeze({ database, version: VERSION, channel, trustProxy: config.TRUST_PROXY });
   const notFoundPage = existsSync(`${CLIENT_DIR}/404.html`) ? readFileSync(`${CLIENT_DIR}/404.html`) : Buffer.from('Not Found');
   // Astro matched no route: its 404 page is prerendered, so send that file with status 404.
   const notFound = (req: http.IncomingMessage, res: http.ServerResponse) => {
@@ -139,6 +164,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const shutdown = () =>
     (shutdownPromise ??= (async () => {
       closing = true;
+      clearInterval(housekeeping);
       for (const res of active) if (!res.headersSent) res.setHeader('Connection', 'close');
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

@@ -7,6 +7,13 @@ import { errorResponse } from './errors.ts';
 import { securityHeaders } from './security.ts';
 import { healthApi } from './health.ts';
 import { unitsApi } from './units.ts';
+import type { Context } from 'hono';
+import type { ChannelContext } from '../services/context.ts';
+import { unsafeTextErrors } from '../services/fields.ts';
+import { feedbackApi } from './feedback.ts';
+import { surveysApi } from './surveys.ts';
+import { altchaApi } from './altcha.ts';
+import { openApiRoute } from './openapi.ts';
 
 export interface ApiDeps {
   database: Database;
@@ -17,6 +24,10 @@ export interface ApiDeps {
   https: boolean;
   /** The clock; tests pass a fixed one. */
   now: () => Date;
+  /** Feedback and surveys: database, keys, limits, deadline rules (src/services/context.ts). */
+  channel: ChannelContext;
+  /** The client's IP (the socket's, or the trusted proxy's X-Forwarded-For); used for rate limits only. */
+  clientIp: (c: Context) => string;
 }
 
 export type AppEnv = {
@@ -71,16 +82,26 @@ export function createApi(deps: ApiDeps) {
     } catch {
       return errorResponse(c, 400, 'invalid_utf8');
     }
+    let parsed: unknown;
     try {
-      c.set('jsonBody', JSON.parse(text));
+      parsed = JSON.parse(text);
     } catch {
       return errorResponse(c, 400, 'malformed_json');
     }
+    // libSQL truncates at U+0000 and rewrites lone surrogates: refuse them before anything is hashed
+    // or stored (RELIABILITY.md §0.2).
+    const unsafe = unsafeTextErrors(parsed);
+    if (unsafe) return errorResponse(c, 400, 'invalid_text', unsafe);
+    c.set('jsonBody', parsed);
     return next();
   });
 
   app.route('/health', healthApi);
   app.route('/units', unitsApi);
+  app.route('/feedback', feedbackApi);
+  app.route('/surveys', surveysApi);
+  app.route('/altcha', altchaApi);
+  app.route('/openapi.json', openApiRoute);
 
   app.notFound((c) => errorResponse(c, 404, 'not_found'));
   app.onError((err, c) => {

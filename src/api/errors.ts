@@ -17,6 +17,9 @@ export const errorCodes = [
   'bad_request',
   'internal',
   'unavailable',
+  'invalid_text',
+  'idempotency_conflict',
+  'already_used',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

@@ -5,6 +5,7 @@ import { loadConfig, ConfigError } from '../config.ts';
 import { assertDurability, migrateDatabase, openDatabase } from '../db/client.ts';
 import { seedDatabase } from '../../db/seed.ts';
 import { ROOT } from '../paths.ts';
+import { resolveSecrets } from '../secrets.ts';
 
 /**
  * What `npm start` does before serving (ARCHITECTURE.md): apply migrations, mirror the unit registry
@@ -37,7 +38,7 @@ export function build(): void {
   if (r.status !== 0) throw new Error(`astro build failed (exit ${r.status ?? r.signal})`);
 }
 
-export async function prepareDatabase(env = process.env): Promise<{ units: number }> {
+export async function prepareDatabase(env = process.env): Promise<Awaited<ReturnType<typeof seedDatabase>>> {
   const config = loadConfig(env);
   const database = await openDatabase({
     url: config.DATABASE_URL,
@@ -47,7 +48,7 @@ export async function prepareDatabase(env = process.env): Promise<{ units: numbe
   try {
     await migrateDatabase(database);
     await assertDurability(database);
-    return await seedDatabase(database, { demo: config.DEMO, now: new Date() });
+    return await seedDatabase(database, { demo: config.DEMO, now: new Date(), secrets: resolveSecrets(config) });
   } finally {
     database.close();
   }
@@ -55,8 +56,13 @@ export async function prepareDatabase(env = process.env): Promise<{ units: numbe
 
 async function main(args: string[]): Promise<void> {
   if (!args.includes('--build-only')) {
-    const { units } = await prepareDatabase();
+    const { units, demoCodes } = await prepareDatabase();
     process.stdout.write(`database ready: migrations applied, ${units} units\n`);
+    // Demo (fictional) codes for testers; printed only when the demo channel was just seeded.
+    if (demoCodes && demoCodes.sheets.length) {
+      process.stdout.write('demo invitation sheets (open /surveys/sheet/ and enter a token):\n');
+      for (const s of demoCodes.sheets) process.stdout.write(`  ${s.unitId}: ${s.sheetToken}\n`);
+    }
   }
   if (!args.includes('--no-build')) {
     if (buildIsStale()) build();

@@ -1,5 +1,11 @@
-import { sqliteTable, text, integer, index } from 'drizzle-orm/sqlite-core';
+import { sql } from 'drizzle-orm';
+import { sqliteTable, text, integer, index, uniqueIndex, primaryKey, check } from 'drizzle-orm/sqlite-core';
 import { unitCarriers } from '../domain/units/schema.ts';
+import { feedbackKinds, routes, satisfactionAnswers } from '../domain/feedback/schema.ts';
+import { feedbackStates, visibilities } from '../domain/feedback/states.ts';
+import type { MealDetails } from '../domain/feedback/public.ts';
+import { questionIds, type QuestionId } from '../domain/surveys/questions.ts';
+import { respondentRelations } from '../domain/surveys/schema.ts';
 
 /**
  * Units mirrored from content/units so that feedback, ratings and scores can reference them with
@@ -26,3 +32,214 @@ export const units = sqliteTable(
   },
   (t) => [index('units_carrier_township').on(t.carrier, t.townshipId)],
 );
+
+/*
+ * Feedback channel (issue 4): feedback items, their encrypted contacts, audit events, satisfaction
+ * surveys with invitation codes and responses, and the anti-abuse state (rate-limit counters, used
+ * proof-of-work challenges, phone one-time codes). Vocabularies come from src/domain.
+ */
+
+/** A supervision feedback item. Contact details live in `feedback_contacts`, never here. */
+export const feedbackItems = sqliteTable(
+  'feedback_items',
+  {
+    id: text('id').primaryKey(),
+    trackingCode: text('tracking_code').notNull().unique(),
+    /** SHA-256 of the query secret; the secret itself is never stored. */
+    secretHash: text('secret_hash').notNull(),
+    /** A retried submission with the same key returns the same item (and secret). */
+    idempotencyKey: text('idempotency_key').notNull().unique(),
+    /** SHA-256 of the canonical submission, to tell a retry from a different body under the same key. */
+    payloadHash: text('payload_hash').notNull(),
+    kind: text('kind', { enum: feedbackKinds }).notNull(),
+    routedTo: text('routed_to', { enum: routes }).notNull(),
+    unitId: text('unit_id')
+      .notNull()
+      .references(() => units.id),
+    disclosureId: text('disclosure_id'),
+    body: text('body'),
+    /** The accompanied-meal details as JSON (date, meal, dishes, four ratings). */
+    meal: text('meal', { mode: 'json' }).$type<MealDetails>(),
+    suggestion: text('suggestion'),
+    publicConsent: integer('public_consent', { mode: 'boolean' }).notNull().default(false),
+    hasContact: integer('has_contact', { mode: 'boolean' }).notNull().default(false),
+    state: text('state', { enum: feedbackStates }).notNull(),
+    visibility: text('visibility', { enum: visibilities }).notNull().default('pending'),
+    receivedAt: integer('received_at', { mode: 'timestamp_ms' }).notNull(),
+    acceptedAt: integer('accepted_at', { mode: 'timestamp_ms' }),
+    extensionDays: integer('extension_days'),
+    extensionReason: text('extension_reason'),
+    repliedAt: integer('replied_at', { mode: 'timestamp_ms' }),
+    replyBody: text('reply_body'),
+    firstAnsweredAt: integer('first_answered_at', { mode: 'timestamp_ms' }),
+    firstAnswerDueAt: integer('first_answer_due_at', { mode: 'timestamp_ms' }),
+    closedAt: integer('closed_at', { mode: 'timestamp_ms' }),
+    closeReason: text('close_reason'),
+    reopenedAt: integer('reopened_at', { mode: 'timestamp_ms' }),
+    reopenCount: integer('reopen_count').notNull().default(0),
+    reopenReason: text('reopen_reason'),
+    rating: text('rating', { enum: satisfactionAnswers }),
+    ratedAt: integer('rated_at', { mode: 'timestamp_ms' }),
+    demo: integer('demo', { mode: 'boolean' }).notNull().default(false),
+    /** Optimistic-concurrency guard: every change bumps it, and a change names the version it read. */
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [
+    index('feedback_unit_visibility').on(t.unitId, t.visibility, t.receivedAt),
+    index('feedback_unit_route').on(t.unitId, t.routedTo),
+  ],
+);
+
+/** The optional phone, AES-256-GCM encrypted with CONTACT_KEY (bound to the item id). */
+export const feedbackContacts = sqliteTable('feedback_contacts', {
+  feedbackId: text('feedback_id')
+    .primaryKey()
+    .references(() => feedbackItems.id),
+  sealed: text('sealed').notNull(),
+  createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+});
+
+/**
+ * Append-only audit trail of every state change, written in the same batch as the change (STYLE.md §5):
+ * if this insert fails, the change fails. `detail` holds no personal data; `public_note` is what the
+ * tracking page may show.
+ */
+export const auditEvents = sqliteTable(
+  'audit_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: integer('at', { mode: 'timestamp_ms' }).notNull(),
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    subjectType: text('subject_type').notNull(),
+    subjectId: text('subject_id').notNull(),
+    detail: text('detail', { mode: 'json' }).$type<Record<string, unknown>>(),
+    publicNote: text('public_note'),
+  },
+  (t) => [index('audit_subject').on(t.subjectType, t.subjectId, t.id)],
+);
+
+/** A satisfaction survey: one carrier, one period, questions as data. */
+export const surveys = sqliteTable('surveys', {
+  id: text('id').primaryKey(),
+  carrier: text('carrier', { enum: unitCarriers }).notNull(),
+  periodLabel: text('period_label').notNull(),
+  opensOn: text('opens_on').notNull(),
+  closesOn: text('closes_on').notNull(),
+  questionIds: text('question_ids', { mode: 'json' }).notNull().$type<QuestionId[]>(),
+  demo: integer('demo', { mode: 'boolean' }).notNull().default(false),
+  createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+});
+
+/** A printed batch of invitation codes for one unit (a parents' or villagers' meeting). */
+export const invitationBatches = sqliteTable('invitation_batches', {
+  id: text('id').primaryKey(),
+  surveyId: text('survey_id')
+    .notNull()
+    .references(() => surveys.id),
+  unitId: text('unit_id')
+    .notNull()
+    .references(() => units.id),
+  label: text('label').notNull(),
+  /** HMAC of the token that opens the printable sheet. */
+  tokenHash: text('token_hash').notNull().unique(),
+  size: integer('size').notNull(),
+  createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+});
+
+/** Single-use invitation codes: looked up by HMAC, sealed (encrypted) only so the sheet can be reprinted. */
+export const invitationCodes = sqliteTable(
+  'invitation_codes',
+  {
+    id: text('id').primaryKey(),
+    batchId: text('batch_id')
+      .notNull()
+      .references(() => invitationBatches.id),
+    surveyId: text('survey_id')
+      .notNull()
+      .references(() => surveys.id),
+    unitId: text('unit_id')
+      .notNull()
+      .references(() => units.id),
+    codeHash: text('code_hash').notNull().unique(),
+    sealed: text('sealed').notNull(),
+    position: integer('position').notNull(),
+    usedAt: integer('used_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [index('invitation_batch_position').on(t.batchId, t.position)],
+);
+
+/**
+ * One response per (survey, person) is this table's UNIQUE index, not an application check
+ * (RELIABILITY.md §0.6). `voter_key` is an HMAC of the invitation code id or of the phone and survey,
+ * so the person cannot be re-identified without the server secret. The day only is kept (not the time),
+ * so responses cannot be matched to web-server logs.
+ */
+export const surveyResponses = sqliteTable(
+  'survey_responses',
+  {
+    id: text('id').primaryKey(),
+    surveyId: text('survey_id')
+      .notNull()
+      .references(() => surveys.id),
+    unitId: text('unit_id')
+      .notNull()
+      .references(() => units.id),
+    voterKey: text('voter_key').notNull(),
+    via: text('via', { enum: ['invitation', 'otp'] }).notNull(),
+    relation: text('relation', { enum: respondentRelations }).notNull(),
+    submittedOn: text('submitted_on').notNull(),
+  },
+  (t) => [uniqueIndex('survey_responses_one_per_person').on(t.surveyId, t.voterKey), index('survey_responses_unit').on(t.surveyId, t.unitId)],
+);
+
+export const surveyAnswersTable = sqliteTable(
+  'survey_answers',
+  {
+    responseId: text('response_id')
+      .notNull()
+      .references(() => surveyResponses.id),
+    questionId: text('question_id', { enum: questionIds }).notNull(),
+    answer: text('answer', { enum: satisfactionAnswers }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.responseId, t.questionId] })],
+);
+
+/**
+ * Fixed-window rate-limit counters shared by every instance (ARCHITECTURE.md scale path). The CHECK
+ * makes an over-limit hit fail the batch it is part of, so a submission and its counters commit together.
+ */
+export const rateLimits = sqliteTable(
+  'rate_limits',
+  {
+    key: text('key').primaryKey(),
+    windowStart: integer('window_start').notNull(),
+    count: integer('count').notNull(),
+    maxCount: integer('max_count').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [check('rate_limit_within', sql`${t.count} <= ${t.maxCount}`), index('rate_limits_expiry').on(t.expiresAt)],
+);
+
+/** ALTCHA challenges already redeemed: each is single use (CVE-2025-68113). */
+export const altchaUsed = sqliteTable(
+  'altcha_used',
+  {
+    id: text('id').primaryKey(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('altcha_used_expiry').on(t.expiresAt)],
+);
+
+/** Phone one-time codes for survey eligibility: only hashes are stored. */
+export const otpChallenges = sqliteTable('otp_challenges', {
+  id: text('id').primaryKey(),
+  surveyId: text('survey_id')
+    .notNull()
+    .references(() => surveys.id),
+  phoneKey: text('phone_key').notNull(),
+  codeHash: text('code_hash').notNull(),
+  attempts: integer('attempts').notNull().default(0),
+  expiresAt: integer('expires_at').notNull(),
+  usedAt: integer('used_at'),
+});

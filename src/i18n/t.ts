@@ -25,3 +25,10 @@ const dateTime = new Intl.DateTimeFormat('zh-CN', {
 });
 /** A UTC instant shown in Beijing time. */
 export const formatDateTime = (d: Date): string => dateTime.format(d);
+
+const dateOnly = new Intl.DateTimeFormat('zh-CN', { dateStyle: 'long', timeZone: 'Asia/Shanghai' });
+/** A calendar date (YYYY-MM-DD, a Beijing date) for display. */
+export const formatDate = (isoDate: string): string => dateOnly.format(new Date(`${isoDate}T12:00:00+08:00`));
+
+/** A share as a percentage with one decimal, e.g. 0.8529 → 85.3%. */
+export const formatPercent = (x: number): string => `${(Math.round(x * 1000) / 10).toFixed(1)}%`;

@@ -10,6 +10,7 @@ import {
   type BenchResult,
   type RunOptions,
 } from './harness.ts';
+import { feedbackPostBenchmark } from './feedback-post.ts';
 import { disclosureBuildBenchmark } from './disclosure-build.ts';
 
 /**
@@ -64,6 +65,8 @@ const BENCHMARKS: Benchmark[] = [
       return res.body.equals(expected) ? null : `body (${res.body.length} B) differs from ${UNITS_BR}`;
     },
   },
+  // Writes: one commit per submission on both sides; every acknowledged submission is checked in the DB.
+  feedbackPostBenchmark((line) => process.stdout.write(`${line}\n`)),
   // Builds, not requests: minutes per round (BENCH_ONLY=build to run it alone).
   disclosureBuildBenchmark,
 ];

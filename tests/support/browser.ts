@@ -1,5 +1,5 @@
 import axe from 'axe-core';
-import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 
 /**
  * Debian's Chromium driven by playwright-core (`npx playwright install` cannot download a browser
@@ -145,4 +145,30 @@ export async function watchPage(page: Page, opts: { documentStatus?: number } = 
 export function pngSize(png: Buffer): { width: number; height: number } {
   if (png.subarray(1, 4).toString('latin1') !== 'PNG') throw new Error('not a PNG');
   return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
+}
+
+/**
+ * axe for a page as it was served, including pages in a JavaScript-off context (there axe.run never
+ * settles, since the page's timers do not run): the page's current HTML, scripts removed, is served
+ * again at the same URL into a JavaScript-on context, with the site's real stylesheets, and checked
+ * there. This is how the no-JavaScript forms are checked in their error states.
+ */
+const axeContexts = new WeakMap<Browser, Promise<BrowserContext>>();
+
+export async function axeViolationsAsServed(browser: Browser, page: Page): Promise<AxeViolation[]> {
+  let context = axeContexts.get(browser);
+  if (!context) {
+    context = browser.newContext({ locale: 'zh-CN' });
+    axeContexts.set(browser, context);
+  }
+  const html = (await page.content()).replace(/<script\b[\s\S]*?<\/script>/gi, '');
+  const url = page.url();
+  const copy = await (await context).newPage();
+  try {
+    await copy.route(url, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }), { times: 1 });
+    await copy.goto(url, { waitUntil: 'load' });
+    return await axeViolations(copy);
+  } finally {
+    await copy.close();
+  }
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { prepareDatabase } from '../../src/cli/prepare.ts';
+import { TEST_SECRET_ENV } from './channel.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -37,6 +38,7 @@ export async function startTestServer(
     DATABASE_URL: `file:${dbFile}`,
     DEMO: 'true',
     LOG_LEVEL: 'info',
+    ...TEST_SECRET_ENV,
     ...opts.env,
   };
   await prepareDatabase(env);

@@ -1,0 +1,88 @@
+import { inArray, lt, sql, type SQL } from 'drizzle-orm';
+import type { Database } from './client.ts';
+import { altchaUsed, otpChallenges, rateLimits } from './schema.ts';
+
+/** One counter to bump: at most `limit` hits per fixed window of `windowS` seconds. */
+export interface RateHit {
+  key: string;
+  limit: number;
+  windowS: number;
+}
+
+export type RateDecision = { ok: true } | { ok: false; retryAfterS: number };
+
+const windowStart = (now: Date, windowS: number) => Math.floor(now.getTime() / (windowS * 1000)) * windowS * 1000;
+
+/**
+ * The statements that count one hit on each counter. The table's CHECK (count <= max_count) makes the
+ * statement, and so the whole batch it is part of, fail when a counter would go over its limit.
+ */
+export function rateLimitStatements(hits: readonly RateHit[], now: Date): SQL[] {
+  return hits.map((h) => {
+    const start = windowStart(now, h.windowS);
+    const expires = start + h.windowS * 1000;
+    return sql`INSERT INTO ${rateLimits} (key, window_start, count, max_count, expires_at)
+      VALUES (${h.key}, ${start}, 1, ${h.limit}, ${expires})
+      ON CONFLICT (key) DO UPDATE SET
+        count = CASE WHEN ${rateLimits}.window_start = excluded.window_start THEN ${rateLimits}.count + 1 ELSE 1 END,
+        window_start = excluded.window_start,
+        max_count = excluded.max_count,
+        expires_at = excluded.expires_at`;
+  });
+}
+
+/** True for the error a batch throws when one of its rate-limit counters is full. */
+export const isRateLimitViolation = (e: unknown): boolean => /CHECK constraint failed: rate_limit_within/.test(errorText(e));
+
+/** The UNIQUE / PRIMARY KEY target named in a constraint error (`table.column`), or null. */
+export function uniqueViolation(e: unknown): string | null {
+  const m = /(?:UNIQUE|PRIMARY KEY) constraint failed: ([\w.]+(?:, [\w.]+)*)/.exec(errorText(e));
+  return m ? m[1]! : null;
+}
+
+function errorText(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  const cause = (e as { cause?: unknown }).cause;
+  return `${e.message} ${cause instanceof Error ? cause.message : ''}`;
+}
+
+/** Seconds until the fullest of the given counters resets (at least 1). */
+export async function retryAfter(database: Database, hits: readonly RateHit[], now: Date): Promise<number> {
+  if (hits.length === 0) return 1;
+  const rows = await database.db
+    .select({ key: rateLimits.key, count: rateLimits.count, maxCount: rateLimits.maxCount, expiresAt: rateLimits.expiresAt })
+    .from(rateLimits)
+    .where(inArray(rateLimits.key, hits.map((h) => h.key)));
+  let wait = 1;
+  for (const h of hits) {
+    const row = rows.find((r) => r.key === h.key);
+    const fresh = row && row.expiresAt > now.getTime();
+    if (fresh && row.count + 1 > h.limit) wait = Math.max(wait, Math.ceil((row.expiresAt - now.getTime()) / 1000));
+  }
+  return wait;
+}
+
+/** Count the hits in their own batch; when any counter is full nothing is counted. */
+export async function consumeRateLimits(database: Database, hits: readonly RateHit[], now: Date): Promise<RateDecision> {
+  if (hits.length === 0) return { ok: true };
+  const statements = rateLimitStatements(hits, now).map((s) => database.db.run(s));
+  try {
+    await database.write(() => database.db.batch(statements as [(typeof statements)[number], ...typeof statements]));
+    return { ok: true };
+  } catch (e) {
+    if (!isRateLimitViolation(e)) throw e;
+    return { ok: false, retryAfterS: await retryAfter(database, hits, now) };
+  }
+}
+
+/** Delete expired counters, redeemed challenges and one-time codes (run hourly by the server). */
+export async function pruneExpired(database: Database, now: Date): Promise<void> {
+  const t = now.getTime();
+  await database.write(() =>
+    database.db.batch([
+      database.db.delete(rateLimits).where(lt(rateLimits.expiresAt, t)),
+      database.db.delete(altchaUsed).where(lt(altchaUsed.expiresAt, t)),
+      database.db.delete(otpChallenges).where(lt(otpChallenges.expiresAt, t - 86_400_000)),
+    ]),
+  );
+}

@@ -1,0 +1,194 @@
+import { z } from 'zod';
+import {
+  feedbackKinds,
+  mealRatings,
+  meals,
+  routes,
+  satisfactionAnswers,
+  beijingDate,
+  type FeedbackKind,
+  type Meal,
+  type MealRating,
+  type Route,
+  type SatisfactionAnswer,
+} from './schema.ts';
+import { feedbackActions, feedbackStates, transitions, REOPEN_LIMIT, type FeedbackAction, type FeedbackSnapshot, type FeedbackState } from './states.ts';
+import { addDays, currentDeadline, deadlinesOf, isOverdue, type FeedbackRules } from './deadlines.ts';
+import { formatCode } from './tracking.ts';
+
+/** The accompanied-meal details as stored. */
+export interface MealDetails {
+  date: string;
+  meal: Meal;
+  dishes: string;
+  taste: MealRating;
+  quantity: MealRating;
+  hygiene: MealRating;
+  price: MealRating;
+}
+
+/**
+ * A stored item as the application reads it. It deliberately has no contact, secret hash or
+ * idempotency fields: those stay in src/db and never reach this type.
+ */
+export interface FeedbackRecord extends FeedbackSnapshot {
+  id: string;
+  trackingCode: string;
+  unitId: string;
+  disclosureId: string | null;
+  body: string | null;
+  meal: MealDetails | null;
+  suggestion: string | null;
+  extensionReason: string | null;
+  replyBody: string | null;
+  firstAnswerDueAt: Date | null;
+  closedAt: Date | null;
+  closeReason: string | null;
+  ratedAt: Date | null;
+  demo: boolean;
+  version: number;
+}
+
+/** What the public sees as the status: `overdue` and `routed` are derived, never stored. */
+export const displayStatuses = [...feedbackStates, 'overdue', 'routed'] as const;
+export type DisplayStatus = (typeof displayStatuses)[number];
+
+export function displayStatus(r: FeedbackRecord, now: Date, rules: FeedbackRules): DisplayStatus {
+  if (r.routedTo === 'commission') return r.state === 'closed' || r.state === 'replied' ? r.state : 'routed';
+  return isOverdue(r, now, rules) ? 'overdue' : r.state;
+}
+
+const MealOut = z.strictObject({
+  date: z.string(),
+  meal: z.enum(meals),
+  dishes: z.string(),
+  taste: z.enum(mealRatings),
+  quantity: z.enum(mealRatings),
+  hygiene: z.enum(mealRatings),
+  price: z.enum(mealRatings),
+});
+
+/** The answer to a submission: the only time the query secret is shown. */
+export const FeedbackReceipt = z.strictObject({
+  trackingCode: z.string(),
+  secret: z.string(),
+  status: z.enum(displayStatuses),
+  routedTo: z.enum(routes),
+  acknowledgeBy: z.iso.datetime(),
+  trackingUrl: z.string(),
+});
+export type FeedbackReceipt = z.infer<typeof FeedbackReceipt>;
+
+export const TimelineEntry = z.strictObject({
+  action: z.enum(['received', ...feedbackActions]),
+  at: z.iso.datetime(),
+  note: z.string().optional(),
+});
+export type TimelineEntry = z.infer<typeof TimelineEntry>;
+
+/** The tracking page and `GET /api/feedback/{code}`: status, deadlines, timeline, the unit's reply. */
+export const TrackingView = z.strictObject({
+  trackingCode: z.string(),
+  kind: z.enum(feedbackKinds),
+  unitId: z.string(),
+  routedTo: z.enum(routes),
+  status: z.enum(displayStatuses),
+  receivedAt: z.iso.datetime(),
+  deadlines: z.strictObject({
+    acknowledgeBy: z.iso.datetime(),
+    handleBy: z.iso.datetime().nullable(),
+    reviewBy: z.iso.datetime().nullable(),
+    current: z.iso.datetime().nullable(),
+  }),
+  extension: z.strictObject({ days: z.number().int(), reason: z.string() }).nullable(),
+  /** The submitted text; withheld for reports routed to the commission. */
+  content: z
+    .strictObject({ body: z.string().nullable(), meal: MealOut.nullable(), suggestion: z.string().nullable() })
+    .nullable(),
+  reply: z.strictObject({ body: z.string(), repliedAt: z.iso.datetime() }).nullable(),
+  rating: z.enum(satisfactionAnswers).nullable(),
+  canRate: z.boolean(),
+  canReopen: z.boolean(),
+  timeline: z.array(TimelineEntry),
+});
+export type TrackingView = z.infer<typeof TrackingView>;
+
+/** A published item on a unit page: date-coarsened, no codes, no identity. */
+export const PublicFeedback = z.strictObject({
+  kind: z.enum(feedbackKinds),
+  receivedOn: z.iso.date(),
+  status: z.enum(displayStatuses),
+  body: z.string().nullable(),
+  meal: MealOut.nullable(),
+  suggestion: z.string().nullable(),
+  reply: z.strictObject({ body: z.string(), repliedOn: z.iso.date() }).nullable(),
+});
+export type PublicFeedback = z.infer<typeof PublicFeedback>;
+
+/** Stored audit events the timeline is drawn from. */
+export interface StoredEvent {
+  action: FeedbackAction | 'received';
+  at: Date;
+  publicNote: string | null;
+}
+
+const iso = (d: Date) => d.toISOString();
+const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
+
+/** The submitter may still rate or reopen. */
+export function submitterOptions(r: FeedbackRecord, now: Date, rules: FeedbackRules): { canRate: boolean; canReopen: boolean } {
+  const answered = transitions.rate.from.includes(r.state);
+  const answeredAt = r.repliedAt ?? r.firstAnsweredAt;
+  return {
+    canRate: answered && r.rating === null,
+    canReopen:
+      transitions.reopen.from.includes(r.state) &&
+      r.reopenCount < REOPEN_LIMIT &&
+      answeredAt !== null &&
+      now.getTime() <= addDays(answeredAt, rules.reopenWindowDays).getTime(),
+  };
+}
+
+/** Allow-list for the tracking view (STYLE.md rule 5). */
+export function toTrackingView(r: FeedbackRecord, events: readonly StoredEvent[], now: Date, rules: FeedbackRules): TrackingView {
+  const d = deadlinesOf(r, rules);
+  const current = currentDeadline(r, rules);
+  const commission = r.routedTo === 'commission';
+  return {
+    trackingCode: formatCode(r.trackingCode),
+    kind: r.kind,
+    unitId: r.unitId,
+    routedTo: r.routedTo,
+    status: displayStatus(r, now, rules),
+    receivedAt: iso(r.receivedAt),
+    deadlines: commission
+      ? { acknowledgeBy: iso(d.acknowledgeBy), handleBy: null, reviewBy: null, current: null }
+      : { acknowledgeBy: iso(d.acknowledgeBy), handleBy: isoOrNull(d.handleBy), reviewBy: isoOrNull(d.reviewBy), current: isoOrNull(current) },
+    extension: r.extensionDays !== null ? { days: r.extensionDays, reason: r.extensionReason ?? '' } : null,
+    content: commission ? null : { body: r.body, meal: r.meal, suggestion: r.suggestion },
+    reply: r.replyBody && r.repliedAt ? { body: r.replyBody, repliedAt: iso(r.repliedAt) } : null,
+    rating: r.rating,
+    ...submitterOptions(r, now, rules),
+    timeline: events.map((e) => ({ action: e.action, at: iso(e.at), ...(e.publicNote ? { note: e.publicNote } : {}) })),
+  };
+}
+
+/** True when an item may appear on a public page. */
+export const isPublic = (r: Pick<FeedbackRecord, 'visibility' | 'publicConsent' | 'routedTo'>): boolean =>
+  r.visibility === 'published' && r.publicConsent && r.routedTo !== 'commission';
+
+/** Allow-list for a unit page; throws for an item that is not public (a caller bug, never user input). */
+export function toPublicFeedback(r: FeedbackRecord, now: Date, rules: FeedbackRules): PublicFeedback {
+  if (!isPublic(r)) throw new Error('toPublicFeedback called with an unpublished item');
+  return {
+    kind: r.kind,
+    receivedOn: beijingDate(r.receivedAt),
+    status: displayStatus(r, now, rules),
+    body: r.body,
+    meal: r.meal,
+    suggestion: r.suggestion,
+    reply: r.replyBody && r.repliedAt ? { body: r.replyBody, repliedOn: beijingDate(r.repliedAt) } : null,
+  };
+}
+
+export type { FeedbackKind, Route, SatisfactionAnswer, FeedbackState };

@@ -1,0 +1,88 @@
+import type { AstroGlobal } from 'astro';
+import { t } from '../i18n/t.ts';
+import { submitFeedback } from '../services/feedback.ts';
+import type { FieldErrors } from '../services/fields.ts';
+import { formToInput, newFormKey, pageChannel, readForm } from './read.ts';
+import { messagesFor, summaryOf, type SummaryItem } from './errors.ts';
+import { setReceipt } from './receipt.ts';
+
+export type FeedbackFormVariant = 'general' | 'meal';
+
+/** Field order of each form: the error summary lists errors in this order. */
+export const fieldOrder: Record<FeedbackFormVariant, readonly string[]> = {
+  general: ['kind', 'unitId', 'body', 'contactPhone', 'publicConsent'],
+  meal: ['unitId', 'meal.date', 'meal.meal', 'meal.dishes', 'meal.taste', 'meal.quantity', 'meal.hygiene', 'meal.price', 'suggestion', 'contactPhone', 'publicConsent'],
+};
+
+export interface FeedbackFormState {
+  /** The citizen's values, by field name, to render the form again. */
+  values: Record<string, string>;
+  consent: boolean;
+  errors: Record<string, string>;
+  summary: SummaryItem[];
+  formKey: string;
+  status: number;
+  unavailable: boolean;
+}
+
+export type FeedbackFormResult = { redirect: string } | FeedbackFormState;
+
+const formError = (key: Parameters<typeof t>[0], vars: Record<string, string | number> = {}) => ({ _: [t(key, vars)] });
+
+/**
+ * GET renders an empty form (a unit or disclosure may be preselected by query); POST parses the form with
+ * the same schema as the JSON API, then either redirects (303) to the tracking page or returns the state
+ * to render again with the citizen's values and an error summary.
+ */
+export async function handleFeedbackForm(astro: AstroGlobal, variant: FeedbackFormVariant): Promise<FeedbackFormResult> {
+  const page = pageChannel(astro);
+  const blank: FeedbackFormState = { values: {}, consent: false, errors: {}, summary: [], formKey: newFormKey(), status: 200, unavailable: !page };
+  if (astro.request.method !== 'POST') {
+    const unit = astro.url.searchParams.get('unit');
+    const disclosure = astro.url.searchParams.get('disclosure');
+    return { ...blank, values: { ...(unit ? { unitId: unit } : {}), ...(disclosure ? { disclosureId: disclosure } : {}) } };
+  }
+  if (!page) return { ...blank, status: 503 };
+  const read = await readForm(astro.request);
+  if (!read.ok) {
+    const messages = { _: t(read.status === 413 ? 'form.tooLarge' : 'form.unreadable') };
+    return { ...blank, status: read.status, errors: messages, summary: summaryOf(messages, [], '#form') };
+  }
+  const values = Object.fromEntries(read.entries.filter(([k]) => !k.includes('__')).map(([k, v]) => [k, v]));
+  const input = formToInput(read.entries, ['publicConsent']);
+  if (variant === 'meal') input.kind = 'accompaniedMeal';
+  const result = await submitFeedback(page.channel, input, page.client);
+  if (result.ok) {
+    setReceipt(astro, page.channel, result.receipt.trackingCode, result.receipt.secret);
+    return { redirect: result.receipt.trackingUrl };
+  }
+  let fields: FieldErrors | Record<string, string[]>;
+  let formKey = typeof values.idempotencyKey === 'string' ? values.idempotencyKey : newFormKey();
+  switch (result.status) {
+    case 429:
+      astro.response.headers.set('Retry-After', String(result.retryAfterS));
+      fields = formError('form.rateLimited', { minutes: Math.max(1, Math.ceil(result.retryAfterS / 60)) });
+      break;
+    case 409:
+      // The same form was already sent with other content: this post becomes a new item with a new key.
+      fields = formError('feedback.form.alreadySubmitted');
+      formKey = newFormKey();
+      break;
+    case 400:
+    case 422:
+      fields = result.fields;
+      break;
+    default:
+      fields = formError('form.unavailable');
+  }
+  const messages = messagesFor(fields as FieldErrors);
+  return {
+    values,
+    consent: values.publicConsent === 'on',
+    errors: messages,
+    summary: summaryOf(messages, fieldOrder[variant], '#form'),
+    formKey,
+    status: result.status,
+    unavailable: false,
+  };
+}

@@ -1,0 +1,63 @@
+import type { AstroGlobal } from 'astro';
+import { t } from '../i18n/t.ts';
+import { lookupInvitation } from '../services/invitations.ts';
+import { submitSurveyResponse } from '../services/surveys.ts';
+import type { Failure, FieldErrors } from '../services/fields.ts';
+import type { SurveyRow } from '../db/surveys-repo.ts';
+import { formToInput, pageChannel, readForm } from './read.ts';
+import { messagesFor, summaryOf, type SummaryItem } from './errors.ts';
+
+export interface RatingPageState {
+  step: 'code' | 'answers';
+  code: string;
+  survey: SurveyRow | null;
+  unitName: string;
+  values: Record<string, string>;
+  errors: Record<string, string>;
+  summary: SummaryItem[];
+  status: number;
+  unavailable: boolean;
+}
+
+function failureFields(astro: AstroGlobal, f: Failure): FieldErrors {
+  if (f.status === 429) {
+    astro.response.headers.set('Retry-After', String(f.retryAfterS));
+    return { _: [t('form.rateLimited', { minutes: Math.max(1, Math.ceil(f.retryAfterS / 60)) })] };
+  }
+  if ('fields' in f && f.fields) return f.fields;
+  return { _: [t('form.unavailable')] };
+}
+
+/**
+ * The two-step rating form: enter the invitation code (it may be prefilled from the QR code's link),
+ * then answer the survey of that code's unit. Success redirects (303) to the thank-you page.
+ */
+export async function handleRatingForm(astro: AstroGlobal): Promise<{ redirect: string } | RatingPageState> {
+  const page = pageChannel(astro);
+  const base: RatingPageState = { step: 'code', code: '', survey: null, unitName: '', values: {}, errors: {}, summary: [], status: 200, unavailable: !page };
+  if (astro.request.method !== 'POST') return { ...base, code: (astro.url.searchParams.get('code') ?? '').slice(0, 32) };
+  if (!page) return { ...base, status: 503 };
+  const read = await readForm(astro.request);
+  if (!read.ok) {
+    const errors = { _: t(read.status === 413 ? 'form.tooLarge' : 'form.unreadable') };
+    return { ...base, errors, summary: summaryOf(errors, [], '#form'), status: read.status };
+  }
+  const values = Object.fromEntries(read.entries);
+  const { step, ...input } = formToInput(read.entries);
+  const code = typeof input.invitationCode === 'string' ? input.invitationCode : '';
+  const codeError = (fields: FieldErrors, status: number): RatingPageState => {
+    const errors = messagesFor(fields);
+    return { ...base, code, errors, summary: summaryOf(errors, ['invitationCode'], '#form'), status };
+  };
+  if (!code) return codeError({ invitationCode: ['surveys.invitationCode.required'] }, 422);
+  const found = await lookupInvitation(page.channel, code, page.client);
+  if (!found.ok) return codeError(failureFields(astro, found), found.status);
+  const questionnaire = { ...base, step: 'answers' as const, code, survey: found.survey, unitName: found.unitName, values };
+  if (step !== 'answers') return questionnaire;
+
+  const result = await submitSurveyResponse(page.channel, found.survey.id, input, page.client);
+  if (result.ok) return { redirect: '/ratings/thanks/' };
+  const errors = messagesFor(failureFields(astro, result));
+  const order = ['relation', ...found.survey.questionIds.map((q) => `answers.${q}`)];
+  return { ...questionnaire, errors, summary: summaryOf(errors, order, '#form'), status: result.status };
+}

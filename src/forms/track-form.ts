@@ -1,0 +1,71 @@
+import type { AstroGlobal } from 'astro';
+import { t } from '../i18n/t.ts';
+import { actAsSubmitter, trackFeedback, type SubmitterAction } from '../services/feedback.ts';
+import type { TrackingView } from '../domain/feedback/public.ts';
+import { formToInput, pageChannel, readForm } from './read.ts';
+import { messagesFor, summaryOf, type SummaryItem } from './errors.ts';
+import { takeReceipt } from './receipt.ts';
+
+export interface TrackPageState {
+  view: TrackingView | null;
+  unitName: string;
+  /** The query secret, only right after submission. */
+  receiptSecret: string | null;
+  action: SubmitterAction | null;
+  values: Record<string, string>;
+  errors: Record<string, string>;
+  summary: SummaryItem[];
+  status: number;
+}
+
+const order = { rate: ['secret', 'rating'], reopen: ['secret', 'reason'] } as const;
+
+/** GET shows the item; POST rates or reopens it (secret in the body), then redirects back (303). */
+export async function handleTrackPage(astro: AstroGlobal, rawCode: string): Promise<{ redirect: string } | TrackPageState> {
+  const page = pageChannel(astro);
+  const empty: TrackPageState = { view: null, unitName: '', receiptSecret: null, action: null, values: {}, errors: {}, summary: [], status: 404 };
+  if (!page) return { ...empty, status: 503 };
+  let action: SubmitterAction | null = null;
+  let values: Record<string, string> = {};
+  let errors: Record<string, string> = {};
+  let status = 200;
+  if (astro.request.method === 'POST') {
+    const read = await readForm(astro.request);
+    if (read.ok) {
+      values = Object.fromEntries(read.entries);
+      const { action: posted, ...input } = formToInput(read.entries);
+      action = posted === 'reopen' ? 'reopen' : 'rate';
+      const result = await actAsSubmitter(page.channel, rawCode, action, input, page.client);
+      if (result.ok) return { redirect: `${astro.url.pathname}#${action === 'rate' ? 'rate' : 'reopen'}-done` };
+      if (result.status === 404) return { ...empty };
+      if (result.status === 429) astro.response.headers.set('Retry-After', String(result.retryAfterS));
+      errors = messagesFor(
+        'fields' in result && result.fields
+          ? result.fields
+          : { _: [result.status === 429 ? t('form.rateLimited', { minutes: Math.max(1, Math.ceil(result.retryAfterS / 60)) }) : t('form.unavailable')] },
+      );
+      status = result.status;
+    } else {
+      errors = { _: t(read.status === 413 ? 'form.tooLarge' : 'form.unreadable') };
+      status = read.status;
+    }
+  }
+  const found = await trackFeedback(page.channel, rawCode, page.client);
+  if (!found.ok) {
+    if (found.status === 429) astro.response.headers.set('Retry-After', String(found.retryAfterS));
+    return { ...empty, status: found.status };
+  }
+  const receiptSecret = astro.request.method === 'GET' ? takeReceipt(astro, page.channel, found.view.trackingCode) : null;
+  // Field ids are prefixed per form (two forms on one page share field names).
+  const prefixed = action ? Object.fromEntries(Object.entries(errors).map(([k, v]) => [`${action}-${k}`, v])) : {};
+  return {
+    view: found.view,
+    unitName: found.unitName,
+    receiptSecret,
+    action,
+    values,
+    errors: prefixed,
+    summary: action ? summaryOf(prefixed, order[action].map((f) => `${action}-${f}`), `#${action}`) : [],
+    status,
+  };
+}

@@ -1,0 +1,67 @@
+import type { z } from 'zod';
+import { isMessageKey } from '../i18n/t.ts';
+import { findUnsafeText } from '../domain/shared/text.ts';
+
+export type FieldErrors = Record<string, string[]>;
+
+/**
+ * zod issues as `{ 'dotted.path': [messageKey] }`. Domain schemas give message keys; zod's own
+ * messages (unknown keys, wrong JSON types) are replaced by generic keys so clients and forms always
+ * get something they can look up in src/i18n.
+ */
+export function fieldErrors(error: z.ZodError): FieldErrors {
+  // A Map, not an object literal: a field named `__proto__` must not reach Object.prototype.
+  const out = new Map<string, string[]>();
+  const add = (path: string, key: string) => {
+    const list = out.get(path || '_') ?? [];
+    if (!list.includes(key)) list.push(key);
+    out.set(path || '_', list);
+  };
+  for (const issue of error.issues) {
+    const path = issue.path.map(String).join('.');
+    if (issue.code === 'unrecognized_keys') {
+      for (const k of issue.keys) add(path ? `${path}.${k}` : k, 'common.field.unknown');
+      continue;
+    }
+    add(path, isMessageKey(issue.message) ? issue.message : 'common.field.invalid');
+  }
+  return Object.fromEntries(out);
+}
+
+export function mergeErrors(...all: FieldErrors[]): FieldErrors {
+  const out = new Map<string, string[]>();
+  for (const e of all) for (const [k, v] of Object.entries(e)) out.set(k, [...new Set([...(out.get(k) ?? []), ...v])]);
+  return Object.fromEntries(out);
+}
+
+/** Control characters or lone surrogates anywhere in the input: `{ path: ['text.unsafe'] }`, or null. */
+export function unsafeTextErrors(raw: unknown): FieldErrors | null {
+  const paths = findUnsafeText(raw);
+  if (paths.length === 0) return null;
+  return Object.fromEntries(paths.map((p) => [p, ['text.unsafe']]));
+}
+
+/** The outcome of a use case that failed, mapped by adapters to an HTTP status or a form re-render. */
+export type Failure =
+  | { ok: false; status: 400; code: 'invalid_text'; fields: FieldErrors }
+  | { ok: false; status: 422; code: 'invalid'; fields: FieldErrors }
+  | { ok: false; status: 403; code: 'forbidden'; fields: FieldErrors }
+  | { ok: false; status: 404; code: 'not_found' }
+  | { ok: false; status: 409; code: 'conflict' | 'idempotency_conflict' | 'already_used'; fields?: FieldErrors }
+  | { ok: false; status: 429; code: 'rate_limited'; retryAfterS: number }
+  | { ok: false; status: 503; code: 'unavailable' };
+
+export const invalid = (fields: FieldErrors): Failure => ({ ok: false, status: 422, code: 'invalid', fields });
+export const notFound: Failure = { ok: false, status: 404, code: 'not_found' };
+export const rateLimited = (retryAfterS: number): Failure => ({ ok: false, status: 429, code: 'rate_limited', retryAfterS });
+
+/**
+ * The edge of every use case: unsafe text is a 400 before anything is parsed, hashed or stored; then
+ * the domain schema, with field errors as message keys.
+ */
+export function parseInput<S extends z.ZodType>(schema: S, raw: unknown): { ok: true; data: z.infer<S> } | Failure {
+  const unsafe = unsafeTextErrors(raw);
+  if (unsafe) return { ok: false, status: 400, code: 'invalid_text', fields: unsafe };
+  const parsed = schema.safeParse(raw);
+  return parsed.success ? { ok: true, data: parsed.data } : invalid(fieldErrors(parsed.error));
+}
