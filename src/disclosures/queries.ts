@@ -10,7 +10,7 @@ import { canteenChecks } from '../domain/disclosures/canteen-account/rules.ts';
 import { contractCheck, type LinkedDecision } from '../domain/disclosures/collective-assets/rules.ts';
 import { decisionChecks, decisionYear, resolutionDate } from '../domain/disclosures/decision/compliance.ts';
 import { formatMonth, todayInBeijing } from './text.ts';
-import { permalink, type AnyDisclosureItem, type DisclosureItem } from './items.ts';
+import { itemsOfKind, permalink, type AnyDisclosureItem, type DisclosureItem } from './items.ts';
 
 export { itemsOfKind, permalink, type AnyDisclosureItem, type DisclosureItem, type Verdict } from './items.ts';
 
@@ -69,7 +69,20 @@ async function build() {
     ...decisions,
   ];
   items.sort((a, b) => b.sortKey.localeCompare(a.sortKey) || a.unit.name.localeCompare(b.unit.name, 'zh-CN'));
-  return { today, registry, items, linked };
+
+  // Cross-links the detail pages show, computed once instead of once per page.
+  const monthsByUnit = new Map<string, DisclosureItem<'canteenAccount'>[]>();
+  for (const i of itemsOfKind(items, 'canteenAccount')) monthsByUnit.set(i.data.unit, [...(monthsByUnit.get(i.data.unit) ?? []), i]);
+  for (const list of monthsByUnit.values()) list.sort((a, b) => a.data.month.localeCompare(b.data.month));
+  const decisionTitles = new Map(decisions.map((d) => [d.id, d.title]));
+  const contractsByDecision = new Map<string, { code: string; href: string; title: string }[]>();
+  for (const l of itemsOfKind(items, 'collectiveAssets')) {
+    for (const c of l.data.contracts) {
+      if (!c.decision) continue;
+      contractsByDecision.set(c.decision, [...(contractsByDecision.get(c.decision) ?? []), { code: c.code, href: `${l.href}#contracts-heading`, title: l.title }]);
+    }
+  }
+  return { today, registry, items, linked, monthsByUnit, decisionTitles, contractsByDecision };
 }
 
 let cached: ReturnType<typeof build> | undefined;
