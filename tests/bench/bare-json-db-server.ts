@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { serveForBench } from './child.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,16 +29,7 @@ const server = http.createServer((_req, res) => {
     },
   );
 });
-server.keepAliveTimeout = 5_000;
-server.listen(0, '127.0.0.1', () => {
-  const address = server.address();
-  process.stdout.write(`${JSON.stringify({ port: typeof address === 'object' && address ? address.port : 0 })}\n`);
-});
-const stop = () => {
+serveForBench(server, () => {
   database.close();
   rmSync(dir, { recursive: true, force: true });
-  process.exit(0);
-};
-process.stdin.resume();
-process.stdin.on('end', stop);
-process.once('SIGTERM', stop);
+});

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { serveForBench } from './child.ts';
 
 /**
  * Baseline for the API benchmark: a bare node:http server that answers every request with a JSON
@@ -20,11 +21,4 @@ const server = http.createServer((_req, res) => {
   res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
   res.end(body);
 });
-server.keepAliveTimeout = 5_000;
-server.listen(0, '127.0.0.1', () => {
-  const address = server.address();
-  process.stdout.write(`${JSON.stringify({ port: typeof address === 'object' && address ? address.port : 0 })}\n`);
-});
-process.stdin.resume();
-process.stdin.on('end', () => process.exit(0));
-process.once('SIGTERM', () => process.exit(0));
+serveForBench(server);

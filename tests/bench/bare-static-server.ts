@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { serveForBench } from './child.ts';
 import { createReadStream, statSync } from 'node:fs';
 
 /**
@@ -23,11 +24,4 @@ const server = http.createServer((_req, res) => {
   stream.on('error', () => res.destroy());
   stream.pipe(res);
 });
-server.keepAliveTimeout = 5_000;
-server.listen(0, '127.0.0.1', () => {
-  const address = server.address();
-  process.stdout.write(`${JSON.stringify({ port: typeof address === 'object' && address ? address.port : 0 })}\n`);
-});
-process.stdin.resume();
-process.stdin.on('end', () => process.exit(0));
-process.once('SIGTERM', () => process.exit(0));
+serveForBench(server);
