@@ -54,38 +54,34 @@ export async function vetoEventsByUnit(database: Database, unitId?: string): Pro
   return out;
 }
 
-/** Insert or replace one mark, with its audit row, in one batch. */
-export async function saveMark(database: Database, m: MarkInput & { unitId: string; year: number }, actor: string, now: Date, demo = false): Promise<void> {
+/** Insert or replace marks of one unit and year, each with its audit row, in one batch. */
+export async function saveMarks(database: Database, unitId: string, year: number, marks: readonly MarkInput[], actor: string, now: Date, demo = false): Promise<void> {
+  if (marks.length === 0) return;
   const { db } = database;
-  const values = {
-    id: `${m.unitId}:${m.year}:${m.itemKey}`,
-    unitId: m.unitId,
-    year: m.year,
-    itemKey: m.itemKey,
-    value: m.value,
-    points: m.points,
-    deductions: m.deductions,
-    note: m.note,
-    evaluator: actor,
-    recordedAt: now,
-    demo,
-  };
-  await database.write(() =>
-    db.batch([
-      db.insert(evaluationMarks).values(values).onConflictDoUpdate({
+  const statements = marks.flatMap((m) => [
+    db
+      .insert(evaluationMarks)
+      .values({ id: `${unitId}:${year}:${m.itemKey}`, unitId, year, itemKey: m.itemKey, value: m.value, points: m.points, deductions: m.deductions, note: m.note, evaluator: actor, recordedAt: now, demo })
+      .onConflictDoUpdate({
         target: [evaluationMarks.unitId, evaluationMarks.year, evaluationMarks.itemKey],
-        set: { value: values.value, points: values.points, deductions: values.deductions, note: values.note, evaluator: actor, recordedAt: now },
+        set: { value: m.value, points: m.points, deductions: m.deductions, note: m.note, evaluator: actor, recordedAt: now },
       }),
-      auditStatement(database, {
-        at: now,
-        actor,
-        action: 'scoring.mark',
-        subjectType: 'unit',
-        subjectId: m.unitId,
-        detail: { year: m.year, itemKey: m.itemKey, value: m.value, points: m.points, deductions: m.deductions.map((d) => ({ key: d.key, count: d.count })) },
-      }),
-    ]),
-  );
+    auditStatement(database, {
+      at: now,
+      actor,
+      action: 'scoring.mark',
+      subjectType: 'unit',
+      subjectId: unitId,
+      detail: { year, itemKey: m.itemKey, value: m.value, points: m.points, deductions: m.deductions.map((d) => ({ key: d.key, count: d.count })) },
+    }),
+  ]);
+  await database.write(() => db.batch(statements as [(typeof statements)[number], ...typeof statements]));
+}
+
+/** How many marks exist (the demo seed runs only on an empty table). */
+export async function countMarks(database: Database): Promise<number> {
+  const [row] = await database.db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(evaluationMarks);
+  return row?.n ?? 0;
 }
 
 export interface NewGradeRecord {

@@ -1036,7 +1036,7 @@ export const messages = {
   'scoring.year.grade': '等次',
   'scoring.year.notes': '说明',
   'scoring.year.unranked.veto': '一票否决，不排名',
-  'scoring.year.unranked.insufficient': '样本不足，不排名',
+  'scoring.year.unranked.insufficientSample': '满意度样本不足，不排名',
   'scoring.year.unranked.incomplete': '未评完，不排名',
   'scoring.year.data': '下载：JSON · CSV',
   'scoring.year.none': '{year} 年度没有考评标准。',
@@ -1103,6 +1103,11 @@ export const messages = {
   'scoring.consult.thanks.body': '感谢您对 {year} 年度考评标准提出意见。',
   'scoring.consult.back': '返回征求意见稿',
   'scoring.consult.none': '目前没有征求意见的标准。',
+  'scoring.consult.countHeading': '意见',
+  'scoring.consult.commentOn': '对 {key} 提意见',
+  'scoring.standard.deductionItem': '{label}：扣 {points} 分',
+  'scoring.standard.bonusItem': '{name}：加 {points} 分',
+  'scoring.consult.limits': '每条意见 {min} 至 {max} 字；同一网络每小时最多提交 10 条。',
   'scoring.consult.rateLimited': '提交太频繁，请 {minutes} 分钟后再试',
 } as const;
 

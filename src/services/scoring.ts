@@ -7,7 +7,7 @@ import {
   latestGrades,
   listScoredUnits,
   marksOfYear,
-  saveMark,
+  saveMarks,
   vetoEventsByUnit,
   type NewGradeRecord,
   type ScoredUnit,
@@ -141,7 +141,7 @@ export async function recordMark(database: Database, standard: Standard, unitId:
     if (kind === 'boolean' && typeof m.value !== 'boolean') return invalid({ value: ['scoring.mark.value.boolean'] });
     if (kind === 'count' && typeof m.value !== 'number') return invalid({ value: ['scoring.mark.value.count'] });
   }
-  await saveMark(database, { ...m, unitId, year: standard.year }, actor, now);
+  await saveMarks(database, unitId, standard.year, [m], actor, now);
   return { ok: true };
 }
 

@@ -187,21 +187,25 @@ describe('rankScorecards and passRates', () => {
       card('c', 1),
       card('d', 3),
       card('e', 0, { vetoEvents: [{ key: 'caseFiled', occurredOn: '2026-05-01', source: 's' }] }),
-      card('f', 0, { ratios: { replyOnTime: { numerator: 1, denominator: 1 }, satisfaction: { numerator: 40, denominator: 40 } }, marks: { ...full().marks, C3: { points: 20 } } }),
+      card('f', 0, { ratios: { replyOnTime: { numerator: 10, denominator: 10 }, satisfaction: { numerator: 12, denominator: 12 } }, marks: { ...full().marks, C4: { points: 20 } } }),
       card('g', 0, { marks: {} }),
+      // A small reply sample scored by the evaluators is an ordinary mark: ranked.
+      card('h', 0, { ratios: { replyOnTime: { numerator: 1, denominator: 1 }, satisfaction: { numerator: 40, denominator: 40 } }, marks: { ...full().marks, C3: { points: 20 } } }),
     ];
     expect(rankScorecards(cards).map((r) => [r.card.unitId, r.rank])).toEqual([
       ['a', 1],
-      ['b', 2],
-      ['c', 2],
-      ['d', 4],
+      ['h', 1],
+      ['b', 3],
+      ['c', 3],
+      ['d', 5],
       ['e', null],
       ['f', null],
       ['g', null],
     ]);
+    expect(cards.map((c) => c.unranked)).toEqual([null, null, null, null, 'veto', 'insufficientSample', 'incomplete', null]);
     const [school] = passRates(2026, cards, ['school', 'village']);
-    expect(school).toMatchObject({ units: 7, assessed: 6, passed: 5, model: 4, failed: 1, vetoed: 1, pending: 1, insufficient: 1 });
-    expect(school!.passRate).toBeCloseTo(5 / 6);
+    expect(school).toMatchObject({ units: 8, assessed: 7, passed: 6, model: 4, failed: 1, vetoed: 1, pending: 1, insufficient: 2 });
+    expect(school!.passRate).toBeCloseTo(6 / 7);
   });
 
   test('a later veto downgrades only years that were graded and whose grade changes', () => {

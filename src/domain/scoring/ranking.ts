@@ -2,10 +2,10 @@ import type { Carrier } from '../units/schema.ts';
 import type { Scorecard } from './scorecard.ts';
 
 /**
- * A scorecard may be ranked only when it is complete, no rate on it had too small a sample (样本不足), and no
- * veto applies: a league table never compares a guess, a small sample or a disqualified unit.
+ * A scorecard may be ranked only when it is complete, its satisfaction rate had a sufficient sample (not
+ * 样本不足), and no veto applies: a league table never compares a small sample or a disqualified unit.
  */
-export const isRankable = (c: Scorecard): boolean => c.complete && c.insufficient.length === 0 && c.vetoes.length === 0;
+export const isRankable = (c: Scorecard): boolean => c.unranked === null;
 
 /**
  * Rank scorecards by total, highest first; equal totals share a rank (1, 2, 2, 4). Unrankable ones get
@@ -28,7 +28,7 @@ export interface CarrierPassRate {
   year: number;
   /** Units with a scorecard. */
   units: number;
-  /** Complete scorecards (every indicator scored), vetoed ones included. */
+  /** Graded scorecards (every indicator scored, or vetoed): not 待评定. */
   assessed: number;
   /** 达标 or 示范. */
   passed: number;

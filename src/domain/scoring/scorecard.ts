@@ -89,6 +89,12 @@ export interface Scorecard {
   grade: Grade;
   /** Why this grade: a message key. */
   gradeReason: string;
+  /**
+   * Why the unit is left out of rankings, or null when it may be ranked: a veto, a missing mark, or a
+   * satisfaction sample under the minimum (DOMAIN.md §5.3: never rank a small sample). Other rates with a
+   * small sample are scored by the evaluators' mark like any on-site indicator.
+   */
+  unranked: 'veto' | 'incomplete' | 'insufficientSample' | null;
 }
 
 const inWindow = (date: string, w: { from: string; to: string }) => date >= w.from && date <= w.to;
@@ -153,6 +159,8 @@ export function scoreUnit(standard: Standard, input: UnitInputs): Scorecard {
   const satisfactionMeasured = indicators.some((i) => i.measured?.source === 'satisfaction' && i.status === 'scored');
   const satisfaction = sat && sat.denominator > 0 && satisfactionMeasured ? { rate: sat.numerator / sat.denominator, n: sat.denominator } : null;
 
+  const satisfactionSmall = indicators.some((i) => i.measured?.source === 'satisfaction' && i.status !== 'scored');
+  const unranked = vetoes.length > 0 ? 'veto' : !complete ? 'incomplete' : satisfactionSmall ? 'insufficientSample' : null;
   const { grade, reason } = gradeOf(standard, { vetoed: vetoes.length > 0, complete, totalCents, satisfaction });
   return {
     unitId: input.unitId,
@@ -169,6 +177,7 @@ export function scoreUnit(standard: Standard, input: UnitInputs): Scorecard {
     satisfaction,
     grade,
     gradeReason: reason,
+    unranked,
   };
 }
 
