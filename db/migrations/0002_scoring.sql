@@ -39,6 +39,18 @@ CREATE TABLE `grade_records` (
 );
 --> statement-breakpoint
 CREATE INDEX `grade_records_unit_year` ON `grade_records` (`unit_id`,`year`,`id`);--> statement-breakpoint
+CREATE TABLE `survey_tallies` (
+	`survey_id` text NOT NULL,
+	`unit_id` text NOT NULL,
+	`question_id` text NOT NULL,
+	`answer` text NOT NULL,
+	`relation` text NOT NULL,
+	`n` integer NOT NULL,
+	PRIMARY KEY(`survey_id`, `unit_id`, `question_id`, `answer`, `relation`),
+	FOREIGN KEY (`survey_id`) REFERENCES `surveys`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`unit_id`) REFERENCES `units`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
 CREATE TABLE `veto_events` (
 	`id` text PRIMARY KEY NOT NULL,
 	`unit_id` text NOT NULL,
@@ -52,4 +64,8 @@ CREATE TABLE `veto_events` (
 	FOREIGN KEY (`unit_id`) REFERENCES `units`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
-CREATE INDEX `veto_events_unit` ON `veto_events` (`unit_id`,`occurred_on`);
+CREATE INDEX `veto_events_unit` ON `veto_events` (`unit_id`,`occurred_on`);--> statement-breakpoint
+INSERT INTO `survey_tallies` (`survey_id`, `unit_id`, `question_id`, `answer`, `relation`, `n`)
+SELECT r.`survey_id`, r.`unit_id`, a.`question_id`, a.`answer`, r.`relation`, count(*)
+FROM `survey_answers` a JOIN `survey_responses` r ON r.`id` = a.`response_id`
+GROUP BY r.`survey_id`, r.`unit_id`, a.`question_id`, a.`answer`, r.`relation`;

@@ -208,6 +208,28 @@ export const surveyAnswersTable = sqliteTable(
 );
 
 /**
+ * Answer counts per (survey, unit, question, answer, relation), kept in the same batch as each response
+ * (src/db/surveys-repo.ts insertResponse), so that yearly scoring reads a few thousand counters instead of
+ * joining every answer to its response (bench: 1,000,000 answers). The answers table stays the record.
+ */
+export const surveyTallies = sqliteTable(
+  'survey_tallies',
+  {
+    surveyId: text('survey_id')
+      .notNull()
+      .references(() => surveys.id),
+    unitId: text('unit_id')
+      .notNull()
+      .references(() => units.id),
+    questionId: text('question_id', { enum: questionIds }).notNull(),
+    answer: text('answer', { enum: satisfactionAnswers }).notNull(),
+    relation: text('relation', { enum: respondentRelations }).notNull(),
+    n: integer('n').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.surveyId, t.unitId, t.questionId, t.answer, t.relation] })],
+);
+
+/**
  * Fixed-window rate-limit counters shared by every instance (ARCHITECTURE.md scale path). The CHECK
  * makes an over-limit hit fail the batch it is part of, so a submission and its counters commit together.
  */

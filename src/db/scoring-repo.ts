@@ -27,19 +27,17 @@ export async function listScoredUnits(database: Database, carrier?: UnitCarrier)
     .orderBy(asc(units.id));
 }
 
-/** The year's marks, by unit and item key. */
+/**
+ * The year's marks, by unit and item key. One JSON object per unit is built in SQL: materialising 80,000
+ * rows one by one through the driver costs ten times more than parsing 2,000 strings (bench: 2,000 units).
+ */
 export async function marksOfYear(database: Database, year: number, unitId?: string): Promise<Map<string, Record<string, Mark>>> {
-  const rows = await database.db
-    .select()
-    .from(evaluationMarks)
-    .where(unitId ? and(eq(evaluationMarks.year, year), eq(evaluationMarks.unitId, unitId)) : eq(evaluationMarks.year, year));
-  const out = new Map<string, Record<string, Mark>>();
-  for (const r of rows) {
-    const m = out.get(r.unitId) ?? {};
-    m[r.itemKey] = { value: r.value ?? null, points: r.points, deductions: r.deductions, note: r.note };
-    out.set(r.unitId, m);
-  }
-  return out;
+  const rows = await database.db.all<{ unit: string; marks: string }>(sql`
+    SELECT unit_id AS unit, json_group_object(item_key, json_object('value', json(value), 'points', points, 'deductions', json(deductions), 'note', note)) AS marks
+    FROM ${evaluationMarks}
+    WHERE year = ${year} ${unitId ? sql`AND unit_id = ${unitId}` : sql``}
+    GROUP BY unit_id`);
+  return new Map(rows.map((r) => [r.unit, JSON.parse(r.marks) as Record<string, Mark>]));
 }
 
 /** Every veto event, by unit (a few per year across the city). */
