@@ -340,7 +340,7 @@ export const gradeRecords = sqliteTable(
   (t) => [index('grade_records_unit_year').on(t.unitId, t.year, t.id)],
 );
 
-/** A comment on one indicator of a draft standard (征求意见). Never public one by one: the public sees counts. */
+/** A comment on one indicator of a draft standard (consultation). Never public one by one: the public sees counts. */
 export const consultationComments = sqliteTable(
   'consultation_comments',
   {

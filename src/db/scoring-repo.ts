@@ -67,7 +67,7 @@ export async function saveMarks(database: Database, unitId: string, year: number
     auditStatement(database, {
       at: now,
       actor,
-      action: 'scoring.mark',
+      action: 'evaluation.mark',
       subjectType: 'unit',
       subjectId: unitId,
       detail: { year, itemKey: m.itemKey, value: m.value, points: m.points, deductions: m.deductions.map((d) => ({ key: d.key, count: d.count })) },
@@ -92,7 +92,7 @@ export interface NewGradeRecord {
 function gradeStatements(database: Database, records: readonly NewGradeRecord[], reason: GradeRecordReason, actor: string, now: Date, demo: boolean) {
   return records.flatMap((r) => [
     database.db.insert(gradeRecords).values({ unitId: r.unitId, year: r.year, grade: r.grade, total: r.total, reason, recordedAt: now, actor, demo }),
-    auditStatement(database, { at: now, actor, action: `scoring.grade.${reason}`, subjectType: 'unit', subjectId: r.unitId, detail: { year: r.year, grade: r.grade, total: r.total } }),
+    auditStatement(database, { at: now, actor, action: `evaluation.grade.${reason}`, subjectType: 'unit', subjectId: r.unitId, detail: { year: r.year, grade: r.grade, total: r.total } }),
   ]);
 }
 
@@ -112,7 +112,7 @@ export async function insertVetoEvent(
   const { db } = database;
   const statements = [
     db.insert(vetoEvents).values({ id, unitId: e.unitId, vetoKey: e.vetoKey, occurredOn: e.occurredOn, source: e.source, note: e.note, recordedBy: actor, recordedAt: now, demo }),
-    auditStatement(database, { at: now, actor, action: 'scoring.veto', subjectType: 'unit', subjectId: e.unitId, detail: { vetoKey: e.vetoKey, occurredOn: e.occurredOn, source: e.source } }),
+    auditStatement(database, { at: now, actor, action: 'evaluation.veto', subjectType: 'unit', subjectId: e.unitId, detail: { vetoKey: e.vetoKey, occurredOn: e.occurredOn, source: e.source } }),
     ...gradeStatements(database, downgrades, 'veto', actor, now, demo),
   ];
   await database.write(() => db.batch(statements as [(typeof statements)[number], ...typeof statements]));
@@ -163,7 +163,7 @@ export async function insertComment(
   const statements = [
     ...rateLimitStatements(rateHits, now).map((s) => db.run(s)),
     db.insert(consultationComments).values({ id, year: c.year, indicatorKey: c.indicatorKey, body: c.body, receivedAt: now, demo }),
-    auditStatement(database, { at: now, actor: 'public', action: 'scoring.comment', subjectType: 'standard', subjectId: String(c.year), detail: { indicatorKey: c.indicatorKey } }),
+    auditStatement(database, { at: now, actor: 'public', action: 'consultation.comment', subjectType: 'standard', subjectId: String(c.year), detail: { indicatorKey: c.indicatorKey } }),
   ];
   try {
     await database.write(() => db.batch(statements as [(typeof statements)[number], ...typeof statements]));

@@ -7,7 +7,7 @@ export interface ShareRow {
 }
 
 /**
- * The per-indicator chart ("短板与优势一目了然"): one horizontal bar per indicator, 0–100 % of its maximum.
+ * The per-indicator chart ("weak and strong points at a glance"): one horizontal bar per indicator, 0–100 % of its maximum.
  * Pure, so it is unit-tested; the page draws it from the numbers of the table printed under it.
  */
 export function buildIndicatorChart(rows: readonly ShareRow[], seriesLabel: string): ChartConfiguration<'bar', (number | null)[], string> {

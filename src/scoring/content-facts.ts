@@ -10,7 +10,7 @@ import { permalink } from '../disclosures/items.ts';
  * Rates the scoring engine reads from content/ (the disclosures clerks publish), per unit and year:
  * - disclosureOnTime: disclosures with a publication deadline (canteen accounts: by the 15th of the next month)
  *   published on time ÷ all of them;
- * - decisionCompliance: 四议两公开 records judged compliant ÷ those with a final verdict (pending ones wait).
+ * - decisionCompliance: village decision-procedure records judged compliant ÷ those with a final verdict (pending ones wait).
  * Every failing record is an evidence link. The same checks as the disclosure pages, so a scorecard and a
  * permalink never disagree.
  */

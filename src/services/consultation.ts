@@ -6,7 +6,7 @@ import { HOUR, limitKey, type ChannelContext, type ClientInfo } from './context.
 import { invalid, parseInput, rateLimited, type Failure } from './fields.ts';
 
 /**
- * Consultation (征求意见) on a draft standard: anyone may comment on an indicator through a plain HTML form;
+ * Consultation (consultation) on a draft standard: anyone may comment on an indicator through a plain HTML form;
  * anti-abuse as in the feedback channel (honeypot field, per-IP rate limit in the same batch as the insert).
  * The public sees counts per indicator; the comments themselves are for staff.
  */

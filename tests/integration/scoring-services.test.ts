@@ -53,7 +53,7 @@ describe('marks, vetoes and grades (a database without demo scoring data)', () =
     // Replacing a mark keeps one row and adds an audit row.
     expect(await recordMark(database, standard, unit, { itemKey: 'Q1', deductions: [{ key: 'missingElement', count: 1, note: 'no training log' }] }, 'evaluator:test', TEST_NOW)).toEqual({ ok: true });
     expect(await count(database, 'SELECT count(*) AS n FROM evaluation_marks WHERE unit_id = ?', [unit])).toBe(12);
-    expect(await count(database, "SELECT count(*) AS n FROM audit_events WHERE action = 'scoring.mark' AND subject_id = ?", [unit])).toBe(13);
+    expect(await count(database, "SELECT count(*) AS n FROM audit_events WHERE action = 'evaluation.mark' AND subject_id = ?", [unit])).toBe(13);
     const card = (await unitScorecard(database, standard, sources, unit))!.card;
     expect(card.complete).toBe(true);
     expect(card.total).toBe(97);
@@ -70,7 +70,7 @@ describe('marks, vetoes and grades (a database without demo scoring data)', () =
     expect(await recordVeto(database, sources, unit, { vetoKey: 'commercialBribery', occurredOn: '2026-02-01', source: '青法〔演示〕1 号', note: null }, 'evaluator:test')).toEqual({ ok: true });
     const history = await gradeHistory(database, unit);
     expect(history.map((h) => `${h.year}:${h.grade}/${h.reason}`)).toEqual(['2026:pass/graded', '2026:fail/veto']);
-    expect(await count(database, "SELECT count(*) AS n FROM audit_events WHERE action IN ('scoring.veto', 'scoring.grade.veto') AND subject_id = ?", [unit])).toBe(2);
+    expect(await count(database, "SELECT count(*) AS n FROM audit_events WHERE action IN ('evaluation.veto', 'evaluation.grade.veto') AND subject_id = ?", [unit])).toBe(2);
     const card = (await unitScorecard(database, standard, sources, unit))!.card;
     expect([card.grade, card.unranked, card.vetoes[0]!.source]).toEqual(['fail', 'veto', '青法〔演示〕1 号']);
     // An event looks forward: the 2025 window (2024–2025) does not hold a 2026 event.
@@ -126,7 +126,7 @@ describe('consultation comments', () => {
     expect(await submitComment(ctx, draft, { indicatorKey: 'general', body: '总体意见：标准清楚（测试）' }, { ip: '1.2.3.4' })).toEqual({ ok: true });
     expect(Object.fromEntries(await consultationCounts(ctx, draft))).toEqual({ C6: 1, general: 1 });
     expect((await listComments(database, draft.year)).map((c) => c.indicatorKey).sort()).toEqual(['C6', 'general']);
-    expect(await count(database, "SELECT count(*) AS n FROM audit_events WHERE action = 'scoring.comment'")).toBe(2);
+    expect(await count(database, "SELECT count(*) AS n FROM audit_events WHERE action = 'consultation.comment'")).toBe(2);
   });
 
   test.each([

@@ -37,7 +37,7 @@ export interface Mark {
   /** boolean: the finding; count: the number counted. */
   value?: boolean | number | null;
   /**
-   * Points the evaluators give when a portal rate has too small a sample (样本不足): the rate is then
+   * Points the evaluators give when a portal rate has too small a sample (insufficient sample): the rate is then
    * not scored automatically, this mark is.
    */
   points?: number | null;

@@ -3,7 +3,7 @@ import type { Scorecard } from './scorecard.ts';
 
 /**
  * A scorecard may be ranked only when it is complete, its satisfaction rate had a sufficient sample (not
- * 样本不足), and no veto applies: a league table never compares a small sample or a disqualified unit.
+ * insufficient sample), and no veto applies: a league table never compares a small sample or a disqualified unit.
  */
 export const isRankable = (c: Scorecard): boolean => c.unranked === null;
 
@@ -28,23 +28,23 @@ export interface CarrierPassRate {
   year: number;
   /** Units with a scorecard. */
   units: number;
-  /** Graded scorecards (every indicator scored, or vetoed): not 待评定. */
+  /** Graded scorecards (every indicator scored, or vetoed): not pending. */
   assessed: number;
-  /** 达标 or 示范. */
+  /** pass or model. */
   passed: number;
   model: number;
   failed: number;
   /** Of them, failed by a veto. */
   vetoed: number;
-  /** Still waiting for marks (待评定). */
+  /** Still waiting for marks (pending). */
   pending: number;
-  /** Scorecards with at least one 样本不足 rate (marked or not). */
+  /** Scorecards with at least one insufficient sample rate (marked or not). */
   insufficient: number;
   /** passed / assessed, or null when nothing was assessed. */
   passRate: number | null;
 }
 
-/** Pass rates per carrier for one year's scorecards (DOMAIN.md §4.3 aggregation 4: 达标 ÷ assessed). */
+/** Pass rates per carrier for one year's scorecards (DOMAIN.md §4.3 aggregation 4: pass ÷ assessed). */
 export function passRates(year: number, cards: readonly Scorecard[], carrierOrder: readonly Carrier[]): CarrierPassRate[] {
   return carrierOrder.flatMap((carrier) => {
     const mine = cards.filter((c) => c.carrier === carrier && c.year === year);

@@ -14,7 +14,7 @@ import {
   type RuleApplied,
 } from './interpret.ts';
 
-/** 示范 · 达标 · 不达标, or 待评定 while an indicator still waits for a mark. */
+/** model · pass · fail, or pending while an indicator still waits for a mark. */
 export const grades = ['model', 'pass', 'fail', 'pending'] as const;
 export type Grade = (typeof grades)[number];
 
@@ -82,9 +82,9 @@ export interface Scorecard {
   max: number;
   /** Every indicator scored (by rule or by the evaluators' mark). */
   complete: boolean;
-  /** Keys of indicators whose rate had too small a sample (样本不足), marked or not. */
+  /** Keys of indicators whose rate had too small a sample (insufficient sample), marked or not. */
   insufficient: string[];
-  /** The measured satisfaction rate, when it had a sufficient sample (for 示范). */
+  /** The measured satisfaction rate, when it had a sufficient sample (for model). */
   satisfaction: { rate: number; n: number } | null;
   grade: Grade;
   /** Why this grade: a message key. */
@@ -101,8 +101,8 @@ const inWindow = (date: string, w: { from: string; to: string }) => date >= w.fr
 
 /**
  * The scorecard of one unit for one year (DOMAIN.md §4.3 "Aggregation"): each indicator by its measure,
- * deductions floored at 0 per indicator, bonus capped, total capped; any veto in the look-back window → 不达标;
- * otherwise 示范 (score and measured satisfaction), 达标, 不达标, or 待评定 while marks are missing.
+ * deductions floored at 0 per indicator, bonus capped, total capped; any veto in the look-back window → fail;
+ * otherwise model (score and measured satisfaction), pass, fail, or pending while marks are missing.
  */
 export function scoreUnit(standard: Standard, input: UnitInputs): Scorecard {
   const vetoes: AppliedVeto[] = [];

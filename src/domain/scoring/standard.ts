@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { carriers, type Carrier } from '../units/schema.ts';
 
 /**
- * The yearly 清廉 standard (GLOSSARY: standard) as data: `content/standards/<year>.yaml`. This schema is its
+ * The yearly Qinglian standard (GLOSSARY: standard) as data: `content/standards/<year>.yaml`. This schema is its
  * documentation for the people who write it; the interpreter (interpret.ts) only reads it. Sources: DOMAIN.md §4.1
  * (conventions: 100 points + capped bonus, pass line 90, 2-year veto look-back) and §4.3 (the 41 indicators).
  */
@@ -47,7 +47,7 @@ const rateFields = {
   /** Which portal rate is measured. */
   source: z.enum(ratioSources),
   /**
-   * Below this many observations the rate is not scored: the indicator shows 样本不足 and waits for the
+   * Below this many observations the rate is not scored: the indicator shows insufficient sample and waits for the
    * evaluator's mark (DOMAIN.md §5.3; 30 for satisfaction).
    */
   minSample: z.number().int().min(1).default(DEFAULT_MIN_SAMPLE),
@@ -62,7 +62,7 @@ export const Measure = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('mark') }),
   /** A yes/no finding by the evaluators: full points or none. */
   z.strictObject({ kind: z.literal('boolean') }),
-  /** A count against a minimum a year (e.g. 警示教育 ≥ 2): full points at or above it, none below. */
+  /** A count against a minimum a year (e.g. warning education ≥ 2): full points at or above it, none below. */
   z.strictObject({
     kind: z.literal('count'),
     minimum: z.number().int().min(1),
@@ -93,7 +93,7 @@ export const Indicator = z.strictObject({
 });
 export type Indicator = z.infer<typeof Indicator>;
 
-/** A negative-list (一票否决) item. */
+/** A negative-list (veto) item. */
 export const VetoItem = z.strictObject({
   key: ItemKey,
   name: Name,
@@ -102,7 +102,7 @@ export const VetoItem = z.strictObject({
 });
 export type VetoItem = z.infer<typeof VetoItem>;
 
-/** A positive-list (加分) item. */
+/** A positive-list (bonus) item. */
 export const BonusItem = z.strictObject({
   key: ItemKey,
   name: Name,
@@ -111,9 +111,9 @@ export const BonusItem = z.strictObject({
 export type BonusItem = z.infer<typeof BonusItem>;
 
 export const Grading = z.strictObject({
-  /** 示范: score and measured satisfaction rate (default ≥ 95 and ≥ 95 %). */
+  /** model: score and measured satisfaction rate (default ≥ 95 and ≥ 95 %). */
   model: z.strictObject({ minScore: z.number().min(0).default(95), minSatisfaction: z.number().min(0).max(1).default(0.95) }).default({ minScore: 95, minSatisfaction: 0.95 }),
-  /** 达标 (default ≥ 90). Below: 不达标. Any veto: 不达标 whatever the score. */
+  /** pass (default ≥ 90). Below: fail. Any veto: fail whatever the score. */
   pass: z.strictObject({ minScore: z.number().min(0).default(90) }).default({ minScore: 90 }),
 });
 export type Grading = z.infer<typeof Grading>;
@@ -121,7 +121,7 @@ export type Grading = z.infer<typeof Grading>;
 const StandardShape = z.strictObject({
   /** The assessment year. */
   year: z.number().int().min(2000).max(2100),
-  /** `draft` is published for consultation (征求意见); only `adopted` standards produce scorecards. */
+  /** `draft` is published for consultation (consultation); only `adopted` standards produce scorecards. */
   status: z.enum(standardStatuses).default('adopted'),
   /** Title as published. */
   title: Name,
@@ -129,16 +129,16 @@ const StandardShape = z.strictObject({
   totalPoints: Points.default(100),
   /** The carriers this standard assesses. */
   carriers: z.array(z.enum(carriers)).min(1),
-  /** 共性指标: scored for every unit. */
+  /** common indicators: scored for every unit. */
   common: z.array(Indicator).max(30),
-  /** 个性指标 per carrier. */
+  /** carrier indicators per carrier. */
   individual: z.record(z.string(), z.array(Indicator).min(1).max(30)),
-  /** 负面清单: any matching event inside the look-back window makes the unit 不达标. */
+  /** negative list: any matching event inside the look-back window makes the unit fail. */
   negativeList: z.strictObject({
     lookBackYears: z.number().int().min(1).max(10).default(DEFAULT_LOOK_BACK_YEARS),
     items: z.array(VetoItem).max(50),
   }),
-  /** 正面清单: bonus points, capped; the total is capped at `totalPoints`. */
+  /** positive list: bonus points, capped; the total is capped at `totalPoints`. */
   positiveList: z
     .strictObject({ cap: z.number().min(0).max(20).default(DEFAULT_BONUS_CAP), items: z.array(BonusItem).max(30).default([]) })
     .default({ cap: DEFAULT_BONUS_CAP, items: [] }),
