@@ -4,6 +4,7 @@ import { readRegistry } from '../src/content-files.ts';
 import type { Secrets } from '../src/secrets.ts';
 import { seedDemoChannel, type DemoCodes } from './seed-channel.ts';
 import { seedDemoScoring } from './seed-scoring.ts';
+import { seedDemoStaff } from './seed-staff.ts';
 
 /**
  * Mirror the unit registry from content/ into the database. Idempotent: running it twice changes
@@ -29,5 +30,7 @@ export async function seedDatabase(
   const demoCodes = opts.demo && opts.secrets ? await seedDemoChannel(database, opts.secrets, units, opts.now) : undefined;
   // Demo scorecards read the demo channel's ratings and replies, so they are seeded with it.
   if (opts.demo && opts.secrets) await seedDemoScoring(database, opts.secrets, units, opts.now, opts.contentDir);
+  // Demo staff accounts (README "Demo staff accounts") only in demo mode, only into an empty table.
+  if (opts.demo && opts.secrets) await seedDemoStaff(database, opts.secrets, opts.now);
   return { units: await countUnits(database), ...(demoCodes ? { demoCodes } : {}) };
 }
