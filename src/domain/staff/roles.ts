@@ -5,7 +5,7 @@ import { z } from 'zod';
  * `staffRoutes` cannot be guarded, and tests/e2e/staff-matrix.test.ts walks every role × route here
  * (plus "no session"), so adding a page means adding one entry below.
  *
- * Separation of duties (等保 三级 权限分离): the commission admin manages accounts and handles the
+ * Separation of duties (MLPS 2.0 level 3 separation of privileges): the commission admin manages accounts and handles the
  * misconduct reports routed to the commission; moderators moderate; responders answer for their own
  * units only; evaluators mark. Nobody gets everything.
  */
@@ -34,7 +34,9 @@ export const staffRoutes = {
   inboxItem: { path: '/staff/inbox/[id]/', roles: ['responder', 'admin'], params: { id: 'feedback' }, post: true },
   moderation: { path: '/staff/moderation/', roles: ['moderator'] },
   moderationItem: { path: '/staff/moderation/[id]/', roles: ['moderator'], params: { id: 'feedback' }, post: true },
-  evaluation: { path: '/staff/evaluation/', roles: ['evaluator'] },
+  evaluation: { path: '/staff/evaluation/', roles: ['evaluator'], post: true },
+  evaluationUnit: { path: '/staff/evaluation/[year]/[unit]/', roles: ['evaluator'], params: { year: 'year', unit: 'unit' }, post: true },
+  consultation: { path: '/staff/consultation/', roles: ['admin', 'evaluator'] },
   accounts: { path: '/staff/accounts/', roles: ['admin'], post: true },
   audit: { path: '/staff/audit/', roles: ['admin'] },
 } as const satisfies Record<string, StaffRoute>;
@@ -46,7 +48,7 @@ export function canAccess(role: StaffRole, route: StaffRouteKey): boolean {
   return (staffRoutes[route].roles as readonly StaffRole[]).includes(role);
 }
 
-/** The session and lockout policy (RELIABILITY.md §1 V6/V7; 等保 登录失败处理). */
+/** The session and lockout policy (RELIABILITY.md §1 V6/V7; MLPS 2.0 login-failure handling). */
 export const staffPolicy = {
   /** Failed logins of one account within `lockoutWindowMs` that lock it for the rest of that window. */
   lockoutFailures: 5,
