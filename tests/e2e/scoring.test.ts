@@ -173,7 +173,7 @@ describe('evaluator pages (staff foundation: session, role guard, CSRF)', () => 
     expect((await fetch(`${server.url}/staff/consultation/`, { headers: { cookie: admin.cookie } })).status).toBe(200);
   });
 
-  test('portal figures pre-filled; marking the 样本不足 satisfaction completes the scorecard; every write is audited; bad input is a 422 without a write', async () => {
+  test('portal figures pre-filled; marking the 样本不足 satisfaction completes the scorecard; bad input is a 422 without a write', async () => {
     const { cookie, csrf } = await signIn(server.url, 'demo.evaluator');
     const page = await (await fetch(`${server.url}${unitPath}`, { headers: { cookie } })).text();
     expect(page).toContain('本平台数据');
@@ -207,7 +207,7 @@ describe('evaluator pages (staff foundation: session, role guard, CSRF)', () => 
     const { cookie } = await signIn(server.url, 'demo.evaluator', 1);
     const context = await browser.newContext({ locale: 'zh-CN' });
     const [name, value] = cookie.split('=');
-    await context.addCookies([{ name: name!, value: value!, url: server.url }]);
+    await context.addCookies([{ name: name!, value: value!, domain: '127.0.0.1', path: '/', secure: true, httpOnly: true, sameSite: 'Strict' }]);
     const page = await context.newPage();
     for (const path of [unitPath, '/staff/evaluation/']) {
       const res = await page.goto(`${server.url}${path}`);
