@@ -39,7 +39,7 @@ interface PublicCard {
   rank: number | null;
   unranked: string | null;
   vetoes: { key: string }[];
-  indicators: { key: string; points: number | null; max: number; status: string; measured: { source?: string } | null }[];
+  indicators: { key: string; points: number | null; max: number; status: string; note?: string | null; measured: { source?: string } | null }[];
 }
 
 describe('scoring pages', () => {
@@ -196,7 +196,7 @@ describe('evaluator pages (staff foundation: session, role guard, CSRF)', () => 
     fields['m.C5.points'] = '5';
     const saved = await post(unitPath, cookie, form(fields));
     expect(saved.status, await saved.clone().text()).toBe(303);
-    const after = (await (await fetch(`${server.url}/scoring/${YEAR}/qinglan-no1-middle-school.json`)).json()) as PublicCard & { indicators: { key: string; note: string | null; status: string; points: number | null }[] };
+    const after = (await (await fetch(`${server.url}/scoring/${YEAR}/qinglan-no1-middle-school.json`)).json()) as PublicCard;
     const c6 = after.indicators.find((i) => i.key === 'C6')!;
     expect([c6.status, c6.points, c6.note]).toEqual(['insufficientSampleMarked', 6, '组织开展的电话调查满意率 93%（演示数据）']);
     expect(after.grade).not.toBe('pending');
