@@ -18,7 +18,7 @@ let database: Database;
 beforeAll(async () => {
   env = await freshDatabase({ demoChannel: true });
   database = env.database;
-});
+}, 60_000);
 afterAll(() => env.dispose());
 
 function verifyCli(args: string[] = []) {
@@ -78,7 +78,7 @@ describe('audit log hash chain on the real database', () => {
     const edited = verifyCli();
     expect(edited.code).toBe(2);
     expect(edited.out).toMatch(/TAMPERING DETECTED: content at position 4 \(row id 5\)/);
-  });
+  }, 120_000);
 
   test('the build checkpoint reads the database in DATABASE_URL, and says so when there is none', async () => {
     const published = await checkpointForBuild(new Date('2026-03-01T00:00:00Z'), { DATABASE_URL: `file:${env.file}`, NODE_ENV: 'production' });
