@@ -17,7 +17,7 @@ const staffSection = README.slice(README.indexOf('### Demo staff accounts'));
 let env: Awaited<ReturnType<typeof freshDatabase>>;
 beforeAll(async () => {
   env = await freshDatabase({ demoChannel: true });
-});
+}, 60_000);
 afterAll(() => env.dispose());
 
 describe('demo staff accounts', () => {
