@@ -17,8 +17,6 @@ import type { StaffContext } from './context.ts';
  */
 export type StaffOutcome = { ok: true } | Failure;
 
-const actorOf = (s: StaffSession) => `staff:${s.account.id}`;
-
 /** Whether the session may see the item at all (a responder: only its units' unit-routed items). */
 export function canSee(s: StaffSession, r: Pick<FeedbackRecord, 'unitId' | 'routedTo'>): boolean {
   switch (s.account.role) {

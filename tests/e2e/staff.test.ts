@@ -225,7 +225,7 @@ describe('responder never sees reporter identity (acceptance 2)', () => {
     await keep('home', await get('/staff/', s.cookie));
     await keep('inbox', await get('/staff/inbox/', s.cookie));
     await keep('item', await get(item, s.cookie));
-    for (const fields of [
+    const steps: Record<string, string>[] = [
       { action: 'reply', body: 'x' },
       { action: 'accept' },
       { action: 'note', body: '已联系食堂核实（内部备注）' },
@@ -233,7 +233,8 @@ describe('responder never sees reporter identity (acceptance 2)', () => {
       { action: 'reply', body: '经核实，已要求食堂按标准足量供应，感谢监督。' },
       { action: 'close' },
       { action: 'bogus' },
-    ]) {
+    ];
+    for (const fields of steps) {
       await keep(`post ${fields.action}`, await post(item, s, fields));
       await keep(`after ${fields.action}`, await get(item, s.cookie));
     }
