@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createClient, type Client } from '@libsql/client';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { signIn, type DemoUsername } from '../support/staff.ts';
-import { staffRoles, staffRoutes, staffRouteKeys, canAccess, type StaffRole } from '../../src/domain/staff/roles.ts';
+import { staffRoles, staffRoutes, staffRouteKeys, canAccess, type RouteParam, type StaffRole, type StaffRoute } from '../../src/domain/staff/roles.ts';
 import { readChain, verifyChain } from '../../src/db/audit-chain.ts';
 
 /**
@@ -53,7 +53,16 @@ const post = (path: string, s: { cookie: string; csrf: string } | null, fields: 
     headers: { 'content-type': 'application/x-www-form-urlencoded', origin: server.url, ...(s ? { cookie: s.cookie } : {}), ...headers },
     body: new URLSearchParams({ ...(s ? { _csrf: s.csrf } : {}), ...fields }).toString(),
   });
-const pathOf = (key: (typeof staffRouteKeys)[number]) => staffRoutes[key].path.replace('[id]', xixiItem);
+/** A route's path with its `[params]` filled from the kinds the matrix declares (routes added later included). */
+function pathOf(key: (typeof staffRouteKeys)[number]): string {
+  const route: StaffRoute = staffRoutes[key];
+  const value: Record<RouteParam, () => string> = { feedback: () => xixiItem, unit: () => 'xixi-central-primary', year: () => String(new Date().getUTCFullYear()) };
+  return route.path.replace(/\[(\w+)\]/g, (_, name: string) => {
+    const kind = route.params?.[name];
+    if (!kind) throw new Error(`${key}: parameter [${name}] has no kind in staffRoutes`);
+    return value[kind]();
+  });
+}
 
 describe('role × route matrix (acceptance 1)', () => {
   test.each(staffRouteKeys)('%s: every role gets exactly what the matrix says; no session goes to the login page', async (key) => {
