@@ -3,6 +3,8 @@ import { file, glob } from 'astro/loaders';
 import { FamilyAggregate, Township, Unit } from './domain/units/schema.ts';
 import { disclosureLoader } from './content-loader.ts';
 import { disclosureSchemas } from './domain/disclosures/validate.ts';
+import { Standard } from './domain/scoring/standard.ts';
+import { standardsLoader } from './scoring/loader.ts';
 
 // Collections read what clerks publish in content/. Their schemas come from src/domain, so the
 // seed, the API and the tests validate exactly the same rules.
@@ -29,4 +31,7 @@ const studentAid = defineCollection({ loader: disclosureLoader('studentAid'), sc
 const collectiveAssets = defineCollection({ loader: disclosureLoader('collectiveAssets'), schema: disclosureSchemas.collectiveAssets });
 const decision = defineCollection({ loader: disclosureLoader('decision'), schema: disclosureSchemas.decision });
 
-export const collections = { townships, units, families, procurement, canteenAccount, studentAid, collectiveAssets, decision };
+// The yearly scoring standards (issue 6): validated by the domain schema with its consistency rules.
+const standards = defineCollection({ loader: standardsLoader(), schema: Standard });
+
+export const collections = { townships, units, families, procurement, canteenAccount, studentAid, collectiveAssets, decision, standards };
