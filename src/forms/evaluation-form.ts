@@ -79,6 +79,11 @@ export async function handleEvaluationForm(
   const values: Record<string, string> = {};
   for (const [k, v] of read.entries) if (!(k in values)) values[k] = v;
   const here = `/staff/evaluation/${standard.year}/${unit.id}/`;
+  if (values.action !== 'veto' && values.action !== 'marks') {
+    // Only the two forms of the page post here: anything else changes nothing.
+    const messages = { _: t('form.unreadable') };
+    return { ...blank, status: 400, errors: messages, summary: summaryOf(messages, [], '#marks') };
+  }
   let result;
   if (values.action === 'veto') {
     result = await recordVeto(database, sources, unit.id, { vetoKey: values.vetoKey ?? '', occurredOn: values.occurredOn ?? '', source: values.source ?? '', note: values.note?.trim() || null }, actor);
