@@ -1,7 +1,8 @@
 import { defineCollection } from 'astro:content';
 import { file, glob } from 'astro/loaders';
 import { FamilyAggregate, Township, Unit } from './domain/units/schema.ts';
-import { disclosureLoader } from './content-loader.ts';
+import { disclosureLoader, officialFiguresLoader } from './content-loader.ts';
+import { OfficialFiguresYear } from './domain/statistics/official-figures.ts';
 import { disclosureSchemas } from './domain/disclosures/validate.ts';
 
 // Collections read what clerks publish in content/. Their schemas come from src/domain, so the
@@ -29,4 +30,7 @@ const studentAid = defineCollection({ loader: disclosureLoader('studentAid'), sc
 const collectiveAssets = defineCollection({ loader: disclosureLoader('collectiveAssets'), schema: disclosureSchemas.collectiveAssets });
 const decision = defineCollection({ loader: disclosureLoader('decision'), schema: disclosureSchemas.decision });
 
-export const collections = { townships, units, families, procurement, canteenAccount, studentAid, collectiveAssets, decision };
+// The commission's published figures (statistics pages); validated by the loader, typed here.
+const officialFigures = defineCollection({ loader: officialFiguresLoader(), schema: OfficialFiguresYear });
+
+export const collections = { townships, units, families, procurement, canteenAccount, studentAid, collectiveAssets, decision, officialFigures };

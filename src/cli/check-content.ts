@@ -1,4 +1,4 @@
-import { ContentError, readDisclosures, readRegistry } from '../content-files.ts';
+import { ContentError, readDisclosures, readOfficialFigures, readRegistry } from '../content-files.ts';
 import { disclosureKinds } from '../domain/disclosures/kinds.ts';
 
 /**
@@ -9,8 +9,9 @@ try {
   const registry = readRegistry();
   const { townships, units, families } = registry;
   const disclosures = readDisclosures(undefined, registry);
+  const official = readOfficialFigures(undefined, registry);
   const counts = disclosureKinds.map((k) => `${disclosures[k].length} ${k}`).join(', ');
-  process.stdout.write(`content ok: ${townships.length} townships, ${units.length} units, ${families.length} family aggregates; ${counts}\n`);
+  process.stdout.write(`content ok: ${townships.length} townships, ${units.length} units, ${families.length} family aggregates; ${counts}; ${official.length} years of official figures\n`);
 } catch (e) {
   if (e instanceof ContentError) {
     process.stderr.write(`${e.message}\n`);
