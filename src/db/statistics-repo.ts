@@ -1,6 +1,7 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import type { Database } from './client.ts';
 import { feedbackItems, townships, units } from './schema.ts';
+import { deadlineFactColumns } from './feedback-repo.ts';
 import type { FeedbackKind } from '../domain/feedback/schema.ts';
 import type { UnitCarrier } from '../domain/units/schema.ts';
 
@@ -26,14 +27,7 @@ export async function feedbackCounts(database: Database): Promise<{ month: strin
 export async function replyFacts(database: Database) {
   return database.db
     .select({
-      state: feedbackItems.state,
-      receivedAt: feedbackItems.receivedAt,
-      acceptedAt: feedbackItems.acceptedAt,
-      extensionDays: feedbackItems.extensionDays,
-      reopenedAt: feedbackItems.reopenedAt,
-      firstAnsweredAt: feedbackItems.firstAnsweredAt,
-      firstAnswerDueAt: feedbackItems.firstAnswerDueAt,
-      routedTo: feedbackItems.routedTo,
+      ...deadlineFactColumns,
       carrier: units.carrier,
       month: beijingMonth(feedbackItems.receivedAt),
     })

@@ -41,7 +41,7 @@ export function formatCell(cell: Cell): { text: string; detail?: string; flag?: 
         case 'zeroBoth':
           return { text: t('statistics.cell.zeroBoth') };
         case 'missing':
-          return { text: t('statistics.cell.missing') };
+          return { text: t('statistics.cell.noComparison') };
         case 'suppressed':
           return { text: t('statistics.cell.suppressed'), title: t('statistics.cell.suppressedTitle') };
       }

@@ -7,7 +7,7 @@ import { feedbackCounts, hasDemoFeedback, listTownships, replyFacts } from '../d
 import { listSurveys } from '../db/surveys-repo.ts';
 import { surveyResults } from '../services/surveys.ts';
 import type { ChannelContext } from '../services/context.ts';
-import type { Dataset, SeriesKey } from './model.ts';
+import { isSeriesKey, type Dataset, type SeriesKey } from './model.ts';
 import { fourFormsDataset, officialQuarterlyDataset, officialTownshipsDataset, officialYoyDataset, type OfficialInput } from './official.ts';
 import {
   disclosuresOnTimeDataset,
@@ -85,4 +85,9 @@ export async function loadDataset(key: SeriesKey, channel: ChannelContext | unde
       return satisfactionDataset(totals, ctx);
     }
   }
+}
+
+/** The dataset named by a route parameter, or null for an unknown series (the route answers 404). */
+export async function loadSeries(param: string | undefined, channel: ChannelContext | undefined): Promise<Dataset | null> {
+  return param && isSeriesKey(param) ? loadDataset(param, channel) : null;
 }

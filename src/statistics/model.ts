@@ -19,7 +19,7 @@ export interface Dataset {
   /** How each figure is defined and computed, in plain words. */
   definitions: string[];
   source: string;
-  /** The period covered, for people (e.g. "2024 年第一季度至 2026 年第三季度"). */
+  /** The period covered, for people (e.g. "2024 Q1 to 2026 Q3", in Chinese). */
   period: string;
   /** When the underlying data last changed (YYYY-MM-DD) or was computed (ISO date-time). */
   updated: string;

@@ -1,7 +1,7 @@
 import { t } from '../i18n/t.ts';
 import { countCell, shareCells, totalCell, yoyCell, type Cell } from '../domain/statistics/cells.ts';
 import { yearOnYear } from '../domain/statistics/year-on-year.ts';
-import { fourForms, officialMeasures, quartersCovered, windowFigure, yearFigures, type OfficialFiguresYear } from '../domain/statistics/official-figures.ts';
+import { fourForms, officialMeasures, quartersCovered, windowFigure, type OfficialFiguresYear } from '../domain/statistics/official-figures.ts';
 import type { StatTable } from '../domain/statistics/table.ts';
 import type { Dataset } from './model.ts';
 
@@ -15,7 +15,7 @@ const measureLabel = (m: (typeof officialMeasures)[number]) => t(`statistics.mea
 const yoyLabel = (m: (typeof officialMeasures)[number]) => t('statistics.column.yoyOf', { measure: t(`statistics.measure.${m}`) });
 const quarterLabel = (year: number, quarter: number) => t('statistics.quarter', { year, quarter });
 
-/** "2025 年" for a whole year, "2026 年第 1–3 季度" for a year in progress. */
+/** The label of a whole year, or of quarters 1–n of a year in progress. */
 export function windowLabel(year: number, quarters: readonly number[]): string {
   if (quarters.length === 4) return t('statistics.year', { year });
   return t('statistics.yearToQuarter', { year, from: quarters[0] ?? 1, to: quarters.at(-1) ?? 1 });
@@ -38,15 +38,26 @@ function common(input: OfficialInput) {
   };
 }
 
+const officialNames = { 'official-yoy': 'officialYoy', 'official-quarterly': 'officialQuarterly', 'four-forms': 'fourForms', 'official-townships': 'officialTownships' } as const;
+
+function officialDataset(key: keyof typeof officialNames, c: ReturnType<typeof common>, definitions: string[], tables: StatTable[]): Dataset {
+  const name = officialNames[key];
+  return { key, title: t(`statistics.${name}.title`), lead: t(`statistics.${name}.lead`), definitions, source: c.source, period: c.period, updated: c.updated, demo: c.demo, tables };
+}
+
+/** A count column and its year-on-year column for each measure. */
+const measureAndYoyColumns = () =>
+  officialMeasures.flatMap((m) => [
+    { key: m, label: measureLabel(m) },
+    { key: `${m}Yoy`, label: yoyLabel(m) },
+  ]);
+
 /** Each year against the same window of the year before (DOMAIN.md §5.5). */
 export function officialYoyDataset(input: OfficialInput): Dataset {
   const c = common(input);
   const byYear = new Map(c.years.map((y) => [y.year, y]));
-  const columns = officialMeasures.flatMap((m) => [
-    { key: m, label: measureLabel(m) },
-    { key: `${m}Yoy`, label: yoyLabel(m) },
-  ]);
-  const rows = c.years.toReversed().map((y) => {
+  const columns = measureAndYoyColumns();
+  const rows = c.years.map((y) => {
     const window = quartersCovered(y);
     const previous = byYear.get(y.year - 1);
     const cells: Cell[] = officialMeasures.flatMap((m) => {
@@ -70,17 +81,7 @@ export function officialYoyDataset(input: OfficialInput): Dataset {
       ariaLabel: t('statistics.officialYoy.chartLabel'),
     },
   };
-  return {
-    key: 'official-yoy',
-    title: t('statistics.officialYoy.title'),
-    lead: t('statistics.officialYoy.lead'),
-    definitions: [t('statistics.def.yoy'), t('statistics.def.sameWindow'), t('statistics.def.new'), t('statistics.def.missing'), t('statistics.def.measures')],
-    source: c.source,
-    period: c.period,
-    updated: c.updated,
-    demo: c.demo,
-    tables: [table],
-  };
+  return officialDataset('official-yoy', c, [t('statistics.def.yoy'), t('statistics.def.sameWindow'), t('statistics.def.new'), t('statistics.def.missing'), t('statistics.def.measures')], [table]);
 }
 
 /** Every published quarter, with the change against the same quarter a year earlier. */
@@ -96,16 +97,7 @@ export function officialQuarterlyDataset(input: OfficialInput): Dataset {
       return { key: `${y.year}-q${q.quarter}`, label: quarterLabel(y.year, q.quarter), cells: [...counts, ...changes] };
     }),
   );
-  return {
-    key: 'official-quarterly',
-    title: t('statistics.officialQuarterly.title'),
-    lead: t('statistics.officialQuarterly.lead'),
-    definitions: [t('statistics.def.quarterly'), t('statistics.def.yoy'), t('statistics.def.new'), t('statistics.def.missing'), t('statistics.def.suppressed'), t('statistics.def.measures')],
-    source: c.source,
-    period: c.period,
-    updated: c.updated,
-    demo: c.demo,
-    tables: [
+  return officialDataset('official-quarterly', c, [t('statistics.def.quarterly'), t('statistics.def.yoy'), t('statistics.def.new'), t('statistics.def.missing'), t('statistics.def.suppressed'), t('statistics.def.measures')], [
       {
         key: 'quarters',
         caption: t('statistics.officialQuarterly.caption'),
@@ -113,30 +105,19 @@ export function officialQuarterlyDataset(input: OfficialInput): Dataset {
         rows,
         chart: { type: 'line', columns: [...officialMeasures], yTitle: t('statistics.axis.cases'), xTitle: t('statistics.axis.quarter'), ariaLabel: t('statistics.officialQuarterly.chartLabel') },
       },
-    ],
-  };
+    ]);
 }
 
-/** 四种形态: shares of each form per year, suppressed like counts. */
+/** The "four forms": shares of each form per year, suppressed like counts. */
 export function fourFormsDataset(input: OfficialInput): Dataset {
   const c = common(input);
   const rows = c.years
     .filter((y) => y.fourForms)
-    .toReversed()
     .map((y) => {
       const counts = fourForms.map((f) => y.fourForms![f]);
       return { key: String(y.year), label: windowLabel(y.year, quartersCovered(y)), cells: [...shareCells(counts), totalCell(counts)] };
     });
-  return {
-    key: 'four-forms',
-    title: t('statistics.fourForms.title'),
-    lead: t('statistics.fourForms.lead'),
-    definitions: [t('statistics.def.fourForms'), t('statistics.def.share'), t('statistics.def.suppressed'), t('statistics.def.complementary')],
-    source: c.source,
-    period: c.period,
-    updated: c.updated,
-    demo: c.demo,
-    tables: [
+  return officialDataset('four-forms', c, [t('statistics.def.fourForms'), t('statistics.def.share'), t('statistics.def.suppressed'), t('statistics.def.complementary')], [
       {
         key: 'shares',
         caption: t('statistics.fourForms.caption'),
@@ -144,8 +125,7 @@ export function fourFormsDataset(input: OfficialInput): Dataset {
         rows,
         chart: { type: 'bar', columns: [...fourForms], stacked: true, percent: true, yTitle: t('statistics.axis.sharePercent'), xTitle: t('statistics.axis.period'), ariaLabel: t('statistics.fourForms.chartLabel') },
       },
-    ],
-  };
+    ]);
 }
 
 /** Figures per township, one table per year (latest first), each with the change on the year before. */
@@ -153,10 +133,7 @@ export function officialTownshipsDataset(input: OfficialInput): Dataset {
   const c = common(input);
   const byYear = new Map(c.years.map((y) => [y.year, y]));
   const townships = input.townships.toSorted((a, b) => a.order - b.order);
-  const columns = officialMeasures.flatMap((m) => [
-    { key: m, label: measureLabel(m) },
-    { key: `${m}Yoy`, label: yoyLabel(m) },
-  ]);
+  const columns = measureAndYoyColumns();
   const tables: StatTable[] = c.years
     .filter((y) => y.townships.length > 0)
     .toReversed()
@@ -184,21 +161,5 @@ export function officialTownshipsDataset(input: OfficialInput): Dataset {
         chart: { type: 'bar', columns: [...officialMeasures], yTitle: t('statistics.axis.cases'), xTitle: t('statistics.axis.township'), ariaLabel: t('statistics.officialTownships.chartLabel', { window: windowLabel(y.year, quartersCovered(y)) }) },
       } satisfies StatTable;
     });
-  return {
-    key: 'official-townships',
-    title: t('statistics.officialTownships.title'),
-    lead: t('statistics.officialTownships.lead'),
-    definitions: [t('statistics.def.townships'), t('statistics.def.yoy'), t('statistics.def.new'), t('statistics.def.missing'), t('statistics.def.suppressed')],
-    source: c.source,
-    period: c.period,
-    updated: c.updated,
-    demo: c.demo,
-    tables,
-  };
-}
-
-/** The headline figures of the latest year, for the overview page. */
-export function latestYearFigures(input: OfficialInput) {
-  const y = sorted(input.years).at(-1);
-  return y ? { year: y.year, figures: yearFigures(y) } : null;
+  return officialDataset('official-townships', c, [t('statistics.def.townships'), t('statistics.def.yoy'), t('statistics.def.new'), t('statistics.def.missing'), t('statistics.def.suppressed')], tables);
 }

@@ -219,7 +219,7 @@ export function satisfactionDataset(surveys: readonly SurveyTotal[], ctx: Portal
           { key: 'rateExcludingUnsure', label: t('statistics.column.satisfactionExclUnsure') },
         ],
         rows,
-        chart: { type: 'line', columns: ['rate'], percent: true, intervals: true, intervalLabel: t('statistics.chart.interval'), yTitle: t('statistics.axis.ratePercent'), xTitle: t('statistics.axis.carrierPeriod'), ariaLabel: t('statistics.satisfaction.chartLabel') },
+        chart: { type: 'line', columns: ['rate'], connect: false, percent: true, intervals: true, intervalLabel: t('statistics.chart.interval'), yTitle: t('statistics.axis.ratePercent'), xTitle: t('statistics.axis.carrierPeriod'), ariaLabel: t('statistics.satisfaction.chartLabel') },
       },
     ],
   };

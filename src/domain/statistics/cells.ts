@@ -8,7 +8,7 @@ import { isCount } from './year-on-year.ts';
  * "<5" (suppressed). A count of 0 is published: it identifies nobody.
  */
 export const SUPPRESSION_THRESHOLD = 5;
-/** Rates on fewer observations than this are flagged as a small sample (样本不足), as for surveys. */
+/** Rates on fewer observations than this are flagged as a small sample (the "insufficient sample" flag), as for surveys. */
 export const SMALL_SAMPLE = MIN_SAMPLE;
 
 /** One cell of a published statistics table: what it is, never a bare number that might be NaN. */
@@ -73,7 +73,7 @@ export const totalCell = (counts: readonly (number | null | undefined)[]): Cell 
 };
 
 /**
- * Shares of a published total (四种形态 style), with the same suppression as the counts: a suppressed
+ * Shares of a published total (the "four forms" split), with the same suppression as the counts: a suppressed
  * count has a suppressed share, since the share times the total would give the count back.
  */
 export function shareCells(counts: readonly number[]): Cell[] {
@@ -112,7 +112,7 @@ export function medianCell(days: readonly number[]): Cell {
 
 /**
  * The year-on-year change of two cells. A change involving a suppressed cell is suppressed as well:
- * 新增 next to a hidden count would say it is 1–4.
+ * "new" next to a hidden count would say it is 1–4.
  */
 export function yoyCell(current: Cell, previous: Cell, change: YearOnYear): Cell {
   if (current.kind === 'suppressed' || previous.kind === 'suppressed') return { kind: 'yoy', change: { kind: 'suppressed' } };

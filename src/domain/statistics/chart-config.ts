@@ -67,7 +67,7 @@ export function buildChartConfig(table: StatTable): ChartConfig | null {
       pointStyle: POINT_STYLES[i % POINT_STYLES.length]!,
       pointRadius: spec.type === 'line' ? 4 : 0,
       order: 1,
-      ...(spec.type === 'line' ? { spanGaps: false } : {}),
+      ...(spec.type === 'line' ? { spanGaps: false, showLine: spec.connect ?? true } : {}),
     });
     if (spec.intervals) {
       datasets.push({

@@ -3,27 +3,27 @@ import { z } from 'zod';
 /**
  * The commission's published case statistics (DOMAIN.md §5.5, GLOSSARY: preliminaryLeads …), one file
  * per year in content/official-figures/<year>.yaml. Clerks type what the commission published;
- * everything derived (year-on-year changes, 四种形态 shares, cumulative windows) is computed.
+ * everything derived (year-on-year changes, "four forms" shares, cumulative windows) is computed.
  */
 export const officialMeasures = ['preliminaryLeads', 'petitionsAndReports', 'casesFiled', 'sanctions'] as const;
 export type OfficialMeasure = (typeof officialMeasures)[number];
 
-/** 四种形态: the first (criticism, talks) to the fourth (prosecution) form of supervision and discipline. */
+/** The "four forms": the first (criticism, talks) to the fourth (prosecution) form of supervision and discipline. */
 export const fourForms = ['first', 'second', 'third', 'fourth'] as const;
 export type FourForm = (typeof fourForms)[number];
 
 export const COUNT_MAX = 1_000_000;
 const Count = z.number('statistics.official.notCount').int('statistics.official.notCount').min(0, 'statistics.official.notCount').max(COUNT_MAX, 'statistics.official.tooLarge');
 
-/** The four measures of one period; each as published (件 or 人). */
+/** The four measures of one period; each as published (cases or persons). */
 export const MeasureCounts = z.strictObject({
-  /** 初核线索 (件): case leads taken into preliminary verification. */
+  /** Preliminary leads (cases): case leads taken into preliminary verification. */
   preliminaryLeads: Count,
-  /** 信访举报 (件次): petitions and reports received. */
+  /** Petitions and reports (items): petitions and reports received. */
   petitionsAndReports: Count,
-  /** 立案 (件): cases filed. */
+  /** Cases filed: cases filed. */
   casesFiled: Count,
-  /** 处分 (人): people given party or government sanctions. */
+  /** Sanctions (persons): people given party or government sanctions. */
   sanctions: Count,
 });
 export type MeasureCounts = z.infer<typeof MeasureCounts>;
@@ -44,7 +44,7 @@ export const OfficialFiguresYear = z
   .strictObject({
     /** The calendar year; must match the file name (`2025.yaml`). */
     year: z.number().int().min(2000, 'statistics.official.yearInvalid').max(2100, 'statistics.official.yearInvalid'),
-    /** 演示数据: true for the fictional demo city. */
+    /** Demo data: true for the fictional demo city. */
     demo: z.boolean().default(false),
     /** The publication the figures are taken from (title and issuing body). */
     source: z.string().trim().min(4, 'statistics.official.sourceMissing').max(200),
@@ -54,7 +54,7 @@ export const OfficialFiguresYear = z
     quarters: z.array(QuarterFigures).max(4).default([]),
     /** The whole year; only once the year is over (all four quarters, or an annual-only release). */
     total: MeasureCounts.optional(),
-    /** 四种形态 (人次) for the year or the year so far. */
+    /** The "four forms" (person-times) for the year or the year so far. */
     fourForms: z.strictObject({ first: Count, second: Count, third: Count, fourth: Count }).optional(),
     /** The year (or year so far) per township; a city-level case belongs to no township. */
     townships: z.array(TownshipFigures).default([]),

@@ -23,6 +23,8 @@ export interface ChartSpec {
   stacked?: boolean;
   /** The plotted values are percentages (rates, shares): the axis runs 0–100. */
   percent?: boolean;
+  /** Line charts: join the points (false for categories that are not a time axis). Default true. */
+  connect?: boolean;
   /** Draw the 95 % interval of rate cells as a thin bar behind each point. */
   intervals?: boolean;
   /** Axis titles and the canvas's accessible name. */

@@ -4,7 +4,7 @@
  *
  * The result is a closed set of outcomes, so a page can never print "NaN%" or "Infinity%":
  * - `change`: both periods reported and last year's base is positive;
- * - `new` (新增): last year's base is 0 and this year's is not: never a percentage;
+ * - `new` (shown as "new", not a percentage): last year's base is 0 and this year's is not: never a percentage;
  * - `zeroBoth`: both are 0 (no change, and no percentage either);
  * - `missing`: either period was not reported (or is not a valid count): never treated as 0.
  */
