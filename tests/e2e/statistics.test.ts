@@ -177,6 +177,22 @@ describe('statistics pages without JavaScript', () => {
     const cells = await tableCells(page);
     expect(cells.length).toBeGreaterThan(0);
     expect(cells).toEqual(expected);
+    // Every number a chart plots is the number in its table, cell by cell.
+    const pairs = await page.locator('section.stat-section').evaluateAll((sections) =>
+      sections.flatMap((section) => {
+        const figure = section.querySelector<HTMLElement>('figure[data-chart]');
+        if (!figure) return [];
+        const config = JSON.parse(figure.dataset.chart!) as { data: { datasets: { data: unknown[] }[] } };
+        const columns = figure.dataset.columns!.split(' ');
+        const plotted = config.data.datasets.filter((d) => !d.data.some(Array.isArray));
+        return columns.map((column, i) => ({
+          chart: plotted[i]!.data,
+          table: [...section.querySelectorAll(`table tbody tr td[data-column="${column}"]`)].map((td) => (td.hasAttribute('data-value') ? Number(td.getAttribute('data-value')) : null)),
+        }));
+      }),
+    );
+    for (const p of pairs) expect(p.chart).toEqual(p.table);
+    if (await page.locator('figure[data-chart]').count()) expect(pairs.length).toBeGreaterThan(0);
     // The chart's figure stays hidden: nothing empty in the way of the table.
     for (const f of await page.locator('figure[data-chart]').all()) expect(await f.isVisible()).toBe(false);
     const violations = await axeViolationsAsServed(browser, page);
