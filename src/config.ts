@@ -65,3 +65,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!result.success || problems.length) throw new ConfigError(problems);
   return Object.freeze(result.data);
 }
+
+/**
+ * Only the database settings, for build-time readers (the audit checkpoint page): a build runs with
+ * NODE_ENV=production but needs none of the production secrets.
+ */
+export function loadDatabaseConfig(env: Record<string, string | undefined> = process.env): Pick<Config, 'DATABASE_URL' | 'DATABASE_AUTH_TOKEN' | 'DATABASE_BUSY_TIMEOUT_MS'> {
+  const result = Env.pick({ DATABASE_URL: true, DATABASE_AUTH_TOKEN: true, DATABASE_BUSY_TIMEOUT_MS: true }).safeParse(env);
+  if (!result.success) throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
+  return Object.freeze(result.data);
+}

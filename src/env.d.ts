@@ -9,5 +9,9 @@ declare namespace App {
     channel?: import('./services/context.ts').ChannelContext;
     /** Trust X-Forwarded-For for the client address (rate limits). */
     trustProxy?: boolean;
+    /** The staff console (src/staff/context.ts). */
+    staff?: import('./staff/context.ts').StaffContext;
+    /** The signed-in staff member's session, set by src/middleware.ts on /staff/ paths. */
+    staffSession?: import('./staff/auth.ts').StaffSession | undefined;
   }
 }

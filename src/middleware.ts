@@ -1,13 +1,54 @@
 import { defineMiddleware } from 'astro:middleware';
+import { resolveSession, SESSION_COOKIE } from './staff/auth.ts';
+import { checkContentType, checkOrigin, checkToken } from './staff/csrf.ts';
+import { staffErrorPage } from './staff/guard.ts';
+
+const isStaffPath = (path: string) => path === '/staff' || path.startsWith('/staff/');
+const isLogin = (path: string) => path === '/staff/login' || path === '/staff/login/';
 
 /**
  * On-demand pages: declare the charset (Astro sends bare `text/html`) and keep live pages out of
  * shared caches unless the page set its own policy.
+ *
+ * Staff pages (/staff/…): resolve the session from the `__Host-` cookie into `locals.staffSession`,
+ * refuse any POST that fails the CSRF checks (src/staff/csrf.ts) before the page runs, and always send
+ * `Cache-Control: no-store`. Pages then call `requireStaff` (src/staff/guard.ts).
  */
-export const onRequest = defineMiddleware(async (_context, next) => {
-  const response = await next();
+export const onRequest = defineMiddleware(async (context, next) => {
+  const path = context.url.pathname;
+  let response: Response;
+  if (isStaffPath(path)) {
+    response = await staffRequest(context, next);
+    response.headers.set('Cache-Control', 'no-store');
+  } else {
+    response = await next();
+  }
   const type = response.headers.get('Content-Type');
   if (type === 'text/html') response.headers.set('Content-Type', 'text/html; charset=utf-8');
   if (!response.headers.has('Cache-Control')) response.headers.set('Cache-Control', 'no-store');
   return response;
 });
+
+type Context = Parameters<Parameters<typeof defineMiddleware>[0]>[0];
+type Next = Parameters<Parameters<typeof defineMiddleware>[0]>[1];
+
+async function staffRequest(context: Context, next: Next): Promise<Response> {
+  const ctx = context.locals.staff;
+  if (!ctx) return staffErrorPage(503);
+  const token = context.cookies.get(SESSION_COOKIE)?.value;
+  const resolved = await resolveSession(ctx, token);
+  context.locals.staffSession = resolved.ok ? resolved.session : undefined;
+  const method = context.request.method;
+  if (method !== 'GET' && method !== 'HEAD') {
+    const refused = checkOrigin(context.request) ?? checkContentType(context.request);
+    if (refused) return staffErrorPage(refused === 'content_type' ? 415 : 403);
+    if (!isLogin(path(context))) {
+      if (!resolved.ok) return new Response(null, { status: 303, headers: { Location: '/staff/login/' } });
+      const body = await context.request.clone().text();
+      if (checkToken(body, resolved.session.csrfToken)) return staffErrorPage(403);
+    }
+  }
+  return next();
+}
+
+const path = (context: Context) => context.url.pathname;

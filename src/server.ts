@@ -14,6 +14,7 @@ import { memoryFiles } from './static-files.ts';
 import { resolveSecrets } from './secrets.ts';
 import { createChannel, defaultLimits } from './services/context.ts';
 import { pruneExpired } from './db/rate-limit-repo.ts';
+import { createStaffContext } from './staff/context.ts';
 
 /**
  * The production entry: one Node process (ARCHITECTURE.md "One process").
@@ -61,7 +62,11 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     throw e;
   }
 
-  const channel = createChannel({ database, secrets: resolveSecrets(config), limits: defaultLimits(config) });
+  // Audit rows a crash left between their insert and their seal are sealed before anything else.
+  await database.seal();
+  const secrets = resolveSecrets(config);
+  const channel = createChannel({ database, secrets, limits: defaultLimits(config) });
+  const staff = createStaffContext({ database, secrets });
   // Behind a trusted proxy the client is the last address it appended; otherwise the socket's peer.
   const clientIp = (c: Context): string => {
     if (config.TRUST_PROXY) {
@@ -115,7 +120,9 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     setHeaders: (res, pathname) => res.setHeader('Cache-Control', cacheControl(pathname)),
   });
   const astro = ((await import(pathToFileURL(SERVER_ENTRY).href)) as { handler: NodeHandler }).handler;
-  const locals = Object.freeze({ database, version: VERSION, channel, trustProxy: config.TRUST_PROXY });
+  const baseLocals = Object.freeze({ database, version: VERSION, channel, staff, trustProxy: config.TRUST_PROXY });
+  // A fresh object per request: the middleware stores the request's staff session in it.
+  const locals = () => ({ ...baseLocals });
   const notFoundPage = existsSync(`${CLIENT_DIR}/404.html`) ? readFileSync(`${CLIENT_DIR}/404.html`) : Buffer.from('Not Found');
   // Astro matched no route: its 404 page is prerendered, so send that file with status 404.
   const notFound = (req: http.IncomingMessage, res: http.ServerResponse) => {
@@ -143,12 +150,12 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     const set = allowsWasm(url) ? headerSets.search : allowsFraming(url) ? headerSets.embed : headerSets.page;
     for (const [k, v] of set[https ? 1 : 0]!) res.setHeader(k, v);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      void astro(req, res, () => notFound(req, res), locals);
+      void astro(req, res, () => notFound(req, res), locals());
       return;
     }
     if (memory(req, res)) return;
     files(req, res, () => {
-      void astro(req, res, () => notFound(req, res), locals);
+      void astro(req, res, () => notFound(req, res), locals());
     });
   });
   server.keepAliveTimeout = 5_000;
@@ -179,6 +186,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       await closed;
       // Wait for queued writes, then close the database.
       await database.write(async () => undefined);
+      await database.seal();
       database.close();
     })());
 

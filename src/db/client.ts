@@ -5,14 +5,20 @@ import { createClient, type Client } from '@libsql/client';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import * as schema from './schema.ts';
+import { sealPending } from './audit-chain.ts';
 
 export type Db = LibSQLDatabase<typeof schema>;
 
 export interface Database {
   client: Client;
   db: Db;
-  /** Run a write (a `batch()` or a short transaction) after every earlier write has finished. */
+  /**
+   * Run a write (a `batch()` or a short transaction) after every earlier write has finished. A seal of
+   * the audit hash chain follows in the same queue (coalesced: one seal after a run of writes).
+   */
   write<T>(fn: () => Promise<T>): Promise<T>;
+  /** Seal the audit rows written so far (in the queue); resolves with the number sealed. */
+  seal(): Promise<number>;
   close(): void;
   readonly url: string;
 }
@@ -51,13 +57,24 @@ export async function openDatabase(opts: {
   }
   const db = drizzle(client, { schema });
   let tail: Promise<unknown> = Promise.resolve();
+  // Only the newest queued seal runs: a burst of writes is sealed with one commit after it.
+  let sealGeneration = 0;
+  const seal = () => sealPending(client).catch(() => 0);
   return {
     client,
     db,
     url: opts.url,
     write<T>(fn: () => Promise<T>): Promise<T> {
       const run = tail.then(fn, fn);
-      tail = run.catch(() => undefined);
+      const generation = ++sealGeneration;
+      // A seal that fails (e.g. before the migration that adds the chain columns) leaves the rows for
+      // the next seal; nothing is lost, and the verifier reports them as pending.
+      tail = run.catch(() => undefined).then(() => (generation === sealGeneration ? seal() : undefined));
+      return run;
+    },
+    seal(): Promise<number> {
+      const run = tail.then(seal, seal);
+      tail = run;
       return run;
     },
     close: () => client.close(),

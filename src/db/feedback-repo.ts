@@ -56,7 +56,7 @@ export function recordOfNew(item: NewFeedback): FeedbackRecord {
 }
 
 /** The columns of FeedbackRecord: never the secret hash, idempotency key or payload hash. */
-const recordColumns = {
+export const recordColumns = {
   id: feedbackItems.id,
   trackingCode: feedbackItems.trackingCode,
   kind: feedbackItems.kind,

@@ -6,6 +6,7 @@ import { feedbackStates, visibilities } from '../domain/feedback/states.ts';
 import type { MealDetails } from '../domain/feedback/public.ts';
 import { questionIds, type QuestionId } from '../domain/surveys/questions.ts';
 import { respondentRelations } from '../domain/surveys/schema.ts';
+import { staffRoles } from '../domain/staff/roles.ts';
 
 /**
  * Units mirrored from content/units so that feedback, ratings and scores can reference them with
@@ -115,6 +116,13 @@ export const auditEvents = sqliteTable(
     subjectId: text('subject_id').notNull(),
     detail: text('detail', { mode: 'json' }).$type<Record<string, unknown>>(),
     publicNote: text('public_note'),
+    /**
+     * The hash chain (src/db/audit-chain.ts): SHA-256 over the canonical JSON of this row (id included)
+     * and the previous row's hash. Null only between the insert and the seal that follows it in the
+     * write queue (or at the next start, after a crash in between).
+     */
+    prevHash: text('prev_hash'),
+    hash: text('hash'),
   },
   (t) => [index('audit_subject').on(t.subjectType, t.subjectId, t.id)],
 );
@@ -243,3 +251,106 @@ export const otpChallenges = sqliteTable('otp_challenges', {
   expiresAt: integer('expires_at').notNull(),
   usedAt: integer('used_at'),
 });
+
+/*
+ * Staff console (issue 5): accounts, their units, server-side sessions, the login log, internal notes on
+ * feedback items and the originals of redacted texts. Only the commission admin and moderators read the
+ * last two; responders never read contacts, hashes or redaction originals (src/staff/responder-view.ts).
+ */
+
+export const staffAccounts = sqliteTable('staff_accounts', {
+  id: text('id').primaryKey(),
+  username: text('username').notNull().unique(),
+  displayName: text('display_name').notNull(),
+  role: text('role', { enum: staffRoles }).notNull(),
+  /** Argon2id PHC string (@node-rs/argon2). */
+  passwordHash: text('password_hash').notNull(),
+  /** The TOTP secret, AES-256-GCM sealed with a key derived from APP_SECRET (bound to the account id). */
+  totpSealed: text('totp_sealed').notNull(),
+  /** The last TOTP time step accepted: a code is good once (RFC 6238 §5.2). */
+  totpLastStep: integer('totp_last_step').notNull().default(0),
+  disabledAt: integer('disabled_at', { mode: 'timestamp_ms' }),
+  demo: integer('demo', { mode: 'boolean' }).notNull().default(false),
+  createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+});
+
+/** The units a responder answers for. */
+export const staffAccountUnits = sqliteTable(
+  'staff_account_units',
+  {
+    accountId: text('account_id')
+      .notNull()
+      .references(() => staffAccounts.id),
+    unitId: text('unit_id')
+      .notNull()
+      .references(() => units.id),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.unitId] })],
+);
+
+/** Server-side sessions; the cookie holds a random token, the table only its SHA-256. */
+export const staffSessions = sqliteTable(
+  'staff_sessions',
+  {
+    idHash: text('id_hash').primaryKey(),
+    accountId: text('account_id')
+      .notNull()
+      .references(() => staffAccounts.id),
+    /** Synchronizer token for the session's forms (CSRF). */
+    csrfToken: text('csrf_token').notNull(),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    lastSeenAt: integer('last_seen_at', { mode: 'timestamp_ms' }).notNull(),
+    revokedAt: integer('revoked_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [index('staff_sessions_account').on(t.accountId)],
+);
+
+export const loginOutcomes = ['ok', 'unknown', 'password', 'code', 'replayed', 'locked', 'disabled', 'throttled'] as const;
+
+/** Every login attempt (等保 安全审计; ASVS V16.3.1). The client address is an HMAC pseudonym. */
+export const staffLogins = sqliteTable(
+  'staff_logins',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: integer('at', { mode: 'timestamp_ms' }).notNull(),
+    accountId: text('account_id').references(() => staffAccounts.id),
+    outcome: text('outcome', { enum: loginOutcomes }).notNull(),
+    ipKey: text('ip_key').notNull(),
+  },
+  (t) => [index('staff_logins_account_at').on(t.accountId, t.at), index('staff_logins_ip_at').on(t.ipKey, t.at)],
+);
+
+/** Internal notes on a feedback item: staff only, never on the tracking page. */
+export const feedbackNotes = sqliteTable(
+  'feedback_notes',
+  {
+    id: text('id').primaryKey(),
+    feedbackId: text('feedback_id')
+      .notNull()
+      .references(() => feedbackItems.id),
+    accountId: text('account_id')
+      .notNull()
+      .references(() => staffAccounts.id),
+    body: text('body').notNull(),
+    at: integer('at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [index('feedback_notes_item').on(t.feedbackId, t.at)],
+);
+
+/** The original of a text a moderator redacted: kept for the commission, never shown to responders or the public. */
+export const feedbackRedactions = sqliteTable(
+  'feedback_redactions',
+  {
+    id: text('id').primaryKey(),
+    feedbackId: text('feedback_id')
+      .notNull()
+      .references(() => feedbackItems.id),
+    field: text('field', { enum: ['body', 'suggestion'] }).notNull(),
+    original: text('original').notNull(),
+    accountId: text('account_id')
+      .notNull()
+      .references(() => staffAccounts.id),
+    at: integer('at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [index('feedback_redactions_item').on(t.feedbackId)],
+);

@@ -104,17 +104,18 @@ export const fieldId = (path: string) => `f-${path.replace(/[^A-Za-z0-9]+/g, '-'
 export function pageChannel(astro: AstroGlobal): { channel: ChannelContext; client: ClientInfo } | null {
   const channel = astro.locals.channel;
   if (!channel) return null;
-  let ip = 'unknown';
+  return { channel, client: { ip: clientAddress(astro) } };
+}
+
+/** The client address of a page request: the proxy's last hop when trusted, else the socket peer. */
+export function clientAddress(astro: Pick<AstroGlobal, 'locals' | 'request' | 'clientAddress'>): string {
   const forwarded = astro.locals.trustProxy ? astro.request.headers.get('x-forwarded-for')?.split(',').pop()?.trim() : undefined;
-  if (forwarded) ip = forwarded;
-  else {
-    try {
-      ip = astro.clientAddress;
-    } catch {
-      ip = 'unknown';
-    }
+  if (forwarded) return forwarded;
+  try {
+    return astro.clientAddress;
+  } catch {
+    return 'unknown';
   }
-  return { channel, client: { ip } };
 }
 
 /** A fresh idempotency key for a form render; a re-post of the same form carries it back. */

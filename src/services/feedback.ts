@@ -218,11 +218,11 @@ export async function actAsSubmitter(ctx: ChannelContext, rawCode: string, actio
 
 export type CommandOutcome = { ok: true; record: FeedbackRecord } | Failure;
 
-async function runCommand(ctx: ChannelContext, record: FeedbackRecord, command: FeedbackCommand, actor: Actor): Promise<CommandOutcome> {
+async function runCommand(ctx: ChannelContext, record: FeedbackRecord, command: FeedbackCommand, actor: Actor, detail: Record<string, unknown> = {}): Promise<CommandOutcome> {
   const now = ctx.now();
   const decided = applyCommand(record, command, actor, now, ctx.rules);
   if (!decided.ok) return { ok: false, status: 409, code: 'conflict', fields: { action: [refusalKey(decided.reason)] } };
-  const changed = await applyChange(ctx.database, record, decided.patch, decided.event, now);
+  const changed = await applyChange(ctx.database, record, decided.patch, decided.event, now, detail);
   if (!changed.ok) return { ok: false, status: 409, code: 'conflict', fields: { action: ['feedback.refusal.concurrent'] } };
   return changed;
 }
@@ -232,12 +232,19 @@ async function runCommand(ctx: ChannelContext, record: FeedbackRecord, command: 
  * console (another issue) authenticates the caller and checks the unit; this parses the command,
  * decides it with the domain rules and stores the change with its audit row.
  */
-export async function runStaffCommand(ctx: ChannelContext, feedbackId: string, raw: unknown, actor: 'staff' | 'moderator'): Promise<CommandOutcome> {
+export async function runStaffCommand(
+  ctx: ChannelContext,
+  feedbackId: string,
+  raw: unknown,
+  actor: 'staff' | 'moderator',
+  /** Extra audit detail, e.g. `{ account }`: which staff account acted (the staff console passes it). */
+  detail: Record<string, unknown> = {},
+): Promise<CommandOutcome> {
   const parsed = parseInput(FeedbackCommand, raw);
   if (!parsed.ok) return parsed;
   const record = await findFeedback(ctx.database, feedbackId);
   if (!record) return notFound;
-  return runCommand(ctx, record, parsed.data, actor);
+  return runCommand(ctx, record, parsed.data, actor, detail);
 }
 
 export interface UnitFeedbackSummary {

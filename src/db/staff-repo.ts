@@ -1,0 +1,198 @@
+import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
+import type { Database } from './client.ts';
+import { staffAccounts, staffAccountUnits, staffLogins, staffSessions, units } from './schema.ts';
+import { auditIfChanged, auditStatement } from './audit-repo.ts';
+import { uniqueViolation } from './rate-limit-repo.ts';
+import type { StaffRole } from '../domain/staff/roles.ts';
+
+/** An account as the console uses it: never the password hash or the sealed TOTP secret. */
+export interface StaffAccount {
+  id: string;
+  username: string;
+  displayName: string;
+  role: StaffRole;
+  disabled: boolean;
+  demo: boolean;
+  unitIds: string[];
+}
+
+export interface NewAccountRow {
+  id: string;
+  username: string;
+  displayName: string;
+  role: StaffRole;
+  passwordHash: string;
+  totpSealed: string;
+  unitIds: string[];
+  demo: boolean;
+  createdAt: Date;
+}
+
+export async function insertAccount(database: Database, a: NewAccountRow, actor: string): Promise<{ ok: true } | { ok: false; reason: 'username_taken' | 'unknown_unit' }> {
+  const { db } = database;
+  const { unitIds, ...row } = a;
+  const statements = [
+    db.insert(staffAccounts).values(row),
+    ...unitIds.map((unitId) => db.insert(staffAccountUnits).values({ accountId: a.id, unitId })),
+    auditStatement(database, {
+      at: a.createdAt,
+      actor,
+      action: 'staff.account.create',
+      subjectType: 'staff_account',
+      subjectId: a.id,
+      detail: { username: a.username, role: a.role, unitIds },
+    }),
+  ];
+  try {
+    await database.write(() => db.batch(statements as [(typeof statements)[number], ...typeof statements]));
+    return { ok: true };
+  } catch (e) {
+    if (uniqueViolation(e) === 'staff_accounts.username') return { ok: false, reason: 'username_taken' };
+    if (/FOREIGN KEY constraint failed/.test(String((e as Error).message) + String((e as { cause?: Error }).cause?.message))) return { ok: false, reason: 'unknown_unit' };
+    throw e;
+  }
+}
+
+async function unitsOf(database: Database, accountIds: string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  if (accountIds.length === 0) return out;
+  const rows = await database.db
+    .select({ accountId: staffAccountUnits.accountId, unitId: staffAccountUnits.unitId })
+    .from(staffAccountUnits)
+    .where(inArray(staffAccountUnits.accountId, accountIds))
+    .orderBy(asc(staffAccountUnits.unitId));
+  for (const r of rows) out.set(r.accountId, [...(out.get(r.accountId) ?? []), r.unitId]);
+  return out;
+}
+
+const publicColumns = {
+  id: staffAccounts.id,
+  username: staffAccounts.username,
+  displayName: staffAccounts.displayName,
+  role: staffAccounts.role,
+  disabledAt: staffAccounts.disabledAt,
+  demo: staffAccounts.demo,
+};
+
+/** The credentials of an account, for the login check only. */
+export async function findCredentials(database: Database, username: string) {
+  const [row] = await database.db
+    .select({ id: staffAccounts.id, passwordHash: staffAccounts.passwordHash, totpSealed: staffAccounts.totpSealed, totpLastStep: staffAccounts.totpLastStep, disabledAt: staffAccounts.disabledAt })
+    .from(staffAccounts)
+    .where(eq(staffAccounts.username, username));
+  return row;
+}
+
+export async function listAccounts(database: Database): Promise<StaffAccount[]> {
+  const rows = await database.db.select(publicColumns).from(staffAccounts).orderBy(asc(staffAccounts.username));
+  const unitMap = await unitsOf(database, rows.map((r) => r.id));
+  return rows.map(({ disabledAt, ...r }) => ({ ...r, disabled: disabledAt !== null, unitIds: unitMap.get(r.id) ?? [] }));
+}
+
+export async function countAccounts(database: Database): Promise<number> {
+  const [row] = await database.db.select({ n: sql<number>`count(*)` }).from(staffAccounts);
+  return Number(row?.n ?? 0);
+}
+
+/** Failed login times of an account (or of a client address key) since `since`. */
+export async function recentFailures(database: Database, by: { accountId: string } | { ipKey: string }, since: Date): Promise<Date[]> {
+  const failed = inArray(staffLogins.outcome, ['password', 'code', 'replayed', 'unknown']);
+  const who = 'accountId' in by ? eq(staffLogins.accountId, by.accountId) : eq(staffLogins.ipKey, by.ipKey);
+  const rows = await database.db.select({ at: staffLogins.at }).from(staffLogins).where(and(who, failed, gt(staffLogins.at, since)));
+  return rows.map((r) => r.at);
+}
+
+export type LoginOutcome = (typeof staffLogins.$inferInsert)['outcome'];
+
+export async function logLogin(database: Database, row: { at: Date; accountId: string | null; outcome: LoginOutcome; ipKey: string }): Promise<void> {
+  await database.write(() => database.db.insert(staffLogins).values(row));
+}
+
+/**
+ * A successful login in one batch: the TOTP step is taken only if it is newer than the last one used
+ * (so a code cannot be replayed, even by two concurrent logins), then the new session, the login log
+ * row and the audit row, each only if the step update changed the account.
+ */
+export async function startSession(
+  database: Database,
+  s: { idHash: string; accountId: string; csrfToken: string; now: Date; step: number; ipKey: string; replacing: string | null },
+): Promise<boolean> {
+  const { db } = database;
+  const take = db
+    .update(staffAccounts)
+    .set({ totpLastStep: s.step })
+    .where(and(eq(staffAccounts.id, s.accountId), sql`${staffAccounts.totpLastStep} < ${s.step}`, isNull(staffAccounts.disabledAt)));
+  const session = sql`INSERT INTO ${staffSessions} (id_hash, account_id, csrf_token, created_at, last_seen_at)
+    SELECT ${s.idHash}, ${s.accountId}, ${s.csrfToken}, ${s.now.getTime()}, ${s.now.getTime()} WHERE changes() = 1`;
+  const logged = sql`INSERT INTO ${staffLogins} (at, account_id, outcome, ip_key) SELECT ${s.now.getTime()}, ${s.accountId}, 'ok', ${s.ipKey} WHERE changes() = 1`;
+  const audit = auditIfChanged({ at: s.now, actor: `staff:${s.accountId}`, action: 'staff.login', subjectType: 'staff_account', subjectId: s.accountId });
+  const statements = [
+    ...(s.replacing ? [db.update(staffSessions).set({ revokedAt: s.now }).where(and(eq(staffSessions.idHash, s.replacing), isNull(staffSessions.revokedAt)))] : []),
+    take,
+    db.run(session),
+    db.run(logged),
+    db.run(audit),
+  ];
+  const results = await database.write(() => db.batch(statements as [(typeof statements)[number], ...typeof statements]));
+  return results[s.replacing ? 2 : 1]!.rowsAffected === 1;
+}
+
+export interface SessionRow {
+  idHash: string;
+  csrfToken: string;
+  createdAt: Date;
+  lastSeenAt: Date;
+  revokedAt: Date | null;
+  account: StaffAccount;
+}
+
+export async function findSession(database: Database, idHash: string): Promise<SessionRow | undefined> {
+  const [row] = await database.db
+    .select({ idHash: staffSessions.idHash, csrfToken: staffSessions.csrfToken, createdAt: staffSessions.createdAt, lastSeenAt: staffSessions.lastSeenAt, revokedAt: staffSessions.revokedAt, ...publicColumns })
+    .from(staffSessions)
+    .innerJoin(staffAccounts, eq(staffAccounts.id, staffSessions.accountId))
+    .where(eq(staffSessions.idHash, idHash));
+  if (!row) return undefined;
+  const unitMap = await unitsOf(database, [row.id]);
+  return {
+    idHash: row.idHash,
+    csrfToken: row.csrfToken,
+    createdAt: row.createdAt,
+    lastSeenAt: row.lastSeenAt,
+    revokedAt: row.revokedAt,
+    account: { id: row.id, username: row.username, displayName: row.displayName, role: row.role, disabled: row.disabledAt !== null, demo: row.demo, unitIds: unitMap.get(row.id) ?? [] },
+  };
+}
+
+export async function touchSession(database: Database, idHash: string, now: Date): Promise<void> {
+  await database.write(() => database.db.update(staffSessions).set({ lastSeenAt: now }).where(and(eq(staffSessions.idHash, idHash), isNull(staffSessions.revokedAt))));
+}
+
+export async function endSession(database: Database, idHash: string, accountId: string, now: Date): Promise<void> {
+  const { db } = database;
+  await database.write(() =>
+    db.batch([
+      db.update(staffSessions).set({ revokedAt: now }).where(and(eq(staffSessions.idHash, idHash), isNull(staffSessions.revokedAt))),
+      db.run(auditIfChanged({ at: now, actor: `staff:${accountId}`, action: 'staff.logout', subjectType: 'staff_account', subjectId: accountId })),
+    ]),
+  );
+}
+
+/** Disable (or enable) an account; disabling ends every session it has, in the same batch. */
+export async function setAccountDisabled(database: Database, accountId: string, disabled: boolean, actor: string, now: Date): Promise<boolean> {
+  const { db } = database;
+  const change = db
+    .update(staffAccounts)
+    .set({ disabledAt: disabled ? now : null })
+    .where(and(eq(staffAccounts.id, accountId), disabled ? isNull(staffAccounts.disabledAt) : sql`${staffAccounts.disabledAt} IS NOT NULL`));
+  const audit = db.run(auditIfChanged({ at: now, actor, action: disabled ? 'staff.account.disable' : 'staff.account.enable', subjectType: 'staff_account', subjectId: accountId }));
+  const statements = [change, audit, ...(disabled ? [db.update(staffSessions).set({ revokedAt: now }).where(and(eq(staffSessions.accountId, accountId), isNull(staffSessions.revokedAt)))] : [])];
+  const [changed] = await database.write(() => db.batch(statements as [(typeof statements)[number], ...typeof statements]));
+  return changed.rowsAffected === 1;
+}
+
+export async function unitNames(database: Database, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await database.db.select({ id: units.id, name: units.name }).from(units).where(inArray(units.id, [...ids]));
+  return new Map(rows.map((r) => [r.id, r.name]));
+}

@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import { currentDeadline, type FeedbackRules } from '../feedback/deadlines.ts';
+import { displayStatus, type DisplayStatus, type FeedbackRecord, type MealDetails } from '../feedback/public.ts';
+import { BODY_MAX, BODY_MIN, REASON_MAX, REASON_MIN, type FeedbackKind } from '../feedback/schema.ts';
+import type { FeedbackState, Visibility } from '../feedback/states.ts';
+import { plainText } from '../shared/text.ts';
+
+/**
+ * What staff pages may show of a feedback item: an allow-list (STYLE.md rule 5). A responder is staff of
+ * the unit the item is about, so the view never carries the reporter's contact, the query-secret hash,
+ * the idempotency key, the payload hash, the tracking code, or anything about the client (address,
+ * device) — those never reach FeedbackRecord or this type (信访工作条例 第四十六条, RELIABILITY.md §2.3).
+ * Free text is shown with phone, ID and bank-card numbers masked; names need a moderator's redaction.
+ */
+export interface StaffItemView {
+  id: string;
+  kind: FeedbackKind;
+  unitId: string;
+  routedTo: 'unit' | 'commission';
+  state: FeedbackState;
+  visibility: Visibility;
+  status: DisplayStatus;
+  publicConsent: boolean;
+  receivedAt: Date;
+  /** The deadline the unit works against now (null when nothing is pending) and whether it passed. */
+  dueAt: Date | null;
+  overdue: boolean;
+  body: string | null;
+  meal: MealDetails | null;
+  suggestion: string | null;
+  extension: { days: number; reason: string | null } | null;
+  reply: { body: string; at: Date | null } | null;
+  closeReason: string | null;
+  version: number;
+}
+
+const MOBILE = /(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)/g;
+const RESIDENT_ID = /(?<![0-9A-Za-z])(\d)\d{15}(\d|X|x)(?![0-9A-Za-z])/g;
+const LONG_NUMBER = /(?<!\d)\d{12,19}(?!\d)/g;
+
+/** Mask phone, resident-ID and long account numbers in free text (shown to staff, suggested for redaction). */
+export function maskPersonalData(text: string): string {
+  return text
+    .replace(RESIDENT_ID, (_m, first: string, last: string) => `${first}${'*'.repeat(16)}${last}`)
+    .replace(MOBILE, (_m, head: string, tail: string) => `${head}****${tail}`)
+    .replace(LONG_NUMBER, (m) => '*'.repeat(m.length));
+}
+
+const masked = (s: string | null) => (s === null ? null : maskPersonalData(s));
+
+export function toStaffItem(r: FeedbackRecord, now: Date, rules: FeedbackRules): StaffItemView {
+  const status = displayStatus(r, now, rules);
+  const dueAt = r.routedTo === 'unit' ? currentDeadline(r, rules) : null;
+  return {
+    id: r.id,
+    kind: r.kind,
+    unitId: r.unitId,
+    routedTo: r.routedTo,
+    state: r.state,
+    visibility: r.visibility,
+    status,
+    publicConsent: r.publicConsent,
+    receivedAt: r.receivedAt,
+    dueAt,
+    overdue: status === 'overdue',
+    body: masked(r.body),
+    meal: r.meal ? { ...r.meal, dishes: maskPersonalData(r.meal.dishes) } : null,
+    suggestion: masked(r.suggestion),
+    extension: r.extensionDays !== null ? { days: r.extensionDays, reason: r.extensionReason } : null,
+    reply: r.replyBody ? { body: r.replyBody, at: r.repliedAt } : null,
+    closeReason: r.closeReason,
+    version: r.version,
+  };
+}
+
+export const NOTE_MAX = 2000;
+
+/** Staff-only commands besides the lifecycle ones (src/domain/feedback/states.ts). */
+export const InternalNote = z.strictObject({
+  action: z.literal('note'),
+  body: plainText({ required: 'staff.note.required', tooShort: 'staff.note.required', tooLong: 'staff.note.tooLong' }, 1, NOTE_MAX),
+});
+
+export const Redaction = z.strictObject({
+  action: z.literal('redact'),
+  field: z.enum(['body', 'suggestion'], 'staff.redact.field'),
+  text: plainText({ required: 'feedback.body.required', tooShort: 'feedback.body.tooShort', tooLong: 'feedback.body.tooLong' }, BODY_MIN, BODY_MAX),
+});
+
+export const RouteToCommission = z.strictObject({
+  action: z.literal('route'),
+  reason: plainText({ required: 'feedback.reason.required', tooShort: 'feedback.reason.tooShort', tooLong: 'feedback.reason.tooLong' }, REASON_MIN, REASON_MAX),
+});

@@ -1,0 +1,129 @@
+import { z } from 'zod';
+
+/**
+ * Staff roles and the permission matrix, as data (RELIABILITY.md §1 V8.1.1). A route that is not in
+ * `staffRoutes` cannot be guarded, and tests/e2e/staff-matrix.test.ts walks every role × route here
+ * (plus "no session"), so adding a page means adding one entry below.
+ *
+ * Separation of duties (等保 三级 权限分离): the commission admin manages accounts and handles the
+ * misconduct reports routed to the commission; moderators moderate; responders answer for their own
+ * units only; evaluators mark. Nobody gets everything.
+ */
+export const staffRoles = ['admin', 'moderator', 'responder', 'evaluator'] as const;
+export type StaffRole = (typeof staffRoles)[number];
+
+/** How a route's `[param]` is filled in tests: a feedback item id, a unit id or a year. */
+export type RouteParam = 'feedback' | 'unit' | 'year';
+
+export interface StaffRoute {
+  /** The URL pattern with Astro-style `[param]` segments; always under /staff/. */
+  path: string;
+  /** Roles that may use the route. */
+  roles: readonly StaffRole[];
+  /** Which kind of value each `[param]` takes (the matrix test fills them in). */
+  params?: Readonly<Record<string, RouteParam>>;
+  /** Whether the route's page accepts POST (form actions) besides GET. */
+  post?: boolean;
+}
+
+const everyone = staffRoles;
+
+export const staffRoutes = {
+  home: { path: '/staff/', roles: everyone },
+  inbox: { path: '/staff/inbox/', roles: ['responder', 'admin'] },
+  inboxItem: { path: '/staff/inbox/[id]/', roles: ['responder', 'admin'], params: { id: 'feedback' }, post: true },
+  moderation: { path: '/staff/moderation/', roles: ['moderator'] },
+  moderationItem: { path: '/staff/moderation/[id]/', roles: ['moderator'], params: { id: 'feedback' }, post: true },
+  evaluation: { path: '/staff/evaluation/', roles: ['evaluator'] },
+  accounts: { path: '/staff/accounts/', roles: ['admin'], post: true },
+  audit: { path: '/staff/audit/', roles: ['admin'] },
+} as const satisfies Record<string, StaffRoute>;
+export type StaffRouteKey = keyof typeof staffRoutes;
+export const staffRouteKeys = Object.keys(staffRoutes) as StaffRouteKey[];
+
+/** True when the role may use the route (the unit scope is checked separately). */
+export function canAccess(role: StaffRole, route: StaffRouteKey): boolean {
+  return (staffRoutes[route].roles as readonly StaffRole[]).includes(role);
+}
+
+/** The session and lockout policy (RELIABILITY.md §1 V6/V7; 等保 登录失败处理). */
+export const staffPolicy = {
+  /** Failed logins of one account within `lockoutWindowMs` that lock it for the rest of that window. */
+  lockoutFailures: 5,
+  lockoutWindowMs: 15 * 60_000,
+  /** Sessions end after 30 minutes without a request, and 12 hours after login whatever happens. */
+  idleMs: 30 * 60_000,
+  absoluteMs: 12 * 3_600_000,
+  /** Failed logins per client address within the lockout window (guessing across accounts). */
+  failuresPerIp: 30,
+} as const;
+
+export const USERNAME_MAX = 40;
+export const PASSWORD_MIN = 12;
+export const PASSWORD_MAX = 128;
+export const DISPLAY_NAME_MAX = 40;
+
+export const Username = z
+  .string('staff.username.required')
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z][a-z0-9._-]{2,39}$/, 'staff.username.invalid');
+
+/** ASVS V6.2: a length rule only, no composition rules; paste allowed. */
+export const Password = z.string('staff.password.required').min(PASSWORD_MIN, 'staff.password.tooShort').max(PASSWORD_MAX, 'staff.password.tooLong');
+
+export const NewStaffAccount = z.strictObject({
+  username: Username,
+  displayName: z.string('staff.displayName.required').trim().min(1, 'staff.displayName.required').max(DISPLAY_NAME_MAX, 'staff.displayName.tooLong'),
+  role: z.enum(staffRoles, 'staff.role.invalid'),
+  password: Password,
+  /** Units a responder answers for (at least one); empty for the other roles. */
+  unitIds: z.array(z.string().min(1)).default([]),
+}).refine((a) => (a.role === 'responder') === a.unitIds.length > 0, { message: 'staff.units.responderOnly', path: ['unitIds'] });
+export type NewStaffAccount = z.infer<typeof NewStaffAccount>;
+
+/** The login form: the TOTP code is six digits (spaces tolerated). */
+export const LoginInput = z.strictObject({
+  username: z.string('staff.login.required').trim().toLowerCase().min(1, 'staff.login.required').max(USERNAME_MAX, 'staff.login.failed'),
+  password: z.string('staff.login.required').min(1, 'staff.login.required').max(PASSWORD_MAX, 'staff.login.failed'),
+  code: z.string('staff.login.codeRequired').transform((s) => s.replace(/\s+/g, '')).pipe(z.string().regex(/^\d{6}$/, 'staff.login.codeInvalid')),
+  next: z.string().optional(),
+});
+export type LoginInput = z.infer<typeof LoginInput>;
+
+/** A same-site path to go to after login; anything else (another origin, `//host`) becomes /staff/. */
+export function safeNext(next: string | undefined): string {
+  if (!next || !next.startsWith('/staff/') || next.startsWith('//') || /[\\\s]/.test(next)) return '/staff/';
+  return next;
+}
+
+/**
+ * The lockout rule as a pure function of the account's recent failures: locked while `lockoutFailures`
+ * failures fall within the window ending now. Returns when the lock ends, or null.
+ */
+export function lockedUntil(failureTimes: readonly Date[], now: Date, policy: Pick<typeof staffPolicy, 'lockoutFailures' | 'lockoutWindowMs'> = staffPolicy): Date | null {
+  const recent = failureTimes
+    .map((d) => d.getTime())
+    .filter((t) => t > now.getTime() - policy.lockoutWindowMs && t <= now.getTime())
+    .sort((a, b) => a - b);
+  if (recent.length < policy.lockoutFailures) return null;
+  // The lock lifts when the oldest failure that still counts leaves the window.
+  const oldestCounting = recent[recent.length - policy.lockoutFailures]!;
+  return new Date(oldestCounting + policy.lockoutWindowMs);
+}
+
+export type SessionEnd = 'idle' | 'absolute' | 'revoked' | 'disabled';
+
+/** Whether a session is still valid at `now`; the reason it ended otherwise. */
+export function sessionState(
+  s: { createdAt: Date; lastSeenAt: Date; revokedAt: Date | null },
+  accountDisabled: boolean,
+  now: Date,
+  policy: Pick<typeof staffPolicy, 'idleMs' | 'absoluteMs'> = staffPolicy,
+): { ok: true } | { ok: false; reason: SessionEnd } {
+  if (s.revokedAt) return { ok: false, reason: 'revoked' };
+  if (accountDisabled) return { ok: false, reason: 'disabled' };
+  if (now.getTime() >= s.createdAt.getTime() + policy.absoluteMs) return { ok: false, reason: 'absolute' };
+  if (now.getTime() >= s.lastSeenAt.getTime() + policy.idleMs) return { ok: false, reason: 'idle' };
+  return { ok: true };
+}
