@@ -36,7 +36,8 @@ export function demoRandom(label: string): (n: number) => Uint8Array {
   };
 }
 
-const unlimited: ChannelLimits = (() => {
+/** No rate limits: the seed submits through the public services. */
+export const unlimited: ChannelLimits = (() => {
   const big = { limit: 1_000_000_000, windowS: 60 };
   return { feedbackPerIp: big, feedbackNoPowPerIp: big, lookupFailuresPerIp: big, actionsPerCode: big, attemptsPerInvitation: big, responsesPerIp: big, otpPerPhone: [big], otpPerIp: big };
 })();

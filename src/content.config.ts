@@ -4,6 +4,8 @@ import { FamilyAggregate, Township, Unit } from './domain/units/schema.ts';
 import { disclosureLoader, officialFiguresLoader } from './content-loader.ts';
 import { OfficialFiguresYear } from './domain/statistics/official-figures.ts';
 import { disclosureSchemas } from './domain/disclosures/validate.ts';
+import { Standard } from './domain/scoring/standard.ts';
+import { standardsLoader } from './scoring/loader.ts';
 
 // Collections read what clerks publish in content/. Their schemas come from src/domain, so the
 // seed, the API and the tests validate exactly the same rules.
@@ -30,7 +32,10 @@ const studentAid = defineCollection({ loader: disclosureLoader('studentAid'), sc
 const collectiveAssets = defineCollection({ loader: disclosureLoader('collectiveAssets'), schema: disclosureSchemas.collectiveAssets });
 const decision = defineCollection({ loader: disclosureLoader('decision'), schema: disclosureSchemas.decision });
 
+// The yearly scoring standards (issue 6): validated by the domain schema with its consistency rules.
+const standards = defineCollection({ loader: standardsLoader(), schema: Standard });
+
 // The commission's published figures (statistics pages); validated by the loader, typed here.
 const officialFigures = defineCollection({ loader: officialFiguresLoader(), schema: OfficialFiguresYear });
 
-export const collections = { townships, units, families, procurement, canteenAccount, studentAid, collectiveAssets, decision, officialFigures };
+export const collections = { townships, units, families, procurement, canteenAccount, studentAid, collectiveAssets, decision, standards, officialFigures };

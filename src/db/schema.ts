@@ -1,11 +1,13 @@
 import { sql } from 'drizzle-orm';
-import { sqliteTable, text, integer, index, uniqueIndex, primaryKey, check } from 'drizzle-orm/sqlite-core';
+import { sqliteTable, text, integer, real, index, uniqueIndex, primaryKey, check } from 'drizzle-orm/sqlite-core';
 import { unitCarriers } from '../domain/units/schema.ts';
 import { feedbackKinds, routes, satisfactionAnswers } from '../domain/feedback/schema.ts';
 import { feedbackStates, visibilities } from '../domain/feedback/states.ts';
 import type { MealDetails } from '../domain/feedback/public.ts';
 import { questionIds, type QuestionId } from '../domain/surveys/questions.ts';
 import { respondentRelations } from '../domain/surveys/schema.ts';
+import { grades } from '../domain/scoring/scorecard.ts';
+import { gradeRecordReasons } from '../domain/scoring/history.ts';
 import { staffRoles } from '../domain/staff/roles.ts';
 
 /**
@@ -214,6 +216,28 @@ export const surveyAnswersTable = sqliteTable(
 );
 
 /**
+ * Answer counts per (survey, unit, question, answer, relation), kept in the same batch as each response
+ * (src/db/surveys-repo.ts insertResponse), so that yearly scoring reads a few thousand counters instead of
+ * joining every answer to its response (bench: 1,000,000 answers). The answers table stays the record.
+ */
+export const surveyTallies = sqliteTable(
+  'survey_tallies',
+  {
+    surveyId: text('survey_id')
+      .notNull()
+      .references(() => surveys.id),
+    unitId: text('unit_id')
+      .notNull()
+      .references(() => units.id),
+    questionId: text('question_id', { enum: questionIds }).notNull(),
+    answer: text('answer', { enum: satisfactionAnswers }).notNull(),
+    relation: text('relation', { enum: respondentRelations }).notNull(),
+    n: integer('n').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.surveyId, t.unitId, t.questionId, t.answer, t.relation] })],
+);
+
+/**
  * Fixed-window rate-limit counters shared by every instance (ARCHITECTURE.md scale path). The CHECK
  * makes an over-limit hit fail the batch it is part of, so a submission and its counters commit together.
  */
@@ -251,6 +275,93 @@ export const otpChallenges = sqliteTable('otp_challenges', {
   expiresAt: integer('expires_at').notNull(),
   usedAt: integer('used_at'),
 });
+
+/*
+ * Scoring (issue 6): the evaluators' marks, negative-list events, the history of recorded grades and the
+ * comments on a draft standard. The standards themselves are content (content/standards/<year>.yaml).
+ */
+
+/** What the evaluators recorded for one indicator or bonus item of one unit and year (one row, updated in place; the audit log keeps every version). */
+export const evaluationMarks = sqliteTable(
+  'evaluation_marks',
+  {
+    id: text('id').primaryKey(),
+    unitId: text('unit_id')
+      .notNull()
+      .references(() => units.id),
+    year: integer('year').notNull(),
+    /** An indicator key (`C1`) or a positive-list item key. */
+    itemKey: text('item_key').notNull(),
+    /** boolean finding or count (JSON), or null. */
+    value: text('value', { mode: 'json' }).$type<boolean | number | null>(),
+    /** Points given when a portal rate had too small a sample. */
+    points: real('points'),
+    /** Itemised deductions: [{ key, count, note }]. */
+    deductions: text('deductions', { mode: 'json' }).notNull().$type<{ key: string; count: number; note?: string }[]>(),
+    /** The evaluators' evidence note (public on the scorecard; no personal data). */
+    note: text('note'),
+    evaluator: text('evaluator').notNull(),
+    recordedAt: integer('recorded_at', { mode: 'timestamp_ms' }).notNull(),
+    demo: integer('demo', { mode: 'boolean' }).notNull().default(false),
+  },
+  (t) => [uniqueIndex('evaluation_marks_item').on(t.unitId, t.year, t.itemKey), index('evaluation_marks_year').on(t.year)],
+);
+
+/** A negative-list event (date, type, source). It vetoes every assessment year whose look-back window holds the date. */
+export const vetoEvents = sqliteTable(
+  'veto_events',
+  {
+    id: text('id').primaryKey(),
+    unitId: text('unit_id')
+      .notNull()
+      .references(() => units.id),
+    /** The negative-list item key. */
+    vetoKey: text('veto_key').notNull(),
+    occurredOn: text('occurred_on').notNull(),
+    /** Where it is documented (a decision number, a court case, a notice): public. */
+    source: text('source').notNull(),
+    note: text('note'),
+    recordedBy: text('recorded_by').notNull(),
+    recordedAt: integer('recorded_at', { mode: 'timestamp_ms' }).notNull(),
+    demo: integer('demo', { mode: 'boolean' }).notNull().default(false),
+  },
+  (t) => [index('veto_events_unit').on(t.unitId, t.occurredOn)],
+);
+
+/** Append-only: every grade recorded for a unit and year, so a downgrade after a later veto stays visible. */
+export const gradeRecords = sqliteTable(
+  'grade_records',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    unitId: text('unit_id')
+      .notNull()
+      .references(() => units.id),
+    year: integer('year').notNull(),
+    grade: text('grade', { enum: grades }).notNull(),
+    total: real('total').notNull(),
+    /** Why it was recorded: `graded` (the evaluators' decision) or `veto` (a later veto event). */
+    reason: text('reason', { enum: gradeRecordReasons }).notNull(),
+    recordedAt: integer('recorded_at', { mode: 'timestamp_ms' }).notNull(),
+    actor: text('actor').notNull(),
+    demo: integer('demo', { mode: 'boolean' }).notNull().default(false),
+  },
+  (t) => [index('grade_records_unit_year').on(t.unitId, t.year, t.id)],
+);
+
+/** A comment on one indicator of a draft standard (consultation). Never public one by one: the public sees counts. */
+export const consultationComments = sqliteTable(
+  'consultation_comments',
+  {
+    id: text('id').primaryKey(),
+    year: integer('year').notNull(),
+    /** An indicator key of that year's draft, or `general`. */
+    indicatorKey: text('indicator_key').notNull(),
+    body: text('body').notNull(),
+    receivedAt: integer('received_at', { mode: 'timestamp_ms' }).notNull(),
+    demo: integer('demo', { mode: 'boolean' }).notNull().default(false),
+  },
+  (t) => [index('consultation_comments_year').on(t.year, t.indicatorKey)],
+);
 
 /*
  * Staff console (issue 5): accounts, their units, server-side sessions, the login log, internal notes on

@@ -1,6 +1,6 @@
 import { and, asc, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { Database } from './client.ts';
-import { invitationBatches, invitationCodes, otpChallenges, surveyAnswersTable, surveyResponses, surveys, units } from './schema.ts';
+import { invitationBatches, invitationCodes, otpChallenges, surveyAnswersTable, surveyResponses, surveyTallies, surveys, units } from './schema.ts';
 import { auditStatement } from './audit-repo.ts';
 import { isRateLimitViolation, rateLimitStatements, retryAfter, uniqueViolation, type RateHit } from './rate-limit-repo.ts';
 import type { SurveyDefinition, SurveyAnswer, RespondentRelation } from '../domain/surveys/schema.ts';
@@ -150,6 +150,13 @@ export async function insertResponse(database: Database, r: NewResponse, rateHit
     }),
     ...Object.entries(r.answers).map(([questionId, answer]) =>
       db.insert(surveyAnswersTable).values({ responseId: r.id, questionId: questionId as QuestionId, answer }),
+    ),
+    // The running counts scoring reads, committed with the answers they count.
+    ...Object.entries(r.answers).map(([questionId, answer]) =>
+      db
+        .insert(surveyTallies)
+        .values({ surveyId: r.surveyId, unitId: r.unitId, questionId: questionId as QuestionId, answer, relation: r.relation, n: 1 })
+        .onConflictDoUpdate({ target: [surveyTallies.surveyId, surveyTallies.unitId, surveyTallies.questionId, surveyTallies.answer, surveyTallies.relation], set: { n: sql`${surveyTallies.n} + 1` } }),
     ),
     ...(r.invitationId ? [db.update(invitationCodes).set({ usedAt: now }).where(and(eq(invitationCodes.id, r.invitationId), isNull(invitationCodes.usedAt)))] : []),
     ...(r.otpChallengeId ? [db.update(otpChallenges).set({ usedAt: now.getTime() }).where(eq(otpChallenges.id, r.otpChallengeId))] : []),

@@ -12,6 +12,7 @@ import {
 } from './harness.ts';
 import { feedbackPostBenchmark } from './feedback-post.ts';
 import { disclosureBuildBenchmark } from './disclosure-build.ts';
+import { scoringBenchmark } from './scoring.ts';
 
 /**
  * `npm run bench`: the production server against bare Node baselines, interleaved in one run.
@@ -81,6 +82,8 @@ const BENCHMARKS: Benchmark[] = [
   },
   // Writes: one commit per submission on both sides; every acknowledged submission is checked in the DB.
   feedbackPostBenchmark((line) => process.stdout.write(`${line}\n`)),
+  // Scoring a year (issue 6): aggregation queries and interpretation timed apart (BENCH_ONLY=scoring).
+  scoringBenchmark((line) => process.stdout.write(`${line}\n`)),
   // Builds, not requests: minutes per round (BENCH_ONLY=build to run it alone).
   disclosureBuildBenchmark,
 ];

@@ -1,0 +1,165 @@
+import type { Indicator, Measure, RatioSource } from './standard.ts';
+
+/**
+ * The measure interpreter: one case per measure kind (STYLE.md rule 3). It never looks at an indicator's key.
+ * Points are computed in hundredths (integers) so that sums are exact and the same inputs always give the
+ * same scorecard.
+ */
+
+/** A link or note that backs a figure (a disclosure permalink, a statistics page, an evaluator's note). */
+export interface Evidence {
+  /** A message key or plain label (evaluator notes are plain text). */
+  label: string;
+  vars?: Record<string, string | number>;
+  href?: string;
+}
+
+/** A rate measured from the portal's own data. */
+export interface Ratio {
+  /** Observations that meet the rule (on time, satisfied, compliant). */
+  numerator: number;
+  /** All observations. */
+  denominator: number;
+  evidence?: Evidence[];
+}
+
+/** One itemised deduction recorded by the evaluators. */
+export interface AppliedDeduction {
+  key: string;
+  /** Occurrences (e.g. three missing documents). */
+  count: number;
+  /** The evaluator's evidence note. */
+  note?: string;
+}
+
+/** What the evaluators recorded for one indicator (or bonus item) of one unit and year. */
+export interface Mark {
+  /** boolean: the finding; count: the number counted. */
+  value?: boolean | number | null;
+  /**
+   * Points the evaluators give when a portal rate has too small a sample (insufficient sample): the rate is then
+   * not scored automatically, this mark is.
+   */
+  points?: number | null;
+  deductions?: AppliedDeduction[];
+  note?: string | null;
+}
+
+export type IndicatorStatus =
+  /** Scored by its rule. */
+  | 'scored'
+  /** A rate with too small a sample, scored by the evaluators' mark instead. */
+  | 'insufficientSampleMarked'
+  /** A rate with too small a sample and no mark yet. */
+  | 'insufficientSample'
+  /** Needs the evaluators' mark and has none. */
+  | 'notMarked';
+
+/** The rule that produced a score: a message key (`scoring.rule.<kind>`) with its values. */
+export interface RuleApplied {
+  key: string;
+  vars: Record<string, string | number>;
+}
+
+export interface Measured {
+  /** boolean / count value, or the rate. */
+  value: boolean | number | null;
+  /** For rates. */
+  numerator?: number;
+  denominator?: number;
+  source?: RatioSource;
+}
+
+export interface BaseScore {
+  status: IndicatorStatus;
+  /** Hundredths of a point before deductions; null when not scored. */
+  baseCents: number | null;
+  measured: Measured | null;
+  rule: RuleApplied;
+  /** A negative-list item this result triggers (count below minimum with `shortfallVeto`). */
+  triggersVeto?: string;
+}
+
+export const toCents = (points: number): number => Math.round(points * 100);
+export const fromCents = (cents: number): number => cents / 100;
+
+function rateInput(m: Extract<Measure, { kind: 'ratio' | 'bands' }>, ratios: Partial<Record<RatioSource, Ratio>>) {
+  const r = ratios[m.source];
+  const n = r?.denominator ?? 0;
+  const x = r?.numerator ?? 0;
+  return { n, x, rate: n > 0 ? x / n : null, sufficient: n >= m.minSample };
+}
+
+/** The score of one measure kind, before deductions. */
+export function scoreMeasure(ind: Indicator, mark: Mark | undefined, ratios: Partial<Record<RatioSource, Ratio>>): BaseScore {
+  const max = toCents(ind.points);
+  const m = ind.measure;
+  switch (m.kind) {
+    case 'mark': {
+      const rule = { key: 'scoring.rule.mark', vars: { points: ind.points } };
+      if (!mark) return { status: 'notMarked', baseCents: null, measured: null, rule };
+      return { status: 'scored', baseCents: max, measured: null, rule };
+    }
+    case 'boolean': {
+      const rule = { key: 'scoring.rule.boolean', vars: { points: ind.points } };
+      if (typeof mark?.value !== 'boolean') return { status: 'notMarked', baseCents: null, measured: null, rule };
+      return { status: 'scored', baseCents: mark.value ? max : 0, measured: { value: mark.value }, rule };
+    }
+    case 'count': {
+      const rule = { key: m.shortfallVeto ? 'scoring.rule.countVeto' : 'scoring.rule.count', vars: { points: ind.points, minimum: m.minimum } };
+      if (typeof mark?.value !== 'number') return { status: 'notMarked', baseCents: null, measured: null, rule };
+      const met = mark.value >= m.minimum;
+      return {
+        status: 'scored',
+        baseCents: met ? max : 0,
+        measured: { value: mark.value },
+        rule,
+        ...(!met && m.shortfallVeto ? { triggersVeto: m.shortfallVeto } : {}),
+      };
+    }
+    case 'ratio': {
+      const r = rateInput(m, ratios);
+      const measured = { value: r.rate, numerator: r.x, denominator: r.n, source: m.source };
+      const rule = { key: 'scoring.rule.ratio', vars: { points: ind.points, source: m.source, minSample: m.minSample } };
+      if (!r.sufficient) return insufficient(measured, mark, max, rule);
+      return { status: 'scored', baseCents: Math.round((max * r.x) / r.n), measured, rule };
+    }
+    case 'bands': {
+      const r = rateInput(m, ratios);
+      const measured = { value: r.rate, numerator: r.x, denominator: r.n, source: m.source };
+      const bands = m.bands.map((b) => `≥${Math.round(b.min * 1000) / 10}%→${Math.round(b.share * ind.points * 100) / 100}`).join(' / ');
+      const rule = { key: 'scoring.rule.bands', vars: { points: ind.points, source: m.source, minSample: m.minSample, bands } };
+      if (!r.sufficient) return insufficient(measured, mark, max, rule);
+      // Compared as x ≥ min·n in exact-enough arithmetic: 19/20 must reach the 95 % band.
+      const band = m.bands.find((b) => r.x * 1e6 >= Math.round(b.min * 1e6) * r.n);
+      return { status: 'scored', baseCents: band ? Math.round(max * band.share) : 0, measured, rule };
+    }
+  }
+}
+
+function insufficient(measured: Measured, mark: Mark | undefined, max: number, rule: RuleApplied): BaseScore {
+  if (typeof mark?.points === 'number') {
+    return { status: 'insufficientSampleMarked', baseCents: Math.min(max, Math.max(0, toCents(mark.points))), measured, rule };
+  }
+  return { status: 'insufficientSample', baseCents: null, measured, rule };
+}
+
+export interface DeductionResult {
+  key: string;
+  label: string;
+  count: number;
+  /** Hundredths of a point taken off (count × points per item). */
+  cents: number;
+  note?: string;
+}
+
+/** The itemised deductions of a mark, resolved against the indicator's list (unknown keys are dropped). */
+export function resolveDeductions(ind: Indicator, mark: Mark | undefined): DeductionResult[] {
+  const out: DeductionResult[] = [];
+  for (const d of mark?.deductions ?? []) {
+    const item = ind.deductions.find((x) => x.key === d.key);
+    if (!item || d.count <= 0) continue;
+    out.push({ key: d.key, label: item.label, count: d.count, cents: toCents(item.points) * d.count, ...(d.note ? { note: d.note } : {}) });
+  }
+  return out;
+}

@@ -1,0 +1,68 @@
+import type { Carrier } from '../units/schema.ts';
+import type { Scorecard } from './scorecard.ts';
+
+/**
+ * A scorecard may be ranked only when it is complete, its satisfaction rate had a sufficient sample (not
+ * insufficient sample), and no veto applies: a league table never compares a small sample or a disqualified unit.
+ */
+export const isRankable = (c: Scorecard): boolean => c.unranked === null;
+
+/**
+ * Rank scorecards by total, highest first; equal totals share a rank (1, 2, 2, 4). Unrankable ones get
+ * no rank and follow, by unit id.
+ */
+export function rankScorecards<T extends Scorecard>(cards: readonly T[]): { card: T; rank: number | null }[] {
+  const ranked = cards.filter(isRankable).toSorted((a, b) => b.total - a.total || a.unitId.localeCompare(b.unitId));
+  const out: { card: T; rank: number | null }[] = [];
+  ranked.forEach((card, i) => {
+    const prev = out[i - 1];
+    out.push({ card, rank: prev && prev.card.total === card.total ? prev.rank : i + 1 });
+  });
+  for (const card of cards.filter((c) => !isRankable(c)).toSorted((a, b) => a.unitId.localeCompare(b.unitId))) out.push({ card, rank: null });
+  return out;
+}
+
+/** Pass-rate figures of one carrier in one year. */
+export interface CarrierPassRate {
+  carrier: Carrier;
+  year: number;
+  /** Units with a scorecard. */
+  units: number;
+  /** Graded scorecards (every indicator scored, or vetoed): not pending. */
+  assessed: number;
+  /** pass or model. */
+  passed: number;
+  model: number;
+  failed: number;
+  /** Of them, failed by a veto. */
+  vetoed: number;
+  /** Still waiting for marks (pending). */
+  pending: number;
+  /** Scorecards with at least one insufficient sample rate (marked or not). */
+  insufficient: number;
+  /** passed / assessed, or null when nothing was assessed. */
+  passRate: number | null;
+}
+
+/** Pass rates per carrier for one year's scorecards (DOMAIN.md §4.3 aggregation 4: pass ÷ assessed). */
+export function passRates(year: number, cards: readonly Scorecard[], carrierOrder: readonly Carrier[]): CarrierPassRate[] {
+  return carrierOrder.flatMap((carrier) => {
+    const mine = cards.filter((c) => c.carrier === carrier && c.year === year);
+    if (mine.length === 0) return [];
+    const assessed = mine.filter((c) => c.grade !== 'pending');
+    const passed = assessed.filter((c) => c.grade === 'pass' || c.grade === 'model').length;
+    return [{
+      carrier,
+      year,
+      units: mine.length,
+      assessed: assessed.length,
+      passed,
+      model: assessed.filter((c) => c.grade === 'model').length,
+      failed: assessed.filter((c) => c.grade === 'fail').length,
+      vetoed: assessed.filter((c) => c.vetoes.length > 0).length,
+      pending: mine.length - assessed.length,
+      insufficient: mine.filter((c) => c.insufficient.length > 0).length,
+      passRate: assessed.length ? passed / assessed.length : null,
+    }];
+  });
+}

@@ -1,0 +1,21 @@
+import type { APIRoute } from 'astro';
+import { pageSources } from '../../../scoring/page-sources.ts';
+import { toPublicScorecard } from '../../../scoring/export.ts';
+import { standardOf, unitScorecard, yearReport } from '../../../services/scoring.ts';
+
+// On demand: one scorecard as JSON (the public allow-list), with its rank among the carrier's units.
+export const prerender = false;
+
+export const GET: APIRoute = async ({ params, locals }) => {
+  const sources = await pageSources(locals);
+  const standard = standardOf(sources, Number(params.year));
+  const database = locals.database;
+  const result = standard && database ? await unitScorecard(database, standard, sources, params.unit ?? '') : null;
+  if (!standard || !database || !result) return Response.json({ error: { code: 'not_found' } }, { status: 404 });
+  const report = await yearReport(database, standard, sources);
+  const rank = report.ranking.find((r) => r.card.unitId === result.card.unitId)?.rank ?? null;
+  return Response.json(
+    { ...toPublicScorecard(result.card, rank), history: result.history.map((h) => ({ grade: h.grade, total: h.total, reason: h.reason, recordedAt: h.recordedAt.toISOString() })) },
+    { headers: { 'Cache-Control': 'public, max-age=60' } },
+  );
+};

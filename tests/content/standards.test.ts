@@ -1,0 +1,90 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse, stringify } from 'yaml';
+import { describe, expect, test } from 'vitest';
+import { CONTENT_DIR } from '../../src/content-files.ts';
+import { readStandards, StandardsError } from '../../src/scoring/standards-files.ts';
+import { allIndicators, indicatorsFor } from '../../src/domain/scoring/standard.ts';
+import { unitCarriers } from '../../src/domain/units/schema.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** A copy of content/ with one standard edited. */
+function contentWith(file: string, change: (doc: Record<string, any>) => void): string {
+  const dir = mkdtempSync(join(tmpdir(), 'qinglian-standards-'));
+  cpSync(CONTENT_DIR, join(dir, 'content'), { recursive: true });
+  const path = join(dir, 'content', 'standards', file);
+  const doc = parse(readFileSync(path, 'utf8')) as Record<string, any>;
+  change(doc);
+  writeFileSync(path, stringify(doc));
+  return dir;
+}
+
+function problemsOf(dir: string): string[] {
+  try {
+    readStandards(join(dir, 'content'));
+    return [];
+  } catch (e) {
+    if (e instanceof StandardsError) return e.problems;
+    throw e;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('content/standards', () => {
+  const standards = readStandards(CONTENT_DIR).map((f) => f.standard);
+
+  test('the demo year, the previous year and the draft all parse; each has the 41 indicators of DOMAIN.md §4.3', () => {
+    expect(standards.map((s) => `${s.year}:${s.status}`)).toEqual(['2025:adopted', '2026:adopted', '2027:draft']);
+    for (const s of standards) {
+      expect(allIndicators(s)).toHaveLength(41);
+      expect(s.common).toHaveLength(7);
+      for (const c of unitCarriers) expect(indicatorsFor(s, c).reduce((sum, i) => sum + i.indicator.points, 0)).toBe(100);
+    }
+  });
+
+  test('the previous year differs from the demo year only slightly', () => {
+    const [prev, demo] = standards;
+    const points = (s: typeof prev) => Object.fromEntries(allIndicators(s!).map((i) => [i.indicator.key, i.indicator.points]));
+    const changed = Object.keys(points(demo)).filter((k) => points(prev)[k] !== points(demo)[k]);
+    expect(changed).toEqual(['J1', 'J6']);
+  });
+
+  test.each([
+    ['points that do not add up', (d: Record<string, any>) => (d.individual.school[0].points = 7), 'content/standards/2026.yaml › individual.school: ', 'scoring.standard.pointsMismatch', '共性 40 + 个性 59 = 99，应为 100'],
+    ['an unknown carrier', (d: Record<string, any>) => (d.individual.prison = d.individual.school), 'content/standards/2026.yaml › individual.prison: ', 'scoring.standard.unknownCarrier', '未声明的载体"prison"'],
+    ['a duplicate key', (d: Record<string, any>) => (d.individual.village[1].key = 'V1'), 'content/standards/2026.yaml › individual.village.1.key: ', 'scoring.standard.duplicateKey', '第一次出现在 individual.village.0.key'],
+    ['an unknown measure kind', (d: Record<string, any>) => (d.common[0].measure = { kind: 'vibes' }), 'content/standards/2026.yaml › common.0.measure.kind: ', '', ''],
+    ['a year that does not match the file name', (d: Record<string, any>) => (d.year = 2024), 'content/standards/2026.yaml › year: ', 'scoring.standard.yearMismatch', '文件名为 2026 年'],
+  ])('%s is rejected naming the file and the field', (_label, edit, fileAndField, key, text) => {
+    const problems = problemsOf(contentWith('2026.yaml', edit));
+    const line = problems.find((p) => p.startsWith(fileAndField));
+    expect(line, problems.join('\n')).toBeDefined();
+    expect(line).toContain(key);
+    expect(line).toContain(text);
+  });
+
+  test('astro sync (the first step of astro build) stops on a bad standard with the same line', { timeout: 120_000 }, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qinglian-build-'));
+    try {
+      for (const f of ['astro.config.mjs', 'package.json', 'tsconfig.json']) cpSync(join(ROOT, f), join(dir, f));
+      for (const d of ['src', 'public', 'content']) cpSync(join(ROOT, d), join(dir, d), { recursive: true });
+      symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+      const path = join(dir, 'content/standards/2026.yaml');
+      const doc = parse(readFileSync(path, 'utf8')) as Record<string, any>;
+      doc.individual.hospital[0].points = 11;
+      writeFileSync(path, stringify(doc));
+      const r = spawnSync(process.execPath, [join(dir, 'node_modules/astro/bin/astro.mjs'), 'sync'], { cwd: dir, encoding: 'utf8', env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' }, timeout: 120_000 });
+      expect(r.status).not.toBe(0);
+      const output = `${r.stdout}${r.stderr}`;
+      expect(output).toContain('content/standards/2026.yaml › individual.hospital:');
+      expect(output).toContain('scoring.standard.pointsMismatch');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,16 @@
+import { readStandards } from '../../src/scoring/standards-files.ts';
+import { CONTENT_DIR, readDisclosures } from '../../src/content-files.ts';
+import { contentRatios } from '../../src/scoring/content-facts.ts';
+import { defaultFeedbackRules } from '../../src/domain/feedback/deadlines.ts';
+import { beijingDate } from '../../src/domain/feedback/schema.ts';
+import type { ScoringSources } from '../../src/services/scoring.ts';
+
+/** Scoring inputs from the real content/ folder, with a fixed clock. */
+export function scoringSources(now: Date): ScoringSources {
+  return {
+    standards: readStandards(CONTENT_DIR).map((f) => f.standard),
+    content: contentRatios(readDisclosures(), beijingDate(now)),
+    now,
+    rules: defaultFeedbackRules,
+  };
+}
