@@ -7,6 +7,8 @@ import { feedbackCounts, hasDemoFeedback, listTownships, replyFacts } from '../d
 import { listSurveys } from '../db/surveys-repo.ts';
 import { surveyResults } from '../services/surveys.ts';
 import type { ChannelContext } from '../services/context.ts';
+import { carrierPassRatesByYear } from '../services/scoring.ts';
+import { pageSources } from '../scoring/page-sources.ts';
 import { isSeriesKey, type Dataset, type SeriesKey } from './model.ts';
 import { fourFormsDataset, officialQuarterlyDataset, officialTownshipsDataset, officialYoyDataset, type OfficialInput } from './official.ts';
 import {
@@ -14,6 +16,7 @@ import {
   feedbackCarriersDataset,
   feedbackMonthsDataset,
   feedbackTownshipsDataset,
+  passRatesDataset,
   replyTimesDataset,
   satisfactionDataset,
   type PortalContext,
@@ -35,7 +38,8 @@ async function portalContext(channel: ChannelContext): Promise<PortalContext & {
 }
 
 /** The dataset of one series, or null when its source is not available (no database). */
-export async function loadDataset(key: SeriesKey, channel: ChannelContext | undefined): Promise<Dataset | null> {
+export async function loadDataset(key: SeriesKey, locals: App.Locals): Promise<Dataset | null> {
+  const channel = locals.channel;
   switch (key) {
     case 'official-yoy':
       return officialYoyDataset(await officialInput());
@@ -84,10 +88,12 @@ export async function loadDataset(key: SeriesKey, channel: ChannelContext | unde
       }
       return satisfactionDataset(totals, ctx);
     }
+    case 'pass-rates':
+      return passRatesDataset(await carrierPassRatesByYear(channel.database, await pageSources(locals)), ctx);
   }
 }
 
 /** The dataset named by a route parameter, or null for an unknown series (the route answers 404). */
-export async function loadSeries(param: string | undefined, channel: ChannelContext | undefined): Promise<Dataset | null> {
-  return param && isSeriesKey(param) ? loadDataset(param, channel) : null;
+export async function loadSeries(param: string | undefined, locals: App.Locals): Promise<Dataset | null> {
+  return param && isSeriesKey(param) ? loadDataset(param, locals) : null;
 }

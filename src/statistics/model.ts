@@ -3,10 +3,11 @@ import type { StatTable } from '../domain/statistics/table.ts';
 /**
  * The statistics series, one page each under /statistics/<key>/, with CSV, JSON and an embeddable
  * chart. Official figures come from content/official-figures; portal series are derived from the
- * database (feedback, surveys) and from content (disclosure timeliness).
+ * database (feedback, surveys), from content (disclosure timeliness) and from the scoring engine
+ * (pass rates, src/services/scoring.ts).
  */
 export const officialSeries = ['official-yoy', 'official-quarterly', 'four-forms', 'official-townships'] as const;
-export const portalSeries = ['feedback-months', 'feedback-carriers', 'feedback-townships', 'reply-times', 'satisfaction', 'disclosures-on-time'] as const;
+export const portalSeries = ['feedback-months', 'feedback-carriers', 'feedback-townships', 'reply-times', 'satisfaction', 'disclosures-on-time', 'pass-rates'] as const;
 export const seriesKeys = [...officialSeries, ...portalSeries] as const;
 export type SeriesKey = (typeof seriesKeys)[number];
 export const isSeriesKey = (s: string): s is SeriesKey => (seriesKeys as readonly string[]).includes(s);

@@ -5,6 +5,8 @@ import { onTimeReplyRate, type DeadlineFacts, type FeedbackRules } from '../doma
 import { feedbackKinds, routeOf, type FeedbackKind } from '../domain/feedback/schema.ts';
 import { unitCarriers, type UnitCarrier } from '../domain/units/schema.ts';
 import type { Dataset } from './model.ts';
+import type { CarrierPassRate } from '../domain/scoring/ranking.ts';
+import { carriers } from '../domain/units/schema.ts';
 
 /**
  * Builders of the series derived from the portal's own records. Inputs are aggregates read by
@@ -273,6 +275,55 @@ export function disclosuresOnTimeDataset(accounts: readonly CanteenTimeliness[])
         columns,
         rows: units.map(([id, name]) => ({ key: id, label: name, cells: cells(accounts.filter((a) => a.unitId === id)) })),
         chart: null,
+      },
+    ],
+  };
+}
+
+/**
+ * Pass rates per carrier and assessed year, from the scoring engine (carrierPassRatesByYear): pass or
+ * model ÷ graded scorecards. Units still waiting for marks are counted apart, never as failures.
+ */
+export function passRatesDataset(rates: readonly CarrierPassRate[], ctx: PortalContext): Dataset {
+  const years = [...new Set(rates.map((r) => r.year))].toSorted();
+  const row = (key: string, label: string, rs: readonly CarrierPassRate[]) => {
+    const sum = (f: (r: CarrierPassRate) => number) => rs.reduce((a, r) => a + f(r), 0);
+    return {
+      key,
+      label,
+      // No 'units' column: units = graded + pending, and with both published a hidden pending count
+      // would follow by subtraction.
+      cells: [countCell(sum((r) => r.assessed)), rateCell(sum((r) => r.passed), sum((r) => r.assessed)), countCell(sum((r) => r.model)), countCell(sum((r) => r.vetoed)), countCell(sum((r) => r.pending))],
+    };
+  };
+  const rows = [
+    ...rates
+      .toSorted((a, b) => carriers.indexOf(a.carrier) - carriers.indexOf(b.carrier) || a.year - b.year)
+      .map((r) => row(`${r.carrier}-${r.year}`, t('statistics.passRates.rowLabel', { carrier: t(`carrier.${r.carrier}`), year: r.year }), [r])),
+    ...years.map((y) => row(`all-${y}`, t('statistics.passRates.rowLabel', { carrier: t('statistics.row.all'), year: y }), rates.filter((r) => r.year === y))),
+  ];
+  return {
+    key: 'pass-rates',
+    title: t('statistics.passRates.title'),
+    lead: t('statistics.passRates.lead'),
+    definitions: [t('statistics.def.passRate'), t('statistics.def.pending'), t('statistics.def.interval'), t('statistics.def.smallSample'), t('statistics.def.suppressedRate'), t('statistics.def.suppressed')],
+    source: t('statistics.source.scoring'),
+    period: years.length ? t('statistics.periodYears', { from: years[0]!, to: years.at(-1)! }) : t('statistics.noData'),
+    updated: ctx.computedAt,
+    demo: ctx.demo,
+    tables: [
+      {
+        key: 'carriers',
+        caption: t('statistics.passRates.caption'),
+        columns: [
+          { key: 'assessed', label: t('statistics.column.assessed') },
+          { key: 'passRate', label: t('statistics.column.passRate') },
+          { key: 'model', label: t('statistics.column.model') },
+          { key: 'vetoed', label: t('statistics.column.vetoed') },
+          { key: 'pending', label: t('statistics.column.pending') },
+        ],
+        rows,
+        chart: { type: 'line', columns: ['passRate'], connect: false, percent: true, intervals: true, intervalLabel: t('statistics.chart.interval'), yTitle: t('statistics.axis.ratePercent'), xTitle: t('statistics.axis.carrierYear'), ariaLabel: t('statistics.passRates.chartLabel') },
       },
     ],
   };

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { allowsFraming, securityHeaders } from '../../src/api/security.ts';
 import { CSV_COLUMNS, datasetCsv, datasetJson, flatCell } from '../../src/statistics/export.ts';
 import { formatCell } from '../../src/statistics/format.ts';
-import { disclosuresOnTimeDataset, monthsBetween, satisfactionDataset } from '../../src/statistics/portal.ts';
+import { disclosuresOnTimeDataset, monthsBetween, passRatesDataset, satisfactionDataset } from '../../src/statistics/portal.ts';
 import { rateCell, type Cell } from '../../src/domain/statistics/cells.ts';
 import type { Dataset } from '../../src/statistics/model.ts';
 import { t } from '../../src/i18n/t.ts';
@@ -125,5 +125,28 @@ describe('portal series builders', () => {
       ['suppressed', 'suppressed'],
       ['suppressed', 'suppressed'],
     ]);
+  });
+});
+
+describe('pass rates (from the scoring engine)', () => {
+  const rate = (carrier: 'school' | 'village', year: number, assessed: number, passed: number, pending = 0) => ({
+    carrier, year, units: assessed + pending, assessed, passed, model: 0, failed: assessed - passed, vetoed: assessed - passed, pending, insufficient: 0, passRate: assessed ? passed / assessed : null,
+  });
+
+  test('per carrier and year, plus all carriers per year; pending units are not in the denominator', () => {
+    const d = passRatesDataset([rate('school', 2025, 3, 2, 1), rate('village', 2025, 6, 5), rate('school', 2026, 0, 0, 3)], { computedAt: '2026-03-01T00:00:00Z', currentMonth: '2026-03', demo: true });
+    const table = d.tables[0]!;
+    const col = (key: string) => table.columns.findIndex((c) => c.key === key);
+    const byKey = Object.fromEntries(table.rows.map((r) => [r.key, r.cells]));
+    expect(Object.keys(byKey)).toEqual(['school-2025', 'school-2026', 'village-2025', 'all-2025', 'all-2026']);
+    // 3 graded schools: rate and counts suppressed; 6 villages: 5/6, flagged.
+    expect(byKey['school-2025']![col('passRate')]).toEqual({ kind: 'suppressed' });
+    expect(byKey['village-2025']![col('passRate')]).toMatchObject({ kind: 'rate', rate: 5 / 6, n: 6, smallSample: true });
+    // Nothing graded yet: no rate at all (never 0 / 0).
+    expect(byKey['school-2026']![col('passRate')]).toEqual({ kind: 'none' });
+    // All carriers 2025: 7 of 9 graded units passed; the one pending school is not among the 9.
+    expect(byKey['all-2025']![col('passRate')]).toMatchObject({ kind: 'rate', rate: 7 / 9, n: 9 });
+    expect(byKey['all-2025']![col('assessed')]).toEqual({ kind: 'count', n: 9 });
+    expect(table.columns.map((c) => c.key)).not.toContain('units');
   });
 });
