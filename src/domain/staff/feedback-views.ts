@@ -9,7 +9,7 @@ import { plainText } from '../shared/text.ts';
  * What staff pages may show of a feedback item: an allow-list (STYLE.md rule 5). A responder is staff of
  * the unit the item is about, so the view never carries the reporter's contact, the query-secret hash,
  * the idempotency key, the payload hash, the tracking code, or anything about the client (address,
- * device) — those never reach FeedbackRecord or this type (信访工作条例 第四十六条, RELIABILITY.md §2.3).
+ * device) — those never reach FeedbackRecord or this type (petition work regulations art. 46, RELIABILITY.md §2.3).
  * Free text is shown with phone, ID and bank-card numbers masked; names need a moderator's redaction.
  */
 export interface StaffItemView {

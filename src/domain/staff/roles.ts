@@ -5,7 +5,7 @@ import { z } from 'zod';
  * `staffRoutes` cannot be guarded, and tests/e2e/staff-matrix.test.ts walks every role × route here
  * (plus "no session"), so adding a page means adding one entry below.
  *
- * Separation of duties (等保 三级 权限分离): the commission admin manages accounts and handles the
+ * Separation of duties (MLPS level 3 separation of privileges): the commission admin manages accounts and handles the
  * misconduct reports routed to the commission; moderators moderate; responders answer for their own
  * units only; evaluators mark. Nobody gets everything.
  */
@@ -46,7 +46,7 @@ export function canAccess(role: StaffRole, route: StaffRouteKey): boolean {
   return (staffRoutes[route].roles as readonly StaffRole[]).includes(role);
 }
 
-/** The session and lockout policy (RELIABILITY.md §1 V6/V7; 等保 登录失败处理). */
+/** The session and lockout policy (RELIABILITY.md §1 V6/V7; MLPS login-failure handling). */
 export const staffPolicy = {
   /** Failed logins of one account within `lockoutWindowMs` that lock it for the rest of that window. */
   lockoutFailures: 5,
