@@ -14,7 +14,7 @@ export interface Database {
   db: Db;
   /**
    * Run a write (a `batch()` or a short transaction) after every earlier write has finished. A seal of
-   * the audit hash chain follows in the same queue (coalesced: one seal after a run of writes).
+   * the audit hash chain follows in the same queue (coalesced: one seal after a burst of writes).
    */
   write<T>(fn: () => Promise<T>): Promise<T>;
   /** Seal the audit rows written so far (in the queue); resolves with the number sealed. */
@@ -57,27 +57,41 @@ export async function openDatabase(opts: {
   }
   const db = drizzle(client, { schema });
   let tail: Promise<unknown> = Promise.resolve();
-  // Only the newest queued seal runs: a burst of writes is sealed with one commit after it.
-  let sealGeneration = 0;
+  // Sealing the audit chain (src/db/audit-chain.ts) is a job of this same queue, so it sees the
+  // committed order. It is coalesced: one seal runs 10 ms after the first write of a burst (or after
+  // 64 writes), sealing all of it, so sequential writers do not pay a second commit each.
+  let sealTimer: ReturnType<typeof setTimeout> | null = null;
+  let unsealedWrites = 0;
   const seal = () => sealPending(client).catch(() => 0);
+  const enqueueSeal = (): Promise<number> => {
+    if (sealTimer) clearTimeout(sealTimer);
+    sealTimer = null;
+    unsealedWrites = 0;
+    const run = tail.then(seal, seal);
+    tail = run;
+    return run;
+  };
   return {
     client,
     db,
     url: opts.url,
     write<T>(fn: () => Promise<T>): Promise<T> {
       const run = tail.then(fn, fn);
-      const generation = ++sealGeneration;
+      tail = run.catch(() => undefined);
       // A seal that fails (e.g. before the migration that adds the chain columns) leaves the rows for
-      // the next seal; nothing is lost, and the verifier reports them as pending.
-      tail = run.catch(() => undefined).then(() => (generation === sealGeneration ? seal() : undefined));
+      // the next one; nothing is lost, and the verifier reports them as pending meanwhile.
+      if (++unsealedWrites >= 64) void enqueueSeal();
+      else if (!sealTimer) {
+        sealTimer = setTimeout(() => void enqueueSeal(), 10);
+        sealTimer.unref();
+      }
       return run;
     },
-    seal(): Promise<number> {
-      const run = tail.then(seal, seal);
-      tail = run;
-      return run;
+    seal: enqueueSeal,
+    close: () => {
+      if (sealTimer) clearTimeout(sealTimer);
+      client.close();
     },
-    close: () => client.close(),
   };
 }
 

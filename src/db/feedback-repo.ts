@@ -4,7 +4,7 @@ import { altchaUsed, feedbackContacts, feedbackItems } from './schema.ts';
 import { auditIfChanged, auditStatement, listAudit } from './audit-repo.ts';
 import { isRateLimitViolation, rateLimitStatements, retryAfter, uniqueViolation, type RateHit } from './rate-limit-repo.ts';
 import type { FeedbackRecord, StoredEvent } from '../domain/feedback/public.ts';
-import type { FeedbackEvent, FeedbackPatch } from '../domain/feedback/states.ts';
+import { feedbackActions, type FeedbackEvent, type FeedbackPatch } from '../domain/feedback/states.ts';
 import type { DeadlineFacts } from '../domain/feedback/deadlines.ts';
 
 /** Everything stored for a new item; the secret itself is not among it, only its hash. */
@@ -151,10 +151,15 @@ export async function findFeedback(database: Database, id: string): Promise<Feed
   return row;
 }
 
-/** The item's history for its timeline (public notes only; details stay internal). */
+const timelineActions: ReadonlySet<string> = new Set(['received', ...feedbackActions]);
+
+/**
+ * The item's history for its timeline (public notes only; details stay internal). Staff-only events on
+ * the item (internal notes, redactions, routing) are in the audit log but never on the timeline.
+ */
 export async function listEvents(database: Database, feedbackId: string): Promise<StoredEvent[]> {
   const rows = await listAudit(database, 'feedback', feedbackId);
-  return rows.map((r) => ({ action: r.action as StoredEvent['action'], at: r.at, publicNote: r.publicNote }));
+  return rows.filter((r) => timelineActions.has(r.action)).map((r) => ({ action: r.action as StoredEvent['action'], at: r.at, publicNote: r.publicNote }));
 }
 
 export type ChangeResult = { ok: true; record: FeedbackRecord } | { ok: false; reason: 'conflict' };

@@ -418,7 +418,7 @@ export const staffSessions = sqliteTable(
 
 export const loginOutcomes = ['ok', 'unknown', 'password', 'code', 'replayed', 'locked', 'disabled', 'throttled'] as const;
 
-/** Every login attempt (MLPS security audit; ASVS V16.3.1). The client address is an HMAC pseudonym. */
+/** Every login attempt (MLPS 2.0 security audit; ASVS V16.3.1). The client address is an HMAC pseudonym. */
 export const staffLogins = sqliteTable(
   'staff_logins',
   {

@@ -9,7 +9,7 @@ import { plainText } from '../shared/text.ts';
  * What staff pages may show of a feedback item: an allow-list (STYLE.md rule 5). A responder is staff of
  * the unit the item is about, so the view never carries the reporter's contact, the query-secret hash,
  * the idempotency key, the payload hash, the tracking code, or anything about the client (address,
- * device) — those never reach FeedbackRecord or this type (petition work regulations art. 46, RELIABILITY.md §2.3).
+ * device) — those never reach FeedbackRecord or this type (petition regulations art. 46, RELIABILITY.md §2.3).
  * Free text is shown with phone, ID and bank-card numbers masked; names need a moderator's redaction.
  */
 export interface StaffItemView {
@@ -34,16 +34,19 @@ export interface StaffItemView {
   version: number;
 }
 
-const MOBILE = /(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)/g;
-const RESIDENT_ID = /(?<![0-9A-Za-z])(\d)\d{15}(\d|X|x)(?![0-9A-Za-z])/g;
-const LONG_NUMBER = /(?<!\d)\d{12,19}(?!\d)/g;
+/** Mobile numbers (also written with spaces or dashes), resident IDs, and any run of 7+ digits (landlines, cards). */
+const MOBILE = /(?<!\d)1[3-9]\d[ -]?\d{4}[ -]?\d{4}(?!\d)/g;
+const RESIDENT_ID = /(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])/g;
+const LONG_NUMBER = /(?<!\d)\d{7,}(?!\d)/g;
 
-/** Mask phone, resident-ID and long account numbers in free text (shown to staff, suggested for redaction). */
+/**
+ * Mask phone, resident-ID and long numbers in free text completely (RELIABILITY.md §2.2: the unit
+ * complained about never sees a reporter's phone, not even in part). Shown to staff; suggested to
+ * moderators as the starting point of a redaction.
+ */
 export function maskPersonalData(text: string): string {
-  return text
-    .replace(RESIDENT_ID, (_m, first: string, last: string) => `${first}${'*'.repeat(16)}${last}`)
-    .replace(MOBILE, (_m, head: string, tail: string) => `${head}****${tail}`)
-    .replace(LONG_NUMBER, (m) => '*'.repeat(m.length));
+  const stars = (m: string) => m.replace(/[0-9Xx]/g, '*');
+  return text.replace(RESIDENT_ID, stars).replace(MOBILE, stars).replace(LONG_NUMBER, stars);
 }
 
 const masked = (s: string | null) => (s === null ? null : maskPersonalData(s));

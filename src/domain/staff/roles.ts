@@ -5,7 +5,7 @@ import { z } from 'zod';
  * `staffRoutes` cannot be guarded, and tests/e2e/staff-matrix.test.ts walks every role × route here
  * (plus "no session"), so adding a page means adding one entry below.
  *
- * Separation of duties (MLPS level 3 separation of privileges): the commission admin manages accounts and handles the
+ * Separation of duties (MLPS 2.0 level 3, separation of duties; RELIABILITY.md §2.1): the commission admin manages accounts and handles the
  * misconduct reports routed to the commission; moderators moderate; responders answer for their own
  * units only; evaluators mark. Nobody gets everything.
  */
@@ -46,7 +46,7 @@ export function canAccess(role: StaffRole, route: StaffRouteKey): boolean {
   return (staffRoutes[route].roles as readonly StaffRole[]).includes(role);
 }
 
-/** The session and lockout policy (RELIABILITY.md §1 V6/V7; MLPS login-failure handling). */
+/** The session and lockout policy (RELIABILITY.md §1 V6/V7 and §2.1, login failure handling). */
 export const staffPolicy = {
   /** Failed logins of one account within `lockoutWindowMs` that lock it for the rest of that window. */
   lockoutFailures: 5,

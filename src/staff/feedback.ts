@@ -1,0 +1,126 @@
+import { findFeedback, listCommissionInbox, listUnitInbox } from '../db/feedback-repo.ts';
+import { insertNote, listModerationQueue, listNotes, listRedactions, redactText, routeToCommission } from '../db/staff-feedback-repo.ts';
+import { InternalNote, Redaction, RouteToCommission, toStaffItem, type StaffItemView } from '../domain/staff/feedback-views.ts';
+import type { FeedbackRecord } from '../domain/feedback/public.ts';
+import { runStaffCommand } from '../services/feedback.ts';
+import { notFound, parseInput, type Failure } from '../services/fields.ts';
+import type { ChannelContext } from '../services/context.ts';
+import type { StaffSession } from './auth.ts';
+import type { StaffContext } from './context.ts';
+
+/**
+ * The staff console's use cases on feedback items, on top of the lifecycle in src/services/feedback.ts.
+ * Scope rules live here, once, for pages and tests alike:
+ *  - a responder sees and acts on items routed to one of their units, nothing else (404 otherwise);
+ *  - the commission admin sees every item, and acts on the items routed to the commission;
+ *  - moderators publish, hide, redact and route items that are not commission material.
+ */
+export type StaffOutcome = { ok: true } | Failure;
+
+/** Whether the session may see the item at all (a responder: only its units' unit-routed items). */
+export function canSee(s: StaffSession, r: Pick<FeedbackRecord, 'unitId' | 'routedTo'>): boolean {
+  switch (s.account.role) {
+    case 'responder':
+      return r.routedTo === 'unit' && s.account.unitIds.includes(r.unitId);
+    case 'admin':
+      return true;
+    case 'moderator':
+      return r.routedTo === 'unit';
+    case 'evaluator':
+      return false;
+  }
+}
+
+/** Whether the session answers for the item (accept, extend, reply, close, notes). */
+export function canHandle(s: StaffSession, r: Pick<FeedbackRecord, 'unitId' | 'routedTo'>): boolean {
+  if (s.account.role === 'admin') return r.routedTo === 'commission';
+  return s.account.role === 'responder' && canSee(s, r);
+}
+
+/** The inbox: a responder's units' items, or the commission's misconduct reports for the admin. */
+export async function listInbox(ctx: StaffContext, rules: ChannelContext['rules'], s: StaffSession): Promise<StaffItemView[]> {
+  const now = ctx.now();
+  const records = s.account.role === 'admin' ? await listCommissionInbox(ctx.database) : (await Promise.all(s.account.unitIds.map((u) => listUnitInbox(ctx.database, u)))).flat();
+  const views = records.map((r) => toStaffItem(r, now, rules));
+  // Overdue first, then by the nearest deadline, then newest.
+  return views.sort((a, b) => Number(b.overdue) - Number(a.overdue) || (a.dueAt?.getTime() ?? Infinity) - (b.dueAt?.getTime() ?? Infinity) || b.receivedAt.getTime() - a.receivedAt.getTime());
+}
+
+export async function moderationQueue(ctx: StaffContext, rules: ChannelContext['rules']): Promise<StaffItemView[]> {
+  const now = ctx.now();
+  return (await listModerationQueue(ctx.database)).map((r) => toStaffItem(r, now, rules));
+}
+
+export interface StaffItemDetail {
+  item: StaffItemView;
+  notes: { id: string; body: string; at: Date; author: string }[];
+  /** Originals of redacted texts: the commission admin only. */
+  redactions: { field: string; original: string; at: Date }[];
+  /** The texts as stored (unmasked), for moderators who redact them; null for responders. */
+  stored: { body: string | null; suggestion: string | null } | null;
+  canHandle: boolean;
+}
+
+/** One item as the session may see it; null (→ 404) when it is outside the session's scope. */
+export async function loadItem(ctx: StaffContext, rules: ChannelContext['rules'], s: StaffSession, id: string): Promise<StaffItemDetail | null> {
+  const record = await findFeedback(ctx.database, id);
+  if (!record || !canSee(s, record)) return null;
+  const [notes, redactions] = await Promise.all([
+    s.account.role === 'moderator' ? Promise.resolve([]) : listNotes(ctx.database, id),
+    s.account.role === 'admin' ? listRedactions(ctx.database, id) : Promise.resolve([]),
+  ]);
+  const stored = s.account.role === 'moderator' || s.account.role === 'admin' ? { body: record.body, suggestion: record.suggestion } : null;
+  return { item: toStaffItem(record, ctx.now(), rules), notes, redactions, stored, canHandle: canHandle(s, record) };
+}
+
+const handlerActions = ['accept', 'extend', 'reply', 'close', 'note'] as const;
+const moderatorActions = ['publish', 'hide', 'redact', 'route'] as const;
+
+/** A form's fields in the JSON shape the domain schemas take (`days` as a number). */
+function shape(input: Record<string, unknown>): Record<string, unknown> {
+  const { _csrf: _token, ...rest } = input;
+  if (typeof rest.days === 'string' && /^\d{1,4}$/.test(rest.days)) rest.days = Number(rest.days);
+  return rest;
+}
+
+/** A responder's (or the commission admin's) action on an item. */
+export async function handleItem(ctx: StaffContext, channel: ChannelContext, s: StaffSession, id: string, raw: Record<string, unknown>): Promise<StaffOutcome> {
+  const record = await findFeedback(ctx.database, id);
+  if (!record || !canSee(s, record) || !canHandle(s, record)) return notFound;
+  const input = shape(raw);
+  if (!handlerActions.includes(input.action as (typeof handlerActions)[number])) return { ok: false, status: 422, code: 'invalid', fields: { action: ['feedback.action.invalid'] } };
+  if (input.action === 'note') {
+    const note = parseInput(InternalNote, input);
+    if (!note.ok) return note;
+    await insertNote(ctx.database, { id: crypto.randomUUID(), feedbackId: id, accountId: s.account.id, body: note.data.body, at: ctx.now() });
+    return { ok: true };
+  }
+  const done = await runStaffCommand(channel, id, input, 'staff', { account: s.account.id });
+  return done.ok ? { ok: true } : done;
+}
+
+/** A moderator's action: publish, hide (reason), redact a text (original kept), route to the commission. */
+export async function moderateItem(ctx: StaffContext, channel: ChannelContext, s: StaffSession, id: string, raw: Record<string, unknown>): Promise<StaffOutcome> {
+  const record = await findFeedback(ctx.database, id);
+  if (!record || !canSee(s, record)) return notFound;
+  const input = shape(raw);
+  if (!moderatorActions.includes(input.action as (typeof moderatorActions)[number])) return { ok: false, status: 422, code: 'invalid', fields: { action: ['feedback.action.invalid'] } };
+  const conflict: Failure = { ok: false, status: 409, code: 'conflict', fields: { action: ['feedback.refusal.concurrent'] } };
+  if (input.action === 'redact') {
+    const r = parseInput(Redaction, input);
+    if (!r.ok) return r;
+    const original = record[r.data.field];
+    if (original === null) return { ok: false, status: 422, code: 'invalid', fields: { field: ['staff.redact.field'] } };
+    if (original === r.data.text) return { ok: false, status: 422, code: 'invalid', fields: { text: ['staff.redact.unchanged'] } };
+    const ok = await redactText(ctx.database, record, { id: crypto.randomUUID(), field: r.data.field, original, text: r.data.text, accountId: s.account.id, at: ctx.now() });
+    return ok ? { ok: true } : conflict;
+  }
+  if (input.action === 'route') {
+    const r = parseInput(RouteToCommission, input);
+    if (!r.ok) return r;
+    const ok = await routeToCommission(ctx.database, record, { accountId: s.account.id, reason: r.data.reason, at: ctx.now() });
+    return ok ? { ok: true } : conflict;
+  }
+  const done = await runStaffCommand(channel, id, input, 'moderator', { account: s.account.id });
+  return done.ok ? { ok: true } : done;
+}
