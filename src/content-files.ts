@@ -9,6 +9,7 @@ import { chinaCalendar } from './domain/calendar/working-days.ts';
 import { disclosureKinds, kindSlugs, type DisclosureKind } from './domain/disclosures/kinds.ts';
 import { validateDisclosures, type LocatedProblem, type RawEntry, type ValidEntries } from './domain/disclosures/validate.ts';
 import { explain } from './disclosures/text.ts';
+import { OfficialFiguresYear, officialFileProblems } from './domain/statistics/official-figures.ts';
 
 /**
  * Reads content/ outside Astro (seed, CLI checks, tests) with the same domain schemas the
@@ -125,4 +126,46 @@ export function readDisclosures(contentDir = CONTENT_DIR, registry = readRegistr
   const { entries, problems } = validateDisclosures({ units: registry.units, calendar: chinaCalendar, files });
   if (problems.length) throw new ContentError(problems.map(formatProblem));
   return entries;
+}
+
+/** content/official-figures: one file per year, parsed like the disclosures (js-yaml core schema). */
+export const OFFICIAL_FIGURES_DIR = 'official-figures';
+
+export interface OfficialFiguresEntry {
+  id: string;
+  file: string;
+  data: OfficialFiguresYear;
+}
+
+/**
+ * The commission's published figures, validated with the domain schema plus the cross-file rules (the
+ * file is named after its year, townships exist). Throws ContentError with `file › field: reason`.
+ */
+export function readOfficialFigures(contentDir = CONTENT_DIR, registry = readRegistry(contentDir)): OfficialFiguresEntry[] {
+  const dir = join(contentDir, OFFICIAL_FIGURES_DIR);
+  if (!existsSync(dir)) return [];
+  const problems: string[] = [];
+  const townshipIds = new Set(registry.townships.map((t) => t.id));
+  const out: OfficialFiguresEntry[] = [];
+  for (const path of yamlFiles(dir)) {
+    const file = relative(dirname(contentDir), path);
+    const id = basename(path, extname(path));
+    let raw: unknown;
+    try {
+      raw = load(readFileSync(path, 'utf8'), { schema: CORE_SCHEMA, filename: file });
+    } catch (e) {
+      problems.push(formatProblem({ file, path: ['(file)'], message: 'disclosures.file.yaml', vars: { error: e instanceof Error ? e.message.split('\n')[0]! : String(e) } }));
+      continue;
+    }
+    const parsed = OfficialFiguresYear.safeParse(raw);
+    if (!parsed.success) {
+      problems.push(...parsed.error.issues.map((i) => formatProblem({ file, path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message })));
+      continue;
+    }
+    const found = officialFileProblems(id, parsed.data, townshipIds);
+    if (found.length) problems.push(...found.map((p) => formatProblem({ file, ...p })));
+    else out.push({ id, file, data: parsed.data });
+  }
+  if (problems.length) throw new ContentError(problems);
+  return out.toSorted((a, b) => a.data.year - b.data.year);
 }

@@ -2,7 +2,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Loader } from 'astro/loaders';
-import { ContentError, readDisclosures } from './content-files.ts';
+import { ContentError, readDisclosures, readOfficialFigures } from './content-files.ts';
 import type { DisclosureKind } from './domain/disclosures/kinds.ts';
 import type { ValidEntries } from './domain/disclosures/validate.ts';
 
@@ -62,6 +62,24 @@ export function disclosureLoader(kind: DisclosureKind): Loader {
           else throw e;
         }
       });
+    },
+  };
+}
+
+/**
+ * The loader of content/official-figures: the same reader as `npm run check:content`, so a bad file
+ * stops `astro build` with the same `file › field: reason` line.
+ */
+export function officialFiguresLoader(): Loader {
+  return {
+    name: 'qinglian-official-figures',
+    load: async ({ store, config, generateDigest }) => {
+      const contentDir = fileURLToPath(new URL('./content/', config.root));
+      store.clear();
+      for (const e of readOfficialFigures(contentDir)) {
+        const data = e.data as unknown as Record<string, unknown>;
+        store.set({ id: e.id, data, digest: generateDigest(data) });
+      }
     },
   };
 }

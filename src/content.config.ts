@@ -1,7 +1,8 @@
 import { defineCollection } from 'astro:content';
 import { file, glob } from 'astro/loaders';
 import { FamilyAggregate, Township, Unit } from './domain/units/schema.ts';
-import { disclosureLoader } from './content-loader.ts';
+import { disclosureLoader, officialFiguresLoader } from './content-loader.ts';
+import { OfficialFiguresYear } from './domain/statistics/official-figures.ts';
 import { disclosureSchemas } from './domain/disclosures/validate.ts';
 import { Standard } from './domain/scoring/standard.ts';
 import { standardsLoader } from './scoring/loader.ts';
@@ -34,4 +35,7 @@ const decision = defineCollection({ loader: disclosureLoader('decision'), schema
 // The yearly scoring standards (issue 6): validated by the domain schema with its consistency rules.
 const standards = defineCollection({ loader: standardsLoader(), schema: Standard });
 
-export const collections = { townships, units, families, procurement, canteenAccount, studentAid, collectiveAssets, decision, standards };
+// The commission's published figures (statistics pages); validated by the loader, typed here.
+const officialFigures = defineCollection({ loader: officialFiguresLoader(), schema: OfficialFiguresYear });
+
+export const collections = { townships, units, families, procurement, canteenAccount, studentAid, collectiveAssets, decision, standards, officialFigures };

@@ -8,7 +8,7 @@ import type { Context } from 'hono';
 import { loadConfig, ConfigError, type Config } from './config.ts';
 import { assertDurability, openDatabase, type Database } from './db/client.ts';
 import { createApi } from './api/app.ts';
-import { allowsWasm, securityHeaders } from './api/security.ts';
+import { allowsFraming, allowsWasm, securityHeaders } from './api/security.ts';
 import { createLogger, type Logger } from './log.ts';
 import { memoryFiles } from './static-files.ts';
 import { resolveSecrets } from './secrets.ts';
@@ -87,10 +87,12 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const isHttps = (req: http.IncomingMessage) =>
     (req.socket as { encrypted?: boolean }).encrypted === true ||
     (config.TRUST_PROXY && req.headers['x-forwarded-proto'] === 'https');
-  const plainHeaders = Object.entries(securityHeaders({ https: false }));
-  const tlsHeaders = Object.entries(securityHeaders({ https: true }));
-  const searchPlainHeaders = Object.entries(securityHeaders({ https: false, wasm: true }));
-  const searchTlsHeaders = Object.entries(securityHeaders({ https: true, wasm: true }));
+  // Header sets computed once: [plain, TLS] for ordinary pages, the search page (wasm) and embeds (framable).
+  const headerSets = {
+    page: [false, true].map((https) => Object.entries(securityHeaders({ https }))),
+    search: [false, true].map((https) => Object.entries(securityHeaders({ https, wasm: true }))),
+    embed: [false, true].map((https) => Object.entries(securityHeaders({ https, framable: true }))),
+  };
 
   const apiFor = (https: boolean) =>
     getRequestListener(
@@ -145,8 +147,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       (https ? apiTls : api)(req, res);
       return;
     }
-    const search = allowsWasm(url);
-    for (const [k, v] of https ? (search ? searchTlsHeaders : tlsHeaders) : search ? searchPlainHeaders : plainHeaders) res.setHeader(k, v);
+    const set = allowsWasm(url) ? headerSets.search : allowsFraming(url) ? headerSets.embed : headerSets.page;
+    for (const [k, v] of set[https ? 1 : 0]!) res.setHeader(k, v);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       void astro(req, res, () => notFound(req, res), locals());
       return;

@@ -1,4 +1,4 @@
-import { CONTENT_DIR, ContentError, readDisclosures, readRegistry } from '../content-files.ts';
+import { CONTENT_DIR, ContentError, readDisclosures, readOfficialFigures, readRegistry } from '../content-files.ts';
 import { disclosureKinds } from '../domain/disclosures/kinds.ts';
 import { readStandards, StandardsError } from '../scoring/standards-files.ts';
 
@@ -10,10 +10,11 @@ try {
   const registry = readRegistry();
   const { townships, units, families } = registry;
   const disclosures = readDisclosures(undefined, registry);
+  const official = readOfficialFigures(undefined, registry);
   const standards = readStandards(CONTENT_DIR);
   const counts = disclosureKinds.map((k) => `${disclosures[k].length} ${k}`).join(', ');
   const years = standards.map((s) => `${s.standard.year}${s.standard.status === 'draft' ? ' (draft)' : ''}`).join(', ');
-  process.stdout.write(`content ok: ${townships.length} townships, ${units.length} units, ${families.length} family aggregates; ${counts}; standards ${years}\n`);
+  process.stdout.write(`content ok: ${townships.length} townships, ${units.length} units, ${families.length} family aggregates; ${counts}; standards ${years}; ${official.length} years of official figures\n`);
 } catch (e) {
   if (e instanceof ContentError || e instanceof StandardsError) {
     process.stderr.write(`${e.message}\n`);

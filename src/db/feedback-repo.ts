@@ -215,19 +215,22 @@ export async function listPublished(database: Database, unitId: string, limit = 
     .limit(limit);
 }
 
+/** The columns of DeadlineFacts (also read by the statistics aggregates). */
+export const deadlineFactColumns = {
+  state: feedbackItems.state,
+  receivedAt: feedbackItems.receivedAt,
+  acceptedAt: feedbackItems.acceptedAt,
+  extensionDays: feedbackItems.extensionDays,
+  reopenedAt: feedbackItems.reopenedAt,
+  firstAnsweredAt: feedbackItems.firstAnsweredAt,
+  firstAnswerDueAt: feedbackItems.firstAnswerDueAt,
+  routedTo: feedbackItems.routedTo,
+};
+
 /** The deadline facts of every item routed to the unit (for its on-time reply rate). */
 export async function listDeadlineFacts(database: Database, unitId: string): Promise<DeadlineFacts[]> {
   return database.db
-    .select({
-      state: feedbackItems.state,
-      receivedAt: feedbackItems.receivedAt,
-      acceptedAt: feedbackItems.acceptedAt,
-      extensionDays: feedbackItems.extensionDays,
-      reopenedAt: feedbackItems.reopenedAt,
-      firstAnsweredAt: feedbackItems.firstAnsweredAt,
-      firstAnswerDueAt: feedbackItems.firstAnswerDueAt,
-      routedTo: feedbackItems.routedTo,
-    })
+    .select(deadlineFactColumns)
     .from(feedbackItems)
     .where(and(eq(feedbackItems.unitId, unitId), eq(feedbackItems.routedTo, 'unit')));
 }

@@ -66,6 +66,17 @@ const BENCHMARKS: Benchmark[] = [
       return res.body.equals(expected) ? null : `body (${res.body.length} B) differs from ${UNITS_BR}`;
     },
   },
+  {
+    // An on-demand statistics series (GROUP BY aggregates over the seeded demo database, then the page
+    // render) against serving a prerendered file: what computing a series per request costs.
+    name: 'on-demand /statistics/feedback-months/',
+    baseline: 'bare static server (the /units/ file)',
+    subject: 'real server',
+    startBaseline: () => spawnServer(`${HERE}bare-static-server.ts`, [UNITS_BR, 'text/html;charset=utf-8', 'br']),
+    startSubject: (ctx) => ctx.realServer(),
+    request: { path: '/statistics/feedback-months/' },
+    check: (res) => (res.status === 200 ? null : `status ${res.status}`),
+  },
   // Writes: one commit per submission on both sides; every acknowledged submission is checked in the DB.
   feedbackPostBenchmark((line) => process.stdout.write(`${line}\n`)),
   // Scoring a year (issue 6): aggregation queries and interpretation timed apart (BENCH_ONLY=scoring).

@@ -49,6 +49,12 @@ describe('astro build stops on a bad disclosure file', () => {
       'content/student-aid/nanhu-nine-year-school-2026-autumn-boarding.yaml › objectionChannel:',
       'disclosures.personalData.mobile',
     ],
+    [
+      'official figures whose year total disagrees with its quarters',
+      (c: string) => editYaml(c, 'official-figures/2025.yaml', (d) => (d.total.casesFiled += 1)),
+      'content/official-figures/2025.yaml › total.casesFiled:',
+      'statistics.official.totalMismatch',
+    ],
   ])('%s', { timeout: 120_000 }, (_label, edit, fileAndField, key) => {
     const dir = projectWith(edit);
     try {

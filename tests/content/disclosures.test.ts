@@ -4,7 +4,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 import { describe, expect, test } from 'vitest';
-import { CONTENT_DIR, ContentError, readDisclosures, readRegistry } from '../../src/content-files.ts';
+import { CONTENT_DIR, ContentError, readDisclosures, readOfficialFigures, readRegistry } from '../../src/content-files.ts';
 import { disclosureKinds, kindSlugs } from '../../src/domain/disclosures/kinds.ts';
 import { canteenChecks } from '../../src/domain/disclosures/canteen-account/rules.ts';
 import { decisionChecks } from '../../src/domain/disclosures/decision/compliance.ts';
@@ -106,6 +106,8 @@ function problemsWith(f: Fixture): string[] {
     cpSync(CONTENT_DIR, contentDir, { recursive: true });
     applyFixture(contentDir, f);
     readDisclosures(contentDir);
+    // content/official-figures goes through the same fixture format (tests/content/official-figures.test.ts).
+    readOfficialFigures(contentDir);
     return [];
   } catch (e) {
     if (e instanceof ContentError) return e.problems;

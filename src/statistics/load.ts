@@ -1,0 +1,99 @@
+import { getCollection } from 'astro:content';
+import { loadRegistry } from '../content-queries.ts';
+import { loadDisclosures, itemsOfKind } from '../disclosures/queries.ts';
+import { canteenLateness } from '../domain/disclosures/canteen-account/rules.ts';
+import { beijingDate } from '../domain/feedback/schema.ts';
+import { feedbackCounts, hasDemoFeedback, listTownships, replyFacts } from '../db/statistics-repo.ts';
+import { listSurveys } from '../db/surveys-repo.ts';
+import { surveyResults } from '../services/surveys.ts';
+import type { ChannelContext } from '../services/context.ts';
+import { carrierPassRatesByYear } from '../services/scoring.ts';
+import { pageSources } from '../scoring/page-sources.ts';
+import { isSeriesKey, type Dataset, type SeriesKey } from './model.ts';
+import { fourFormsDataset, officialQuarterlyDataset, officialTownshipsDataset, officialYoyDataset, type OfficialInput } from './official.ts';
+import {
+  disclosuresOnTimeDataset,
+  feedbackCarriersDataset,
+  feedbackMonthsDataset,
+  feedbackTownshipsDataset,
+  passRatesDataset,
+  replyTimesDataset,
+  satisfactionDataset,
+  type PortalContext,
+} from './portal.ts';
+
+/**
+ * Where each series' data comes from when a page asks (the pages are on demand: see
+ * src/pages/statistics/[series]/index.astro). Official figures and disclosures come from the content
+ * collections baked into the build; portal series are aggregated in SQL at request time.
+ */
+async function officialInput(): Promise<OfficialInput> {
+  const [entries, registry] = await Promise.all([getCollection('officialFigures'), loadRegistry()]);
+  return { years: entries.map((e) => e.data), townships: registry.townships };
+}
+
+async function portalContext(channel: ChannelContext): Promise<PortalContext & { now: Date }> {
+  const now = channel.now();
+  return { now, computedAt: now.toISOString(), currentMonth: beijingDate(now).slice(0, 7), demo: await hasDemoFeedback(channel.database) };
+}
+
+/** The dataset of one series, or null when its source is not available (no database). */
+export async function loadDataset(key: SeriesKey, locals: App.Locals): Promise<Dataset | null> {
+  const channel = locals.channel;
+  switch (key) {
+    case 'official-yoy':
+      return officialYoyDataset(await officialInput());
+    case 'official-quarterly':
+      return officialQuarterlyDataset(await officialInput());
+    case 'four-forms':
+      return fourFormsDataset(await officialInput());
+    case 'official-townships':
+      return officialTownshipsDataset(await officialInput());
+    case 'disclosures-on-time': {
+      const { items } = await loadDisclosures();
+      return disclosuresOnTimeDataset(
+        itemsOfKind(items, 'canteenAccount').map((i) => ({
+          unitId: i.unit.id,
+          unitName: i.unit.name,
+          month: i.data.month,
+          publishedOn: i.data.publishedOn,
+          onTime: canteenLateness(i.data) === 0,
+          demo: i.data.demo,
+        })),
+      );
+    }
+    default:
+      break;
+  }
+  if (!channel) return null;
+  const ctx = await portalContext(channel);
+  switch (key) {
+    case 'feedback-months':
+      return feedbackMonthsDataset(await feedbackCounts(channel.database), ctx);
+    case 'feedback-carriers':
+      return feedbackCarriersDataset(await feedbackCounts(channel.database), ctx);
+    case 'feedback-townships': {
+      const [counts, townships] = await Promise.all([feedbackCounts(channel.database), listTownships(channel.database)]);
+      return feedbackTownshipsDataset(counts, townships, ctx);
+    }
+    case 'reply-times':
+      return replyTimesDataset(await replyFacts(channel.database), { ...ctx, rules: channel.rules });
+    case 'satisfaction': {
+      const totals = [];
+      for (const s of await listSurveys(channel.database)) {
+        const r = await surveyResults(channel, s.id);
+        if (!r) continue;
+        const c = r.carrierTotal;
+        totals.push({ carrier: s.carrier, periodLabel: s.periodLabel, opensOn: s.opensOn, closesOn: s.closesOn, n: c.n, positive: c.positive, nExcludingUnsure: c.nExcludingUnsure });
+      }
+      return satisfactionDataset(totals, ctx);
+    }
+    case 'pass-rates':
+      return passRatesDataset(await carrierPassRatesByYear(channel.database, await pageSources(locals)), ctx);
+  }
+}
+
+/** The dataset named by a route parameter, or null for an unknown series (the route answers 404). */
+export async function loadSeries(param: string | undefined, locals: App.Locals): Promise<Dataset | null> {
+  return param && isSeriesKey(param) ? loadDataset(param, locals) : null;
+}
