@@ -123,25 +123,50 @@ export async function unitScorecard(database: Database, standard: Standard, sour
 
 export type WriteOutcome = { ok: true } | Failure;
 
-/** Record (or replace) an evaluator's mark, checked against the year's standard. */
-export async function recordMark(database: Database, standard: Standard, unitId: string, raw: unknown, actor: string, now: Date): Promise<WriteOutcome> {
-  const unit = (await listScoredUnits(database)).find((u) => u.id === unitId);
-  if (!unit) return notFound;
-  const parsed = parseInput(MarkInput, raw);
-  if (!parsed.ok) return parsed;
-  const m = parsed.data;
+/** Field errors of one mark against the year's standard and the unit's carrier, keyed as in MarkInput; null when valid. */
+function markErrors(standard: Standard, unit: ScoredUnit, m: MarkInput): Record<string, string[]> | null {
   const indicator = indicatorsFor(standard, unit.carrier).find((i) => i.indicator.key === m.itemKey)?.indicator;
   const bonus = standard.positiveList.items.find((b) => b.key === m.itemKey);
-  if (!indicator && !bonus) return invalid({ itemKey: ['scoring.mark.itemKey.unknown'] });
-  if (indicator) {
-    const unknown = m.deductions.findIndex((d) => !indicator.deductions.some((x) => x.key === d.key));
-    if (unknown >= 0) return invalid({ [`deductions.${unknown}.key`]: ['scoring.mark.deduction.unknown'] });
-    if (m.points !== null && m.points > indicator.points) return invalid({ points: ['scoring.mark.points.tooHigh'] });
-    const kind = indicator.measure.kind;
-    if (kind === 'boolean' && typeof m.value !== 'boolean') return invalid({ value: ['scoring.mark.value.boolean'] });
-    if (kind === 'count' && typeof m.value !== 'number') return invalid({ value: ['scoring.mark.value.count'] });
+  if (!indicator && !bonus) return { itemKey: ['scoring.mark.itemKey.unknown'] };
+  if (!indicator) return null;
+  const unknown = m.deductions.findIndex((d) => !indicator.deductions.some((x) => x.key === d.key));
+  if (unknown >= 0) return { [`deductions.${unknown}.key`]: ['scoring.mark.deduction.unknown'] };
+  if (m.points !== null && m.points > indicator.points) return { points: ['scoring.mark.points.tooHigh'] };
+  const kind = indicator.measure.kind;
+  if (kind === 'boolean' && typeof m.value !== 'boolean') return { value: ['scoring.mark.value.boolean'] };
+  if (kind === 'count' && typeof m.value !== 'number') return { value: ['scoring.mark.value.count'] };
+  return null;
+}
+
+/** Record (or replace) an evaluator's mark, checked against the year's standard. */
+export async function recordMark(database: Database, standard: Standard, unitId: string, raw: unknown, actor: string, now: Date): Promise<WriteOutcome> {
+  return recordMarks(database, standard, unitId, [raw], actor, now);
+}
+
+/**
+ * Record several marks of one unit (the evaluator form): every mark is checked first, then all are written
+ * in one batch with one audit row each, or none is (field errors are keyed `<itemKey>.<field>`).
+ */
+export async function recordMarks(database: Database, standard: Standard, unitId: string, raws: readonly unknown[], actor: string, now: Date): Promise<WriteOutcome> {
+  const unit = (await listScoredUnits(database)).find((u) => u.id === unitId);
+  if (!unit) return notFound;
+  const marks: MarkInput[] = [];
+  const errors: Record<string, string[]> = {};
+  const single = raws.length === 1;
+  for (const raw of raws) {
+    const parsed = parseInput(MarkInput, raw);
+    const prefix = single ? '' : `${String((raw as { itemKey?: unknown })?.itemKey ?? '?')}.`;
+    if (!parsed.ok) {
+      if (single || !('fields' in parsed) || !parsed.fields) return parsed;
+      for (const [k, v] of Object.entries(parsed.fields)) errors[`${prefix}${k}`] = v;
+      continue;
+    }
+    const problems = markErrors(standard, unit, parsed.data);
+    if (problems) for (const [k, v] of Object.entries(problems)) errors[`${prefix}${k}`] = v;
+    else marks.push(parsed.data);
   }
-  await saveMarks(database, unitId, standard.year, [m], actor, now);
+  if (Object.keys(errors).length) return invalid(errors);
+  await saveMarks(database, unitId, standard.year, marks, actor, now);
   return { ok: true };
 }
 

@@ -3,6 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { axeViolations, axeViolationsAsServed, formatViolations, launchBrowser, watchPage } from '../support/browser.ts';
 import { beijingDate } from '../../src/domain/feedback/schema.ts';
+import { signIn } from '../support/staff.ts';
 
 /**
  * Scoring pages on the real server with the demo city (DEMO=true seeds marks, vetoes and grades): scorecards
@@ -38,7 +39,7 @@ interface PublicCard {
   rank: number | null;
   unranked: string | null;
   vetoes: { key: string }[];
-  indicators: { key: string; points: number | null; max: number; status: string; measured: { source?: string } | null }[];
+  indicators: { key: string; points: number | null; max: number; status: string; note?: string | null; measured: { source?: string } | null }[];
 }
 
 describe('scoring pages', () => {
@@ -153,5 +154,67 @@ describe('consultation on the draft standard, JavaScript disabled', () => {
     expect(await page.locator('main').textContent()).not.toContain(comment);
     expect((await fetch(`${server.url}/scoring/consultation/Z9/`)).status).toBe(404);
     await page.context().close();
+  });
+});
+
+describe('evaluator pages (staff foundation: session, role guard, CSRF)', () => {
+  const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+  const post = (path: string, cookie: string, body: string, origin = server.url) =>
+    fetch(`${server.url}${path}`, { method: 'POST', redirect: 'manual', headers: { cookie, origin, 'content-type': 'application/x-www-form-urlencoded' }, body });
+  const unitPath = `/staff/evaluation/${YEAR}/qinglan-no1-middle-school/`;
+
+  test('the matrix: evaluators only; no session → login; a responder → 403; comments for admin and evaluator', async () => {
+    expect((await fetch(`${server.url}${unitPath}`, { redirect: 'manual' })).status).toBe(303);
+    const responder = await signIn(server.url, 'demo.xixi');
+    expect((await fetch(`${server.url}${unitPath}`, { headers: { cookie: responder.cookie } })).status).toBe(403);
+    expect((await fetch(`${server.url}/staff/consultation/`, { headers: { cookie: responder.cookie } })).status).toBe(403);
+    const admin = await signIn(server.url, 'demo.admin');
+    expect((await fetch(`${server.url}${unitPath}`, { headers: { cookie: admin.cookie } })).status).toBe(403);
+    expect((await fetch(`${server.url}/staff/consultation/`, { headers: { cookie: admin.cookie } })).status).toBe(200);
+  });
+
+  test('portal figures pre-filled; marking the 样本不足 satisfaction completes the scorecard; bad input is a 422 without a write', async () => {
+    const { cookie, csrf } = await signIn(server.url, 'demo.evaluator');
+    const page = await (await fetch(`${server.url}${unitPath}`, { headers: { cookie } })).text();
+    expect(page).toContain('本平台数据');
+    expect(page).toContain('样本不足，待考评小组评分');
+    const before = (await (await fetch(`${server.url}/scoring/${YEAR}/qinglan-no1-middle-school.json`)).json()) as PublicCard;
+    expect(before.grade).toBe('pending');
+
+    // Without the CSRF token the middleware refuses the post before the page runs.
+    expect((await post(unitPath, cookie, form({ action: 'veto', vetoKey: 'foodSafety', occurredOn: `${YEAR}-01-05`, source: 'x 1' }))).status).toBe(403);
+    // A veto without a source: 422, the field named, nothing written.
+    const bad = await post(unitPath, cookie, form({ _csrf: csrf, action: 'veto', vetoKey: 'foodSafety', occurredOn: `${YEAR}-01-05`, source: '' }));
+    expect(bad.status).toBe(422);
+    expect(await bad.text()).toContain('请填写来源');
+    // The marks form as the page renders it (stored marks kept), with the evaluator's points for C6 and C5.
+    const fields: Record<string, string> = { _csrf: csrf, action: 'marks' };
+    for (const m of page.matchAll(/<input[^>]*name="(m\.[^"]+)"[^>]*value="([^"]*)"/g)) fields[m[1]!.replaceAll('&amp;', '&')] = m[2]!;
+    for (const m of page.matchAll(/<input[^>]*type="radio"[^>]*name="(m\.[^"]+)"[^>]*value="(true|false)"[^>]*checked/g)) fields[m[1]!] = m[2]!;
+    fields['m.C6.points'] = '6';
+    fields['m.C6.note'] = '组织开展的电话调查满意率 93%（演示数据）';
+    fields['m.C5.points'] = '5';
+    const saved = await post(unitPath, cookie, form(fields));
+    expect(saved.status, await saved.clone().text()).toBe(303);
+    const after = (await (await fetch(`${server.url}/scoring/${YEAR}/qinglan-no1-middle-school.json`)).json()) as PublicCard;
+    const c6 = after.indicators.find((i) => i.key === 'C6')!;
+    expect([c6.status, c6.points, c6.note]).toEqual(['insufficientSampleMarked', 6, '组织开展的电话调查满意率 93%（演示数据）']);
+    expect(after.grade).not.toBe('pending');
+    expect(after.unranked).toBe('insufficientSample');
+  });
+
+  test('the evaluator page passes axe', async () => {
+    const { cookie } = await signIn(server.url, 'demo.evaluator', 1);
+    const context = await browser.newContext({ locale: 'zh-CN' });
+    const [name, value] = cookie.split('=');
+    await context.addCookies([{ name: name!, value: value!, domain: '127.0.0.1', path: '/', secure: true, httpOnly: true, sameSite: 'Strict' }]);
+    const page = await context.newPage();
+    for (const path of [unitPath, '/staff/evaluation/']) {
+      const res = await page.goto(`${server.url}${path}`);
+      expect(res?.status(), path).toBe(200);
+      const violations = await axeViolations(page);
+      expect(violations, `${path}\n${formatViolations(violations)}`).toEqual([]);
+    }
+    await context.close();
   });
 });

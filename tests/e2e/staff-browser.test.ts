@@ -18,6 +18,8 @@ let server: TestServer;
 let browser: Browser;
 let db: Client;
 const visited: string[] = [];
+/** The assessment year of the demo scorecards (the seed's year, Beijing time). */
+const YEAR = new Date(Date.now() + 8 * 3_600_000).getUTCFullYear();
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -130,7 +132,7 @@ describe('staff console in Chromium', () => {
     const plan: [DemoUsername, string[]][] = [
       ['demo.moderator', ['/staff/moderation/', `/staff/moderation/${pending}/`]],
       ['demo.admin', ['/staff/inbox/', `/staff/inbox/${pending}/`, '/staff/accounts/', '/staff/audit/']],
-      ['demo.evaluator', ['/staff/evaluation/']],
+      ['demo.evaluator', ['/staff/evaluation/', `/staff/evaluation/${YEAR}/xixi-central-primary/`, '/staff/consultation/']],
     ];
     for (const [username, paths] of plan) {
       const { context, page } = await signInWithBrowser(username);
@@ -154,7 +156,7 @@ describe('staff console in Chromium', () => {
       await context.close();
     }
     expect(new Set(visited.map((p) => p.replace(/[0-9a-f-]{36}/, ':id')))).toEqual(
-      new Set(['/staff/login/', '/staff/', '/staff/inbox/', '/staff/inbox/:id/', '/staff/moderation/', '/staff/moderation/:id/', '/staff/accounts/', '/staff/audit/', '/staff/evaluation/']),
+      new Set(['/staff/login/', '/staff/', '/staff/inbox/', '/staff/inbox/:id/', '/staff/moderation/', '/staff/moderation/:id/', '/staff/accounts/', '/staff/audit/', '/staff/evaluation/', `/staff/evaluation/${YEAR}/xixi-central-primary/`, '/staff/consultation/']),
     );
   }, 180_000);
 });

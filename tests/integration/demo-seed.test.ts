@@ -19,7 +19,8 @@ let database: Database;
 let dispose: () => void;
 beforeAll(async () => {
   ({ database, dispose } = await freshDatabase({ demoChannel: true, now: TEST_NOW }));
-});
+  // The full demo (channel, staff accounts with Argon2id, scoring marks and grades) takes several seconds on a busy machine.
+}, 120_000);
 afterAll(() => dispose());
 
 describe('demo seed (DEMO only, only when empty)', () => {

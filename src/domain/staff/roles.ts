@@ -34,7 +34,9 @@ export const staffRoutes = {
   inboxItem: { path: '/staff/inbox/[id]/', roles: ['responder', 'admin'], params: { id: 'feedback' }, post: true },
   moderation: { path: '/staff/moderation/', roles: ['moderator'] },
   moderationItem: { path: '/staff/moderation/[id]/', roles: ['moderator'], params: { id: 'feedback' }, post: true },
-  evaluation: { path: '/staff/evaluation/', roles: ['evaluator'] },
+  evaluation: { path: '/staff/evaluation/', roles: ['evaluator'], post: true },
+  evaluationUnit: { path: '/staff/evaluation/[year]/[unit]/', roles: ['evaluator'], params: { year: 'year', unit: 'unit' }, post: true },
+  consultation: { path: '/staff/consultation/', roles: ['admin', 'evaluator'] },
   accounts: { path: '/staff/accounts/', roles: ['admin'], post: true },
   audit: { path: '/staff/audit/', roles: ['admin'] },
 } as const satisfies Record<string, StaffRoute>;
