@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { axeViolationsAsServed, formatViolations, launchBrowser } from '../support/browser.ts';
+import { expectAccessibleAsServed, launchBrowser, noJsPage } from '../support/browser.ts';
 import { demoRandom } from '../../db/seed-channel.ts';
 import { bytesFor, encodeCrockford, formatCode, SECRET_LENGTH, TRACKING_CODE_LENGTH } from '../../src/domain/feedback/tracking.ts';
 import { SHEET_TOKEN_LENGTH } from '../../src/services/invitations.ts';
@@ -20,15 +20,7 @@ afterAll(async () => {
   server?.cleanup();
 });
 
-async function noJsPage(): Promise<Page> {
-  const context = await browser.newContext({ javaScriptEnabled: false, locale: 'zh-CN' });
-  return context.newPage();
-}
 
-async function expectAccessible(page: Page) {
-  const violations = await axeViolationsAsServed(browser, page);
-  expect(violations, `${page.url()}\n${formatViolations(violations)}`).toEqual([]);
-}
 
 const today = beijingDate(new Date());
 /** The demo tracking code and secret of a unit's n-th demo item (fixed by the demo seed). */
@@ -42,9 +34,9 @@ const demoSheetToken = (unitId: string) => formatCode(encodeCrockford(demoRandom
 
 describe('feedback forms with JavaScript disabled', () => {
   test('a 陪餐 record: submit, land on the tracking page with the code and the one-time secret', async () => {
-    const page = await noJsPage();
+    const page = await noJsPage(browser);
     await page.goto(`${server.url}/feedback/meal/?unit=xixi-central-primary`);
-    await expectAccessible(page);
+    await expectAccessibleAsServed(browser, page);
     expect(await page.locator('#f-unitId').inputValue()).toBe('xixi-central-primary');
     await page.fill('#f-meal-date', today);
     await page.check('input[name="meal.meal"][value="lunch"]');
@@ -59,7 +51,7 @@ describe('feedback forms with JavaScript disabled', () => {
     expect(await page.locator('[data-secret]').textContent()).toMatch(/^[0-9A-Z]{5}-[0-9A-Z]{5}$/);
     expect(await page.locator('h1').textContent()).toContain(code);
     expect(await page.textContent('main')).toContain('土豆烧牛肉');
-    await expectAccessible(page);
+    await expectAccessibleAsServed(browser, page);
     // The secret is shown once: a reload no longer has it.
     await page.reload();
     expect(await page.locator('[data-secret]').count()).toBe(0);
@@ -69,7 +61,7 @@ describe('feedback forms with JavaScript disabled', () => {
   });
 
   test('errors: title starts with 错误：, the summary links to each field, values are kept, 0 axe violations', async () => {
-    const page = await noJsPage();
+    const page = await noJsPage(browser);
     await page.goto(`${server.url}/feedback/meal/`);
     await page.fill('#f-meal-dishes', '只填了菜品');
     await page.fill('#f-meal-date', '2099-01-01');
@@ -82,10 +74,10 @@ describe('feedback forms with JavaScript disabled', () => {
     expect(await page.locator('#f-meal-dishes').inputValue()).toBe('只填了菜品');
     expect(await page.locator('#f-meal-date').getAttribute('aria-invalid')).toBe('true');
     expect(await page.locator('#f-meal-date-error').textContent()).toBe('陪餐日期不能晚于今天');
-    await expectAccessible(page);
+    await expectAccessibleAsServed(browser, page);
 
     await page.goto(`${server.url}/feedback/`);
-    await expectAccessible(page);
+    await expectAccessibleAsServed(browser, page);
     await page.fill('#f-body', '短');
     await page.fill('#f-contactPhone', '12345');
     await page.click('button[type="submit"]');
@@ -93,12 +85,12 @@ describe('feedback forms with JavaScript disabled', () => {
     expect(await page.title()).toMatch(/^错误：/);
     expect(await page.locator('.error-summary a').evaluateAll((as) => as.map((a) => a.getAttribute('href')))).toEqual(['#f-kind', '#f-unitId', '#f-body', '#f-contactPhone']);
     expect(await page.locator('#f-body').inputValue()).toBe('短');
-    await expectAccessible(page);
+    await expectAccessibleAsServed(browser, page);
     await page.context().close();
   });
 
   test('the maxlength of each text field is the schema limit', async () => {
-    const page = await noJsPage();
+    const page = await noJsPage(browser);
     await page.goto(`${server.url}/feedback/`);
     expect(await page.locator('#f-body').getAttribute('maxlength')).toBe('2000');
     await page.goto(`${server.url}/feedback/meal/`);
@@ -108,15 +100,15 @@ describe('feedback forms with JavaScript disabled', () => {
   });
 
   test('tracking lookup, and the tracking page forms with their error states', async () => {
-    const page = await noJsPage();
+    const page = await noJsPage(browser);
     await page.goto(`${server.url}/feedback/track/`);
-    await expectAccessible(page);
+    await expectAccessibleAsServed(browser, page);
     await page.fill('#f-code', 'nonsense');
     await page.click('button[type="submit"]');
     await page.waitForLoadState();
     expect(await page.title()).toMatch(/^错误：/);
     expect(await page.locator('.error-summary a').getAttribute('href')).toBe('#f-code');
-    await expectAccessible(page);
+    await expectAccessibleAsServed(browser, page);
 
     // The demo complaint to 荷塘村 has been replied to: its page offers rating and reopening.
     const demo = demoTracking('hetang-village', 1);
@@ -125,7 +117,7 @@ describe('feedback forms with JavaScript disabled', () => {
     await page.waitForURL(new RegExp(`/feedback/track/${demo.code}/$`));
     expect(await page.locator('#rate').count()).toBe(1);
     expect(await page.locator('#reopen').count()).toBe(1);
-    await expectAccessible(page);
+    await expectAccessibleAsServed(browser, page);
 
     const summary = () => page.locator('.error-summary a').evaluateAll((as) => as.map((a) => [a.getAttribute('href'), a.textContent]));
     await page.fill('#f-rate-secret', 'AAAAA-AAAAA');
@@ -138,14 +130,14 @@ describe('feedback forms with JavaScript disabled', () => {
     await page.click('#rate button[type="submit"]');
     await page.waitForLoadState();
     expect(await summary()).toEqual([['#f-rate-secret', '查询密码不正确']]);
-    await expectAccessible(page);
+    await expectAccessibleAsServed(browser, page);
 
     await page.fill('#f-reopen-secret', demo.secret);
     await page.fill('#f-reopen-reason', '短');
     await page.click('#reopen button[type="submit"]');
     await page.waitForLoadState();
     expect(await page.locator('#f-reopen-reason-error').textContent()).toBe('理由请至少填写 5 个字');
-    await expectAccessible(page);
+    await expectAccessibleAsServed(browser, page);
 
     await page.fill('#f-rate-secret', demo.secret);
     await page.check('#rate input[value="fairlySatisfied"]');
@@ -159,16 +151,16 @@ describe('feedback forms with JavaScript disabled', () => {
 
 describe('rating with an invitation code, JavaScript disabled', () => {
   test('print the demo sheet (QR codes), take an unused code, answer the survey, thank-you page', async () => {
-    const page = await noJsPage();
+    const page = await noJsPage(browser);
     await page.goto(`${server.url}/surveys/sheet/`);
-    await expectAccessible(page);
+    await expectAccessibleAsServed(browser, page);
     await page.fill('#f-token', demoSheetToken('qinglan-no1-middle-school'));
     await page.click('button[type="submit"]');
     await page.waitForLoadState();
     const cards = page.locator('.sheet li');
     expect(await cards.count()).toBe(60);
     expect(await page.locator('.sheet img').first().getAttribute('src')).toMatch(/^data:image\/svg\+xml;base64,/);
-    await expectAccessible(page);
+    await expectAccessibleAsServed(browser, page);
     const unused = await page.locator('.sheet li:not(:has(.used)) .code').last().textContent();
     expect(unused).toMatch(/^[0-9A-Z]{5}-[0-9A-Z]{5}$/);
 
@@ -177,7 +169,7 @@ describe('rating with an invitation code, JavaScript disabled', () => {
 
     await page.goto(`${server.url}/ratings/?code=${encodeURIComponent(unused!)}`);
     expect(await page.locator('#f-invitationCode').inputValue()).toBe(unused);
-    await expectAccessible(page);
+    await expectAccessibleAsServed(browser, page);
     await page.click('button[type="submit"]');
     await page.waitForLoadState();
     expect(await page.locator('h1').textContent()).toContain('青岚市第一中学');
@@ -186,12 +178,12 @@ describe('rating with an invitation code, JavaScript disabled', () => {
     await page.waitForLoadState();
     expect(await page.title()).toMatch(/^错误：/);
     expect(await page.locator('.error-summary li').count()).toBe(5);
-    await expectAccessible(page);
+    await expectAccessibleAsServed(browser, page);
     await page.check('input[name="relation"][value="parent"]');
     for (const q of ['overall', 'canteen', 'schoolFees', 'openness']) await page.check(`input[name="answers.${q}"][value="satisfied"]`);
     await page.click('button[type="submit"]');
     await page.waitForURL(/\/ratings\/thanks\/$/);
-    await expectAccessible(page);
+    await expectAccessibleAsServed(browser, page);
 
     const after = (await (await fetch(`${server.url}/api/surveys/school-demo/results`)).json()) as typeof before;
     expect(after.units.find((u) => u.unitId === 'qinglan-no1-middle-school')!.headline.n).toBe(n0 + 1);
@@ -201,15 +193,15 @@ describe('rating with an invitation code, JavaScript disabled', () => {
     await page.click('button[type="submit"]');
     await page.waitForLoadState();
     expect(await page.locator('.error-summary').textContent()).toContain('这个邀请码已经使用过');
-    await expectAccessible(page);
+    await expectAccessibleAsServed(browser, page);
     await page.context().close();
   });
 
   test('results and unit pages are accessible', async () => {
-    const page = await noJsPage();
+    const page = await noJsPage(browser);
     for (const path of ['/surveys/', '/units/xixi-central-primary/feedback/', '/units/xixi-central-primary/', '/ratings/thanks/']) {
       await page.goto(`${server.url}${path}`);
-      await expectAccessible(page);
+      await expectAccessibleAsServed(browser, page);
     }
     await page.context().close();
   });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { axeViolations, axeViolationsAsServed, formatViolations, launchBrowser, watchPage } from '../support/browser.ts';
+import { axeViolations, expectAccessibleAsServed, formatViolations, launchBrowser, noJsPage, watchPage } from '../support/browser.ts';
 import { beijingDate } from '../../src/domain/feedback/schema.ts';
 import { signIn } from '../support/staff.ts';
 
@@ -24,14 +24,6 @@ afterAll(async () => {
   server?.cleanup();
 });
 
-async function noJsPage(): Promise<Page> {
-  const context = await browser.newContext({ javaScriptEnabled: false, locale: 'zh-CN' });
-  return context.newPage();
-}
-async function expectAccessible(page: Page) {
-  const violations = await axeViolationsAsServed(browser, page);
-  expect(violations, `${page.url()}\n${formatViolations(violations)}`).toEqual([]);
-}
 
 interface PublicCard {
   unitId: string;
@@ -57,16 +49,16 @@ describe('scoring pages', () => {
     expect(header).toContain('C6');
     expect(lines.map((l) => l[0]).sort()).toEqual(data.scorecards.map((c) => c.unitId).sort());
 
-    const page = await noJsPage();
+    const page = await noJsPage(browser);
     await page.goto(`${server.url}/scoring/${YEAR}/`);
     expect(await page.locator('h1').textContent()).toContain(String(YEAR));
     expect(await page.locator('main').textContent()).toContain('满意度样本不足，不排名');
-    await expectAccessible(page);
+    await expectAccessibleAsServed(browser, page);
     await page.context().close();
   });
 
   test('a vetoed unit: the veto comes first, the history keeps the earlier grade', async () => {
-    const page = await noJsPage();
+    const page = await noJsPage(browser);
     const res = await page.goto(`${server.url}/scoring/${YEAR}/qinglan-peoples-hospital/`);
     expect(res?.status()).toBe(200);
     const headings = await page.locator('main h2').allTextContents();
@@ -75,7 +67,7 @@ describe('scoring pages', () => {
     expect(await page.locator('#vetoes + ul li').first().textContent()).toContain('查实收受红包、回扣');
     const history = await page.locator('#history ~ .table-wrap tbody tr').allTextContents();
     expect(history.map((r) => (r.includes('达标') && !r.includes('不达标') ? 'pass' : r.includes('不达标') ? 'fail' : '?'))).toEqual(['pass', 'fail']);
-    await expectAccessible(page);
+    await expectAccessibleAsServed(browser, page);
     await page.context().close();
   });
 
@@ -119,21 +111,21 @@ describe('scoring pages', () => {
   });
 
   test('standards pages list all 41 indicators', async () => {
-    const page = await noJsPage();
+    const page = await noJsPage(browser);
     await page.goto(`${server.url}/scoring/standards/${YEAR}/`);
     expect(await page.locator('tbody tr').count()).toBe(41);
-    await expectAccessible(page);
+    await expectAccessibleAsServed(browser, page);
     await page.goto(`${server.url}/scoring/`);
-    await expectAccessible(page);
+    await expectAccessibleAsServed(browser, page);
     await page.context().close();
   });
 });
 
 describe('consultation on the draft standard, JavaScript disabled', () => {
   test('comment on an indicator: errors are shown with the text kept; after posting, the public count goes up, the text is not shown', async () => {
-    const page = await noJsPage();
+    const page = await noJsPage(browser);
     await page.goto(`${server.url}/scoring/consultation/`);
-    await expectAccessible(page);
+    await expectAccessibleAsServed(browser, page);
     const countCell = async () => (await page.locator('#indicator-C6 td').last().textContent()) ?? '';
     expect(await countCell()).toContain('已收到 0 条意见');
     await page.click('#indicator-C6 a');
@@ -143,12 +135,12 @@ describe('consultation on the draft standard, JavaScript disabled', () => {
     await page.waitForLoadState();
     expect(await page.title()).toMatch(/^错误：/);
     expect(await page.locator('#f-body').inputValue()).toBe('短');
-    await expectAccessible(page);
+    await expectAccessibleAsServed(browser, page);
     const comment = '建议满意率增设的 85% 档分值再低一些（测试意见）';
     await page.fill('#f-body', comment);
     await page.click('button[type="submit"]');
     await page.waitForURL(/\/scoring\/consultation\/thanks\/\?key=C6$/);
-    await expectAccessible(page);
+    await expectAccessibleAsServed(browser, page);
     await page.goto(`${server.url}/scoring/consultation/`);
     expect(await countCell()).toContain('已收到 1 条意见');
     expect(await page.locator('main').textContent()).not.toContain(comment);

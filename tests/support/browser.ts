@@ -1,4 +1,5 @@
 import axe from 'axe-core';
+import { expect } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 
 /**
@@ -171,4 +172,16 @@ export async function axeViolationsAsServed(browser: Browser, page: Page): Promi
   } finally {
     await copy.close();
   }
+}
+
+/** A page in a fresh context with JavaScript disabled (what a citizen without scripts sees). */
+export async function noJsPage(browser: Browser): Promise<Page> {
+  const context = await browser.newContext({ javaScriptEnabled: false, locale: 'zh-CN' });
+  return context.newPage();
+}
+
+/** Fail the test with a readable list when axe finds a violation in the page as served. */
+export async function expectAccessibleAsServed(browser: Browser, page: Page): Promise<void> {
+  const violations = await axeViolationsAsServed(browser, page);
+  expect(violations, `${page.url()}\n${formatViolations(violations)}`).toEqual([]);
 }
