@@ -7,7 +7,13 @@ import { runStaffCommand } from '../src/services/feedback.ts';
 import { createInvitationBatch } from '../src/services/invitations.ts';
 import { submitSurveyResponse } from '../src/services/surveys.ts';
 import { sha256Hex } from '../src/crypto.ts';
-import { encodeCrockford, bytesFor, formatCode, SECRET_LENGTH, TRACKING_CODE_LENGTH } from '../src/domain/feedback/tracking.ts';
+import {
+  encodeCrockford,
+  bytesFor,
+  formatCode,
+  SECRET_LENGTH,
+  TRACKING_CODE_LENGTH,
+} from '../src/domain/feedback/tracking.ts';
 import { routeOf, beijingDate, type FeedbackInput } from '../src/domain/feedback/schema.ts';
 import { questionSets } from '../src/domain/surveys/questions.ts';
 import { surveyAnswers, type SurveyAnswer } from '../src/domain/surveys/schema.ts';
@@ -39,7 +45,16 @@ export function demoRandom(label: string): (n: number) => Uint8Array {
 /** No rate limits: the seed submits through the public services. */
 export const unlimited: ChannelLimits = (() => {
   const big = { limit: 1_000_000_000, windowS: 60 };
-  return { feedbackPerIp: big, feedbackNoPowPerIp: big, lookupFailuresPerIp: big, actionsPerCode: big, attemptsPerInvitation: big, responsesPerIp: big, otpPerPhone: [big], otpPerIp: big };
+  return {
+    feedbackPerIp: big,
+    feedbackNoPowPerIp: big,
+    lookupFailuresPerIp: big,
+    actionsPerCode: big,
+    attemptsPerInvitation: big,
+    responsesPerIp: big,
+    otpPerPhone: [big],
+    otpPerIp: big,
+  };
 })();
 
 const DAY = 86_400_000;
@@ -55,23 +70,42 @@ interface DemoItem {
 function demoItems(unitId: string, carrier: UnitCarrier, index: number, today: string): DemoItem[] {
   const items: DemoItem[] = [
     {
-      input: { kind: 'suggestion', unitId, body: '建议在公示栏旁增加二维码，方便群众用手机查看历次公示内容。（演示数据）', publicConsent: true },
+      input: {
+        kind: 'suggestion',
+        unitId,
+        body: '建议在公示栏旁增加二维码，方便群众用手机查看历次公示内容。（演示数据）',
+        publicConsent: true,
+      },
       daysAgo: 3,
       publicConsent: true,
       steps: [],
     },
     {
-      input: { kind: 'complaint', unitId, body: '上月办事时窗口工作人员解释政策不够清楚，来回跑了两趟。（演示数据）', publicConsent: true },
+      input: {
+        kind: 'complaint',
+        unitId,
+        body: '上月办事时窗口工作人员解释政策不够清楚，来回跑了两趟。（演示数据）',
+        publicConsent: true,
+      },
       daysAgo: 40,
       publicConsent: true,
       steps: [
         [2, { action: 'accept' }, 'staff'],
-        [18, { action: 'reply', body: '经核实，已对窗口人员开展政策培训，并制作一次性告知单。感谢监督。（演示数据）' }, 'staff'],
+        [
+          18,
+          { action: 'reply', body: '经核实，已对窗口人员开展政策培训，并制作一次性告知单。感谢监督。（演示数据）' },
+          'staff',
+        ],
         [19, { action: 'publish' }, 'moderator'],
       ],
     },
     {
-      input: { kind: 'question', unitId, body: '请问本单位的小微权力清单多久更新一次？在哪里可以看到最新版本？（演示数据）', publicConsent: true },
+      input: {
+        kind: 'question',
+        unitId,
+        body: '请问本单位的小微权力清单多久更新一次？在哪里可以看到最新版本？（演示数据）',
+        publicConsent: true,
+      },
       daysAgo: 80,
       publicConsent: true,
       steps: [
@@ -82,12 +116,21 @@ function demoItems(unitId: string, carrier: UnitCarrier, index: number, today: s
   ];
   if (index % 3 === 0) {
     items.push({
-      input: { kind: 'complaint', unitId, body: '希望公开近两年维修项目的招标结果和合同金额。（演示数据）', publicConsent: false },
+      input: {
+        kind: 'complaint',
+        unitId,
+        body: '希望公开近两年维修项目的招标结果和合同金额。（演示数据）',
+        publicConsent: false,
+      },
       daysAgo: 70,
       publicConsent: false,
       steps: [
         [3, { action: 'accept' }, 'staff'],
-        [50, { action: 'extend', days: 20, reason: '涉及多个年度的合同，需要调取档案核对，申请延期 20 日。（演示数据）' }, 'staff'],
+        [
+          50,
+          { action: 'extend', days: 20, reason: '涉及多个年度的合同，需要调取档案核对，申请延期 20 日。（演示数据）' },
+          'staff',
+        ],
       ],
     });
   }
@@ -97,7 +140,15 @@ function demoItems(unitId: string, carrier: UnitCarrier, index: number, today: s
       input: {
         kind: 'accompaniedMeal',
         unitId,
-        meal: { date: mealDate, meal: 'lunch', dishes: '番茄炒蛋、清炒时蔬、紫菜蛋花汤、米饭', taste: 'good', quantity: 'good', hygiene: 'good', price: 'fair' },
+        meal: {
+          date: mealDate,
+          meal: 'lunch',
+          dishes: '番茄炒蛋、清炒时蔬、紫菜蛋花汤、米饭',
+          taste: 'good',
+          quantity: 'good',
+          hygiene: 'good',
+          price: 'fair',
+        },
         suggestion: '汤稍咸，建议少放盐。（演示数据）',
         publicConsent: true,
       },
@@ -112,7 +163,12 @@ function demoItems(unitId: string, carrier: UnitCarrier, index: number, today: s
   }
   if (index === 0) {
     items.push({
-      input: { kind: 'misconductReport', unitId, body: '演示数据：反映某工作人员违规收受礼品的线索（此类检举控告只转纪委监委，不公开）。', publicConsent: false },
+      input: {
+        kind: 'misconductReport',
+        unitId,
+        body: '演示数据：反映某工作人员违规收受礼品的线索（此类检举控告只转纪委监委，不公开）。',
+        publicConsent: false,
+      },
       daysAgo: 6,
       publicConsent: false,
       steps: [],
@@ -126,7 +182,12 @@ export interface DemoCodes {
   sheets: { unitId: string; sheetToken: string }[];
 }
 
-async function seedFeedback(ctxAt: (t: Date) => ChannelContext, units: { id: string; carrier: UnitCarrier }[], now: Date, out: DemoCodes): Promise<void> {
+async function seedFeedback(
+  ctxAt: (t: Date) => ChannelContext,
+  units: { id: string; carrier: UnitCarrier }[],
+  now: Date,
+  out: DemoCodes,
+): Promise<void> {
   const today = beijingDate(now);
   for (const [index, unit] of units.entries()) {
     for (const [i, item] of demoItems(unit.id, unit.carrier, index, today).entries()) {
@@ -162,7 +223,12 @@ async function seedFeedback(ctxAt: (t: Date) => ChannelContext, units: { id: str
         const r = await runStaffCommand(ctxAt(new Date(receivedAt.getTime() + after * DAY)), id, command, actor);
         if (!r.ok) throw new Error(`demo step ${command.action} failed for ${unit.id}`);
       }
-      out.tracking.push({ unitId: unit.id, kind: input.kind, trackingCode: formatCode(trackingCode), secret: formatCode(secret) });
+      out.tracking.push({
+        unitId: unit.id,
+        kind: input.kind,
+        trackingCode: formatCode(trackingCode),
+        secret: formatCode(secret),
+      });
     }
   }
 }
@@ -179,13 +245,31 @@ function demoAnswer(rnd: (n: number) => Uint8Array, bias: number): SurveyAnswer 
   return 'satisfied';
 }
 
-async function seedSurveys(ctx: ChannelContext, units: { id: string; carrier: UnitCarrier }[], now: Date, out: DemoCodes): Promise<void> {
+async function seedSurveys(
+  ctx: ChannelContext,
+  units: { id: string; carrier: UnitCarrier }[],
+  now: Date,
+  out: DemoCodes,
+): Promise<void> {
   const today = beijingDate(now);
   const shift = (days: number) => beijingDate(new Date(now.getTime() + days * DAY));
   const carriers = [...new Set(units.map((u) => u.carrier))];
   for (const carrier of carriers) {
     const surveyId = `${carrier}-demo`;
-    await insertSurvey(ctx.database, { id: surveyId, carrier, periodLabel: `${today.slice(0, 4)} 年度·演示`, opensOn: shift(-30), closesOn: shift(90), questionIds: [...questionSets[carrier]], demo: true }, now, 'system');
+    await insertSurvey(
+      ctx.database,
+      {
+        id: surveyId,
+        carrier,
+        periodLabel: `${today.slice(0, 4)} 年度·演示`,
+        opensOn: shift(-30),
+        closesOn: shift(90),
+        questionIds: [...questionSets[carrier]],
+        demo: true,
+      },
+      now,
+      'system',
+    );
     for (const [index, unit] of units.filter((u) => u.carrier === carrier).entries()) {
       const batch = await createInvitationBatch(ctx, {
         surveyId,
@@ -201,8 +285,20 @@ async function seedSurveys(ctx: ChannelContext, units: { id: string; carrier: Un
       const rnd = demoRandom(`answers:${unit.id}`);
       for (const code of batch.codes.slice(0, responses)) {
         const answers = Object.fromEntries(questionSets[carrier].map((q) => [q, demoAnswer(rnd, index * 0.05)]));
-        const relation = rnd(1)[0]! < 12 ? 'staff' : carrier === 'school' ? 'parent' : carrier === 'village' ? 'villager' : 'serviceUser';
-        const r = await submitSurveyResponse(ctx, surveyId, { invitationCode: code, relation, answers }, { ip: 'seed' });
+        const relation =
+          rnd(1)[0]! < 12
+            ? 'staff'
+            : carrier === 'school'
+              ? 'parent'
+              : carrier === 'village'
+                ? 'villager'
+                : 'serviceUser';
+        const r = await submitSurveyResponse(
+          ctx,
+          surveyId,
+          { invitationCode: code, relation, answers },
+          { ip: 'seed' },
+        );
         if (!r.ok) throw new Error(`demo response failed for ${unit.id}: ${r.code}`);
       }
     }
@@ -210,7 +306,12 @@ async function seedSurveys(ctx: ChannelContext, units: { id: string; carrier: Un
 }
 
 /** Seed the demo feedback channel; returns the discoverable demo codes (empty when nothing was seeded). */
-export async function seedDemoChannel(database: Database, secrets: Secrets, units: { id: string; carrier: UnitCarrier; demo: boolean }[], now: Date): Promise<DemoCodes> {
+export async function seedDemoChannel(
+  database: Database,
+  secrets: Secrets,
+  units: { id: string; carrier: UnitCarrier; demo: boolean }[],
+  now: Date,
+): Promise<DemoCodes> {
   const demoUnits = units.filter((u) => u.demo);
   const out: DemoCodes = { tracking: [], sheets: [] };
   const ctxAt = (t: Date) => createChannel({ database, secrets, limits: unlimited, now: () => t });

@@ -48,11 +48,19 @@ const DEMO_YEAR_PROFILES: Record<string, Profile> = {
   'qinglan-no1-middle-school': { deductions: 1, fallbackShare: null },
   'natural-resources-bureau': { deductions: 6, failedChecks: 1, fallbackShare: 0.75 },
   'liuwan-village': { deductions: 1, count: 1, fallbackShare: 0.9 },
-  'qinglan-peoples-hospital': { deductions: 1, fallbackShare: 1, vetoAfter: { key: 'kickbacks', daysAgo: 10, source: '青卫纪〔演示〕3 号（演示数据）' } },
+  'qinglan-peoples-hospital': {
+    deductions: 1,
+    fallbackShare: 1,
+    vetoAfter: { key: 'kickbacks', daysAgo: 10, source: '青卫纪〔演示〕3 号（演示数据）' },
+  },
 };
 const PREVIOUS_YEAR_PROFILE: Profile = { deductions: 2, fallbackShare: 0.9 };
 const PREVIOUS_YEAR_EXCEPTIONS: Record<string, Profile> = {
-  'liuwan-village': { deductions: 2, fallbackShare: 0.9, vetoBefore: { key: 'backwardPartyBranch', monthDay: '11-20', source: '青组〔演示〕12 号（演示数据）' } },
+  'liuwan-village': {
+    deductions: 2,
+    fallbackShare: 0.9,
+    vetoBefore: { key: 'backwardPartyBranch', monthDay: '11-20', source: '青组〔演示〕12 号（演示数据）' },
+  },
   'natural-resources-bureau': { deductions: 5, fallbackShare: 0.8 },
 };
 
@@ -84,11 +92,18 @@ function marksFor(standard: Standard, carrier: UnitCarrier, p: Profile): MarkInp
       case 'ratio':
       case 'bands':
         // Used only when the portal's sample is too small (样本不足); the scorecard says so.
-        if (p.fallbackShare !== null) out.push({ ...base, points: Math.round(indicator.points * p.fallbackShare * 2) / 2, note: '依据组织开展的电话调查和台账抽查评分（演示数据）' });
+        if (p.fallbackShare !== null)
+          out.push({
+            ...base,
+            points: Math.round(indicator.points * p.fallbackShare * 2) / 2,
+            note: '依据组织开展的电话调查和台账抽查评分（演示数据）',
+          });
         break;
     }
   }
-  for (const key of p.bonus ?? []) if (standard.positiveList.items.some((b) => b.key === key)) out.push({ itemKey: key, value: true, points: null, deductions: [], note: '市级示范（演示数据）' });
+  for (const key of p.bonus ?? [])
+    if (standard.positiveList.items.some((b) => b.key === key))
+      out.push({ itemKey: key, value: true, points: null, deductions: [], note: '市级示范（演示数据）' });
   return out;
 }
 
@@ -99,16 +114,35 @@ const MODEL_SATISFACTION = { unitId: 'nanhu-nine-year-school', responses: 120 };
  * A second printed batch of invitation codes for the model unit, answered through the public survey service
  * (so the rate is measured exactly as for any unit).
  */
-async function seedModelSatisfaction(database: Database, secrets: Secrets, units: { id: string; carrier: UnitCarrier }[], now: Date): Promise<void> {
+async function seedModelSatisfaction(
+  database: Database,
+  secrets: Secrets,
+  units: { id: string; carrier: UnitCarrier }[],
+  now: Date,
+): Promise<void> {
   const unit = units.find((u) => u.id === MODEL_SATISFACTION.unitId);
   if (!unit) return;
   const surveyId = `${unit.carrier}-demo`;
   if (!(await findSurvey(database, surveyId))) return;
   const ctx = createChannel({ database, secrets, limits: unlimited, now: () => now });
-  const batch = await createInvitationBatch(ctx, { surveyId, unitId: unit.id, size: MODEL_SATISFACTION.responses, label: '年度测评补充样本（演示）', actor: 'system', randomBytes: demoRandom(`scoring-invitations:${unit.id}`) });
+  const batch = await createInvitationBatch(ctx, {
+    surveyId,
+    unitId: unit.id,
+    size: MODEL_SATISFACTION.responses,
+    label: '年度测评补充样本（演示）',
+    actor: 'system',
+    randomBytes: demoRandom(`scoring-invitations:${unit.id}`),
+  });
   for (const [i, code] of batch.codes.entries()) {
-    const answers = Object.fromEntries(questionSets[unit.carrier].map((q) => [q, i % 3 === 0 ? 'fairlySatisfied' : 'satisfied']));
-    const r = await submitSurveyResponse(ctx, surveyId, { invitationCode: code, relation: 'parent', answers }, { ip: 'seed' });
+    const answers = Object.fromEntries(
+      questionSets[unit.carrier].map((q) => [q, i % 3 === 0 ? 'fairlySatisfied' : 'satisfied']),
+    );
+    const r = await submitSurveyResponse(
+      ctx,
+      surveyId,
+      { invitationCode: code, relation: 'parent', answers },
+      { ip: 'seed' },
+    );
     if (!r.ok) throw new Error(`demo response failed for ${unit.id}: ${r.code}`);
   }
 }
@@ -121,11 +155,21 @@ export async function seedDemoScoring(
   contentDir = CONTENT_DIR,
 ): Promise<boolean> {
   if ((await countMarks(database)) > 0) return false;
-  await seedModelSatisfaction(database, secrets, units.filter((u) => u.demo), now);
+  await seedModelSatisfaction(
+    database,
+    secrets,
+    units.filter((u) => u.demo),
+    now,
+  );
   const standards = readStandards(contentDir).map((f) => f.standard);
   const demoYear = Number(beijingDate(now).slice(0, 4));
   const entries = readDisclosures(contentDir);
-  const sourcesAt = (at: Date): ScoringSources => ({ standards, content: contentRatios(entries, beijingDate(at)), now: at, rules: defaultFeedbackRules });
+  const sourcesAt = (at: Date): ScoringSources => ({
+    standards,
+    content: contentRatios(entries, beijingDate(at)),
+    now: at,
+    rules: defaultFeedbackRules,
+  });
   const gradedAt = new Date(now.getTime() - 30 * 86_400_000);
   const demoUnits = units.filter((u) => u.demo);
 
@@ -133,10 +177,25 @@ export async function seedDemoScoring(
     const standard = standards.find((s) => s.year === year && s.status === 'adopted');
     if (!standard) continue;
     for (const u of demoUnits) {
-      const p = year === demoYear ? DEMO_YEAR_PROFILES[u.id] ?? PREVIOUS_YEAR_PROFILE : PREVIOUS_YEAR_EXCEPTIONS[u.id] ?? PREVIOUS_YEAR_PROFILE;
+      const p =
+        year === demoYear
+          ? (DEMO_YEAR_PROFILES[u.id] ?? PREVIOUS_YEAR_PROFILE)
+          : (PREVIOUS_YEAR_EXCEPTIONS[u.id] ?? PREVIOUS_YEAR_PROFILE);
       await saveMarks(database, u.id, year, marksFor(standard, u.carrier, p), 'evaluator:demo', gradedAt, true);
       if (p.vetoBefore) {
-        const r = await recordVeto(database, sourcesAt(gradedAt), u.id, { vetoKey: p.vetoBefore.key, occurredOn: `${year}-${p.vetoBefore.monthDay}`, source: p.vetoBefore.source, note: null }, 'evaluator:demo', true);
+        const r = await recordVeto(
+          database,
+          sourcesAt(gradedAt),
+          u.id,
+          {
+            vetoKey: p.vetoBefore.key,
+            occurredOn: `${year}-${p.vetoBefore.monthDay}`,
+            source: p.vetoBefore.source,
+            note: null,
+          },
+          'evaluator:demo',
+          true,
+        );
         if (!r.ok) throw new Error(`demo veto failed for ${u.id}: ${r.code}`);
       }
     }
@@ -146,7 +205,19 @@ export async function seedDemoScoring(
   for (const u of demoUnits) {
     const after = DEMO_YEAR_PROFILES[u.id]?.vetoAfter;
     if (!after) continue;
-    const r = await recordVeto(database, sourcesAt(now), u.id, { vetoKey: after.key, occurredOn: beijingDate(new Date(now.getTime() - after.daysAgo * 86_400_000)), source: after.source, note: null }, 'evaluator:demo', true);
+    const r = await recordVeto(
+      database,
+      sourcesAt(now),
+      u.id,
+      {
+        vetoKey: after.key,
+        occurredOn: beijingDate(new Date(now.getTime() - after.daysAgo * 86_400_000)),
+        source: after.source,
+        note: null,
+      },
+      'evaluator:demo',
+      true,
+    );
     if (!r.ok) throw new Error(`demo veto failed for ${u.id}: ${r.code}`);
   }
   return true;

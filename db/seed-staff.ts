@@ -10,11 +10,46 @@ import { createAccount } from '../src/staff/accounts.ts';
  * deployment (DEMO=false) never creates them: its first admin comes from `npm run staff:add`.
  */
 export const demoStaff = [
-  { username: 'demo.admin', displayName: '演示管理员', role: 'admin', password: 'demo-admin-password', totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXA', unitIds: [] },
-  { username: 'demo.moderator', displayName: '演示审核员', role: 'moderator', password: 'demo-moderator-password', totpSecret: 'KRUGS4ZANFZSAYJAORSXG5BAONSWG4TB', unitIds: [] },
-  { username: 'demo.xixi', displayName: '演示答复人（西溪镇中心小学）', role: 'responder', password: 'demo-responder-password', totpSecret: 'MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U', unitIds: ['xixi-central-primary'] },
-  { username: 'demo.hetang', displayName: '演示答复人（荷塘村）', role: 'responder', password: 'demo-responder-password', totpSecret: 'ONSWG4TFOQQGC3TEEBZWKY3SMV2CAMJS', unitIds: ['hetang-village'] },
-  { username: 'demo.evaluator', displayName: '演示考评员', role: 'evaluator', password: 'demo-evaluator-password', totpSecret: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', unitIds: [] },
+  {
+    username: 'demo.admin',
+    displayName: '演示管理员',
+    role: 'admin',
+    password: 'demo-admin-password',
+    totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXA',
+    unitIds: [],
+  },
+  {
+    username: 'demo.moderator',
+    displayName: '演示审核员',
+    role: 'moderator',
+    password: 'demo-moderator-password',
+    totpSecret: 'KRUGS4ZANFZSAYJAORSXG5BAONSWG4TB',
+    unitIds: [],
+  },
+  {
+    username: 'demo.xixi',
+    displayName: '演示答复人（西溪镇中心小学）',
+    role: 'responder',
+    password: 'demo-responder-password',
+    totpSecret: 'MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U',
+    unitIds: ['xixi-central-primary'],
+  },
+  {
+    username: 'demo.hetang',
+    displayName: '演示答复人（荷塘村）',
+    role: 'responder',
+    password: 'demo-responder-password',
+    totpSecret: 'ONSWG4TFOQQGC3TEEBZWKY3SMV2CAMJS',
+    unitIds: ['hetang-village'],
+  },
+  {
+    username: 'demo.evaluator',
+    displayName: '演示考评员',
+    role: 'evaluator',
+    password: 'demo-evaluator-password',
+    totpSecret: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ',
+    unitIds: [],
+  },
 ] as const;
 
 export async function seedDemoStaff(database: Database, secrets: Secrets, now: Date): Promise<number> {

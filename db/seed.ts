@@ -27,7 +27,8 @@ export async function seedDatabase(
     }));
   await upsertUnits(database, { townships: registry.townships, units }, opts.now);
   // The demo feedback channel needs the server secrets (codes are HMAC-hashed with them).
-  const demoCodes = opts.demo && opts.secrets ? await seedDemoChannel(database, opts.secrets, units, opts.now) : undefined;
+  const demoCodes =
+    opts.demo && opts.secrets ? await seedDemoChannel(database, opts.secrets, units, opts.now) : undefined;
   // Demo scorecards read the demo channel's ratings and replies, so they are seeded with it.
   if (opts.demo && opts.secrets) await seedDemoScoring(database, opts.secrets, units, opts.now, opts.contentDir);
   // Demo staff accounts (README "Demo staff accounts") only in demo mode, only into an empty table.

@@ -24,13 +24,21 @@ const Env = z.object({
   /** Trust X-Forwarded-Proto / X-Forwarded-For from the reverse proxy in front of this process. */
   TRUST_PROXY: z.stringbool().default(false),
   /** Largest request body the API accepts, in bytes. */
-  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(10 * 1024 * 1024)
+    .default(64 * 1024),
   /** How long SIGTERM waits for in-flight requests before closing connections, in milliseconds. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /** AES-256-GCM key for submitters' phone numbers: 32 bytes as base64 or hex. Required in production. */
   CONTACT_KEY: unsetWhenEmpty(
-    z.string().regex(/^(?:[A-Za-z0-9+/]{43}=|[0-9a-fA-F]{64})$/, 'must be 32 bytes as base64 (44 characters) or hex (64)').optional(),
+    z
+      .string()
+      .regex(/^(?:[A-Za-z0-9+/]{43}=|[0-9a-fA-F]{64})$/, 'must be 32 bytes as base64 (44 characters) or hex (64)')
+      .optional(),
   ),
   /** Root secret for HMACs (query secrets, pseudonyms, ALTCHA). At least 32 characters. Required in production. */
   APP_SECRET: unsetWhenEmpty(z.string().min(32, 'must be at least 32 characters').optional()),
@@ -70,8 +78,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
  * Only the database settings, for build-time readers (the audit checkpoint page): a build runs with
  * NODE_ENV=production but needs none of the production secrets.
  */
-export function loadDatabaseConfig(env: Record<string, string | undefined> = process.env): Pick<Config, 'DATABASE_URL' | 'DATABASE_AUTH_TOKEN' | 'DATABASE_BUSY_TIMEOUT_MS'> {
-  const result = Env.pick({ DATABASE_URL: true, DATABASE_AUTH_TOKEN: true, DATABASE_BUSY_TIMEOUT_MS: true }).safeParse(env);
-  if (!result.success) throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
+export function loadDatabaseConfig(
+  env: Record<string, string | undefined> = process.env,
+): Pick<Config, 'DATABASE_URL' | 'DATABASE_AUTH_TOKEN' | 'DATABASE_BUSY_TIMEOUT_MS'> {
+  const result = Env.pick({ DATABASE_URL: true, DATABASE_AUTH_TOKEN: true, DATABASE_BUSY_TIMEOUT_MS: true }).safeParse(
+    env,
+  );
+  if (!result.success)
+    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
   return Object.freeze(result.data);
 }

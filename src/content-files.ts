@@ -7,7 +7,12 @@ import type { z } from 'zod';
 import { FamilyAggregate, Township, Unit } from './domain/units/schema.ts';
 import { chinaCalendar } from './domain/calendar/working-days.ts';
 import { disclosureKinds, kindSlugs, type DisclosureKind } from './domain/disclosures/kinds.ts';
-import { validateDisclosures, type LocatedProblem, type RawEntry, type ValidEntries } from './domain/disclosures/validate.ts';
+import {
+  validateDisclosures,
+  type LocatedProblem,
+  type RawEntry,
+  type ValidEntries,
+} from './domain/disclosures/validate.ts';
 import { explain } from './disclosures/text.ts';
 import { OfficialFiguresYear, officialFileProblems } from './domain/statistics/official-figures.ts';
 
@@ -82,10 +87,12 @@ export function readRegistry(contentDir = CONTENT_DIR) {
   const families = parseEach(FamilyAggregate, listEntries(join(contentDir, 'families'), problems), problems);
   const known = new Set(townships.map((t) => t.id));
   for (const u of units) {
-    if (!known.has(u.township)) problems.push(`${join(contentDir, 'units', u.id)}.yaml › township: unknown township "${u.township}"`);
+    if (!known.has(u.township))
+      problems.push(`${join(contentDir, 'units', u.id)}.yaml › township: unknown township "${u.township}"`);
   }
   for (const f of families) {
-    if (!known.has(f.township)) problems.push(`${join(contentDir, 'families')} › ${f.id}.township: unknown township "${f.township}"`);
+    if (!known.has(f.township))
+      problems.push(`${join(contentDir, 'families')} › ${f.id}.township: unknown township "${f.township}"`);
   }
   if (problems.length) throw new ContentError(problems);
   return { townships, units, families };
@@ -110,9 +117,18 @@ function disclosureFiles(contentDir: string, kind: DisclosureKind): RawEntry[] {
   return yamlFiles(dir).map((path) => {
     const file = relative(dirname(contentDir), path);
     try {
-      return { file, id: basename(path, extname(path)), data: load(readFileSync(path, 'utf8'), { schema: CORE_SCHEMA, filename: file }) };
+      return {
+        file,
+        id: basename(path, extname(path)),
+        data: load(readFileSync(path, 'utf8'), { schema: CORE_SCHEMA, filename: file }),
+      };
     } catch (e) {
-      return { file, id: basename(path, extname(path)), data: undefined, parseError: e instanceof Error ? e.message.split('\n')[0] : String(e) };
+      return {
+        file,
+        id: basename(path, extname(path)),
+        data: undefined,
+        parseError: e instanceof Error ? e.message.split('\n')[0] : String(e),
+      };
     }
   });
 }
@@ -122,7 +138,10 @@ function disclosureFiles(contentDir: string, kind: DisclosureKind): RawEntry[] {
  * unit registry. Throws ContentError listing every problem; returns only when all files are valid.
  */
 export function readDisclosures(contentDir = CONTENT_DIR, registry = readRegistry(contentDir)): ValidEntries {
-  const files = Object.fromEntries(disclosureKinds.map((k) => [k, disclosureFiles(contentDir, k)])) as Record<DisclosureKind, RawEntry[]>;
+  const files = Object.fromEntries(disclosureKinds.map((k) => [k, disclosureFiles(contentDir, k)])) as Record<
+    DisclosureKind,
+    RawEntry[]
+  >;
   const { entries, problems } = validateDisclosures({ units: registry.units, calendar: chinaCalendar, files });
   if (problems.length) throw new ContentError(problems.map(formatProblem));
   return entries;
@@ -141,7 +160,10 @@ export interface OfficialFiguresEntry {
  * The commission's published figures, validated with the domain schema plus the cross-file rules (the
  * file is named after its year, townships exist). Throws ContentError with `file › field: reason`.
  */
-export function readOfficialFigures(contentDir = CONTENT_DIR, registry = readRegistry(contentDir)): OfficialFiguresEntry[] {
+export function readOfficialFigures(
+  contentDir = CONTENT_DIR,
+  registry = readRegistry(contentDir),
+): OfficialFiguresEntry[] {
   const dir = join(contentDir, OFFICIAL_FIGURES_DIR);
   if (!existsSync(dir)) return [];
   const problems: string[] = [];
@@ -154,12 +176,23 @@ export function readOfficialFigures(contentDir = CONTENT_DIR, registry = readReg
     try {
       raw = load(readFileSync(path, 'utf8'), { schema: CORE_SCHEMA, filename: file });
     } catch (e) {
-      problems.push(formatProblem({ file, path: ['(file)'], message: 'disclosures.file.yaml', vars: { error: e instanceof Error ? e.message.split('\n')[0]! : String(e) } }));
+      problems.push(
+        formatProblem({
+          file,
+          path: ['(file)'],
+          message: 'disclosures.file.yaml',
+          vars: { error: e instanceof Error ? e.message.split('\n')[0]! : String(e) },
+        }),
+      );
       continue;
     }
     const parsed = OfficialFiguresYear.safeParse(raw);
     if (!parsed.success) {
-      problems.push(...parsed.error.issues.map((i) => formatProblem({ file, path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message })));
+      problems.push(
+        ...parsed.error.issues.map((i) =>
+          formatProblem({ file, path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message }),
+        ),
+      );
       continue;
     }
     const found = officialFileProblems(id, parsed.data, townshipIds);

@@ -26,10 +26,19 @@ const families = defineCollection({
 
 // Disclosures: the loader validates every file with the domain schema and rules (including rules
 // across files) before Astro sees it; the schema here types the entries.
-const procurement = defineCollection({ loader: disclosureLoader('procurement'), schema: disclosureSchemas.procurement });
-const canteenAccount = defineCollection({ loader: disclosureLoader('canteenAccount'), schema: disclosureSchemas.canteenAccount });
+const procurement = defineCollection({
+  loader: disclosureLoader('procurement'),
+  schema: disclosureSchemas.procurement,
+});
+const canteenAccount = defineCollection({
+  loader: disclosureLoader('canteenAccount'),
+  schema: disclosureSchemas.canteenAccount,
+});
 const studentAid = defineCollection({ loader: disclosureLoader('studentAid'), schema: disclosureSchemas.studentAid });
-const collectiveAssets = defineCollection({ loader: disclosureLoader('collectiveAssets'), schema: disclosureSchemas.collectiveAssets });
+const collectiveAssets = defineCollection({
+  loader: disclosureLoader('collectiveAssets'),
+  schema: disclosureSchemas.collectiveAssets,
+});
 const decision = defineCollection({ loader: disclosureLoader('decision'), schema: disclosureSchemas.decision });
 
 // The yearly scoring standards (issue 6): validated by the domain schema with its consistency rules.
@@ -38,4 +47,15 @@ const standards = defineCollection({ loader: standardsLoader(), schema: Standard
 // The commission's published figures (statistics pages); validated by the loader, typed here.
 const officialFigures = defineCollection({ loader: officialFiguresLoader(), schema: OfficialFiguresYear });
 
-export const collections = { townships, units, families, procurement, canteenAccount, studentAid, collectiveAssets, decision, standards, officialFigures };
+export const collections = {
+  townships,
+  units,
+  families,
+  procurement,
+  canteenAccount,
+  studentAid,
+  collectiveAssets,
+  decision,
+  standards,
+  officialFigures,
+};

@@ -26,9 +26,16 @@ import { createStaffContext } from './staff/context.ts';
  */
 export const CLIENT_DIR = fileURLToPath(new URL('../dist/client', import.meta.url));
 export const SERVER_ENTRY = fileURLToPath(new URL('../dist/server/entry.mjs', import.meta.url));
-export const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+export const VERSION = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
-type NodeHandler = (req: http.IncomingMessage, res: http.ServerResponse, next?: () => void, locals?: object) => Promise<void> | void;
+type NodeHandler = (
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  next?: () => void,
+  locals?: object,
+) => Promise<void> | void;
 
 export interface RunningServer {
   server: http.Server;
@@ -46,7 +53,10 @@ function cacheControl(pathname: string): string {
   return 'public, max-age=3600';
 }
 
-export async function startServer(config: Config, logger: Logger = createLogger(config.LOG_LEVEL)): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  logger: Logger = createLogger(config.LOG_LEVEL),
+): Promise<RunningServer> {
   if (!existsSync(SERVER_ENTRY)) {
     throw new Error(`No build found at ${SERVER_ENTRY}. Run \`npm run build\` (npm start does it for you).`);
   }
@@ -80,7 +90,9 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     }
   };
   const housekeeping = setInterval(() => {
-    pruneExpired(database, new Date()).catch((e: unknown) => logger.warn('prune failed', { error: e instanceof Error ? e.name : 'unknown' }));
+    pruneExpired(database, new Date()).catch((e: unknown) =>
+      logger.warn('prune failed', { error: e instanceof Error ? e.name : 'unknown' }),
+    );
   }, 3_600_000);
   housekeeping.unref();
 
@@ -123,7 +135,9 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const baseLocals = Object.freeze({ database, version: VERSION, channel, staff, trustProxy: config.TRUST_PROXY });
   // A fresh object per request: the middleware stores the request's staff session in it.
   const locals = () => ({ ...baseLocals });
-  const notFoundPage = existsSync(`${CLIENT_DIR}/404.html`) ? readFileSync(`${CLIENT_DIR}/404.html`) : Buffer.from('Not Found');
+  const notFoundPage = existsSync(`${CLIENT_DIR}/404.html`)
+    ? readFileSync(`${CLIENT_DIR}/404.html`)
+    : Buffer.from('Not Found');
   // Astro matched no route: its 404 page is prerendered, so send that file with status 404.
   const notFound = (req: http.IncomingMessage, res: http.ServerResponse) => {
     res.writeHead(404, {

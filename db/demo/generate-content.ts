@@ -24,11 +24,34 @@ function random(seed: number) {
   };
 }
 
-const months = ['2025-11', '2025-12', '2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10'];
+const months = [
+  '2025-11',
+  '2025-12',
+  '2026-01',
+  '2026-02',
+  '2026-03',
+  '2026-04',
+  '2026-05',
+  '2026-06',
+  '2026-07',
+  '2026-08',
+  '2026-09',
+  '2026-10',
+];
 /** Serving days per month of the school calendar (winter break from late January, summer from mid-July). */
 const servingDays: Record<string, number> = {
-  '2025-11': 20, '2025-12': 23, '2026-01': 15, '2026-02': 3, '2026-03': 22, '2026-04': 20,
-  '2026-05': 17, '2026-06': 20, '2026-07': 8, '2026-08': 0, '2026-09': 20, '2026-10': 16,
+  '2025-11': 20,
+  '2025-12': 23,
+  '2026-01': 15,
+  '2026-02': 3,
+  '2026-03': 22,
+  '2026-04': 20,
+  '2026-05': 17,
+  '2026-06': 20,
+  '2026-07': 8,
+  '2026-08': 0,
+  '2026-09': 20,
+  '2026-10': 16,
 };
 
 interface School {
@@ -50,9 +73,42 @@ interface School {
 }
 
 const schools: School[] = [
-  { id: 'xixi-central-primary', students: 420, mealsPerDay: 3, feeFen: 1200, subsidyFen: 500, openingFen: 1_236_500, seed: 11, late: { '2026-06': '2026-07-17' }, leaderGaps: {}, surplus: {} },
-  { id: 'nanhu-nine-year-school', students: 680, mealsPerDay: 2, feeFen: 900, subsidyFen: 500, openingFen: 864_210, seed: 23, late: {}, leaderGaps: { '2026-05': 15 }, surplus: { '2026-09': 0.031 } },
-  { id: 'qinglan-no1-middle-school', students: 1800, mealsPerDay: 2, feeFen: 1500, subsidyFen: 0, openingFen: 3_402_880, seed: 37, late: { '2026-01': '2026-02-26' }, leaderGaps: {}, surplus: {} },
+  {
+    id: 'xixi-central-primary',
+    students: 420,
+    mealsPerDay: 3,
+    feeFen: 1200,
+    subsidyFen: 500,
+    openingFen: 1_236_500,
+    seed: 11,
+    late: { '2026-06': '2026-07-17' },
+    leaderGaps: {},
+    surplus: {},
+  },
+  {
+    id: 'nanhu-nine-year-school',
+    students: 680,
+    mealsPerDay: 2,
+    feeFen: 900,
+    subsidyFen: 500,
+    openingFen: 864_210,
+    seed: 23,
+    late: {},
+    leaderGaps: { '2026-05': 15 },
+    surplus: { '2026-09': 0.031 },
+  },
+  {
+    id: 'qinglan-no1-middle-school',
+    students: 1800,
+    mealsPerDay: 2,
+    feeFen: 1500,
+    subsidyFen: 0,
+    openingFen: 3_402_880,
+    seed: 37,
+    late: { '2026-01': '2026-02-26' },
+    leaderGaps: {},
+    surplus: {},
+  },
 ];
 
 const suggestions = [
@@ -124,7 +180,9 @@ function canteenMonth(s: School, month: string, index: number, opening: number, 
         leaderDays: s.leaderGaps[month] ?? days,
         parentSessions: days === 0 ? 0 : 2 + Math.floor(next() * 4),
         suggestions: picked.map((p, i) =>
-          last && i === 0 ? { summary: p.summary, status: 'inProgress' } : { summary: p.summary, status: 'handled', response: p.response },
+          last && i === 0
+            ? { summary: p.summary, status: 'inProgress' }
+            : { summary: p.summary, status: 'handled', response: p.response },
         ),
       },
     },
@@ -153,7 +211,10 @@ interface Village {
   seed: number;
   openingFen: number;
   /** Fixed income lines: month → lines (contract income and subsidies). */
-  fixed: Record<string, { summary: string; category: string; kind: 'income' | 'expense'; amountFen: number; day: number }[]>;
+  fixed: Record<
+    string,
+    { summary: string; category: string; kind: 'income' | 'expense'; amountFen: number; day: number }[]
+  >;
   assets: unknown[];
   resources: unknown[];
   contracts: unknown[];
@@ -173,9 +234,15 @@ const villages: Village[] = [
     seed: 5,
     openingFen: 58_342_600,
     fixed: {
-      '2026-01': [{ summary: '收茶园承包费（第一期）', category: 'contracting', kind: 'income', amountFen: 18_000_000, day: 20 }],
-      '2026-04': [{ summary: '收鱼塘租金（2026年度）', category: 'contracting', kind: 'income', amountFen: 6_400_000, day: 28 }],
-      '2026-05': [{ summary: '收上级村级组织运转补助', category: 'subsidy', kind: 'income', amountFen: 9_000_000, day: 15 }],
+      '2026-01': [
+        { summary: '收茶园承包费（第一期）', category: 'contracting', kind: 'income', amountFen: 18_000_000, day: 20 },
+      ],
+      '2026-04': [
+        { summary: '收鱼塘租金（2026年度）', category: 'contracting', kind: 'income', amountFen: 6_400_000, day: 28 },
+      ],
+      '2026-05': [
+        { summary: '收上级村级组织运转补助', category: 'subsidy', kind: 'income', amountFen: 9_000_000, day: 15 },
+      ],
       '2026-07': [
         { summary: '收茶园承包费（第二期）', category: 'contracting', kind: 'income', amountFen: 18_000_000, day: 10 },
         { summary: '村道硬化工程预付款', category: 'construction', kind: 'expense', amountFen: 24_000_000, day: 22 },
@@ -183,22 +250,110 @@ const villages: Village[] = [
       '2026-09': [{ summary: '收农机出租费', category: 'contracting', kind: 'income', amountFen: 1_200_000, day: 8 }],
     },
     assets: [
-      { code: 'A-001', name: '村委会办公楼', category: 'buildings', originalValueFen: 86_000_000, acquiredOn: '2012-09-30', location: '柳湾村村部', status: 'selfUse' },
-      { code: 'A-002', name: '茶叶加工厂房', category: 'buildings', originalValueFen: 42_500_000, acquiredOn: '2016-05-20', location: '柳湾后山茶园', status: 'contracted', contract: 'C-2025-01' },
-      { code: 'A-003', name: '旋耕机', category: 'machinery', quantity: 2, originalValueFen: 3_800_000, acquiredOn: '2019-03-12', location: '村集体农机库', status: 'leased', contract: 'C-2026-03' },
-      { code: 'A-004', name: '灌溉泵站', category: 'irrigation', originalValueFen: 12_600_000, acquiredOn: '2015-04-01', location: '柳湾水库下游', status: 'selfUse' },
-      { code: 'A-005', name: '旧村小学校舍', category: 'buildings', originalValueFen: 9_800_000, acquiredOn: '1998-08-01', location: '柳湾村三组', status: 'idle' },
+      {
+        code: 'A-001',
+        name: '村委会办公楼',
+        category: 'buildings',
+        originalValueFen: 86_000_000,
+        acquiredOn: '2012-09-30',
+        location: '柳湾村村部',
+        status: 'selfUse',
+      },
+      {
+        code: 'A-002',
+        name: '茶叶加工厂房',
+        category: 'buildings',
+        originalValueFen: 42_500_000,
+        acquiredOn: '2016-05-20',
+        location: '柳湾后山茶园',
+        status: 'contracted',
+        contract: 'C-2025-01',
+      },
+      {
+        code: 'A-003',
+        name: '旋耕机',
+        category: 'machinery',
+        quantity: 2,
+        originalValueFen: 3_800_000,
+        acquiredOn: '2019-03-12',
+        location: '村集体农机库',
+        status: 'leased',
+        contract: 'C-2026-03',
+      },
+      {
+        code: 'A-004',
+        name: '灌溉泵站',
+        category: 'irrigation',
+        originalValueFen: 12_600_000,
+        acquiredOn: '2015-04-01',
+        location: '柳湾水库下游',
+        status: 'selfUse',
+      },
+      {
+        code: 'A-005',
+        name: '旧村小学校舍',
+        category: 'buildings',
+        originalValueFen: 9_800_000,
+        acquiredOn: '1998-08-01',
+        location: '柳湾村三组',
+        status: 'idle',
+      },
     ],
     resources: [
-      { code: 'R-001', landClass: 'garden', location: '柳湾后山', areaMu: 320.5, mode: 'contracted', contract: 'C-2025-01' },
-      { code: 'R-002', landClass: 'transportWater', location: '柳湾鱼塘', areaMu: 46.8, mode: 'leased', contract: 'C-2026-01' },
+      {
+        code: 'R-001',
+        landClass: 'garden',
+        location: '柳湾后山',
+        areaMu: 320.5,
+        mode: 'contracted',
+        contract: 'C-2025-01',
+      },
+      {
+        code: 'R-002',
+        landClass: 'transportWater',
+        location: '柳湾鱼塘',
+        areaMu: 46.8,
+        mode: 'leased',
+        contract: 'C-2026-01',
+      },
       { code: 'R-003', landClass: 'forest', location: '西岭集体林', areaMu: 1280, mode: 'selfRun' },
       { code: 'R-004', landClass: 'unused', location: '河滩荒地', areaMu: 35.2, mode: 'selfRun' },
     ],
     contracts: [
-      { code: 'C-2025-01', subject: 'R-001', counterparty: '青岚云雾茶业有限公司', counterpartyKind: 'organisation', signedOn: '2025-12-28', term: { start: '2026-01-01', end: '2035-12-31' }, priceFen: 360_000_000, viaExchange: true, decision: 'liuwan-village-tea-garden-contract', note: '含茶叶加工厂房（A-002），租金每年36万元，分两期收取。' },
-      { code: 'C-2026-01', subject: 'R-002', counterparty: '王*', counterpartyKind: 'person', signedOn: '2026-03-25', term: { start: '2026-04-01', end: '2031-03-31' }, priceFen: 32_000_000, viaExchange: false, decision: 'liuwan-village-fish-pond-lease', note: '租金每年6.4万元。' },
-      { code: 'C-2026-03', subject: 'A-003', counterparty: '青岚市丰收农机专业合作社', counterpartyKind: 'organisation', signedOn: '2026-08-30', term: { start: '2026-09-01', end: '2026-12-31' }, priceFen: 1_200_000, viaExchange: false },
+      {
+        code: 'C-2025-01',
+        subject: 'R-001',
+        counterparty: '青岚云雾茶业有限公司',
+        counterpartyKind: 'organisation',
+        signedOn: '2025-12-28',
+        term: { start: '2026-01-01', end: '2035-12-31' },
+        priceFen: 360_000_000,
+        viaExchange: true,
+        decision: 'liuwan-village-tea-garden-contract',
+        note: '含茶叶加工厂房（A-002），租金每年36万元，分两期收取。',
+      },
+      {
+        code: 'C-2026-01',
+        subject: 'R-002',
+        counterparty: '王*',
+        counterpartyKind: 'person',
+        signedOn: '2026-03-25',
+        term: { start: '2026-04-01', end: '2031-03-31' },
+        priceFen: 32_000_000,
+        viaExchange: false,
+        decision: 'liuwan-village-fish-pond-lease',
+        note: '租金每年6.4万元。',
+      },
+      {
+        code: 'C-2026-03',
+        subject: 'A-003',
+        counterparty: '青岚市丰收农机专业合作社',
+        counterpartyKind: 'organisation',
+        signedOn: '2026-08-30',
+        term: { start: '2026-09-01', end: '2026-12-31' },
+        priceFen: 1_200_000,
+        viaExchange: false,
+      },
     ],
   },
   {
@@ -206,22 +361,85 @@ const villages: Village[] = [
     seed: 9,
     openingFen: 31_205_400,
     fixed: {
-      '2026-03': [{ summary: '收莲藕基地土地流转费', category: 'contracting', kind: 'income', amountFen: 12_600_000, day: 18 }],
-      '2026-06': [{ summary: '收征地补偿费（荷塘路拓宽）', category: 'compensation', kind: 'income', amountFen: 48_000_000, day: 12 }],
-      '2026-08': [{ summary: '分配征地补偿费（集体留存部分外）', category: 'distribution', kind: 'expense', amountFen: 33_600_000, day: 26 }],
-      '2026-10': [{ summary: '收村级组织运转补助', category: 'subsidy', kind: 'income', amountFen: 8_000_000, day: 20 }],
+      '2026-03': [
+        { summary: '收莲藕基地土地流转费', category: 'contracting', kind: 'income', amountFen: 12_600_000, day: 18 },
+      ],
+      '2026-06': [
+        {
+          summary: '收征地补偿费（荷塘路拓宽）',
+          category: 'compensation',
+          kind: 'income',
+          amountFen: 48_000_000,
+          day: 12,
+        },
+      ],
+      '2026-08': [
+        {
+          summary: '分配征地补偿费（集体留存部分外）',
+          category: 'distribution',
+          kind: 'expense',
+          amountFen: 33_600_000,
+          day: 26,
+        },
+      ],
+      '2026-10': [
+        { summary: '收村级组织运转补助', category: 'subsidy', kind: 'income', amountFen: 8_000_000, day: 20 },
+      ],
     },
     assets: [
-      { code: 'A-001', name: '村民活动中心', category: 'buildings', originalValueFen: 56_000_000, acquiredOn: '2018-10-10', location: '荷塘村村部', status: 'selfUse' },
-      { code: 'A-002', name: '冷链仓库', category: 'buildings', originalValueFen: 23_000_000, acquiredOn: '2021-06-30', location: '荷塘路口', status: 'leased', contract: 'C-2026-02' },
+      {
+        code: 'A-001',
+        name: '村民活动中心',
+        category: 'buildings',
+        originalValueFen: 56_000_000,
+        acquiredOn: '2018-10-10',
+        location: '荷塘村村部',
+        status: 'selfUse',
+      },
+      {
+        code: 'A-002',
+        name: '冷链仓库',
+        category: 'buildings',
+        originalValueFen: 23_000_000,
+        acquiredOn: '2021-06-30',
+        location: '荷塘路口',
+        status: 'leased',
+        contract: 'C-2026-02',
+      },
     ],
     resources: [
-      { code: 'R-001', landClass: 'cultivated', location: '荷塘南片', areaMu: 210, mode: 'contracted', contract: 'C-2024-01' },
+      {
+        code: 'R-001',
+        landClass: 'cultivated',
+        location: '荷塘南片',
+        areaMu: 210,
+        mode: 'contracted',
+        contract: 'C-2024-01',
+      },
       { code: 'R-002', landClass: 'transportWater', location: '荷塘', areaMu: 88.5, mode: 'selfRun' },
     ],
     contracts: [
-      { code: 'C-2024-01', subject: 'R-001', counterparty: '南湖乡莲藕种植专业合作社', counterpartyKind: 'organisation', signedOn: '2024-02-20', term: { start: '2024-03-01', end: '2029-02-28' }, priceFen: 63_000_000, viaExchange: true, decision: 'hetang-village-lotus-land-transfer' },
-      { code: 'C-2026-02', subject: 'A-002', counterparty: '青岚鲜达冷链物流有限公司', counterpartyKind: 'organisation', signedOn: '2026-05-06', term: { start: '2026-05-10', end: '2027-05-09' }, priceFen: 4_800_000, viaExchange: false },
+      {
+        code: 'C-2024-01',
+        subject: 'R-001',
+        counterparty: '南湖乡莲藕种植专业合作社',
+        counterpartyKind: 'organisation',
+        signedOn: '2024-02-20',
+        term: { start: '2024-03-01', end: '2029-02-28' },
+        priceFen: 63_000_000,
+        viaExchange: true,
+        decision: 'hetang-village-lotus-land-transfer',
+      },
+      {
+        code: 'C-2026-02',
+        subject: 'A-002',
+        counterparty: '青岚鲜达冷链物流有限公司',
+        counterpartyKind: 'organisation',
+        signedOn: '2026-05-06',
+        term: { start: '2026-05-10', end: '2027-05-09' },
+        priceFen: 4_800_000,
+        viaExchange: false,
+      },
     ],
   },
   {
@@ -229,17 +447,49 @@ const villages: Village[] = [
     seed: 13,
     openingFen: 12_480_300,
     fixed: {
-      '2026-02': [{ summary: '收沿街门面租金', category: 'contracting', kind: 'income', amountFen: 7_200_000, day: 27 }],
-      '2026-06': [{ summary: '社区老年食堂设备采购', category: 'construction', kind: 'expense', amountFen: 6_850_000, day: 16 }],
+      '2026-02': [
+        { summary: '收沿街门面租金', category: 'contracting', kind: 'income', amountFen: 7_200_000, day: 27 },
+      ],
+      '2026-06': [
+        { summary: '社区老年食堂设备采购', category: 'construction', kind: 'expense', amountFen: 6_850_000, day: 16 },
+      ],
       '2026-09': [{ summary: '收社区服务补助', category: 'subsidy', kind: 'income', amountFen: 5_000_000, day: 9 }],
     },
     assets: [
-      { code: 'A-001', name: '沿街门面房（6间）', category: 'buildings', quantity: 6, originalValueFen: 72_000_000, acquiredOn: '2010-12-01', location: '石桥社区石桥路', status: 'leased', contract: 'C-2026-01' },
-      { code: 'A-002', name: '社区老年食堂厨房设备', category: 'equipment', originalValueFen: 6_850_000, acquiredOn: '2026-06-16', location: '石桥社区服务中心', status: 'selfUse' },
+      {
+        code: 'A-001',
+        name: '沿街门面房（6间）',
+        category: 'buildings',
+        quantity: 6,
+        originalValueFen: 72_000_000,
+        acquiredOn: '2010-12-01',
+        location: '石桥社区石桥路',
+        status: 'leased',
+        contract: 'C-2026-01',
+      },
+      {
+        code: 'A-002',
+        name: '社区老年食堂厨房设备',
+        category: 'equipment',
+        originalValueFen: 6_850_000,
+        acquiredOn: '2026-06-16',
+        location: '石桥社区服务中心',
+        status: 'selfUse',
+      },
     ],
     resources: [],
     contracts: [
-      { code: 'C-2026-01', subject: 'A-001', counterparty: '北塘镇石桥商贸有限公司', counterpartyKind: 'organisation', signedOn: '2026-02-20', term: { start: '2026-03-01', end: '2029-02-28' }, priceFen: 21_600_000, viaExchange: true, decision: 'shiqiao-community-shopfront-lease' },
+      {
+        code: 'C-2026-01',
+        subject: 'A-001',
+        counterparty: '北塘镇石桥商贸有限公司',
+        counterpartyKind: 'organisation',
+        signedOn: '2026-02-20',
+        term: { start: '2026-03-01', end: '2029-02-28' },
+        priceFen: 21_600_000,
+        viaExchange: true,
+        decision: 'shiqiao-community-shopfront-lease',
+      },
     ],
   },
 ];
@@ -247,26 +497,34 @@ const villages: Village[] = [
 for (const v of villages) {
   const next = random(v.seed);
   let balance = v.openingFen;
-  const funds = months.filter((m) => m.startsWith('2026-')).map((month) => {
-    const opening = balance;
-    const routine = routineExpenses
-      .filter((_, i) => (i + month.charCodeAt(6)) % 2 === 0 || i === 1)
-      .map((r, i) => ({ summary: r.summary, category: r.category, kind: 'expense' as const, amountFen: r.min + round(next() * (r.max - r.min)), day: 5 + i * 5 }));
-    const all = [...(v.fixed[month] ?? []), ...routine].toSorted((a, b) => a.day - b.day);
-    const lines = all.map((l, i) => {
-      balance += l.kind === 'income' ? l.amountFen : -l.amountFen;
-      return {
-        date: `${month}-${String(l.day).padStart(2, '0')}`,
-        voucher: `${month.slice(5)}-${String(i + 1).padStart(3, '0')}`,
-        summary: l.summary,
-        kind: l.kind,
-        category: l.category,
-        amountFen: l.amountFen,
-        balanceFen: balance,
-      };
+  const funds = months
+    .filter((m) => m.startsWith('2026-'))
+    .map((month) => {
+      const opening = balance;
+      const routine = routineExpenses
+        .filter((_, i) => (i + month.charCodeAt(6)) % 2 === 0 || i === 1)
+        .map((r, i) => ({
+          summary: r.summary,
+          category: r.category,
+          kind: 'expense' as const,
+          amountFen: r.min + round(next() * (r.max - r.min)),
+          day: 5 + i * 5,
+        }));
+      const all = [...(v.fixed[month] ?? []), ...routine].toSorted((a, b) => a.day - b.day);
+      const lines = all.map((l, i) => {
+        balance += l.kind === 'income' ? l.amountFen : -l.amountFen;
+        return {
+          date: `${month}-${String(l.day).padStart(2, '0')}`,
+          voucher: `${month.slice(5)}-${String(i + 1).padStart(3, '0')}`,
+          summary: l.summary,
+          kind: l.kind,
+          category: l.category,
+          amountFen: l.amountFen,
+          balanceFen: balance,
+        };
+      });
+      return { month, openingFen: opening, lines, closingFen: balance, reviewedBy: '村务监督委员会' };
     });
-    return { month, openingFen: opening, lines, closingFen: balance, reviewedBy: '村务监督委员会' };
-  });
   writeYaml('collective-assets', `${v.id}-2026`, {
     unit: v.id,
     year: 2026,

@@ -108,7 +108,13 @@ export function createApi(deps: ApiDeps) {
     if (err instanceof HTTPException) {
       const status = err.status;
       const code =
-        status === 413 ? 'payload_too_large' : status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : 'bad_request';
+        status === 413
+          ? 'payload_too_large'
+          : status === 401
+            ? 'unauthorized'
+            : status === 403
+              ? 'forbidden'
+              : 'bad_request';
       return errorResponse(c, status < 500 ? status : 500, status < 500 ? code : 'internal');
     }
     deps.logger.error('unhandled error', {

@@ -41,7 +41,13 @@ export const feedbackApi = new Hono<AppEnv>()
     return c.json(r.view);
   })
   .post('/:code/reopen', async (c) => {
-    const r = await actAsSubmitter(c.get('deps').channel, c.req.param('code'), 'reopen', c.get('jsonBody'), clientOf(c));
+    const r = await actAsSubmitter(
+      c.get('deps').channel,
+      c.req.param('code'),
+      'reopen',
+      c.get('jsonBody'),
+      clientOf(c),
+    );
     if (!r.ok) return failureResponse(c, r);
     return c.json(r.view);
   });

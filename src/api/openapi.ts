@@ -62,14 +62,23 @@ const errorText: Record<number, string> = {
   503: 'Phone verification unavailable',
 };
 const body = (name: SchemaName) => ({ required: true, ...json(name) });
-const codeParam = { name: 'code', in: 'path', required: true, schema: { type: 'string' }, description: 'Tracking code, e.g. ABCD-EFGH-JKMN' };
+const codeParam = {
+  name: 'code',
+  in: 'path',
+  required: true,
+  schema: { type: 'string' },
+  description: 'Tracking code, e.g. ABCD-EFGH-JKMN',
+};
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
 const bodyErrors = [400, 413, 415, 422];
 
 function componentSchemas() {
   return Object.fromEntries(
     Object.entries(schemas).map(([name, schema]) => {
-      const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+      const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<
+        string,
+        unknown
+      >;
       return [name, rest];
     }),
   );
@@ -90,7 +99,10 @@ export function openApiDocument(version: string) {
         post: {
           summary: 'Submit feedback (idempotent with idempotencyKey)',
           requestBody: body('FeedbackSubmission'),
-          responses: { '201': { description: 'Received; the only time the query secret is returned', ...json('FeedbackReceipt') }, ...errors(...bodyErrors, 409, 429) },
+          responses: {
+            '201': { description: 'Received; the only time the query secret is returned', ...json('FeedbackReceipt') },
+            ...errors(...bodyErrors, 409, 429),
+          },
         },
         get: {
           summary: "A unit's published feedback and on-time reply rate",
@@ -99,14 +111,21 @@ export function openApiDocument(version: string) {
         },
       },
       '/feedback/{code}': {
-        get: { summary: 'Track an item', parameters: [codeParam], responses: { '200': { description: 'OK', ...json('TrackingView') }, ...errors(404, 429) } },
+        get: {
+          summary: 'Track an item',
+          parameters: [codeParam],
+          responses: { '200': { description: 'OK', ...json('TrackingView') }, ...errors(404, 429) },
+        },
       },
       '/feedback/{code}/rating': {
         post: {
           summary: "Rate the unit's reply (needs the query secret)",
           parameters: [codeParam],
           requestBody: body('RatingInput'),
-          responses: { '200': { description: 'Rated', ...json('TrackingView') }, ...errors(...bodyErrors, 403, 404, 409, 429) },
+          responses: {
+            '200': { description: 'Rated', ...json('TrackingView') },
+            ...errors(...bodyErrors, 403, 404, 409, 429),
+          },
         },
       },
       '/feedback/{code}/reopen': {
@@ -114,19 +133,47 @@ export function openApiDocument(version: string) {
           summary: 'Reopen once, with a reason (needs the query secret)',
           parameters: [codeParam],
           requestBody: body('ReopenInput'),
-          responses: { '200': { description: 'Reopened', ...json('TrackingView') }, ...errors(...bodyErrors, 403, 404, 409, 429) },
+          responses: {
+            '200': { description: 'Reopened', ...json('TrackingView') },
+            ...errors(...bodyErrors, 403, 404, 409, 429),
+          },
         },
       },
-      '/surveys': { get: { summary: 'Surveys', responses: { '200': { description: 'OK', content: { 'application/json': { schema: { type: 'object', properties: { items: { type: 'array', items: ref('SurveyView') } }, required: ['items'] } } } } } } },
+      '/surveys': {
+        get: {
+          summary: 'Surveys',
+          responses: {
+            '200': {
+              description: 'OK',
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    properties: { items: { type: 'array', items: ref('SurveyView') } },
+                    required: ['items'],
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
       '/surveys/{id}/results': {
-        get: { summary: 'Results per unit (n, rates, 95% Wilson intervals; n < 30 never ranked)', parameters: [idParam], responses: { '200': { description: 'OK', ...json('SurveyResults') }, ...errors(404) } },
+        get: {
+          summary: 'Results per unit (n, rates, 95% Wilson intervals; n < 30 never ranked)',
+          parameters: [idParam],
+          responses: { '200': { description: 'OK', ...json('SurveyResults') }, ...errors(404) },
+        },
       },
       '/surveys/{id}/responses': {
         post: {
           summary: 'Respond with an invitation code or a verified phone (one response per person)',
           parameters: [idParam],
           requestBody: body('SurveyResponseInput'),
-          responses: { '201': { description: 'Stored', ...json('ResponseCreated') }, ...errors(...bodyErrors, 404, 409, 429) },
+          responses: {
+            '201': { description: 'Stored', ...json('ResponseCreated') },
+            ...errors(...bodyErrors, 404, 409, 429),
+          },
         },
       },
       '/surveys/{id}/otp': {
@@ -134,10 +181,18 @@ export function openApiDocument(version: string) {
           summary: 'Send a one-time code by SMS',
           parameters: [idParam],
           requestBody: body('OtpStartInput'),
-          responses: { '202': { description: 'Sent', ...json('OtpStarted') }, ...errors(...bodyErrors, 404, 409, 429, 503) },
+          responses: {
+            '202': { description: 'Sent', ...json('OtpStarted') },
+            ...errors(...bodyErrors, 404, 409, 429, 503),
+          },
         },
       },
-      '/altcha/challenge': { get: { summary: 'A single-use proof-of-work challenge', responses: { '200': { description: 'OK', ...json('AltchaChallenge') } } } },
+      '/altcha/challenge': {
+        get: {
+          summary: 'A single-use proof-of-work challenge',
+          responses: { '200': { description: 'OK', ...json('AltchaChallenge') } },
+        },
+      },
       '/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OK' } } } },
     },
     components: { schemas: componentSchemas() },

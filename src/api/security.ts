@@ -21,7 +21,10 @@ export const CONTENT_SECURITY_POLICY = [
  * 'wasm-unsafe-eval' for that (it does not allow eval of JavaScript). Only /search/ and the
  * Pagefind files (a worker takes the CSP of its own script's response) get it.
  */
-export const SEARCH_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'");
+export const SEARCH_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
+  "script-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+);
 
 /** True for the search page and the search index files (see SEARCH_CONTENT_SECURITY_POLICY). */
 export const allowsWasm = (url: string): boolean =>
@@ -33,7 +36,10 @@ export const allowsWasm = (url: string): boolean =>
  * with no forms and no session, so there is nothing to clickjack; every other page keeps
  * `frame-ancestors 'none'` and `X-Frame-Options: DENY`.
  */
-export const EMBED_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace("frame-ancestors 'none'", 'frame-ancestors *');
+export const EMBED_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
+  "frame-ancestors 'none'",
+  'frame-ancestors *',
+);
 
 /**
  * True for the embeddable chart pages (see EMBED_CONTENT_SECURITY_POLICY). A strict pattern, not a
@@ -44,7 +50,11 @@ export const allowsFraming = (url: string): boolean => /^\/statistics\/embed\/[a
 
 export function securityHeaders(opts: { https: boolean; wasm?: boolean; framable?: boolean }): Record<string, string> {
   const headers: Record<string, string> = {
-    'Content-Security-Policy': opts.wasm ? SEARCH_CONTENT_SECURITY_POLICY : opts.framable ? EMBED_CONTENT_SECURITY_POLICY : CONTENT_SECURITY_POLICY,
+    'Content-Security-Policy': opts.wasm
+      ? SEARCH_CONTENT_SECURITY_POLICY
+      : opts.framable
+        ? EMBED_CONTENT_SECURITY_POLICY
+        : CONTENT_SECURITY_POLICY,
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'same-origin',
     'Cross-Origin-Opener-Policy': 'same-origin',

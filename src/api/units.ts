@@ -11,7 +11,10 @@ const pageNumber = (max: number, code: string) => z.coerce.number().int(code).mi
 
 export const UnitsQuery = z.strictObject({
   carrier: z.enum(unitCarriers, 'units.carrier.invalid').optional(),
-  township: z.string().regex(/^[a-z0-9-]{1,64}$/, 'units.township.invalid').optional(),
+  township: z
+    .string()
+    .regex(/^[a-z0-9-]{1,64}$/, 'units.township.invalid')
+    .optional(),
   page: pageNumber(10_000, 'units.page.invalid').default(1),
   pageSize: pageNumber(PAGE_SIZE_MAX, 'units.pageSize.invalid').default(50),
 });

@@ -34,9 +34,7 @@ export function fieldErrors(error: z.ZodError): Record<string, string[]> {
  * Validate a JSON body with a domain schema: 415 for another media type, 400 for invalid UTF-8 or
  * malformed JSON, 422 with the failing fields for a schema failure. Never throws to a 500.
  */
-export function json<S extends z.ZodType>(
-  schema: S,
-): MiddlewareHandler<{ Variables: { body: z.infer<S> } }> {
+export function json<S extends z.ZodType>(schema: S): MiddlewareHandler<{ Variables: { body: z.infer<S> } }> {
   return createMiddleware(async (c, next) => {
     if (!isJson(c.req.header('content-type'))) return errorResponse(c, 415, 'unsupported_media_type');
     const text = await readUtf8(c);
@@ -55,9 +53,7 @@ export function json<S extends z.ZodType>(
 }
 
 /** Validate query parameters with a schema; 422 with fields on failure. */
-export function query<S extends z.ZodType>(
-  schema: S,
-): MiddlewareHandler<{ Variables: { query: z.infer<S> } }> {
+export function query<S extends z.ZodType>(schema: S): MiddlewareHandler<{ Variables: { query: z.infer<S> } }> {
   return createMiddleware(async (c, next) => {
     const result = schema.safeParse(c.req.query());
     if (!result.success) return errorResponse(c, 422, 'invalid', fieldErrors(result.error));

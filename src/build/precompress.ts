@@ -28,14 +28,17 @@ async function* walk(dir: string): AsyncGenerator<string> {
  */
 export async function precompressDir(dir: string): Promise<{ files: number }> {
   const paths: string[] = [];
-  for await (const path of walk(dir)) if (COMPRESSIBLE.test(path) && (await stat(path)).size >= MIN_BYTES) paths.push(path);
+  for await (const path of walk(dir))
+    if (COMPRESSIBLE.test(path) && (await stat(path)).size >= MIN_BYTES) paths.push(path);
   let next = 0;
   const worker = async () => {
     while (next < paths.length) {
       const path = paths[next++]!;
       const data = await readFile(path);
       const [br, gzipped] = await Promise.all([
-        brotli(data, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: data.length } }),
+        brotli(data, {
+          params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: data.length },
+        }),
         gz(data, { level: 9 }),
       ]);
       await Promise.all([writeFile(`${path}.br`, br), writeFile(`${path}.gz`, gzipped)]);

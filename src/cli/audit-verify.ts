@@ -10,24 +10,42 @@ import { CHAIN_VERSION, readChain, verifyChain, type ChainReport } from '../db/a
  * database in DATABASE_URL, and every given checkpoint (copies of /data/audit-checkpoint.json from
  * earlier builds). Read-only. Exit 0 when intact, 2 when tampering is detected, 1 on other errors.
  */
-const CheckpointFile = z.object({ algorithm: z.literal(CHAIN_VERSION), count: z.number().int().min(0), headHash: z.string().regex(/^[0-9a-f]{64}$/), at: z.string() });
+const CheckpointFile = z.object({
+  algorithm: z.literal(CHAIN_VERSION),
+  count: z.number().int().min(0),
+  headHash: z.string().regex(/^[0-9a-f]{64}$/),
+  at: z.string(),
+});
 
 export function describeReport(r: ChainReport): string {
-  const lines = [`sealed rows: ${r.sealed}`, `pending (not yet sealed, at the end): ${r.pending}`, `head: #${r.head.id ?? '-'} ${r.head.hash}`];
+  const lines = [
+    `sealed rows: ${r.sealed}`,
+    `pending (not yet sealed, at the end): ${r.pending}`,
+    `head: #${r.head.id ?? '-'} ${r.head.hash}`,
+  ];
   if (r.ok) lines.push('OK: the chain is intact and matches every checkpoint given');
-  for (const p of r.problems) lines.push(`TAMPERING DETECTED: ${p.kind} at position ${p.index} (row id ${p.id ?? '-'})`);
+  for (const p of r.problems)
+    lines.push(`TAMPERING DETECTED: ${p.kind} at position ${p.index} (row id ${p.id ?? '-'})`);
   return lines.join('\n');
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { checkpoint: { type: 'string', multiple: true }, json: { type: 'boolean' } }, strict: true });
+  const { values } = parseArgs({
+    options: { checkpoint: { type: 'string', multiple: true }, json: { type: 'boolean' } },
+    strict: true,
+  });
   const checkpoints = (values.checkpoint ?? []).map((file) => {
     const parsed = CheckpointFile.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-    if (!parsed.success) throw new Error(`${file}: not an audit checkpoint (${parsed.error.issues[0]?.message ?? 'invalid'})`);
+    if (!parsed.success)
+      throw new Error(`${file}: not an audit checkpoint (${parsed.error.issues[0]?.message ?? 'invalid'})`);
     return parsed.data;
   });
   const config = loadConfig();
-  const database = await openDatabase({ url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN, busyTimeoutMs: config.DATABASE_BUSY_TIMEOUT_MS });
+  const database = await openDatabase({
+    url: config.DATABASE_URL,
+    authToken: config.DATABASE_AUTH_TOKEN,
+    busyTimeoutMs: config.DATABASE_BUSY_TIMEOUT_MS,
+  });
   try {
     const report = verifyChain(await readChain(database.client), checkpoints);
     process.stdout.write(`${values.json ? JSON.stringify(report) : describeReport(report)}\n`);

@@ -14,7 +14,9 @@ try {
   const standards = readStandards(CONTENT_DIR);
   const counts = disclosureKinds.map((k) => `${disclosures[k].length} ${k}`).join(', ');
   const years = standards.map((s) => `${s.standard.year}${s.standard.status === 'draft' ? ' (draft)' : ''}`).join(', ');
-  process.stdout.write(`content ok: ${townships.length} townships, ${units.length} units, ${families.length} family aggregates; ${counts}; standards ${years}; ${official.length} years of official figures\n`);
+  process.stdout.write(
+    `content ok: ${townships.length} townships, ${units.length} units, ${families.length} family aggregates; ${counts}; standards ${years}; ${official.length} years of official figures\n`,
+  );
 } catch (e) {
   if (e instanceof ContentError || e instanceof StandardsError) {
     process.stderr.write(`${e.message}\n`);

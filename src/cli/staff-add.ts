@@ -29,14 +29,25 @@ async function main(): Promise<number> {
   });
   const config = loadConfig();
   const password = process.env.STAFF_PASSWORD ?? Buffer.from(random(18)).toString('base64url');
-  const database = await openDatabase({ url: config.DATABASE_URL, authToken: config.DATABASE_AUTH_TOKEN, busyTimeoutMs: config.DATABASE_BUSY_TIMEOUT_MS });
+  const database = await openDatabase({
+    url: config.DATABASE_URL,
+    authToken: config.DATABASE_AUTH_TOKEN,
+    busyTimeoutMs: config.DATABASE_BUSY_TIMEOUT_MS,
+  });
   try {
     await migrateDatabase(database);
     await assertDurability(database);
     const ctx = createStaffContext({ database, secrets: resolveSecrets(config) });
-    const created = await createAccount(ctx, { username: values.username, displayName: values.name, role: values.role, password, unitIds: values.unit ?? [] }, 'cli');
+    const created = await createAccount(
+      ctx,
+      { username: values.username, displayName: values.name, role: values.role, password, unitIds: values.unit ?? [] },
+      'cli',
+    );
     if (!created.ok) {
-      const fields = 'fields' in created && created.fields ? Object.entries(created.fields).map(([f, keys]) => `  ${f}: ${keys.join(', ')}`) : [`  ${created.code}`];
+      const fields =
+        'fields' in created && created.fields
+          ? Object.entries(created.fields).map(([f, keys]) => `  ${f}: ${keys.join(', ')}`)
+          : [`  ${created.code}`];
       process.stderr.write(`account not created:\n${fields.join('\n')}\n`);
       return 1;
     }

@@ -36,7 +36,9 @@ export function canonicalRow(r: ChainRow): string {
 }
 
 export function rowHash(prevHash: string, r: ChainRow): string {
-  return createHash('sha256').update(`qinglian-audit-v1\n${prevHash}\n${canonicalRow(r)}`).digest('hex');
+  return createHash('sha256')
+    .update(`qinglian-audit-v1\n${prevHash}\n${canonicalRow(r)}`)
+    .digest('hex');
 }
 
 /** Seal rows in order after `prevHash` (pure; used by sealPending and by tests that build logs). */
@@ -92,7 +94,10 @@ export interface ChainReport {
  * Check a log (rows in the order the database returns them by id) and any published checkpoints.
  * Reports the first broken row; a valid chain plus matching checkpoints is `ok`.
  */
-export function verifyChain(rows: readonly ChainRow[], checkpoints: readonly Pick<Checkpoint, 'count' | 'headHash'>[] = []): ChainReport {
+export function verifyChain(
+  rows: readonly ChainRow[],
+  checkpoints: readonly Pick<Checkpoint, 'count' | 'headHash'>[] = [],
+): ChainReport {
   const problems: ChainProblem[] = [];
   let prev = GENESIS;
   let lastId = -Infinity;
@@ -145,7 +150,8 @@ export function verifyChain(rows: readonly ChainRow[], checkpoints: readonly Pic
   };
 }
 
-const SELECT_ROWS = 'SELECT id, at, actor, action, subject_type, subject_id, detail, public_note, prev_hash, hash FROM audit_events';
+const SELECT_ROWS =
+  'SELECT id, at, actor, action, subject_type, subject_id, detail, public_note, prev_hash, hash FROM audit_events';
 
 function toChainRow(r: Record<string, unknown>): ChainRow {
   const text = (v: unknown) => (v === null || v === undefined ? null : String(v));
@@ -174,17 +180,25 @@ export async function readChain(client: Client): Promise<ChainRow[]> {
  * write the same values (and `hash IS NULL` makes the second a no-op). Returns the number sealed.
  */
 export async function sealPending(client: Client): Promise<number> {
-  const head = await client.execute('SELECT id, hash FROM audit_events WHERE hash IS NOT NULL ORDER BY id DESC LIMIT 1');
+  const head = await client.execute(
+    'SELECT id, hash FROM audit_events WHERE hash IS NOT NULL ORDER BY id DESC LIMIT 1',
+  );
   const headRow = head.rows[0];
   const headId = headRow ? Number(headRow.id) : 0;
-  const pending = await client.execute({ sql: `${SELECT_ROWS} WHERE id > ? AND hash IS NULL ORDER BY id`, args: [headId] });
+  const pending = await client.execute({
+    sql: `${SELECT_ROWS} WHERE id > ? AND hash IS NULL ORDER BY id`,
+    args: [headId],
+  });
   if (pending.rows.length === 0) return 0;
   const sealed = chainRows(
     pending.rows.map((r) => toChainRow(r as unknown as Record<string, unknown>)),
     headRow ? String(headRow.hash) : GENESIS,
   );
   await client.batch(
-    sealed.map((r) => ({ sql: 'UPDATE audit_events SET prev_hash = ?, hash = ? WHERE id = ? AND hash IS NULL', args: [r.prevHash, r.hash, r.id] })),
+    sealed.map((r) => ({
+      sql: 'UPDATE audit_events SET prev_hash = ?, hash = ? WHERE id = ? AND hash IS NULL',
+      args: [r.prevHash, r.hash, r.id],
+    })),
     'write',
   );
   return sealed.length;
@@ -193,7 +207,9 @@ export async function sealPending(client: Client): Promise<number> {
 /** The current checkpoint: sealed rows, head id and hash, at `now`. */
 export async function currentCheckpoint(client: Client, now: Date): Promise<Checkpoint> {
   const rs = await client.execute('SELECT count(*) AS n FROM audit_events WHERE hash IS NOT NULL');
-  const head = await client.execute('SELECT id, hash FROM audit_events WHERE hash IS NOT NULL ORDER BY id DESC LIMIT 1');
+  const head = await client.execute(
+    'SELECT id, hash FROM audit_events WHERE hash IS NOT NULL ORDER BY id DESC LIMIT 1',
+  );
   const row = head.rows[0];
   return {
     algorithm: CHAIN_VERSION,

@@ -10,11 +10,19 @@ import { currentCheckpoint, type Checkpoint } from './audit-chain.ts';
  */
 export type PublishedCheckpoint = (Checkpoint & { available: true }) | { available: false; at: string };
 
-export async function checkpointForBuild(now: Date, env: Record<string, string | undefined> = process.env): Promise<PublishedCheckpoint> {
+export async function checkpointForBuild(
+  now: Date,
+  env: Record<string, string | undefined> = process.env,
+): Promise<PublishedCheckpoint> {
   const config = loadDatabaseConfig(env);
   const url = config.DATABASE_URL;
-  if (isEmbedded(url) && !existsSync(url.slice('file:'.length).split('?')[0] ?? '')) return { available: false, at: now.toISOString() };
-  const database = await openDatabase({ url, authToken: config.DATABASE_AUTH_TOKEN, busyTimeoutMs: config.DATABASE_BUSY_TIMEOUT_MS });
+  if (isEmbedded(url) && !existsSync(url.slice('file:'.length).split('?')[0] ?? ''))
+    return { available: false, at: now.toISOString() };
+  const database = await openDatabase({
+    url,
+    authToken: config.DATABASE_AUTH_TOKEN,
+    busyTimeoutMs: config.DATABASE_BUSY_TIMEOUT_MS,
+  });
   try {
     return { ...(await currentCheckpoint(database.client, now)), available: true };
   } catch {

@@ -38,7 +38,13 @@ export function auditIfChanged(e: AuditEntry): SQL {
 
 export async function listAudit(database: Database, subjectType: string, subjectId: string) {
   return database.db
-    .select({ at: auditEvents.at, actor: auditEvents.actor, action: auditEvents.action, detail: auditEvents.detail, publicNote: auditEvents.publicNote })
+    .select({
+      at: auditEvents.at,
+      actor: auditEvents.actor,
+      action: auditEvents.action,
+      detail: auditEvents.detail,
+      publicNote: auditEvents.publicNote,
+    })
     .from(auditEvents)
     .where(and(eq(auditEvents.subjectType, subjectType), eq(auditEvents.subjectId, subjectId)))
     .orderBy(asc(auditEvents.id));

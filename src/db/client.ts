@@ -152,9 +152,7 @@ export async function migrateDatabase(database: Database): Promise<void> {
 
 /** The number of applied migrations and the newest one's tag time, for /api/health. */
 export async function migrationVersion(database: Database): Promise<{ applied: number; latest: number | null }> {
-  const rs = await database.client.execute(
-    'SELECT count(*) AS n, max(created_at) AS latest FROM __drizzle_migrations',
-  );
+  const rs = await database.client.execute('SELECT count(*) AS n, max(created_at) AS latest FROM __drizzle_migrations');
   const row = rs.rows[0];
   return { applied: Number(row?.n ?? 0), latest: row?.latest == null ? null : Number(row.latest) };
 }

@@ -2,7 +2,13 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Database } from './client.ts';
 import { altchaUsed, feedbackContacts, feedbackItems } from './schema.ts';
 import { auditIfChanged, auditStatement, listAudit } from './audit-repo.ts';
-import { isRateLimitViolation, rateLimitStatements, retryAfter, uniqueViolation, type RateHit } from './rate-limit-repo.ts';
+import {
+  isRateLimitViolation,
+  rateLimitStatements,
+  retryAfter,
+  uniqueViolation,
+  type RateHit,
+} from './rate-limit-repo.ts';
 import type { FeedbackRecord, StoredEvent } from '../domain/feedback/public.ts';
 import { feedbackActions, type FeedbackEvent, type FeedbackPatch } from '../domain/feedback/states.ts';
 import type { DeadlineFacts } from '../domain/feedback/deadlines.ts';
@@ -95,14 +101,23 @@ export const recordColumns = {
 export async function insertFeedback(
   database: Database,
   item: NewFeedback,
-  opts: { contactSealed?: string | undefined; rateHits: readonly RateHit[]; altcha?: { id: string; expiresAt: number } | undefined; now: Date },
+  opts: {
+    contactSealed?: string | undefined;
+    rateHits: readonly RateHit[];
+    altcha?: { id: string; expiresAt: number } | undefined;
+    now: Date;
+  },
 ): Promise<InsertResult> {
   const { db } = database;
   const statements = [
     ...rateLimitStatements(opts.rateHits, opts.now).map((s) => db.run(s)),
     ...(opts.altcha ? [db.insert(altchaUsed).values(opts.altcha)] : []),
-    db.insert(feedbackItems).values({ ...item, demo: item.demo ?? false, hasContact: opts.contactSealed !== undefined, state: 'received' }),
-    ...(opts.contactSealed ? [db.insert(feedbackContacts).values({ feedbackId: item.id, sealed: opts.contactSealed, createdAt: opts.now })] : []),
+    db
+      .insert(feedbackItems)
+      .values({ ...item, demo: item.demo ?? false, hasContact: opts.contactSealed !== undefined, state: 'received' }),
+    ...(opts.contactSealed
+      ? [db.insert(feedbackContacts).values({ feedbackId: item.id, sealed: opts.contactSealed, createdAt: opts.now })]
+      : []),
     auditStatement(database, {
       at: item.receivedAt,
       actor: 'submitter',
@@ -116,27 +131,42 @@ export async function insertFeedback(
     await database.write(() => db.batch(statements as [(typeof statements)[number], ...typeof statements]));
     return { ok: true };
   } catch (e) {
-    if (isRateLimitViolation(e)) return { ok: false, reason: 'rate_limited', retryAfterS: await retryAfter(database, opts.rateHits, opts.now) };
+    if (isRateLimitViolation(e))
+      return { ok: false, reason: 'rate_limited', retryAfterS: await retryAfter(database, opts.rateHits, opts.now) };
     const target = uniqueViolation(e);
     if (target === 'feedback_items.idempotency_key') return { ok: false, reason: 'duplicate_key' };
     if (target === 'feedback_items.tracking_code') return { ok: false, reason: 'tracking_code_taken' };
     if (target === 'altcha_used.id') return { ok: false, reason: 'challenge_used' };
     // The item's only foreign key is its unit: the database, not an extra query, checks the unit exists.
-    if (/FOREIGN KEY constraint failed/.test(String((e as Error).message) + String((e as { cause?: Error }).cause?.message))) return { ok: false, reason: 'unknown_unit' };
+    if (
+      /FOREIGN KEY constraint failed/.test(
+        String((e as Error).message) + String((e as { cause?: Error }).cause?.message),
+      )
+    )
+      return { ok: false, reason: 'unknown_unit' };
     throw e;
   }
 }
 
 export async function findByIdempotencyKey(database: Database, key: string) {
   const [row] = await database.db
-    .select({ trackingCode: feedbackItems.trackingCode, payloadHash: feedbackItems.payloadHash, routedTo: feedbackItems.routedTo, receivedAt: feedbackItems.receivedAt, state: feedbackItems.state })
+    .select({
+      trackingCode: feedbackItems.trackingCode,
+      payloadHash: feedbackItems.payloadHash,
+      routedTo: feedbackItems.routedTo,
+      receivedAt: feedbackItems.receivedAt,
+      state: feedbackItems.state,
+    })
     .from(feedbackItems)
     .where(eq(feedbackItems.idempotencyKey, key));
   return row;
 }
 
 /** The item and the hash its query secret must match. */
-export async function findByTrackingCode(database: Database, code: string): Promise<{ record: FeedbackRecord; secretHash: string } | undefined> {
+export async function findByTrackingCode(
+  database: Database,
+  code: string,
+): Promise<{ record: FeedbackRecord; secretHash: string } | undefined> {
   const [row] = await database.db
     .select({ ...recordColumns, secretHash: feedbackItems.secretHash })
     .from(feedbackItems)
@@ -159,7 +189,9 @@ const timelineActions: ReadonlySet<string> = new Set(['received', ...feedbackAct
  */
 export async function listEvents(database: Database, feedbackId: string): Promise<StoredEvent[]> {
   const rows = await listAudit(database, 'feedback', feedbackId);
-  return rows.filter((r) => timelineActions.has(r.action)).map((r) => ({ action: r.action as StoredEvent['action'], at: r.at, publicNote: r.publicNote }));
+  return rows
+    .filter((r) => timelineActions.has(r.action))
+    .map((r) => ({ action: r.action as StoredEvent['action'], at: r.at, publicNote: r.publicNote }));
 }
 
 export type ChangeResult = { ok: true; record: FeedbackRecord } | { ok: false; reason: 'conflict' };
@@ -249,12 +281,19 @@ export async function listUnitInbox(database: Database, unitId: string): Promise
 
 /** The commission's inbox of misconduct reports. */
 export async function listCommissionInbox(database: Database): Promise<FeedbackRecord[]> {
-  return database.db.select(recordColumns).from(feedbackItems).where(eq(feedbackItems.routedTo, 'commission')).orderBy(desc(feedbackItems.receivedAt));
+  return database.db
+    .select(recordColumns)
+    .from(feedbackItems)
+    .where(eq(feedbackItems.routedTo, 'commission'))
+    .orderBy(desc(feedbackItems.receivedAt));
 }
 
 /** The sealed contact of an item (commission use only; decrypt with the contact key). */
 export async function findSealedContact(database: Database, feedbackId: string): Promise<string | undefined> {
-  const [row] = await database.db.select({ sealed: feedbackContacts.sealed }).from(feedbackContacts).where(eq(feedbackContacts.feedbackId, feedbackId));
+  const [row] = await database.db
+    .select({ sealed: feedbackContacts.sealed })
+    .from(feedbackContacts)
+    .where(eq(feedbackContacts.feedbackId, feedbackId));
   return row?.sealed;
 }
 
@@ -273,7 +312,13 @@ export async function purgeContacts(database: Database, closedBefore: Date, now:
   const statements = rows.flatMap((r) => [
     db.delete(feedbackContacts).where(eq(feedbackContacts.feedbackId, r.id)),
     db.update(feedbackItems).set({ hasContact: false }).where(eq(feedbackItems.id, r.id)),
-    auditStatement(database, { at: now, actor: 'system', action: 'contactPurged', subjectType: 'feedback', subjectId: r.id }),
+    auditStatement(database, {
+      at: now,
+      actor: 'system',
+      action: 'contactPurged',
+      subjectType: 'feedback',
+      subjectId: r.id,
+    }),
   ]);
   await database.write(() => db.batch(statements as [(typeof statements)[number], ...typeof statements]));
   return rows.length;

@@ -32,7 +32,8 @@ export function rateLimitStatements(hits: readonly RateHit[], now: Date): SQL[] 
 }
 
 /** True for the error a batch throws when one of its rate-limit counters is full. */
-export const isRateLimitViolation = (e: unknown): boolean => /CHECK constraint failed: rate_limit_within/.test(errorText(e));
+export const isRateLimitViolation = (e: unknown): boolean =>
+  /CHECK constraint failed: rate_limit_within/.test(errorText(e));
 
 /** The UNIQUE / PRIMARY KEY target named in a constraint error (`table.column`), or null. */
 export function uniqueViolation(e: unknown): string | null {
@@ -50,9 +51,19 @@ function errorText(e: unknown): string {
 export async function retryAfter(database: Database, hits: readonly RateHit[], now: Date): Promise<number> {
   if (hits.length === 0) return 1;
   const rows = await database.db
-    .select({ key: rateLimits.key, count: rateLimits.count, maxCount: rateLimits.maxCount, expiresAt: rateLimits.expiresAt })
+    .select({
+      key: rateLimits.key,
+      count: rateLimits.count,
+      maxCount: rateLimits.maxCount,
+      expiresAt: rateLimits.expiresAt,
+    })
     .from(rateLimits)
-    .where(inArray(rateLimits.key, hits.map((h) => h.key)));
+    .where(
+      inArray(
+        rateLimits.key,
+        hits.map((h) => h.key),
+      ),
+    );
   let wait = 1;
   for (const h of hits) {
     const row = rows.find((r) => r.key === h.key);
@@ -63,7 +74,11 @@ export async function retryAfter(database: Database, hits: readonly RateHit[], n
 }
 
 /** Count the hits in their own batch; when any counter is full nothing is counted. */
-export async function consumeRateLimits(database: Database, hits: readonly RateHit[], now: Date): Promise<RateDecision> {
+export async function consumeRateLimits(
+  database: Database,
+  hits: readonly RateHit[],
+  now: Date,
+): Promise<RateDecision> {
   if (hits.length === 0) return { ok: true };
   const statements = rateLimitStatements(hits, now).map((s) => database.db.run(s));
   try {

@@ -200,7 +200,10 @@ export const surveyResponses = sqliteTable(
     relation: text('relation', { enum: respondentRelations }).notNull(),
     submittedOn: text('submitted_on').notNull(),
   },
-  (t) => [uniqueIndex('survey_responses_one_per_person').on(t.surveyId, t.voterKey), index('survey_responses_unit').on(t.surveyId, t.unitId)],
+  (t) => [
+    uniqueIndex('survey_responses_one_per_person').on(t.surveyId, t.voterKey),
+    index('survey_responses_unit').on(t.surveyId, t.unitId),
+  ],
 );
 
 export const surveyAnswersTable = sqliteTable(
@@ -304,7 +307,10 @@ export const evaluationMarks = sqliteTable(
     recordedAt: integer('recorded_at', { mode: 'timestamp_ms' }).notNull(),
     demo: integer('demo', { mode: 'boolean' }).notNull().default(false),
   },
-  (t) => [uniqueIndex('evaluation_marks_item').on(t.unitId, t.year, t.itemKey), index('evaluation_marks_year').on(t.year)],
+  (t) => [
+    uniqueIndex('evaluation_marks_item').on(t.unitId, t.year, t.itemKey),
+    index('evaluation_marks_year').on(t.year),
+  ],
 );
 
 /** A negative-list event (date, type, source). It vetoes every assessment year whose look-back window holds the date. */
@@ -416,7 +422,16 @@ export const staffSessions = sqliteTable(
   (t) => [index('staff_sessions_account').on(t.accountId)],
 );
 
-export const loginOutcomes = ['ok', 'unknown', 'password', 'code', 'replayed', 'locked', 'disabled', 'throttled'] as const;
+export const loginOutcomes = [
+  'ok',
+  'unknown',
+  'password',
+  'code',
+  'replayed',
+  'locked',
+  'disabled',
+  'throttled',
+] as const;
 
 /** Every login attempt (MLPS 2.0 security audit; ASVS V16.3.1). The client address is an HMAC pseudonym. */
 export const staffLogins = sqliteTable(

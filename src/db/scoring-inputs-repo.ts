@@ -20,8 +20,14 @@ export function beijingYear(year: number): { from: number; to: number } {
  * kept in the denominator, DOMAIN.md §5.1) and how many are satisfied or fairly satisfied. Read from the
  * running tallies kept with every response (survey_tallies), not by joining a million answers.
  */
-export async function satisfactionCounts(database: Database, year: number): Promise<Map<string, { n: number; positive: number }>> {
-  const excluded = sql.join(excludedRelations.map((r) => sql`${r}`), sql`, `);
+export async function satisfactionCounts(
+  database: Database,
+  year: number,
+): Promise<Map<string, { n: number; positive: number }>> {
+  const excluded = sql.join(
+    excludedRelations.map((r) => sql`${r}`),
+    sql`, `,
+  );
   const rows = await database.db.all<{ unit: string; n: number; positive: number }>(sql`
     SELECT t.unit_id AS unit, sum(t.n) AS n, sum(CASE WHEN t.answer IN ('satisfied', 'fairlySatisfied') THEN t.n ELSE 0 END) AS positive
     FROM surveys s

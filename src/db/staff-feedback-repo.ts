@@ -10,12 +10,22 @@ import type { FeedbackRecord } from '../domain/feedback/public.ts';
  * commission admin only), re-routing to the commission, and the moderation queue. Every change writes
  * its audit row in the same batch; changes to the item are guarded by its version.
  */
-export async function insertNote(database: Database, n: { id: string; feedbackId: string; accountId: string; body: string; at: Date }): Promise<void> {
+export async function insertNote(
+  database: Database,
+  n: { id: string; feedbackId: string; accountId: string; body: string; at: Date },
+): Promise<void> {
   const { db } = database;
   await database.write(() =>
     db.batch([
       db.insert(feedbackNotes).values(n),
-      auditStatement(database, { at: n.at, actor: `staff:${n.accountId}`, action: 'note', subjectType: 'feedback', subjectId: n.feedbackId, detail: { noteId: n.id } }),
+      auditStatement(database, {
+        at: n.at,
+        actor: `staff:${n.accountId}`,
+        action: 'note',
+        subjectType: 'feedback',
+        subjectId: n.feedbackId,
+        detail: { noteId: n.id },
+      }),
     ]),
   );
 }
@@ -42,7 +52,16 @@ export async function redactText(
         .update(feedbackItems)
         .set({ [r.field]: r.text, version: record.version + 1 })
         .where(and(eq(feedbackItems.id, record.id), eq(feedbackItems.version, record.version))),
-      db.run(auditIfChanged({ at: r.at, actor: `staff:${r.accountId}`, action: 'redact', subjectType: 'feedback', subjectId: record.id, detail: { field: r.field, redactionId: r.id } })),
+      db.run(
+        auditIfChanged({
+          at: r.at,
+          actor: `staff:${r.accountId}`,
+          action: 'redact',
+          subjectType: 'feedback',
+          subjectId: record.id,
+          detail: { field: r.field, redactionId: r.id },
+        }),
+      ),
       // Kept only when the update (and so its audit row) went through: the audit insert changed one row.
       db.run(
         sql`INSERT INTO ${feedbackRedactions} (id, feedback_id, field, original, account_id, at)
@@ -62,15 +81,40 @@ export async function listRedactions(database: Database, feedbackId: string) {
 }
 
 /** A misconduct report filed under another kind: route it to the commission, never to be published. */
-export async function routeToCommission(database: Database, record: Pick<FeedbackRecord, 'id' | 'version' | 'kind'>, r: { accountId: string; reason: string; at: Date }): Promise<boolean> {
+export async function routeToCommission(
+  database: Database,
+  record: Pick<FeedbackRecord, 'id' | 'version' | 'kind'>,
+  r: { accountId: string; reason: string; at: Date },
+): Promise<boolean> {
   const { db } = database;
   const [updated] = await database.write(() =>
     db.batch([
       db
         .update(feedbackItems)
-        .set({ kind: 'misconductReport', routedTo: 'commission', publicConsent: false, visibility: 'hidden', version: record.version + 1 })
-        .where(and(eq(feedbackItems.id, record.id), eq(feedbackItems.version, record.version), eq(feedbackItems.routedTo, 'unit'))),
-      db.run(auditIfChanged({ at: r.at, actor: `staff:${r.accountId}`, action: 'route', subjectType: 'feedback', subjectId: record.id, detail: { fromKind: record.kind, reason: r.reason } })),
+        .set({
+          kind: 'misconductReport',
+          routedTo: 'commission',
+          publicConsent: false,
+          visibility: 'hidden',
+          version: record.version + 1,
+        })
+        .where(
+          and(
+            eq(feedbackItems.id, record.id),
+            eq(feedbackItems.version, record.version),
+            eq(feedbackItems.routedTo, 'unit'),
+          ),
+        ),
+      db.run(
+        auditIfChanged({
+          at: r.at,
+          actor: `staff:${r.accountId}`,
+          action: 'route',
+          subjectType: 'feedback',
+          subjectId: record.id,
+          detail: { fromKind: record.kind, reason: r.reason },
+        }),
+      ),
     ]),
   );
   return updated.rowsAffected === 1;

@@ -28,7 +28,11 @@ export interface NewAccountRow {
   createdAt: Date;
 }
 
-export async function insertAccount(database: Database, a: NewAccountRow, actor: string): Promise<{ ok: true } | { ok: false; reason: 'username_taken' | 'unknown_unit' }> {
+export async function insertAccount(
+  database: Database,
+  a: NewAccountRow,
+  actor: string,
+): Promise<{ ok: true } | { ok: false; reason: 'username_taken' | 'unknown_unit' }> {
   const { db } = database;
   const { unitIds, ...row } = a;
   const statements = [
@@ -48,7 +52,12 @@ export async function insertAccount(database: Database, a: NewAccountRow, actor:
     return { ok: true };
   } catch (e) {
     if (uniqueViolation(e) === 'staff_accounts.username') return { ok: false, reason: 'username_taken' };
-    if (/FOREIGN KEY constraint failed/.test(String((e as Error).message) + String((e as { cause?: Error }).cause?.message))) return { ok: false, reason: 'unknown_unit' };
+    if (
+      /FOREIGN KEY constraint failed/.test(
+        String((e as Error).message) + String((e as { cause?: Error }).cause?.message),
+      )
+    )
+      return { ok: false, reason: 'unknown_unit' };
     throw e;
   }
 }
@@ -77,7 +86,13 @@ const publicColumns = {
 /** The credentials of an account, for the login check only. */
 export async function findCredentials(database: Database, username: string) {
   const [row] = await database.db
-    .select({ id: staffAccounts.id, passwordHash: staffAccounts.passwordHash, totpSealed: staffAccounts.totpSealed, totpLastStep: staffAccounts.totpLastStep, disabledAt: staffAccounts.disabledAt })
+    .select({
+      id: staffAccounts.id,
+      passwordHash: staffAccounts.passwordHash,
+      totpSealed: staffAccounts.totpSealed,
+      totpLastStep: staffAccounts.totpLastStep,
+      disabledAt: staffAccounts.disabledAt,
+    })
     .from(staffAccounts)
     .where(eq(staffAccounts.username, username));
   return row;
@@ -85,8 +100,15 @@ export async function findCredentials(database: Database, username: string) {
 
 export async function listAccounts(database: Database): Promise<StaffAccount[]> {
   const rows = await database.db.select(publicColumns).from(staffAccounts).orderBy(asc(staffAccounts.username));
-  const unitMap = await unitsOf(database, rows.map((r) => r.id));
-  return rows.map(({ disabledAt, ...r }) => ({ ...r, disabled: disabledAt !== null, unitIds: unitMap.get(r.id) ?? [] }));
+  const unitMap = await unitsOf(
+    database,
+    rows.map((r) => r.id),
+  );
+  return rows.map(({ disabledAt, ...r }) => ({
+    ...r,
+    disabled: disabledAt !== null,
+    unitIds: unitMap.get(r.id) ?? [],
+  }));
 }
 
 export async function countAccounts(database: Database): Promise<number> {
@@ -95,16 +117,26 @@ export async function countAccounts(database: Database): Promise<number> {
 }
 
 /** Failed login times of an account (or of a client address key) since `since`. */
-export async function recentFailures(database: Database, by: { accountId: string } | { ipKey: string }, since: Date): Promise<Date[]> {
+export async function recentFailures(
+  database: Database,
+  by: { accountId: string } | { ipKey: string },
+  since: Date,
+): Promise<Date[]> {
   const failed = inArray(staffLogins.outcome, ['password', 'code', 'replayed', 'unknown']);
   const who = 'accountId' in by ? eq(staffLogins.accountId, by.accountId) : eq(staffLogins.ipKey, by.ipKey);
-  const rows = await database.db.select({ at: staffLogins.at }).from(staffLogins).where(and(who, failed, gt(staffLogins.at, since)));
+  const rows = await database.db
+    .select({ at: staffLogins.at })
+    .from(staffLogins)
+    .where(and(who, failed, gt(staffLogins.at, since)));
   return rows.map((r) => r.at);
 }
 
 export type LoginOutcome = (typeof staffLogins.$inferInsert)['outcome'];
 
-export async function logLogin(database: Database, row: { at: Date; accountId: string | null; outcome: LoginOutcome; ipKey: string }): Promise<void> {
+export async function logLogin(
+  database: Database,
+  row: { at: Date; accountId: string | null; outcome: LoginOutcome; ipKey: string },
+): Promise<void> {
   await database.write(() => database.db.insert(staffLogins).values(row));
 }
 
@@ -115,25 +147,54 @@ export async function logLogin(database: Database, row: { at: Date; accountId: s
  */
 export async function startSession(
   database: Database,
-  s: { idHash: string; accountId: string; csrfToken: string; now: Date; step: number; ipKey: string; replacing: string | null },
+  s: {
+    idHash: string;
+    accountId: string;
+    csrfToken: string;
+    now: Date;
+    step: number;
+    ipKey: string;
+    replacing: string | null;
+  },
 ): Promise<boolean> {
   const { db } = database;
   const take = db
     .update(staffAccounts)
     .set({ totpLastStep: s.step })
-    .where(and(eq(staffAccounts.id, s.accountId), sql`${staffAccounts.totpLastStep} < ${s.step}`, isNull(staffAccounts.disabledAt)));
+    .where(
+      and(
+        eq(staffAccounts.id, s.accountId),
+        sql`${staffAccounts.totpLastStep} < ${s.step}`,
+        isNull(staffAccounts.disabledAt),
+      ),
+    );
   const session = sql`INSERT INTO ${staffSessions} (id_hash, account_id, csrf_token, created_at, last_seen_at)
     SELECT ${s.idHash}, ${s.accountId}, ${s.csrfToken}, ${s.now.getTime()}, ${s.now.getTime()} WHERE changes() = 1`;
   const logged = sql`INSERT INTO ${staffLogins} (at, account_id, outcome, ip_key) SELECT ${s.now.getTime()}, ${s.accountId}, 'ok', ${s.ipKey} WHERE changes() = 1`;
-  const audit = auditIfChanged({ at: s.now, actor: `staff:${s.accountId}`, action: 'staff.login', subjectType: 'staff_account', subjectId: s.accountId });
+  const audit = auditIfChanged({
+    at: s.now,
+    actor: `staff:${s.accountId}`,
+    action: 'staff.login',
+    subjectType: 'staff_account',
+    subjectId: s.accountId,
+  });
   const statements = [
-    ...(s.replacing ? [db.update(staffSessions).set({ revokedAt: s.now }).where(and(eq(staffSessions.idHash, s.replacing), isNull(staffSessions.revokedAt)))] : []),
+    ...(s.replacing
+      ? [
+          db
+            .update(staffSessions)
+            .set({ revokedAt: s.now })
+            .where(and(eq(staffSessions.idHash, s.replacing), isNull(staffSessions.revokedAt))),
+        ]
+      : []),
     take,
     db.run(session),
     db.run(logged),
     db.run(audit),
   ];
-  const results = await database.write(() => db.batch(statements as [(typeof statements)[number], ...typeof statements]));
+  const results = await database.write(() =>
+    db.batch(statements as [(typeof statements)[number], ...typeof statements]),
+  );
   return results[s.replacing ? 2 : 1]!.rowsAffected === 1;
 }
 
@@ -148,7 +209,14 @@ export interface SessionRow {
 
 export async function findSession(database: Database, idHash: string): Promise<SessionRow | undefined> {
   const [row] = await database.db
-    .select({ idHash: staffSessions.idHash, csrfToken: staffSessions.csrfToken, createdAt: staffSessions.createdAt, lastSeenAt: staffSessions.lastSeenAt, revokedAt: staffSessions.revokedAt, ...publicColumns })
+    .select({
+      idHash: staffSessions.idHash,
+      csrfToken: staffSessions.csrfToken,
+      createdAt: staffSessions.createdAt,
+      lastSeenAt: staffSessions.lastSeenAt,
+      revokedAt: staffSessions.revokedAt,
+      ...publicColumns,
+    })
     .from(staffSessions)
     .innerJoin(staffAccounts, eq(staffAccounts.id, staffSessions.accountId))
     .where(eq(staffSessions.idHash, idHash));
@@ -160,39 +228,98 @@ export async function findSession(database: Database, idHash: string): Promise<S
     createdAt: row.createdAt,
     lastSeenAt: row.lastSeenAt,
     revokedAt: row.revokedAt,
-    account: { id: row.id, username: row.username, displayName: row.displayName, role: row.role, disabled: row.disabledAt !== null, demo: row.demo, unitIds: unitMap.get(row.id) ?? [] },
+    account: {
+      id: row.id,
+      username: row.username,
+      displayName: row.displayName,
+      role: row.role,
+      disabled: row.disabledAt !== null,
+      demo: row.demo,
+      unitIds: unitMap.get(row.id) ?? [],
+    },
   };
 }
 
 export async function touchSession(database: Database, idHash: string, now: Date): Promise<void> {
-  await database.write(() => database.db.update(staffSessions).set({ lastSeenAt: now }).where(and(eq(staffSessions.idHash, idHash), isNull(staffSessions.revokedAt))));
+  await database.write(() =>
+    database.db
+      .update(staffSessions)
+      .set({ lastSeenAt: now })
+      .where(and(eq(staffSessions.idHash, idHash), isNull(staffSessions.revokedAt))),
+  );
 }
 
 export async function endSession(database: Database, idHash: string, accountId: string, now: Date): Promise<void> {
   const { db } = database;
   await database.write(() =>
     db.batch([
-      db.update(staffSessions).set({ revokedAt: now }).where(and(eq(staffSessions.idHash, idHash), isNull(staffSessions.revokedAt))),
-      db.run(auditIfChanged({ at: now, actor: `staff:${accountId}`, action: 'staff.logout', subjectType: 'staff_account', subjectId: accountId })),
+      db
+        .update(staffSessions)
+        .set({ revokedAt: now })
+        .where(and(eq(staffSessions.idHash, idHash), isNull(staffSessions.revokedAt))),
+      db.run(
+        auditIfChanged({
+          at: now,
+          actor: `staff:${accountId}`,
+          action: 'staff.logout',
+          subjectType: 'staff_account',
+          subjectId: accountId,
+        }),
+      ),
     ]),
   );
 }
 
 /** Disable (or enable) an account; disabling ends every session it has, in the same batch. */
-export async function setAccountDisabled(database: Database, accountId: string, disabled: boolean, actor: string, now: Date): Promise<boolean> {
+export async function setAccountDisabled(
+  database: Database,
+  accountId: string,
+  disabled: boolean,
+  actor: string,
+  now: Date,
+): Promise<boolean> {
   const { db } = database;
   const change = db
     .update(staffAccounts)
     .set({ disabledAt: disabled ? now : null })
-    .where(and(eq(staffAccounts.id, accountId), disabled ? isNull(staffAccounts.disabledAt) : sql`${staffAccounts.disabledAt} IS NOT NULL`));
-  const audit = db.run(auditIfChanged({ at: now, actor, action: disabled ? 'staff.account.disable' : 'staff.account.enable', subjectType: 'staff_account', subjectId: accountId }));
-  const statements = [change, audit, ...(disabled ? [db.update(staffSessions).set({ revokedAt: now }).where(and(eq(staffSessions.accountId, accountId), isNull(staffSessions.revokedAt)))] : [])];
-  const [changed] = await database.write(() => db.batch(statements as [(typeof statements)[number], ...typeof statements]));
+    .where(
+      and(
+        eq(staffAccounts.id, accountId),
+        disabled ? isNull(staffAccounts.disabledAt) : sql`${staffAccounts.disabledAt} IS NOT NULL`,
+      ),
+    );
+  const audit = db.run(
+    auditIfChanged({
+      at: now,
+      actor,
+      action: disabled ? 'staff.account.disable' : 'staff.account.enable',
+      subjectType: 'staff_account',
+      subjectId: accountId,
+    }),
+  );
+  const statements = [
+    change,
+    audit,
+    ...(disabled
+      ? [
+          db
+            .update(staffSessions)
+            .set({ revokedAt: now })
+            .where(and(eq(staffSessions.accountId, accountId), isNull(staffSessions.revokedAt))),
+        ]
+      : []),
+  ];
+  const [changed] = await database.write(() =>
+    db.batch(statements as [(typeof statements)[number], ...typeof statements]),
+  );
   return changed.rowsAffected === 1;
 }
 
 export async function unitNames(database: Database, ids: readonly string[]): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();
-  const rows = await database.db.select({ id: units.id, name: units.name }).from(units).where(inArray(units.id, [...ids]));
+  const rows = await database.db
+    .select({ id: units.id, name: units.name })
+    .from(units)
+    .where(inArray(units.id, [...ids]));
   return new Map(rows.map((r) => [r.id, r.name]));
 }

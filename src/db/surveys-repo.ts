@@ -1,8 +1,23 @@
 import { and, asc, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { Database } from './client.ts';
-import { invitationBatches, invitationCodes, otpChallenges, surveyAnswersTable, surveyResponses, surveyTallies, surveys, units } from './schema.ts';
+import {
+  invitationBatches,
+  invitationCodes,
+  otpChallenges,
+  surveyAnswersTable,
+  surveyResponses,
+  surveyTallies,
+  surveys,
+  units,
+} from './schema.ts';
 import { auditStatement } from './audit-repo.ts';
-import { isRateLimitViolation, rateLimitStatements, retryAfter, uniqueViolation, type RateHit } from './rate-limit-repo.ts';
+import {
+  isRateLimitViolation,
+  rateLimitStatements,
+  retryAfter,
+  uniqueViolation,
+  type RateHit,
+} from './rate-limit-repo.ts';
 import type { SurveyDefinition, SurveyAnswer, RespondentRelation } from '../domain/surveys/schema.ts';
 import { excludedRelations } from '../domain/surveys/schema.ts';
 import type { QuestionId } from '../domain/surveys/questions.ts';
@@ -23,11 +38,23 @@ const surveyColumns = {
 };
 
 /** Create a survey with its audit row. */
-export async function insertSurvey(database: Database, s: SurveyDefinition & { demo?: boolean }, now: Date, actor = 'staff'): Promise<void> {
+export async function insertSurvey(
+  database: Database,
+  s: SurveyDefinition & { demo?: boolean },
+  now: Date,
+  actor = 'staff',
+): Promise<void> {
   await database.write(() =>
     database.db.batch([
       database.db.insert(surveys).values({ ...s, demo: s.demo ?? false, createdAt: now }),
-      auditStatement(database, { at: now, actor, action: 'surveyCreated', subjectType: 'survey', subjectId: s.id, detail: { carrier: s.carrier } }),
+      auditStatement(database, {
+        at: now,
+        actor,
+        action: 'surveyCreated',
+        subjectType: 'survey',
+        subjectId: s.id,
+        detail: { carrier: s.carrier },
+      }),
     ]),
   );
 }
@@ -38,7 +65,10 @@ export async function findSurvey(database: Database, id: string): Promise<Survey
 }
 
 export async function listSurveys(database: Database): Promise<SurveyRow[]> {
-  return database.db.select(surveyColumns).from(surveys).orderBy(asc(surveys.carrier), asc(surveys.opensOn), asc(surveys.id));
+  return database.db
+    .select(surveyColumns)
+    .from(surveys)
+    .orderBy(asc(surveys.carrier), asc(surveys.opensOn), asc(surveys.id));
 }
 
 export async function countSurveys(database: Database): Promise<number> {
@@ -56,15 +86,37 @@ export interface NewBatch {
 }
 
 /** A batch and all its codes in one transaction, with an audit row (no codes in it). */
-export async function insertInvitationBatch(database: Database, b: NewBatch, now: Date, actor = 'staff'): Promise<void> {
+export async function insertInvitationBatch(
+  database: Database,
+  b: NewBatch,
+  now: Date,
+  actor = 'staff',
+): Promise<void> {
   const { db } = database;
   const statements = [
-    db.insert(invitationBatches).values({ id: b.id, surveyId: b.surveyId, unitId: b.unitId, label: b.label, tokenHash: b.tokenHash, size: b.codes.length, createdAt: now }),
+    db
+      .insert(invitationBatches)
+      .values({
+        id: b.id,
+        surveyId: b.surveyId,
+        unitId: b.unitId,
+        label: b.label,
+        tokenHash: b.tokenHash,
+        size: b.codes.length,
+        createdAt: now,
+      }),
     ...chunk(
       b.codes.map((c, position) => ({ ...c, position, batchId: b.id, surveyId: b.surveyId, unitId: b.unitId })),
       100,
     ).map((part) => db.insert(invitationCodes).values(part)),
-    auditStatement(database, { at: now, actor, action: 'invitationBatchCreated', subjectType: 'survey', subjectId: b.surveyId, detail: { batchId: b.id, unitId: b.unitId, size: b.codes.length } }),
+    auditStatement(database, {
+      at: now,
+      actor,
+      action: 'invitationBatchCreated',
+      subjectType: 'survey',
+      subjectId: b.surveyId,
+      detail: { batchId: b.id, unitId: b.unitId, size: b.codes.length },
+    }),
   ];
   await database.write(() => db.batch(statements as [(typeof statements)[number], ...typeof statements]));
 }
@@ -84,7 +136,12 @@ export interface InvitationRow {
 
 export async function findInvitation(database: Database, codeHash: string): Promise<InvitationRow | undefined> {
   const [row] = await database.db
-    .select({ id: invitationCodes.id, surveyId: invitationCodes.surveyId, unitId: invitationCodes.unitId, usedAt: invitationCodes.usedAt })
+    .select({
+      id: invitationCodes.id,
+      surveyId: invitationCodes.surveyId,
+      unitId: invitationCodes.unitId,
+      usedAt: invitationCodes.usedAt,
+    })
     .from(invitationCodes)
     .where(eq(invitationCodes.codeHash, codeHash));
   return row;
@@ -128,14 +185,22 @@ export interface NewResponse {
   otpChallengeId?: string;
 }
 
-export type ResponseInsert = { ok: true } | { ok: false; reason: 'already_responded' } | { ok: false; reason: 'rate_limited'; retryAfterS: number };
+export type ResponseInsert =
+  | { ok: true }
+  | { ok: false; reason: 'already_responded' }
+  | { ok: false; reason: 'rate_limited'; retryAfterS: number };
 
 /**
  * Store a response, its answers, its rate-limit counters and the use of its code in ONE batch. The
  * UNIQUE (survey_id, voter_key) index decides races: of 50 concurrent submissions with one code, one
  * commits and the others fail on the index, whatever the application saw when it read the code.
  */
-export async function insertResponse(database: Database, r: NewResponse, rateHits: readonly RateHit[], now: Date): Promise<ResponseInsert> {
+export async function insertResponse(
+  database: Database,
+  r: NewResponse,
+  rateHits: readonly RateHit[],
+  now: Date,
+): Promise<ResponseInsert> {
   const { db } = database;
   const statements = [
     ...rateLimitStatements(rateHits, now).map((s) => db.run(s)),
@@ -155,24 +220,53 @@ export async function insertResponse(database: Database, r: NewResponse, rateHit
     ...Object.entries(r.answers).map(([questionId, answer]) =>
       db
         .insert(surveyTallies)
-        .values({ surveyId: r.surveyId, unitId: r.unitId, questionId: questionId as QuestionId, answer, relation: r.relation, n: 1 })
-        .onConflictDoUpdate({ target: [surveyTallies.surveyId, surveyTallies.unitId, surveyTallies.questionId, surveyTallies.answer, surveyTallies.relation], set: { n: sql`${surveyTallies.n} + 1` } }),
+        .values({
+          surveyId: r.surveyId,
+          unitId: r.unitId,
+          questionId: questionId as QuestionId,
+          answer,
+          relation: r.relation,
+          n: 1,
+        })
+        .onConflictDoUpdate({
+          target: [
+            surveyTallies.surveyId,
+            surveyTallies.unitId,
+            surveyTallies.questionId,
+            surveyTallies.answer,
+            surveyTallies.relation,
+          ],
+          set: { n: sql`${surveyTallies.n} + 1` },
+        }),
     ),
-    ...(r.invitationId ? [db.update(invitationCodes).set({ usedAt: now }).where(and(eq(invitationCodes.id, r.invitationId), isNull(invitationCodes.usedAt)))] : []),
-    ...(r.otpChallengeId ? [db.update(otpChallenges).set({ usedAt: now.getTime() }).where(eq(otpChallenges.id, r.otpChallengeId))] : []),
+    ...(r.invitationId
+      ? [
+          db
+            .update(invitationCodes)
+            .set({ usedAt: now })
+            .where(and(eq(invitationCodes.id, r.invitationId), isNull(invitationCodes.usedAt))),
+        ]
+      : []),
+    ...(r.otpChallengeId
+      ? [db.update(otpChallenges).set({ usedAt: now.getTime() }).where(eq(otpChallenges.id, r.otpChallengeId))]
+      : []),
   ];
   try {
     await database.write(() => db.batch(statements as [(typeof statements)[number], ...typeof statements]));
     return { ok: true };
   } catch (e) {
-    if (isRateLimitViolation(e)) return { ok: false, reason: 'rate_limited', retryAfterS: await retryAfter(database, rateHits, now) };
+    if (isRateLimitViolation(e))
+      return { ok: false, reason: 'rate_limited', retryAfterS: await retryAfter(database, rateHits, now) };
     if (uniqueViolation(e)?.startsWith('survey_responses.')) return { ok: false, reason: 'already_responded' };
     throw e;
   }
 }
 
 export async function countResponses(database: Database, surveyId: string): Promise<number> {
-  const [row] = await database.db.select({ n: sql<number>`count(*)` }).from(surveyResponses).where(eq(surveyResponses.surveyId, surveyId));
+  const [row] = await database.db
+    .select({ n: sql<number>`count(*)` })
+    .from(surveyResponses)
+    .where(eq(surveyResponses.surveyId, surveyId));
   return Number(row?.n ?? 0);
 }
 
@@ -187,13 +281,19 @@ export async function tallyAnswers(database: Database, surveyId: string) {
     })
     .from(surveyAnswersTable)
     .innerJoin(surveyResponses, eq(surveyResponses.id, surveyAnswersTable.responseId))
-    .where(and(eq(surveyResponses.surveyId, surveyId), ...excludedRelations.map((rel) => ne(surveyResponses.relation, rel))))
+    .where(
+      and(eq(surveyResponses.surveyId, surveyId), ...excludedRelations.map((rel) => ne(surveyResponses.relation, rel))),
+    )
     .groupBy(surveyResponses.unitId, surveyAnswersTable.questionId, surveyAnswersTable.answer);
 }
 
 /** Units of a carrier (every unit is listed in results, even with no responses). */
 export async function listUnitsOfCarrier(database: Database, carrier: UnitCarrier) {
-  return database.db.select({ id: units.id, name: units.name }).from(units).where(eq(units.carrier, carrier)).orderBy(asc(units.id));
+  return database.db
+    .select({ id: units.id, name: units.name })
+    .from(units)
+    .where(eq(units.carrier, carrier))
+    .orderBy(asc(units.id));
 }
 
 export async function insertOtpChallenge(
@@ -220,7 +320,9 @@ export async function findOtpChallenge(database: Database, id: string) {
 
 export async function countOtpAttempt(database: Database, id: string): Promise<void> {
   await database.write(() =>
-    database.db.update(otpChallenges).set({ attempts: sql`${otpChallenges.attempts} + 1` }).where(eq(otpChallenges.id, id)),
+    database.db
+      .update(otpChallenges)
+      .set({ attempts: sql`${otpChallenges.attempts} + 1` })
+      .where(eq(otpChallenges.id, id)),
   );
 }
-

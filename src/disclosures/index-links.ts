@@ -9,11 +9,16 @@ export const OVERVIEW_SIZE = 8;
 
 /** URL of a kind's list for a filter and page: `/disclosures/<kind>/` for all/all, page 1. */
 export function kindListHref(kind: DisclosureKind, f: Pick<DisclosureFilter, 'township' | 'year'>, page = 1): string {
-  const base = f.township === ANY && f.year === ANY && page === 1 ? `/disclosures/${kindSlugs[kind]}/` : `/disclosures/${kindSlugs[kind]}/in/${f.township}/${f.year}/`;
+  const base =
+    f.township === ANY && f.year === ANY && page === 1
+      ? `/disclosures/${kindSlugs[kind]}/`
+      : `/disclosures/${kindSlugs[kind]}/in/${f.township}/${f.year}/`;
   return page > 1 ? `${base}${page}/` : base;
 }
 
 /** URL of the overview (every kind) for a filter. */
 export function overviewHref(f: DisclosureFilter): string {
-  return f.carrier === ANY && f.township === ANY && f.year === ANY ? '/disclosures/' : `/disclosures/in/${f.carrier}/${f.township}/${f.year}/`;
+  return f.carrier === ANY && f.township === ANY && f.year === ANY
+    ? '/disclosures/'
+    : `/disclosures/in/${f.carrier}/${f.township}/${f.year}/`;
 }

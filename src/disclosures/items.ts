@@ -31,5 +31,7 @@ export type AnyDisclosureItem = { [K in DisclosureKind]: DisclosureItem<K> }[Dis
 
 export const permalink = (kind: DisclosureKind, id: string): string => `/disclosures/${kindSlugs[kind]}/${id}/`;
 
-export const itemsOfKind = <K extends DisclosureKind>(items: readonly AnyDisclosureItem[], kind: K): DisclosureItem<K>[] =>
-  items.filter((i) => i.kind === kind) as unknown as DisclosureItem<K>[];
+export const itemsOfKind = <K extends DisclosureKind>(
+  items: readonly AnyDisclosureItem[],
+  kind: K,
+): DisclosureItem<K>[] => items.filter((i) => i.kind === kind) as unknown as DisclosureItem<K>[];

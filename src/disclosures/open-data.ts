@@ -57,7 +57,8 @@ const recordColumns = <R extends { item: AnyDisclosureItem; url: string }>(idKey
 ];
 
 type Row<K extends DisclosureKind> = { item: DisclosureItem<K>; url: string };
-const rowsOf = <K extends DisclosureKind>(ctx: Context, kind: K): Row<K>[] => itemsOfKind(ctx.items, kind).map((item) => ({ item, url: abs(ctx, item.href) }));
+const rowsOf = <K extends DisclosureKind>(ctx: Context, kind: K): Row<K>[] =>
+  itemsOfKind(ctx.items, kind).map((item) => ({ item, url: abs(ctx, item.href) }));
 
 const procurements: Table<Row<'procurement'>> = {
   name: 'procurements',
@@ -88,7 +89,10 @@ const procurements: Table<Row<'procurement'>> = {
 const canteenAccounts: Table<Row<'canteenAccount'>> = {
   name: 'canteen-accounts',
   kind: 'canteenAccount',
-  rows: (ctx) => rowsOf(ctx, 'canteenAccount').toSorted((a, b) => a.item.unit.id.localeCompare(b.item.unit.id) || a.item.data.month.localeCompare(b.item.data.month)),
+  rows: (ctx) =>
+    rowsOf(ctx, 'canteenAccount').toSorted(
+      (a, b) => a.item.unit.id.localeCompare(b.item.unit.id) || a.item.data.month.localeCompare(b.item.data.month),
+    ),
   columns: [
     ...recordColumns(),
     col('month', 'month', (r) => r.item.data.month),
@@ -110,7 +114,11 @@ const canteenAccounts: Table<Row<'canteenAccount'>> = {
     col('leaderDays', 'integer', (r) => r.item.data.accompaniedMeals.leaderDays),
     col('parentSessions', 'integer', (r) => r.item.data.accompaniedMeals.parentSessions),
     col('suggestions', 'integer', (r) => r.item.data.accompaniedMeals.suggestions.length),
-    col('suggestionsOpen', 'integer', (r) => r.item.data.accompaniedMeals.suggestions.filter((s) => s.status !== 'handled').length),
+    col(
+      'suggestionsOpen',
+      'integer',
+      (r) => r.item.data.accompaniedMeals.suggestions.filter((s) => s.status !== 'handled').length,
+    ),
     col('verdict', 'code', (r) => r.item.verdict),
   ],
 };
@@ -120,7 +128,10 @@ const studentAid: Table<AidRow> = {
   name: 'student-aid',
   kind: 'studentAid',
   // Only lists still in their publicity window have rows: the names go when the list is taken down.
-  rows: (ctx) => rowsOf(ctx, 'studentAid').flatMap((r) => publicAidList(r.item.data, ctx.today).recipients.map((recipient) => ({ ...r, recipient }))),
+  rows: (ctx) =>
+    rowsOf(ctx, 'studentAid').flatMap((r) =>
+      publicAidList(r.item.data, ctx.today).recipients.map((recipient) => ({ ...r, recipient })),
+    ),
   columns: [
     ...recordColumns('listId'),
     col('programme', 'code', (r) => r.item.data.programme),
@@ -138,11 +149,17 @@ const studentAid: Table<AidRow> = {
 
 type Ledger = Row<'collectiveAssets'>;
 const ledgerColumns = <R extends Ledger>(): Column<R>[] => recordColumns<R>('ledgerId');
-type FundRow = Ledger & { month: string; line: DisclosureItem<'collectiveAssets'>['data']['funds'][number]['lines'][number] };
+type FundRow = Ledger & {
+  month: string;
+  line: DisclosureItem<'collectiveAssets'>['data']['funds'][number]['lines'][number];
+};
 const funds: Table<FundRow> = {
   name: 'collective-assets-funds',
   kind: 'collectiveAssets',
-  rows: (ctx) => rowsOf(ctx, 'collectiveAssets').flatMap((r) => r.item.data.funds.flatMap((m) => m.lines.map((line) => ({ ...r, month: m.month, line })))),
+  rows: (ctx) =>
+    rowsOf(ctx, 'collectiveAssets').flatMap((r) =>
+      r.item.data.funds.flatMap((m) => m.lines.map((line) => ({ ...r, month: m.month, line }))),
+    ),
   columns: [
     ...ledgerColumns(),
     col('month', 'month', (r) => r.month),
@@ -177,7 +194,8 @@ type ResourceRow = Ledger & { resource: DisclosureItem<'collectiveAssets'>['data
 const resources: Table<ResourceRow> = {
   name: 'collective-assets-resources',
   kind: 'collectiveAssets',
-  rows: (ctx) => rowsOf(ctx, 'collectiveAssets').flatMap((r) => r.item.data.resources.map((resource) => ({ ...r, resource }))),
+  rows: (ctx) =>
+    rowsOf(ctx, 'collectiveAssets').flatMap((r) => r.item.data.resources.map((resource) => ({ ...r, resource }))),
   columns: [
     ...ledgerColumns(),
     col('code', 'code', (r) => r.resource.code),
@@ -188,11 +206,17 @@ const resources: Table<ResourceRow> = {
     col('contract', 'code', (r) => r.resource.contract),
   ],
 };
-type ContractRow = Ledger & { contract: DisclosureItem<'collectiveAssets'>['data']['contracts'][number]; linked: Map<string, LinkedDecision> };
+type ContractRow = Ledger & {
+  contract: DisclosureItem<'collectiveAssets'>['data']['contracts'][number];
+  linked: Map<string, LinkedDecision>;
+};
 const contracts: Table<ContractRow> = {
   name: 'collective-assets-contracts',
   kind: 'collectiveAssets',
-  rows: (ctx) => rowsOf(ctx, 'collectiveAssets').flatMap((r) => r.item.data.contracts.map((contract) => ({ ...r, contract, linked: ctx.linked }))),
+  rows: (ctx) =>
+    rowsOf(ctx, 'collectiveAssets').flatMap((r) =>
+      r.item.data.contracts.map((contract) => ({ ...r, contract, linked: ctx.linked })),
+    ),
   columns: [
     ...ledgerColumns(),
     col('code', 'code', (r) => r.contract.code),
@@ -205,7 +229,16 @@ const contracts: Table<ContractRow> = {
     col('priceYuan', 'yuan', (r) => yuanString(r.contract.priceFen)),
     col('viaExchange', 'boolean', (r) => r.contract.viaExchange),
     col('decision', 'code', (r) => r.contract.decision),
-    col('decisionCheck', 'code', (r) => contractCheck(r.contract, r.item.data.majorMatterThresholdFen, r.contract.decision ? r.linked.get(r.contract.decision) : undefined).state),
+    col(
+      'decisionCheck',
+      'code',
+      (r) =>
+        contractCheck(
+          r.contract,
+          r.item.data.majorMatterThresholdFen,
+          r.contract.decision ? r.linked.get(r.contract.decision) : undefined,
+        ).state,
+    ),
   ],
 };
 
@@ -217,7 +250,9 @@ const decisions: Table<Row<'decision'>> = {
     ...recordColumns(),
     col('title', 'text', (r) => r.item.title),
     col('category', 'code', (r) => r.item.data.category),
-    col('amountYuan', 'yuan', (r) => (r.item.data.amountFen === undefined ? undefined : yuanString(r.item.data.amountFen))),
+    col('amountYuan', 'yuan', (r) =>
+      r.item.data.amountFen === undefined ? undefined : yuanString(r.item.data.amountFen),
+    ),
     col('profile', 'code', (r) => r.item.data.profile),
     col('initiatedBy', 'code', (r) => r.item.data.initiatedBy),
     ...decisionStages.map((stage) =>
@@ -228,18 +263,34 @@ const decisions: Table<Row<'decision'>> = {
     ),
     col('completedOn', 'date', (r) => r.item.data.completedOn),
     col('verdict', 'code', (r) => r.item.verdict),
-    col('failedChecks', 'text', (r) => r.item.checks.filter((c) => c.state === 'fail').map((c) => c.key).join(' ')),
+    col('failedChecks', 'text', (r) =>
+      r.item.checks
+        .filter((c) => c.state === 'fail')
+        .map((c) => c.key)
+        .join(' '),
+    ),
   ],
 };
 
 /** Every CSV table, in the order the field dictionary lists them. */
-export const tables = [procurements, canteenAccounts, studentAid, funds, assets, resources, contracts, decisions] as unknown as Table<unknown>[];
+export const tables = [
+  procurements,
+  canteenAccounts,
+  studentAid,
+  funds,
+  assets,
+  resources,
+  contracts,
+  decisions,
+] as unknown as Table<unknown>[];
 
 export function tableCsv(table: Table<unknown>, ctx: Context): string {
-  const records = table.rows(ctx).map((row) => table.columns.map((c) => {
-    const v = c.value(row);
-    return v === undefined ? '' : typeof v === 'boolean' ? String(v) : v;
-  }));
+  const records = table.rows(ctx).map((row) =>
+    table.columns.map((c) => {
+      const v = c.value(row);
+      return v === undefined ? '' : typeof v === 'boolean' ? String(v) : v;
+    }),
+  );
   return stringify([table.columns.map((c) => c.key), ...records], { record_delimiter: 'windows' });
 }
 
@@ -287,7 +338,11 @@ export interface ProcurementRecord {
 }
 
 /** The OCDS 1.1.5 release package of every procurement (validated against the official schema in tests). */
-export function releasePackage(procurements: readonly ProcurementRecord[], site: URL, today: string): Record<string, unknown> {
+export function releasePackage(
+  procurements: readonly ProcurementRecord[],
+  site: URL,
+  today: string,
+): Record<string, unknown> {
   const sorted = procurements.toSorted((a, b) => a.id.localeCompare(b.id));
   const releases = sorted.map((p) =>
     toOcdsRelease(p.id, p.data, {
@@ -298,7 +353,11 @@ export function releasePackage(procurements: readonly ProcurementRecord[], site:
       methodLabel: t(`disclosures.procurementMethod.${p.data.method}`),
     }),
   );
-  const newest = sorted.map((p) => releaseDateOf(p.data)).toSorted().at(-1) ?? today;
+  const newest =
+    sorted
+      .map((p) => releaseDateOf(p.data))
+      .toSorted()
+      .at(-1) ?? today;
   return toReleasePackage(releases, {
     uri: new URL('/data/ocds/release-package.json', site).href,
     publisherName: t('data.publisher'),
@@ -310,14 +369,20 @@ export function releasePackage(procurements: readonly ProcurementRecord[], site:
 
 /** The release package from the items the site shows. */
 export const releasePackageOf = (ctx: Context): Record<string, unknown> =>
-  releasePackage(itemsOfKind(ctx.items, 'procurement').map((i) => ({ id: i.id, data: i.data, unitName: i.unit.name })), ctx.site, ctx.today);
+  releasePackage(
+    itemsOfKind(ctx.items, 'procurement').map((i) => ({ id: i.id, data: i.data, unitName: i.unit.name })),
+    ctx.site,
+    ctx.today,
+  );
 
 const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 export const FEED_SIZE = 50;
 
 /** Atom feed of the newest disclosures (by publication date). */
 export function atomFeed(ctx: Context): string {
-  const newest = ctx.items.toSorted((a, b) => b.publishedOn.localeCompare(a.publishedOn) || a.href.localeCompare(b.href)).slice(0, FEED_SIZE);
+  const newest = ctx.items
+    .toSorted((a, b) => b.publishedOn.localeCompare(a.publishedOn) || a.href.localeCompare(b.href))
+    .slice(0, FEED_SIZE);
   const stamp = (d: string) => `${d}T00:00:00+08:00`;
   const self = abs(ctx, '/disclosures/feed.xml');
   const entries = newest.map(

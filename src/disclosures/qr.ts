@@ -10,7 +10,9 @@ export const QR_MARGIN = 4;
 export function qrSvgPath(text: string): { size: number; path: string } {
   // One byte-mode segment: a URL gains nothing from qrcode's segment optimiser (a shortest-path
   // search that cost more than the encoding itself over 5,000 pages).
-  const { modules } = QRCode.create([{ data: new TextEncoder().encode(text), mode: 'byte' }], { errorCorrectionLevel: 'M' });
+  const { modules } = QRCode.create([{ data: new TextEncoder().encode(text), mode: 'byte' }], {
+    errorCorrectionLevel: 'M',
+  });
   const n = modules.size;
   const parts: string[] = [];
   for (let y = 0; y < n; y += 1) {

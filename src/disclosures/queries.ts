@@ -29,28 +29,66 @@ async function build() {
     const unit = unitById.get(data.unit);
     // The loader already checked every unit reference; this guards the type only.
     if (!unit) throw new Error(`${kindSlugs[kind]}/${id} › unit: unknown unit "${data.unit}"`);
-    return { kind, id, href: permalink(kind, id), data, unit, townshipName: registry.townshipName(unit.township), publishedOn: data.publishedOn };
+    return {
+      kind,
+      id,
+      href: permalink(kind, id),
+      data,
+      unit,
+      townshipName: registry.townshipName(unit.township),
+      publishedOn: data.publishedOn,
+    };
   };
 
   const decisions = decision.map((e): DisclosureItem<'decision'> => {
     const checks = decisionChecks(e.data, today);
     const year = decisionYear(e.data);
-    return { ...base('decision', e.id, e.data), year, period: t('disclosures.period.year', { year }), sortKey: resolutionDate(e.data) ?? e.data.publishedOn, title: e.data.title, checks, verdict: verdictOf(checks), publicity: undefined };
+    return {
+      ...base('decision', e.id, e.data),
+      year,
+      period: t('disclosures.period.year', { year }),
+      sortKey: resolutionDate(e.data) ?? e.data.publishedOn,
+      title: e.data.title,
+      checks,
+      verdict: verdictOf(checks),
+      publicity: undefined,
+    };
   });
   const linked = new Map<string, LinkedDecision>(
-    decisions.map((d) => [d.id, { unit: d.data.unit, resolvedOn: resolutionDate(d.data), verdict: d.verdict ?? 'pending' }]),
+    decisions.map((d) => [
+      d.id,
+      { unit: d.data.unit, resolvedOn: resolutionDate(d.data), verdict: d.verdict ?? 'pending' },
+    ]),
   );
 
   const items: AnyDisclosureItem[] = [
     ...procurement.map((e): DisclosureItem<'procurement'> => {
       const checks = procurementChecks(e.data, today);
       const year = procurementYear(e.data);
-      return { ...base('procurement', e.id, e.data), year, period: t('disclosures.period.year', { year }), sortKey: e.data.award.date, title: e.data.title, checks, verdict: verdictOf(checks), publicity: publicityStatus(e.data.publicity, today) };
+      return {
+        ...base('procurement', e.id, e.data),
+        year,
+        period: t('disclosures.period.year', { year }),
+        sortKey: e.data.award.date,
+        title: e.data.title,
+        checks,
+        verdict: verdictOf(checks),
+        publicity: publicityStatus(e.data.publicity, today),
+      };
     }),
     ...canteenAccount.map((e): DisclosureItem<'canteenAccount'> => {
       const checks = canteenChecks(e.data);
       const period = formatMonth(e.data.month);
-      return { ...base('canteenAccount', e.id, e.data), year: Number(e.data.month.slice(0, 4)), period, sortKey: e.data.month, title: t('disclosures.canteenAccount.title', { month: period }), checks, verdict: verdictOf(checks), publicity: undefined };
+      return {
+        ...base('canteenAccount', e.id, e.data),
+        year: Number(e.data.month.slice(0, 4)),
+        period,
+        sortKey: e.data.month,
+        title: t('disclosures.canteenAccount.title', { month: period }),
+        checks,
+        verdict: verdictOf(checks),
+        publicity: undefined,
+      };
     }),
     ...studentAid.map((e): DisclosureItem<'studentAid'> => ({
       ...base('studentAid', e.id, e.data),
@@ -63,8 +101,19 @@ async function build() {
       publicity: publicityStatus(e.data.publicity, today),
     })),
     ...collectiveAssets.map((e): DisclosureItem<'collectiveAssets'> => {
-      const checks = e.data.contracts.map((c) => contractCheck(c, e.data.majorMatterThresholdFen, c.decision ? linked.get(c.decision) : undefined));
-      return { ...base('collectiveAssets', e.id, e.data), year: e.data.year, period: t('disclosures.period.year', { year: e.data.year }), sortKey: String(e.data.year), title: t('disclosures.collectiveAssets.title', { year: e.data.year }), checks, verdict: verdictOf(checks), publicity: undefined };
+      const checks = e.data.contracts.map((c) =>
+        contractCheck(c, e.data.majorMatterThresholdFen, c.decision ? linked.get(c.decision) : undefined),
+      );
+      return {
+        ...base('collectiveAssets', e.id, e.data),
+        year: e.data.year,
+        period: t('disclosures.period.year', { year: e.data.year }),
+        sortKey: String(e.data.year),
+        title: t('disclosures.collectiveAssets.title', { year: e.data.year }),
+        checks,
+        verdict: verdictOf(checks),
+        publicity: undefined,
+      };
     }),
     ...decisions,
   ];
@@ -72,14 +121,18 @@ async function build() {
 
   // Cross-links the detail pages show, computed once instead of once per page.
   const monthsByUnit = new Map<string, DisclosureItem<'canteenAccount'>[]>();
-  for (const i of itemsOfKind(items, 'canteenAccount')) monthsByUnit.set(i.data.unit, [...(monthsByUnit.get(i.data.unit) ?? []), i]);
+  for (const i of itemsOfKind(items, 'canteenAccount'))
+    monthsByUnit.set(i.data.unit, [...(monthsByUnit.get(i.data.unit) ?? []), i]);
   for (const list of monthsByUnit.values()) list.sort((a, b) => a.data.month.localeCompare(b.data.month));
   const decisionTitles = new Map(decisions.map((d) => [d.id, d.title]));
   const contractsByDecision = new Map<string, { code: string; href: string; title: string }[]>();
   for (const l of itemsOfKind(items, 'collectiveAssets')) {
     for (const c of l.data.contracts) {
       if (!c.decision) continue;
-      contractsByDecision.set(c.decision, [...(contractsByDecision.get(c.decision) ?? []), { code: c.code, href: `${l.href}#contracts-heading`, title: l.title }]);
+      contractsByDecision.set(c.decision, [
+        ...(contractsByDecision.get(c.decision) ?? []),
+        { code: c.code, href: `${l.href}#contracts-heading`, title: l.title },
+      ]);
     }
   }
   return { today, registry, items, linked, monthsByUnit, decisionTitles, contractsByDecision };

@@ -50,7 +50,9 @@ export function startSearch(doc: Document): void {
       const found = await Promise.all(hits.slice(0, MAX_RESULTS).map((r) => r.data()));
       out.replaceChildren();
       const summary = doc.createElement('p');
-      summary.textContent = found.length ? (messages.count ?? '').replace('{count}', String(hits.length)) : (messages.none ?? '');
+      summary.textContent = found.length
+        ? (messages.count ?? '').replace('{count}', String(hits.length))
+        : (messages.none ?? '');
       out.append(summary);
       if (!found.length) return;
       const list = doc.createElement('ol');

@@ -35,7 +35,6 @@ export function explain(message: string, vars: Record<string, string | number> =
 /** Fen as yuan for reading: `123450` → `1,234.50`. */
 export const formatYuan = (fen: number): string => yuanFormat.format(fen / 100);
 
-
 const dateFormat = new Intl.DateTimeFormat('zh-CN', { dateStyle: 'long', timeZone: 'UTC' });
 /** `2026-03-16` → the long zh-CN date. */
 export function formatDate(date: string): string {
@@ -52,5 +51,10 @@ export function formatMonth(month: string): string {
 
 /** Today's date in Beijing, `YYYY-MM-DD`: what publicity status and posting days are judged against. */
 export function todayInBeijing(now: Date = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Asia/Shanghai',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(now);
 }

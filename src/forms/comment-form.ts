@@ -15,7 +15,11 @@ export interface CommentFormState {
 }
 
 /** GET renders the empty form; POST stores the comment and redirects (303) to the thanks page, or renders the errors with the text kept. */
-export async function handleCommentForm(astro: AstroGlobal, draft: Standard, indicatorKey: string): Promise<{ redirect: string } | CommentFormState> {
+export async function handleCommentForm(
+  astro: AstroGlobal,
+  draft: Standard,
+  indicatorKey: string,
+): Promise<{ redirect: string } | CommentFormState> {
   const page = pageChannel(astro);
   const blank: CommentFormState = { body: '', errors: {}, summary: [], status: 200, unavailable: !page };
   if (astro.request.method !== 'POST') return blank;
@@ -36,5 +40,11 @@ export async function handleCommentForm(astro: AstroGlobal, draft: Standard, ind
   } else if (result.status === 400 || result.status === 422) fields = result.fields;
   else fields = { _: [t('form.unavailable')] };
   const messages = messagesFor(fields);
-  return { body, errors: messages, summary: summaryOf(messages, ['body', 'website'], '#form'), status: result.status, unavailable: false };
+  return {
+    body,
+    errors: messages,
+    summary: summaryOf(messages, ['body', 'website'], '#form'),
+    status: result.status,
+    unavailable: false,
+  };
 }

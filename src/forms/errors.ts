@@ -13,7 +13,8 @@ export interface SummaryItem {
  */
 export function messagesFor(fields: FieldErrors): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [path, keys] of Object.entries(fields)) out[path] = keys.map((k) => (isMessageKey(k) ? t(k) : k)).join('；');
+  for (const [path, keys] of Object.entries(fields))
+    out[path] = keys.map((k) => (isMessageKey(k) ? t(k) : k)).join('；');
   return out;
 }
 
@@ -21,7 +22,11 @@ export function messagesFor(fields: FieldErrors): Record<string, string> {
  * The error summary (GOV.UK pattern): one link per field, in form order, to the field's id. Errors on
  * fields the form does not show (or on the whole form) link to the summary's own target.
  */
-export function summaryOf(messages: Record<string, string>, order: readonly string[], fallbackHref: string): SummaryItem[] {
+export function summaryOf(
+  messages: Record<string, string>,
+  order: readonly string[],
+  fallbackHref: string,
+): SummaryItem[] {
   const known = order.filter((p) => messages[p]).map((p) => ({ href: `#${fieldId(p)}`, text: messages[p]! }));
   const rest = Object.keys(messages)
     .filter((p) => !order.includes(p))

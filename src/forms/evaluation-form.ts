@@ -22,7 +22,8 @@ export interface EvaluationFormState {
   saved: 'marks' | 'veto' | null;
 }
 
-const num = (v: string | undefined): number | null | string => (v === undefined || v.trim() === '' ? null : /^\d+(\.\d+)?$/.test(v.trim()) ? Number(v.trim()) : v);
+const num = (v: string | undefined): number | null | string =>
+  v === undefined || v.trim() === '' ? null : /^\d+(\.\d+)?$/.test(v.trim()) ? Number(v.trim()) : v;
 
 /** The marks a posted form describes: every on-site indicator (submitting the form assesses it), rates and findings only when filled in. */
 export function marksFromForm(standard: Standard, carrier: Carrier, values: Record<string, string>): unknown[] {
@@ -41,20 +42,24 @@ export function marksFromForm(standard: Standard, carrier: Carrier, values: Reco
         out.push({ itemKey: indicator.key, deductions, note });
         break;
       case 'boolean':
-        if (raw === 'true' || raw === 'false') out.push({ itemKey: indicator.key, value: raw === 'true', deductions, note });
+        if (raw === 'true' || raw === 'false')
+          out.push({ itemKey: indicator.key, value: raw === 'true', deductions, note });
         break;
       case 'count':
-        if (raw !== undefined && raw.trim() !== '') out.push({ itemKey: indicator.key, value: num(raw), deductions, note });
+        if (raw !== undefined && raw.trim() !== '')
+          out.push({ itemKey: indicator.key, value: num(raw), deductions, note });
         break;
       case 'ratio':
       case 'bands': {
         const points = num(values[`${k}.points`]);
-        if (points !== null || note || deductions.length) out.push({ itemKey: indicator.key, points, deductions, note });
+        if (points !== null || note || deductions.length)
+          out.push({ itemKey: indicator.key, points, deductions, note });
         break;
       }
     }
   }
-  for (const b of standard.positiveList.items) out.push({ itemKey: b.key, value: values[`b.${b.key}`] === 'on', note: null });
+  for (const b of standard.positiveList.items)
+    out.push({ itemKey: b.key, value: values[`b.${b.key}`] === 'on', note: null });
   return out;
 }
 
@@ -86,15 +91,50 @@ export async function handleEvaluationForm(
   }
   let result;
   if (values.action === 'veto') {
-    result = await recordVeto(database, sources, unit.id, { vetoKey: values.vetoKey ?? '', occurredOn: values.occurredOn ?? '', source: values.source ?? '', note: values.note?.trim() || null }, actor);
+    result = await recordVeto(
+      database,
+      sources,
+      unit.id,
+      {
+        vetoKey: values.vetoKey ?? '',
+        occurredOn: values.occurredOn ?? '',
+        source: values.source ?? '',
+        note: values.note?.trim() || null,
+      },
+      actor,
+    );
     if (result.ok) return { redirect: `${here}?saved=veto#vetoes` };
   } else {
-    result = await recordMarks(database, standard, unit.id, marksFromForm(standard, unit.carrier, values), actor, sources.now);
+    result = await recordMarks(
+      database,
+      standard,
+      unit.id,
+      marksFromForm(standard, unit.carrier, values),
+      actor,
+      sources.now,
+    );
     if (result.ok) return { redirect: `${here}?saved=marks` };
   }
-  const fields: FieldErrors = 'fields' in result && result.fields ? (values.action === 'veto' ? result.fields : prefixed(result.fields)) : { _: [t('form.unavailable')] };
+  const fields: FieldErrors =
+    'fields' in result && result.fields
+      ? values.action === 'veto'
+        ? result.fields
+        : prefixed(result.fields)
+      : { _: [t('form.unavailable')] };
   const messages = messagesFor(fields);
-  return { values, errors: messages, summary: summaryOf(messages, Object.keys(messages).filter((k) => /^(?:m\.[A-Z0-9]+\.(?:value|points|note)|vetoKey|occurredOn|source|note)$/.test(k)), values.action === 'veto' ? '#veto-form' : '#marks'), status: result.status, saved: null };
+  return {
+    values,
+    errors: messages,
+    summary: summaryOf(
+      messages,
+      Object.keys(messages).filter((k) =>
+        /^(?:m\.[A-Z0-9]+\.(?:value|points|note)|vetoKey|occurredOn|source|note)$/.test(k),
+      ),
+      values.action === 'veto' ? '#veto-form' : '#marks',
+    ),
+    status: result.status,
+    saved: null,
+  };
 }
 
 /** `C1.value` → `m.C1.value`, so errors sit next to their fields. */

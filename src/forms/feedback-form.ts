@@ -11,7 +11,19 @@ export type FeedbackFormVariant = 'general' | 'meal';
 /** Field order of each form: the error summary lists errors in this order. */
 export const fieldOrder: Record<FeedbackFormVariant, readonly string[]> = {
   general: ['kind', 'unitId', 'body', 'contactPhone', 'publicConsent'],
-  meal: ['unitId', 'meal.date', 'meal.meal', 'meal.dishes', 'meal.taste', 'meal.quantity', 'meal.hygiene', 'meal.price', 'suggestion', 'contactPhone', 'publicConsent'],
+  meal: [
+    'unitId',
+    'meal.date',
+    'meal.meal',
+    'meal.dishes',
+    'meal.taste',
+    'meal.quantity',
+    'meal.hygiene',
+    'meal.price',
+    'suggestion',
+    'contactPhone',
+    'publicConsent',
+  ],
 };
 
 export interface FeedbackFormState {
@@ -34,13 +46,27 @@ const formError = (key: Parameters<typeof t>[0], vars: Record<string, string | n
  * the same schema as the JSON API, then either redirects (303) to the tracking page or returns the state
  * to render again with the citizen's values and an error summary.
  */
-export async function handleFeedbackForm(astro: AstroGlobal, variant: FeedbackFormVariant): Promise<FeedbackFormResult> {
+export async function handleFeedbackForm(
+  astro: AstroGlobal,
+  variant: FeedbackFormVariant,
+): Promise<FeedbackFormResult> {
   const page = pageChannel(astro);
-  const blank: FeedbackFormState = { values: {}, consent: false, errors: {}, summary: [], formKey: newFormKey(), status: 200, unavailable: !page };
+  const blank: FeedbackFormState = {
+    values: {},
+    consent: false,
+    errors: {},
+    summary: [],
+    formKey: newFormKey(),
+    status: 200,
+    unavailable: !page,
+  };
   if (astro.request.method !== 'POST') {
     const unit = astro.url.searchParams.get('unit');
     const disclosure = astro.url.searchParams.get('disclosure');
-    return { ...blank, values: { ...(unit ? { unitId: unit } : {}), ...(disclosure ? { disclosureId: disclosure } : {}) } };
+    return {
+      ...blank,
+      values: { ...(unit ? { unitId: unit } : {}), ...(disclosure ? { disclosureId: disclosure } : {}) },
+    };
   }
   if (!page) return { ...blank, status: 503 };
   const read = await readForm(astro.request);

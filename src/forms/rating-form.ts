@@ -34,8 +34,19 @@ function failureFields(astro: AstroGlobal, f: Failure): FieldErrors {
  */
 export async function handleRatingForm(astro: AstroGlobal): Promise<{ redirect: string } | RatingPageState> {
   const page = pageChannel(astro);
-  const base: RatingPageState = { step: 'code', code: '', survey: null, unitName: '', values: {}, errors: {}, summary: [], status: 200, unavailable: !page };
-  if (astro.request.method !== 'POST') return { ...base, code: (astro.url.searchParams.get('code') ?? '').slice(0, 32) };
+  const base: RatingPageState = {
+    step: 'code',
+    code: '',
+    survey: null,
+    unitName: '',
+    values: {},
+    errors: {},
+    summary: [],
+    status: 200,
+    unavailable: !page,
+  };
+  if (astro.request.method !== 'POST')
+    return { ...base, code: (astro.url.searchParams.get('code') ?? '').slice(0, 32) };
   if (!page) return { ...base, status: 503 };
   const read = await readForm(astro.request);
   if (!read.ok) {
@@ -52,7 +63,14 @@ export async function handleRatingForm(astro: AstroGlobal): Promise<{ redirect: 
   if (!code) return codeError({ invitationCode: ['surveys.invitationCode.required'] }, 422);
   const found = await lookupInvitation(page.channel, code, page.client);
   if (!found.ok) return codeError(failureFields(astro, found), found.status);
-  const questionnaire = { ...base, step: 'answers' as const, code, survey: found.survey, unitName: found.unitName, values };
+  const questionnaire = {
+    ...base,
+    step: 'answers' as const,
+    code,
+    survey: found.survey,
+    unitName: found.unitName,
+    values,
+  };
   if (step !== 'answers') return questionnaire;
 
   const result = await submitSurveyResponse(page.channel, found.survey.id, input, page.client);

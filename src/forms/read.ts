@@ -71,7 +71,10 @@ export async function readForm(request: Request): Promise<FormRead> {
  * absent, the named checkboxes become booleans, and a repeated name keeps its first value. Keys that
  * could reach Object.prototype are dropped.
  */
-export function formToInput(entries: readonly [string, string][], booleans: readonly string[] = []): Record<string, unknown> {
+export function formToInput(
+  entries: readonly [string, string][],
+  booleans: readonly string[] = [],
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const seen = new Set<string>();
   for (const [name, value] of entries) {
@@ -91,7 +94,8 @@ export function formToInput(entries: readonly [string, string][], booleans: read
       node = next as Record<string, unknown>;
     }
     const last = path.at(-1)!;
-    if (node && node[last] === undefined) node[last] = booleans.includes(name) ? value === 'on' || value === 'true' : value;
+    if (node && node[last] === undefined)
+      node[last] = booleans.includes(name) ? value === 'on' || value === 'true' : value;
   }
   for (const b of booleans) if (!seen.has(b) && !b.includes('.')) out[b] = false;
   return out;
@@ -109,7 +113,9 @@ export function pageChannel(astro: AstroGlobal): { channel: ChannelContext; clie
 
 /** The client address of a page request: the proxy's last hop when trusted, else the socket peer. */
 export function clientAddress(astro: Pick<AstroGlobal, 'locals' | 'request' | 'clientAddress'>): string {
-  const forwarded = astro.locals.trustProxy ? astro.request.headers.get('x-forwarded-for')?.split(',').pop()?.trim() : undefined;
+  const forwarded = astro.locals.trustProxy
+    ? astro.request.headers.get('x-forwarded-for')?.split(',').pop()?.trim()
+    : undefined;
   if (forwarded) return forwarded;
   try {
     return astro.clientAddress;

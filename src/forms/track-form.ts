@@ -21,9 +21,21 @@ export interface TrackPageState {
 const order = { rate: ['secret', 'rating'], reopen: ['secret', 'reason'] } as const;
 
 /** GET shows the item; POST rates or reopens it (secret in the body), then redirects back (303). */
-export async function handleTrackPage(astro: AstroGlobal, rawCode: string): Promise<{ redirect: string } | TrackPageState> {
+export async function handleTrackPage(
+  astro: AstroGlobal,
+  rawCode: string,
+): Promise<{ redirect: string } | TrackPageState> {
   const page = pageChannel(astro);
-  const empty: TrackPageState = { view: null, unitName: '', receiptSecret: null, action: null, values: {}, errors: {}, summary: [], status: 404 };
+  const empty: TrackPageState = {
+    view: null,
+    unitName: '',
+    receiptSecret: null,
+    action: null,
+    values: {},
+    errors: {},
+    summary: [],
+    status: 404,
+  };
   if (!page) return { ...empty, status: 503 };
   let action: SubmitterAction | null = null;
   let values: Record<string, string> = {};
@@ -42,7 +54,13 @@ export async function handleTrackPage(astro: AstroGlobal, rawCode: string): Prom
       errors = messagesFor(
         'fields' in result && result.fields
           ? result.fields
-          : { _: [result.status === 429 ? t('form.rateLimited', { minutes: Math.max(1, Math.ceil(result.retryAfterS / 60)) }) : t('form.unavailable')] },
+          : {
+              _: [
+                result.status === 429
+                  ? t('form.rateLimited', { minutes: Math.max(1, Math.ceil(result.retryAfterS / 60)) })
+                  : t('form.unavailable'),
+              ],
+            },
       );
       status = result.status;
     } else {
@@ -55,7 +73,8 @@ export async function handleTrackPage(astro: AstroGlobal, rawCode: string): Prom
     if (found.status === 429) astro.response.headers.set('Retry-After', String(found.retryAfterS));
     return { ...empty, status: found.status };
   }
-  const receiptSecret = astro.request.method === 'GET' ? takeReceipt(astro, page.channel, found.view.trackingCode) : null;
+  const receiptSecret =
+    astro.request.method === 'GET' ? takeReceipt(astro, page.channel, found.view.trackingCode) : null;
   // Field ids are prefixed per form (two forms on one page share field names).
   const prefixed = action ? Object.fromEntries(Object.entries(errors).map(([k, v]) => [`${action}-${k}`, v])) : {};
   return {
@@ -65,7 +84,13 @@ export async function handleTrackPage(astro: AstroGlobal, rawCode: string): Prom
     action,
     values,
     errors: prefixed,
-    summary: action ? summaryOf(prefixed, order[action].map((f) => `${action}-${f}`), `#${action}`) : [],
+    summary: action
+      ? summaryOf(
+          prefixed,
+          order[action].map((f) => `${action}-${f}`),
+          `#${action}`,
+        )
+      : [],
     status,
   };
 }

@@ -101,7 +101,8 @@ export const messages = {
   'disclosures.unit.wrongCarrier': '单位“{unit}”不是{carrier}，不能发布此类公示',
   'disclosures.publicity.endBeforeStart': '结束日期早于开始日期',
   'disclosures.publicity.tooShort': '公示期只有 {days} 个工作日，至少应为 {min} 个工作日',
-  'disclosures.calendar.yearMissing': '节假日安排中没有 {year} 年，无法计算工作日（请在 src/domain/calendar/china-holidays.ts 补充）',
+  'disclosures.calendar.yearMissing':
+    '节假日安排中没有 {year} 年，无法计算工作日（请在 src/domain/calendar/china-holidays.ts 补充）',
   'disclosures.name.notMasked': '姓名必须脱敏，只保留姓氏，如“张*”',
   'disclosures.personalData.residentId': '疑似身份证号码（{excerpt}），公示内容不得包含身份证号',
   'disclosures.personalData.mobile': '疑似手机号码（{excerpt}），公示内容不得包含电话号码',
@@ -138,7 +139,8 @@ export const messages = {
   'disclosures.assets.contractMissing': '出租、发包或入股的资产资源必须关联合同编号',
   'disclosures.assets.unknownContract': '合同 {code} 不在本台账的合同清单中',
   'disclosures.assets.unknownSubject': '合同标的 {code} 不在资产或资源台账中',
-  'disclosures.assets.decisionMissing': '合同金额 {price} 元超过本村重大事项标准 {threshold} 元，必须关联“四议两公开”决策记录',
+  'disclosures.assets.decisionMissing':
+    '合同金额 {price} 元超过本村重大事项标准 {threshold} 元，必须关联“四议两公开”决策记录',
   'disclosures.assets.unknownDecision': '决策记录“{decision}”不存在',
   'disclosures.assets.decisionOtherUnit': '决策记录“{decision}”属于其他村（社区）',
   'disclosures.assets.duplicateYear': '同一年度的台账重复（另见 {other}）',
@@ -189,14 +191,16 @@ export const messages = {
   'disclosures.reason.leaderMissingDays': '{serving} 个开餐日中只有 {days} 天有学校领导陪餐记录，规定要求每餐陪餐。',
   'disclosures.reason.noMealIncome': '本月没有伙食收入。',
   'disclosures.reason.surplusOk': '本月结余 {surplus} 元，在伙食收入 {percent}% 以内（{limit} 元）。',
-  'disclosures.reason.surplusHigh': '本月结余 {surplus} 元，超出伙食收入的 {percent}%（{limit} 元）；食堂应坚持公益性、非营利，结余用于学生伙食。',
+  'disclosures.reason.surplusHigh':
+    '本月结余 {surplus} 元，超出伙食收入的 {percent}%（{limit} 元）；食堂应坚持公益性、非营利，结余用于学生伙食。',
   'disclosures.reason.suggestionsDone': '本月 {count} 条陪餐意见均已办理。',
   'disclosures.reason.suggestionsOpen': '还有 {count} 条陪餐意见正在办理。',
   'disclosures.reason.stageMissing': '缺少“{stage}”环节。',
   'disclosures.reason.stageOutOfOrder': '“{stage}”的日期早于前一环节“{previousStage}”，顺序颠倒。',
   'disclosures.reason.orderOk': '各环节齐全，按规定顺序进行。',
   'disclosures.reason.meetingNotHeld': '没有“{stage}”的记录。',
-  'disclosures.reason.quorumMissed': '“{stage}”应到 {expected} 人，实到 {present} 人，未达到法定人数（至少 {required} 人）。',
+  'disclosures.reason.quorumMissed':
+    '“{stage}”应到 {expected} 人，实到 {present} 人，未达到法定人数（至少 {required} 人）。',
   'disclosures.reason.quorumMet': '各次会议到会人数均达到规定。',
   'disclosures.reason.notPassed': '“{stage}”赞成 {votes} 票，未达到通过所需的 {required} 票。',
   'disclosures.reason.passed': '各次表决均达到通过标准（决议适用：{profile}）。',
@@ -237,11 +241,16 @@ export const messages = {
   'disclosures.kind.studentAid': '学生资助名单',
   'disclosures.kind.collectiveAssets': '村级“三资”台账',
   'disclosures.kind.decision': '“四议两公开”决策记录',
-  'disclosures.kindIntro.procurement': '校服、教辅材料和食堂大宗物资的采购方式、家长委员会参与、投标供应商、成交结果和单价，成交结果公示不少于5个工作日。',
-  'disclosures.kindIntro.canteenAccount': '学校食堂每月收支明细、就餐人次、食材支出占比和陪餐情况，于次月15日前公布，逾期天数如实显示。',
-  'disclosures.kindIntro.studentAid': '学生资助名单只在公示期内显示脱敏姓名，公示期满即撤下；不公开身份证号、住址、电话、出生日期和银行卡号。',
-  'disclosures.kindIntro.collectiveAssets': '村（社区）集体资金逐笔收支及余额、资产台账、资源台账和合同，超过重大事项标准的合同关联“四议两公开”决策记录。',
-  'disclosures.kindIntro.decision': '村级重大事项“四议两公开”各环节的日期、应到实到、表决结果，以及系统对程序顺序、到会人数、表决、通知、公开时间和结果公开的逐项核查。',
+  'disclosures.kindIntro.procurement':
+    '校服、教辅材料和食堂大宗物资的采购方式、家长委员会参与、投标供应商、成交结果和单价，成交结果公示不少于5个工作日。',
+  'disclosures.kindIntro.canteenAccount':
+    '学校食堂每月收支明细、就餐人次、食材支出占比和陪餐情况，于次月15日前公布，逾期天数如实显示。',
+  'disclosures.kindIntro.studentAid':
+    '学生资助名单只在公示期内显示脱敏姓名，公示期满即撤下；不公开身份证号、住址、电话、出生日期和银行卡号。',
+  'disclosures.kindIntro.collectiveAssets':
+    '村（社区）集体资金逐笔收支及余额、资产台账、资源台账和合同，超过重大事项标准的合同关联“四议两公开”决策记录。',
+  'disclosures.kindIntro.decision':
+    '村级重大事项“四议两公开”各环节的日期、应到实到、表决结果，以及系统对程序顺序、到会人数、表决、通知、公开时间和结果公开的逐项核查。',
   'disclosures.procurementCategory.uniform': '校服',
   'disclosures.procurementCategory.teachingMaterials': '教辅材料',
   'disclosures.procurementCategory.canteenSupplies': '食堂物资',
@@ -346,7 +355,8 @@ export const messages = {
   'nav.search': '搜索',
   'nav.data': '开放数据',
   'disclosures.title': '公示公开',
-  'disclosures.intro': '学校采购、食堂收支、学生资助、村级“三资”和“四议两公开”决策记录。每条公示都有固定网址、打印版二维码和合规核查说明。',
+  'disclosures.intro':
+    '学校采购、食堂收支、学生资助、村级“三资”和“四议两公开”决策记录。每条公示都有固定网址、打印版二维码和合规核查说明。',
   'disclosures.searchLink': '全文搜索',
   'disclosures.dataLink': '开放数据下载与字段说明',
   'disclosures.feedLink': '订阅新公示（Atom）',
@@ -388,7 +398,8 @@ export const messages = {
   'disclosures.qr.caption': '扫码查看网上版本和最新状态：',
   'disclosures.checks.heading': '合规核查',
   'disclosures.checks.none': '本类公示没有需要核查的事项。',
-  'disclosures.checks.note': '核查由系统根据公示内容和规则自动得出，规则依据见“开放数据”页面的说明；如有异议，请通过监督意见渠道反映。',
+  'disclosures.checks.note':
+    '核查由系统根据公示内容和规则自动得出，规则依据见“开放数据”页面的说明；如有异议，请通过监督意见渠道反映。',
   'disclosures.publicity.heading': '公示期',
   'disclosures.publicity.window': '{start} 至 {end}',
   'disclosures.publicity.workingDays': '（{days} 个工作日）',
@@ -446,7 +457,8 @@ export const messages = {
   'disclosures.canteenAccount.incomeTotal': '收入合计',
   'disclosures.canteenAccount.expenseTotal': '支出合计',
   'disclosures.canteenAccount.closing': '期末余额',
-  'disclosures.canteenAccount.balanceNote': '期末余额 = 期初余额 + 收入合计 − 支出合计，精确到分，由系统逐月核对；期初余额与上月期末余额一致。',
+  'disclosures.canteenAccount.balanceNote':
+    '期末余额 = 期初余额 + 收入合计 − 支出合计，精确到分，由系统逐月核对；期初余额与上月期末余额一致。',
   'disclosures.canteenAccount.meals': '就餐人次',
   'disclosures.canteenAccount.mealsValue': '{meals} 人次，开餐 {days} 天',
   'disclosures.canteenAccount.foodShare': '食材支出占伙食收入比例',
@@ -474,7 +486,8 @@ export const messages = {
   'disclosures.aid.objectionHeading': '异议反映',
   'disclosures.aid.takenDown': '公示期已于 {date} 结束，名单已按规定撤下，不再显示。',
   'disclosures.aid.notYet': '公示将于 {date} 开始，届时显示名单。',
-  'disclosures.aid.privacy': '按照教育部要求，资助公示只显示年级、班级、脱敏姓名和资助金额，不公开身份证号、家庭住址、电话、出生日期和银行卡号，公示期满即撤下，且不纳入搜索。',
+  'disclosures.aid.privacy':
+    '按照教育部要求，资助公示只显示年级、班级、脱敏姓名和资助金额，不公开身份证号、家庭住址、电话、出生日期和银行卡号，公示期满即撤下，且不纳入搜索。',
   'disclosures.assets.threshold': '本村（社区）重大事项标准：合同金额超过 {amount} 元须经“四议两公开”程序。',
   'disclosures.assets.toc': '本页内容',
   'disclosures.assets.fundsHeading': '资金收支明细（逐笔）',
@@ -559,17 +572,20 @@ export const messages = {
   'search.failed': '搜索暂时不可用，请使用下面的列表。',
 
   'data.title': '开放数据',
-  'data.intro': '本站所有公示数据均可下载，格式为 JSON 和 CSV（UTF-8 编码），与网页内容同步生成。采购数据另按开放合同数据标准（OCDS 1.1）发布。',
+  'data.intro':
+    '本站所有公示数据均可下载，格式为 JSON 和 CSV（UTF-8 编码），与网页内容同步生成。采购数据另按开放合同数据标准（OCDS 1.1）发布。',
   'data.publisher': '青岚市纪委监委（演示）',
   'data.downloadsHeading': '下载',
   'data.jsonOf': '{kind}（JSON）',
   'data.ocds': '学校采购：OCDS 1.1 发布包（JSON）',
   'data.feed': '新公示订阅（Atom）',
   'data.auditCheckpoint': '审计日志检查点（JSON）',
-  'data.auditCheckpointNote': '每次生成网站时发布审计日志哈希链的最新记录数和链头哈希。请自行保存历次检查点，日后可用来核对日志没有被删减或重写。',
+  'data.auditCheckpointNote':
+    '每次生成网站时发布审计日志哈希链的最新记录数和链头哈希。请自行保存历次检查点，日后可用来核对日志没有被删减或重写。',
   'data.policyHeading': '发布规则',
   'data.policy.license': '数据按“署名 4.0 国际”（CC BY 4.0）许可开放，使用时请注明来源。',
-  'data.policy.masking': '自然人姓名只保留姓氏（如“张*”）；身份证号、电话、住址、出生日期、银行卡号一律不发布，构建时自动检查，发现即拒绝发布。',
+  'data.policy.masking':
+    '自然人姓名只保留姓氏（如“张*”）；身份证号、电话、住址、出生日期、银行卡号一律不发布，构建时自动检查，发现即拒绝发布。',
   'data.policy.aid': '学生资助名单只在公示期内提供；公示期满后，网页和数据文件中只保留人数和总金额。',
   'data.policy.amounts': 'JSON 中的金额单位为“分”（整数）；CSV 中的金额单位为“元”，保留两位小数。',
   'data.policy.ocds': 'OCDS 发布包中每个采购一条发布，发布编号随内容变化；OCID 前缀为演示用占位符。',
@@ -766,7 +782,8 @@ export const messages = {
   'form.unavailable': '服务暂时不可用，请稍后再试。',
 
   'feedback.form.title': '提出监督意见',
-  'feedback.form.lead': '对单位的办事、公开和作风有意见、建议、疑问或表扬，都可以在这里提出。提交后会得到受理编号和查询密码，可随时查询办理进度和答复。',
+  'feedback.form.lead':
+    '对单位的办事、公开和作风有意见、建议、疑问或表扬，都可以在这里提出。提交后会得到受理编号和查询密码，可随时查询办理进度和答复。',
   'feedback.form.mealLink': '家长陪餐记录请点这里填写',
   'feedback.form.trackLink': '查询已提交意见的办理进度',
   'feedback.form.kind': '意见类型',
@@ -782,7 +799,8 @@ export const messages = {
   'feedback.kindHint.praise': '肯定做得好的人和事',
   'feedback.kindHint.misconductReport': '反映公职人员违纪违法问题，只转纪委监委，不公开',
   'feedback.form.misconductTitle': '检举控告请注意',
-  'feedback.form.misconductBody': '反映党员干部和公职人员违纪违法问题，请优先通过中央纪委国家监委举报网站（12388.gov.cn）、12388 举报电话或到纪委监委信访室反映。在本平台选择"检举控告"提交的内容，只转交市纪委监委，不会转给被反映的单位或个人，也一律不公开。',
+  'feedback.form.misconductBody':
+    '反映党员干部和公职人员违纪违法问题，请优先通过中央纪委国家监委举报网站（12388.gov.cn）、12388 举报电话或到纪委监委信访室反映。在本平台选择"检举控告"提交的内容，只转交市纪委监委，不会转给被反映的单位或个人，也一律不公开。',
   'feedback.form.unit': '涉及的单位',
   'feedback.form.unitChoose': '请选择单位',
   'feedback.form.body': '意见内容',
@@ -829,12 +847,14 @@ export const messages = {
   'feedback.track.receivedTitle': '已收到您的意见',
   'feedback.track.secret': '查询密码',
   'feedback.track.secretHint': '提交时显示的 10 位查询密码。',
-  'feedback.track.keepSecret': '请抄下或截图保存受理编号和查询密码。查询密码只显示这一次，评价答复或申请重新办理时需要用到。',
+  'feedback.track.keepSecret':
+    '请抄下或截图保存受理编号和查询密码。查询密码只显示这一次，评价答复或申请重新办理时需要用到。',
   'feedback.track.status': '办理状态',
   'feedback.track.kind': '意见类型',
   'feedback.track.unit': '办理单位',
   'feedback.track.commission': '市纪委监委',
-  'feedback.track.commissionNote': '检举控告由市纪委监委按照纪检监察机关处理检举控告的规定办理，不转交被反映的单位，也不公开。',
+  'feedback.track.commissionNote':
+    '检举控告由市纪委监委按照纪检监察机关处理检举控告的规定办理，不转交被反映的单位，也不公开。',
   'feedback.track.receivedAt': '提交时间',
   'feedback.track.acknowledgeBy': '受理告知期限',
   'feedback.track.handleBy': '办理答复期限',
@@ -880,7 +900,8 @@ export const messages = {
   'unitFeedback.onTimeTitle': '按期答复率',
   'unitFeedback.onTime': '按期答复率 {rate}（{due} 件已到期或已答复，其中 {onTime} 件按期）',
   'unitFeedback.onTimeNone': '暂无到期或已答复的意见。',
-  'unitFeedback.onTimeMethod': '按期：受理前在 15 日内作出告知，或受理后在 60 日内（含经批准的延期）作出答复。检举控告由纪委监委办理，不计入。',
+  'unitFeedback.onTimeMethod':
+    '按期：受理前在 15 日内作出告知，或受理后在 60 日内（含经批准的延期）作出答复。检举控告由纪委监委办理，不计入。',
   'unitFeedback.surveyTitle': '群众满意度（{period}）',
   'unitFeedback.surveyN': '有效样本 {n} 份',
   'unitFeedback.surveyRank': '同类单位排名第 {rank}',
@@ -925,7 +946,8 @@ export const messages = {
 
   'surveys.results.title': '满意度测评结果',
   'surveys.results.lead': '按类别列出各单位的群众满意率、有效样本数和 95% 置信区间。',
-  'surveys.results.method': '满意率 =（满意 + 基本满意）÷ 有效样本，"说不清"计入分母；另列不含"说不清"的满意率。括号内为 95% 置信区间（Wilson 方法）。本单位工作人员的评价不计入。有效样本少于 {min} 份的显示"样本不足"，不参加排名。网上测评为自愿参加，与组织开展的电话调查分别统计。',
+  'surveys.results.method':
+    '满意率 =（满意 + 基本满意）÷ 有效样本，"说不清"计入分母；另列不含"说不清"的满意率。括号内为 95% 置信区间（Wilson 方法）。本单位工作人员的评价不计入。有效样本少于 {min} 份的显示"样本不足"，不参加排名。网上测评为自愿参加，与组织开展的电话调查分别统计。',
   'surveys.results.rateLink': '我有邀请码，参加测评',
   'surveys.results.none': '暂无测评。',
   'surveys.results.period': '测评期间 {from} 至 {to}，',
@@ -955,15 +977,19 @@ export const messages = {
   'data.statisticsHeading': '统计数据',
   'data.statisticsLink': '统计数据：纪委监委公布数据、监督反馈、答复时效、满意度（图表、CSV 和 JSON）',
   'statistics.title': '统计',
-  'statistics.lead': '纪委监委公布的执纪审查数据，以及本平台监督反馈、答复时效、满意度测评和公示时效的统计。每张图表下都有同样数字的表格，并可下载 CSV 和 JSON。',
+  'statistics.lead':
+    '纪委监委公布的执纪审查数据，以及本平台监督反馈、答复时效、满意度测评和公示时效的统计。每张图表下都有同样数字的表格，并可下载 CSV 和 JSON。',
   'statistics.overview.official': '纪委监委公布数据',
   'statistics.overview.portal': '本平台数据',
   'statistics.overview.headline': '主要指标同比',
   'statistics.overview.source': '数据来源：{source}',
   'statistics.overview.rules': '统计规则',
-  'statistics.overview.rule.yoy': '同比 =（本期 − 上年同期）÷ 上年同期 × 100%，保留两位小数；两年使用相同的统计区间。上年同期为 0 时显示“新增”，不计算百分比；缺少任一期数据时显示“无可比数据”，不按 0 计算。',
-  'statistics.overview.rule.suppression': '按乡镇、载体、月份、类型等分组公开的数字，1 至 4 的单元格一律显示为“<5”，以免指向具体的人；如只隐去一个单元格仍能用合计反推，则再隐去一个。',
-  'statistics.overview.rule.sample': '比率的样本量少于 30 时标注“样本不足”，并给出 95% 置信区间（Wilson 方法）；样本量少于 5 时不公布比率。',
+  'statistics.overview.rule.yoy':
+    '同比 =（本期 − 上年同期）÷ 上年同期 × 100%，保留两位小数；两年使用相同的统计区间。上年同期为 0 时显示“新增”，不计算百分比；缺少任一期数据时显示“无可比数据”，不按 0 计算。',
+  'statistics.overview.rule.suppression':
+    '按乡镇、载体、月份、类型等分组公开的数字，1 至 4 的单元格一律显示为“<5”，以免指向具体的人；如只隐去一个单元格仍能用合计反推，则再隐去一个。',
+  'statistics.overview.rule.sample':
+    '比率的样本量少于 30 时标注“样本不足”，并给出 95% 置信区间（Wilson 方法）；样本量少于 5 时不公布比率。',
   'statistics.noData': '暂无数据',
   'statistics.year': '{year} 年',
   'statistics.yearToQuarter': '{year} 年第 {from}–{to} 季度',
@@ -1007,26 +1033,35 @@ export const messages = {
   'statistics.source.portalSurveys': '本平台满意度测评（网上自愿参与，非委托电话调查）',
   'statistics.source.disclosures': '本平台公示的学校食堂月度收支',
   'statistics.def.yoy': '同比 =（本期 − 上年同期）÷ 上年同期 × 100%，保留两位小数。',
-  'statistics.def.sameWindow': '两年使用相同的统计区间：全年对全年；年度尚未结束时，只与上年相同的季度比较（如第 1–3 季度对第 1–3 季度）。',
+  'statistics.def.sameWindow':
+    '两年使用相同的统计区间：全年对全年；年度尚未结束时，只与上年相同的季度比较（如第 1–3 季度对第 1–3 季度）。',
   'statistics.def.new': '上年同期为 0、本期不为 0 时显示“新增”，不计算百分比；两期均为 0 时显示“持平（均为 0）”。',
   'statistics.def.missing': '缺少任一期数据时显示“无可比数据”，不按 0 计算；某一期未公布的数字显示“未公布”。',
-  'statistics.def.measures': '初核线索：进入初步核实的问题线索件数；信访举报：收到的信访举报件次；立案：立案件数；处分：给予党纪政务处分的人数。',
+  'statistics.def.measures':
+    '初核线索：进入初步核实的问题线索件数；信访举报：收到的信访举报件次；立案：立案件数；处分：给予党纪政务处分的人数。',
   'statistics.def.quarterly': '每季度单独统计（非累计）；同比与上年同一季度比较。',
   'statistics.def.suppressed': '分组公开的单元格为 1 至 4 时显示“<5”，以免指向具体的人；0 照常显示。',
-  'statistics.def.complementary': '一行中只有一个单元格被隐去、而该行合计公开时，再隐去该行其余最小的一个单元格，防止用合计反推。',
-  'statistics.def.fourForms': '四种形态：第一种为批评教育、谈话提醒等，第二种为党纪轻处分、组织调整，第三种为党纪重处分、重大职务调整，第四种为严重违纪涉嫌违法立案审查。单位为人次。',
+  'statistics.def.complementary':
+    '一行中只有一个单元格被隐去、而该行合计公开时，再隐去该行其余最小的一个单元格，防止用合计反推。',
+  'statistics.def.fourForms':
+    '四种形态：第一种为批评教育、谈话提醒等，第二种为党纪轻处分、组织调整，第三种为党纪重处分、重大职务调整，第四种为严重违纪涉嫌违法立案审查。单位为人次。',
   'statistics.def.share': '占比 = 该形态人次 ÷ 四种形态合计人次。',
-  'statistics.def.townships': '乡镇（街道）数字不含市级机关查办的案件，因此各乡镇之和小于全市合计。上年只有全年数据而本年尚未结束时，不计算同比。',
-  'statistics.def.feedbackKinds': '按类型统计群众通过本平台提交的建议、投诉、咨询、表扬和陪餐记录；检举控告只转纪委监委，不在此统计。',
+  'statistics.def.townships':
+    '乡镇（街道）数字不含市级机关查办的案件，因此各乡镇之和小于全市合计。上年只有全年数据而本年尚未结束时，不计算同比。',
+  'statistics.def.feedbackKinds':
+    '按类型统计群众通过本平台提交的建议、投诉、咨询、表扬和陪餐记录；检举控告只转纪委监委，不在此统计。',
   'statistics.def.feedbackMonth': '月份按收到时间（北京时间）计算；本月数据尚未结束。',
   'statistics.def.selfSelected': '本平台数据来自群众自愿提交，不代表全体群众，不能据此对单位排名。',
   'statistics.def.medianDays': '首次答复用时：从收到到单位首次答复（答复或说明不予受理）的天数，取中位数。',
-  'statistics.def.onTime': '按期答复率 = 按期答复件数 ÷ 已到期件数。期限：收到后 {ack} 日内受理或告知，受理后 {handle} 日内答复（可依法延期）；尚未到期且未答复的不计入。',
+  'statistics.def.onTime':
+    '按期答复率 = 按期答复件数 ÷ 已到期件数。期限：收到后 {ack} 日内受理或告知，受理后 {handle} 日内答复（可依法延期）；尚未到期且未答复的不计入。',
   'statistics.def.interval': '括号内为 95% 置信区间（Wilson 方法），表示在同样条件下真实比率大致所在的范围。',
   'statistics.def.smallSample': '样本量少于 30 时标注“样本不足”，比率仅供参考。',
   'statistics.def.suppressedRate': '样本量为 1 至 4 时不公布比率，显示“<5”。',
-  'statistics.def.satisfaction': '满意率 =（满意 + 基本满意）÷ 有效回答（含“说不清”）；另列不含“说不清”的满意率。被测评单位的工作人员不计入。',
-  'statistics.def.canteenOnTime': '学校食堂月度收支应在次月 15 日前公示；按期公示率 = 按期公示的月份数 ÷ 已公示的月份数。其他公示暂无统一的公示期限规则，未计入。',
+  'statistics.def.satisfaction':
+    '满意率 =（满意 + 基本满意）÷ 有效回答（含“说不清”）；另列不含“说不清”的满意率。被测评单位的工作人员不计入。',
+  'statistics.def.canteenOnTime':
+    '学校食堂月度收支应在次月 15 日前公示；按期公示率 = 按期公示的月份数 ÷ 已公示的月份数。其他公示暂无统一的公示期限规则，未计入。',
   'statistics.officialYoy.title': '主要指标同比',
   'statistics.officialYoy.lead': '纪委监委公布的初核线索、信访举报、立案和处分数字，每年与上年相同统计区间比较。',
   'statistics.officialYoy.caption': '纪委监委公布的主要指标及同比',
@@ -1142,7 +1177,8 @@ export const messages = {
   'scoring.standard.deductionTooLarge': '单项扣分 {points} 分超过指标满分 {max} 分',
   'scoring.standard.bandsOrder': '分档须按下限从高到低排列，且不能重复',
   'scoring.standard.unknownVeto': '负面清单中没有"{key}"',
-  'scoring.standard.pointsMismatch': '{carrier}分值合计不等于总分：共性 {common} + 个性 {individual} = {sum}，应为 {total}',
+  'scoring.standard.pointsMismatch':
+    '{carrier}分值合计不等于总分：共性 {common} + 个性 {individual} = {sum}，应为 {total}',
   'scoring.standard.gradingOrder': '达标分数线不能高于示范分数线',
   'scoring.standard.gradingAboveTotal': '示范分数线高于总分 {total}',
   'scoring.standard.yearMismatch': '文件名为 {expected} 年，内容写的是 {year} 年',
@@ -1198,7 +1234,8 @@ export const messages = {
   'scoring.index.standardLink': '{year} 年度标准（{count} 项指标）',
   'scoring.index.draftLink': '{year} 年度标准征求意见稿',
   'scoring.year.title': '{year} 年度考评结果',
-  'scoring.year.lead': '各类别单位的达标率，以及每个单位的总分和等次。排名只在全部指标已评分、没有样本不足、没有一票否决的单位之间进行，同分并列。',
+  'scoring.year.lead':
+    '各类别单位的达标率，以及每个单位的总分和等次。排名只在全部指标已评分、没有样本不足、没有一票否决的单位之间进行，同分并列。',
   'scoring.year.passRates': '各类别达标率',
   'scoring.year.passRatesCaption': '{year} 年度各类别达标率',
   'scoring.year.carrier': '类别',
@@ -1262,8 +1299,10 @@ export const messages = {
   'scoring.card.none': '没有这个单位或年度的评分卡。',
   'scoring.standard.title': '{year} 年度考评标准',
   'scoring.standard.draftTitle': '{year} 年度考评标准（征求意见稿）',
-  'scoring.standard.lead': '共性指标每个单位都考评，个性指标按类别考评；每个单位满分 {total} 分，另有加分（封顶 {cap} 分）。',
-  'scoring.standard.grading': '等次：总分 ≥ {model} 且群众满意率 ≥ {satisfaction} 为示范；总分 ≥ {pass} 为达标；其余为不达标。触发负面清单任何一项即为不达标（回溯 {years} 年）。',
+  'scoring.standard.lead':
+    '共性指标每个单位都考评，个性指标按类别考评；每个单位满分 {total} 分，另有加分（封顶 {cap} 分）。',
+  'scoring.standard.grading':
+    '等次：总分 ≥ {model} 且群众满意率 ≥ {satisfaction} 为示范；总分 ≥ {pass} 为达标；其余为不达标。触发负面清单任何一项即为不达标（回溯 {years} 年）。',
   'scoring.standard.commonHeading': '共性指标（{points} 分）',
   'scoring.standard.carrierHeading': '{carrier}个性指标（{points} 分）',
   'scoring.standard.negative': '负面清单（一票否决）',
@@ -1274,7 +1313,8 @@ export const messages = {
   'scoring.standard.caption': '{heading}：编号、指标、分值、计分规则',
   'scoring.standard.deductions': '扣分项',
   'scoring.consult.title': '{year} 年度考评标准征求意见',
-  'scoring.consult.lead': '下面是 {year} 年度考评标准征求意见稿。欢迎对任一指标提出意见；意见只供考评办公室研究，不公开内容，只公开各指标收到的意见条数。',
+  'scoring.consult.lead':
+    '下面是 {year} 年度考评标准征求意见稿。欢迎对任一指标提出意见；意见只供考评办公室研究，不公开内容，只公开各指标收到的意见条数。',
   'scoring.consult.count': '已收到 {count} 条意见',
   'scoring.consult.formHeading': '对 {key} 提意见',
   'scoring.consult.body': '您的意见',
@@ -1302,10 +1342,12 @@ export const messages = {
   'staff.nav.audit': '审计日志',
   'staff.nav.consultation': '标准征求意见',
   'scoring.staff.title': '考评',
-  'scoring.staff.lead': '为每个单位录入现场考评结果：本平台的数据已预先填好，样本不足的比率由考评小组评分。每次保存都写入审计日志。',
+  'scoring.staff.lead':
+    '为每个单位录入现场考评结果：本平台的数据已预先填好，样本不足的比率由考评小组评分。每次保存都写入审计日志。',
   'scoring.staff.yearHeading': '{year} 年度',
   'scoring.staff.record': '记录 {year} 年度等次',
-  'scoring.staff.recordHint': '把各单位当前的等次记入等次记录（只记录有变化的）。之后记录的一票否决事项会自动重新评定，原记录保留。',
+  'scoring.staff.recordHint':
+    '把各单位当前的等次记入等次记录（只记录有变化的）。之后记录的一票否决事项会自动重新评定，原记录保留。',
   'scoring.staff.recorded': '已记录 {count} 个单位的等次。',
   'scoring.staff.unitTitle': '{unit} · {year} 年度现场考评',
   'scoring.staff.portal': '本平台数据',
@@ -1355,7 +1397,8 @@ export const messages = {
   'staff.error.503': '服务暂不可用',
   'staff.error.503.body': '工作台暂时无法使用，请稍后再试。',
   'staff.login.title': '工作人员登录',
-  'staff.login.lead': '本页面仅供纪委监委、审核员、单位答复人和考评员使用。登录需要密码和身份验证器 App 中的 6 位动态码。',
+  'staff.login.lead':
+    '本页面仅供纪委监委、审核员、单位答复人和考评员使用。登录需要密码和身份验证器 App 中的 6 位动态码。',
   'staff.login.username': '用户名',
   'staff.login.password': '密码',
   'staff.login.code': '动态验证码',
@@ -1387,7 +1430,8 @@ export const messages = {
   'staff.redact.field': '请选择要处理的文字',
   'staff.redact.unchanged': '处理后的文字与原文相同，请删去或替换个人信息',
   'staff.inbox.title': '待办意见',
-  'staff.inbox.lead': '按期限排列：已超期的在最前，其次是期限最近的。受理期限 15 日，办理期限自受理起 60 日，可延期一次。',
+  'staff.inbox.lead':
+    '按期限排列：已超期的在最前，其次是期限最近的。受理期限 15 日，办理期限自受理起 60 日，可延期一次。',
   'staff.inbox.leadAdmin': '转交纪委监委的检举控告。此类材料不会出现在被反映单位的待办中。',
   'staff.inbox.empty': '目前没有待办意见。',
   'staff.inbox.caption': '待办意见列表',
@@ -1448,14 +1492,16 @@ export const messages = {
   'staff.moderation.hide': '不予公开',
   'staff.moderation.hideReason': '理由（原文保留，仅不在网站展示）',
   'staff.moderation.redact': '删去个人信息',
-  'staff.moderation.redactLead': '编辑下方文字，删去姓名、电话、住址等个人信息后保存。原文保存在仅纪委监委可见的位置，并记入审计日志。',
+  'staff.moderation.redactLead':
+    '编辑下方文字，删去姓名、电话、住址等个人信息后保存。原文保存在仅纪委监委可见的位置，并记入审计日志。',
   'staff.moderation.redactField': '要处理的文字',
   'staff.moderation.redactField.body': '意见内容',
   'staff.moderation.redactField.suggestion': '陪餐建议',
   'staff.moderation.redactText': '处理后的文字',
   'staff.moderation.redactSubmit': '保存处理后的文字',
   'staff.moderation.route': '转纪委监委（检举控告）',
-  'staff.moderation.routeLead': '内容实为对工作人员违纪违法行为的检举控告时，转交纪委监委办理：被反映单位将看不到此件，也永不公开。',
+  'staff.moderation.routeLead':
+    '内容实为对工作人员违纪违法行为的检举控告时，转交纪委监委办理：被反映单位将看不到此件，也永不公开。',
   'staff.moderation.routeReason': '转交理由',
   'staff.moderation.routeSubmit': '转交纪委监委',
   'staff.redactions.title': '个人信息处理前的原文（仅纪委监委可见）',
@@ -1479,7 +1525,8 @@ export const messages = {
   'staff.evaluation.carrier': '载体',
   'staff.evaluation.township': '乡镇（街道）',
   'staff.audit.title': '审计日志',
-  'staff.audit.lead': '每次状态变更都写入一条审计记录，记录按哈希链前后相连。下表为最近的记录和当前链头；完整校验请在服务器上运行 npm run audit:verify。',
+  'staff.audit.lead':
+    '每次状态变更都写入一条审计记录，记录按哈希链前后相连。下表为最近的记录和当前链头；完整校验请在服务器上运行 npm run audit:verify。',
   'staff.audit.head': '链头：共 {count} 条已封存记录，最后一条哈希 {hash}',
   'staff.audit.ok': '校验通过：哈希链完整。',
   'staff.audit.broken': '校验失败：第 {index} 条记录（编号 {id}）异常（{kind}）。',

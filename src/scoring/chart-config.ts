@@ -10,7 +10,10 @@ export interface ShareRow {
  * The per-indicator chart ("weak and strong points at a glance"): one horizontal bar per indicator, 0–100 % of its maximum.
  * Pure, so it is unit-tested; the page draws it from the numbers of the table printed under it.
  */
-export function buildIndicatorChart(rows: readonly ShareRow[], seriesLabel: string): ChartConfiguration<'bar', (number | null)[], string> {
+export function buildIndicatorChart(
+  rows: readonly ShareRow[],
+  seriesLabel: string,
+): ChartConfiguration<'bar', (number | null)[], string> {
   return {
     type: 'bar',
     data: {

@@ -25,7 +25,13 @@ const key = (unit: string, year: number) => `${unit}|${year}`;
 
 export function contentRatios(entries: ContentEntries, today: string): ContentRatios {
   const out: ContentRatios = new Map();
-  const bump = (unit: string, year: number, source: 'disclosureOnTime' | 'decisionCompliance', ok: boolean, evidence: Evidence | null) => {
+  const bump = (
+    unit: string,
+    year: number,
+    source: 'disclosureOnTime' | 'decisionCompliance',
+    ok: boolean,
+    evidence: Evidence | null,
+  ) => {
     const k = key(unit, year);
     const slot = out.get(k) ?? {};
     const r = slot[source] ?? { numerator: 0, denominator: 0, evidence: [] };
@@ -39,13 +45,37 @@ export function contentRatios(entries: ContentEntries, today: string): ContentRa
     const check = canteenChecks(e.data).find((c) => c.key === 'publishedOnTime');
     if (!check || (check.state !== 'pass' && check.state !== 'fail')) continue;
     const ok = check.state === 'pass';
-    bump(e.data.unit, Number(e.data.month.slice(0, 4)), 'disclosureOnTime', ok, ok ? null : { label: 'scoring.evidence.lateDisclosure', vars: { period: e.data.month }, href: permalink('canteenAccount', e.id) });
+    bump(
+      e.data.unit,
+      Number(e.data.month.slice(0, 4)),
+      'disclosureOnTime',
+      ok,
+      ok
+        ? null
+        : {
+            label: 'scoring.evidence.lateDisclosure',
+            vars: { period: e.data.month },
+            href: permalink('canteenAccount', e.id),
+          },
+    );
   }
   for (const e of [...entries.decision].sort((a, b) => a.id.localeCompare(b.id))) {
     const verdict = verdictOf(decisionChecks(e.data, today));
     if (verdict === 'pending') continue;
     const ok = verdict === 'compliant';
-    bump(e.data.unit, decisionYear(e.data), 'decisionCompliance', ok, ok ? null : { label: 'scoring.evidence.nonCompliantDecision', vars: { title: e.data.title }, href: permalink('decision', e.id) });
+    bump(
+      e.data.unit,
+      decisionYear(e.data),
+      'decisionCompliance',
+      ok,
+      ok
+        ? null
+        : {
+            label: 'scoring.evidence.nonCompliantDecision',
+            vars: { title: e.data.title },
+            href: permalink('decision', e.id),
+          },
+    );
   }
   return out;
 }

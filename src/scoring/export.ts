@@ -23,7 +23,14 @@ export function toPublicScorecard(c: UnitScorecard, rank: number | null) {
     unranked: c.unranked,
     complete: c.complete,
     satisfaction: c.satisfaction,
-    vetoes: c.vetoes.map((v) => ({ key: v.key, name: v.name, origin: v.origin, occurredOn: v.occurredOn, source: v.source, note: v.note })),
+    vetoes: c.vetoes.map((v) => ({
+      key: v.key,
+      name: v.name,
+      origin: v.origin,
+      occurredOn: v.occurredOn,
+      source: v.source,
+      note: v.note,
+    })),
     indicators: c.indicators.map((i) => ({
       key: i.key,
       name: i.name,
@@ -33,7 +40,13 @@ export function toPublicScorecard(c: UnitScorecard, rank: number | null) {
       status: i.status,
       measured: i.measured,
       rule: i.rule,
-      deductions: i.deductions.map((d) => ({ key: d.key, label: d.label, count: d.count, points: d.cents / 100, note: d.note ?? null })),
+      deductions: i.deductions.map((d) => ({
+        key: d.key,
+        label: d.label,
+        count: d.count,
+        points: d.cents / 100,
+        note: d.note ?? null,
+      })),
       note: i.note,
       evidence: i.evidence,
     })),
@@ -63,7 +76,20 @@ function indicatorColumns(s: Standard): string[] {
 /** The year as CSV: one row per unit, one column per indicator (empty where it does not apply or is unscored). */
 export function yearCsv(r: YearReport): string {
   const keys = indicatorColumns(r.standard);
-  const header = ['unit_id', 'unit_name', 'carrier', 'township', 'year', 'total', 'grade', 'rank', 'unranked', 'vetoes', 'bonus', ...keys];
+  const header = [
+    'unit_id',
+    'unit_name',
+    'carrier',
+    'township',
+    'year',
+    'total',
+    'grade',
+    'rank',
+    'unranked',
+    'vetoes',
+    'bonus',
+    ...keys,
+  ];
   const rows = r.ranking.map(({ card, rank }) => {
     const byKey = new Map(card.indicators.map((i) => [i.key, i.points]));
     return [
@@ -85,6 +111,14 @@ export function yearCsv(r: YearReport): string {
 }
 
 /** Scorecard points as shares of their maxima, for the per-indicator chart and its table. */
-export function indicatorShares(c: Scorecard): { key: string; name: string; points: number | null; max: number; percent: number | null }[] {
-  return c.indicators.map((i) => ({ key: i.key, name: i.name, points: i.points, max: i.max, percent: i.points === null ? null : Math.round((i.points / i.max) * 1000) / 10 }));
+export function indicatorShares(
+  c: Scorecard,
+): { key: string; name: string; points: number | null; max: number; percent: number | null }[] {
+  return c.indicators.map((i) => ({
+    key: i.key,
+    name: i.name,
+    points: i.points,
+    max: i.max,
+    percent: i.points === null ? null : Math.round((i.points / i.max) * 1000) / 10,
+  }));
 }

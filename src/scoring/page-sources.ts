@@ -20,5 +20,10 @@ export async function pageSources(locals: App.Locals): Promise<ScoringSources> {
     const [canteenAccount, decision] = await Promise.all([getCollection('canteenAccount'), getCollection('decision')]);
     cached = { day, ratios: contentRatios({ canteenAccount, decision }, day) };
   }
-  return { standards: await loadStandards(), content: cached.ratios, now, rules: locals.channel?.rules ?? defaultFeedbackRules };
+  return {
+    standards: await loadStandards(),
+    content: cached.ratios,
+    now,
+    rules: locals.channel?.rules ?? defaultFeedbackRules,
+  };
 }

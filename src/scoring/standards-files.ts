@@ -28,7 +28,11 @@ export function formatStandardProblem(p: StandardProblem): string {
 }
 
 /** Validate one parsed document; `file` names it in problems. Pure apart from naming. */
-export function validateStandard(file: string, data: unknown, expectedYear?: number): { standard?: Standard; problems: StandardProblem[] } {
+export function validateStandard(
+  file: string,
+  data: unknown,
+  expectedYear?: number,
+): { standard?: Standard; problems: StandardProblem[] } {
   const r = Standard.safeParse(data);
   if (!r.success) {
     return {
@@ -41,7 +45,16 @@ export function validateStandard(file: string, data: unknown, expectedYear?: num
     };
   }
   if (expectedYear !== undefined && r.data.year !== expectedYear) {
-    return { problems: [{ file, path: ['year'], message: 'scoring.standard.yearMismatch', vars: { year: r.data.year, expected: expectedYear } }] };
+    return {
+      problems: [
+        {
+          file,
+          path: ['year'],
+          message: 'scoring.standard.yearMismatch',
+          vars: { year: r.data.year, expected: expectedYear },
+        },
+      ],
+    };
   }
   return { standard: r.data, problems: [] };
 }
@@ -60,7 +73,9 @@ export function readStandards(contentDir: string): StandardFile[] {
   if (!existsSync(dir)) return [];
   const problems: StandardProblem[] = [];
   const out: StandardFile[] = [];
-  for (const name of readdirSync(dir).filter((f) => ['.yaml', '.yml'].includes(extname(f))).sort()) {
+  for (const name of readdirSync(dir)
+    .filter((f) => ['.yaml', '.yml'].includes(extname(f)))
+    .sort()) {
     const path = join(dir, name);
     const file = relative(dirname(contentDir), path);
     const stem = basename(name, extname(name));

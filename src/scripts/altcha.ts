@@ -8,7 +8,10 @@ import { deriveKey } from 'altcha-lib/algorithms/web/sha';
  */
 async function solve(): Promise<string | null> {
   try {
-    const res = await fetch('/api/altcha/challenge', { headers: { accept: 'application/json' }, credentials: 'same-origin' });
+    const res = await fetch('/api/altcha/challenge', {
+      headers: { accept: 'application/json' },
+      credentials: 'same-origin',
+    });
     if (!res.ok) return null;
     const challenge = (await res.json()) as Challenge;
     const solution = await solveChallenge({ challenge, deriveKey, timeout: 20_000 });

@@ -35,8 +35,7 @@ const Payload = z.object({
 });
 
 export type AltchaCheck =
-  | { ok: true; id: string; expiresAt: number }
-  | { ok: false; reason: 'malformed' | 'expired' | 'invalid' };
+  { ok: true; id: string; expiresAt: number } | { ok: false; reason: 'malformed' | 'expired' | 'invalid' };
 
 /** Verify a base64 JSON payload `{ challenge, solution }`; the caller records `id` as used. */
 export async function checkAltcha(ctx: ChannelContext, encoded: string): Promise<AltchaCheck> {

@@ -23,7 +23,12 @@ export const draftStandard = (standards: readonly Standard[]): Standard | undefi
 
 export type CommentResult = { ok: true } | Failure;
 
-export async function submitComment(ctx: ChannelContext, draft: Standard, raw: unknown, client: ClientInfo): Promise<CommentResult> {
+export async function submitComment(
+  ctx: ChannelContext,
+  draft: Standard,
+  raw: unknown,
+  client: ClientInfo,
+): Promise<CommentResult> {
   const parsed = parseInput(CommentForm, raw);
   if (!parsed.ok) return parsed;
   const { indicatorKey, body } = parsed.data;

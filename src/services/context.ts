@@ -34,7 +34,9 @@ export interface ChannelLimits {
 }
 
 export const HOUR = 3600;
-export const defaultLimits = (c?: Pick<Config, 'FEEDBACK_LIMIT_PER_IP' | 'FEEDBACK_LIMIT_NO_POW_PER_IP' | 'SURVEY_LIMIT_PER_IP'>): ChannelLimits => ({
+export const defaultLimits = (
+  c?: Pick<Config, 'FEEDBACK_LIMIT_PER_IP' | 'FEEDBACK_LIMIT_NO_POW_PER_IP' | 'SURVEY_LIMIT_PER_IP'>,
+): ChannelLimits => ({
   feedbackPerIp: { limit: c?.FEEDBACK_LIMIT_PER_IP ?? 20, windowS: HOUR },
   feedbackNoPowPerIp: { limit: c?.FEEDBACK_LIMIT_NO_POW_PER_IP ?? 6, windowS: HOUR },
   lookupFailuresPerIp: { limit: 60, windowS: HOUR },
@@ -90,4 +92,3 @@ export function createChannel(opts: {
     now: opts.now ?? (() => new Date()),
   };
 }
-

@@ -12,7 +12,17 @@ import {
   type NewFeedback,
 } from '../db/feedback-repo.ts';
 import { consumeRateLimits } from '../db/rate-limit-repo.ts';
-import { FeedbackSubmission, GeneralSubmission, ReopenInput, RatingInput, checkFeedbackAt, checkMealDate, normalisePhone, routeOf, type FeedbackInput } from '../domain/feedback/schema.ts';
+import {
+  FeedbackSubmission,
+  GeneralSubmission,
+  ReopenInput,
+  RatingInput,
+  checkFeedbackAt,
+  checkMealDate,
+  normalisePhone,
+  routeOf,
+  type FeedbackInput,
+} from '../domain/feedback/schema.ts';
 import { applyCommand, FeedbackCommand, type Actor, type Refusal } from '../domain/feedback/states.ts';
 import { deadlinesOf, onTimeReplyRate, type OnTimeRate } from '../domain/feedback/deadlines.ts';
 import {
@@ -24,11 +34,28 @@ import {
   type PublicFeedback,
   type TrackingView,
 } from '../domain/feedback/public.ts';
-import { bytesFor, encodeCrockford, formatCode, normaliseCode, SECRET_LENGTH, TRACKING_CODE_LENGTH } from '../domain/feedback/tracking.ts';
+import {
+  bytesFor,
+  encodeCrockford,
+  formatCode,
+  normaliseCode,
+  SECRET_LENGTH,
+  TRACKING_CODE_LENGTH,
+} from '../domain/feedback/tracking.ts';
 import { equalHex, hmacBytes, random, seal, sha256Hex } from '../crypto.ts';
 import { checkAltcha } from './altcha.ts';
 import { limitKey, type ChannelContext, type ClientInfo } from './context.ts';
-import { fieldErrors, invalid, mergeErrors, notFound, parseInput, rateLimited, unsafeTextErrors, type Failure, type FieldErrors } from './fields.ts';
+import {
+  fieldErrors,
+  invalid,
+  mergeErrors,
+  notFound,
+  parseInput,
+  rateLimited,
+  unsafeTextErrors,
+  type Failure,
+  type FieldErrors,
+} from './fields.ts';
 
 export const trackingPath = (code: string) => `/feedback/track/${formatCode(code)}/`;
 
@@ -42,7 +69,11 @@ const hashSecret = (secret: string) => sha256Hex(`feedback-secret:${secret}`);
 function payloadHash(input: FeedbackInput): string {
   const canonical = (v: unknown): unknown =>
     v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]))
+      ? Object.fromEntries(
+          Object.keys(v)
+            .sort()
+            .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+        )
       : v;
   return sha256Hex(JSON.stringify(canonical(input)));
 }
@@ -107,7 +138,9 @@ export async function submitFeedback(ctx: ChannelContext, raw: unknown, client: 
   if (!parsed.success) {
     const errors = withClockChecks(raw, now, withOtherFields(raw, fieldErrors(parsed.error)));
     const unitId = (raw as { unitId?: unknown } | null)?.unitId;
-    return invalid(!errors.unitId && typeof unitId === 'string' ? mergeErrors(errors, await unitErrors(ctx, unitId)) : errors);
+    return invalid(
+      !errors.unitId && typeof unitId === 'string' ? mergeErrors(errors, await unitErrors(ctx, unitId)) : errors,
+    );
   }
   const { idempotencyKey: givenKey, website: _honeypot, altcha, ...rest } = parsed.data;
   const input: FeedbackInput = rest.contactPhone ? { ...rest, contactPhone: normalisePhone(rest.contactPhone) } : rest;
@@ -124,7 +157,8 @@ export async function submitFeedback(ctx: ChannelContext, raw: unknown, client: 
   let pow: { id: string; expiresAt: number } | undefined;
   if (altcha) {
     const check = await checkAltcha(ctx, altcha);
-    if (!check.ok) return invalid({ altcha: [check.reason === 'expired' ? 'feedback.altcha.expired' : 'feedback.altcha.invalid'] });
+    if (!check.ok)
+      return invalid({ altcha: [check.reason === 'expired' ? 'feedback.altcha.expired' : 'feedback.altcha.invalid'] });
     pow = { id: check.id, expiresAt: check.expiresAt };
   }
   const rateHits = pow
@@ -146,12 +180,14 @@ export async function submitFeedback(ctx: ChannelContext, raw: unknown, client: 
       disclosureId: input.disclosureId ?? null,
       body: input.kind === 'accompaniedMeal' ? null : input.body,
       meal: input.kind === 'accompaniedMeal' ? input.meal : null,
-      suggestion: input.kind === 'accompaniedMeal' ? (input.suggestion || null) : null,
+      suggestion: input.kind === 'accompaniedMeal' ? input.suggestion || null : null,
       // A misconduct report is never published, whatever the form said (DOMAIN.md §6.3).
       publicConsent: input.kind === 'misconductReport' ? false : input.publicConsent,
       receivedAt: now,
     };
-    const contactSealed = input.contactPhone ? seal(ctx.keys.contact, input.contactPhone, `feedback-contact:${id}`) : undefined;
+    const contactSealed = input.contactPhone
+      ? seal(ctx.keys.contact, input.contactPhone, `feedback-contact:${id}`)
+      : undefined;
     const stored = await insertFeedback(ctx.database, item, { contactSealed, rateHits, altcha: pow, now });
     if (stored.ok) return { ok: true, receipt: receiptOf(ctx, recordOfNew(item), secret), replayed: false };
     switch (stored.reason) {
@@ -183,11 +219,19 @@ export async function trackFeedback(ctx: ChannelContext, rawCode: string, client
   if (!found) return lookupMiss(ctx, client);
   const unit = await findUnit(ctx.database, found.record.unitId);
   const events = await listEvents(ctx.database, found.record.id);
-  return { ok: true, view: toTrackingView(found.record, events, ctx.now(), ctx.rules), unitName: unit?.name ?? found.record.unitId };
+  return {
+    ok: true,
+    view: toTrackingView(found.record, events, ctx.now(), ctx.rules),
+    unitName: unit?.name ?? found.record.unitId,
+  };
 }
 
 async function lookupMiss(ctx: ChannelContext, client: ClientInfo): Promise<Failure> {
-  const limit = await consumeRateLimits(ctx.database, [{ key: limitKey(ctx, 'lookup-miss-ip', client.ip), ...ctx.limits.lookupFailuresPerIp }], ctx.now());
+  const limit = await consumeRateLimits(
+    ctx.database,
+    [{ key: limitKey(ctx, 'lookup-miss-ip', client.ip), ...ctx.limits.lookupFailuresPerIp }],
+    ctx.now(),
+  );
   return limit.ok ? notFound : rateLimited(limit.retryAfterS);
 }
 
@@ -196,21 +240,34 @@ const refusalKey = (r: Refusal) => `feedback.refusal.${r.replace(/_(\w)/g, (_, c
 export type SubmitterAction = 'rate' | 'reopen';
 
 /** The submitter rates the reply or reopens the item, proving ownership with the query secret. */
-export async function actAsSubmitter(ctx: ChannelContext, rawCode: string, action: SubmitterAction, raw: unknown, client: ClientInfo): Promise<TrackResult> {
+export async function actAsSubmitter(
+  ctx: ChannelContext,
+  rawCode: string,
+  action: SubmitterAction,
+  raw: unknown,
+  client: ClientInfo,
+): Promise<TrackResult> {
   const parsed = action === 'rate' ? parseInput(RatingInput, raw) : parseInput(ReopenInput, raw);
   if (!parsed.ok) return parsed;
   const code = normaliseCode(rawCode, TRACKING_CODE_LENGTH);
   if (!code) return lookupMiss(ctx, client);
   const now = ctx.now();
   // Every attempt counts, right or wrong, so the 50-bit secret cannot be guessed through this code.
-  const limit = await consumeRateLimits(ctx.database, [{ key: limitKey(ctx, 'feedback-action-code', code), ...ctx.limits.actionsPerCode }], now);
+  const limit = await consumeRateLimits(
+    ctx.database,
+    [{ key: limitKey(ctx, 'feedback-action-code', code), ...ctx.limits.actionsPerCode }],
+    now,
+  );
   if (!limit.ok) return rateLimited(limit.retryAfterS);
   const found = await findByTrackingCode(ctx.database, code);
   if (!found) return lookupMiss(ctx, client);
   const secret = normaliseCode(parsed.data.secret, SECRET_LENGTH);
-  if (!secret || !equalHex(hashSecret(secret), found.secretHash)) return { ok: false, status: 403, code: 'forbidden', fields: { secret: ['feedback.secret.wrong'] } };
+  if (!secret || !equalHex(hashSecret(secret), found.secretHash))
+    return { ok: false, status: 403, code: 'forbidden', fields: { secret: ['feedback.secret.wrong'] } };
   const command: FeedbackCommand =
-    'rating' in parsed.data ? { action: 'rate', rating: parsed.data.rating } : { action: 'reopen', reason: parsed.data.reason };
+    'rating' in parsed.data
+      ? { action: 'rate', rating: parsed.data.rating }
+      : { action: 'reopen', reason: parsed.data.reason };
   const changed = await runCommand(ctx, found.record, command, 'submitter');
   if (!changed.ok) return changed;
   return trackFeedback(ctx, code, client);
@@ -218,12 +275,20 @@ export async function actAsSubmitter(ctx: ChannelContext, rawCode: string, actio
 
 export type CommandOutcome = { ok: true; record: FeedbackRecord } | Failure;
 
-async function runCommand(ctx: ChannelContext, record: FeedbackRecord, command: FeedbackCommand, actor: Actor, detail: Record<string, unknown> = {}): Promise<CommandOutcome> {
+async function runCommand(
+  ctx: ChannelContext,
+  record: FeedbackRecord,
+  command: FeedbackCommand,
+  actor: Actor,
+  detail: Record<string, unknown> = {},
+): Promise<CommandOutcome> {
   const now = ctx.now();
   const decided = applyCommand(record, command, actor, now, ctx.rules);
-  if (!decided.ok) return { ok: false, status: 409, code: 'conflict', fields: { action: [refusalKey(decided.reason)] } };
+  if (!decided.ok)
+    return { ok: false, status: 409, code: 'conflict', fields: { action: [refusalKey(decided.reason)] } };
   const changed = await applyChange(ctx.database, record, decided.patch, decided.event, now, detail);
-  if (!changed.ok) return { ok: false, status: 409, code: 'conflict', fields: { action: ['feedback.refusal.concurrent'] } };
+  if (!changed.ok)
+    return { ok: false, status: 409, code: 'conflict', fields: { action: ['feedback.refusal.concurrent'] } };
   return changed;
 }
 
@@ -253,8 +318,18 @@ export interface UnitFeedbackSummary {
 }
 
 /** What a unit page shows: moderated, consented items and the on-time reply rate. */
-export async function unitFeedbackSummary(ctx: ChannelContext, unitId: string, limit = 50): Promise<UnitFeedbackSummary> {
+export async function unitFeedbackSummary(
+  ctx: ChannelContext,
+  unitId: string,
+  limit = 50,
+): Promise<UnitFeedbackSummary> {
   const now = ctx.now();
-  const [published, facts] = await Promise.all([listPublished(ctx.database, unitId, limit), listDeadlineFacts(ctx.database, unitId)]);
-  return { published: published.map((r) => toPublicFeedback(r, now, ctx.rules)), onTime: onTimeReplyRate(facts, now, ctx.rules) };
+  const [published, facts] = await Promise.all([
+    listPublished(ctx.database, unitId, limit),
+    listDeadlineFacts(ctx.database, unitId),
+  ]);
+  return {
+    published: published.map((r) => toPublicFeedback(r, now, ctx.rules)),
+    onTime: onTimeReplyRate(facts, now, ctx.rules),
+  };
 }

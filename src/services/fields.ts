@@ -53,7 +53,12 @@ export type Failure =
 
 export const invalid = (fields: FieldErrors): Failure => ({ ok: false, status: 422, code: 'invalid', fields });
 export const notFound: Failure = { ok: false, status: 404, code: 'not_found' };
-export const rateLimited = (retryAfterS: number): Failure => ({ ok: false, status: 429, code: 'rate_limited', retryAfterS });
+export const rateLimited = (retryAfterS: number): Failure => ({
+  ok: false,
+  status: 429,
+  code: 'rate_limited',
+  retryAfterS,
+});
 
 /**
  * The edge of every use case: unsafe text is a 400 before anything is parsed, hashed or stored; then

@@ -1,8 +1,21 @@
 import { hmacHex, random, seal, unseal } from '../crypto.ts';
 import { findUnit } from '../db/units-repo.ts';
-import { findBatchByToken, findInvitation, findSurvey, insertInvitationBatch, type InvitationRow, type SurveyRow } from '../db/surveys-repo.ts';
+import {
+  findBatchByToken,
+  findInvitation,
+  findSurvey,
+  insertInvitationBatch,
+  type InvitationRow,
+  type SurveyRow,
+} from '../db/surveys-repo.ts';
 import { consumeRateLimits } from '../db/rate-limit-repo.ts';
-import { bytesFor, encodeCrockford, formatCode, INVITATION_CODE_LENGTH, normaliseCode } from '../domain/feedback/tracking.ts';
+import {
+  bytesFor,
+  encodeCrockford,
+  formatCode,
+  INVITATION_CODE_LENGTH,
+  normaliseCode,
+} from '../domain/feedback/tracking.ts';
 import { beijingDate } from '../domain/feedback/schema.ts';
 import { isSurveyOpen } from '../domain/surveys/schema.ts';
 import { limitKey, type ChannelContext, type ClientInfo } from './context.ts';
@@ -19,7 +32,8 @@ export const BATCH_SIZE_MAX = 500;
 export const invitationHash = (ctx: ChannelContext, code: string) => hmacHex(ctx.keys.pepper, `invitation:${code}`);
 export const sheetTokenHash = (ctx: ChannelContext, token: string) => hmacHex(ctx.keys.pepper, `sheet:${token}`);
 /** The voter key of a response made with an invitation code: one code, one response. */
-export const invitationVoterKey = (ctx: ChannelContext, invitationId: string) => hmacHex(ctx.keys.pepper, `voter:invitation:${invitationId}`);
+export const invitationVoterKey = (ctx: ChannelContext, invitationId: string) =>
+  hmacHex(ctx.keys.pepper, `voter:invitation:${invitationId}`);
 
 export interface CreatedBatch {
   batchId: string;
@@ -34,16 +48,31 @@ export interface CreatedBatch {
  */
 export async function createInvitationBatch(
   ctx: ChannelContext,
-  opts: { surveyId: string; unitId: string; size: number; label: string; actor?: string; randomBytes?: (n: number) => Uint8Array },
+  opts: {
+    surveyId: string;
+    unitId: string;
+    size: number;
+    label: string;
+    actor?: string;
+    randomBytes?: (n: number) => Uint8Array;
+  },
 ): Promise<CreatedBatch> {
   const rnd = opts.randomBytes ?? random;
-  if (!Number.isInteger(opts.size) || opts.size < 1 || opts.size > BATCH_SIZE_MAX) throw new RangeError(`batch size must be 1..${BATCH_SIZE_MAX}`);
+  if (!Number.isInteger(opts.size) || opts.size < 1 || opts.size > BATCH_SIZE_MAX)
+    throw new RangeError(`batch size must be 1..${BATCH_SIZE_MAX}`);
   const survey = await findSurvey(ctx.database, opts.surveyId);
   const unit = await findUnit(ctx.database, opts.unitId);
-  if (!survey || !unit || unit.carrier !== survey.carrier) throw new Error('unknown survey, unknown unit, or a unit of another carrier');
+  if (!survey || !unit || unit.carrier !== survey.carrier)
+    throw new Error('unknown survey, unknown unit, or a unit of another carrier');
   const batchId = crypto.randomUUID();
   const sheetToken = encodeCrockford(rnd(bytesFor(SHEET_TOKEN_LENGTH)), SHEET_TOKEN_LENGTH);
-  const codes = [...new Set(Array.from({ length: opts.size }, () => encodeCrockford(rnd(bytesFor(INVITATION_CODE_LENGTH)), INVITATION_CODE_LENGTH)))];
+  const codes = [
+    ...new Set(
+      Array.from({ length: opts.size }, () =>
+        encodeCrockford(rnd(bytesFor(INVITATION_CODE_LENGTH)), INVITATION_CODE_LENGTH),
+      ),
+    ),
+  ];
   await insertInvitationBatch(
     ctx.database,
     {
@@ -82,7 +111,10 @@ export async function invitationSheet(ctx: ChannelContext, rawToken: string): Pr
     unitId: batch.unitId,
     unitName: batch.unitName,
     label: batch.label,
-    codes: batch.codes.map((c) => ({ code: formatCode(unseal(ctx.keys.seal, c.sealed, `invitation:${c.id}`) ?? ''), used: c.usedAt !== null })),
+    codes: batch.codes.map((c) => ({
+      code: formatCode(unseal(ctx.keys.seal, c.sealed, `invitation:${c.id}`) ?? ''),
+      used: c.usedAt !== null,
+    })),
   };
 }
 
@@ -92,22 +124,43 @@ export type InvitationLookup = { ok: true; invitation: InvitationRow; survey: Su
  * Resolve an invitation code for a response: every attempt on a code counts against that code, and
  * unknown codes count against the caller's IP, so codes cannot be guessed at scale.
  */
-export async function lookupInvitation(ctx: ChannelContext, rawCode: string, client: ClientInfo, surveyId?: string): Promise<InvitationLookup> {
+export async function lookupInvitation(
+  ctx: ChannelContext,
+  rawCode: string,
+  client: ClientInfo,
+  surveyId?: string,
+): Promise<InvitationLookup> {
   const now = ctx.now();
   const code = normaliseCode(rawCode, INVITATION_CODE_LENGTH);
   if (!code) return invalid({ invitationCode: ['surveys.invitationCode.invalid'] });
-  const perCode = await consumeRateLimits(ctx.database, [{ key: limitKey(ctx, 'invitation-code', code), ...ctx.limits.attemptsPerInvitation }], now);
+  const perCode = await consumeRateLimits(
+    ctx.database,
+    [{ key: limitKey(ctx, 'invitation-code', code), ...ctx.limits.attemptsPerInvitation }],
+    now,
+  );
   if (!perCode.ok) return rateLimited(perCode.retryAfterS);
   const invitation = await findInvitation(ctx.database, invitationHash(ctx, code));
   if (!invitation) {
-    const miss = await consumeRateLimits(ctx.database, [{ key: limitKey(ctx, 'lookup-miss-ip', client.ip), ...ctx.limits.lookupFailuresPerIp }], now);
+    const miss = await consumeRateLimits(
+      ctx.database,
+      [{ key: limitKey(ctx, 'lookup-miss-ip', client.ip), ...ctx.limits.lookupFailuresPerIp }],
+      now,
+    );
     return miss.ok ? invalid({ invitationCode: ['surveys.invitationCode.unknown'] }) : rateLimited(miss.retryAfterS);
   }
-  if (surveyId !== undefined && invitation.surveyId !== surveyId) return invalid({ invitationCode: ['surveys.invitationCode.otherSurvey'] });
-  if (invitation.usedAt) return { ok: false, status: 409, code: 'already_used', fields: { invitationCode: ['surveys.invitationCode.used'] } };
+  if (surveyId !== undefined && invitation.surveyId !== surveyId)
+    return invalid({ invitationCode: ['surveys.invitationCode.otherSurvey'] });
+  if (invitation.usedAt)
+    return {
+      ok: false,
+      status: 409,
+      code: 'already_used',
+      fields: { invitationCode: ['surveys.invitationCode.used'] },
+    };
   const survey = await findSurvey(ctx.database, invitation.surveyId);
   if (!survey) return invalid({ invitationCode: ['surveys.invitationCode.unknown'] });
-  if (!isSurveyOpen(survey, beijingDate(now))) return { ok: false, status: 409, code: 'conflict', fields: { _: ['surveys.closed'] } };
+  if (!isSurveyOpen(survey, beijingDate(now)))
+    return { ok: false, status: 409, code: 'conflict', fields: { _: ['surveys.closed'] } };
   const unit = await findUnit(ctx.database, invitation.unitId);
   return { ok: true, invitation, survey, unitName: unit?.name ?? invitation.unitId };
 }

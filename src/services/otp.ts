@@ -29,7 +29,8 @@ export interface SmsSender {
 }
 
 export type OtpStarted = { ok: true; challengeId: string; expiresAt: string } | Failure;
-export type OtpCheck = { ok: true; voterKey: string; challengeId: string } | { ok: false; reason: 'expired' | 'locked' | 'wrong' };
+export type OtpCheck =
+  { ok: true; voterKey: string; challengeId: string } | { ok: false; reason: 'expired' | 'locked' | 'wrong' };
 
 /** Proves that a respondent holds a phone; the result is a per-survey pseudonym (the voter key). */
 export interface PhoneVerifier {
@@ -44,8 +45,10 @@ export const OTP_TTL_S = 600;
 export const OTP_MAX_ATTEMPTS = 5;
 
 /** The per-survey pseudonym of a verified phone: the `voter_key` of its response. */
-export const phoneVoterKey = (ctx: ChannelContext, surveyId: string, phone: string) => hmacHex(ctx.keys.pepper, `voter:phone:${surveyId}:${phone}`);
-const otpHash = (ctx: ChannelContext, challengeId: string, code: string) => hmacHex(ctx.keys.pepper, `otp:${challengeId}:${code}`);
+export const phoneVoterKey = (ctx: ChannelContext, surveyId: string, phone: string) =>
+  hmacHex(ctx.keys.pepper, `voter:phone:${surveyId}:${phone}`);
+const otpHash = (ctx: ChannelContext, challengeId: string, code: string) =>
+  hmacHex(ctx.keys.pepper, `otp:${challengeId}:${code}`);
 
 /** One-time codes by SMS, state in the database (otp_challenges), so several instances can share it. */
 export function smsOtpVerifier(sender: SmsSender): PhoneVerifier {
@@ -62,7 +65,13 @@ export function smsOtpVerifier(sender: SmsSender): PhoneVerifier {
       const expiresAt = now.getTime() + OTP_TTL_S * 1000;
       const stored = await insertOtpChallenge(
         ctx.database,
-        { id: challengeId, surveyId, phoneKey: phoneVoterKey(ctx, surveyId, phone), codeHash: otpHash(ctx, challengeId, code), expiresAt },
+        {
+          id: challengeId,
+          surveyId,
+          phoneKey: phoneVoterKey(ctx, surveyId, phone),
+          codeHash: otpHash(ctx, challengeId, code),
+          expiresAt,
+        },
         hits,
         now,
       );
@@ -74,7 +83,8 @@ export function smsOtpVerifier(sender: SmsSender): PhoneVerifier {
     async check(ctx, surveyId, otp) {
       const row = await findOtpChallenge(ctx.database, otp.challengeId);
       const now = ctx.now().getTime();
-      if (!row || row.surveyId !== surveyId || row.usedAt !== null || row.expiresAt < now) return { ok: false, reason: 'expired' };
+      if (!row || row.surveyId !== surveyId || row.usedAt !== null || row.expiresAt < now)
+        return { ok: false, reason: 'expired' };
       if (row.attempts >= OTP_MAX_ATTEMPTS) return { ok: false, reason: 'locked' };
       if (!equalHex(otpHash(ctx, row.id, otp.code), row.codeHash)) {
         await countOtpAttempt(ctx.database, row.id);
@@ -86,17 +96,27 @@ export function smsOtpVerifier(sender: SmsSender): PhoneVerifier {
 }
 
 /** POST /api/surveys/{id}/otp: validate, check the survey is open, hand over to the channel's verifier. */
-export async function startPhoneVerification(ctx: ChannelContext, surveyId: string, raw: unknown, client: ClientInfo): Promise<OtpStarted> {
+export async function startPhoneVerification(
+  ctx: ChannelContext,
+  surveyId: string,
+  raw: unknown,
+  client: ClientInfo,
+): Promise<OtpStarted> {
   const parsed = parseInput(OtpStartInput, raw);
   if (!parsed.ok) return parsed;
   const survey = await findSurvey(ctx.database, surveyId);
   if (!survey) return notFound;
-  if (!isSurveyOpen(survey, beijingDate(ctx.now()))) return { ok: false, status: 409, code: 'conflict', fields: { _: ['surveys.closed'] } };
+  if (!isSurveyOpen(survey, beijingDate(ctx.now())))
+    return { ok: false, status: 409, code: 'conflict', fields: { _: ['surveys.closed'] } };
   if (!ctx.phone) return { ok: false, status: 503, code: 'unavailable' };
   return ctx.phone.start(ctx, surveyId, normalisePhone(parsed.data.phone), client);
 }
 
 /** Check a phone code for a survey with the channel's verifier (none configured: never valid). */
-export async function checkPhoneCode(ctx: ChannelContext, surveyId: string, otp: { challengeId: string; code: string }): Promise<OtpCheck> {
+export async function checkPhoneCode(
+  ctx: ChannelContext,
+  surveyId: string,
+  otp: { challengeId: string; code: string },
+): Promise<OtpCheck> {
   return ctx.phone ? ctx.phone.check(ctx, surveyId, otp) : { ok: false, reason: 'expired' };
 }

@@ -39,15 +39,26 @@ export interface ScoringSources {
 
 export type UnitScorecard = Scorecard & { unitName: string; townshipId: string };
 
-export const adoptedStandards = (s: ScoringSources): Standard[] => s.standards.filter((x) => x.status === 'adopted').toSorted((a, b) => a.year - b.year);
-export const standardOf = (s: ScoringSources, year: number): Standard | undefined => adoptedStandards(s).find((x) => x.year === year);
+export const adoptedStandards = (s: ScoringSources): Standard[] =>
+  s.standards.filter((x) => x.status === 'adopted').toSorted((a, b) => a.year - b.year);
+export const standardOf = (s: ScoringSources, year: number): Standard | undefined =>
+  adoptedStandards(s).find((x) => x.year === year);
 
 /** The portal rates of every unit for a year: satisfaction and on-time replies from the database, the rest from content. */
-async function portalRatios(database: Database, year: number, sources: ScoringSources): Promise<Map<string, Partial<Record<RatioSource, Ratio>>>> {
+async function portalRatios(
+  database: Database,
+  year: number,
+  sources: ScoringSources,
+): Promise<Map<string, Partial<Record<RatioSource, Ratio>>>> {
   const [sat, reply] = await Promise.all([satisfactionCounts(database, year), replyTimeliness(database, year)]);
   const out = new Map<string, Partial<Record<RatioSource, Ratio>>>();
   const slot = (unit: string) => out.get(unit) ?? (out.set(unit, {}), out.get(unit)!);
-  for (const [unit, c] of sat) slot(unit).satisfaction = { numerator: c.positive, denominator: c.n, evidence: [{ label: 'scoring.evidence.surveys', href: '/surveys/' }] };
+  for (const [unit, c] of sat)
+    slot(unit).satisfaction = {
+      numerator: c.positive,
+      denominator: c.n,
+      evidence: [{ label: 'scoring.evidence.surveys', href: '/surveys/' }],
+    };
   const units = new Set([...reply.answered.keys(), ...reply.open.keys()]);
   for (const unit of units) {
     const a = reply.answered.get(unit) ?? { due: 0, onTime: 0 };
@@ -56,13 +67,22 @@ async function portalRatios(database: Database, year: number, sources: ScoringSo
       const d = currentDeadline(f, sources.rules);
       return d !== null && sources.now.getTime() > d.getTime();
     }).length;
-    slot(unit).replyOnTime = { numerator: a.onTime, denominator: a.due + overdue, evidence: [{ label: 'scoring.evidence.feedback', href: `/units/${unit}/feedback/` }] };
+    slot(unit).replyOnTime = {
+      numerator: a.onTime,
+      denominator: a.due + overdue,
+      evidence: [{ label: 'scoring.evidence.feedback', href: `/units/${unit}/feedback/` }],
+    };
   }
   return out;
 }
 
 /** The inputs of every unit (or one) for a year. */
-export async function yearInputs(database: Database, year: number, sources: ScoringSources, unitId?: string): Promise<{ unit: ScoredUnit; input: UnitInputs }[]> {
+export async function yearInputs(
+  database: Database,
+  year: number,
+  sources: ScoringSources,
+  unitId?: string,
+): Promise<{ unit: ScoredUnit; input: UnitInputs }[]> {
   const [unitList, ratios, marks, vetoes] = await Promise.all([
     listScoredUnits(database),
     portalRatios(database, year, sources),
@@ -84,9 +104,18 @@ export async function yearInputs(database: Database, year: number, sources: Scor
 }
 
 /** Every unit's scorecard for a standard's year. */
-export async function scoreYear(database: Database, standard: Standard, sources: ScoringSources, unitId?: string): Promise<UnitScorecard[]> {
+export async function scoreYear(
+  database: Database,
+  standard: Standard,
+  sources: ScoringSources,
+  unitId?: string,
+): Promise<UnitScorecard[]> {
   const rows = await yearInputs(database, standard.year, sources, unitId);
-  return rows.map(({ unit, input }) => ({ ...scoreUnit(standard, input), unitName: unit.name, townshipId: unit.townshipId }));
+  return rows.map(({ unit, input }) => ({
+    ...scoreUnit(standard, input),
+    unitName: unit.name,
+    townshipId: unit.townshipId,
+  }));
 }
 
 export interface YearReport {
@@ -109,7 +138,8 @@ export async function yearReport(database: Database, standard: Standard, sources
  */
 export async function carrierPassRatesByYear(database: Database, sources: ScoringSources): Promise<CarrierPassRate[]> {
   const out: CarrierPassRate[] = [];
-  for (const standard of adoptedStandards(sources)) out.push(...passRates(standard.year, await scoreYear(database, standard, sources), unitCarriers));
+  for (const standard of adoptedStandards(sources))
+    out.push(...passRates(standard.year, await scoreYear(database, standard, sources), unitCarriers));
   return out;
 }
 
@@ -139,7 +169,14 @@ function markErrors(standard: Standard, unit: ScoredUnit, m: MarkInput): Record<
 }
 
 /** Record (or replace) an evaluator's mark, checked against the year's standard. */
-export async function recordMark(database: Database, standard: Standard, unitId: string, raw: unknown, actor: string, now: Date): Promise<WriteOutcome> {
+export async function recordMark(
+  database: Database,
+  standard: Standard,
+  unitId: string,
+  raw: unknown,
+  actor: string,
+  now: Date,
+): Promise<WriteOutcome> {
   return recordMarks(database, standard, unitId, [raw], actor, now);
 }
 
@@ -147,7 +184,14 @@ export async function recordMark(database: Database, standard: Standard, unitId:
  * Record several marks of one unit (the evaluator form): every mark is checked first, then all are written
  * in one batch with one audit row each, or none is (field errors are keyed `<itemKey>.<field>`).
  */
-export async function recordMarks(database: Database, standard: Standard, unitId: string, raws: readonly unknown[], actor: string, now: Date): Promise<WriteOutcome> {
+export async function recordMarks(
+  database: Database,
+  standard: Standard,
+  unitId: string,
+  raws: readonly unknown[],
+  actor: string,
+  now: Date,
+): Promise<WriteOutcome> {
   const unit = (await listScoredUnits(database)).find((u) => u.id === unitId);
   if (!unit) return notFound;
   const marks: MarkInput[] = [];
@@ -174,22 +218,41 @@ export async function recordMarks(database: Database, standard: Standard, unitId
  * Record a veto event. Every assessed year whose recorded grade it changes gets a new grade record in the
  * same batch (dynamic downgrade): the history keeps the earlier grade visible.
  */
-export async function recordVeto(database: Database, sources: ScoringSources, unitId: string, raw: unknown, actor: string, demo = false): Promise<WriteOutcome> {
+export async function recordVeto(
+  database: Database,
+  sources: ScoringSources,
+  unitId: string,
+  raw: unknown,
+  actor: string,
+  demo = false,
+): Promise<WriteOutcome> {
   const unit = (await listScoredUnits(database)).find((u) => u.id === unitId);
   if (!unit) return notFound;
   const parsed = parseInput(VetoEventInput, raw);
   if (!parsed.ok) return parsed;
   const e = parsed.data;
-  const known = adoptedStandards(sources).some((s) => s.negativeList.items.some((v) => v.key === e.vetoKey && (v.carriers === 'all' || v.carriers.includes(unit.carrier))));
+  const known = adoptedStandards(sources).some((s) =>
+    s.negativeList.items.some(
+      (v) => v.key === e.vetoKey && (v.carriers === 'all' || v.carriers.includes(unit.carrier)),
+    ),
+  );
   if (!known) return invalid({ vetoKey: ['scoring.veto.key.unknown'] });
   const latest = await latestGrades(database);
-  const mine = new Map([...latest].filter(([k]) => k.startsWith(`${unitId}|`)).map(([k, v]) => [Number(k.split('|')[1]), v]));
+  const mine = new Map(
+    [...latest].filter(([k]) => k.startsWith(`${unitId}|`)).map(([k, v]) => [Number(k.split('|')[1]), v]),
+  );
   const current: NewGradeRecord[] = [];
   for (const standard of adoptedStandards(sources)) {
     if (!mine.has(standard.year)) continue;
     const [row] = await yearInputs(database, standard.year, sources, unitId);
     if (!row) continue;
-    const card = scoreUnit(standard, { ...row.input, vetoEvents: [...row.input.vetoEvents, { key: e.vetoKey, occurredOn: e.occurredOn, source: e.source, note: e.note }] });
+    const card = scoreUnit(standard, {
+      ...row.input,
+      vetoEvents: [
+        ...row.input.vetoEvents,
+        { key: e.vetoKey, occurredOn: e.occurredOn, source: e.source, note: e.note },
+      ],
+    });
     current.push({ unitId, year: standard.year, grade: card.grade, total: card.total });
   }
   const changes = downgradesAfterVeto(mine, current).map((c) => ({ unitId, ...c }));
@@ -198,8 +261,17 @@ export async function recordVeto(database: Database, sources: ScoringSources, un
 }
 
 /** Record the current grade of every unit for a year (only where it differs from the latest record). */
-export async function recordGrades(database: Database, standard: Standard, sources: ScoringSources, actor: string, demo = false): Promise<number> {
-  const [cards, latest] = await Promise.all([scoreYear(database, standard, sources), latestGrades(database, standard.year)]);
+export async function recordGrades(
+  database: Database,
+  standard: Standard,
+  sources: ScoringSources,
+  actor: string,
+  demo = false,
+): Promise<number> {
+  const [cards, latest] = await Promise.all([
+    scoreYear(database, standard, sources),
+    latestGrades(database, standard.year),
+  ]);
   const records = cards
     .filter((c) => c.grade !== 'pending')
     .filter((c) => {

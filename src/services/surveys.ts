@@ -1,7 +1,20 @@
 import { findUnit } from '../db/units-repo.ts';
-import { findSurvey, insertResponse, listSurveys, listUnitsOfCarrier, tallyAnswers, type SurveyRow } from '../db/surveys-repo.ts';
+import {
+  findSurvey,
+  insertResponse,
+  listSurveys,
+  listUnitsOfCarrier,
+  tallyAnswers,
+  type SurveyRow,
+} from '../db/surveys-repo.ts';
 import { beijingDate } from '../domain/feedback/schema.ts';
-import { checkAnswers, excludedRelations, isSurveyOpen, SurveyResponseInput, type SurveyAnswer } from '../domain/surveys/schema.ts';
+import {
+  checkAnswers,
+  excludedRelations,
+  isSurveyOpen,
+  SurveyResponseInput,
+  type SurveyAnswer,
+} from '../domain/surveys/schema.ts';
 import { emptyCounts, rankUnits, satisfaction, MIN_SAMPLE, type AnswerCounts } from '../domain/surveys/results.ts';
 import { toSatisfactionOut, type SurveyResults, type SurveyView } from '../domain/surveys/public.ts';
 import type { QuestionId } from '../domain/surveys/questions.ts';
@@ -40,7 +53,10 @@ export async function surveyView(ctx: ChannelContext, id: string): Promise<Surve
 export async function surveyResults(ctx: ChannelContext, surveyId: string): Promise<SurveyResults | null> {
   const survey = await findSurvey(ctx.database, surveyId);
   if (!survey) return null;
-  const [tally, unitList] = await Promise.all([tallyAnswers(ctx.database, surveyId), listUnitsOfCarrier(ctx.database, survey.carrier)]);
+  const [tally, unitList] = await Promise.all([
+    tallyAnswers(ctx.database, surveyId),
+    listUnitsOfCarrier(ctx.database, survey.carrier),
+  ]);
   const counts = new Map<string, AnswerCounts>();
   const total = emptyCounts();
   for (const row of tally) {
@@ -51,7 +67,10 @@ export async function surveyResults(ctx: ChannelContext, surveyId: string): Prom
     if (row.questionId === survey.questionIds[0]) total[row.answer as SurveyAnswer] += row.n;
   }
   const rows = unitList.map((u) => {
-    const questions = survey.questionIds.map((q: QuestionId) => ({ questionId: q, result: satisfaction(counts.get(`${u.id}|${q}`) ?? emptyCounts()) }));
+    const questions = survey.questionIds.map((q: QuestionId) => ({
+      questionId: q,
+      result: satisfaction(counts.get(`${u.id}|${q}`) ?? emptyCounts()),
+    }));
     return { unitId: u.id, unitName: u.name, result: questions[0]!.result, questions };
   });
   return {
@@ -72,7 +91,12 @@ export async function surveyResults(ctx: ChannelContext, surveyId: string): Prom
 export type ResponseResult = { ok: true; surveyId: string; unitId: string; counted: boolean } | Failure;
 
 /** Record one response; eligibility by invitation code or verified phone, one per (survey, person). */
-export async function submitSurveyResponse(ctx: ChannelContext, surveyId: string, raw: unknown, client: ClientInfo): Promise<ResponseResult> {
+export async function submitSurveyResponse(
+  ctx: ChannelContext,
+  surveyId: string,
+  raw: unknown,
+  client: ClientInfo,
+): Promise<ResponseResult> {
   const unsafe = unsafeTextErrors(raw);
   if (unsafe) return { ok: false, status: 400, code: 'invalid_text', fields: unsafe };
   const survey = await findSurvey(ctx.database, surveyId);
@@ -82,9 +106,16 @@ export async function submitSurveyResponse(ctx: ChannelContext, surveyId: string
     // List every unanswered question too, not just "answers is invalid", so a form shows them all.
     const errors = fieldErrors(parsed.error);
     const given = (raw as { answers?: unknown } | null)?.answers;
-    const answers = given && typeof given === 'object' && !Array.isArray(given) ? (given as Record<string, string>) : {};
+    const answers =
+      given && typeof given === 'object' && !Array.isArray(given) ? (given as Record<string, string>) : {};
     const { answers: _whole, ...rest } = errors;
-    return invalid(mergeErrors(rest, checkAnswers(survey.questionIds, answers), _whole && Object.keys(answers).length ? { answers: _whole } : {}));
+    return invalid(
+      mergeErrors(
+        rest,
+        checkAnswers(survey.questionIds, answers),
+        _whole && Object.keys(answers).length ? { answers: _whole } : {},
+      ),
+    );
   }
   const input = parsed.data;
   if (!survey) return notFound;
@@ -98,15 +129,20 @@ export async function submitSurveyResponse(ctx: ChannelContext, surveyId: string
     if (Object.keys(answerErrors).length) return invalid(answerErrors);
     const found = await lookupInvitation(ctx, input.invitationCode, client, surveyId);
     if (!found.ok) return found;
-    if (input.unitId !== undefined && input.unitId !== found.invitation.unitId) return invalid({ unitId: ['surveys.unit.mismatch'] });
+    if (input.unitId !== undefined && input.unitId !== found.invitation.unitId)
+      return invalid({ unitId: ['surveys.unit.mismatch'] });
     voterKey = invitationVoterKey(ctx, found.invitation.id);
     unitId = found.invitation.unitId;
     invitationId = found.invitation.id;
   } else {
     const unit = input.unitId ? await findUnit(ctx.database, input.unitId) : undefined;
-    const errors = mergeErrors(answerErrors, unit && unit.carrier === survey.carrier ? {} : { unitId: ['surveys.unit.mismatch'] });
+    const errors = mergeErrors(
+      answerErrors,
+      unit && unit.carrier === survey.carrier ? {} : { unitId: ['surveys.unit.mismatch'] },
+    );
     if (Object.keys(errors).length) return invalid(errors);
-    if (!isSurveyOpen(survey, beijingDate(ctx.now()))) return { ok: false, status: 409, code: 'conflict', fields: { _: ['surveys.closed'] } };
+    if (!isSurveyOpen(survey, beijingDate(ctx.now())))
+      return { ok: false, status: 409, code: 'conflict', fields: { _: ['surveys.closed'] } };
     const checked = await checkPhoneCode(ctx, surveyId, input.otp!);
     if (!checked.ok) return invalid({ otp: [`surveys.otp.${checked.reason}`] });
     voterKey = checked.voterKey;
@@ -133,7 +169,12 @@ export async function submitSurveyResponse(ctx: ChannelContext, surveyId: string
   );
   if (!stored.ok) {
     if (stored.reason === 'rate_limited') return rateLimited(stored.retryAfterS);
-    return { ok: false, status: 409, code: 'already_used', fields: { [invitationId ? 'invitationCode' : 'otp']: ['surveys.response.duplicate'] } };
+    return {
+      ok: false,
+      status: 409,
+      code: 'already_used',
+      fields: { [invitationId ? 'invitationCode' : 'otp']: ['surveys.response.duplicate'] },
+    };
   }
   return { ok: true, surveyId, unitId, counted: !excludedRelations.includes(input.relation) };
 }

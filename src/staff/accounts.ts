@@ -11,7 +11,12 @@ export type CreateAccountResult = { ok: true; id: string; totpSecret: string } |
  * Create a staff account (the `npm run staff:add` CLI, the demo seed). The TOTP secret is returned once,
  * to be entered in an authenticator app, and stored sealed. `totpSecret` may be given (demo accounts).
  */
-export async function createAccount(ctx: StaffContext, raw: unknown, actor: string, opts: { totpSecret?: string; demo?: boolean } = {}): Promise<CreateAccountResult> {
+export async function createAccount(
+  ctx: StaffContext,
+  raw: unknown,
+  actor: string,
+  opts: { totpSecret?: string; demo?: boolean } = {},
+): Promise<CreateAccountResult> {
   const parsed = parseInput(NewStaffAccount, raw);
   if (!parsed.ok) return parsed;
   const a = parsed.data;
@@ -32,11 +37,21 @@ export async function createAccount(ctx: StaffContext, raw: unknown, actor: stri
     },
     actor,
   );
-  if (!stored.ok) return invalid(stored.reason === 'username_taken' ? { username: ['staff.username.taken'] } : { unitIds: ['staff.units.unknown'] });
+  if (!stored.ok)
+    return invalid(
+      stored.reason === 'username_taken'
+        ? { username: ['staff.username.taken'] }
+        : { unitIds: ['staff.units.unknown'] },
+    );
   return { ok: true, id, totpSecret };
 }
 
 /** Disable or re-enable an account; disabling ends its sessions at once. */
-export async function setDisabled(ctx: StaffContext, accountId: string, disabled: boolean, actor: string): Promise<boolean> {
+export async function setDisabled(
+  ctx: StaffContext,
+  accountId: string,
+  disabled: boolean,
+  actor: string,
+): Promise<boolean> {
   return setAccountDisabled(ctx.database, accountId, disabled, actor, ctx.now());
 }

@@ -1,4 +1,13 @@
-import { endSession, findCredentials, findSession, logLogin, recentFailures, startSession, touchSession, type StaffAccount } from '../db/staff-repo.ts';
+import {
+  endSession,
+  findCredentials,
+  findSession,
+  logLogin,
+  recentFailures,
+  startSession,
+  touchSession,
+  type StaffAccount,
+} from '../db/staff-repo.ts';
 import { LoginInput, lockedUntil, sessionState, type SessionEnd } from '../domain/staff/roles.ts';
 import { hmacHex, random, sha256Hex, unseal } from '../crypto.ts';
 import { checkPassword, totpStep } from './credentials.ts';
@@ -24,7 +33,12 @@ export type LoginResult =
  * account within 15 minutes lock it until the oldest of them is 15 minutes old; a client address with
  * too many failures across accounts is throttled. The answer never says which factor was wrong.
  */
-export async function login(ctx: StaffContext, raw: unknown, ip: string, replacingToken: string | null): Promise<LoginResult> {
+export async function login(
+  ctx: StaffContext,
+  raw: unknown,
+  ip: string,
+  replacingToken: string | null,
+): Promise<LoginResult> {
   const parsed = LoginInput.safeParse(raw);
   if (!parsed.success) {
     const fields: Record<string, string[]> = {};
@@ -93,7 +107,10 @@ export interface StaffSession {
 const TOUCH_AFTER_MS = 60_000;
 
 /** The session a cookie token opens at `now`, or why it does not. */
-export async function resolveSession(ctx: StaffContext, token: string | undefined): Promise<{ ok: true; session: StaffSession } | { ok: false; reason: SessionEnd | 'none' }> {
+export async function resolveSession(
+  ctx: StaffContext,
+  token: string | undefined,
+): Promise<{ ok: true; session: StaffSession } | { ok: false; reason: SessionEnd | 'none' }> {
   if (!token || token.length > 100) return { ok: false, reason: 'none' };
   const row = await findSession(ctx.database, sessionKey(token));
   if (!row) return { ok: false, reason: 'none' };
@@ -101,7 +118,9 @@ export async function resolveSession(ctx: StaffContext, token: string | undefine
   const state = sessionState(row, row.account.disabled, now, ctx.policy);
   if (!state.ok) return state;
   if (now.getTime() - row.lastSeenAt.getTime() >= TOUCH_AFTER_MS) await touchSession(ctx.database, row.idHash, now);
-  const expiresAt = new Date(Math.min(row.createdAt.getTime() + ctx.policy.absoluteMs, now.getTime() + ctx.policy.idleMs));
+  const expiresAt = new Date(
+    Math.min(row.createdAt.getTime() + ctx.policy.absoluteMs, now.getTime() + ctx.policy.idleMs),
+  );
   return { ok: true, session: { key: row.idHash, csrfToken: row.csrfToken, account: row.account, expiresAt } };
 }
 

@@ -20,10 +20,18 @@ export interface StaffContext {
   now(): Date;
 }
 
-export function createStaffContext(opts: { database: Database; secrets: Secrets; now?: () => Date; policy?: typeof staffPolicy }): StaffContext {
+export function createStaffContext(opts: {
+  database: Database;
+  secrets: Secrets;
+  now?: () => Date;
+  policy?: typeof staffPolicy;
+}): StaffContext {
   return {
     database: opts.database,
-    keys: { totp: deriveKey(opts.secrets.appSecret, 'staff-totp'), pepper: deriveKey(opts.secrets.appSecret, 'staff-pepper') },
+    keys: {
+      totp: deriveKey(opts.secrets.appSecret, 'staff-totp'),
+      pepper: deriveKey(opts.secrets.appSecret, 'staff-pepper'),
+    },
     policy: opts.policy ?? staffPolicy,
     now: opts.now ?? (() => new Date()),
   };

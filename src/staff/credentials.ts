@@ -34,7 +34,14 @@ export function newTotpSecret(): string {
 }
 
 function totpFor(secretBase32: string, label = 'staff'): TOTP {
-  return new TOTP({ issuer: 'Qinglian', label, algorithm: 'SHA1', digits: 6, period: TOTP_PERIOD_S, secret: Secret.fromBase32(secretBase32) });
+  return new TOTP({
+    issuer: 'Qinglian',
+    label,
+    algorithm: 'SHA1',
+    digits: 6,
+    period: TOTP_PERIOD_S,
+    secret: Secret.fromBase32(secretBase32),
+  });
 }
 
 /** The time step a code belongs to (within ±1 step of `now`), or null when it is wrong. */

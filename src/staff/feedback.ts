@@ -1,6 +1,19 @@
 import { findFeedback, listCommissionInbox, listUnitInbox } from '../db/feedback-repo.ts';
-import { insertNote, listModerationQueue, listNotes, listRedactions, redactText, routeToCommission } from '../db/staff-feedback-repo.ts';
-import { InternalNote, Redaction, RouteToCommission, toStaffItem, type StaffItemView } from '../domain/staff/feedback-views.ts';
+import {
+  insertNote,
+  listModerationQueue,
+  listNotes,
+  listRedactions,
+  redactText,
+  routeToCommission,
+} from '../db/staff-feedback-repo.ts';
+import {
+  InternalNote,
+  Redaction,
+  RouteToCommission,
+  toStaffItem,
+  type StaffItemView,
+} from '../domain/staff/feedback-views.ts';
 import type { FeedbackRecord } from '../domain/feedback/public.ts';
 import { runStaffCommand } from '../services/feedback.ts';
 import { notFound, parseInput, type Failure } from '../services/fields.ts';
@@ -38,12 +51,24 @@ export function canHandle(s: StaffSession, r: Pick<FeedbackRecord, 'unitId' | 'r
 }
 
 /** The inbox: a responder's units' items, or the commission's misconduct reports for the admin. */
-export async function listInbox(ctx: StaffContext, rules: ChannelContext['rules'], s: StaffSession): Promise<StaffItemView[]> {
+export async function listInbox(
+  ctx: StaffContext,
+  rules: ChannelContext['rules'],
+  s: StaffSession,
+): Promise<StaffItemView[]> {
   const now = ctx.now();
-  const records = s.account.role === 'admin' ? await listCommissionInbox(ctx.database) : (await Promise.all(s.account.unitIds.map((u) => listUnitInbox(ctx.database, u)))).flat();
+  const records =
+    s.account.role === 'admin'
+      ? await listCommissionInbox(ctx.database)
+      : (await Promise.all(s.account.unitIds.map((u) => listUnitInbox(ctx.database, u)))).flat();
   const views = records.map((r) => toStaffItem(r, now, rules));
   // Overdue first, then by the nearest deadline, then newest.
-  return views.sort((a, b) => Number(b.overdue) - Number(a.overdue) || (a.dueAt?.getTime() ?? Infinity) - (b.dueAt?.getTime() ?? Infinity) || b.receivedAt.getTime() - a.receivedAt.getTime());
+  return views.sort(
+    (a, b) =>
+      Number(b.overdue) - Number(a.overdue) ||
+      (a.dueAt?.getTime() ?? Infinity) - (b.dueAt?.getTime() ?? Infinity) ||
+      b.receivedAt.getTime() - a.receivedAt.getTime(),
+  );
 }
 
 export async function moderationQueue(ctx: StaffContext, rules: ChannelContext['rules']): Promise<StaffItemView[]> {
@@ -62,14 +87,22 @@ export interface StaffItemDetail {
 }
 
 /** One item as the session may see it; null (→ 404) when it is outside the session's scope. */
-export async function loadItem(ctx: StaffContext, rules: ChannelContext['rules'], s: StaffSession, id: string): Promise<StaffItemDetail | null> {
+export async function loadItem(
+  ctx: StaffContext,
+  rules: ChannelContext['rules'],
+  s: StaffSession,
+  id: string,
+): Promise<StaffItemDetail | null> {
   const record = await findFeedback(ctx.database, id);
   if (!record || !canSee(s, record)) return null;
   const [notes, redactions] = await Promise.all([
     s.account.role === 'moderator' ? Promise.resolve([]) : listNotes(ctx.database, id),
     s.account.role === 'admin' ? listRedactions(ctx.database, id) : Promise.resolve([]),
   ]);
-  const stored = s.account.role === 'moderator' || s.account.role === 'admin' ? { body: record.body, suggestion: record.suggestion } : null;
+  const stored =
+    s.account.role === 'moderator' || s.account.role === 'admin'
+      ? { body: record.body, suggestion: record.suggestion }
+      : null;
   return { item: toStaffItem(record, ctx.now(), rules), notes, redactions, stored, canHandle: canHandle(s, record) };
 }
 
@@ -84,15 +117,28 @@ function shape(input: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** A responder's (or the commission admin's) action on an item. */
-export async function handleItem(ctx: StaffContext, channel: ChannelContext, s: StaffSession, id: string, raw: Record<string, unknown>): Promise<StaffOutcome> {
+export async function handleItem(
+  ctx: StaffContext,
+  channel: ChannelContext,
+  s: StaffSession,
+  id: string,
+  raw: Record<string, unknown>,
+): Promise<StaffOutcome> {
   const record = await findFeedback(ctx.database, id);
   if (!record || !canSee(s, record) || !canHandle(s, record)) return notFound;
   const input = shape(raw);
-  if (!handlerActions.includes(input.action as (typeof handlerActions)[number])) return { ok: false, status: 422, code: 'invalid', fields: { action: ['feedback.action.invalid'] } };
+  if (!handlerActions.includes(input.action as (typeof handlerActions)[number]))
+    return { ok: false, status: 422, code: 'invalid', fields: { action: ['feedback.action.invalid'] } };
   if (input.action === 'note') {
     const note = parseInput(InternalNote, input);
     if (!note.ok) return note;
-    await insertNote(ctx.database, { id: crypto.randomUUID(), feedbackId: id, accountId: s.account.id, body: note.data.body, at: ctx.now() });
+    await insertNote(ctx.database, {
+      id: crypto.randomUUID(),
+      feedbackId: id,
+      accountId: s.account.id,
+      body: note.data.body,
+      at: ctx.now(),
+    });
     return { ok: true };
   }
   const done = await runStaffCommand(channel, id, input, 'staff', { account: s.account.id });
@@ -100,25 +146,50 @@ export async function handleItem(ctx: StaffContext, channel: ChannelContext, s: 
 }
 
 /** A moderator's action: publish, hide (reason), redact a text (original kept), route to the commission. */
-export async function moderateItem(ctx: StaffContext, channel: ChannelContext, s: StaffSession, id: string, raw: Record<string, unknown>): Promise<StaffOutcome> {
+export async function moderateItem(
+  ctx: StaffContext,
+  channel: ChannelContext,
+  s: StaffSession,
+  id: string,
+  raw: Record<string, unknown>,
+): Promise<StaffOutcome> {
   const record = await findFeedback(ctx.database, id);
   if (!record || !canSee(s, record)) return notFound;
   const input = shape(raw);
-  if (!moderatorActions.includes(input.action as (typeof moderatorActions)[number])) return { ok: false, status: 422, code: 'invalid', fields: { action: ['feedback.action.invalid'] } };
-  const conflict: Failure = { ok: false, status: 409, code: 'conflict', fields: { action: ['feedback.refusal.concurrent'] } };
+  if (!moderatorActions.includes(input.action as (typeof moderatorActions)[number]))
+    return { ok: false, status: 422, code: 'invalid', fields: { action: ['feedback.action.invalid'] } };
+  const conflict: Failure = {
+    ok: false,
+    status: 409,
+    code: 'conflict',
+    fields: { action: ['feedback.refusal.concurrent'] },
+  };
   if (input.action === 'redact') {
     const r = parseInput(Redaction, input);
     if (!r.ok) return r;
     const original = record[r.data.field];
-    if (original === null) return { ok: false, status: 422, code: 'invalid', fields: { field: ['staff.redact.field'] } };
-    if (original === r.data.text) return { ok: false, status: 422, code: 'invalid', fields: { text: ['staff.redact.unchanged'] } };
-    const ok = await redactText(ctx.database, record, { id: crypto.randomUUID(), field: r.data.field, original, text: r.data.text, accountId: s.account.id, at: ctx.now() });
+    if (original === null)
+      return { ok: false, status: 422, code: 'invalid', fields: { field: ['staff.redact.field'] } };
+    if (original === r.data.text)
+      return { ok: false, status: 422, code: 'invalid', fields: { text: ['staff.redact.unchanged'] } };
+    const ok = await redactText(ctx.database, record, {
+      id: crypto.randomUUID(),
+      field: r.data.field,
+      original,
+      text: r.data.text,
+      accountId: s.account.id,
+      at: ctx.now(),
+    });
     return ok ? { ok: true } : conflict;
   }
   if (input.action === 'route') {
     const r = parseInput(RouteToCommission, input);
     if (!r.ok) return r;
-    const ok = await routeToCommission(ctx.database, record, { accountId: s.account.id, reason: r.data.reason, at: ctx.now() });
+    const ok = await routeToCommission(ctx.database, record, {
+      accountId: s.account.id,
+      reason: r.data.reason,
+      at: ctx.now(),
+    });
     return ok ? { ok: true } : conflict;
   }
   const done = await runStaffCommand(channel, id, input, 'moderator', { account: s.account.id });

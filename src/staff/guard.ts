@@ -21,13 +21,23 @@ export interface UnitScope {
   unitId: string;
 }
 
-export function requireStaff(astro: Pick<AstroGlobal, 'locals' | 'url'>, route: StaffRouteKey, scope?: UnitScope): Guarded {
+export function requireStaff(
+  astro: Pick<AstroGlobal, 'locals' | 'url'>,
+  route: StaffRouteKey,
+  scope?: UnitScope,
+): Guarded {
   const ctx = astro.locals.staff;
   if (!ctx) return { ok: false, response: staffErrorPage(503) };
   const session = astro.locals.staffSession;
   if (!session) {
     const next = encodeURIComponent(astro.url.pathname);
-    return { ok: false, response: new Response(null, { status: 303, headers: { Location: `/staff/login/?next=${next}`, 'Cache-Control': 'no-store' } }) };
+    return {
+      ok: false,
+      response: new Response(null, {
+        status: 303,
+        headers: { Location: `/staff/login/?next=${next}`, 'Cache-Control': 'no-store' },
+      }),
+    };
   }
   if (!canAccess(session.account.role, route)) return { ok: false, response: staffErrorPage(403) };
   if (scope && !inScope(session, scope)) return { ok: false, response: staffErrorPage(404) };
@@ -45,5 +55,8 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt
 export function staffErrorPage(status: 400 | 403 | 404 | 415 | 503): Response {
   const title = t(`staff.error.${status}`);
   const html = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)} - ${escapeHtml(t('site.name'))}</title></head><body><main><h1>${escapeHtml(title)}</h1><p>${escapeHtml(t(`staff.error.${status}.body`))}</p><p><a href="/staff/">${escapeHtml(t('staff.nav.home'))}</a></p></main></body></html>`;
-  return new Response(html, { status, headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' } });
+  return new Response(html, {
+    status,
+    headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' },
+  });
 }

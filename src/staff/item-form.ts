@@ -24,7 +24,10 @@ export interface ItemPageState {
  * GET shows one item; POST runs one action and answers 303 back to the page (post/redirect/get), or
  * shows the page again with the errors. An item outside the session's scope is a 404 for GET and POST.
  */
-export async function handleItemPage(astro: AstroGlobal, route: Extract<StaffRouteKey, 'inboxItem' | 'moderationItem'>): Promise<{ response: Response } | ItemPageState> {
+export async function handleItemPage(
+  astro: AstroGlobal,
+  route: Extract<StaffRouteKey, 'inboxItem' | 'moderationItem'>,
+): Promise<{ response: Response } | ItemPageState> {
   const guard = requireStaff(astro, route);
   if (!guard.ok) return { response: guard.response };
   const { session, ctx } = guard;
@@ -44,7 +47,13 @@ export async function handleItemPage(astro: AstroGlobal, route: Extract<StaffRou
     action = typeof input.action === 'string' ? input.action : null;
     const run = route === 'inboxItem' ? handleItem : moderateItem;
     const result = await run(ctx, channel, session, id, input);
-    if (result.ok) return { response: new Response(null, { status: 303, headers: { Location: `${astro.url.pathname}?done=${encodeURIComponent(action ?? '')}` } }) };
+    if (result.ok)
+      return {
+        response: new Response(null, {
+          status: 303,
+          headers: { Location: `${astro.url.pathname}?done=${encodeURIComponent(action ?? '')}` },
+        }),
+      };
     if (result.status === 404) return notFound();
     status = result.status;
     errors = messagesFor('fields' in result && result.fields ? result.fields : { _: [t('form.unavailable')] });
@@ -52,5 +61,14 @@ export async function handleItemPage(astro: AstroGlobal, route: Extract<StaffRou
   const detail = await loadItem(ctx, channel.rules, session, id);
   if (!detail) return notFound();
   const names = await unitNames(ctx, [detail.item.unitId]);
-  return { session, detail, unitName: names.get(detail.item.unitId) ?? detail.item.unitId, action, values, errors, status, done: astro.url.searchParams.has('done') };
+  return {
+    session,
+    detail,
+    unitName: names.get(detail.item.unitId) ?? detail.item.unitId,
+    action,
+    values,
+    errors,
+    status,
+    done: astro.url.searchParams.has('done'),
+  };
 }

@@ -21,9 +21,16 @@ export async function handleLogin(astro: AstroGlobal): Promise<{ redirect: strin
   const ctx = astro.locals.staff;
   const next = safeNext(astro.url.searchParams.get('next') ?? undefined);
   const state: LoginPageState = { values: {}, errors: {}, summary: [], notice: null, status: 200, next };
-  if (!ctx) return { ...state, status: 503, errors: { _: t('form.unavailable') }, summary: [{ href: '#main', text: t('form.unavailable') }] };
+  if (!ctx)
+    return {
+      ...state,
+      status: 503,
+      errors: { _: t('form.unavailable') },
+      summary: [{ href: '#main', text: t('form.unavailable') }],
+    };
   const ended = astro.url.searchParams.get('ended');
-  if (ended === 'idle' || ended === 'absolute' || ended === 'revoked' || ended === 'disabled') state.notice = t(`staff.login.ended.${ended}`);
+  if (ended === 'idle' || ended === 'absolute' || ended === 'revoked' || ended === 'disabled')
+    state.notice = t(`staff.login.ended.${ended}`);
   if (astro.request.method !== 'POST') return state;
 
   const read = await readForm(astro.request);
@@ -36,7 +43,13 @@ export async function handleLogin(astro: AstroGlobal): Promise<{ redirect: strin
   const target = safeNext(typeof input.next === 'string' ? input.next : undefined);
   const result = await login(ctx, input, clientAddress(astro), astro.cookies.get(SESSION_COOKIE)?.value ?? null);
   if (result.ok) {
-    astro.cookies.set(SESSION_COOKIE, result.token, { path: '/', httpOnly: true, secure: true, sameSite: 'strict', maxAge: Math.floor(ctx.policy.absoluteMs / 1000) });
+    astro.cookies.set(SESSION_COOKIE, result.token, {
+      path: '/',
+      httpOnly: true,
+      secure: true,
+      sameSite: 'strict',
+      maxAge: Math.floor(ctx.policy.absoluteMs / 1000),
+    });
     return { redirect: target };
   }
   let errors: Record<string, string>;
@@ -47,7 +60,11 @@ export async function handleLogin(astro: AstroGlobal): Promise<{ redirect: strin
       status = 422;
       break;
     case 'locked':
-      errors = { _: t('staff.login.locked', { minutes: Math.max(1, Math.ceil((result.until.getTime() - ctx.now().getTime()) / 60_000)) }) };
+      errors = {
+        _: t('staff.login.locked', {
+          minutes: Math.max(1, Math.ceil((result.until.getTime() - ctx.now().getTime()) / 60_000)),
+        }),
+      };
       status = 429;
       break;
     case 'throttled':

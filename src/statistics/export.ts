@@ -10,7 +10,13 @@ import type { Dataset } from './model.ts';
  */
 
 /** A cell flattened for CSV: value, n, interval and a status word instead of an ambiguous blank. */
-export function flatCell(cell: Cell): { value: number | null; n: number | null; low: number | null; high: number | null; status: string } {
+export function flatCell(cell: Cell): {
+  value: number | null;
+  n: number | null;
+  low: number | null;
+  high: number | null;
+  status: string;
+} {
   const none = { value: null, n: null, low: null, high: null };
   switch (cell.kind) {
     case 'count':
@@ -20,22 +26,56 @@ export function flatCell(cell: Cell): { value: number | null; n: number | null; 
     case 'none':
       return { ...none, status: cell.kind };
     case 'rate':
-      return { value: round2(cell.rate * 100), n: cell.n, low: round2(cell.low * 100), high: round2(cell.high * 100), status: cell.smallSample ? 'smallSample' : 'ok' };
+      return {
+        value: round2(cell.rate * 100),
+        n: cell.n,
+        low: round2(cell.low * 100),
+        high: round2(cell.high * 100),
+        status: cell.smallSample ? 'smallSample' : 'ok',
+      };
     case 'median':
       return { ...none, value: cell.days, n: cell.n, status: cell.smallSample ? 'smallSample' : 'ok' };
     case 'share':
       return { ...none, value: round2(cell.share * 100), n: cell.n, status: 'ok' };
     case 'yoy':
-      return cell.change.kind === 'change' ? { ...none, value: cell.change.percent, status: 'ok' } : { ...none, status: cell.change.kind };
+      return cell.change.kind === 'change'
+        ? { ...none, value: cell.change.percent, status: 'ok' }
+        : { ...none, status: cell.change.kind };
   }
 }
 
-export const CSV_COLUMNS = ['series', 'table', 'row', 'row_label', 'column', 'column_label', 'kind', 'value', 'n', 'ci95_low', 'ci95_high', 'status'] as const;
+export const CSV_COLUMNS = [
+  'series',
+  'table',
+  'row',
+  'row_label',
+  'column',
+  'column_label',
+  'kind',
+  'value',
+  'n',
+  'ci95_low',
+  'ci95_high',
+  'status',
+] as const;
 
 export function datasetCsv(d: Dataset): string {
   const lines = [...cellsOf(d.tables)].map(({ table, row, column, cell }) => {
     const f = flatCell(cell);
-    return [d.key, table.key, row.key, row.label, column.key, column.label, cell.kind, f.value ?? '', f.n ?? '', f.low ?? '', f.high ?? '', f.status];
+    return [
+      d.key,
+      table.key,
+      row.key,
+      row.label,
+      column.key,
+      column.label,
+      cell.kind,
+      f.value ?? '',
+      f.n ?? '',
+      f.low ?? '',
+      f.high ?? '',
+      f.status,
+    ];
   });
   return stringify([[...CSV_COLUMNS], ...lines], { record_delimiter: 'windows' });
 }
@@ -53,7 +93,8 @@ export function datasetJson(d: Dataset, url: string): string {
     rules: {
       suppressionThreshold: SUPPRESSION_THRESHOLD,
       smallSample: SMALL_SAMPLE,
-      percentUnits: 'rates, shares and year-on-year changes are percentages (0–100) in CSV; rates and shares are fractions (0–1) in JSON',
+      percentUnits:
+        'rates, shares and year-on-year changes are percentages (0–100) in CSV; rates and shares are fractions (0–1) in JSON',
     },
     tables: d.tables.map((tb) => ({
       key: tb.key,

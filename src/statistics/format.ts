@@ -29,7 +29,11 @@ export function formatCell(cell: Cell): { text: string; detail?: string; flag?: 
         ...(cell.smallSample ? { flag: t('statistics.cell.smallSample') } : {}),
       };
     case 'median':
-      return { text: number.format(cell.days), detail: t('statistics.cell.n', { n: cell.n }), ...(cell.smallSample ? { flag: t('statistics.cell.smallSample') } : {}) };
+      return {
+        text: number.format(cell.days),
+        detail: t('statistics.cell.n', { n: cell.n }),
+        ...(cell.smallSample ? { flag: t('statistics.cell.smallSample') } : {}),
+      };
     case 'share':
       return { text: formatPercent(cell.share), detail: t('statistics.cell.n', { n: cell.n }) };
     case 'yoy':

@@ -10,7 +10,13 @@ import type { ChannelContext } from '../services/context.ts';
 import { carrierPassRatesByYear } from '../services/scoring.ts';
 import { pageSources } from '../scoring/page-sources.ts';
 import { isSeriesKey, type Dataset, type SeriesKey } from './model.ts';
-import { fourFormsDataset, officialQuarterlyDataset, officialTownshipsDataset, officialYoyDataset, type OfficialInput } from './official.ts';
+import {
+  fourFormsDataset,
+  officialQuarterlyDataset,
+  officialTownshipsDataset,
+  officialYoyDataset,
+  type OfficialInput,
+} from './official.ts';
 import {
   disclosuresOnTimeDataset,
   feedbackCarriersDataset,
@@ -34,7 +40,12 @@ async function officialInput(): Promise<OfficialInput> {
 
 async function portalContext(channel: ChannelContext): Promise<PortalContext & { now: Date }> {
   const now = channel.now();
-  return { now, computedAt: now.toISOString(), currentMonth: beijingDate(now).slice(0, 7), demo: await hasDemoFeedback(channel.database) };
+  return {
+    now,
+    computedAt: now.toISOString(),
+    currentMonth: beijingDate(now).slice(0, 7),
+    demo: await hasDemoFeedback(channel.database),
+  };
 }
 
 /** The dataset of one series, or null when its source is not available (no database). */
@@ -73,7 +84,10 @@ export async function loadDataset(key: SeriesKey, locals: App.Locals): Promise<D
     case 'feedback-carriers':
       return feedbackCarriersDataset(await feedbackCounts(channel.database), ctx);
     case 'feedback-townships': {
-      const [counts, townships] = await Promise.all([feedbackCounts(channel.database), listTownships(channel.database)]);
+      const [counts, townships] = await Promise.all([
+        feedbackCounts(channel.database),
+        listTownships(channel.database),
+      ]);
       return feedbackTownshipsDataset(counts, townships, ctx);
     }
     case 'reply-times':
@@ -84,7 +98,15 @@ export async function loadDataset(key: SeriesKey, locals: App.Locals): Promise<D
         const r = await surveyResults(channel, s.id);
         if (!r) continue;
         const c = r.carrierTotal;
-        totals.push({ carrier: s.carrier, periodLabel: s.periodLabel, opensOn: s.opensOn, closesOn: s.closesOn, n: c.n, positive: c.positive, nExcludingUnsure: c.nExcludingUnsure });
+        totals.push({
+          carrier: s.carrier,
+          periodLabel: s.periodLabel,
+          opensOn: s.opensOn,
+          closesOn: s.closesOn,
+          n: c.n,
+          positive: c.positive,
+          nExcludingUnsure: c.nExcludingUnsure,
+        });
       }
       return satisfactionDataset(totals, ctx);
     }

@@ -7,7 +7,15 @@ import type { StatTable } from '../domain/statistics/table.ts';
  * (pass rates, src/services/scoring.ts).
  */
 export const officialSeries = ['official-yoy', 'official-quarterly', 'four-forms', 'official-townships'] as const;
-export const portalSeries = ['feedback-months', 'feedback-carriers', 'feedback-townships', 'reply-times', 'satisfaction', 'disclosures-on-time', 'pass-rates'] as const;
+export const portalSeries = [
+  'feedback-months',
+  'feedback-carriers',
+  'feedback-townships',
+  'reply-times',
+  'satisfaction',
+  'disclosures-on-time',
+  'pass-rates',
+] as const;
 export const seriesKeys = [...officialSeries, ...portalSeries] as const;
 export type SeriesKey = (typeof seriesKeys)[number];
 export const isSeriesKey = (s: string): s is SeriesKey => (seriesKeys as readonly string[]).includes(s);

@@ -1,7 +1,13 @@
 import { t } from '../i18n/t.ts';
 import { countCell, shareCells, totalCell, yoyCell, type Cell } from '../domain/statistics/cells.ts';
 import { yearOnYear } from '../domain/statistics/year-on-year.ts';
-import { fourForms, officialMeasures, quartersCovered, windowFigure, type OfficialFiguresYear } from '../domain/statistics/official-figures.ts';
+import {
+  fourForms,
+  officialMeasures,
+  quartersCovered,
+  windowFigure,
+  type OfficialFiguresYear,
+} from '../domain/statistics/official-figures.ts';
 import type { StatTable } from '../domain/statistics/table.ts';
 import type { Dataset } from './model.ts';
 
@@ -12,7 +18,8 @@ export interface OfficialInput {
 }
 
 const measureLabel = (m: (typeof officialMeasures)[number]) => t(`statistics.measure.${m}`);
-const yoyLabel = (m: (typeof officialMeasures)[number]) => t('statistics.column.yoyOf', { measure: t(`statistics.measure.${m}`) });
+const yoyLabel = (m: (typeof officialMeasures)[number]) =>
+  t('statistics.column.yoyOf', { measure: t(`statistics.measure.${m}`) });
 const quarterLabel = (year: number, quarter: number) => t('statistics.quarter', { year, quarter });
 
 /** The label of a whole year, or of quarters 1–n of a year in progress. */
@@ -31,18 +38,45 @@ function common(input: OfficialInput) {
   const lastQ = last ? (quartersCovered(last).at(-1) ?? 4) : 4;
   return {
     years,
-    period: first && last ? t('statistics.periodQuarters', { from: quarterLabel(first.year, firstQ), to: quarterLabel(last.year, lastQ) }) : t('statistics.noData'),
-    updated: years.map((y) => y.publishedOn).toSorted().at(-1) ?? '',
+    period:
+      first && last
+        ? t('statistics.periodQuarters', { from: quarterLabel(first.year, firstQ), to: quarterLabel(last.year, lastQ) })
+        : t('statistics.noData'),
+    updated:
+      years
+        .map((y) => y.publishedOn)
+        .toSorted()
+        .at(-1) ?? '',
     source: [...new Set(years.map((y) => y.source))].join('；'),
     demo: years.some((y) => y.demo),
   };
 }
 
-const officialNames = { 'official-yoy': 'officialYoy', 'official-quarterly': 'officialQuarterly', 'four-forms': 'fourForms', 'official-townships': 'officialTownships' } as const;
+const officialNames = {
+  'official-yoy': 'officialYoy',
+  'official-quarterly': 'officialQuarterly',
+  'four-forms': 'fourForms',
+  'official-townships': 'officialTownships',
+} as const;
 
-function officialDataset(key: keyof typeof officialNames, c: ReturnType<typeof common>, definitions: string[], tables: StatTable[]): Dataset {
+function officialDataset(
+  key: keyof typeof officialNames,
+  c: ReturnType<typeof common>,
+  definitions: string[],
+  tables: StatTable[],
+): Dataset {
   const name = officialNames[key];
-  return { key, title: t(`statistics.${name}.title`), lead: t(`statistics.${name}.lead`), definitions, source: c.source, period: c.period, updated: c.updated, demo: c.demo, tables };
+  return {
+    key,
+    title: t(`statistics.${name}.title`),
+    lead: t(`statistics.${name}.lead`),
+    definitions,
+    source: c.source,
+    period: c.period,
+    updated: c.updated,
+    demo: c.demo,
+    tables,
+  };
 }
 
 /** A count column and its year-on-year column for each measure. */
@@ -81,31 +115,65 @@ export function officialYoyDataset(input: OfficialInput): Dataset {
       ariaLabel: t('statistics.officialYoy.chartLabel'),
     },
   };
-  return officialDataset('official-yoy', c, [t('statistics.def.yoy'), t('statistics.def.sameWindow'), t('statistics.def.new'), t('statistics.def.missing'), t('statistics.def.measures')], [table]);
+  return officialDataset(
+    'official-yoy',
+    c,
+    [
+      t('statistics.def.yoy'),
+      t('statistics.def.sameWindow'),
+      t('statistics.def.new'),
+      t('statistics.def.missing'),
+      t('statistics.def.measures'),
+    ],
+    [table],
+  );
 }
 
 /** Every published quarter, with the change against the same quarter a year earlier. */
 export function officialQuarterlyDataset(input: OfficialInput): Dataset {
   const c = common(input);
   const byYear = new Map(c.years.map((y) => [y.year, y]));
-  const columns = [...officialMeasures.map((m) => ({ key: m, label: measureLabel(m) })), ...officialMeasures.map((m) => ({ key: `${m}Yoy`, label: yoyLabel(m) }))];
+  const columns = [
+    ...officialMeasures.map((m) => ({ key: m, label: measureLabel(m) })),
+    ...officialMeasures.map((m) => ({ key: `${m}Yoy`, label: yoyLabel(m) })),
+  ];
   const rows = c.years.flatMap((y) =>
     y.quarters.map((q) => {
       const counts = officialMeasures.map((m) => countCell(q[m]));
       const before = byYear.get(y.year - 1)?.quarters.find((p) => p.quarter === q.quarter);
-      const changes = officialMeasures.map((m, i) => yoyCell(counts[i]!, countCell(before?.[m]), yearOnYear(q[m], before?.[m])));
+      const changes = officialMeasures.map((m, i) =>
+        yoyCell(counts[i]!, countCell(before?.[m]), yearOnYear(q[m], before?.[m])),
+      );
       return { key: `${y.year}-q${q.quarter}`, label: quarterLabel(y.year, q.quarter), cells: [...counts, ...changes] };
     }),
   );
-  return officialDataset('official-quarterly', c, [t('statistics.def.quarterly'), t('statistics.def.yoy'), t('statistics.def.new'), t('statistics.def.missing'), t('statistics.def.suppressed'), t('statistics.def.measures')], [
+  return officialDataset(
+    'official-quarterly',
+    c,
+    [
+      t('statistics.def.quarterly'),
+      t('statistics.def.yoy'),
+      t('statistics.def.new'),
+      t('statistics.def.missing'),
+      t('statistics.def.suppressed'),
+      t('statistics.def.measures'),
+    ],
+    [
       {
         key: 'quarters',
         caption: t('statistics.officialQuarterly.caption'),
         columns,
         rows,
-        chart: { type: 'line', columns: [...officialMeasures], yTitle: t('statistics.axis.cases'), xTitle: t('statistics.axis.quarter'), ariaLabel: t('statistics.officialQuarterly.chartLabel') },
+        chart: {
+          type: 'line',
+          columns: [...officialMeasures],
+          yTitle: t('statistics.axis.cases'),
+          xTitle: t('statistics.axis.quarter'),
+          ariaLabel: t('statistics.officialQuarterly.chartLabel'),
+        },
       },
-    ]);
+    ],
+  );
 }
 
 /** The "four forms": shares of each form per year, suppressed like counts. */
@@ -115,17 +183,42 @@ export function fourFormsDataset(input: OfficialInput): Dataset {
     .filter((y) => y.fourForms)
     .map((y) => {
       const counts = fourForms.map((f) => y.fourForms![f]);
-      return { key: String(y.year), label: windowLabel(y.year, quartersCovered(y)), cells: [...shareCells(counts), totalCell(counts)] };
+      return {
+        key: String(y.year),
+        label: windowLabel(y.year, quartersCovered(y)),
+        cells: [...shareCells(counts), totalCell(counts)],
+      };
     });
-  return officialDataset('four-forms', c, [t('statistics.def.fourForms'), t('statistics.def.share'), t('statistics.def.suppressed'), t('statistics.def.complementary')], [
+  return officialDataset(
+    'four-forms',
+    c,
+    [
+      t('statistics.def.fourForms'),
+      t('statistics.def.share'),
+      t('statistics.def.suppressed'),
+      t('statistics.def.complementary'),
+    ],
+    [
       {
         key: 'shares',
         caption: t('statistics.fourForms.caption'),
-        columns: [...fourForms.map((f) => ({ key: f, label: t(`statistics.form.${f}`) })), { key: 'total', label: t('statistics.column.totalPersons') }],
+        columns: [
+          ...fourForms.map((f) => ({ key: f, label: t(`statistics.form.${f}`) })),
+          { key: 'total', label: t('statistics.column.totalPersons') },
+        ],
         rows,
-        chart: { type: 'bar', columns: [...fourForms], stacked: true, percent: true, yTitle: t('statistics.axis.sharePercent'), xTitle: t('statistics.axis.period'), ariaLabel: t('statistics.fourForms.chartLabel') },
+        chart: {
+          type: 'bar',
+          columns: [...fourForms],
+          stacked: true,
+          percent: true,
+          yTitle: t('statistics.axis.sharePercent'),
+          xTitle: t('statistics.axis.period'),
+          ariaLabel: t('statistics.fourForms.chartLabel'),
+        },
       },
-    ]);
+    ],
+  );
 }
 
 /** Figures per township, one table per year (latest first), each with the change on the year before. */
@@ -140,7 +233,10 @@ export function officialTownshipsDataset(input: OfficialInput): Dataset {
     .map((y) => {
       const previous = byYear.get(y.year - 1);
       // Comparable only when last year covered the same quarters (its township figures are for its whole window).
-      const comparable = previous !== undefined && quartersCovered(previous).join() === quartersCovered(y).join() && previous.townships.length > 0;
+      const comparable =
+        previous !== undefined &&
+        quartersCovered(previous).join() === quartersCovered(y).join() &&
+        previous.townships.length > 0;
       // Township figures do not add up to the published total (city-level cases), so a hidden cell
       // cannot be recovered by subtraction: primary suppression only.
       const rows = townships.map((tw) => {
@@ -158,8 +254,25 @@ export function officialTownshipsDataset(input: OfficialInput): Dataset {
         caption: t('statistics.officialTownships.caption', { window: windowLabel(y.year, quartersCovered(y)) }),
         columns,
         rows,
-        chart: { type: 'bar', columns: [...officialMeasures], yTitle: t('statistics.axis.cases'), xTitle: t('statistics.axis.township'), ariaLabel: t('statistics.officialTownships.chartLabel', { window: windowLabel(y.year, quartersCovered(y)) }) },
+        chart: {
+          type: 'bar',
+          columns: [...officialMeasures],
+          yTitle: t('statistics.axis.cases'),
+          xTitle: t('statistics.axis.township'),
+          ariaLabel: t('statistics.officialTownships.chartLabel', { window: windowLabel(y.year, quartersCovered(y)) }),
+        },
       } satisfies StatTable;
     });
-  return officialDataset('official-townships', c, [t('statistics.def.townships'), t('statistics.def.yoy'), t('statistics.def.new'), t('statistics.def.missing'), t('statistics.def.suppressed')], tables);
+  return officialDataset(
+    'official-townships',
+    c,
+    [
+      t('statistics.def.townships'),
+      t('statistics.def.yoy'),
+      t('statistics.def.new'),
+      t('statistics.def.missing'),
+      t('statistics.def.suppressed'),
+    ],
+    tables,
+  );
 }

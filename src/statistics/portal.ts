@@ -14,7 +14,10 @@ import { carriers } from '../domain/units/schema.ts';
  */
 
 /** Kinds that are published in statistics: misconduct reports go to the commission and are not counted here. */
-export const publicKinds = feedbackKinds.filter((k) => routeOf(k) === 'unit') as Exclude<FeedbackKind, 'misconductReport'>[];
+export const publicKinds = feedbackKinds.filter((k) => routeOf(k) === 'unit') as Exclude<
+  FeedbackKind,
+  'misconductReport'
+>[];
 
 export interface FeedbackCount {
   /** Beijing calendar month of receipt, YYYY-MM. */
@@ -33,7 +36,8 @@ export interface PortalContext {
   demo: boolean;
 }
 
-export const monthLabel = (month: string): string => t('statistics.month', { year: month.slice(0, 4), month: Number(month.slice(5, 7)) });
+export const monthLabel = (month: string): string =>
+  t('statistics.month', { year: month.slice(0, 4), month: Number(month.slice(5, 7)) });
 
 /** Every month from `from` to `to` inclusive (YYYY-MM). */
 export function monthsBetween(from: string, to: string): string[] {
@@ -49,25 +53,50 @@ export function monthsBetween(from: string, to: string): string[] {
   return out;
 }
 
-const kindColumns = () => [...publicKinds.map((k) => ({ key: k, label: t(`feedback.kind.${k}`) })), { key: 'total', label: t('statistics.column.total') }];
+const kindColumns = () => [
+  ...publicKinds.map((k) => ({ key: k, label: t(`feedback.kind.${k}`) })),
+  { key: 'total', label: t('statistics.column.total') },
+];
 
 /** A breakdown row: its kinds with complementary suppression (the total is published next to them). */
-function kindRow(key: string, label: string, counts: Map<string, number>): { key: string; label: string; cells: Cell[] } {
+function kindRow(
+  key: string,
+  label: string,
+  counts: Map<string, number>,
+): { key: string; label: string; cells: Cell[] } {
   const values = publicKinds.map((k) => counts.get(k) ?? 0);
   return { key, label, cells: [...breakdownCells(values), totalCell(values)] };
 }
 
 function feedbackPeriod(counts: readonly FeedbackCount[], ctx: PortalContext) {
-  const months = counts.filter((c) => publicKinds.includes(c.kind as never)).map((c) => c.month).toSorted();
+  const months = counts
+    .filter((c) => publicKinds.includes(c.kind as never))
+    .map((c) => c.month)
+    .toSorted();
   const first = months[0] ?? ctx.currentMonth;
   return { first, label: t('statistics.periodMonths', { from: monthLabel(first), to: monthLabel(ctx.currentMonth) }) };
 }
 
-const feedbackDefinitions = () => [t('statistics.def.feedbackKinds'), t('statistics.def.feedbackMonth'), t('statistics.def.suppressed'), t('statistics.def.complementary'), t('statistics.def.selfSelected')];
+const feedbackDefinitions = () => [
+  t('statistics.def.feedbackKinds'),
+  t('statistics.def.feedbackMonth'),
+  t('statistics.def.suppressed'),
+  t('statistics.def.complementary'),
+  t('statistics.def.selfSelected'),
+];
 
-const feedbackNames = { 'feedback-months': 'feedbackMonths', 'feedback-carriers': 'feedbackCarriers', 'feedback-townships': 'feedbackTownships' } as const;
+const feedbackNames = {
+  'feedback-months': 'feedbackMonths',
+  'feedback-carriers': 'feedbackCarriers',
+  'feedback-townships': 'feedbackTownships',
+} as const;
 
-function feedbackDataset(key: keyof typeof feedbackNames, table: StatTable, counts: readonly FeedbackCount[], ctx: PortalContext): Dataset {
+function feedbackDataset(
+  key: keyof typeof feedbackNames,
+  table: StatTable,
+  counts: readonly FeedbackCount[],
+  ctx: PortalContext,
+): Dataset {
   const name = feedbackNames[key];
   return {
     key,
@@ -101,7 +130,14 @@ export function feedbackMonthsDataset(counts: readonly FeedbackCount[], ctx: Por
     caption: t('statistics.feedbackMonths.caption'),
     columns: kindColumns(),
     rows: months.map((m) => kindRow(m, monthLabel(m), byMonth.get(m) ?? new Map())),
-    chart: { type: 'bar', columns: [...publicKinds], stacked: true, yTitle: t('statistics.axis.items'), xTitle: t('statistics.axis.month'), ariaLabel: t('statistics.feedbackMonths.chartLabel') },
+    chart: {
+      type: 'bar',
+      columns: [...publicKinds],
+      stacked: true,
+      yTitle: t('statistics.axis.items'),
+      xTitle: t('statistics.axis.month'),
+      ariaLabel: t('statistics.feedbackMonths.chartLabel'),
+    },
   };
   return feedbackDataset('feedback-months', table, counts, ctx);
 }
@@ -113,19 +149,39 @@ export function feedbackCarriersDataset(counts: readonly FeedbackCount[], ctx: P
     caption: t('statistics.feedbackCarriers.caption'),
     columns: kindColumns(),
     rows: unitCarriers.map((c) => kindRow(c, t(`carrier.${c}`), byCarrier.get(c) ?? new Map())),
-    chart: { type: 'bar', columns: [...publicKinds], stacked: true, yTitle: t('statistics.axis.items'), xTitle: t('statistics.axis.carrier'), ariaLabel: t('statistics.feedbackCarriers.chartLabel') },
+    chart: {
+      type: 'bar',
+      columns: [...publicKinds],
+      stacked: true,
+      yTitle: t('statistics.axis.items'),
+      xTitle: t('statistics.axis.carrier'),
+      ariaLabel: t('statistics.feedbackCarriers.chartLabel'),
+    },
   };
   return feedbackDataset('feedback-carriers', table, counts, ctx);
 }
 
-export function feedbackTownshipsDataset(counts: readonly FeedbackCount[], townships: readonly { id: string; name: string; order: number }[], ctx: PortalContext): Dataset {
+export function feedbackTownshipsDataset(
+  counts: readonly FeedbackCount[],
+  townships: readonly { id: string; name: string; order: number }[],
+  ctx: PortalContext,
+): Dataset {
   const byTownship = tally(counts, (c) => c.townshipId);
   const table: StatTable = {
     key: 'townships',
     caption: t('statistics.feedbackTownships.caption'),
     columns: kindColumns(),
-    rows: townships.toSorted((a, b) => a.order - b.order).map((tw) => kindRow(tw.id, tw.name, byTownship.get(tw.id) ?? new Map())),
-    chart: { type: 'bar', columns: [...publicKinds], stacked: true, yTitle: t('statistics.axis.items'), xTitle: t('statistics.axis.township'), ariaLabel: t('statistics.feedbackTownships.chartLabel') },
+    rows: townships
+      .toSorted((a, b) => a.order - b.order)
+      .map((tw) => kindRow(tw.id, tw.name, byTownship.get(tw.id) ?? new Map())),
+    chart: {
+      type: 'bar',
+      columns: [...publicKinds],
+      stacked: true,
+      yTitle: t('statistics.axis.items'),
+      xTitle: t('statistics.axis.township'),
+      ariaLabel: t('statistics.feedbackTownships.chartLabel'),
+    },
   };
   return feedbackDataset('feedback-townships', table, counts, ctx);
 }
@@ -140,12 +196,17 @@ const DAY_MS = 86_400_000;
 
 /** Answered count, median days to the first answer, and on-time rate of a group of items. */
 function replyCells(items: readonly ReplyFacts[], now: Date, rules: FeedbackRules): Cell[] {
-  const days = items.filter((f) => f.firstAnsweredAt).map((f) => Math.max(0, (f.firstAnsweredAt!.getTime() - f.receivedAt.getTime()) / DAY_MS));
+  const days = items
+    .filter((f) => f.firstAnsweredAt)
+    .map((f) => Math.max(0, (f.firstAnsweredAt!.getTime() - f.receivedAt.getTime()) / DAY_MS));
   const onTime = onTimeReplyRate(items, now, rules);
   return [countCell(items.length), medianCell(days), rateCell(onTime.onTime, onTime.due)];
 }
 
-export function replyTimesDataset(items: readonly ReplyFacts[], ctx: PortalContext & { now: Date; rules: FeedbackRules }): Dataset {
+export function replyTimesDataset(
+  items: readonly ReplyFacts[],
+  ctx: PortalContext & { now: Date; rules: FeedbackRules },
+): Dataset {
   const unitItems = items.filter((f) => f.routedTo === 'unit');
   const columns = [
     { key: 'received', label: t('statistics.column.received') },
@@ -158,24 +219,61 @@ export function replyTimesDataset(items: readonly ReplyFacts[], ctx: PortalConte
     key: 'months',
     caption: t('statistics.replyTimes.captionMonths'),
     columns,
-    rows: months.map((m) => ({ key: m, label: monthLabel(m), cells: replyCells(unitItems.filter((f) => f.month === m), ctx.now, ctx.rules) })),
-    chart: { type: 'line', columns: ['onTime'], percent: true, intervals: true, intervalLabel: t('statistics.chart.interval'), yTitle: t('statistics.axis.ratePercent'), xTitle: t('statistics.axis.month'), ariaLabel: t('statistics.replyTimes.chartMonths') },
+    rows: months.map((m) => ({
+      key: m,
+      label: monthLabel(m),
+      cells: replyCells(
+        unitItems.filter((f) => f.month === m),
+        ctx.now,
+        ctx.rules,
+      ),
+    })),
+    chart: {
+      type: 'line',
+      columns: ['onTime'],
+      percent: true,
+      intervals: true,
+      intervalLabel: t('statistics.chart.interval'),
+      yTitle: t('statistics.axis.ratePercent'),
+      xTitle: t('statistics.axis.month'),
+      ariaLabel: t('statistics.replyTimes.chartMonths'),
+    },
   };
   const byCarrier: StatTable = {
     key: 'carriers',
     caption: t('statistics.replyTimes.captionCarriers'),
     columns,
     rows: [
-      ...unitCarriers.map((c) => ({ key: c, label: t(`carrier.${c}`), cells: replyCells(unitItems.filter((f) => f.carrier === c), ctx.now, ctx.rules) })),
+      ...unitCarriers.map((c) => ({
+        key: c,
+        label: t(`carrier.${c}`),
+        cells: replyCells(
+          unitItems.filter((f) => f.carrier === c),
+          ctx.now,
+          ctx.rules,
+        ),
+      })),
       { key: 'all', label: t('statistics.row.all'), cells: replyCells(unitItems, ctx.now, ctx.rules) },
     ],
-    chart: { type: 'bar', columns: ['medianDays'], yTitle: t('statistics.axis.days'), xTitle: t('statistics.axis.carrier'), ariaLabel: t('statistics.replyTimes.chartCarriers') },
+    chart: {
+      type: 'bar',
+      columns: ['medianDays'],
+      yTitle: t('statistics.axis.days'),
+      xTitle: t('statistics.axis.carrier'),
+      ariaLabel: t('statistics.replyTimes.chartCarriers'),
+    },
   };
   return {
     key: 'reply-times',
     title: t('statistics.replyTimes.title'),
     lead: t('statistics.replyTimes.lead'),
-    definitions: [t('statistics.def.medianDays'), t('statistics.def.onTime', { ack: ctx.rules.acknowledgeDays, handle: ctx.rules.handleDays }), t('statistics.def.interval'), t('statistics.def.smallSample'), t('statistics.def.suppressedRate')],
+    definitions: [
+      t('statistics.def.medianDays'),
+      t('statistics.def.onTime', { ack: ctx.rules.acknowledgeDays, handle: ctx.rules.handleDays }),
+      t('statistics.def.interval'),
+      t('statistics.def.smallSample'),
+      t('statistics.def.suppressedRate'),
+    ],
     source: t('statistics.source.portalFeedback'),
     period: t('statistics.periodMonths', { from: monthLabel(first), to: monthLabel(ctx.currentMonth) }),
     updated: ctx.computedAt,
@@ -196,7 +294,9 @@ export interface SurveyTotal {
 
 export function satisfactionDataset(surveys: readonly SurveyTotal[], ctx: PortalContext): Dataset {
   const rows = surveys
-    .toSorted((a, b) => unitCarriers.indexOf(a.carrier) - unitCarriers.indexOf(b.carrier) || a.opensOn.localeCompare(b.opensOn))
+    .toSorted(
+      (a, b) => unitCarriers.indexOf(a.carrier) - unitCarriers.indexOf(b.carrier) || a.opensOn.localeCompare(b.opensOn),
+    )
     .map((s) => ({
       key: `${s.carrier}-${s.opensOn}`,
       label: t('statistics.satisfaction.rowLabel', { carrier: t(`carrier.${s.carrier}`), period: s.periodLabel }),
@@ -207,7 +307,13 @@ export function satisfactionDataset(surveys: readonly SurveyTotal[], ctx: Portal
     key: 'satisfaction',
     title: t('statistics.satisfaction.title'),
     lead: t('statistics.satisfaction.lead'),
-    definitions: [t('statistics.def.satisfaction'), t('statistics.def.interval'), t('statistics.def.smallSample'), t('statistics.def.suppressedRate'), t('statistics.def.selfSelected')],
+    definitions: [
+      t('statistics.def.satisfaction'),
+      t('statistics.def.interval'),
+      t('statistics.def.smallSample'),
+      t('statistics.def.suppressedRate'),
+      t('statistics.def.selfSelected'),
+    ],
     source: t('statistics.source.portalSurveys'),
     period: dates.length ? t('statistics.periodDates', { from: dates[0]!, to: dates.at(-1)! }) : t('statistics.noData'),
     updated: ctx.computedAt,
@@ -221,7 +327,17 @@ export function satisfactionDataset(surveys: readonly SurveyTotal[], ctx: Portal
           { key: 'rateExcludingUnsure', label: t('statistics.column.satisfactionExclUnsure') },
         ],
         rows,
-        chart: { type: 'line', columns: ['rate'], connect: false, percent: true, intervals: true, intervalLabel: t('statistics.chart.interval'), yTitle: t('statistics.axis.ratePercent'), xTitle: t('statistics.axis.carrierPeriod'), ariaLabel: t('statistics.satisfaction.chartLabel') },
+        chart: {
+          type: 'line',
+          columns: ['rate'],
+          connect: false,
+          percent: true,
+          intervals: true,
+          intervalLabel: t('statistics.chart.interval'),
+          yTitle: t('statistics.axis.ratePercent'),
+          xTitle: t('statistics.axis.carrierPeriod'),
+          ariaLabel: t('statistics.satisfaction.chartLabel'),
+        },
       },
     ],
   };
@@ -240,9 +356,14 @@ export interface CanteenTimeliness {
 const quarterOf = (month: string) => `${month.slice(0, 4)}-q${Math.ceil(Number(month.slice(5, 7)) / 3)}`;
 
 export function disclosuresOnTimeDataset(accounts: readonly CanteenTimeliness[]): Dataset {
-  const cells = (xs: readonly CanteenTimeliness[]) => [countCell(xs.length), rateCell(xs.filter((x) => x.onTime).length, xs.length)];
+  const cells = (xs: readonly CanteenTimeliness[]) => [
+    countCell(xs.length),
+    rateCell(xs.filter((x) => x.onTime).length, xs.length),
+  ];
   const quarters = [...new Set(accounts.map((a) => quarterOf(a.month)))].toSorted();
-  const units = [...new Map(accounts.map((a) => [a.unitId, a.unitName])).entries()].toSorted((a, b) => a[0].localeCompare(b[0]));
+  const units = [...new Map(accounts.map((a) => [a.unitId, a.unitName])).entries()].toSorted((a, b) =>
+    a[0].localeCompare(b[0]),
+  );
   const columns = [
     { key: 'published', label: t('statistics.column.published') },
     { key: 'onTime', label: t('statistics.column.onTimeRate') },
@@ -252,10 +373,21 @@ export function disclosuresOnTimeDataset(accounts: readonly CanteenTimeliness[])
     key: 'disclosures-on-time',
     title: t('statistics.disclosuresOnTime.title'),
     lead: t('statistics.disclosuresOnTime.lead'),
-    definitions: [t('statistics.def.canteenOnTime'), t('statistics.def.interval'), t('statistics.def.smallSample'), t('statistics.def.suppressedRate')],
+    definitions: [
+      t('statistics.def.canteenOnTime'),
+      t('statistics.def.interval'),
+      t('statistics.def.smallSample'),
+      t('statistics.def.suppressedRate'),
+    ],
     source: t('statistics.source.disclosures'),
-    period: months.length ? t('statistics.periodMonths', { from: monthLabel(months[0]!), to: monthLabel(months.at(-1)!) }) : t('statistics.noData'),
-    updated: accounts.map((a) => a.publishedOn).toSorted().at(-1) ?? '',
+    period: months.length
+      ? t('statistics.periodMonths', { from: monthLabel(months[0]!), to: monthLabel(months.at(-1)!) })
+      : t('statistics.noData'),
+    updated:
+      accounts
+        .map((a) => a.publishedOn)
+        .toSorted()
+        .at(-1) ?? '',
     demo: accounts.some((a) => a.demo),
     tables: [
       {
@@ -267,13 +399,26 @@ export function disclosuresOnTimeDataset(accounts: readonly CanteenTimeliness[])
           label: t('statistics.quarter', { year: q.slice(0, 4), quarter: q.slice(6) }),
           cells: cells(accounts.filter((a) => quarterOf(a.month) === q)),
         })),
-        chart: { type: 'line', columns: ['onTime'], percent: true, intervals: true, intervalLabel: t('statistics.chart.interval'), yTitle: t('statistics.axis.ratePercent'), xTitle: t('statistics.axis.quarter'), ariaLabel: t('statistics.disclosuresOnTime.chartQuarters') },
+        chart: {
+          type: 'line',
+          columns: ['onTime'],
+          percent: true,
+          intervals: true,
+          intervalLabel: t('statistics.chart.interval'),
+          yTitle: t('statistics.axis.ratePercent'),
+          xTitle: t('statistics.axis.quarter'),
+          ariaLabel: t('statistics.disclosuresOnTime.chartQuarters'),
+        },
       },
       {
         key: 'units',
         caption: t('statistics.disclosuresOnTime.captionUnits'),
         columns,
-        rows: units.map(([id, name]) => ({ key: id, label: name, cells: cells(accounts.filter((a) => a.unitId === id)) })),
+        rows: units.map(([id, name]) => ({
+          key: id,
+          label: name,
+          cells: cells(accounts.filter((a) => a.unitId === id)),
+        })),
         chart: null,
       },
     ],
@@ -293,20 +438,48 @@ export function passRatesDataset(rates: readonly CarrierPassRate[], ctx: PortalC
       label,
       // No 'units' column: units = graded + pending, and with both published a hidden pending count
       // would follow by subtraction.
-      cells: [countCell(sum((r) => r.assessed)), rateCell(sum((r) => r.passed), sum((r) => r.assessed)), countCell(sum((r) => r.model)), countCell(sum((r) => r.vetoed)), countCell(sum((r) => r.pending))],
+      cells: [
+        countCell(sum((r) => r.assessed)),
+        rateCell(
+          sum((r) => r.passed),
+          sum((r) => r.assessed),
+        ),
+        countCell(sum((r) => r.model)),
+        countCell(sum((r) => r.vetoed)),
+        countCell(sum((r) => r.pending)),
+      ],
     };
   };
   const rows = [
     ...rates
       .toSorted((a, b) => carriers.indexOf(a.carrier) - carriers.indexOf(b.carrier) || a.year - b.year)
-      .map((r) => row(`${r.carrier}-${r.year}`, t('statistics.passRates.rowLabel', { carrier: t(`carrier.${r.carrier}`), year: r.year }), [r])),
-    ...years.map((y) => row(`all-${y}`, t('statistics.passRates.rowLabel', { carrier: t('statistics.row.all'), year: y }), rates.filter((r) => r.year === y))),
+      .map((r) =>
+        row(
+          `${r.carrier}-${r.year}`,
+          t('statistics.passRates.rowLabel', { carrier: t(`carrier.${r.carrier}`), year: r.year }),
+          [r],
+        ),
+      ),
+    ...years.map((y) =>
+      row(
+        `all-${y}`,
+        t('statistics.passRates.rowLabel', { carrier: t('statistics.row.all'), year: y }),
+        rates.filter((r) => r.year === y),
+      ),
+    ),
   ];
   return {
     key: 'pass-rates',
     title: t('statistics.passRates.title'),
     lead: t('statistics.passRates.lead'),
-    definitions: [t('statistics.def.passRate'), t('statistics.def.pending'), t('statistics.def.interval'), t('statistics.def.smallSample'), t('statistics.def.suppressedRate'), t('statistics.def.suppressed')],
+    definitions: [
+      t('statistics.def.passRate'),
+      t('statistics.def.pending'),
+      t('statistics.def.interval'),
+      t('statistics.def.smallSample'),
+      t('statistics.def.suppressedRate'),
+      t('statistics.def.suppressed'),
+    ],
     source: t('statistics.source.scoring'),
     period: years.length ? t('statistics.periodYears', { from: years[0]!, to: years.at(-1)! }) : t('statistics.noData'),
     updated: ctx.computedAt,
@@ -323,7 +496,17 @@ export function passRatesDataset(rates: readonly CarrierPassRate[], ctx: PortalC
           { key: 'pending', label: t('statistics.column.pending') },
         ],
         rows,
-        chart: { type: 'line', columns: ['passRate'], connect: false, percent: true, intervals: true, intervalLabel: t('statistics.chart.interval'), yTitle: t('statistics.axis.ratePercent'), xTitle: t('statistics.axis.carrierYear'), ariaLabel: t('statistics.passRates.chartLabel') },
+        chart: {
+          type: 'line',
+          columns: ['passRate'],
+          connect: false,
+          percent: true,
+          intervals: true,
+          intervalLabel: t('statistics.chart.interval'),
+          yTitle: t('statistics.axis.ratePercent'),
+          xTitle: t('statistics.axis.carrierYear'),
+          ariaLabel: t('statistics.passRates.chartLabel'),
+        },
       },
     ],
   };

@@ -19,7 +19,12 @@ await migrateDatabase(database);
 const server = http.createServer((_req, res) => {
   migrationVersion(database).then(
     (migrations) => {
-      const body = JSON.stringify({ status: 'ok', version, database: { reachable: true, migrations }, time: new Date().toISOString() });
+      const body = JSON.stringify({
+        status: 'ok',
+        version,
+        database: { reachable: true, migrations },
+        time: new Date().toISOString(),
+      });
       res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
       res.end(body);
     },

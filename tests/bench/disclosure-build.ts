@@ -9,7 +9,17 @@
  * `npm run bench` (tests/bench/run.ts, interleaved rounds).
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,7 +40,9 @@ export function generateContent(contentDir: string, schools = 250, villages = 12
   cpSync(join(ROOT, 'content/families'), join(contentDir, 'families'), { recursive: true });
   const school = read('units/xixi-central-primary.yaml');
   const village = read('units/liuwan-village.yaml');
-  const months = readdirSync(join(ROOT, 'content/canteen-accounts')).filter((f) => f.startsWith('xixi-central-primary-'));
+  const months = readdirSync(join(ROOT, 'content/canteen-accounts')).filter((f) =>
+    f.startsWith('xixi-central-primary-'),
+  );
   const procurements = readdirSync(join(ROOT, 'content/procurements'));
   const aid = readdirSync(join(ROOT, 'content/student-aid'));
   const ledger = read('collective-assets/liuwan-village-2026.yaml');
@@ -39,8 +51,11 @@ export function generateContent(contentDir: string, schools = 250, villages = 12
   for (let i = 0; i < schools; i += 1) {
     const id = `bench-school-${i}`;
     write(contentDir, `units/${id}.yaml`, { ...school, name: `${school.name}${i}` });
-    for (const m of months) write(contentDir, `canteen-accounts/${id}-${m.slice(-12)}`, { ...read(`canteen-accounts/${m}`), unit: id });
-    procurements.forEach((p, j) => write(contentDir, `procurements/${id}-p${j}.yaml`, { ...read(`procurements/${p}`), unit: id }));
+    for (const m of months)
+      write(contentDir, `canteen-accounts/${id}-${m.slice(-12)}`, { ...read(`canteen-accounts/${m}`), unit: id });
+    procurements.forEach((p, j) =>
+      write(contentDir, `procurements/${id}-p${j}.yaml`, { ...read(`procurements/${p}`), unit: id }),
+    );
     aid.forEach((a, j) => write(contentDir, `student-aid/${id}-a${j}.yaml`, { ...read(`student-aid/${a}`), unit: id }));
     files += months.length + procurements.length + aid.length;
   }
@@ -49,7 +64,9 @@ export function generateContent(contentDir: string, schools = 250, villages = 12
     write(contentDir, `units/${id}.yaml`, { ...village, name: `${village.name}${i}` });
     const rename = (decision: string) => decision.replace('liuwan-village', id);
     for (const d of decisions) write(contentDir, `decisions/${rename(d)}`, { ...read(`decisions/${d}`), unit: id });
-    const contracts = (ledger.contracts as { decision?: string }[]).map((c) => (c.decision ? { ...c, decision: rename(c.decision) } : c));
+    const contracts = (ledger.contracts as { decision?: string }[]).map((c) =>
+      c.decision ? { ...c, decision: rename(c.decision) } : c,
+    );
     write(contentDir, `collective-assets/${id}-2026.yaml`, { ...ledger, unit: id, contracts });
     files += decisions.length + 1;
   }
@@ -59,7 +76,10 @@ export function generateContent(contentDir: string, schools = 250, villages = 12
 /** A bare Astro project: one glob loader per folder, one page per entry printing its data. */
 function bareProject(dir: string) {
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'bare', type: 'module', private: true }));
-  writeFileSync(join(dir, 'astro.config.mjs'), "import { defineConfig } from 'astro/config';\nexport default defineConfig({ output: 'static', build: { format: 'directory' } });\n");
+  writeFileSync(
+    join(dir, 'astro.config.mjs'),
+    "import { defineConfig } from 'astro/config';\nexport default defineConfig({ output: 'static', build: { format: 'directory' } });\n",
+  );
   const kinds = ['procurements', 'canteen-accounts', 'student-aid', 'collective-assets', 'decisions'];
   const name = (k: string) => k.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
   mkdirSync(join(dir, 'src/pages/[kind]'), { recursive: true });
@@ -86,12 +106,23 @@ function timedBuild(dir: string): BuildRun {
   rmSync(join(dir, 'dist'), { recursive: true, force: true });
   const cpu0 = childCpuSeconds();
   const started = performance.now();
-  const r = spawnSync(process.execPath, [ASTRO, 'build'], { cwd: dir, encoding: 'utf8', env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' }, maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, [ASTRO, 'build'], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },
+    maxBuffer: 256 * 1024 * 1024,
+  });
   const seconds = (performance.now() - started) / 1000;
   if (r.status !== 0) throw new Error(`astro build failed in ${dir}:\n${(r.stdout + r.stderr).slice(-3000)}`);
-  const count = (d: string): number => readdirSync(d).reduce((n, f) => n + (statSync(join(d, f)).isDirectory() ? count(join(d, f)) : f.endsWith('.html') ? 1 : 0), 0);
+  const count = (d: string): number =>
+    readdirSync(d).reduce(
+      (n, f) => n + (statSync(join(d, f)).isDirectory() ? count(join(d, f)) : f.endsWith('.html') ? 1 : 0),
+      0,
+    );
   const out = join(dir, 'dist/client');
-  const postBuild = [...`${r.stdout}${r.stderr}`.matchAll(/(?:indexed \d+ pages for search|precompressed \d+ files) in ([\d.]+)s/g)].reduce((a, m) => a + Number(m[1]), 0);
+  const postBuild = [
+    ...`${r.stdout}${r.stderr}`.matchAll(/(?:indexed \d+ pages for search|precompressed \d+ files) in ([\d.]+)s/g),
+  ].reduce((a, m) => a + Number(m[1]), 0);
   return {
     seconds,
     postBuild,
@@ -205,7 +236,8 @@ export function benchDisclosureBuild(opts: { schools?: number; villages?: number
 
 if (import.meta.main) {
   const r = benchDisclosureBuild();
-  const line = (label: string, x: Timing) => `${label.padEnd(34)} ${x.pages.toString().padStart(6)} pages  ${x.seconds.toFixed(1).padStart(6)} s  ${x.pagesPerSecond.toFixed(0).padStart(5)} pages/s`;
+  const line = (label: string, x: Timing) =>
+    `${label.padEnd(34)} ${x.pages.toString().padStart(6)} pages  ${x.seconds.toFixed(1).padStart(6)} s  ${x.pagesPerSecond.toFixed(0).padStart(5)} pages/s`;
   process.stdout.write(
     [
       `disclosure build benchmark: ${r.files} generated disclosure files`,

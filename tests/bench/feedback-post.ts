@@ -30,7 +30,10 @@ interface RunResult {
   timeouts: number;
 }
 interface Run extends PromiseLike<RunResult> {
-  on(event: 'response', fn: (client: unknown, statusCode: number, resBytes: number, responseTime: number) => void): void;
+  on(
+    event: 'response',
+    fn: (client: unknown, statusCode: number, resBytes: number, responseTime: number) => void,
+  ): void;
 }
 const autocannon = createRequire(import.meta.url)('autocannon') as (opts: {
   url: string;
@@ -52,7 +55,15 @@ async function insertLoop(database: Database, seconds: number, record: boolean) 
     await database.client.execute({
       sql: `INSERT INTO feedback_items (id, tracking_code, secret_hash, idempotency_key, payload_hash, kind, routed_to, unit_id, body, public_consent, state, received_at)
             VALUES (?, ?, ?, ?, ?, 'complaint', 'unit', 'hetang-village', ?, 1, 'received', ?)`,
-      args: [crypto.randomUUID(), crypto.randomUUID(), 'h'.repeat(64), crypto.randomUUID(), 'p'.repeat(64), BODY, Date.now()],
+      args: [
+        crypto.randomUUID(),
+        crypto.randomUUID(),
+        'h'.repeat(64),
+        crypto.randomUUID(),
+        'p'.repeat(64),
+        BODY,
+        Date.now(),
+      ],
     });
     if (record) latencies.push(performance.now() - t);
     n += 1;
@@ -92,7 +103,9 @@ async function rawInsertTarget(): Promise<Target> {
 
 async function feedbackServerTarget(log: (line: string) => void): Promise<Target> {
   // No rate limit in the way: the load comes from one address.
-  const server = await startTestServer({ env: { FEEDBACK_LIMIT_NO_POW_PER_IP: '1000000', FEEDBACK_LIMIT_PER_IP: '1000000' } });
+  const server = await startTestServer({
+    env: { FEEDBACK_LIMIT_NO_POW_PER_IP: '1000000', FEEDBACK_LIMIT_PER_IP: '1000000' },
+  });
   let sequence = 0;
   const load = async (seconds: number, connections: number, record: boolean) => {
     const acked: string[] = [];
@@ -108,9 +121,18 @@ async function feedbackServerTarget(log: (line: string) => void): Promise<Target
         {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          setupRequest: (req) => ({ ...req, body: JSON.stringify({ kind: 'complaint', unitId: 'hetang-village', body: `${BODY} ${sequence++}`, publicConsent: true }) }),
+          setupRequest: (req) => ({
+            ...req,
+            body: JSON.stringify({
+              kind: 'complaint',
+              unitId: 'hetang-village',
+              body: `${BODY} ${sequence++}`,
+              publicConsent: true,
+            }),
+          }),
           onResponse: (status, body) => {
-            if (status === 201) acked.push((JSON.parse(body) as { trackingCode: string }).trackingCode.replace(/-/g, ''));
+            if (status === 201)
+              acked.push((JSON.parse(body) as { trackingCode: string }).trackingCode.replace(/-/g, ''));
             else failures += 1;
           },
         },
@@ -120,7 +142,12 @@ async function feedbackServerTarget(log: (line: string) => void): Promise<Target
       if (record && status === 201) latencies.push(ms);
     });
     const result = await run;
-    return { acked, latencies, failures: failures + result.errors + result.timeouts, elapsed: (performance.now() - started) / 1000 };
+    return {
+      acked,
+      latencies,
+      failures: failures + result.errors + result.timeouts,
+      elapsed: (performance.now() - started) / 1000,
+    };
   };
   const cpuSeconds = () => {
     try {
@@ -143,7 +170,9 @@ async function feedbackServerTarget(log: (line: string) => void): Promise<Target
       const cpu1 = cpuSeconds();
       // 0 lost: every acknowledged submission must be in the database (read through a second connection).
       const db = createClient({ url: `file:${server.dbFile}` });
-      const stored = new Set((await db.execute('SELECT tracking_code FROM feedback_items')).rows.map((row) => String(row.tracking_code)));
+      const stored = new Set(
+        (await db.execute('SELECT tracking_code FROM feedback_items')).rows.map((row) => String(row.tracking_code)),
+      );
       db.close();
       const lost = r.acked.filter((c) => !stored.has(c)).length;
       log(`    feedback POST: ${r.acked.length} acknowledged, ${lost} missing from the database`);

@@ -32,7 +32,10 @@ interface AutocannonResult {
   duration: number;
 }
 interface AutocannonRun extends PromiseLike<AutocannonResult> {
-  on(event: 'response', fn: (client: unknown, statusCode: number, resBytes: number, responseTime: number) => void): void;
+  on(
+    event: 'response',
+    fn: (client: unknown, statusCode: number, resBytes: number, responseTime: number) => void,
+  ): void;
 }
 const autocannon = createRequire(import.meta.url)('autocannon') as (opts: AutocannonOptions) => AutocannonRun;
 
@@ -361,7 +364,9 @@ export function rawRequest(base: string, request: RequestSpec): Promise<RawRespo
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+        );
         res.on('error', reject);
       },
     );
@@ -471,7 +476,9 @@ export function summarize(ms: Measurement[]): Summary {
 
 export function report(results: BenchResult[], opts: RunOptions): void {
   const { log } = opts;
-  const rows: string[][] = [['benchmark', 'side', 'rate', 'p50', 'p99', 'target cpu', 'load-gen cpu', 'subject/baseline']];
+  const rows: string[][] = [
+    ['benchmark', 'side', 'rate', 'p50', 'p99', 'target cpu', 'load-gen cpu', 'subject/baseline'],
+  ];
   const lines: string[] = [];
   for (const r of results) {
     const unit = r.bench.unit ?? 'req/s';
@@ -480,7 +487,16 @@ export function report(results: BenchResult[], opts: RunOptions): void {
     const ratio = s.rate / b.rate;
     const perRound = median(r.subject.map((m, i) => m.rate / (r.baseline[i]?.rate ?? Number.NaN)));
     const cpu = (n: number) => (Number.isFinite(n) ? `${Math.round(n)}%` : '?');
-    rows.push([r.bench.name, `baseline: ${r.bench.baseline}`, `${fmtRate(b.rate)} ${unit}`, fmtMs(b.p50), fmtMs(b.p99), cpu(b.targetCpu), cpu(b.loadCpu), '']);
+    rows.push([
+      r.bench.name,
+      `baseline: ${r.bench.baseline}`,
+      `${fmtRate(b.rate)} ${unit}`,
+      fmtMs(b.p50),
+      fmtMs(b.p99),
+      cpu(b.targetCpu),
+      cpu(b.loadCpu),
+      '',
+    ]);
     rows.push([
       '',
       `subject:  ${r.bench.subject}`,
@@ -503,9 +519,16 @@ export function report(results: BenchResult[], opts: RunOptions): void {
       );
   }
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => (row[c] ?? '').length)));
-  log(`\nSummary (median of ${opts.rounds} interleaved rounds per side; each ${opts.durationSeconds} s after a ${opts.warmupSeconds} s warm-up)`);
+  log(
+    `\nSummary (median of ${opts.rounds} interleaved rounds per side; each ${opts.durationSeconds} s after a ${opts.warmupSeconds} s warm-up)`,
+  );
   for (const [i, row] of rows.entries()) {
-    log(`  ${row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()}`);
+    log(
+      `  ${row
+        .map((cell, c) => cell.padEnd(widths[c]!))
+        .join('  ')
+        .trimEnd()}`,
+    );
     if (i === 0) log(`  ${widths.map((w) => '-'.repeat(w)).join('  ')}`);
   }
   log('');
@@ -515,7 +538,9 @@ export function report(results: BenchResult[], opts: RunOptions): void {
   if (Number.isFinite(busiest)) {
     log(
       `\nOther CPU use on the machine during measurements: median ${Math.round(median(others))}%, max ${Math.round(busiest)}%` +
-        ` of one core (load average now ${loadavg().map((n) => n.toFixed(2)).join(' ')}).` +
+        ` of one core (load average now ${loadavg()
+          .map((n) => n.toFixed(2))
+          .join(' ')}).` +
         (busiest > NOISY_OTHER_CPU ? ' The machine was busy: rerun when it is idle before trusting the ratios.' : ''),
     );
   }
@@ -530,6 +555,8 @@ export function environmentLines(opts: RunOptions): string[] {
     `Load: autocannon in this process, ${opts.connections} keep-alive connections to 127.0.0.1, no pipelining;`,
     `servers under test are child processes. ${opts.rounds} rounds of (baseline, subject), each ${opts.warmupSeconds} s warm-up + ${opts.durationSeconds} s measured;`,
     'latency percentiles are computed from every 2xx response time (ms); "other" cpu = the rest of the machine.',
-    `Load average at start: ${loadavg().map((n) => n.toFixed(2)).join(' ')}`,
+    `Load average at start: ${loadavg()
+      .map((n) => n.toFixed(2))
+      .join(' ')}`,
   ];
 }

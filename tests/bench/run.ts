@@ -61,7 +61,8 @@ const BENCHMARKS: Benchmark[] = [
     request: { path: '/units/', headers: { 'accept-encoding': 'br' } },
     check: (res) => {
       if (res.status !== 200) return `status ${res.status}`;
-      if (res.headers['content-encoding'] !== 'br') return `content-encoding ${String(res.headers['content-encoding'])}, expected br`;
+      if (res.headers['content-encoding'] !== 'br')
+        return `content-encoding ${String(res.headers['content-encoding'])}, expected br`;
       const expected = readFileSync(UNITS_BR);
       return res.body.equals(expected) ? null : `body (${res.body.length} B) differs from ${UNITS_BR}`;
     },

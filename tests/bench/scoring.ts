@@ -27,13 +27,16 @@ const YEAR = 2026;
 
 async function fill(database: Database, standard: Standard): Promise<void> {
   const run = (sql: string) => database.client.execute(sql);
-  const carrierOf = (i: string) => `CASE (${i}) % 5 WHEN 0 THEN 'agency' WHEN 1 THEN 'school' WHEN 2 THEN 'village' WHEN 3 THEN 'enterprise' ELSE 'hospital' END`;
+  const carrierOf = (i: string) =>
+    `CASE (${i}) % 5 WHEN 0 THEN 'agency' WHEN 1 THEN 'school' WHEN 2 THEN 'village' WHEN 3 THEN 'enterprise' ELSE 'hospital' END`;
   await run(`INSERT INTO townships (id, name, display_order) VALUES ('bench', 'bench', 0)`);
   await run(`WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${UNITS - 1})
     INSERT INTO units (id, name, carrier, township_id, lead_department, demo, updated_at)
     SELECT printf('u%04d', i), printf('unit %d', i), ${carrierOf('i')}, 'bench', 'bench', 0, 0 FROM n`);
   for (const c of unitCarriers) {
-    await run(`INSERT INTO surveys (id, carrier, period_label, opens_on, closes_on, question_ids, demo, created_at) VALUES ('${c}-bench', '${c}', 'bench', '${YEAR}-03-01', '${YEAR}-06-30', '["overall"]', 0, 0)`);
+    await run(
+      `INSERT INTO surveys (id, carrier, period_label, opens_on, closes_on, question_ids, demo, created_at) VALUES ('${c}-bench', '${c}', 'bench', '${YEAR}-03-01', '${YEAR}-06-30', '["overall"]', 0, 0)`,
+    );
   }
   // 1,000,000 responses with one headline answer each; every 20th from the unit's own staff (excluded).
   await run(`WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${ANSWERS - 1})
@@ -69,14 +72,23 @@ async function fill(database: Database, standard: Standard): Promise<void> {
       const m = indicator.measure;
       const value = m.kind === 'boolean' ? 'true' : m.kind === 'count' ? String(m.minimum) : 'null';
       const points = m.kind === 'ratio' || m.kind === 'bands' ? String(indicator.points * 0.9) : 'null';
-      const deductions = m.kind === 'mark' && indicator.deductions[0] && u % 3 === 0 ? `[{"key":"${indicator.deductions[0].key}","count":1}]` : '[]';
-      values.push(`('${unitId}:${YEAR}:${indicator.key}', '${unitId}', ${YEAR}, '${indicator.key}', ${value === 'null' ? 'NULL' : `'${value}'`}, ${points === 'null' ? 'NULL' : points}, '${deductions}', NULL, 'bench', 0, 0)`);
+      const deductions =
+        m.kind === 'mark' && indicator.deductions[0] && u % 3 === 0
+          ? `[{"key":"${indicator.deductions[0].key}","count":1}]`
+          : '[]';
+      values.push(
+        `('${unitId}:${YEAR}:${indicator.key}', '${unitId}', ${YEAR}, '${indicator.key}', ${value === 'null' ? 'NULL' : `'${value}'`}, ${points === 'null' ? 'NULL' : points}, '${deductions}', NULL, 'bench', 0, 0)`,
+      );
     }
   }
   for (let i = 0; i < values.length; i += 2_000) {
-    await run(`INSERT INTO evaluation_marks (id, unit_id, year, item_key, value, points, deductions, note, evaluator, recorded_at, demo) VALUES ${values.slice(i, i + 2_000).join(',')}`);
+    await run(
+      `INSERT INTO evaluation_marks (id, unit_id, year, item_key, value, points, deductions, note, evaluator, recorded_at, demo) VALUES ${values.slice(i, i + 2_000).join(',')}`,
+    );
   }
-  await run(`INSERT INTO veto_events (id, unit_id, veto_key, occurred_on, source, recorded_by, recorded_at) SELECT 'veto-' || id, id, 'caseFiled', '${YEAR}-05-01', 'bench', 'bench', 0 FROM units WHERE rowid % 50 = 0`);
+  await run(
+    `INSERT INTO veto_events (id, unit_id, veto_key, occurred_on, source, recorded_by, recorded_at) SELECT 'veto-' || id, id, 'caseFiled', '${YEAR}-05-01', 'bench', 'bench', 0 FROM units WHERE rowid % 50 = 0`,
+  );
   await run('ANALYZE');
 }
 
@@ -99,7 +111,16 @@ export async function scoreOnce(database: Database, standard: Standard, sources:
   return { aggregationMs: t1 - t0, interpretationMs: t2 - t1, totalMs: t2 - t0, cards: cards.length };
 }
 
-const oneShot = (ms: number, loadCpu: number): Measurement => ({ rate: 1000 / ms, p50: ms, p99: ms, count: 1, failures: 0, targetCpu: null, loadCpu, otherCpu: null });
+const oneShot = (ms: number, loadCpu: number): Measurement => ({
+  rate: 1000 / ms,
+  p50: ms,
+  p99: ms,
+  count: 1,
+  failures: 0,
+  targetCpu: null,
+  loadCpu,
+  otherCpu: null,
+});
 
 let prepared: Promise<{ database: Database; standard: Standard; sources: ScoringSources; cleanup(): void }> | undefined;
 function prepare(log: (line: string) => void) {
@@ -107,12 +128,26 @@ function prepare(log: (line: string) => void) {
     const dir = mkdtempSync(join(tmpdir(), 'qinglian-bench-scoring-'));
     const database = await openDatabase({ url: `file:${join(dir, 'bench.db')}` });
     await migrateDatabase(database);
-    const standard = readStandards(CONTENT_DIR).map((f) => f.standard).find((s) => s.year === YEAR && s.status === 'adopted')!;
+    const standard = readStandards(CONTENT_DIR)
+      .map((f) => f.standard)
+      .find((s) => s.year === YEAR && s.status === 'adopted')!;
     const t0 = performance.now();
     await fill(database, standard);
-    log(`  generated ${UNITS} units, ${ANSWERS.toLocaleString('en-US')} survey answers, ${FEEDBACK.toLocaleString('en-US')} feedback items in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    const sources: ScoringSources = { standards: [standard], content: new Map(), now: new Date(Date.UTC(YEAR, 11, 31)), rules: defaultFeedbackRules };
-    return { database, standard, sources, cleanup: () => (database.close(), rmSync(dir, { recursive: true, force: true })) };
+    log(
+      `  generated ${UNITS} units, ${ANSWERS.toLocaleString('en-US')} survey answers, ${FEEDBACK.toLocaleString('en-US')} feedback items in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
+    const sources: ScoringSources = {
+      standards: [standard],
+      content: new Map(),
+      now: new Date(Date.UTC(YEAR, 11, 31)),
+      rules: defaultFeedbackRules,
+    };
+    return {
+      database,
+      standard,
+      sources,
+      cleanup: () => (database.close(), rmSync(dir, { recursive: true, force: true })),
+    };
   })();
   return prepared;
 }
@@ -126,14 +161,17 @@ export function scoringBenchmark(log: (line: string) => void): Benchmark {
     unit: 'runs/s',
     startBaseline: async () => {
       const p = await prepare(log);
-      return target(async () => {
-        const cpu = process.cpuUsage();
-        const t0 = performance.now();
-        await p.database.client.execute('SELECT count(*) FROM survey_answers');
-        await p.database.client.execute('SELECT count(*) FROM feedback_items');
-        const ms = performance.now() - t0;
-        return oneShot(ms, cpuPercent(cpu, ms));
-      }, async () => undefined);
+      return target(
+        async () => {
+          const cpu = process.cpuUsage();
+          const t0 = performance.now();
+          await p.database.client.execute('SELECT count(*) FROM survey_answers');
+          await p.database.client.execute('SELECT count(*) FROM feedback_items');
+          const ms = performance.now() - t0;
+          return oneShot(ms, cpuPercent(cpu, ms));
+        },
+        async () => undefined,
+      );
     },
     startSubject: async () => {
       const p = await prepare(log);
@@ -141,7 +179,9 @@ export function scoringBenchmark(log: (line: string) => void): Benchmark {
         async () => {
           const cpu = process.cpuUsage();
           const r = await scoreOnce(p.database, p.standard, p.sources);
-          log(`    scoring: ${r.cards} scorecards; aggregation queries ${r.aggregationMs.toFixed(0)} ms, interpretation ${r.interpretationMs.toFixed(0)} ms, total ${r.totalMs.toFixed(0)} ms (aim < 1000 ms)`);
+          log(
+            `    scoring: ${r.cards} scorecards; aggregation queries ${r.aggregationMs.toFixed(0)} ms, interpretation ${r.interpretationMs.toFixed(0)} ms, total ${r.totalMs.toFixed(0)} ms (aim < 1000 ms)`,
+          );
           return oneShot(r.totalMs, cpuPercent(cpu, r.totalMs));
         },
         async () => {
@@ -162,7 +202,9 @@ if (import.meta.main) {
   const p = await prepare((l) => process.stdout.write(`${l}\n`));
   for (let i = 0; i < 3; i++) {
     const r = await scoreOnce(p.database, p.standard, p.sources);
-    process.stdout.write(`aggregation ${r.aggregationMs.toFixed(0)} ms, interpretation ${r.interpretationMs.toFixed(0)} ms, total ${r.totalMs.toFixed(0)} ms (${r.cards} scorecards)\n`);
+    process.stdout.write(
+      `aggregation ${r.aggregationMs.toFixed(0)} ms, interpretation ${r.interpretationMs.toFixed(0)} ms, total ${r.totalMs.toFixed(0)} ms (${r.cards} scorecards)\n`,
+    );
   }
   if (process.env.BENCH_KEEP) process.stdout.write(`kept ${p.database.url}\n`);
   else p.cleanup();

@@ -22,7 +22,9 @@ describe('the built site and its exports', () => {
     const files = builtTextFiles();
     expect(files.length).toBeGreaterThan(150);
     expect(files.some((f) => f.endsWith('.csv'))).toBe(true);
-    const found = files.flatMap((f) => findPersonalData(readFileSync(f, 'utf8')).map((m) => `${sitePath(f)}: ${m.kind} ${m.excerpt}`));
+    const found = files.flatMap((f) =>
+      findPersonalData(readFileSync(f, 'utf8')).map((m) => `${sitePath(f)}: ${m.kind} ${m.excerpt}`),
+    );
     expect(found).toEqual([]);
   });
 
@@ -36,21 +38,31 @@ describe('the built site and its exports', () => {
       for (const r of e.data.recipients) expect(html).not.toContain(`>${r.name}<`);
       expect(csv).not.toContain(`,${e.id},`);
       expect(csv.split('\n').some((line) => line.startsWith(`${e.id},`))).toBe(false);
-      const item = (JSON.parse(json) as { items: { id: string; data: { recipients: unknown[] } }[] }).items.find((i) => i.id === e.id)!;
+      const item = (JSON.parse(json) as { items: { id: string; data: { recipients: unknown[] } }[] }).items.find(
+        (i) => i.id === e.id,
+      )!;
       expect(item.data.recipients).toEqual([]);
     }
   });
 
   test('disclosure pages ship no JavaScript and weigh at most 30 KB (HTML + CSS, gzip)', () => {
-    const pages = builtFiles().filter((f) => f.endsWith('.html') && (sitePath(f).startsWith('/disclosures/') || sitePath(f).startsWith('/units/') || sitePath(f) === '/data/'));
+    const pages = builtFiles().filter(
+      (f) =>
+        f.endsWith('.html') &&
+        (sitePath(f).startsWith('/disclosures/') || sitePath(f).startsWith('/units/') || sitePath(f) === '/data/'),
+    );
     expect(pages.length).toBeGreaterThan(100);
-    const heaviest = pages.map((f) => ({ page: sitePath(f), ...pageWeight(f) })).toSorted((a, b) => b.html + b.css - (a.html + a.css));
+    const heaviest = pages
+      .map((f) => ({ page: sitePath(f), ...pageWeight(f) }))
+      .toSorted((a, b) => b.html + b.css - (a.html + a.css));
     for (const p of heaviest) {
       expect(p.scripts, p.page).toEqual([]);
       expect(p.html + p.css, p.page).toBeLessThanOrEqual(BUDGET_BYTES);
     }
     // eslint-disable-next-line no-console
-    console.info(`heaviest disclosure page: ${heaviest[0]!.page} ${heaviest[0]!.html} + ${heaviest[0]!.css} bytes gzip`);
+    console.info(
+      `heaviest disclosure page: ${heaviest[0]!.page} ${heaviest[0]!.html} + ${heaviest[0]!.css} bytes gzip`,
+    );
   });
 
   test('the OCDS release package in the build validates against the official 1.1.5 schema', () => {
@@ -66,14 +78,23 @@ describe('the built site and its exports', () => {
       const [header] = csv.split('\r\n');
       expect(header, table.name).toBe(table.columns.map((c) => c.key).join(','));
     }
-    expect(readBuilt('data/canteen-accounts.csv').trim().split('\r\n')).toHaveLength(disclosures.canteenAccount.length + 1);
+    expect(readBuilt('data/canteen-accounts.csv').trim().split('\r\n')).toHaveLength(
+      disclosures.canteenAccount.length + 1,
+    );
     expect(readBuilt('data/decisions.csv').trim().split('\r\n')).toHaveLength(disclosures.decision.length + 1);
     const dictionary = readBuilt('data/index.html');
-    for (const table of tables) for (const c of table.columns) expect(dictionary, `${table.name}.${c.key}`).toContain(`<code>${c.key}</code>`);
+    for (const table of tables)
+      for (const c of table.columns) expect(dictionary, `${table.name}.${c.key}`).toContain(`<code>${c.key}</code>`);
   });
 
   test('JSON collections parse and count every record', () => {
-    const counts: Record<string, number> = { procurements: disclosures.procurement.length, 'canteen-accounts': disclosures.canteenAccount.length, 'student-aid': disclosures.studentAid.length, 'collective-assets': disclosures.collectiveAssets.length, decisions: disclosures.decision.length };
+    const counts: Record<string, number> = {
+      procurements: disclosures.procurement.length,
+      'canteen-accounts': disclosures.canteenAccount.length,
+      'student-aid': disclosures.studentAid.length,
+      'collective-assets': disclosures.collectiveAssets.length,
+      decisions: disclosures.decision.length,
+    };
     for (const [name, count] of Object.entries(counts)) {
       const data = JSON.parse(readBuilt(`data/${name}.json`)) as { count: number; items: unknown[] };
       expect(data.count, name).toBe(count);
@@ -142,7 +163,9 @@ describe('disclosure pages in Chromium', () => {
       const wide: string[] = [];
       for (const path of pages) {
         await page.goto(server.url + path);
-        const width = await page.evaluate(() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth));
+        const width = await page.evaluate(() =>
+          Math.max(document.documentElement.scrollWidth, document.body.scrollWidth),
+        );
         if (width > 360) wide.push(`${path}: ${width}px`);
       }
       expect(wide).toEqual([]);
@@ -187,7 +210,10 @@ describe('disclosure pages in Chromium', () => {
     expect(box.width).toBeGreaterThan(120); // 35 mm at 96 dpi is 132 px
     const fontSize = await page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize));
     expect(fontSize).toBeGreaterThanOrEqual(14); // 11 pt
-    const [size, d] = await qr.evaluate((svg) => [svg.getAttribute('viewBox')!.split(' ')[2], svg.querySelector('path')!.getAttribute('d')]);
+    const [size, d] = await qr.evaluate((svg) => [
+      svg.getAttribute('viewBox')!.split(' ')[2],
+      svg.querySelector('path')!.getAttribute('d'),
+    ]);
     expect(decodeQrPath(Number(size), d!)).toBe(SITE + path);
     const pdf = await page.pdf({ format: 'A4' });
     expect(pdf.byteLength).toBeGreaterThan(10_000);
@@ -206,7 +232,9 @@ describe('disclosure pages in Chromium', () => {
     await page.fill('#search-query', '\u5bc4\u5bbf\u751f\u751f\u6d3b\u8865\u52a9');
     await page.click('.search-form button');
     await page.locator('[data-search-results] p').first().waitFor();
-    await page.waitForFunction(() => !document.querySelector('[data-search-results]')!.textContent!.includes('\u2026\u2026'));
+    await page.waitForFunction(
+      () => !document.querySelector('[data-search-results]')!.textContent!.includes('\u2026\u2026'),
+    );
     expect(await page.locator('.search-results a[href*="/student-aid/"]').count()).toBe(0);
     expect(await watcher.list()).toEqual([]);
     await page.close();
@@ -229,7 +257,10 @@ describe('disclosure pages in Chromium', () => {
     const feed = await (await fetch(`${server.url}/disclosures/feed.xml`)).text();
     const result = await page.evaluate((xml) => {
       const doc = new DOMParser().parseFromString(xml, 'application/xml');
-      return { error: doc.querySelector('parsererror')?.textContent ?? null, entries: doc.getElementsByTagName('entry').length };
+      return {
+        error: doc.querySelector('parsererror')?.textContent ?? null,
+        entries: doc.getElementsByTagName('entry').length,
+      };
     }, feed);
     expect(result.error).toBeNull();
     expect(result.entries).toBeGreaterThan(10);
@@ -237,4 +268,3 @@ describe('disclosure pages in Chromium', () => {
     await page.close();
   });
 });
-

@@ -3,7 +3,13 @@ import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { expectAccessibleAsServed, launchBrowser, noJsPage } from '../support/browser.ts';
 import { demoRandom } from '../../db/seed-channel.ts';
-import { bytesFor, encodeCrockford, formatCode, SECRET_LENGTH, TRACKING_CODE_LENGTH } from '../../src/domain/feedback/tracking.ts';
+import {
+  bytesFor,
+  encodeCrockford,
+  formatCode,
+  SECRET_LENGTH,
+  TRACKING_CODE_LENGTH,
+} from '../../src/domain/feedback/tracking.ts';
 import { SHEET_TOKEN_LENGTH } from '../../src/services/invitations.ts';
 import { beijingDate } from '../../src/domain/feedback/schema.ts';
 
@@ -20,8 +26,6 @@ afterAll(async () => {
   server?.cleanup();
 });
 
-
-
 const today = beijingDate(new Date());
 /** The demo tracking code and secret of a unit's n-th demo item (fixed by the demo seed). */
 function demoTracking(unitId: string, index: number) {
@@ -30,7 +34,8 @@ function demoTracking(unitId: string, index: number) {
   return { code, secret: formatCode(encodeCrockford(rnd(bytesFor(SECRET_LENGTH)), SECRET_LENGTH)) };
 }
 /** The demo sheet token of a unit (the demo seed derives it from a fixed label). */
-const demoSheetToken = (unitId: string) => formatCode(encodeCrockford(demoRandom(`invitations:${unitId}`)(bytesFor(SHEET_TOKEN_LENGTH)), SHEET_TOKEN_LENGTH));
+const demoSheetToken = (unitId: string) =>
+  formatCode(encodeCrockford(demoRandom(`invitations:${unitId}`)(bytesFor(SHEET_TOKEN_LENGTH)), SHEET_TOKEN_LENGTH));
 
 describe('feedback forms with JavaScript disabled', () => {
   test('a 陪餐 record: submit, land on the tracking page with the code and the one-time secret', async () => {
@@ -41,7 +46,8 @@ describe('feedback forms with JavaScript disabled', () => {
     await page.fill('#f-meal-date', today);
     await page.check('input[name="meal.meal"][value="lunch"]');
     await page.fill('#f-meal-dishes', '土豆烧牛肉、炒青菜、冬瓜汤');
-    for (const aspect of ['taste', 'quantity', 'hygiene', 'price']) await page.check(`input[name="meal.${aspect}"][value="good"]`);
+    for (const aspect of ['taste', 'quantity', 'hygiene', 'price'])
+      await page.check(`input[name="meal.${aspect}"][value="good"]`);
     await page.fill('#f-suggestion', '希望多一些水果');
     await page.check('#f-publicConsent');
     await page.click('button[type="submit"]');
@@ -69,7 +75,15 @@ describe('feedback forms with JavaScript disabled', () => {
     await page.waitForLoadState();
     expect(await page.title()).toMatch(/^错误：/);
     const links = await page.locator('.error-summary a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
-    expect(links).toEqual(['#f-unitId', '#f-meal-date', '#f-meal-meal', '#f-meal-taste', '#f-meal-quantity', '#f-meal-hygiene', '#f-meal-price']);
+    expect(links).toEqual([
+      '#f-unitId',
+      '#f-meal-date',
+      '#f-meal-meal',
+      '#f-meal-taste',
+      '#f-meal-quantity',
+      '#f-meal-hygiene',
+      '#f-meal-price',
+    ]);
     for (const href of links) expect(await page.locator(href!).count(), href!).toBe(1);
     expect(await page.locator('#f-meal-dishes').inputValue()).toBe('只填了菜品');
     expect(await page.locator('#f-meal-date').getAttribute('aria-invalid')).toBe('true');
@@ -83,7 +97,12 @@ describe('feedback forms with JavaScript disabled', () => {
     await page.click('button[type="submit"]');
     await page.waitForLoadState();
     expect(await page.title()).toMatch(/^错误：/);
-    expect(await page.locator('.error-summary a').evaluateAll((as) => as.map((a) => a.getAttribute('href')))).toEqual(['#f-kind', '#f-unitId', '#f-body', '#f-contactPhone']);
+    expect(await page.locator('.error-summary a').evaluateAll((as) => as.map((a) => a.getAttribute('href')))).toEqual([
+      '#f-kind',
+      '#f-unitId',
+      '#f-body',
+      '#f-contactPhone',
+    ]);
     expect(await page.locator('#f-body').inputValue()).toBe('短');
     await expectAccessibleAsServed(browser, page);
     await page.context().close();
@@ -119,7 +138,8 @@ describe('feedback forms with JavaScript disabled', () => {
     expect(await page.locator('#reopen').count()).toBe(1);
     await expectAccessibleAsServed(browser, page);
 
-    const summary = () => page.locator('.error-summary a').evaluateAll((as) => as.map((a) => [a.getAttribute('href'), a.textContent]));
+    const summary = () =>
+      page.locator('.error-summary a').evaluateAll((as) => as.map((a) => [a.getAttribute('href'), a.textContent]));
     await page.fill('#f-rate-secret', 'AAAAA-AAAAA');
     await page.click('#rate button[type="submit"]');
     await page.waitForLoadState();
@@ -164,7 +184,9 @@ describe('rating with an invitation code, JavaScript disabled', () => {
     const unused = await page.locator('.sheet li:not(:has(.used)) .code').last().textContent();
     expect(unused).toMatch(/^[0-9A-Z]{5}-[0-9A-Z]{5}$/);
 
-    const before = (await (await fetch(`${server.url}/api/surveys/school-demo/results`)).json()) as { units: { unitId: string; headline: { n: number } }[] };
+    const before = (await (await fetch(`${server.url}/api/surveys/school-demo/results`)).json()) as {
+      units: { unitId: string; headline: { n: number } }[];
+    };
     const n0 = before.units.find((u) => u.unitId === 'qinglan-no1-middle-school')!.headline.n;
 
     await page.goto(`${server.url}/ratings/?code=${encodeURIComponent(unused!)}`);
@@ -180,7 +202,8 @@ describe('rating with an invitation code, JavaScript disabled', () => {
     expect(await page.locator('.error-summary li').count()).toBe(5);
     await expectAccessibleAsServed(browser, page);
     await page.check('input[name="relation"][value="parent"]');
-    for (const q of ['overall', 'canteen', 'schoolFees', 'openness']) await page.check(`input[name="answers.${q}"][value="satisfied"]`);
+    for (const q of ['overall', 'canteen', 'schoolFees', 'openness'])
+      await page.check(`input[name="answers.${q}"][value="satisfied"]`);
     await page.click('button[type="submit"]');
     await page.waitForURL(/\/ratings\/thanks\/$/);
     await expectAccessibleAsServed(browser, page);
@@ -199,7 +222,12 @@ describe('rating with an invitation code, JavaScript disabled', () => {
 
   test('results and unit pages are accessible', async () => {
     const page = await noJsPage(browser);
-    for (const path of ['/surveys/', '/units/xixi-central-primary/feedback/', '/units/xixi-central-primary/', '/ratings/thanks/']) {
+    for (const path of [
+      '/surveys/',
+      '/units/xixi-central-primary/feedback/',
+      '/units/xixi-central-primary/',
+      '/ratings/thanks/',
+    ]) {
       await page.goto(`${server.url}${path}`);
       await expectAccessibleAsServed(browser, page);
     }
@@ -217,7 +245,11 @@ describe('with JavaScript on', () => {
       if (m.type() === 'error') errors.push(m.text());
     });
     await page.goto(`${server.url}/feedback/?unit=liuwan-village`);
-    await page.waitForFunction(() => (document.querySelector('input[name="altcha"]') as HTMLInputElement | null)?.value !== '', null, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => (document.querySelector('input[name="altcha"]') as HTMLInputElement | null)?.value !== '',
+      null,
+      { timeout: 30_000 },
+    );
     await page.check('input[name="kind"][value="suggestion"]');
     await page.fill('#f-body', '建议村务公开栏增加夜间照明');
     await page.click('button[type="submit"]');

@@ -41,10 +41,14 @@ describe('HEAD', () => {
       const head = await rawRequest(server.url + path, { method: 'HEAD' });
       expect(head.status).toBe(get.status);
       expect([200, 404]).toContain(head.status);
-      expect(head.rest.length, `bytes after the HEAD response's headers: ${head.rest.toString('utf8').slice(0, 200)}`).toBe(0);
+      expect(
+        head.rest.length,
+        `bytes after the HEAD response's headers: ${head.rest.toString('utf8').slice(0, 200)}`,
+      ).toBe(0);
       expect(head.headers['content-type']).toBe(get.headers.get('content-type') ?? undefined);
       // A HEAD may omit Content-Length, but when it sends one it must be the GET body's.
-      if (head.headers['content-length'] !== undefined) expect(Number(head.headers['content-length'])).toBe(getBody.length);
+      if (head.headers['content-length'] !== undefined)
+        expect(Number(head.headers['content-length'])).toBe(getBody.length);
       expect(getBody.length).toBeGreaterThan(0);
     },
   );

@@ -16,7 +16,10 @@ import { waitFor } from '../support/wait.ts';
  */
 const Health = z.object({
   status: z.literal('ok'),
-  database: z.object({ reachable: z.literal(true), migrations: z.object({ applied: z.number().int().min(1), latest: z.number().nullable() }) }),
+  database: z.object({
+    reachable: z.literal(true),
+    migrations: z.object({ applied: z.number().int().min(1), latest: z.number().nullable() }),
+  }),
 });
 const Units = z.object({
   items: z.array(z.object({ id: z.string(), name: z.string() })),
@@ -44,7 +47,14 @@ async function stopWithin(server: TestServer, ms: number): Promise<number | null
 describe('restart', () => {
   test('a restart on the same database keeps its rows, unit count and schema version', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'qinglian-e2e-restart-'));
-    const marker = { id: 'e2e-restart-marker', name: 'e2e restart marker', carrier: 'agency', townshipId: 'dongling', leadDepartment: 'e2e', demo: true } as const;
+    const marker = {
+      id: 'e2e-restart-marker',
+      name: 'e2e restart marker',
+      carrier: 'agency',
+      townshipId: 'dongling',
+      leadDepartment: 'e2e',
+      demo: true,
+    } as const;
     try {
       const first = await startTestServer({ dbDir: dir });
       let before: { total: number; ids: string[]; applied: number };
@@ -62,7 +72,11 @@ describe('restart', () => {
         const units = await getJson(`${first.url}/api/units?pageSize=100`, Units);
         expect(units.total).toBe(seeded.total + 1);
         const health = await getJson(`${first.url}/api/health`, Health);
-        before = { total: units.total, ids: units.items.map((u) => u.id).sort(), applied: health.database.migrations.applied };
+        before = {
+          total: units.total,
+          ids: units.items.map((u) => u.id).sort(),
+          applied: health.database.migrations.applied,
+        };
       } finally {
         expect(await stopWithin(first, 15_000)).toBe(0);
       }
@@ -125,14 +139,20 @@ describe('SIGTERM', () => {
       const validate = (path: string, body: string): string | null => {
         switch (path) {
           case '/units/':
-            return body === unitsPage ? null : `HTML differs from the full page (${body.length} vs ${unitsPage.length} chars)`;
+            return body === unitsPage
+              ? null
+              : `HTML differs from the full page (${body.length} vs ${unitsPage.length} chars)`;
           case '/status/':
-            return body.trimEnd().endsWith('</html>') && body.includes('<h1>') ? null : `incomplete HTML (${body.length} chars)`;
+            return body.trimEnd().endsWith('</html>') && body.includes('<h1>')
+              ? null
+              : `incomplete HTML (${body.length} chars)`;
           case '/api/health':
             return Health.safeParse(JSON.parse(body)).success ? null : `unexpected health body ${body}`;
           case '/api/units': {
             const parsed = Units.safeParse(JSON.parse(body));
-            return parsed.success && parsed.data.total === unitsTotal ? null : `unexpected units body ${body.slice(0, 200)}`;
+            return parsed.success && parsed.data.total === unitsTotal
+              ? null
+              : `unexpected units body ${body.slice(0, 200)}`;
           }
           default:
             return `unexpected path ${path}`;
@@ -160,9 +180,15 @@ describe('SIGTERM', () => {
         try {
           body = await res.text();
         } catch (e) {
-          return { kind: 'bad', path, detail: `status ${res.status}, then the body was cut off: ${errorCode(e)}`, afterSigterm };
+          return {
+            kind: 'bad',
+            path,
+            detail: `status ${res.status}, then the body was cut off: ${errorCode(e)}`,
+            afterSigterm,
+          };
         }
-        if (res.status !== 200) return { kind: 'bad', path, detail: `status ${res.status}: ${body.slice(0, 200)}`, afterSigterm };
+        if (res.status !== 200)
+          return { kind: 'bad', path, detail: `status ${res.status}: ${body.slice(0, 200)}`, afterSigterm };
         let problem: string | null;
         try {
           problem = validate(path, body);
@@ -267,10 +293,16 @@ describe('SIGTERM', () => {
       const text = received.toString('utf8');
       const head = /HTTP\/1\.1 (\d{3}) [^\r]*\r\n((?:[^\r]+\r\n)*)\r\n/g;
       const responses = [...text.matchAll(head)];
-      expect(responses.map((m) => m[1]), text).toEqual(['100', '404']);
+      expect(
+        responses.map((m) => m[1]),
+        text,
+      ).toEqual(['100', '404']);
       const final = responses[1]!;
       const headers = Object.fromEntries(
-        final[2]!.trim().split('\r\n').map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
+        final[2]!
+          .trim()
+          .split('\r\n')
+          .map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
       );
       const payload = text.slice(final.index! + final[0].length);
       // The server closed the connection after answering (`ended` above) and told the client so.

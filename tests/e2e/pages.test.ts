@@ -15,14 +15,19 @@ import { t } from '../../src/i18n/t.ts';
  */
 const ARTIFACTS = fileURLToPath(new URL('../.artifacts/', import.meta.url));
 const UNIT_ID = 'qinglan-no1-middle-school';
-const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 const ApiUnits = z.object({
   items: z.array(z.object({ id: z.string(), name: z.string(), carrier: z.string(), url: z.string() })),
   total: z.number().int(),
 });
 type ApiUnit = z.infer<typeof ApiUnits>['items'][number];
-const Health = z.object({ status: z.literal('ok'), database: z.object({ migrations: z.object({ applied: z.number().int().min(1) }) }) });
+const Health = z.object({
+  status: z.literal('ok'),
+  database: z.object({ migrations: z.object({ applied: z.number().int().min(1) }) }),
+});
 
 interface PageCase {
   name: string;
@@ -52,9 +57,9 @@ async function expectUnitTable(page: Page, expected: ApiUnit[]): Promise<void> {
   expect(expected.length).toBeGreaterThan(0);
   const rows = page.locator('main table tbody tr');
   expect(await rows.count()).toBe(expected.length);
-  const links = await page.locator('main table tbody tr th[scope="row"] a').evaluateAll((as) =>
-    as.map((a) => ({ name: (a.textContent ?? '').trim(), href: a.getAttribute('href') })),
-  );
+  const links = await page
+    .locator('main table tbody tr th[scope="row"] a')
+    .evaluateAll((as) => as.map((a) => ({ name: (a.textContent ?? '').trim(), href: a.getAttribute('href') })));
   const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
   expect(links.sort(byName)).toEqual(expected.map((u) => ({ name: u.name, href: u.url })).sort(byName));
   expect(await text(page, 'main [role="status"]')).toBe(t('units.resultCount', { count: expected.length }));
@@ -90,8 +95,13 @@ const PAGES: PageCase[] = [
     path: '/units/in/school/all/',
     status: 200,
     async content(page) {
-      expect(await text(page, 'h1')).toBe(t('units.filteredTitle', { carrier: t('carrier.school'), township: t('units.any') }));
-      await expectUnitTable(page, allUnits.filter((u) => u.carrier === 'school'));
+      expect(await text(page, 'h1')).toBe(
+        t('units.filteredTitle', { carrier: t('carrier.school'), township: t('units.any') }),
+      );
+      await expectUnitTable(
+        page,
+        allUnits.filter((u) => u.carrier === 'school'),
+      );
     },
   },
   {
@@ -131,7 +141,11 @@ const PAGES: PageCase[] = [
 ];
 
 /** Open `path` in `context`, check what every page must have, and return the page and what went wrong. */
-async function visit(context: BrowserContext, c: PageCase, js: boolean): Promise<{ page: Page; problems: () => Promise<string[]> }> {
+async function visit(
+  context: BrowserContext,
+  c: PageCase,
+  js: boolean,
+): Promise<{ page: Page; problems: () => Promise<string[]> }> {
   const page = await context.newPage();
   const watcher = await watchPage(page, { documentStatus: c.status === 200 ? undefined : c.status });
   const response = await page.goto(server.url + c.path, { waitUntil: 'load' });
@@ -144,10 +158,15 @@ async function visit(context: BrowserContext, c: PageCase, js: boolean): Promise
   if (js) {
     // The stylesheet got past `style-src 'self'` and actually applies.
     const sheets = await page.evaluate(() =>
-      [...document.querySelectorAll<HTMLLinkElement>('link[rel="stylesheet"]')].map((l) => l.sheet?.cssRules.length ?? 0),
+      [...document.querySelectorAll<HTMLLinkElement>('link[rel="stylesheet"]')].map(
+        (l) => l.sheet?.cssRules.length ?? 0,
+      ),
     );
     expect(sheets.length, `${c.path}: stylesheets`).toBeGreaterThan(0);
-    expect(sheets.every((n) => n > 0), `${c.path}: every stylesheet loaded`).toBe(true);
+    expect(
+      sheets.every((n) => n > 0),
+      `${c.path}: every stylesheet loaded`,
+    ).toBe(true);
   }
   return { page, problems: () => watcher.list() };
 }

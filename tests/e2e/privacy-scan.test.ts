@@ -29,7 +29,13 @@ beforeAll(async () => {
     const res = await fetch(`${server.url}/api/feedback`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ kind, unitId: 'hetang-village', body: '请回电核实情况，谢谢。', contactPhone: PHONE_API, publicConsent: true }),
+      body: JSON.stringify({
+        kind,
+        unitId: 'hetang-village',
+        body: '请回电核实情况，谢谢。',
+        contactPhone: PHONE_API,
+        publicConsent: true,
+      }),
     });
     expect(res.status).toBe(201);
     codes.push(((await res.json()) as { trackingCode: string }).trackingCode);
@@ -77,7 +83,9 @@ async function privateValues(): Promise<string[]> {
     const out: string[] = [];
     for (const q of queries) for (const row of (await db.execute(q)).rows) out.push(String(row.v));
     // Rate-limit keys are `scope:pseudonym`; the pseudonym is what must not leak.
-    return out.map((v) => (v.includes(':') && !v.startsWith('v1.') ? v.split(':').pop()! : v)).filter((v) => v.length >= 16);
+    return out
+      .map((v) => (v.includes(':') && !v.startsWith('v1.') ? v.split(':').pop()! : v))
+      .filter((v) => v.length >= 16);
   } finally {
     db.close();
   }
@@ -85,9 +93,18 @@ async function privateValues(): Promise<string[]> {
 
 describe('privacy scan of every public page and API response', () => {
   test('no phone, no contact field, no submitter hash or pseudonym anywhere', async () => {
-    const units = ((await (await fetch(`${server.url}/api/units?pageSize=100`)).json()) as { items: { id: string }[] }).items.map((u) => u.id);
-    const surveys = ((await (await fetch(`${server.url}/api/surveys`)).json()) as { items: { id: string }[] }).items.map((s) => s.id);
-    const staticPaths = htmlFiles(CLIENT_DIR).map((f) => `/${relative(CLIENT_DIR, f).replace(/index\.html$/, '').replace(/\.html$/, '/')}`);
+    const units = (
+      (await (await fetch(`${server.url}/api/units?pageSize=100`)).json()) as { items: { id: string }[] }
+    ).items.map((u) => u.id);
+    const surveys = (
+      (await (await fetch(`${server.url}/api/surveys`)).json()) as { items: { id: string }[] }
+    ).items.map((s) => s.id);
+    const staticPaths = htmlFiles(CLIENT_DIR).map(
+      (f) =>
+        `/${relative(CLIENT_DIR, f)
+          .replace(/index\.html$/, '')
+          .replace(/\.html$/, '/')}`,
+    );
     const pages = [
       ...staticPaths,
       '/feedback/',
@@ -120,7 +137,8 @@ describe('privacy scan of every public page and API response', () => {
       if (text.includes(PHONE_API) || text.includes(PHONE_FORM)) problems.push(`${path}: a submitted phone`);
       const m = MOBILE.exec(text);
       if (m) problems.push(`${path}: a mobile number pattern ${m[0]}`);
-      if (path.startsWith('/api/') && /"(contact\w*|phone\w*|secretHash|voterKey|ip\w*)"\s*:/i.test(body)) problems.push(`${path}: a contact or pseudonym field`);
+      if (path.startsWith('/api/') && /"(contact\w*|phone\w*|secretHash|voterKey|ip\w*)"\s*:/i.test(body))
+        problems.push(`${path}: a contact or pseudonym field`);
       for (const v of secrets) if (body.includes(v)) problems.push(`${path}: a stored hash or sealed value`);
     }
     expect(problems).toEqual([]);

@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { axeViolations, expectAccessibleAsServed, formatViolations, launchBrowser, noJsPage, watchPage } from '../support/browser.ts';
+import {
+  axeViolations,
+  expectAccessibleAsServed,
+  formatViolations,
+  launchBrowser,
+  noJsPage,
+  watchPage,
+} from '../support/browser.ts';
 import { beijingDate } from '../../src/domain/feedback/schema.ts';
 import { signIn } from '../support/staff.ts';
 
@@ -24,14 +31,20 @@ afterAll(async () => {
   server?.cleanup();
 });
 
-
 interface PublicCard {
   unitId: string;
   grade: string;
   rank: number | null;
   unranked: string | null;
   vetoes: { key: string }[];
-  indicators: { key: string; points: number | null; max: number; status: string; note?: string | null; measured: { source?: string } | null }[];
+  indicators: {
+    key: string;
+    points: number | null;
+    max: number;
+    status: string;
+    note?: string | null;
+    measured: { source?: string } | null;
+  }[];
 }
 
 describe('scoring pages', () => {
@@ -42,10 +55,17 @@ describe('scoring pages', () => {
     expect(new Set(data.scorecards.map((c) => c.grade))).toEqual(new Set(['model', 'pass', 'fail', 'pending']));
     for (const c of data.scorecards) {
       const small = c.indicators.some((i) => i.measured?.source === 'satisfaction' && i.status !== 'scored');
-      if (small) expect([c.rank, c.unranked], c.unitId).toEqual([null, c.vetoes.length ? 'veto' : c.indicators.some((i) => i.points === null) ? 'incomplete' : 'insufficientSample']);
+      if (small)
+        expect([c.rank, c.unranked], c.unitId).toEqual([
+          null,
+          c.vetoes.length ? 'veto' : c.indicators.some((i) => i.points === null) ? 'incomplete' : 'insufficientSample',
+        ]);
     }
     // Demo names hold no commas or quotes, so splitting lines is enough to read this CSV.
-    const [header, ...lines] = (await (await fetch(`${server.url}/scoring/${YEAR}/scorecards.csv`)).text()).trim().split('\n').map((l) => l.split(','));
+    const [header, ...lines] = (await (await fetch(`${server.url}/scoring/${YEAR}/scorecards.csv`)).text())
+      .trim()
+      .split('\n')
+      .map((l) => l.split(','));
     expect(header).toContain('C6');
     expect(lines.map((l) => l[0]).sort()).toEqual(data.scorecards.map((c) => c.unitId).sort());
 
@@ -66,7 +86,9 @@ describe('scoring pages', () => {
     expect(headings.indexOf('一票否决事项')).toBeLessThan(headings.indexOf('逐项得分'));
     expect(await page.locator('#vetoes + ul li').first().textContent()).toContain('查实收受红包、回扣');
     const history = await page.locator('#history ~ .table-wrap tbody tr').allTextContents();
-    expect(history.map((r) => (r.includes('达标') && !r.includes('不达标') ? 'pass' : r.includes('不达标') ? 'fail' : '?'))).toEqual(['pass', 'fail']);
+    expect(
+      history.map((r) => (r.includes('达标') && !r.includes('不达标') ? 'pass' : r.includes('不达标') ? 'fail' : '?')),
+    ).toEqual(['pass', 'fail']);
     await expectAccessibleAsServed(browser, page);
     await page.context().close();
   });
@@ -78,7 +100,9 @@ describe('scoring pages', () => {
     await page.goto(`${server.url}/scoring/${YEAR}/natural-resources-bureau/`);
     await page.waitForFunction(() => !document.querySelector('[data-score-chart]')?.hasAttribute('hidden'));
     // Chart.js drew on the canvas (it sets the canvas size when it renders).
-    expect(await page.locator('[data-score-chart] canvas').evaluate((c: HTMLCanvasElement) => c.width > 0 && c.height > 0)).toBe(true);
+    expect(
+      await page.locator('[data-score-chart] canvas').evaluate((c: HTMLCanvasElement) => c.width > 0 && c.height > 0),
+    ).toBe(true);
     const rows = page.locator('#indicator-table tbody tr');
     const n = await rows.count();
     expect(n).toBe(13);
@@ -152,14 +176,21 @@ describe('consultation on the draft standard, JavaScript disabled', () => {
 describe('evaluator pages (staff foundation: session, role guard, CSRF)', () => {
   const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
   const post = (path: string, cookie: string, body: string, origin = server.url) =>
-    fetch(`${server.url}${path}`, { method: 'POST', redirect: 'manual', headers: { cookie, origin, 'content-type': 'application/x-www-form-urlencoded' }, body });
+    fetch(`${server.url}${path}`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie, origin, 'content-type': 'application/x-www-form-urlencoded' },
+      body,
+    });
   const unitPath = `/staff/evaluation/${YEAR}/qinglan-no1-middle-school/`;
 
   test('the matrix: evaluators only; no session → login; a responder → 403; comments for admin and evaluator', async () => {
     expect((await fetch(`${server.url}${unitPath}`, { redirect: 'manual' })).status).toBe(303);
     const responder = await signIn(server.url, 'demo.xixi');
     expect((await fetch(`${server.url}${unitPath}`, { headers: { cookie: responder.cookie } })).status).toBe(403);
-    expect((await fetch(`${server.url}/staff/consultation/`, { headers: { cookie: responder.cookie } })).status).toBe(403);
+    expect((await fetch(`${server.url}/staff/consultation/`, { headers: { cookie: responder.cookie } })).status).toBe(
+      403,
+    );
     const admin = await signIn(server.url, 'demo.admin');
     expect((await fetch(`${server.url}${unitPath}`, { headers: { cookie: admin.cookie } })).status).toBe(403);
     expect((await fetch(`${server.url}/staff/consultation/`, { headers: { cookie: admin.cookie } })).status).toBe(200);
@@ -170,27 +201,51 @@ describe('evaluator pages (staff foundation: session, role guard, CSRF)', () => 
     const page = await (await fetch(`${server.url}${unitPath}`, { headers: { cookie } })).text();
     expect(page).toContain('本平台数据');
     expect(page).toContain('样本不足，待考评小组评分');
-    const before = (await (await fetch(`${server.url}/scoring/${YEAR}/qinglan-no1-middle-school.json`)).json()) as PublicCard;
+    const before = (await (
+      await fetch(`${server.url}/scoring/${YEAR}/qinglan-no1-middle-school.json`)
+    ).json()) as PublicCard;
     expect(before.grade).toBe('pending');
 
     // Without the CSRF token the middleware refuses the post before the page runs.
-    expect((await post(unitPath, cookie, form({ action: 'veto', vetoKey: 'foodSafety', occurredOn: `${YEAR}-01-05`, source: 'x 1' }))).status).toBe(403);
+    expect(
+      (
+        await post(
+          unitPath,
+          cookie,
+          form({ action: 'veto', vetoKey: 'foodSafety', occurredOn: `${YEAR}-01-05`, source: 'x 1' }),
+        )
+      ).status,
+    ).toBe(403);
     // A veto without a source: 422, the field named, nothing written.
-    const bad = await post(unitPath, cookie, form({ _csrf: csrf, action: 'veto', vetoKey: 'foodSafety', occurredOn: `${YEAR}-01-05`, source: '' }));
+    const bad = await post(
+      unitPath,
+      cookie,
+      form({ _csrf: csrf, action: 'veto', vetoKey: 'foodSafety', occurredOn: `${YEAR}-01-05`, source: '' }),
+    );
     expect(bad.status).toBe(422);
     expect(await bad.text()).toContain('请填写来源');
     // The marks form as the page renders it (stored marks kept), with the evaluator's points for C6 and C5.
     const fields: Record<string, string> = { _csrf: csrf, action: 'marks' };
-    for (const m of page.matchAll(/<input[^>]*name="(m\.[^"]+)"[^>]*value="([^"]*)"/g)) fields[m[1]!.replaceAll('&amp;', '&')] = m[2]!;
-    for (const m of page.matchAll(/<input[^>]*type="radio"[^>]*name="(m\.[^"]+)"[^>]*value="(true|false)"[^>]*checked/g)) fields[m[1]!] = m[2]!;
+    for (const m of page.matchAll(/<input[^>]*name="(m\.[^"]+)"[^>]*value="([^"]*)"/g))
+      fields[m[1]!.replaceAll('&amp;', '&')] = m[2]!;
+    for (const m of page.matchAll(
+      /<input[^>]*type="radio"[^>]*name="(m\.[^"]+)"[^>]*value="(true|false)"[^>]*checked/g,
+    ))
+      fields[m[1]!] = m[2]!;
     fields['m.C6.points'] = '6';
     fields['m.C6.note'] = '组织开展的电话调查满意率 93%（演示数据）';
     fields['m.C5.points'] = '5';
     const saved = await post(unitPath, cookie, form(fields));
     expect(saved.status, await saved.clone().text()).toBe(303);
-    const after = (await (await fetch(`${server.url}/scoring/${YEAR}/qinglan-no1-middle-school.json`)).json()) as PublicCard;
+    const after = (await (
+      await fetch(`${server.url}/scoring/${YEAR}/qinglan-no1-middle-school.json`)
+    ).json()) as PublicCard;
     const c6 = after.indicators.find((i) => i.key === 'C6')!;
-    expect([c6.status, c6.points, c6.note]).toEqual(['insufficientSampleMarked', 6, '组织开展的电话调查满意率 93%（演示数据）']);
+    expect([c6.status, c6.points, c6.note]).toEqual([
+      'insufficientSampleMarked',
+      6,
+      '组织开展的电话调查满意率 93%（演示数据）',
+    ]);
     expect(after.grade).not.toBe('pending');
     expect(after.unranked).toBe('insufficientSample');
   });
@@ -199,7 +254,9 @@ describe('evaluator pages (staff foundation: session, role guard, CSRF)', () => 
     const { cookie } = await signIn(server.url, 'demo.evaluator', 1);
     const context = await browser.newContext({ locale: 'zh-CN' });
     const [name, value] = cookie.split('=');
-    await context.addCookies([{ name: name!, value: value!, domain: '127.0.0.1', path: '/', secure: true, httpOnly: true, sameSite: 'Strict' }]);
+    await context.addCookies([
+      { name: name!, value: value!, domain: '127.0.0.1', path: '/', secure: true, httpOnly: true, sameSite: 'Strict' },
+    ]);
     const page = await context.newPage();
     for (const path of [unitPath, '/staff/evaluation/']) {
       const res = await page.goto(`${server.url}${path}`);

@@ -76,15 +76,28 @@ describe('staff console in Chromium', () => {
     const problems = await watchPage(page);
     // Chromium kept the __Host- cookie over http on 127.0.0.1 (a secure context), with every attribute.
     const cookies = await context.cookies();
-    expect(cookies.map((c) => ({ name: c.name, secure: c.secure, httpOnly: c.httpOnly, sameSite: c.sameSite, path: c.path }))).toEqual([
-      { name: '__Host-qinglian-staff', secure: true, httpOnly: true, sameSite: 'Strict', path: '/' },
-    ]);
+    expect(
+      cookies.map((c) => ({
+        name: c.name,
+        secure: c.secure,
+        httpOnly: c.httpOnly,
+        sameSite: c.sameSite,
+        path: c.path,
+      })),
+    ).toEqual([{ name: '__Host-qinglian-staff', secure: true, httpOnly: true, sameSite: 'Strict', path: '/' }]);
     await expectAccessible(page);
 
     await page.getByRole('link', { name: '待办意见' }).click();
     await page.waitForURL(/\/staff\/inbox\/$/);
     await expectAccessible(page);
-    const id = String((await db.execute({ sql: 'SELECT id FROM feedback_items WHERE tracking_code = ?', args: [DEMO_TRACKING.replace(/-/g, '')] })).rows[0]!.id);
+    const id = String(
+      (
+        await db.execute({
+          sql: 'SELECT id FROM feedback_items WHERE tracking_code = ?',
+          args: [DEMO_TRACKING.replace(/-/g, '')],
+        })
+      ).rows[0]!.id,
+    );
     await page.locator(`a[href="/staff/inbox/${id}/"]`).click();
     await page.waitForURL(new RegExp(`/staff/inbox/${id}/$`));
     await expectAccessible(page);
@@ -106,7 +119,9 @@ describe('staff console in Chromium', () => {
     await page.waitForURL(/\?done=note$/);
     await expectAccessible(page);
     // The one 4xx was the deliberately short reply.
-    expect((await problems.list()).filter((p) => !p.includes('status of 422') && !p.startsWith('HTTP 422'))).toEqual([]);
+    expect((await problems.list()).filter((p) => !p.includes('status of 422') && !p.startsWith('HTTP 422'))).toEqual(
+      [],
+    );
 
     // The citizen, in another browser, with the demo tracking code from README.md.
     const citizen = await browser.newContext({ locale: 'zh-CN' });
@@ -122,17 +137,29 @@ describe('staff console in Chromium', () => {
     await page.getByRole('button', { name: '退出登录' }).click();
     await page.waitForURL(/\/staff\/login\/\?ended=revoked$/);
     await expectAccessible(page);
-    const replay = await fetch(`${server.url}/staff/`, { redirect: 'manual', headers: { cookie: `${cookie!.name}=${cookie!.value}` } });
+    const replay = await fetch(`${server.url}/staff/`, {
+      redirect: 'manual',
+      headers: { cookie: `${cookie!.name}=${cookie!.value}` },
+    });
     expect(replay.status).toBe(303);
     await context.close();
   }, 120_000);
 
   test('every other staff page, for the role that may open it, has 0 axe violations', async () => {
-    const pending = String((await db.execute("SELECT id FROM feedback_items WHERE visibility = 'pending' AND routed_to = 'unit' AND body IS NOT NULL LIMIT 1")).rows[0]!.id);
+    const pending = String(
+      (
+        await db.execute(
+          "SELECT id FROM feedback_items WHERE visibility = 'pending' AND routed_to = 'unit' AND body IS NOT NULL LIMIT 1",
+        )
+      ).rows[0]!.id,
+    );
     const plan: [DemoUsername, string[]][] = [
       ['demo.moderator', ['/staff/moderation/', `/staff/moderation/${pending}/`]],
       ['demo.admin', ['/staff/inbox/', `/staff/inbox/${pending}/`, '/staff/accounts/', '/staff/audit/']],
-      ['demo.evaluator', ['/staff/evaluation/', `/staff/evaluation/${YEAR}/xixi-central-primary/`, '/staff/consultation/']],
+      [
+        'demo.evaluator',
+        ['/staff/evaluation/', `/staff/evaluation/${YEAR}/xixi-central-primary/`, '/staff/consultation/'],
+      ],
     ];
     for (const [username, paths] of plan) {
       const { context, page } = await signInWithBrowser(username);
@@ -156,7 +183,19 @@ describe('staff console in Chromium', () => {
       await context.close();
     }
     expect(new Set(visited.map((p) => p.replace(/[0-9a-f-]{36}/, ':id')))).toEqual(
-      new Set(['/staff/login/', '/staff/', '/staff/inbox/', '/staff/inbox/:id/', '/staff/moderation/', '/staff/moderation/:id/', '/staff/accounts/', '/staff/audit/', '/staff/evaluation/', `/staff/evaluation/${YEAR}/xixi-central-primary/`, '/staff/consultation/']),
+      new Set([
+        '/staff/login/',
+        '/staff/',
+        '/staff/inbox/',
+        '/staff/inbox/:id/',
+        '/staff/moderation/',
+        '/staff/moderation/:id/',
+        '/staff/accounts/',
+        '/staff/audit/',
+        '/staff/evaluation/',
+        `/staff/evaluation/${YEAR}/xixi-central-primary/`,
+        '/staff/consultation/',
+      ]),
     );
   }, 180_000);
 });

@@ -2,7 +2,15 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createClient, type Client } from '@libsql/client';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { signIn, type DemoUsername } from '../support/staff.ts';
-import { staffRoles, staffRoutes, staffRouteKeys, canAccess, type RouteParam, type StaffRole, type StaffRoute } from '../../src/domain/staff/roles.ts';
+import {
+  staffRoles,
+  staffRoutes,
+  staffRouteKeys,
+  canAccess,
+  type RouteParam,
+  type StaffRole,
+  type StaffRoute,
+} from '../../src/domain/staff/roles.ts';
 import { readChain, verifyChain } from '../../src/db/audit-chain.ts';
 
 /**
@@ -10,7 +18,12 @@ import { readChain, verifyChain } from '../../src/db/audit-chain.ts';
  * src/domain/staff/roles.ts, every role, and no session), cross-unit access, CSRF (cross-origin form,
  * text/plain, JSON), and the identity scan of every responder page and response.
  */
-const ROLE_ACCOUNT: Record<StaffRole, DemoUsername> = { admin: 'demo.admin', moderator: 'demo.moderator', responder: 'demo.xixi', evaluator: 'demo.evaluator' };
+const ROLE_ACCOUNT: Record<StaffRole, DemoUsername> = {
+  admin: 'demo.admin',
+  moderator: 'demo.moderator',
+  responder: 'demo.xixi',
+  evaluator: 'demo.evaluator',
+};
 
 // The reporter of the identity scan: a phone, a name, a client address and a device that must never
 // reach the responder (信访工作条例 第四十六条).
@@ -27,7 +40,10 @@ let xixiItem: string;
 let hetangItem: string;
 
 async function itemOf(unitId: string, kind = 'suggestion'): Promise<string> {
-  const rs = await db.execute({ sql: "SELECT id FROM feedback_items WHERE unit_id = ? AND kind = ? AND routed_to = 'unit' ORDER BY received_at DESC LIMIT 1", args: [unitId, kind] });
+  const rs = await db.execute({
+    sql: "SELECT id FROM feedback_items WHERE unit_id = ? AND kind = ? AND routed_to = 'unit' ORDER BY received_at DESC LIMIT 1",
+    args: [unitId, kind],
+  });
   return String(rs.rows[0]!.id);
 }
 
@@ -45,18 +61,33 @@ afterAll(async () => {
   server?.cleanup();
 });
 
-const get = (path: string, cookie?: string) => fetch(`${server.url}${path}`, { redirect: 'manual', headers: cookie ? { cookie } : {} });
-const post = (path: string, s: { cookie: string; csrf: string } | null, fields: Record<string, string>, headers: Record<string, string> = {}) =>
+const get = (path: string, cookie?: string) =>
+  fetch(`${server.url}${path}`, { redirect: 'manual', headers: cookie ? { cookie } : {} });
+const post = (
+  path: string,
+  s: { cookie: string; csrf: string } | null,
+  fields: Record<string, string>,
+  headers: Record<string, string> = {},
+) =>
   fetch(`${server.url}${path}`, {
     method: 'POST',
     redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: server.url, ...(s ? { cookie: s.cookie } : {}), ...headers },
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      origin: server.url,
+      ...(s ? { cookie: s.cookie } : {}),
+      ...headers,
+    },
     body: new URLSearchParams({ ...(s ? { _csrf: s.csrf } : {}), ...fields }).toString(),
   });
 /** A route's path with its `[params]` filled from the kinds the matrix declares (routes added later included). */
 function pathOf(key: (typeof staffRouteKeys)[number]): string {
   const route: StaffRoute = staffRoutes[key];
-  const value: Record<RouteParam, () => string> = { feedback: () => xixiItem, unit: () => 'xixi-central-primary', year: () => String(new Date().getUTCFullYear()) };
+  const value: Record<RouteParam, () => string> = {
+    feedback: () => xixiItem,
+    unit: () => 'xixi-central-primary',
+    year: () => String(new Date().getUTCFullYear()),
+  };
   return route.path.replace(/\[(\w+)\]/g, (_, name: string) => {
     const kind = route.params?.[name];
     if (!kind) throw new Error(`${key}: parameter [${name}] has no kind in staffRoutes`);
@@ -65,48 +96,62 @@ function pathOf(key: (typeof staffRouteKeys)[number]): string {
 }
 
 describe('role × route matrix (acceptance 1)', () => {
-  test.each(staffRouteKeys)('%s: every role gets exactly what the matrix says; no session goes to the login page', async (key) => {
-    const path = pathOf(key);
-    const none = await get(path);
-    expect(none.status).toBe(303);
-    expect(none.headers.get('location')).toBe(`/staff/login/?next=${encodeURIComponent(path)}`);
-    for (const role of staffRoles) {
-      const res = await get(path, sessions[role].cookie);
-      expect({ role, status: res.status }).toEqual({ role, status: canAccess(role, key) ? 200 : 403 });
-      expect(res.headers.get('cache-control')).toBe('no-store');
-      await res.arrayBuffer();
-    }
-  });
+  test.each(staffRouteKeys)(
+    '%s: every role gets exactly what the matrix says; no session goes to the login page',
+    async (key) => {
+      const path = pathOf(key);
+      const none = await get(path);
+      expect(none.status).toBe(303);
+      expect(none.headers.get('location')).toBe(`/staff/login/?next=${encodeURIComponent(path)}`);
+      for (const role of staffRoles) {
+        const res = await get(path, sessions[role].cookie);
+        expect({ role, status: res.status }).toEqual({ role, status: canAccess(role, key) ? 200 : 403 });
+        expect(res.headers.get('cache-control')).toBe('no-store');
+        await res.arrayBuffer();
+      }
+    },
+  );
 
-  test.each(staffRouteKeys.filter((k) => 'post' in staffRoutes[k]))('%s (POST): roles outside the matrix are refused before anything runs', async (key) => {
-    for (const role of staffRoles) {
-      const res = await post(pathOf(key), sessions[role], { action: 'no-such-action' });
-      if (canAccess(role, key)) expect(res.status, role).not.toBe(403);
-      else expect(res.status, role).toBe(403);
-      expect(res.status).toBeLessThan(500);
-    }
-    const none = await post(pathOf(key), null, { action: 'no-such-action' });
-    expect(none.status).toBe(303);
-  });
+  test.each(staffRouteKeys.filter((k) => 'post' in staffRoutes[k]))(
+    '%s (POST): roles outside the matrix are refused before anything runs',
+    async (key) => {
+      for (const role of staffRoles) {
+        const res = await post(pathOf(key), sessions[role], { action: 'no-such-action' });
+        if (canAccess(role, key)) expect(res.status, role).not.toBe(403);
+        else expect(res.status, role).toBe(403);
+        expect(res.status).toBeLessThan(500);
+      }
+      const none = await post(pathOf(key), null, { action: 'no-such-action' });
+      expect(none.status).toBe(303);
+    },
+  );
 
   test('cross-unit: a responder gets 404 for another unit’s item (GET and POST) and it stays unchanged', async () => {
     const before = await db.execute({ sql: 'SELECT version FROM feedback_items WHERE id = ?', args: [hetangItem] });
     expect((await get(`/staff/inbox/${hetangItem}/`, sessions.responder.cookie)).status).toBe(404);
     expect((await post(`/staff/inbox/${hetangItem}/`, sessions.responder, { action: 'accept' })).status).toBe(404);
-    expect((await post(`/staff/inbox/${hetangItem}/`, sessions.responder, { action: 'note', body: 'should not be stored' })).status).toBe(404);
+    expect(
+      (await post(`/staff/inbox/${hetangItem}/`, sessions.responder, { action: 'note', body: 'should not be stored' }))
+        .status,
+    ).toBe(404);
     const after = await db.execute({ sql: 'SELECT version FROM feedback_items WHERE id = ?', args: [hetangItem] });
     expect(after.rows[0]!.version).toBe(before.rows[0]!.version);
     // Its own responder may.
     expect((await get(`/staff/inbox/${hetangItem}/`, hetang.cookie)).status).toBe(200);
     expect((await get(`/staff/inbox/${xixiItem}/`, hetang.cookie)).status).toBe(404);
     // Unknown ids look the same as foreign ones.
-    expect((await get('/staff/inbox/00000000-0000-4000-8000-000000000000/', sessions.responder.cookie)).status).toBe(404);
+    expect((await get('/staff/inbox/00000000-0000-4000-8000-000000000000/', sessions.responder.cookie)).status).toBe(
+      404,
+    );
   });
 
   test('an item routed to the commission disappears from its unit’s responder (404) and inbox', async () => {
     const id = await itemOf('xixi-central-primary', 'question');
     expect((await get(`/staff/inbox/${id}/`, sessions.responder.cookie)).status).toBe(200);
-    const routed = await post(`/staff/moderation/${id}/`, sessions.moderator, { action: 'route', reason: '内容为对工作人员的检举控告（测试）' });
+    const routed = await post(`/staff/moderation/${id}/`, sessions.moderator, {
+      action: 'route',
+      reason: '内容为对工作人员的检举控告（测试）',
+    });
     expect(routed.status).toBe(303);
     expect((await get(`/staff/inbox/${id}/`, sessions.responder.cookie)).status).toBe(404);
     expect(await (await get('/staff/inbox/', sessions.responder.cookie)).text()).not.toContain(id);
@@ -118,7 +163,11 @@ describe('CSRF and methods (acceptance 3)', () => {
   const target = () => `/staff/inbox/${xixiItem}/`;
   async function unchanged<T>(fn: () => Promise<T>): Promise<T> {
     const count = async () => Number((await db.execute('SELECT count(*) AS n FROM audit_events')).rows[0]!.n);
-    const version = async () => Number((await db.execute({ sql: 'SELECT version FROM feedback_items WHERE id = ?', args: [xixiItem] })).rows[0]!.version);
+    const version = async () =>
+      Number(
+        (await db.execute({ sql: 'SELECT version FROM feedback_items WHERE id = ?', args: [xixiItem] })).rows[0]!
+          .version,
+      );
     const [a, v] = [await count(), await version()];
     const out = await fn();
     expect([await count(), await version()]).toEqual([a, v]);
@@ -127,9 +176,15 @@ describe('CSRF and methods (acceptance 3)', () => {
 
   test('a cross-origin form post is refused (Origin of another site, Sec-Fetch-Site cross-site, no Origin)', async () => {
     await unchanged(async () => {
-      expect((await post(target(), sessions.responder, { action: 'accept' }, { origin: 'http://evil.example' })).status).toBe(403);
-      expect((await post(target(), sessions.responder, { action: 'accept' }, { 'sec-fetch-site': 'cross-site' })).status).toBe(403);
-      expect((await post(target(), sessions.responder, { action: 'accept' }, { 'sec-fetch-site': 'same-site' })).status).toBe(403);
+      expect(
+        (await post(target(), sessions.responder, { action: 'accept' }, { origin: 'http://evil.example' })).status,
+      ).toBe(403);
+      expect(
+        (await post(target(), sessions.responder, { action: 'accept' }, { 'sec-fetch-site': 'cross-site' })).status,
+      ).toBe(403);
+      expect(
+        (await post(target(), sessions.responder, { action: 'accept' }, { 'sec-fetch-site': 'same-site' })).status,
+      ).toBe(403);
       const noOrigin = await fetch(`${server.url}${target()}`, {
         method: 'POST',
         redirect: 'manual',
@@ -148,7 +203,8 @@ describe('CSRF and methods (acceptance 3)', () => {
           method: 'POST',
           redirect: 'manual',
           headers: { 'content-type': type, origin: server.url, cookie: sessions.responder.cookie },
-          body: type === 'application/json' ? JSON.stringify({ _csrf: sessions.responder.csrf, action: 'accept' }) : body,
+          body:
+            type === 'application/json' ? JSON.stringify({ _csrf: sessions.responder.csrf, action: 'accept' }) : body,
         });
         expect([type, res.status]).toEqual([type, 415]);
       }
@@ -157,15 +213,25 @@ describe('CSRF and methods (acceptance 3)', () => {
 
   test('a missing or wrong synchronizer token is refused; another session’s token too', async () => {
     await unchanged(async () => {
-      expect((await post(target(), { cookie: sessions.responder.cookie, csrf: '' }, { action: 'accept' })).status).toBe(403);
-      expect((await post(target(), { cookie: sessions.responder.cookie, csrf: 'x'.repeat(43) }, { action: 'accept' })).status).toBe(403);
-      expect((await post(target(), { cookie: sessions.responder.cookie, csrf: sessions.admin.csrf }, { action: 'accept' })).status).toBe(403);
+      expect((await post(target(), { cookie: sessions.responder.cookie, csrf: '' }, { action: 'accept' })).status).toBe(
+        403,
+      );
+      expect(
+        (await post(target(), { cookie: sessions.responder.cookie, csrf: 'x'.repeat(43) }, { action: 'accept' }))
+          .status,
+      ).toBe(403);
+      expect(
+        (await post(target(), { cookie: sessions.responder.cookie, csrf: sessions.admin.csrf }, { action: 'accept' }))
+          .status,
+      ).toBe(403);
     });
   });
 
   test('no state change on GET: action parameters in the URL do nothing, and logout needs a POST', async () => {
     await unchanged(async () => {
-      expect((await get(`${target()}?action=accept&_csrf=${sessions.responder.csrf}`, sessions.responder.cookie)).status).toBe(200);
+      expect(
+        (await get(`${target()}?action=accept&_csrf=${sessions.responder.csrf}`, sessions.responder.cookie)).status,
+      ).toBe(200);
     });
     const logoutGet = await get('/staff/logout/', sessions.evaluator.cookie);
     expect(logoutGet.status).not.toBe(303);
@@ -189,11 +255,22 @@ describe('responder never sees reporter identity (acceptance 2)', () => {
     const submitted = await fetch(`${server.url}/api/feedback`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-forwarded-for': IP, 'user-agent': DEVICE },
-      body: JSON.stringify({ kind: 'complaint', unitId: 'xixi-central-primary', body: `我是${NAME}，电话${PHONE}，反映食堂饭菜分量不足。`, contactPhone: PHONE, publicConsent: true }),
+      body: JSON.stringify({
+        kind: 'complaint',
+        unitId: 'xixi-central-primary',
+        body: `我是${NAME}，电话${PHONE}，反映食堂饭菜分量不足。`,
+        contactPhone: PHONE,
+        publicConsent: true,
+      }),
     });
     expect(submitted.status).toBe(201);
     const receipt = (await submitted.json()) as { trackingCode: string; secret: string };
-    const [row] = (await db.execute({ sql: 'SELECT id, secret_hash, idempotency_key, payload_hash FROM feedback_items WHERE tracking_code = ?', args: [receipt.trackingCode.replace(/-/g, '')] })).rows;
+    const [row] = (
+      await db.execute({
+        sql: 'SELECT id, secret_hash, idempotency_key, payload_hash FROM feedback_items WHERE tracking_code = ?',
+        args: [receipt.trackingCode.replace(/-/g, '')],
+      })
+    ).rows;
     const id = String(row!.id);
 
     // Before moderation the responder already sees the text with every number masked (a name typed into
@@ -204,10 +281,16 @@ describe('responder never sees reporter identity (acceptance 2)', () => {
     expect(early).toContain('*'.repeat(11));
 
     // The moderator removes the name (numbers are masked for staff automatically); the original is kept.
-    const redacted = await post(`/staff/moderation/${id}/`, sessions.moderator, { action: 'redact', field: 'body', text: '我是（姓名已删除），电话（已删除），反映食堂饭菜分量不足。' });
+    const redacted = await post(`/staff/moderation/${id}/`, sessions.moderator, {
+      action: 'redact',
+      field: 'body',
+      text: '我是（姓名已删除），电话（已删除），反映食堂饭菜分量不足。',
+    });
     expect(redacted.status).toBe(303);
 
-    const sealed = (await db.execute({ sql: 'SELECT sealed FROM feedback_contacts WHERE feedback_id = ?', args: [id] })).rows.map((r) => String(r.sealed));
+    const sealed = (
+      await db.execute({ sql: 'SELECT sealed FROM feedback_contacts WHERE feedback_id = ?', args: [id] })
+    ).rows.map((r) => String(r.sealed));
     const rateKeys = (await db.execute('SELECT key FROM rate_limits')).rows.map((r) => String(r.key));
     expect(sealed).toHaveLength(1);
     const forbidden = [
@@ -228,7 +311,11 @@ describe('responder never sees reporter identity (acceptance 2)', () => {
       ...rateKeys,
     ];
     const pages: { what: string; text: string }[] = [];
-    const keep = async (what: string, res: Response) => pages.push({ what: `${what} → ${res.status}`, text: `${[...res.headers].map(([k, v]) => `${k}: ${v}`).join('\n')}\n${await res.text()}` });
+    const keep = async (what: string, res: Response) =>
+      pages.push({
+        what: `${what} → ${res.status}`,
+        text: `${[...res.headers].map(([k, v]) => `${k}: ${v}`).join('\n')}\n${await res.text()}`,
+      });
     const s = sessions.responder;
     const item = `/staff/inbox/${id}/`;
     await keep('home', await get('/staff/', s.cookie));
@@ -261,17 +348,28 @@ describe('responder never sees reporter identity (acceptance 2)', () => {
       'post close → 303',
       'post bogus → 422',
     ]);
-    const final = (await db.execute({ sql: 'SELECT state, reply_body FROM feedback_items WHERE id = ?', args: [id] })).rows[0]!;
+    const final = (await db.execute({ sql: 'SELECT state, reply_body FROM feedback_items WHERE id = ?', args: [id] }))
+      .rows[0]!;
     expect([final.state, final.reply_body]).toEqual(['closed', '经核实，已要求食堂按标准足量供应，感谢监督。']);
     // The scan would see the item: the responder did get its text and their own reply.
     expect(pages.some((p) => p.text.includes('反映食堂饭菜分量不足'))).toBe(true);
     const found = pages.flatMap((p) => forbidden.filter((f) => f && p.text.includes(f)).map((f) => `${p.what}: ${f}`));
     expect(found).toEqual([]);
     // No contact-like keys or mobile numbers at all.
-    expect(pages.filter((p) => /(?<!\d)1[3-9]\d{9}(?!\d)/.test(p.text) || /contact|secret_?hash|idempotency/i.test(p.text.replace(/<link[^>]*>/g, ''))).map((p) => p.what)).toEqual([]);
+    expect(
+      pages
+        .filter(
+          (p) =>
+            /(?<!\d)1[3-9]\d{9}(?!\d)/.test(p.text) ||
+            /contact|secret_?hash|idempotency/i.test(p.text.replace(/<link[^>]*>/g, '')),
+        )
+        .map((p) => p.what),
+    ).toEqual([]);
 
     // The moderator's redaction kept the original where only the commission admin reads it.
-    const original = (await db.execute({ sql: 'SELECT original FROM feedback_redactions WHERE feedback_id = ?', args: [id] })).rows.map((r) => String(r.original));
+    const original = (
+      await db.execute({ sql: 'SELECT original FROM feedback_redactions WHERE feedback_id = ?', args: [id] })
+    ).rows.map((r) => String(r.original));
     expect(original[0]).toContain(NAME);
     expect(await (await get(`/staff/inbox/${id}/`, sessions.admin.cookie)).text()).toContain(NAME);
   });
@@ -283,7 +381,9 @@ describe('responder never sees reporter identity (acceptance 2)', () => {
     expect(report.ok).toBe(true);
     expect(report.sealed).toBeGreaterThan(50);
     expect(report.pending).toBe(0);
-    const actions = (await db.execute("SELECT DISTINCT action FROM audit_events WHERE actor LIKE 'staff:%'")).rows.map((r) => String(r.action));
+    const actions = (await db.execute("SELECT DISTINCT action FROM audit_events WHERE actor LIKE 'staff:%'")).rows.map(
+      (r) => String(r.action),
+    );
     expect(actions).toEqual(expect.arrayContaining(['staff.login', 'route', 'redact', 'note']));
   });
 });

@@ -7,7 +7,14 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { axeViolations, axeViolationsAsServed, formatViolations, launchBrowser, pngSize, watchPage } from '../support/browser.ts';
+import {
+  axeViolations,
+  axeViolationsAsServed,
+  formatViolations,
+  launchBrowser,
+  pngSize,
+  watchPage,
+} from '../support/browser.ts';
 import { seriesKeys, type SeriesKey } from '../../src/statistics/model.ts';
 import { CSV_COLUMNS } from '../../src/statistics/export.ts';
 import { t } from '../../src/i18n/t.ts';
@@ -65,20 +72,27 @@ async function drawAll(page: Page): Promise<number> {
   const count = await figures.count();
   for (let i = 0; i < count; i++) {
     await figures.nth(i).scrollIntoViewIfNeeded();
-    await page.waitForFunction((n) => document.querySelectorAll('figure[data-chart]')[n]?.getAttribute('data-drawn') === 'true', i, { timeout: 15_000 });
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('figure[data-chart]')[n]?.getAttribute('data-drawn') === 'true',
+      i,
+      { timeout: 15_000 },
+    );
   }
   return count;
 }
 
 /** Share of canvas pixels that are not transparent (Chart.js draws on a transparent canvas). */
 async function inkedShare(page: Page, index: number): Promise<number> {
-  return page.locator('figure[data-chart] canvas').nth(index).evaluate((c) => {
-    const canvas = c as HTMLCanvasElement;
-    const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-    let inked = 0;
-    for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) inked += 1;
-    return inked / (data.length / 4);
-  });
+  return page
+    .locator('figure[data-chart] canvas')
+    .nth(index)
+    .evaluate((c) => {
+      const canvas = c as HTMLCanvasElement;
+      const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      let inked = 0;
+      for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) inked += 1;
+      return inked / (data.length / 4);
+    });
 }
 
 describe('statistics pages with JavaScript', () => {
@@ -88,29 +102,32 @@ describe('statistics pages with JavaScript', () => {
   });
   afterAll(() => context?.close());
 
-  test.each(PAGES)('$name: every chart drawn over its table, screenshot, 0 axe violations, clean console', async ({ name, path }) => {
-    const page = await context.newPage();
-    const watcher = await watchPage(page);
-    const res = await page.goto(server.url + path, { waitUntil: 'load' });
-    expect(res?.status()).toBe(200);
-    expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
-    const charts = await drawAll(page);
-    expect(charts, `${path}: charts`).toBeGreaterThan(0);
-    for (let i = 0; i < charts; i++) {
-      const share = await inkedShare(page, i);
-      expect(share, `${path}: chart ${i} has ink`).toBeGreaterThan(0.01);
-      const label = await page.locator('figure[data-chart] canvas').nth(i).getAttribute('aria-label');
-      expect(label?.length, `${path}: chart ${i} has an accessible name`).toBeGreaterThan(4);
-    }
-    expect(await page.locator('main table.stat-table').count()).toBeGreaterThanOrEqual(charts);
-    const png = await page.screenshot({ fullPage: true });
-    writeFileSync(join(ARTIFACTS, `${name}.png`), png);
-    expect(pngSize(png).width).toBe(1280);
-    const violations = await axeViolations(page);
-    expect(violations, formatViolations(violations)).toEqual([]);
-    expect(await watcher.list()).toEqual([]);
-    await page.close();
-  });
+  test.each(PAGES)(
+    '$name: every chart drawn over its table, screenshot, 0 axe violations, clean console',
+    async ({ name, path }) => {
+      const page = await context.newPage();
+      const watcher = await watchPage(page);
+      const res = await page.goto(server.url + path, { waitUntil: 'load' });
+      expect(res?.status()).toBe(200);
+      expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
+      const charts = await drawAll(page);
+      expect(charts, `${path}: charts`).toBeGreaterThan(0);
+      for (let i = 0; i < charts; i++) {
+        const share = await inkedShare(page, i);
+        expect(share, `${path}: chart ${i} has ink`).toBeGreaterThan(0.01);
+        const label = await page.locator('figure[data-chart] canvas').nth(i).getAttribute('aria-label');
+        expect(label?.length, `${path}: chart ${i} has an accessible name`).toBeGreaterThan(4);
+      }
+      expect(await page.locator('main table.stat-table').count()).toBeGreaterThanOrEqual(charts);
+      const png = await page.screenshot({ fullPage: true });
+      writeFileSync(join(ARTIFACTS, `${name}.png`), png);
+      expect(pngSize(png).width).toBe(1280);
+      const violations = await axeViolations(page);
+      expect(violations, formatViolations(violations)).toEqual([]);
+      expect(await watcher.list()).toEqual([]);
+      await page.close();
+    },
+  );
 
   test('JavaScript shipped to a statistics page, lazy chart chunk included, is under 80 KB gzip', async () => {
     const results: Record<string, number> = {};
@@ -124,7 +141,9 @@ describe('statistics pages with JavaScript', () => {
       const before = scripts.size;
       await drawAll(page);
       await page.waitForLoadState('networkidle');
-      expect(scripts.size, `${path}: the chart code is a separate chunk`).toBeGreaterThan(before - (before > 0 ? 0 : 1));
+      expect(scripts.size, `${path}: the chart code is a separate chunk`).toBeGreaterThan(
+        before - (before > 0 ? 0 : 1),
+      );
       let total = 0;
       for (const body of scripts.values()) total += gzipSync(await body, { level: 9 }).length;
       results[path] = total;
@@ -132,7 +151,10 @@ describe('statistics pages with JavaScript', () => {
       expect(total).toBeGreaterThan(10_000); // Chart.js really was loaded
       await page.close();
     }
-    writeFileSync(join(ARTIFACTS, 'js-weight.json'), JSON.stringify({ budgetBytes: JS_BUDGET_BYTES, gzipBytes: results }, null, 1));
+    writeFileSync(
+      join(ARTIFACTS, 'js-weight.json'),
+      JSON.stringify({ budgetBytes: JS_BUDGET_BYTES, gzipBytes: results }, null, 1),
+    );
   });
 
   test('Chart.js is loaded only once a chart comes near the viewport', async () => {
@@ -187,7 +209,9 @@ describe('statistics pages without JavaScript', () => {
         const plotted = config.data.datasets.filter((d) => !d.data.some(Array.isArray));
         return columns.map((column, i) => ({
           chart: plotted[i]!.data,
-          table: [...section.querySelectorAll(`table tbody tr td[data-column="${column}"]`)].map((td) => (td.hasAttribute('data-value') ? Number(td.getAttribute('data-value')) : null)),
+          table: [...section.querySelectorAll(`table tbody tr td[data-column="${column}"]`)].map((td) =>
+            td.hasAttribute('data-value') ? Number(td.getAttribute('data-value')) : null,
+          ),
         }));
       }),
     );
@@ -211,12 +235,12 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
+      if (ch === '"' && text[i + 1] === '"') ((field += '"'), i++);
       else if (ch === '"') quoted = false;
       else field += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') row.push(field), (field = '');
-    else if (ch === '\n') row.push(field.replace(/\r$/, '')), rows.push(row), (row = []), (field = '');
+    else if (ch === ',') (row.push(field), (field = ''));
+    else if (ch === '\n') (row.push(field.replace(/\r$/, '')), rows.push(row), (row = []), (field = ''));
     else field += ch;
   }
   if (field || row.length) rows.push([...row, field]);
@@ -240,7 +264,10 @@ describe('no published breakdown cell is 1–4 (pages, CSV, JSON)', () => {
     const off = await browser.newContext({ locale: 'zh-CN', javaScriptEnabled: false });
     for (const key of seriesKeys as readonly SeriesKey[]) {
       // JSON: every cell with an n.
-      const json = (await (await fetch(`${server.url}/statistics/${key}.json`)).json()) as { demo: boolean; tables: { rows: { cells: JsonCell[] }[] }[] };
+      const json = (await (await fetch(`${server.url}/statistics/${key}.json`)).json()) as {
+        demo: boolean;
+        tables: { rows: { cells: JsonCell[] }[] }[];
+      };
       expect(json.demo).toBe(true);
       for (const cell of json.tables.flatMap((tb) => tb.rows.flatMap((r) => r.cells))) {
         if (cell.kind === 'suppressed') suppressed += 1;
@@ -248,7 +275,8 @@ describe('no published breakdown cell is 1–4 (pages, CSV, JSON)', () => {
           numbers += 1;
           expect(small(cell.n), `${key}.json: ${JSON.stringify(cell)}`).toBe(false);
         }
-        for (const v of [cell.n, cell.rate, cell.low, cell.high]) if (v !== undefined) expect(Number.isFinite(v)).toBe(true);
+        for (const v of [cell.n, cell.rate, cell.low, cell.high])
+          if (v !== undefined) expect(Number.isFinite(v)).toBe(true);
       }
       // CSV: the value and n columns of every line.
       const res = await fetch(`${server.url}/statistics/${key}.csv`);
@@ -260,15 +288,22 @@ describe('no published breakdown cell is 1–4 (pages, CSV, JSON)', () => {
         expect(line).toHaveLength(CSV_COLUMNS.length);
         const n = line[at('n')]!;
         if (n !== '') expect(small(Number(n)), `${key}.csv: ${line.join(',')}`).toBe(false);
-        if (line[at('kind')] === 'count') expect(small(Number(line[at('value')])), `${key}.csv: ${line.join(',')}`).toBe(false);
+        if (line[at('kind')] === 'count')
+          expect(small(Number(line[at('value')])), `${key}.csv: ${line.join(',')}`).toBe(false);
         expect(line.join(',')).not.toMatch(/NaN|Infinity|undefined/);
       }
       // The page as served without JavaScript: count cells and every "n=" shown.
       const page = await off.newPage();
       await page.goto(`${server.url}/statistics/${key}/`);
-      const shown = await page.locator('main table.stat-table td[data-kind]').evaluateAll((tds) =>
-        tds.map((td) => ({ kind: td.getAttribute('data-kind'), n: td.getAttribute('data-n'), text: (td.textContent ?? '').trim() })),
-      );
+      const shown = await page
+        .locator('main table.stat-table td[data-kind]')
+        .evaluateAll((tds) =>
+          tds.map((td) => ({
+            kind: td.getAttribute('data-kind'),
+            n: td.getAttribute('data-n'),
+            text: (td.textContent ?? '').trim(),
+          })),
+        );
       for (const c of shown) {
         if (c.kind === 'count') expect(small(Number(c.text.replace(/,/g, ''))), `${key} page: ${c.text}`).toBe(false);
         if (c.n !== null) expect(small(Number(c.n)), `${key} page: n=${c.n}`).toBe(false);
@@ -289,7 +324,12 @@ describe('embedding', () => {
     const embed = await fetch(`${server.url}/statistics/embed/official-yoy/`);
     expect(embed.headers.get('content-security-policy')).toContain('frame-ancestors *');
     expect(embed.headers.get('x-frame-options')).toBeNull();
-    for (const path of ['/statistics/official-yoy/', '/statistics/', '/feedback/', '/statistics/embed/../../feedback/']) {
+    for (const path of [
+      '/statistics/official-yoy/',
+      '/statistics/',
+      '/feedback/',
+      '/statistics/embed/../../feedback/',
+    ]) {
       const res = await fetch(server.url + path);
       expect(res.headers.get('content-security-policy'), path).toContain("frame-ancestors 'none'");
       expect(res.headers.get('x-frame-options'), path).toBe('DENY');
@@ -300,7 +340,9 @@ describe('embedding', () => {
     // The "newsroom" is another local server (another port = another origin). An intercepted public
     // URL would not do: Chromium's local-network-access checks block public pages from framing 127.0.0.1.
     const story = `<!doctype html><html lang="zh-CN"><title>story</title><iframe id="embed" src="${server.url}/statistics/embed/official-yoy/" width="800" height="600"></iframe><iframe id="page" src="${server.url}/statistics/official-yoy/" width="800" height="600"></iframe>`;
-    const newsroom = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(story));
+    const newsroom = createServer((_req, res) =>
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(story),
+    );
     await new Promise<void>((resolve) => newsroom.listen(0, '127.0.0.1', resolve));
     const origin = `http://127.0.0.1:${(newsroom.address() as AddressInfo).port}`;
     const context = await browser.newContext({ locale: 'zh-CN' });
@@ -312,7 +354,13 @@ describe('embedding', () => {
     expect(await embedFrame!.locator('h1').textContent()).toBe(t('statistics.officialYoy.title'));
     // The ordinary page refused to render in the frame (Chromium shows its error page there instead).
     const children = page.frames().filter((f) => f !== page.mainFrame());
-    expect(children.map((f) => (f.url().startsWith('chrome-error:') ? 'blocked' : f.url().includes('/statistics/embed/') ? 'embed' : f.url())).toSorted()).toEqual(['blocked', 'embed']);
+    expect(
+      children
+        .map((f) =>
+          f.url().startsWith('chrome-error:') ? 'blocked' : f.url().includes('/statistics/embed/') ? 'embed' : f.url(),
+        )
+        .toSorted(),
+    ).toEqual(['blocked', 'embed']);
     writeFileSync(join(ARTIFACTS, 'embedded-in-newsroom.png'), await page.screenshot());
     await context.close();
     await new Promise((resolve) => newsroom.close(resolve));

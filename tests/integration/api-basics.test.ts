@@ -6,7 +6,11 @@ import { testApi } from '../support/api.ts';
 import type { Database } from '../../src/db/client.ts';
 
 const ErrorBody = z.strictObject({
-  error: z.strictObject({ code: z.string().regex(/^[a-z][a-z0-9_]*$/), fields: z.record(z.string(), z.array(z.string())).optional(), requestId: z.string().optional() }),
+  error: z.strictObject({
+    code: z.string().regex(/^[a-z][a-z0-9_]*$/),
+    fields: z.record(z.string(), z.array(z.string())).optional(),
+    requestId: z.string().optional(),
+  }),
 });
 
 let database: Database;
@@ -24,7 +28,10 @@ describe('GET /api/health', () => {
       .object({
         status: z.literal('ok'),
         version: z.literal('0.0.0-test'),
-        database: z.object({ reachable: z.literal(true), migrations: z.object({ applied: z.number().int().min(1), latest: z.number() }) }),
+        database: z.object({
+          reachable: z.literal(true),
+          migrations: z.object({ applied: z.number().int().min(1), latest: z.number() }),
+        }),
         time: z.literal('2026-03-01T08:00:00.000Z'),
       })
       .parse(await res.json());
@@ -44,7 +51,17 @@ describe('GET /api/health', () => {
 
 describe('GET /api/units', () => {
   const Page = z.object({
-    items: z.array(z.strictObject({ id: z.string(), name: z.string(), carrier: z.string(), township: z.string(), leadDepartment: z.string(), demo: z.boolean(), url: z.string() })),
+    items: z.array(
+      z.strictObject({
+        id: z.string(),
+        name: z.string(),
+        carrier: z.string(),
+        township: z.string(),
+        leadDepartment: z.string(),
+        demo: z.boolean(),
+        url: z.string(),
+      }),
+    ),
     page: z.number(),
     pageSize: z.number(),
     total: z.number(),
@@ -53,7 +70,9 @@ describe('GET /api/units', () => {
   test('lists the demo city with every unit carrier', async () => {
     const body = Page.parse(await (await testApi(database).request('/api/units?pageSize=100')).json());
     expect(body.total).toBeGreaterThanOrEqual(9);
-    expect(new Set(body.items.map((u) => u.carrier))).toEqual(new Set(['agency', 'school', 'village', 'enterprise', 'hospital']));
+    expect(new Set(body.items.map((u) => u.carrier))).toEqual(
+      new Set(['agency', 'school', 'village', 'enterprise', 'hospital']),
+    );
     expect(body.items.filter((u) => u.carrier === 'school').length).toBeGreaterThanOrEqual(3);
     expect(body.items.filter((u) => u.carrier === 'village').length).toBeGreaterThanOrEqual(3);
   });
@@ -94,10 +113,22 @@ describe('bad requests never reach a 5xx', () => {
   test.each([
     ['malformed JSON', '{"a":', { 'content-type': 'application/json' }, 400, 'malformed_json'],
     ['empty JSON body with length', ' ', { 'content-type': 'application/json' }, 400, 'malformed_json'],
-    ['wrong content type', 'a=1', { 'content-type': 'application/x-www-form-urlencoded' }, 415, 'unsupported_media_type'],
+    [
+      'wrong content type',
+      'a=1',
+      { 'content-type': 'application/x-www-form-urlencoded' },
+      415,
+      'unsupported_media_type',
+    ],
     ['text/plain (CSRF-style simple request)', '{}', { 'content-type': 'text/plain' }, 415, 'unsupported_media_type'],
     ['no content type', '{}', {}, 415, 'unsupported_media_type'],
-    ['oversized body', JSON.stringify({ x: 'a'.repeat(5000) }), { 'content-type': 'application/json' }, 413, 'payload_too_large'],
+    [
+      'oversized body',
+      JSON.stringify({ x: 'a'.repeat(5000) }),
+      { 'content-type': 'application/json' },
+      413,
+      'payload_too_large',
+    ],
   ] as const)('%s → %s %s', async (_label, body, headers, status, code) => {
     const res = await post(body, headers);
     expect(res.status).toBe(status);
@@ -105,7 +136,9 @@ describe('bad requests never reach a 5xx', () => {
   });
 
   test('invalid UTF-8 → 400 invalid_utf8', async () => {
-    const res = await post(new Uint8Array([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]), { 'content-type': 'application/json' });
+    const res = await post(new Uint8Array([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]), {
+      'content-type': 'application/json',
+    });
     expect(res.status).toBe(400);
     expect(ErrorBody.parse(await res.json()).error.code).toBe('invalid_utf8');
   });
@@ -129,7 +162,11 @@ describe('bad requests never reach a 5xx', () => {
         fc.constantFrom('/api/units', '/api/health', '/api/x', '/api/units?page=abc'),
         fc.constantFrom('POST', 'PUT', 'PATCH', 'DELETE', 'GET'),
         fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'multipart/form-data', ''),
-        fc.oneof(fc.json(), fc.string(), fc.uint8Array({ maxLength: 3000 }).map((a) => new Uint8Array(a))),
+        fc.oneof(
+          fc.json(),
+          fc.string(),
+          fc.uint8Array({ maxLength: 3000 }).map((a) => new Uint8Array(a)),
+        ),
         async (path, method, type, body) => {
           const init: RequestInit = { method, headers: type ? { 'content-type': type } : {} };
           if (method !== 'GET') init.body = body;

@@ -22,14 +22,21 @@ beforeAll(async () => {
 afterAll(() => env.dispose());
 
 function verifyCli(args: string[] = []) {
-  const r = spawnSync(process.execPath, [join(ROOT, 'src/cli/audit-verify.ts'), ...args], { env: { ...process.env, DATABASE_URL: `file:${env.file}`, NODE_ENV: 'development' }, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [join(ROOT, 'src/cli/audit-verify.ts'), ...args], {
+    env: { ...process.env, DATABASE_URL: `file:${env.file}`, NODE_ENV: 'development' },
+    encoding: 'utf8',
+  });
   return { code: r.status, out: r.stdout + r.stderr };
 }
 
 describe('audit log hash chain on the real database', () => {
   test('every write is sealed right after it in the write queue; the seed left nothing unsealed', async () => {
     const ctx = testChannel(database);
-    const r = await submitFeedback(ctx, { kind: 'suggestion', unitId: 'hetang-village', body: '建议公开维修工程的验收记录。', publicConsent: false }, { ip: '192.0.2.9' });
+    const r = await submitFeedback(
+      ctx,
+      { kind: 'suggestion', unitId: 'hetang-village', body: '建议公开维修工程的验收记录。', publicConsent: false },
+      { ip: '192.0.2.9' },
+    );
     expect(r.ok).toBe(true);
     await database.seal();
     const report = verifyChain(await readChain(database.client));
@@ -49,7 +56,9 @@ describe('audit log hash chain on the real database', () => {
   });
 
   test('triggers refuse updates and deletes of audit rows (application bugs)', async () => {
-    await expect(database.client.execute("UPDATE audit_events SET actor = 'someone' WHERE id = 1")).rejects.toThrow(/sealed once and never changed/);
+    await expect(database.client.execute("UPDATE audit_events SET actor = 'someone' WHERE id = 1")).rejects.toThrow(
+      /sealed once and never changed/,
+    );
     await expect(database.client.execute('DELETE FROM audit_events WHERE id = 1')).rejects.toThrow(/append-only/);
   });
 
@@ -81,10 +90,15 @@ describe('audit log hash chain on the real database', () => {
   }, 120_000);
 
   test('the build checkpoint reads the database in DATABASE_URL, and says so when there is none', async () => {
-    const published = await checkpointForBuild(new Date('2026-03-01T00:00:00Z'), { DATABASE_URL: `file:${env.file}`, NODE_ENV: 'production' });
+    const published = await checkpointForBuild(new Date('2026-03-01T00:00:00Z'), {
+      DATABASE_URL: `file:${env.file}`,
+      NODE_ENV: 'production',
+    });
     expect(published).toMatchObject({ available: true, algorithm: 'sha256-chain-v1', at: '2026-03-01T00:00:00.000Z' });
     expect(published.available && published.count).toBeGreaterThan(20);
-    expect(await checkpointForBuild(new Date(), { DATABASE_URL: `file:${join(dirname(env.file), 'missing.db')}` })).toMatchObject({ available: false });
+    expect(
+      await checkpointForBuild(new Date(), { DATABASE_URL: `file:${join(dirname(env.file), 'missing.db')}` }),
+    ).toMatchObject({ available: false });
   });
 });
 
@@ -92,10 +106,21 @@ test('a staff command records which account acted', async () => {
   const e = await freshDatabase({ demoChannel: true });
   try {
     const ctx = testChannel(e.database);
-    const id = String((await e.database.client.execute("SELECT id FROM feedback_items WHERE state = 'received' AND routed_to = 'unit' LIMIT 1")).rows[0]!.id);
+    const id = String(
+      (
+        await e.database.client.execute(
+          "SELECT id FROM feedback_items WHERE state = 'received' AND routed_to = 'unit' LIMIT 1",
+        )
+      ).rows[0]!.id,
+    );
     const r = await runStaffCommand(ctx, id, { action: 'accept' }, 'staff', { account: 'acc-1' });
     expect(r.ok).toBe(true);
-    const row = (await e.database.client.execute({ sql: "SELECT detail FROM audit_events WHERE subject_id = ? AND action = 'accept'", args: [id] })).rows[0]!;
+    const row = (
+      await e.database.client.execute({
+        sql: "SELECT detail FROM audit_events WHERE subject_id = ? AND action = 'accept'",
+        args: [id],
+      })
+    ).rows[0]!;
     expect(JSON.parse(String(row.detail))).toMatchObject({ account: 'acc-1', from: 'received', to: 'accepted' });
   } finally {
     e.dispose();

@@ -13,13 +13,32 @@ let dispose: () => void;
 let code: string;
 beforeAll(async () => {
   ({ database, dispose } = await freshDatabase());
-  await insertSurvey(database, { id: 's', carrier: 'agency', periodLabel: '2026', opensOn: '2026-01-01', closesOn: '2026-12-31', questionIds: ['overall'] }, TEST_NOW);
-  code = FeedbackReceipt.parse(await (await jsonPost(testApi(database), '/api/feedback', generalItem())).json()).trackingCode;
+  await insertSurvey(
+    database,
+    {
+      id: 's',
+      carrier: 'agency',
+      periodLabel: '2026',
+      opensOn: '2026-01-01',
+      closesOn: '2026-12-31',
+      questionIds: ['overall'],
+    },
+    TEST_NOW,
+  );
+  code = FeedbackReceipt.parse(
+    await (await jsonPost(testApi(database), '/api/feedback', generalItem())).json(),
+  ).trackingCode;
 });
 afterAll(() => dispose());
 
 /** Every POST endpoint answers the transport errors the same way, before any use case runs. */
-const posts = () => ['/api/feedback', `/api/feedback/${code}/rating`, `/api/feedback/${code}/reopen`, '/api/surveys/s/responses', '/api/surveys/s/otp'];
+const posts = () => [
+  '/api/feedback',
+  `/api/feedback/${code}/rating`,
+  `/api/feedback/${code}/reopen`,
+  '/api/surveys/s/responses',
+  '/api/surveys/s/otp',
+];
 
 describe('transport errors on every POST endpoint', () => {
   const cases = [
@@ -60,12 +79,19 @@ describe('a different phone verifier plugs in', () => {
       },
       async check(_ctx, _surveyId, otp) {
         calls.push(`check ${otp.code}`);
-        return otp.code === '424242' ? { ok: true, voterKey: 'fake-voter', challengeId: otp.challengeId } : { ok: false, reason: 'wrong' };
+        return otp.code === '424242'
+          ? { ok: true, voterKey: 'fake-voter', challengeId: otp.challengeId }
+          : { ok: false, reason: 'wrong' };
       },
     };
     const api = testApi(database, { channel: testChannel(database, { phone: fake }) });
     expect((await jsonPost(api, '/api/surveys/s/otp', { phone: '+86 137 0000 0000' })).status).toBe(202);
-    const body = (code: string) => ({ otp: { challengeId: '00000000-0000-4000-8000-000000000000', code }, unitId: 'natural-resources-bureau', relation: 'serviceUser', answers: { overall: 'satisfied' } });
+    const body = (code: string) => ({
+      otp: { challengeId: '00000000-0000-4000-8000-000000000000', code },
+      unitId: 'natural-resources-bureau',
+      relation: 'serviceUser',
+      answers: { overall: 'satisfied' },
+    });
     expect((await jsonPost(api, '/api/surveys/s/responses', body('111111'))).status).toBe(422);
     expect((await jsonPost(api, '/api/surveys/s/responses', body('424242'))).status).toBe(201);
     expect((await jsonPost(api, '/api/surveys/s/responses', body('424242'))).status).toBe(409);

@@ -34,8 +34,26 @@ beforeAll(async () => {
   ({ database, dispose } = await freshDatabase());
   const ctx = testChannel(database, { sms: new RecordingSmsSender() });
   api = testApi(database, { channel: ctx });
-  await insertSurvey(database, { id: 'school-fuzz', carrier: 'school', periodLabel: '2026', opensOn: '2026-01-01', closesOn: '2026-12-31', questionIds: [...questionSets.school] }, TEST_NOW);
-  codes = (await createInvitationBatch(ctx, { surveyId: 'school-fuzz', unitId: 'xixi-central-primary', size: 400, label: 'fuzz' })).codes;
+  await insertSurvey(
+    database,
+    {
+      id: 'school-fuzz',
+      carrier: 'school',
+      periodLabel: '2026',
+      opensOn: '2026-01-01',
+      closesOn: '2026-12-31',
+      questionIds: [...questionSets.school],
+    },
+    TEST_NOW,
+  );
+  codes = (
+    await createInvitationBatch(ctx, {
+      surveyId: 'school-fuzz',
+      unitId: 'xixi-central-primary',
+      size: 400,
+      label: 'fuzz',
+    })
+  ).codes;
   const r = FeedbackReceipt.parse(await (await jsonPost(api, '/api/feedback', generalItem())).json());
   const id = (await findByTrackingCode(database, r.trackingCode.replace(/-/g, '')))!.record.id;
   await runStaffCommand(ctx, id, { action: 'accept' }, 'staff');
@@ -48,7 +66,11 @@ const units = ['hetang-village', 'liuwan-village', 'xixi-central-primary', 'qing
 /** Text the schema must accept: safe, trimmed, within the limits. */
 const safeText = (min: number, max: number) =>
   fc
-    .string({ unit: fc.constantFrom(...'青岚清廉意见abc 123，。!?😀\n\t<script>\'";--'.split(/(?=[\s\S])/u)), minLength: min, maxLength: max })
+    .string({
+      unit: fc.constantFrom(...'青岚清廉意见abc 123，。!?😀\n\t<script>\'";--'.split(/(?=[\s\S])/u)),
+      minLength: min,
+      maxLength: max,
+    })
     .map((s) => s.trim())
     .filter((s) => s.length >= min && s.length <= max && isSafeText(s));
 
@@ -76,7 +98,31 @@ const validMeal = fc.record({
 /** A valid object with one field replaced by anything, or an extra key, or nonsense JSON. */
 const mutated = (valid: fc.Arbitrary<Record<string, unknown>>) =>
   fc.oneof(
-    fc.tuple(valid, fc.constantFrom('kind', 'unitId', 'body', 'meal', 'publicConsent', 'contactPhone', 'idempotencyKey', 'website', 'altcha', 'secret', 'rating', 'reason', 'answers', 'relation', 'invitationCode', 'otp', 'phone'), fc.anything()).map(([v, k, x]) => ({ ...v, [k]: x })),
+    fc
+      .tuple(
+        valid,
+        fc.constantFrom(
+          'kind',
+          'unitId',
+          'body',
+          'meal',
+          'publicConsent',
+          'contactPhone',
+          'idempotencyKey',
+          'website',
+          'altcha',
+          'secret',
+          'rating',
+          'reason',
+          'answers',
+          'relation',
+          'invitationCode',
+          'otp',
+          'phone',
+        ),
+        fc.anything(),
+      )
+      .map(([v, k, x]) => ({ ...v, [k]: x })),
     fc.tuple(valid, fc.string({ minLength: 1, maxLength: 12 }), fc.jsonValue()).map(([v, k, x]) => ({ ...v, [k]: x })),
     fc.jsonValue(),
     fc.constantFrom('__proto__', 'constructor').map((k) => JSON.parse(`{"${k}":{"polluted":1}}`)),
@@ -115,8 +161,19 @@ describe(`fuzz: ${RUNS} cases per endpoint, 0 responses ≥ 500`, () => {
     await fc.assert(
       fc.asyncProperty(
         fc.oneof(
-          { weight: 2, arbitrary: fc.oneof(validGeneral, validMeal).map((v) => ({ valid: true as const, body: v as Record<string, unknown> })) },
-          { weight: 2, arbitrary: mutated(fc.oneof(validGeneral, validMeal) as fc.Arbitrary<Record<string, unknown>>).map((b) => ({ valid: false as const, body: b })) },
+          {
+            weight: 2,
+            arbitrary: fc
+              .oneof(validGeneral, validMeal)
+              .map((v) => ({ valid: true as const, body: v as Record<string, unknown> })),
+          },
+          {
+            weight: 2,
+            arbitrary: mutated(fc.oneof(validGeneral, validMeal) as fc.Arbitrary<Record<string, unknown>>).map((b) => ({
+              valid: false as const,
+              body: b,
+            })),
+          },
           { weight: 1, arbitrary: rawBody.map((b) => ({ valid: false as const, body: b })) },
         ),
         async ({ valid, body }) => {
@@ -143,9 +200,17 @@ describe(`fuzz: ${RUNS} cases per endpoint, 0 responses ≥ 500`, () => {
   test('GET /api/feedback/{code}', async () => {
     const t = tally();
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.constant(repliedCode.code), fc.constant(repliedCode.code.toLowerCase()), fc.string({ maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 40 })), async (code) => {
-        t.check(await send('GET', `/api/feedback/${encodeURIComponent(code)}`));
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.constant(repliedCode.code),
+          fc.constant(repliedCode.code.toLowerCase()),
+          fc.string({ maxLength: 40 }),
+          fc.string({ unit: 'binary', maxLength: 40 }),
+        ),
+        async (code) => {
+          t.check(await send('GET', `/api/feedback/${encodeURIComponent(code)}`));
+        },
+      ),
       settings,
     );
     expect(t.seen.ok).toBeGreaterThan(0);
@@ -154,14 +219,27 @@ describe(`fuzz: ${RUNS} cases per endpoint, 0 responses ≥ 500`, () => {
 
   test.each([
     // The real secret is known only after beforeAll, so it is read when the case is generated.
-    ['rating', fc.record({ secret: fc.oneof(fc.constant('AAAAA-AAAAA'), fc.constant(null).map(() => repliedCode.secret)), rating: fc.constantFrom(...surveyAnswers) })],
+    [
+      'rating',
+      fc.record({
+        secret: fc.oneof(
+          fc.constant('AAAAA-AAAAA'),
+          fc.constant(null).map(() => repliedCode.secret),
+        ),
+        rating: fc.constantFrom(...surveyAnswers),
+      }),
+    ],
     ['reopen', fc.record({ secret: fc.constantFrom('AAAAA-AAAAA'), reason: safeText(5, 100) })],
   ] as const)('POST /api/feedback/{code}/%s', async (action, valid) => {
     const t = tally();
     await fc.assert(
       fc.asyncProperty(
         fc.oneof(fc.constant(repliedCode.code), fc.string({ maxLength: 20 })),
-        fc.oneof(valid.map((v) => v as Record<string, unknown>), mutated(valid as fc.Arbitrary<Record<string, unknown>>), rawBody),
+        fc.oneof(
+          valid.map((v) => v as Record<string, unknown>),
+          mutated(valid as fc.Arbitrary<Record<string, unknown>>),
+          rawBody,
+        ),
         async (code, body) => t.check(await send('POST', `/api/feedback/${encodeURIComponent(code)}/${action}`, body)),
       ),
       settings,
@@ -171,36 +249,49 @@ describe(`fuzz: ${RUNS} cases per endpoint, 0 responses ≥ 500`, () => {
 
   test('GET /api/feedback?unitId=…', async () => {
     const t = tally();
-    const param = fc.oneof(fc.constantFrom(...units), fc.string({ maxLength: 30 }), fc.string({ unit: 'binary', maxLength: 30 }));
+    const param = fc.oneof(
+      fc.constantFrom(...units),
+      fc.string({ maxLength: 30 }),
+      fc.string({ unit: 'binary', maxLength: 30 }),
+    );
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(fc.constantFrom('unitId', 'page', 'x', '__proto__'), param), { maxLength: 3 }), async (pairs) => {
-        t.check(await send('GET', `/api/feedback?${new URLSearchParams(pairs).toString()}`));
-      }),
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.constantFrom('unitId', 'page', 'x', '__proto__'), param), { maxLength: 3 }),
+        async (pairs) => {
+          t.check(await send('GET', `/api/feedback?${new URLSearchParams(pairs).toString()}`));
+        },
+      ),
       settings,
     );
     expect(t.seen.ok).toBeGreaterThan(0);
     expect(t.seen.refused).toBeGreaterThan(0);
   });
 
-  test.each(['/api/altcha/challenge', '/api/surveys', '/api/openapi.json'])('%s (with any query and method)', async (path) => {
-    const t = tally();
-    await fc.assert(
-      fc.asyncProperty(
-        fc.constant(path),
-        fc.constantFrom('GET', 'GET', 'POST', 'DELETE'),
-        fc.string({ maxLength: 30 }),
-        fc.option(rawBody, { nil: undefined }),
-        async (path, method, q, body) => t.check(await send(method, `${path}?${encodeURIComponent(q)}`, method === 'GET' ? undefined : body)),
-      ),
-      settings,
-    );
-    expect(t.seen.ok).toBeGreaterThan(0);
-  });
+  test.each(['/api/altcha/challenge', '/api/surveys', '/api/openapi.json'])(
+    '%s (with any query and method)',
+    async (path) => {
+      const t = tally();
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constant(path),
+          fc.constantFrom('GET', 'GET', 'POST', 'DELETE'),
+          fc.string({ maxLength: 30 }),
+          fc.option(rawBody, { nil: undefined }),
+          async (path, method, q, body) =>
+            t.check(await send(method, `${path}?${encodeURIComponent(q)}`, method === 'GET' ? undefined : body)),
+        ),
+        settings,
+      );
+      expect(t.seen.ok).toBeGreaterThan(0);
+    },
+  );
 
   test('GET /api/surveys/{id}/results', async () => {
     const t = tally();
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.constant('school-fuzz'), fc.string({ maxLength: 30 })), async (id) => t.check(await send('GET', `/api/surveys/${encodeURIComponent(id)}/results`))),
+      fc.asyncProperty(fc.oneof(fc.constant('school-fuzz'), fc.string({ maxLength: 30 })), async (id) =>
+        t.check(await send('GET', `/api/surveys/${encodeURIComponent(id)}/results`)),
+      ),
       settings,
     );
     expect(t.seen.ok).toBeGreaterThan(0);
@@ -218,7 +309,10 @@ describe(`fuzz: ${RUNS} cases per endpoint, 0 responses ≥ 500`, () => {
       fc.asyncProperty(
         fc.oneof(
           validResponse.map((v) => ({ valid: true as const, body: v as Record<string, unknown> })),
-          mutated(validResponse.map((v) => ({ ...v, invitationCode: 'AAAAA-AAAAA' }))).map((b) => ({ valid: false as const, body: b })),
+          mutated(validResponse.map((v) => ({ ...v, invitationCode: 'AAAAA-AAAAA' }))).map((b) => ({
+            valid: false as const,
+            body: b,
+          })),
           rawBody.map((b) => ({ valid: false as const, body: b })),
         ),
         async ({ valid, body }) => {
@@ -237,10 +331,14 @@ describe(`fuzz: ${RUNS} cases per endpoint, 0 responses ≥ 500`, () => {
 
   test('POST /api/surveys/{id}/otp', async () => {
     const t = tally();
-    const valid = fc.record({ phone: fc.integer({ min: 0, max: 99_999_999 }).map((n) => `139${String(n).padStart(8, '0')}`) });
+    const valid = fc.record({
+      phone: fc.integer({ min: 0, max: 99_999_999 }).map((n) => `139${String(n).padStart(8, '0')}`),
+    });
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.constant('school-fuzz'), fc.string({ maxLength: 10 })), fc.oneof(valid, mutated(valid as fc.Arbitrary<Record<string, unknown>>), rawBody), async (id, body) =>
-        t.check(await send('POST', `/api/surveys/${encodeURIComponent(id)}/otp`, body)),
+      fc.asyncProperty(
+        fc.oneof(fc.constant('school-fuzz'), fc.string({ maxLength: 10 })),
+        fc.oneof(valid, mutated(valid as fc.Arbitrary<Record<string, unknown>>), rawBody),
+        async (id, body) => t.check(await send('POST', `/api/surveys/${encodeURIComponent(id)}/otp`, body)),
       ),
       settings,
     );

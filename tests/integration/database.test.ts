@@ -2,7 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { assertDurability, migrateDatabase, migrationVersion, openDatabase, readDurability } from '../../src/db/client.ts';
+import {
+  assertDurability,
+  migrateDatabase,
+  migrationVersion,
+  openDatabase,
+  readDurability,
+} from '../../src/db/client.ts';
 import { countUnits } from '../../src/db/units-repo.ts';
 import { seedDatabase } from '../../db/seed.ts';
 import { freshDatabase } from '../support/db.ts';
@@ -37,7 +43,9 @@ describe('openDatabase', () => {
     const { database, dispose } = await freshDatabase({ seed: false });
     try {
       await expect(
-        database.client.execute("INSERT INTO units (id, name, carrier, township_id, lead_department, updated_at) VALUES ('x','x','school','nowhere','x',0)"),
+        database.client.execute(
+          "INSERT INTO units (id, name, carrier, township_id, lead_department, updated_at) VALUES ('x','x','school','nowhere','x',0)",
+        ),
       ).rejects.toThrow(/FOREIGN KEY/);
     } finally {
       dispose();
@@ -77,7 +85,15 @@ describe('write queue', () => {
       await database.client.execute('CREATE TABLE q (n INTEGER NOT NULL)');
       const results = await Promise.allSettled(
         Array.from({ length: 50 }, (_, i) =>
-          database.write(() => database.client.batch([{ sql: 'INSERT INTO q (n) VALUES (?)', args: [i] }, { sql: 'INSERT INTO q (n) VALUES (?)', args: [i + 100] }], 'write')),
+          database.write(() =>
+            database.client.batch(
+              [
+                { sql: 'INSERT INTO q (n) VALUES (?)', args: [i] },
+                { sql: 'INSERT INTO q (n) VALUES (?)', args: [i + 100] },
+              ],
+              'write',
+            ),
+          ),
         ),
       );
       expect(results.filter((r) => r.status === 'rejected')).toEqual([]);

@@ -13,7 +13,12 @@ import { TrackingView } from '../../src/domain/feedback/public.ts';
 
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 const demoSection = README.slice(README.indexOf('### Demo codes'));
-const rowCodes = (...labels: string[]) => [...(demoSection.split('\n').find((l) => labels.every((x) => l.includes(x))) ?? '').matchAll(/`([0-9A-Z]{4,5}(?:-[0-9A-Z]{4,5})+)`/g)].map((m) => m[1]!);
+const rowCodes = (...labels: string[]) =>
+  [
+    ...(demoSection.split('\n').find((l) => labels.every((x) => l.includes(x))) ?? '').matchAll(
+      /`([0-9A-Z]{4,5}(?:-[0-9A-Z]{4,5})+)`/g,
+    ),
+  ].map((m) => m[1]!);
 
 let database: Database;
 let dispose: () => void;
@@ -29,7 +34,9 @@ describe('demo seed (DEMO only, only when empty)', () => {
     expect(states.rows.map((r) => r.state).sort()).toEqual(['accepted', 'extended', 'received', 'replied']);
     expect(await countSurveys(database)).toBe(5);
     expect((await listCommissionInbox(database)).length).toBe(1);
-    const published = await database.client.execute("SELECT count(*) AS n FROM feedback_items WHERE visibility = 'published'");
+    const published = await database.client.execute(
+      "SELECT count(*) AS n FROM feedback_items WHERE visibility = 'published'",
+    );
     expect(Number(published.rows[0]!.n)).toBeGreaterThan(9);
   });
 
@@ -55,10 +62,15 @@ describe('demo seed (DEMO only, only when empty)', () => {
     const rated = await jsonPost(api, `/api/feedback/${code}/rating`, { secret, rating: 'satisfied' });
     expect(rated.status).toBe(200);
     const [mealCode] = rowCodes('陪餐 record');
-    expect(TrackingView.parse(await (await api.request(`/api/feedback/${mealCode}`)).json()).kind).toBe('accompaniedMeal');
+    expect(TrackingView.parse(await (await api.request(`/api/feedback/${mealCode}`)).json()).kind).toBe(
+      'accompaniedMeal',
+    );
 
     const ctx = testChannel(database);
-    for (const [unitName, unitId] of [['西溪镇中心小学', 'xixi-central-primary'], ['南湖乡荷塘村', 'hetang-village']] as const) {
+    for (const [unitName, unitId] of [
+      ['西溪镇中心小学', 'xixi-central-primary'],
+      ['南湖乡荷塘村', 'hetang-village'],
+    ] as const) {
       const codes = rowCodes('invitation codes', unitName);
       expect(codes).toHaveLength(3);
       const [token] = rowCodes('sheet token', unitName);

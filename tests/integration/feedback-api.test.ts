@@ -10,7 +10,12 @@ import { FeedbackReceipt, PublicFeedback, TrackingView } from '../../src/domain/
 import { BODY_MAX } from '../../src/domain/feedback/schema.ts';
 import { normaliseCode, TRACKING_CODE_LENGTH } from '../../src/domain/feedback/tracking.ts';
 import { runStaffCommand } from '../../src/services/feedback.ts';
-import { findByTrackingCode, findSealedContact, listUnitInbox, listCommissionInbox } from '../../src/db/feedback-repo.ts';
+import {
+  findByTrackingCode,
+  findSealedContact,
+  listUnitInbox,
+  listCommissionInbox,
+} from '../../src/db/feedback-repo.ts';
 import { unseal } from '../../src/crypto.ts';
 import { addDays } from '../../src/domain/feedback/deadlines.ts';
 import type { ChannelContext } from '../../src/services/context.ts';
@@ -24,9 +29,11 @@ beforeAll(async () => {
 afterAll(() => dispose());
 
 const api = () => testApi(database);
-const submit = async (body: unknown, headers: Record<string, string> = {}, a = api()) => jsonPost(a, '/api/feedback', body, headers);
+const submit = async (body: unknown, headers: Record<string, string> = {}, a = api()) =>
+  jsonPost(a, '/api/feedback', body, headers);
 const receiptOf = async (res: Response) => FeedbackReceipt.parse(await res.json());
-const idOf = async (code: string) => (await findByTrackingCode(database, normaliseCode(code, TRACKING_CODE_LENGTH)!))!.record.id;
+const idOf = async (code: string) =>
+  (await findByTrackingCode(database, normaliseCode(code, TRACKING_CODE_LENGTH)!))!.record.id;
 
 /** A channel whose clock is `days` after the fixed test time. */
 const later = (days: number): ChannelContext => testChannel(database, { now: () => addDays(TEST_NOW, days) });
@@ -71,7 +78,11 @@ describe('POST /api/feedback', () => {
   });
 
   test('a misconduct report goes to the commission only: never public, never in the unit inbox, content withheld', async () => {
-    const r = await receiptOf(await submit(generalItem({ kind: 'misconductReport', body: '反映某干部违规收受礼品的问题线索', publicConsent: true })));
+    const r = await receiptOf(
+      await submit(
+        generalItem({ kind: 'misconductReport', body: '反映某干部违规收受礼品的问题线索', publicConsent: true }),
+      ),
+    );
     expect(r).toMatchObject({ routedTo: 'commission', status: 'routed' });
     const id = await idOf(r.trackingCode);
     expect((await listUnitInbox(database, 'hetang-village')).map((x) => x.id)).not.toContain(id);
@@ -90,7 +101,10 @@ describe('POST /api/feedback', () => {
     expect(again.status).toBe(201);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(await receiptOf(again)).toEqual(first);
-    const rows = await database.client.execute({ sql: 'SELECT count(*) AS n FROM feedback_items WHERE idempotency_key = ?', args: ['retry-key-0123456789'] });
+    const rows = await database.client.execute({
+      sql: 'SELECT count(*) AS n FROM feedback_items WHERE idempotency_key = ?',
+      args: ['retry-key-0123456789'],
+    });
     expect(rows.rows[0]!.n).toBe(1);
   });
 
@@ -100,7 +114,10 @@ describe('POST /api/feedback', () => {
     expect(all.map((r) => r.status)).toEqual(Array(50).fill(201));
     const codes = new Set(await Promise.all(all.map(async (r) => (await receiptOf(r)).trackingCode)));
     expect(codes.size).toBe(1);
-    const rows = await database.client.execute({ sql: 'SELECT count(*) AS n FROM feedback_items WHERE idempotency_key = ?', args: ['concurrent-retry-key-01'] });
+    const rows = await database.client.execute({
+      sql: 'SELECT count(*) AS n FROM feedback_items WHERE idempotency_key = ?',
+      args: ['concurrent-retry-key-01'],
+    });
     expect(rows.rows[0]!.n).toBe(1);
   });
 
@@ -138,20 +155,30 @@ describe('POST /api/feedback', () => {
   });
 
   test('415 for a form body and 413 for a huge one', async () => {
-    const form = await api().request('/api/feedback', { method: 'POST', body: 'kind=complaint', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const form = await api().request('/api/feedback', {
+      method: 'POST',
+      body: 'kind=complaint',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(form.status).toBe(415);
     const big = await submit(generalItem({ body: 'x'.repeat(70_000) }));
     expect(big.status).toBe(413);
   });
 
   test('invalid UTF-8 → 400 invalid_utf8', async () => {
-    const res = await api().request('/api/feedback', { method: 'POST', body: new Uint8Array([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]), headers: { 'content-type': 'application/json' } });
+    const res = await api().request('/api/feedback', {
+      method: 'POST',
+      body: new Uint8Array([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.status).toBe(400);
     expect((await errorOf(res)).code).toBe('invalid_utf8');
   });
 
   test('429 with Retry-After once an IP spends its no-proof-of-work allowance; other IPs are unaffected', async () => {
-    const limited = testApi(database, { channel: testChannel(database, { limits: { ...NO_LIMITS, feedbackNoPowPerIp: { limit: 2, windowS: 3600 } } }) });
+    const limited = testApi(database, {
+      channel: testChannel(database, { limits: { ...NO_LIMITS, feedbackNoPowPerIp: { limit: 2, windowS: 3600 } } }),
+    });
     const ip = { [TEST_IP_HEADER]: '198.51.100.7' };
     expect((await submit(generalItem(), ip, limited)).status).toBe(201);
     expect((await submit(generalItem(), ip, limited)).status).toBe(201);
@@ -188,10 +215,16 @@ describe('POST /api/feedback', () => {
     expect((await errorOf(forged)).fields).toEqual({ altcha: ['feedback.altcha.invalid'] });
 
     const old = await solved();
-    const expired = await submit(generalItem({ altcha: old }), {}, testApi(database, { now: addDays(TEST_NOW, 1), channel: later(1) }));
+    const expired = await submit(
+      generalItem({ altcha: old }),
+      {},
+      testApi(database, { now: addDays(TEST_NOW, 1), channel: later(1) }),
+    );
     expect((await errorOf(expired)).fields).toEqual({ altcha: ['feedback.altcha.expired'] });
 
-    expect((await errorOf(await submit(generalItem({ altcha: 'not base64 json' })))).fields).toEqual({ altcha: ['feedback.altcha.invalid'] });
+    expect((await errorOf(await submit(generalItem({ altcha: 'not base64 json' })))).fields).toEqual({
+      altcha: ['feedback.altcha.invalid'],
+    });
   });
 });
 
@@ -207,7 +240,9 @@ describe('GET /api/feedback/{code}', () => {
   test('404 for unknown and malformed codes; 429 once an IP has missed too often', async () => {
     expect((await api().request('/api/feedback/AAAA-AAAA-AAAA')).status).toBe(404);
     expect((await api().request('/api/feedback/%3Cscript%3E')).status).toBe(404);
-    const a = testApi(database, { channel: testChannel(database, { limits: { ...NO_LIMITS, lookupFailuresPerIp: { limit: 2, windowS: 3600 } } }) });
+    const a = testApi(database, {
+      channel: testChannel(database, { limits: { ...NO_LIMITS, lookupFailuresPerIp: { limit: 2, windowS: 3600 } } }),
+    });
     const ip = { headers: { [TEST_IP_HEADER]: '198.51.100.30' } };
     expect((await a.request('/api/feedback/AAAA-AAAA-AAA1', ip)).status).toBe(404);
     expect((await a.request('/api/feedback/AAAA-AAAA-AAA2', ip)).status).toBe(404);
@@ -219,7 +254,9 @@ describe('GET /api/feedback/{code}', () => {
   test('overdue is computed from the clock', async () => {
     const r = await receiptOf(await submit(generalItem()));
     const at16 = testApi(database, { now: addDays(TEST_NOW, 16), channel: later(16) });
-    expect(TrackingView.parse(await (await at16.request(`/api/feedback/${r.trackingCode}`)).json()).status).toBe('overdue');
+    expect(TrackingView.parse(await (await at16.request(`/api/feedback/${r.trackingCode}`)).json()).status).toBe(
+      'overdue',
+    );
   });
 });
 
@@ -228,47 +265,101 @@ describe('the lifecycle: staff operations, rating and reopening', () => {
     const r = await receiptOf(await submit(generalItem()));
     const id = await idOf(r.trackingCode);
     expect((await runStaffCommand(later(1), id, { action: 'accept' }, 'staff')).ok).toBe(true);
-    expect((await runStaffCommand(later(50), id, { action: 'extend', days: 30, reason: '需要现场核查多个村民小组' }, 'staff')).ok).toBe(true);
-    expect(await runStaffCommand(later(51), id, { action: 'extend', days: 5, reason: '再延期一次试试' }, 'staff')).toMatchObject({ ok: false, status: 409 });
-    expect((await runStaffCommand(later(80), id, { action: 'reply', body: '已核实并整改，公开栏每月更新' }, 'staff')).ok).toBe(true);
+    expect(
+      (
+        await runStaffCommand(
+          later(50),
+          id,
+          { action: 'extend', days: 30, reason: '需要现场核查多个村民小组' },
+          'staff',
+        )
+      ).ok,
+    ).toBe(true);
+    expect(
+      await runStaffCommand(later(51), id, { action: 'extend', days: 5, reason: '再延期一次试试' }, 'staff'),
+    ).toMatchObject({ ok: false, status: 409 });
+    expect(
+      (await runStaffCommand(later(80), id, { action: 'reply', body: '已核实并整改，公开栏每月更新' }, 'staff')).ok,
+    ).toBe(true);
 
     const at81 = testApi(database, { now: addDays(TEST_NOW, 81), channel: later(81) });
     const view = TrackingView.parse(await (await at81.request(`/api/feedback/${r.trackingCode}`)).json());
-    expect(view).toMatchObject({ status: 'replied', canRate: true, canReopen: true, extension: { days: 30, reason: '需要现场核查多个村民小组' } });
+    expect(view).toMatchObject({
+      status: 'replied',
+      canRate: true,
+      canReopen: true,
+      extension: { days: 30, reason: '需要现场核查多个村民小组' },
+    });
     expect(view.timeline.map((e) => e.action)).toEqual(['received', 'accept', 'extend', 'reply']);
     expect(view.timeline[2]!.note).toBe('需要现场核查多个村民小组');
     expect(view.deadlines.handleBy).toBe(addDays(addDays(TEST_NOW, 1), 90).toISOString());
 
-    const wrong = await jsonPost(at81, `/api/feedback/${r.trackingCode}/rating`, { secret: 'AAAAA-AAAAA', rating: 'satisfied' });
+    const wrong = await jsonPost(at81, `/api/feedback/${r.trackingCode}/rating`, {
+      secret: 'AAAAA-AAAAA',
+      rating: 'satisfied',
+    });
     expect(wrong.status).toBe(403);
     expect((await errorOf(wrong)).fields).toEqual({ secret: ['feedback.secret.wrong'] });
 
-    const rated = await jsonPost(at81, `/api/feedback/${r.trackingCode}/rating`, { secret: r.secret.toLowerCase(), rating: 'notVerySatisfied' });
+    const rated = await jsonPost(at81, `/api/feedback/${r.trackingCode}/rating`, {
+      secret: r.secret.toLowerCase(),
+      rating: 'notVerySatisfied',
+    });
     expect(rated.status).toBe(200);
     expect(TrackingView.parse(await rated.json())).toMatchObject({ rating: 'notVerySatisfied', canRate: false });
-    const twice = await jsonPost(at81, `/api/feedback/${r.trackingCode}/rating`, { secret: r.secret, rating: 'satisfied' });
+    const twice = await jsonPost(at81, `/api/feedback/${r.trackingCode}/rating`, {
+      secret: r.secret,
+      rating: 'satisfied',
+    });
     expect(twice.status).toBe(409);
     expect((await errorOf(twice)).fields).toEqual({ action: ['feedback.refusal.alreadyRated'] });
 
-    const reopened = await jsonPost(at81, `/api/feedback/${r.trackingCode}/reopen`, { secret: r.secret, reason: '整改后公开栏仍然没有更新' });
+    const reopened = await jsonPost(at81, `/api/feedback/${r.trackingCode}/reopen`, {
+      secret: r.secret,
+      reason: '整改后公开栏仍然没有更新',
+    });
     expect(reopened.status).toBe(200);
-    expect(TrackingView.parse(await reopened.json())).toMatchObject({ status: 'reopened', canReopen: false, rating: null });
-    const again = await jsonPost(at81, `/api/feedback/${r.trackingCode}/reopen`, { secret: r.secret, reason: '再次申请重新办理' });
+    expect(TrackingView.parse(await reopened.json())).toMatchObject({
+      status: 'reopened',
+      canReopen: false,
+      rating: null,
+    });
+    const again = await jsonPost(at81, `/api/feedback/${r.trackingCode}/reopen`, {
+      secret: r.secret,
+      reason: '再次申请重新办理',
+    });
     expect(again.status).toBe(409);
 
-    const audit = await database.client.execute({ sql: 'SELECT action, actor FROM audit_events WHERE subject_id = ? ORDER BY id', args: [id] });
-    expect(audit.rows.map((x) => `${x.actor}:${x.action}`)).toEqual(['submitter:received', 'staff:accept', 'staff:extend', 'staff:reply', 'submitter:rate', 'submitter:reopen']);
+    const audit = await database.client.execute({
+      sql: 'SELECT action, actor FROM audit_events WHERE subject_id = ? ORDER BY id',
+      args: [id],
+    });
+    expect(audit.rows.map((x) => `${x.actor}:${x.action}`)).toEqual([
+      'submitter:received',
+      'staff:accept',
+      'staff:extend',
+      'staff:reply',
+      'submitter:rate',
+      'submitter:reopen',
+    ]);
   });
 
   test('rating before any reply → 409; reopening after the 30-day window → 409', async () => {
     const r = await receiptOf(await submit(generalItem()));
-    const early = await jsonPost(api(), `/api/feedback/${r.trackingCode}/rating`, { secret: r.secret, rating: 'satisfied' });
+    const early = await jsonPost(api(), `/api/feedback/${r.trackingCode}/rating`, {
+      secret: r.secret,
+      rating: 'satisfied',
+    });
     expect(early.status).toBe(409);
     expect((await errorOf(early)).fields).toEqual({ action: ['feedback.refusal.wrongState'] });
     const id = await idOf(r.trackingCode);
     await runStaffCommand(later(1), id, { action: 'accept' }, 'staff');
     await runStaffCommand(later(2), id, { action: 'reply', body: '答复内容答复内容' }, 'staff');
-    const late = await jsonPost(testApi(database, { now: addDays(TEST_NOW, 33), channel: later(33) }), `/api/feedback/${r.trackingCode}/reopen`, { secret: r.secret, reason: '过了很久才想起来' });
+    const late = await jsonPost(
+      testApi(database, { now: addDays(TEST_NOW, 33), channel: later(33) }),
+      `/api/feedback/${r.trackingCode}/reopen`,
+      { secret: r.secret, reason: '过了很久才想起来' },
+    );
     expect(late.status).toBe(409);
     expect((await errorOf(late)).fields).toEqual({ action: ['feedback.refusal.reopenWindowPassed'] });
   });
@@ -284,11 +375,23 @@ describe('the lifecycle: staff operations, rating and reopening', () => {
   });
 
   test('404 for rating an unknown code; 429 after too many attempts on one code', async () => {
-    expect((await jsonPost(api(), '/api/feedback/AAAA-BBBB-CCCC/rating', { secret: 'AAAAA-AAAAA', rating: 'satisfied' })).status).toBe(404);
+    expect(
+      (await jsonPost(api(), '/api/feedback/AAAA-BBBB-CCCC/rating', { secret: 'AAAAA-AAAAA', rating: 'satisfied' }))
+        .status,
+    ).toBe(404);
     const r = await receiptOf(await submit(generalItem()));
-    const a = testApi(database, { channel: testChannel(database, { limits: { ...NO_LIMITS, actionsPerCode: { limit: 3, windowS: 3600 } } }) });
-    for (let i = 0; i < 3; i++) expect((await jsonPost(a, `/api/feedback/${r.trackingCode}/rating`, { secret: 'AAAAA-AAAAA', rating: 'satisfied' })).status).toBe(403);
-    const blocked = await jsonPost(a, `/api/feedback/${r.trackingCode}/rating`, { secret: r.secret, rating: 'satisfied' });
+    const a = testApi(database, {
+      channel: testChannel(database, { limits: { ...NO_LIMITS, actionsPerCode: { limit: 3, windowS: 3600 } } }),
+    });
+    for (let i = 0; i < 3; i++)
+      expect(
+        (await jsonPost(a, `/api/feedback/${r.trackingCode}/rating`, { secret: 'AAAAA-AAAAA', rating: 'satisfied' }))
+          .status,
+      ).toBe(403);
+    const blocked = await jsonPost(a, `/api/feedback/${r.trackingCode}/rating`, {
+      secret: r.secret,
+      rating: 'satisfied',
+    });
     expect(blocked.status).toBe(429);
     expect(blocked.headers.get('retry-after')).toBe('3600');
   });
@@ -296,19 +399,30 @@ describe('the lifecycle: staff operations, rating and reopening', () => {
   test('a stale command loses: the version guard turns it into a conflict, with no audit row', async () => {
     const r = await receiptOf(await submit(generalItem()));
     const id = await idOf(r.trackingCode);
-    const [a, b] = await Promise.all([runStaffCommand(later(1), id, { action: 'accept' }, 'staff'), runStaffCommand(later(1), id, { action: 'accept' }, 'staff')]);
+    const [a, b] = await Promise.all([
+      runStaffCommand(later(1), id, { action: 'accept' }, 'staff'),
+      runStaffCommand(later(1), id, { action: 'accept' }, 'staff'),
+    ]);
     expect([a.ok, b.ok].sort()).toEqual([false, true]);
-    const audit = await database.client.execute({ sql: "SELECT count(*) AS n FROM audit_events WHERE subject_id = ? AND action = 'accept'", args: [id] });
+    const audit = await database.client.execute({
+      sql: "SELECT count(*) AS n FROM audit_events WHERE subject_id = ? AND action = 'accept'",
+      args: [id],
+    });
     expect(audit.rows[0]!.n).toBe(1);
   });
 
   test('when the audit insert fails, the state change fails too', async () => {
     const r = await receiptOf(await submit(generalItem()));
     const id = await idOf(r.trackingCode);
-    await database.client.execute(`CREATE TRIGGER audit_fails BEFORE INSERT ON audit_events WHEN NEW.subject_id = '${id}' BEGIN SELECT RAISE(ABORT, 'audit store down'); END`);
+    await database.client.execute(
+      `CREATE TRIGGER audit_fails BEFORE INSERT ON audit_events WHEN NEW.subject_id = '${id}' BEGIN SELECT RAISE(ABORT, 'audit store down'); END`,
+    );
     try {
       await expect(runStaffCommand(later(1), id, { action: 'accept' }, 'staff')).rejects.toThrow(/audit store down/);
-      const row = await database.client.execute({ sql: 'SELECT state, version FROM feedback_items WHERE id = ?', args: [id] });
+      const row = await database.client.execute({
+        sql: 'SELECT state, version FROM feedback_items WHERE id = ?',
+        args: [id],
+      });
       expect(row.rows[0]).toMatchObject({ state: 'received', version: 1 });
     } finally {
       await database.client.execute('DROP TRIGGER audit_fails');
@@ -323,25 +437,42 @@ describe('GET /api/feedback?unitId=', () => {
       const a = testApi(db);
       const ch = (days: number) => testChannel(db, { now: () => addDays(TEST_NOW, days) });
       const consented = await receiptOf(await jsonPost(a, '/api/feedback', generalItem({ unitId: 'liuwan-village' })));
-      const private_ = await receiptOf(await jsonPost(a, '/api/feedback', generalItem({ unitId: 'liuwan-village', publicConsent: false, body: '不希望公开的意见内容' })));
+      const private_ = await receiptOf(
+        await jsonPost(
+          a,
+          '/api/feedback',
+          generalItem({ unitId: 'liuwan-village', publicConsent: false, body: '不希望公开的意见内容' }),
+        ),
+      );
       const id = (await findByTrackingCode(db, normaliseCode(consented.trackingCode, 12)!))!.record.id;
       const pid = (await findByTrackingCode(db, normaliseCode(private_.trackingCode, 12)!))!.record.id;
       await runStaffCommand(ch(1), id, { action: 'accept' }, 'staff');
       await runStaffCommand(ch(2), id, { action: 'reply', body: '已经更新公开栏' }, 'staff');
       expect((await runStaffCommand(ch(3), id, { action: 'publish' }, 'moderator')).ok).toBe(true);
-      expect(await runStaffCommand(ch(3), pid, { action: 'publish' }, 'moderator')).toMatchObject({ ok: false, fields: { action: ['feedback.refusal.noConsent'] } });
+      expect(await runStaffCommand(ch(3), pid, { action: 'publish' }, 'moderator')).toMatchObject({
+        ok: false,
+        fields: { action: ['feedback.refusal.noConsent'] },
+      });
 
       const res = await a.request('/api/feedback?unitId=liuwan-village');
       expect(res.status).toBe(200);
       const body = z
-        .strictObject({ unitId: z.string(), items: z.array(PublicFeedback), onTimeReply: z.strictObject({ due: z.number(), onTime: z.number(), rate: z.number().nullable() }) })
+        .strictObject({
+          unitId: z.string(),
+          items: z.array(PublicFeedback),
+          onTimeReply: z.strictObject({ due: z.number(), onTime: z.number(), rate: z.number().nullable() }),
+        })
         .parse(await res.json());
       expect(body.items).toHaveLength(1);
       expect(body.items[0]).toMatchObject({ kind: 'complaint', status: 'replied', reply: { body: '已经更新公开栏' } });
       expect(body.onTimeReply).toEqual({ due: 1, onTime: 1, rate: 1 });
 
-      expect((await runStaffCommand(ch(4), id, { action: 'hide', reason: '含有可识别个人的信息' }, 'moderator')).ok).toBe(true);
-      expect(((await (await a.request('/api/feedback?unitId=liuwan-village')).json()) as { items: unknown[] }).items).toHaveLength(0);
+      expect(
+        (await runStaffCommand(ch(4), id, { action: 'hide', reason: '含有可识别个人的信息' }, 'moderator')).ok,
+      ).toBe(true);
+      expect(
+        ((await (await a.request('/api/feedback?unitId=liuwan-village')).json()) as { items: unknown[] }).items,
+      ).toHaveLength(0);
     } finally {
       done();
     }
@@ -372,7 +503,10 @@ describe('contact retention', () => {
     expect(await purgeContacts(database, addDays(TEST_NOW, 4), addDays(TEST_NOW, 200))).toBe(1);
     expect(await findSealedContact(database, id)).toBeUndefined();
     expect(await findSealedContact(database, await idOf(openOne.trackingCode))).toMatch(/^v1\./);
-    const audit = await database.client.execute({ sql: "SELECT count(*) AS n FROM audit_events WHERE subject_id = ? AND action = 'contactPurged'", args: [id] });
+    const audit = await database.client.execute({
+      sql: "SELECT count(*) AS n FROM audit_events WHERE subject_id = ? AND action = 'contactPurged'",
+      args: [id],
+    });
     expect(audit.rows[0]!.n).toBe(1);
   });
 });

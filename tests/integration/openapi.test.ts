@@ -36,10 +36,13 @@ describe('GET /api/openapi.json', () => {
     const concrete = (p: string) => p.replace('{code}', 'AAAA-AAAA-AAAA').replace('{id}', 'nope');
     for (const [path, methods] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(methods)) {
-        const res = await testApi(database).request(`/api${concrete(path)}${path === '/feedback' && method === 'get' ? '?unitId=hetang-village' : ''}`, {
-          method: method.toUpperCase(),
-          ...(method === 'post' ? { body: '{}', headers: { 'content-type': 'application/json' } } : {}),
-        });
+        const res = await testApi(database).request(
+          `/api${concrete(path)}${path === '/feedback' && method === 'get' ? '?unitId=hetang-village' : ''}`,
+          {
+            method: method.toUpperCase(),
+            ...(method === 'post' ? { body: '{}', headers: { 'content-type': 'application/json' } } : {}),
+          },
+        );
         expect(Object.keys(op.responses), `${method} ${path} → ${res.status}`).toContain(String(res.status));
       }
     }
@@ -48,6 +51,7 @@ describe('GET /api/openapi.json', () => {
   test('every $ref resolves', async () => {
     const text = await (await testApi(database).request('/api/openapi.json')).text();
     const doc = JSON.parse(text) as Doc;
-    for (const m of text.matchAll(/"\$ref":"#\/components\/schemas\/(\w+)"/g)) expect(doc.components.schemas).toHaveProperty(m[1]!);
+    for (const m of text.matchAll(/"\$ref":"#\/components\/schemas\/(\w+)"/g))
+      expect(doc.components.schemas).toHaveProperty(m[1]!);
   });
 });

@@ -35,15 +35,20 @@ function pin(name: string, actual: string) {
 }
 
 describe('golden scorecards of the demo city', () => {
-  test.each(adoptedStandards(sources).map((s) => [s.year, s] as const))('%i: JSON and CSV match the pinned files', async (year, standard) => {
-    const report = await yearReport(database, standard, sources);
-    pin(`scorecards-${year}.json`, `${JSON.stringify(yearJson(report), null, 2)}\n`);
-    pin(`scorecards-${year}.csv`, yearCsv(report));
-  });
+  test.each(adoptedStandards(sources).map((s) => [s.year, s] as const))(
+    '%i: JSON and CSV match the pinned files',
+    async (year, standard) => {
+      const report = await yearReport(database, standard, sources);
+      pin(`scorecards-${year}.json`, `${JSON.stringify(yearJson(report), null, 2)}\n`);
+      pin(`scorecards-${year}.csv`, yearCsv(report));
+    },
+  );
 
   test('the same inputs give the same scorecards (computed twice)', async () => {
     const standard = adoptedStandards(sources).at(-1)!;
-    expect(yearJson(await yearReport(database, standard, sources))).toEqual(yearJson(await yearReport(database, standard, sources)));
+    expect(yearJson(await yearReport(database, standard, sources))).toEqual(
+      yearJson(await yearReport(database, standard, sources)),
+    );
   });
 
   test('the demo year has every grade, a veto, a downgrade kept in history, and 样本不足 units outside the ranking', async () => {
@@ -52,10 +57,21 @@ describe('golden scorecards of the demo city', () => {
     expect(new Set(report.cards.map((c) => c.grade))).toEqual(new Set(['model', 'pass', 'fail', 'pending']));
     const insufficient = report.ranking.filter((r) => r.card.unranked === 'insufficientSample');
     expect(insufficient.length).toBeGreaterThan(0);
-    expect(insufficient.every((r) => r.rank === null && r.card.indicators.some((i) => i.measured?.source === 'satisfaction' && i.status !== 'scored'))).toBe(true);
-    const history = await database.client.execute({ sql: 'SELECT grade, reason FROM grade_records WHERE unit_id = ? AND year = ? ORDER BY id', args: ['qinglan-peoples-hospital', standard.year] });
+    expect(
+      insufficient.every(
+        (r) =>
+          r.rank === null &&
+          r.card.indicators.some((i) => i.measured?.source === 'satisfaction' && i.status !== 'scored'),
+      ),
+    ).toBe(true);
+    const history = await database.client.execute({
+      sql: 'SELECT grade, reason FROM grade_records WHERE unit_id = ? AND year = ? ORDER BY id',
+      args: ['qinglan-peoples-hospital', standard.year],
+    });
     expect(history.rows.map((r) => `${r.grade}/${r.reason}`)).toEqual(['pass/graded', 'fail/veto']);
-    expect(report.cards.find((c) => c.unitId === 'qinglan-peoples-hospital')?.vetoes.map((v) => v.key)).toEqual(['kickbacks']);
+    expect(report.cards.find((c) => c.unitId === 'qinglan-peoples-hospital')?.vetoes.map((v) => v.key)).toEqual([
+      'kickbacks',
+    ]);
   });
 
   test('every lost point names its rule, and its evidence or deduction', async () => {

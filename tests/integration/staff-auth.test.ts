@@ -11,7 +11,11 @@ import type { Database } from '../../src/db/client.ts';
 /** A clock the test moves by hand. */
 function fakeClock(start: string) {
   let t = new Date(start).getTime();
-  return { now: () => new Date(t), advance: (ms: number) => void (t += ms), set: (iso: string) => void (t = new Date(iso).getTime()) };
+  return {
+    now: () => new Date(t),
+    advance: (ms: number) => void (t += ms),
+    set: (iso: string) => void (t = new Date(iso).getTime()),
+  };
 }
 
 const MIN = 60_000;
@@ -29,7 +33,12 @@ beforeAll(async () => {
   clock = fakeClock('2026-03-02T01:00:00Z');
   ctx = createStaffContext({ database, secrets: TEST_SECRETS, now: clock.now });
   for (const username of ['alice', 'bob', 'carol', 'dave']) {
-    const r = await createAccount(ctx, { username, displayName: username, role: 'moderator', password: PASSWORD }, 'test', { totpSecret: SECRET });
+    const r = await createAccount(
+      ctx,
+      { username, displayName: username, role: 'moderator', password: PASSWORD },
+      'test',
+      { totpSecret: SECRET },
+    );
     expect(r.ok).toBe(true);
   }
 });
@@ -38,14 +47,21 @@ afterAll(() => env.dispose());
 // Each login needs a fresh TOTP step (a code is good once): move the clock past the step first.
 const nextStep = () => clock.advance(31_000);
 const attempt = (username: string, over: Partial<{ password: string; code: string }> = {}, ip = '192.0.2.1') =>
-  login(ctx, { username, password: over.password ?? PASSWORD, code: over.code ?? totpCode(SECRET, clock.now()) }, ip, null);
+  login(
+    ctx,
+    { username, password: over.password ?? PASSWORD, code: over.code ?? totpCode(SECRET, clock.now()) },
+    ip,
+    null,
+  );
 
 describe('staff login', () => {
   test('password and TOTP open a session; the stored hash is Argon2id and the secret is sealed', async () => {
     nextStep();
     const r = await attempt('alice');
     expect(r.ok).toBe(true);
-    const row = await database.client.execute("SELECT password_hash, totp_sealed FROM staff_accounts WHERE username = 'alice'");
+    const row = await database.client.execute(
+      "SELECT password_hash, totp_sealed FROM staff_accounts WHERE username = 'alice'",
+    );
     expect(String(row.rows[0]!.password_hash)).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
     expect(String(row.rows[0]!.totp_sealed)).not.toContain(SECRET);
   });
@@ -56,11 +72,16 @@ describe('staff login', () => {
     expect((await attempt('bob', { code })).ok).toBe(true);
     expect(await attempt('bob', { code })).toEqual({ ok: false, reason: 'failed' });
     nextStep();
-    expect(await attempt('bob', { code: '000000' === totpCode(SECRET, clock.now()) ? '111111' : '000000' })).toEqual({ ok: false, reason: 'failed' });
+    expect(await attempt('bob', { code: '000000' === totpCode(SECRET, clock.now()) ? '111111' : '000000' })).toEqual({
+      ok: false,
+      reason: 'failed',
+    });
     expect(await attempt('bob', { password: 'wrong password!!' })).toEqual({ ok: false, reason: 'failed' });
     expect(await attempt('nobody')).toEqual({ ok: false, reason: 'failed' });
     const outcomes = await database.client.execute('SELECT outcome FROM staff_logins ORDER BY id');
-    expect(outcomes.rows.map((r) => r.outcome)).toEqual(expect.arrayContaining(['ok', 'replayed', 'code', 'password', 'unknown']));
+    expect(outcomes.rows.map((r) => r.outcome)).toEqual(
+      expect.arrayContaining(['ok', 'replayed', 'code', 'password', 'unknown']),
+    );
   });
 
   test('5 failures in 15 minutes lock the account (even with the right password), until the window passes', async () => {
@@ -77,7 +98,8 @@ describe('staff login', () => {
     const locked = await attempt('carol');
     expect(locked.ok === false && locked.reason).toBe('locked');
     // The first failure was at 01:00; the lock lifts when it is 15 minutes old.
-    if (locked.ok === false && locked.reason === 'locked') expect(locked.until.toISOString()).toBe('2026-03-03T01:15:00.000Z');
+    if (locked.ok === false && locked.reason === 'locked')
+      expect(locked.until.toISOString()).toBe('2026-03-03T01:15:00.000Z');
     clock.set('2026-03-03T01:14:30Z');
     expect((await attempt('carol')).ok).toBe(false);
     clock.set('2026-03-03T01:15:01Z');
@@ -130,7 +152,12 @@ describe('staff login', () => {
     const first = await attempt('alice');
     if (!first.ok) throw new Error('login failed');
     nextStep();
-    const second = await login(ctx, { username: 'alice', password: PASSWORD, code: totpCode(SECRET, clock.now()) }, '192.0.2.1', first.token);
+    const second = await login(
+      ctx,
+      { username: 'alice', password: PASSWORD, code: totpCode(SECRET, clock.now()) },
+      '192.0.2.1',
+      first.token,
+    );
     if (!second.ok) throw new Error('login failed');
     expect(second.token).not.toBe(first.token);
     expect((await resolveSession(ctx, first.token)).ok).toBe(false);

@@ -30,7 +30,12 @@ describe('demo staff accounts', () => {
       expect(row).toContain(`\`${a.password}\``);
       expect(row).toContain(`\`${a.totpSecret}\``);
       t += 31_000;
-      const r = await login(ctx, { username: a.username, password: a.password, code: totpCode(a.totpSecret, new Date(t)) }, '192.0.2.1', null);
+      const r = await login(
+        ctx,
+        { username: a.username, password: a.password, code: totpCode(a.totpSecret, new Date(t)) },
+        '192.0.2.1',
+        null,
+      );
       expect(r.ok, a.username).toBe(true);
     }
   });
@@ -38,8 +43,13 @@ describe('demo staff accounts', () => {
   test('the README row for the responder’s demo item is a new suggestion of 西溪镇中心小学', async () => {
     const row = README.split('\n').find((l) => l.includes('new suggestion'))!;
     const code = /`([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})`/.exec(row)![1]!.replace(/-/g, '');
-    const rs = await env.database.client.execute({ sql: 'SELECT unit_id, kind, state FROM feedback_items WHERE tracking_code = ?', args: [code] });
-    expect(rs.rows.map((r) => [r.unit_id, r.kind, r.state])).toEqual([['xixi-central-primary', 'suggestion', 'received']]);
+    const rs = await env.database.client.execute({
+      sql: 'SELECT unit_id, kind, state FROM feedback_items WHERE tracking_code = ?',
+      args: [code],
+    });
+    expect(rs.rows.map((r) => [r.unit_id, r.kind, r.state])).toEqual([
+      ['xixi-central-primary', 'suggestion', 'received'],
+    ]);
   });
 
   test('no account without DEMO; seeding again adds none', async () => {
@@ -58,10 +68,21 @@ describe('demo staff accounts', () => {
 
 describe('npm run staff:add', () => {
   const run = (args: string[], extra: Record<string, string> = {}) => {
-    const r = spawnSync(process.execPath, [fileURLToPath(new URL('../../src/cli/staff-add.ts', import.meta.url)), ...args], {
-      env: { ...process.env, NODE_ENV: 'development', DATABASE_URL: `file:${env.file}`, CONTACT_KEY: TEST_SECRETS.contactKey.toString('base64'), APP_SECRET: TEST_SECRETS.appSecret.toString('utf8'), ...extra },
-      encoding: 'utf8',
-    });
+    const r = spawnSync(
+      process.execPath,
+      [fileURLToPath(new URL('../../src/cli/staff-add.ts', import.meta.url)), ...args],
+      {
+        env: {
+          ...process.env,
+          NODE_ENV: 'development',
+          DATABASE_URL: `file:${env.file}`,
+          CONTACT_KEY: TEST_SECRETS.contactKey.toString('base64'),
+          APP_SECRET: TEST_SECRETS.appSecret.toString('utf8'),
+          ...extra,
+        },
+        encoding: 'utf8',
+      },
+    );
     return { code: r.status, out: r.stdout + r.stderr };
   };
 
@@ -73,12 +94,21 @@ describe('npm run staff:add', () => {
     expect(r.out).toMatch(/otpauth:\/\/totp\//);
     const now = new Date('2026-06-01T00:00:00Z');
     const ctx = createStaffContext({ database: env.database, secrets: TEST_SECRETS, now: () => now });
-    expect((await login(ctx, { username: 'li.admin', password, code: totpCode(secret, now) }, '192.0.2.2', null)).ok).toBe(true);
+    expect(
+      (await login(ctx, { username: 'li.admin', password, code: totpCode(secret, now) }, '192.0.2.2', null)).ok,
+    ).toBe(true);
   }, 90_000);
 
   test('refuses a responder without a unit, an unknown unit and a taken username (exit 1, field named)', () => {
-    expect(run(['--username', 'wang.x', '--name', 'W', '--role', 'responder'], { STAFF_PASSWORD: 'long enough password' }).out).toContain('unitIds: staff.units.responderOnly');
-    expect(run(['--username', 'wang.y', '--name', 'W', '--role', 'responder', '--unit', 'no-such-unit'], { STAFF_PASSWORD: 'long enough password' }).out).toContain('unitIds: staff.units.unknown');
+    expect(
+      run(['--username', 'wang.x', '--name', 'W', '--role', 'responder'], { STAFF_PASSWORD: 'long enough password' })
+        .out,
+    ).toContain('unitIds: staff.units.responderOnly');
+    expect(
+      run(['--username', 'wang.y', '--name', 'W', '--role', 'responder', '--unit', 'no-such-unit'], {
+        STAFF_PASSWORD: 'long enough password',
+      }).out,
+    ).toContain('unitIds: staff.units.unknown');
     const taken = run(['--username', 'li.admin', '--name', 'L', '--role', 'admin']);
     expect([taken.code, taken.out.includes('username: staff.username.taken')]).toEqual([1, true]);
   }, 120_000);

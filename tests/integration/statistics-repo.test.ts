@@ -54,7 +54,8 @@ afterAll(() => dispose());
 describe('statistics-repo', () => {
   test('counts by Beijing month, kind, carrier and township', async () => {
     const rows = await feedbackCounts(database);
-    const find = (month: string, kind: string) => rows.filter((r) => r.month === month && r.kind === kind).reduce((a, r) => a + r.n, 0);
+    const find = (month: string, kind: string) =>
+      rows.filter((r) => r.month === month && r.kind === kind).reduce((a, r) => a + r.n, 0);
     expect(find('2026-01', 'complaint')).toBe(1);
     expect(find('2026-02', 'complaint')).toBe(1);
     expect(find('2026-02', 'suggestion')).toBe(6);
@@ -64,7 +65,11 @@ describe('statistics-repo', () => {
   });
 
   test('the monthly dataset leaves misconduct reports out and suppresses the small cells', async () => {
-    const d = feedbackMonthsDataset(await feedbackCounts(database), { computedAt: '2026-03-01T00:00:00Z', currentMonth: '2026-03', demo: false });
+    const d = feedbackMonthsDataset(await feedbackCounts(database), {
+      computedAt: '2026-03-01T00:00:00Z',
+      currentMonth: '2026-03',
+      demo: false,
+    });
     const table = d.tables[0]!;
     expect(table.rows.map((r) => r.key)).toEqual(['2026-01', '2026-02', '2026-03']);
     expect(table.columns.map((c) => c.key)).not.toContain('misconductReport');
@@ -82,12 +87,22 @@ describe('statistics-repo', () => {
   test('townships come from the database in display order; reply facts cover unit items only', async () => {
     const townships = await listTownships(database);
     expect(townships.map((t) => t.id)).toEqual(['dongling', 'xixi', 'nanhu', 'beitang']);
-    const d = feedbackTownshipsDataset(await feedbackCounts(database), townships, { computedAt: '2026-03-01T00:00:00Z', currentMonth: '2026-03', demo: false });
+    const d = feedbackTownshipsDataset(await feedbackCounts(database), townships, {
+      computedAt: '2026-03-01T00:00:00Z',
+      currentMonth: '2026-03',
+      demo: false,
+    });
     expect(d.tables[0]!.rows.map((r) => r.label)).toEqual(townships.map((t) => t.name));
     const facts = await replyFacts(database);
     expect(facts).toHaveLength(8);
     expect(facts.every((f) => f.routedTo === 'unit')).toBe(true);
-    const reply = replyTimesDataset(facts, { computedAt: '2026-06-01T00:00:00Z', currentMonth: '2026-06', demo: false, now: new Date('2026-06-01T00:00:00Z'), rules: defaultFeedbackRules });
+    const reply = replyTimesDataset(facts, {
+      computedAt: '2026-06-01T00:00:00Z',
+      currentMonth: '2026-06',
+      demo: false,
+      now: new Date('2026-06-01T00:00:00Z'),
+      rules: defaultFeedbackRules,
+    });
     const all = reply.tables[1]!.rows.find((r) => r.key === 'all')!;
     // 8 received, none answered (no median), all 8 overdue for acknowledgement: on-time 0 of 8, flagged.
     expect(all.cells[0]).toEqual({ kind: 'count', n: 8 });

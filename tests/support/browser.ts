@@ -24,7 +24,6 @@ export function launchBrowser(): Promise<Browser> {
 /** The WCAG 2.2 AA rule set (RELIABILITY.md §9 target 1). */
 export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] as const;
 
-
 /** WeChat's in-app browser on a common 360-CSS-px Android phone. */
 export const WECHAT_360: BrowserContextOptions = {
   viewport: { width: 360, height: 780 },
@@ -54,27 +53,35 @@ export interface AxeViolation {
 export async function axeViolations(page: Page): Promise<AxeViolation[]> {
   const loaded = await page.evaluate(() => typeof (window as { axe?: unknown }).axe !== 'undefined');
   if (!loaded) await page.evaluate(axe.source);
-  return page.evaluate(async (tags) => {
-    interface AxeNode {
-      target: unknown[];
-    }
-    interface AxeResult {
-      id: string;
-      impact?: string | null;
-      help: string;
-      helpUrl: string;
-      nodes: AxeNode[];
-    }
-    const inPage = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: AxeResult[] }> } }).axe;
-    const result = await inPage.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
-    return result.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact ?? null,
-      help: v.help,
-      helpUrl: v.helpUrl,
-      targets: v.nodes.map((n) => n.target.map(String).join(' ')),
-    }));
-  }, [...AXE_TAGS]);
+  return page.evaluate(
+    async (tags) => {
+      interface AxeNode {
+        target: unknown[];
+      }
+      interface AxeResult {
+        id: string;
+        impact?: string | null;
+        help: string;
+        helpUrl: string;
+        nodes: AxeNode[];
+      }
+      const inPage = (
+        window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: AxeResult[] }> } }
+      ).axe;
+      const result = await inPage.run(document, {
+        runOnly: { type: 'tag', values: tags },
+        resultTypes: ['violations'],
+      });
+      return result.violations.map((v) => ({
+        id: v.id,
+        impact: v.impact ?? null,
+        help: v.help,
+        helpUrl: v.helpUrl,
+        targets: v.nodes.map((n) => n.target.map(String).join(' ')),
+      }));
+    },
+    [...AXE_TAGS],
+  );
 }
 
 /** One line per violation: the rule id, its impact, what it asks for and where it fails. */
@@ -82,7 +89,9 @@ export function formatViolations(violations: AxeViolation[]): string {
   if (violations.length === 0) return 'no axe violations';
   return [
     `${violations.length} axe violation(s):`,
-    ...violations.map((v) => `  - ${v.id} [${v.impact ?? '?'}] ${v.help} (${v.helpUrl})\n      at ${v.targets.join(' | ')}`),
+    ...violations.map(
+      (v) => `  - ${v.id} [${v.impact ?? '?'}] ${v.help} (${v.helpUrl})\n      at ${v.targets.join(' | ')}`,
+    ),
   ].join('\n');
 }
 
@@ -166,7 +175,11 @@ export async function axeViolationsAsServed(browser: Browser, page: Page): Promi
   const url = page.url();
   const copy = await (await context).newPage();
   try {
-    await copy.route(url, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }), { times: 1 });
+    await copy.route(
+      url,
+      (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }),
+      { times: 1 },
+    );
     await copy.goto(url, { waitUntil: 'load' });
     return await axeViolations(copy);
   } finally {

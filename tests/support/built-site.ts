@@ -24,7 +24,9 @@ export const readBuilt = (path: string): string => readFileSync(join(CLIENT_DIR,
 export function pageWeight(htmlFile: string): { html: number; css: number; scripts: string[] } {
   const html = readFileSync(htmlFile);
   const text = html.toString('utf8');
-  const css = [...text.matchAll(/<link[^>]+rel="stylesheet"[^>]+href="([^"]+)"/g)].map((m) => gzipSync(readFileSync(join(CLIENT_DIR, m[1]!)), { level: 9 }).length);
+  const css = [...text.matchAll(/<link[^>]+rel="stylesheet"[^>]+href="([^"]+)"/g)].map(
+    (m) => gzipSync(readFileSync(join(CLIENT_DIR, m[1]!)), { level: 9 }).length,
+  );
   const scripts = [...text.matchAll(/<script\b[^>]*>|<link[^>]+rel="modulepreload"[^>]*>|\.m?js"/g)].map((m) => m[0]);
   return { html: gzipSync(html, { level: 9 }).length, css: css.reduce((a, b) => a + b, 0), scripts };
 }

@@ -21,7 +21,15 @@ export const generalItem = (over: Record<string, unknown> = {}) => ({
 export const mealItem = (over: Record<string, unknown> = {}) => ({
   kind: 'accompaniedMeal',
   unitId: 'xixi-central-primary',
-  meal: { date: '2026-02-27', meal: 'lunch', dishes: '红烧肉、清炒白菜、米饭', taste: 'good', quantity: 'fair', hygiene: 'good', price: 'fair' },
+  meal: {
+    date: '2026-02-27',
+    meal: 'lunch',
+    dishes: '红烧肉、清炒白菜、米饭',
+    taste: 'good',
+    quantity: 'fair',
+    hygiene: 'good',
+    price: 'fair',
+  },
   suggestion: '青菜偏咸',
   publicConsent: true,
   ...over,
@@ -30,7 +38,11 @@ export const mealItem = (over: Record<string, unknown> = {}) => ({
 type Requester = Pick<Hono, 'request'>;
 
 export function jsonPost(api: Requester, path: string, body: unknown, headers: Record<string, string> = {}) {
-  return api.request(path, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
+  return api.request(path, {
+    method: 'POST',
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    headers: { 'content-type': 'application/json', ...headers },
+  });
 }
 
 /** A body of a failed response, checked against the one error shape. */

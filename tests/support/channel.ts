@@ -33,7 +33,13 @@ export const TEST_NOW = new Date('2026-03-01T08:00:00Z');
 
 export function testChannel(
   database: Database,
-  opts: { now?: () => Date; limits?: ChannelLimits | 'default'; sms?: SmsSender | null; phone?: PhoneVerifier; altchaMaxCounter?: number } = {},
+  opts: {
+    now?: () => Date;
+    limits?: ChannelLimits | 'default';
+    sms?: SmsSender | null;
+    phone?: PhoneVerifier;
+    altchaMaxCounter?: number;
+  } = {},
 ): ChannelContext {
   return createChannel({
     database,

@@ -27,13 +27,16 @@ export function rawRequest(
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host: hostname, port: Number(port) });
     const chunks: Buffer[] = [];
-    socket.setTimeout(opts.timeoutMs ?? 5_000, () => socket.destroy(new Error(`no end of response from ${url} in time`)));
+    socket.setTimeout(opts.timeoutMs ?? 5_000, () =>
+      socket.destroy(new Error(`no end of response from ${url} in time`)),
+    );
     socket.on('data', (c: Buffer) => chunks.push(c));
     socket.on('error', reject);
     socket.on('end', () => {
       const all = Buffer.concat(chunks);
       const split = all.indexOf('\r\n\r\n');
-      if (split < 0) return reject(new Error(`incomplete response head from ${url}: ${JSON.stringify(all.toString('latin1'))}`));
+      if (split < 0)
+        return reject(new Error(`incomplete response head from ${url}: ${JSON.stringify(all.toString('latin1'))}`));
       const [statusLine = '', ...headerLines] = all.subarray(0, split).toString('latin1').split('\r\n');
       const status = /^HTTP\/1\.[01] (\d{3})/.exec(statusLine);
       if (!status) return reject(new Error(`bad status line from ${url}: ${statusLine}`));

@@ -17,11 +17,18 @@ export function ocdsPackageValidator() {
   // OCDS schemas carry their own keywords (codelist, openCodelist, mergeStrategy, …): not strict.
   const ajv = new Ajv({ allErrors: true, strict: false });
   addFormats(ajv);
-  ajv.addSchema(read('release-schema.json'), 'https://standard.open-contracting.org/schema/1__1__5/release-schema.json');
+  ajv.addSchema(
+    read('release-schema.json'),
+    'https://standard.open-contracting.org/schema/1__1__5/release-schema.json',
+  );
   return ajv.compile(read('release-package-schema.json'));
 }
 
 /** Codes of an OCDS codelist CSV (first column). */
 export function codelist(name: string): string[] {
-  return readFileSync(join(OCDS_DIR, 'codelists', name), 'utf8').trim().split('\n').slice(1).map((line) => line.split(',')[0]!);
+  return readFileSync(join(OCDS_DIR, 'codelists', name), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => line.split(',')[0]!);
 }

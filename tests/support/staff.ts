@@ -13,16 +13,25 @@ export function demoAccount(username: DemoUsername) {
  * A TOTP code for a demo account. `stepOffset` picks the next time step (+1) when the current one was
  * already used by this account (a code is accepted once; the server allows one step of drift).
  */
-export const demoCode = (username: DemoUsername, stepOffset = 0): string => totpCode(demoAccount(username).totpSecret, new Date(Date.now() + stepOffset * 30_000));
+export const demoCode = (username: DemoUsername, stepOffset = 0): string =>
+  totpCode(demoAccount(username).totpSecret, new Date(Date.now() + stepOffset * 30_000));
 
 /** Sign in over HTTP (no browser); returns the session cookie and the page's CSRF token. */
-export async function signIn(base: string, username: DemoUsername, stepOffset = 0): Promise<{ cookie: string; csrf: string }> {
+export async function signIn(
+  base: string,
+  username: DemoUsername,
+  stepOffset = 0,
+): Promise<{ cookie: string; csrf: string }> {
   const a = demoAccount(username);
   const res = await fetch(`${base}/staff/login/`, {
     method: 'POST',
     redirect: 'manual',
     headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base },
-    body: new URLSearchParams({ username: a.username, password: a.password, code: demoCode(username, stepOffset) }).toString(),
+    body: new URLSearchParams({
+      username: a.username,
+      password: a.password,
+      code: demoCode(username, stepOffset),
+    }).toString(),
   });
   if (res.status !== 303) throw new Error(`login of ${username} failed: ${res.status}`);
   const setCookie = res.headers.get('set-cookie') ?? '';

@@ -19,12 +19,17 @@ describe('architecture', () => {
     const offenders: string[] = [];
     for (const file of sourceFiles.filter((f) => f.startsWith(join(SRC, 'domain')))) {
       const text = readFileSync(file, 'utf8');
-      for (const m of text.matchAll(/(?:import|export)[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)) {
+      for (const m of text.matchAll(
+        /(?:import|export)[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g,
+      )) {
         const spec = m[1] ?? m[2]!;
-        const allowed = spec === 'zod' || (spec.startsWith('.') && !relative(join(SRC, 'domain'), join(file, '..', spec)).startsWith('..'));
+        const allowed =
+          spec === 'zod' ||
+          (spec.startsWith('.') && !relative(join(SRC, 'domain'), join(file, '..', spec)).startsWith('..'));
         if (!allowed) offenders.push(`${relative(ROOT, file)} imports ${spec}`);
       }
-      if (/process\.env|Date\.now\(\)|new Date\(\)/.test(text)) offenders.push(`${relative(ROOT, file)} reads the environment or the clock`);
+      if (/process\.env|Date\.now\(\)|new Date\(\)/.test(text))
+        offenders.push(`${relative(ROOT, file)} reads the environment or the clock`);
     }
     expect(offenders).toEqual([]);
   });

@@ -19,17 +19,31 @@ const rowArb = fc.record({
 });
 
 /** A sealed log of 1–60 rows with increasing (sometimes gapped) ids. */
-const logArb = fc.array(fc.tuple(rowArb, fc.integer({ min: 1, max: 3 })), { minLength: 1, maxLength: 60 }).map((rows) => {
-  let id = 0;
-  return chainRows(rows.map(([r, gap]) => ({ ...r, id: (id += gap), prevHash: null, hash: null })));
-});
+const logArb = fc
+  .array(fc.tuple(rowArb, fc.integer({ min: 1, max: 3 })), { minLength: 1, maxLength: 60 })
+  .map((rows) => {
+    let id = 0;
+    return chainRows(rows.map(([r, gap]) => ({ ...r, id: (id += gap), prevHash: null, hash: null })));
+  });
 
-const columns = ['id', 'at', 'actor', 'action', 'subjectType', 'subjectId', 'detail', 'publicNote', 'prevHash', 'hash'] as const;
+const columns = [
+  'id',
+  'at',
+  'actor',
+  'action',
+  'subjectType',
+  'subjectId',
+  'detail',
+  'publicNote',
+  'prevHash',
+  'hash',
+] as const;
 
 /** A value different from `v` of the same column type. */
 function changed(col: (typeof columns)[number], v: unknown, salt: number): unknown {
   if (col === 'id' || col === 'at') return (v as number) + 1 + salt;
-  if (col === 'prevHash' || col === 'hash') return (v as string).slice(0, -1) + ((v as string).endsWith('0') ? '1' : '0');
+  if (col === 'prevHash' || col === 'hash')
+    return (v as string).slice(0, -1) + ((v as string).endsWith('0') ? '1' : '0');
   if (v === null) return `x${salt}`;
   return `${v as string}\u0000`.slice(0, -1) === v ? `${v as string}.` : `${v as string}.`;
 }
@@ -49,11 +63,17 @@ function mutationArb(n: number): fc.Arbitrary<Mutation> {
     fc.record({ kind: fc.constant('delete' as const), index }),
     // Insert before any existing row (appending a well-formed row is what the system itself does).
     fc.record({ kind: fc.constant('insert' as const), index, row: rowArb, rechain: fc.boolean() }),
-    fc.record({ kind: fc.constant('recompute' as const), index, column: fc.constantFrom('actor' as const, 'action' as const, 'publicNote' as const) }),
+    fc.record({
+      kind: fc.constant('recompute' as const),
+      index,
+      column: fc.constantFrom('actor' as const, 'action' as const, 'publicNote' as const),
+    }),
   ];
   if (n >= 2) {
     options.push(
-      fc.record({ kind: fc.constant('swap' as const), index, other: index, keepIds: fc.boolean() }).filter((m) => m.index !== m.other),
+      fc
+        .record({ kind: fc.constant('swap' as const), index, other: index, keepIds: fc.boolean() })
+        .filter((m) => m.index !== m.other),
       fc.record({ kind: fc.constant('truncate' as const), keep: fc.integer({ min: 0, max: n - 1 }) }),
     );
   } else {
@@ -79,7 +99,9 @@ function apply(log: ChainRow[], m: Mutation): ChainRow[] {
       const id = rows[m.index]!.id - before > 1 ? before + 1 : rows[m.index]!.id;
       const prev = rows[m.index - 1]?.hash ?? GENESIS;
       // The forger may even compute a valid hash for the inserted row from its predecessor.
-      const inserted = m.rechain ? chainRows([{ ...m.row, id, prevHash: null, hash: null }], prev)[0]! : { ...m.row, id, prevHash: prev, hash: 'f'.repeat(64) };
+      const inserted = m.rechain
+        ? chainRows([{ ...m.row, id, prevHash: null, hash: null }], prev)[0]!
+        : { ...m.row, id, prevHash: prev, hash: 'f'.repeat(64) };
       rows.splice(m.index, 0, inserted);
       return rows;
     }
@@ -102,7 +124,10 @@ function apply(log: ChainRow[], m: Mutation): ChainRow[] {
       // Edit a row, then recompute its hash and every later one: only a kept checkpoint shows it.
       const r = rows[m.index]!;
       const edited = { ...r, [m.column]: `${r[m.column] ?? ''}!` };
-      return [...rows.slice(0, m.index), ...chainRows([edited, ...rows.slice(m.index + 1)], rows[m.index - 1]?.hash ?? GENESIS)];
+      return [
+        ...rows.slice(0, m.index),
+        ...chainRows([edited, ...rows.slice(m.index + 1)], rows[m.index - 1]?.hash ?? GENESIS),
+      ];
     }
   }
 }
@@ -144,7 +169,19 @@ describe('audit hash chain', () => {
   test('without a checkpoint the chain alone still catches edits, deletions before the head, inserts and reorders', () => {
     fc.assert(
       fc.property(
-        logArb.filter((l) => l.length >= 2).chain((log) => fc.tuple(fc.constant(log), mutationArb(log.length).filter((m) => m.kind !== 'truncate' && m.kind !== 'recompute' && !(m.kind === 'delete' && m.index === log.length - 1)))),
+        logArb
+          .filter((l) => l.length >= 2)
+          .chain((log) =>
+            fc.tuple(
+              fc.constant(log),
+              mutationArb(log.length).filter(
+                (m) =>
+                  m.kind !== 'truncate' &&
+                  m.kind !== 'recompute' &&
+                  !(m.kind === 'delete' && m.index === log.length - 1),
+              ),
+            ),
+          ),
         ([log, m]) => {
           expect(verifyChain(apply(log, m)).ok).toBe(false);
         },
@@ -155,7 +192,18 @@ describe('audit hash chain', () => {
 
   test('names the first broken row', () => {
     const log = chainRows(
-      Array.from({ length: 10 }, (_, i) => ({ id: i + 1, at: 1_700_000_000_000 + i, actor: 'staff', action: 'reply', subjectType: 'feedback', subjectId: `f${i}`, detail: null, publicNote: null, prevHash: null, hash: null })),
+      Array.from({ length: 10 }, (_, i) => ({
+        id: i + 1,
+        at: 1_700_000_000_000 + i,
+        actor: 'staff',
+        action: 'reply',
+        subjectType: 'feedback',
+        subjectId: `f${i}`,
+        detail: null,
+        publicNote: null,
+        prevHash: null,
+        hash: null,
+      })),
     );
     const edited = log.map((r, i) => (i === 4 ? { ...r, actor: 'moderator' } : r));
     expect(verifyChain(edited).problems).toEqual([{ kind: 'content', index: 4, id: 5 }]);
@@ -165,7 +213,18 @@ describe('audit hash chain', () => {
 
   test('unsealed rows at the end are pending; an unsealed row before sealed ones is an error', () => {
     const log = chainRows(
-      Array.from({ length: 4 }, (_, i) => ({ id: i + 1, at: i, actor: 'a', action: 'b', subjectType: 'c', subjectId: 'd', detail: null, publicNote: null, prevHash: null, hash: null })),
+      Array.from({ length: 4 }, (_, i) => ({
+        id: i + 1,
+        at: i,
+        actor: 'a',
+        action: 'b',
+        subjectType: 'c',
+        subjectId: 'd',
+        detail: null,
+        publicNote: null,
+        prevHash: null,
+        hash: null,
+      })),
     );
     const pending = [...log, { ...log[0]!, id: 5, prevHash: null, hash: null }];
     expect(verifyChain(pending)).toMatchObject({ ok: true, sealed: 4, pending: 1 });

@@ -8,7 +8,11 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(c)).toBe(true);
   });
   test('parses strings from the environment', () => {
-    expect(loadConfig({ PORT: '8080', DEMO: 'false', TRUST_PROXY: 'true' })).toMatchObject({ PORT: 8080, DEMO: false, TRUST_PROXY: true });
+    expect(loadConfig({ PORT: '8080', DEMO: 'false', TRUST_PROXY: 'true' })).toMatchObject({
+      PORT: 8080,
+      DEMO: false,
+      TRUST_PROXY: true,
+    });
   });
   test('lists every bad variable at once', () => {
     let error: unknown;

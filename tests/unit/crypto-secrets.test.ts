@@ -21,7 +21,10 @@ describe('seal / unseal (AES-256-GCM)', () => {
   test.each([
     ['another row (associated data)', (s: string) => unseal(key, s, 'feedback-contact:2')],
     ['another key', (s: string) => unseal(Buffer.alloc(32, 2), s, 'feedback-contact:1')],
-    ['a flipped byte', (s: string) => unseal(key, s.slice(0, -2) + (s.endsWith('A') ? 'B' : 'A') + s.slice(-1), 'feedback-contact:1')],
+    [
+      'a flipped byte',
+      (s: string) => unseal(key, s.slice(0, -2) + (s.endsWith('A') ? 'B' : 'A') + s.slice(-1), 'feedback-contact:1'),
+    ],
     ['garbage', () => unseal(key, 'v1.abc', 'x')],
   ])('refuses %s', (_l, open) => {
     expect(open(seal(key, '13800138000', 'feedback-contact:1'))).toBeNull();
@@ -34,7 +37,15 @@ describe('keys', () => {
     expect(a).toHaveLength(32);
     expect(a.equals(deriveKey(Buffer.from('s'.repeat(32)), 'two'))).toBe(false);
     const k = deriveChannelKeys({ contactKey: key, appSecret: Buffer.from('x'.repeat(32)) });
-    expect(new Set([k.seal.toString('hex'), k.pepper.toString('hex'), k.trackingSecret.toString('hex'), k.altcha, k.altchaKey]).size).toBe(5);
+    expect(
+      new Set([
+        k.seal.toString('hex'),
+        k.pepper.toString('hex'),
+        k.trackingSecret.toString('hex'),
+        k.altcha,
+        k.altchaKey,
+      ]).size,
+    ).toBe(5);
   });
   test('equalHex', () => {
     expect(equalHex('abcd', 'abcd')).toBe(true);
@@ -53,7 +64,10 @@ describe('secrets in the environment', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).problems).toEqual(['CONTACT_KEY: required in production', 'APP_SECRET: required in production']);
+    expect((error as ConfigError).problems).toEqual([
+      'CONTACT_KEY: required in production',
+      'APP_SECRET: required in production',
+    ]);
     expect(() => loadConfig({ NODE_ENV: 'production', CONTACT_KEY: '', APP_SECRET: '' })).toThrow(ConfigError);
     expect(loadConfig({ NODE_ENV: 'production', ...good }).CONTACT_KEY).toBe(good.CONTACT_KEY);
   });

@@ -19,19 +19,28 @@ describe('QR code', () => {
   test('a path with a module missing no longer decodes to the same text', () => {
     const url = 'https://qinglian.example.org/x/';
     const { size, path } = qrSvgPath(url);
-    const broken = path.replace(/M(\d+) (\d+)h(\d+)v1h-\d+z/g, (run, _x, y, w) => (Number(y) > 6 && Number(y) < size - 10 && Number(w) > 2 ? '' : run));
+    const broken = path.replace(/M(\d+) (\d+)h(\d+)v1h-\d+z/g, (run, _x, y, w) =>
+      Number(y) > 6 && Number(y) < size - 10 && Number(w) > 2 ? '' : run,
+    );
     expect(decodeQrPath(size, broken)).not.toBe(url);
   });
 });
 
 describe('explain', () => {
   test('fills placeholders, names stages and formats dates and yuan', () => {
-    expect(explain('disclosures.reason.stageOutOfOrder', { stage: 'partyMeetingReview', previousStage: 'committeesDeliberation' })).toBe(
+    expect(
+      explain('disclosures.reason.stageOutOfOrder', {
+        stage: 'partyMeetingReview',
+        previousStage: 'committeesDeliberation',
+      }),
+    ).toBe(
       `\u201c${messages['disclosures.stage.partyMeetingReview']}\u201d\u7684\u65e5\u671f\u65e9\u4e8e\u524d\u4e00\u73af\u8282\u201c${messages['disclosures.stage.committeesDeliberation']}\u201d\uff0c\u987a\u5e8f\u98a0\u5012\u3002`,
     );
     expect(explain('disclosures.reason.resultPosted', { date: '2026-04-03' })).toContain('2026');
     expect(explain('disclosures.reason.resultPosted', { date: '2026-04-03' })).not.toContain('2026-04-03');
-    expect(explain('disclosures.reason.withinBudget', { award: '172800.00', budget: '180000.00' })).toContain('172,800.00');
+    expect(explain('disclosures.reason.withinBudget', { award: '172800.00', budget: '180000.00' })).toContain(
+      '172,800.00',
+    );
   });
 
   test('unknown keys (zod messages) pass through unchanged', () => {

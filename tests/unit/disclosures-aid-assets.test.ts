@@ -1,6 +1,11 @@
 import { describe, expect, test } from 'vitest';
 import { chinaCalendar } from '../../src/domain/calendar/working-days.ts';
-import { checkAidPublicity, checkProgrammeLabel, publicAidList, validateStudentAid } from '../../src/domain/disclosures/student-aid/rules.ts';
+import {
+  checkAidPublicity,
+  checkProgrammeLabel,
+  publicAidList,
+  validateStudentAid,
+} from '../../src/domain/disclosures/student-aid/rules.ts';
 import type { StudentAid } from '../../src/domain/disclosures/student-aid/schema.ts';
 import { StudentAid as StudentAidSchema } from '../../src/domain/disclosures/student-aid/schema.ts';
 import {
@@ -16,7 +21,6 @@ import type { CollectiveAssets } from '../../src/domain/disclosures/collective-a
 import { publicityStatus } from '../../src/domain/disclosures/publicity.ts';
 import { changed, problemLines, sampleCollectiveAssets, sampleStudentAid } from '../support/disclosure-samples.ts';
 
-
 describe('student aid lists', () => {
   const withChange = (change: (a: StudentAid) => unknown) => changed(sampleStudentAid, change);
 
@@ -25,8 +29,18 @@ describe('student aid lists', () => {
   });
 
   test.each([
-    ['publicity of at least 5 working days', checkAidPublicity, (a: StudentAid) => (a.publicity.end = '2026-11-26'), 'publicity.end: disclosures.publicity.tooShort'],
-    ['a programme called other is named', checkProgrammeLabel, (a: StudentAid) => (a.programme = 'other'), 'programmeLabel: disclosures.aid.programmeLabelMissing'],
+    [
+      'publicity of at least 5 working days',
+      checkAidPublicity,
+      (a: StudentAid) => (a.publicity.end = '2026-11-26'),
+      'publicity.end: disclosures.publicity.tooShort',
+    ],
+    [
+      'a programme called other is named',
+      checkProgrammeLabel,
+      (a: StudentAid) => (a.programme = 'other'),
+      'programmeLabel: disclosures.aid.programmeLabelMissing',
+    ],
   ])('%s', (_label, rule, change, expected) => {
     expect(rule(sampleStudentAid(), chinaCalendar)).toEqual([]);
     expect(problemLines(rule(withChange(change), chinaCalendar))).toEqual([expected]);
@@ -37,7 +51,10 @@ describe('student aid lists', () => {
     ['an extra address field', { address: 'x' }, 'Unrecognized key: "address"'],
     ['an ID number field', { idNumber: '11010519491231002X' }, 'Unrecognized key: "idNumber"'],
   ])('the recipient schema refuses %s', (_label, extra, message) => {
-    const raw = { ...sampleStudentAid(), recipients: [{ grade: 'g7', class: 'c1', name: '\u5f20*', amountFen: 1, ...extra }] };
+    const raw = {
+      ...sampleStudentAid(),
+      recipients: [{ grade: 'g7', class: 'c1', name: '\u5f20*', amountFen: 1, ...extra }],
+    };
     const r = StudentAidSchema.safeParse(raw);
     expect(r.success).toBe(false);
     expect(r.error!.issues.map((i) => i.message)).toContain(message);
@@ -66,54 +83,135 @@ describe('village three-asset ledgers', () => {
   });
 
   test.each([
-    ['each line balance = previous ± amount', (a: CollectiveAssets) => (a.funds[0]!.lines[0]!.amountFen += 1), ['funds.0.lines.0.balanceFen: disclosures.assets.lineBalance']],
-    ['closing = last line balance', (a: CollectiveAssets) => ((a.funds[1]!.closingFen -= 1), (a.funds[1]!.openingFen = a.funds[0]!.closingFen)), ['funds.1.closingFen: disclosures.assets.closingBalance']],
-    ['lines dated inside their month', (a: CollectiveAssets) => (a.funds[0]!.lines[1]!.date = '2026-02-01'), ['funds.0.lines.1.date: disclosures.assets.lineOutsideMonth']],
-    ['lines in date order', (a: CollectiveAssets) => (a.funds[0]!.lines[1]!.date = '2026-01-02'), ['funds.0.lines.1.date: disclosures.assets.lineOutOfOrder']],
-    ['category matches direction', (a: CollectiveAssets) => (a.funds[0]!.lines[0]!.category = 'allowances'), ['funds.0.lines.0.category: disclosures.assets.categoryKind']],
-    ['months inside the ledger year', (a: CollectiveAssets) => (a.year = 2025), ['funds.0.month: disclosures.assets.monthOutsideYear', 'funds.1.month: disclosures.assets.monthOutsideYear']],
-    ['months follow each other', (a: CollectiveAssets) => (a.funds[1]!.month = '2026-03'), ['funds.1.month: disclosures.assets.monthNotNext', 'funds.1.lines.0.date: disclosures.assets.lineOutsideMonth']],
-    ['a month opens with the last closing', (a: CollectiveAssets) => ((a.funds[1]!.openingFen += 5), (a.funds[1]!.lines[0]!.balanceFen += 5), (a.funds[1]!.closingFen += 5)), ['funds.1.openingFen: disclosures.assets.openingBalance']],
+    [
+      'each line balance = previous ± amount',
+      (a: CollectiveAssets) => (a.funds[0]!.lines[0]!.amountFen += 1),
+      ['funds.0.lines.0.balanceFen: disclosures.assets.lineBalance'],
+    ],
+    [
+      'closing = last line balance',
+      (a: CollectiveAssets) => ((a.funds[1]!.closingFen -= 1), (a.funds[1]!.openingFen = a.funds[0]!.closingFen)),
+      ['funds.1.closingFen: disclosures.assets.closingBalance'],
+    ],
+    [
+      'lines dated inside their month',
+      (a: CollectiveAssets) => (a.funds[0]!.lines[1]!.date = '2026-02-01'),
+      ['funds.0.lines.1.date: disclosures.assets.lineOutsideMonth'],
+    ],
+    [
+      'lines in date order',
+      (a: CollectiveAssets) => (a.funds[0]!.lines[1]!.date = '2026-01-02'),
+      ['funds.0.lines.1.date: disclosures.assets.lineOutOfOrder'],
+    ],
+    [
+      'category matches direction',
+      (a: CollectiveAssets) => (a.funds[0]!.lines[0]!.category = 'allowances'),
+      ['funds.0.lines.0.category: disclosures.assets.categoryKind'],
+    ],
+    [
+      'months inside the ledger year',
+      (a: CollectiveAssets) => (a.year = 2025),
+      ['funds.0.month: disclosures.assets.monthOutsideYear', 'funds.1.month: disclosures.assets.monthOutsideYear'],
+    ],
+    [
+      'months follow each other',
+      (a: CollectiveAssets) => (a.funds[1]!.month = '2026-03'),
+      ['funds.1.month: disclosures.assets.monthNotNext', 'funds.1.lines.0.date: disclosures.assets.lineOutsideMonth'],
+    ],
+    [
+      'a month opens with the last closing',
+      (a: CollectiveAssets) => (
+        (a.funds[1]!.openingFen += 5),
+        (a.funds[1]!.lines[0]!.balanceFen += 5),
+        (a.funds[1]!.closingFen += 5)
+      ),
+      ['funds.1.openingFen: disclosures.assets.openingBalance'],
+    ],
   ])('funds: %s', (_label, change, expected) => {
     expect(problemLines(checkFundMonths(withChange(change)))).toEqual(expected);
   });
 
   test('a wrong amount is reported on its line only; a mistyped balance on its line and the next', () => {
     const amount = withChange((x) => (x.funds[0]!.lines[0]!.amountFen = 0));
-    expect(problemLines(checkFundMonth(amount.funds[0]!, 0))).toEqual(['funds.0.lines.0.balanceFen: disclosures.assets.lineBalance']);
+    expect(problemLines(checkFundMonth(amount.funds[0]!, 0))).toEqual([
+      'funds.0.lines.0.balanceFen: disclosures.assets.lineBalance',
+    ]);
     const balance = withChange((x) => (x.funds[0]!.lines[0]!.balanceFen = 0));
-    expect(problemLines(checkFundMonth(balance.funds[0]!, 0))).toEqual(['funds.0.lines.0.balanceFen: disclosures.assets.lineBalance', 'funds.0.lines.1.balanceFen: disclosures.assets.lineBalance']);
+    expect(problemLines(checkFundMonth(balance.funds[0]!, 0))).toEqual([
+      'funds.0.lines.0.balanceFen: disclosures.assets.lineBalance',
+      'funds.0.lines.1.balanceFen: disclosures.assets.lineBalance',
+    ]);
   });
 
   test.each([
-    ['codes are unique', (a: CollectiveAssets) => (a.resources[0]!.code = 'A-001'), ['resources.0.code: disclosures.assets.duplicateCode', 'contracts.0.subject: disclosures.assets.unknownSubject']],
-    ['a leased asset names its contract', (a: CollectiveAssets) => delete a.assets[1]!.contract, ['assets.1.contract: disclosures.assets.contractMissing']],
-    ['a contracted resource names its contract', (a: CollectiveAssets) => delete a.resources[0]!.contract, ['resources.0.contract: disclosures.assets.contractMissing']],
-    ['the named contract exists', (a: CollectiveAssets) => (a.assets[1]!.contract = 'C-9'), ['assets.1.contract: disclosures.assets.unknownContract']],
-    ['a contract is about a listed asset or resource', (a: CollectiveAssets) => (a.contracts[1]!.subject = 'A-404'), ['contracts.1.subject: disclosures.assets.unknownSubject']],
-    ['a contract term is a real range', (a: CollectiveAssets) => (a.contracts[1]!.term.end = '2026-01-01'), ['contracts.1.term.end: disclosures.publicity.endBeforeStart']],
-    ['a natural person is masked', (a: CollectiveAssets) => (a.contracts[1]!.counterparty = '\u738b\u5927\u660e'), ['contracts.1.counterparty: disclosures.name.notMasked']],
+    [
+      'codes are unique',
+      (a: CollectiveAssets) => (a.resources[0]!.code = 'A-001'),
+      ['resources.0.code: disclosures.assets.duplicateCode', 'contracts.0.subject: disclosures.assets.unknownSubject'],
+    ],
+    [
+      'a leased asset names its contract',
+      (a: CollectiveAssets) => delete a.assets[1]!.contract,
+      ['assets.1.contract: disclosures.assets.contractMissing'],
+    ],
+    [
+      'a contracted resource names its contract',
+      (a: CollectiveAssets) => delete a.resources[0]!.contract,
+      ['resources.0.contract: disclosures.assets.contractMissing'],
+    ],
+    [
+      'the named contract exists',
+      (a: CollectiveAssets) => (a.assets[1]!.contract = 'C-9'),
+      ['assets.1.contract: disclosures.assets.unknownContract'],
+    ],
+    [
+      'a contract is about a listed asset or resource',
+      (a: CollectiveAssets) => (a.contracts[1]!.subject = 'A-404'),
+      ['contracts.1.subject: disclosures.assets.unknownSubject'],
+    ],
+    [
+      'a contract term is a real range',
+      (a: CollectiveAssets) => (a.contracts[1]!.term.end = '2026-01-01'),
+      ['contracts.1.term.end: disclosures.publicity.endBeforeStart'],
+    ],
+    [
+      'a natural person is masked',
+      (a: CollectiveAssets) => (a.contracts[1]!.counterparty = '\u738b\u5927\u660e'),
+      ['contracts.1.counterparty: disclosures.name.notMasked'],
+    ],
   ])('links: %s', (_label, change, expected) => {
     expect(problemLines(checkLinks(withChange(change)))).toEqual(expected);
   });
 
   test('a contract above the village threshold names its decision; one at or below needs none', () => {
-    expect(problemLines(checkContractDecisions(withChange((a) => delete a.contracts[0]!.decision)))).toEqual(['contracts.0.decision: disclosures.assets.decisionMissing']);
+    expect(problemLines(checkContractDecisions(withChange((a) => delete a.contracts[0]!.decision)))).toEqual([
+      'contracts.0.decision: disclosures.assets.decisionMissing',
+    ]);
     expect(checkContractDecisions(withChange((a) => (a.contracts[1]!.priceFen = 5_000_000)))).toEqual([]);
-    expect(problemLines(checkContractDecisions(withChange((a) => (a.contracts[1]!.priceFen = 5_000_001))))).toEqual(['contracts.1.decision: disclosures.assets.decisionMissing']);
+    expect(problemLines(checkContractDecisions(withChange((a) => (a.contracts[1]!.priceFen = 5_000_001))))).toEqual([
+      'contracts.1.decision: disclosures.assets.decisionMissing',
+    ]);
   });
 
   test('cross-file: the decision exists and belongs to the same village', () => {
     const a = sampleCollectiveAssets();
     expect(checkDecisionLinks(a, new Map([['village-a-tea', { unit: 'village-a' }]]))).toEqual([]);
-    expect(problemLines(checkDecisionLinks(a, new Map()))).toEqual(['contracts.0.decision: disclosures.assets.unknownDecision']);
-    expect(problemLines(checkDecisionLinks(a, new Map([['village-a-tea', { unit: 'village-b' }]])))).toEqual(['contracts.0.decision: disclosures.assets.decisionOtherUnit']);
+    expect(problemLines(checkDecisionLinks(a, new Map()))).toEqual([
+      'contracts.0.decision: disclosures.assets.unknownDecision',
+    ]);
+    expect(problemLines(checkDecisionLinks(a, new Map([['village-a-tea', { unit: 'village-b' }]])))).toEqual([
+      'contracts.0.decision: disclosures.assets.decisionOtherUnit',
+    ]);
   });
 
   test.each([
     ['decided, then signed', { unit: 'v', resolvedOn: '2025-12-20', verdict: 'compliant' as const }, 'pass'],
     ['signed before the resolution', { unit: 'v', resolvedOn: '2026-01-05', verdict: 'compliant' as const }, 'fail'],
-    ['decided by a non-compliant procedure', { unit: 'v', resolvedOn: '2025-12-20', verdict: 'nonCompliant' as const }, 'fail'],
+    [
+      'decided by a non-compliant procedure',
+      { unit: 'v', resolvedOn: '2025-12-20', verdict: 'nonCompliant' as const },
+      'fail',
+    ],
     ['procedure still running', { unit: 'v', resolvedOn: '2025-12-20', verdict: 'pending' as const }, 'pending'],
     ['no resolution held', { unit: 'v', resolvedOn: undefined, verdict: 'nonCompliant' as const }, 'fail'],
     ['no decision found', undefined, 'fail'],

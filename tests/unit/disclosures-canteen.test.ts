@@ -22,18 +22,46 @@ describe('canteen account validity rules', () => {
   });
 
   test.each([
-    ['opening + income − expense = closing, to the fen', checkBalance, (a: CanteenAccount) => (a.closingFen += 1), 'closingFen: disclosures.canteen.balanceMismatch'],
-    ['published after the month ends', checkPublishedAfterMonth, (a: CanteenAccount) => (a.publishedOn = '2026-03-31'), 'publishedOn: disclosures.canteen.publishedBeforeMonthEnd'],
-    ['serving days fit the month', checkDays, (a: CanteenAccount) => ((a.servingDays = 32), (a.accompaniedMeals.leaderDays = 0)), 'servingDays: disclosures.canteen.servingDaysTooMany'],
-    ['leader days within serving days', checkDays, (a: CanteenAccount) => (a.accompaniedMeals.leaderDays = 21), 'accompaniedMeals.leaderDays: disclosures.canteen.leaderDaysTooMany'],
-    ['a handled suggestion says how', checkSuggestionResponses, (a: CanteenAccount) => delete a.accompaniedMeals.suggestions[0]!.response, 'accompaniedMeals.suggestions.0.response: disclosures.canteen.responseMissing'],
+    [
+      'opening + income − expense = closing, to the fen',
+      checkBalance,
+      (a: CanteenAccount) => (a.closingFen += 1),
+      'closingFen: disclosures.canteen.balanceMismatch',
+    ],
+    [
+      'published after the month ends',
+      checkPublishedAfterMonth,
+      (a: CanteenAccount) => (a.publishedOn = '2026-03-31'),
+      'publishedOn: disclosures.canteen.publishedBeforeMonthEnd',
+    ],
+    [
+      'serving days fit the month',
+      checkDays,
+      (a: CanteenAccount) => ((a.servingDays = 32), (a.accompaniedMeals.leaderDays = 0)),
+      'servingDays: disclosures.canteen.servingDaysTooMany',
+    ],
+    [
+      'leader days within serving days',
+      checkDays,
+      (a: CanteenAccount) => (a.accompaniedMeals.leaderDays = 21),
+      'accompaniedMeals.leaderDays: disclosures.canteen.leaderDaysTooMany',
+    ],
+    [
+      'a handled suggestion says how',
+      checkSuggestionResponses,
+      (a: CanteenAccount) => delete a.accompaniedMeals.suggestions[0]!.response,
+      'accompaniedMeals.suggestions.0.response: disclosures.canteen.responseMissing',
+    ],
   ])('%s', (_label, rule, change, expected) => {
     expect(rule(sampleCanteenAccount())).toEqual([]);
     expect(problemLines(rule(withChange(change)))).toEqual([expected]);
   });
 
   test('the balance message gives both amounts in yuan', () => {
-    expect(checkBalance(withChange((a) => (a.closingFen = 0)))[0]!.vars).toEqual({ expected: '1100.00', actual: '0.00' });
+    expect(checkBalance(withChange((a) => (a.closingFen = 0)))[0]!.vars).toEqual({
+      expected: '1100.00',
+      actual: '0.00',
+    });
   });
 });
 
@@ -51,13 +79,27 @@ describe('canteen continuity across months', () => {
   });
 
   test.each([
-    ['opening differs from last closing', (list: ReturnType<typeof chain>) => (list[0]!.data.openingFen += 100), '2026-03 openingFen: disclosures.canteen.openingMismatch'],
-    ['a month is missing', (list: ReturnType<typeof chain>) => list.splice(2, 1), '2026-03 month: disclosures.canteen.monthMissing'],
-    ['a month is filed twice', (list: ReturnType<typeof chain>) => list.push(entry('2026-02', 0)), '2026-02 month: disclosures.canteen.duplicateMonth'],
+    [
+      'opening differs from last closing',
+      (list: ReturnType<typeof chain>) => (list[0]!.data.openingFen += 100),
+      '2026-03 openingFen: disclosures.canteen.openingMismatch',
+    ],
+    [
+      'a month is missing',
+      (list: ReturnType<typeof chain>) => list.splice(2, 1),
+      '2026-03 month: disclosures.canteen.monthMissing',
+    ],
+    [
+      'a month is filed twice',
+      (list: ReturnType<typeof chain>) => list.push(entry('2026-02', 0)),
+      '2026-02 month: disclosures.canteen.duplicateMonth',
+    ],
   ])('%s', (_label, change, expected) => {
     const list = chain();
     change(list);
-    expect(checkContinuity(list).map((x) => `${x.entry.id} ${x.problem.path.join('.')}: ${x.problem.message}`)).toEqual([expected]);
+    expect(checkContinuity(list).map((x) => `${x.entry.id} ${x.problem.path.join('.')}: ${x.problem.message}`)).toEqual(
+      [expected],
+    );
   });
 
   test('a gap names the missing month', () => {
@@ -96,17 +138,52 @@ describe('canteen figures and compliance', () => {
   const states = (a: CanteenAccount) => Object.fromEntries(canteenChecks(a).map((c) => [c.key, c.state]));
 
   test('the sample passes every check', () => {
-    expect(states(sampleCanteenAccount())).toEqual({ publishedOnTime: 'pass', leaderAccompaniment: 'pass', surplusWithinTolerance: 'pass', suggestionsHandled: 'pass' });
+    expect(states(sampleCanteenAccount())).toEqual({
+      publishedOnTime: 'pass',
+      leaderAccompaniment: 'pass',
+      surplusWithinTolerance: 'pass',
+      suggestionsHandled: 'pass',
+    });
   });
 
   test.each([
     ['published late', (a: CanteenAccount) => (a.publishedOn = '2026-04-20'), 'publishedOnTime', 'fail'],
-    ['a serving day without a leader at the table', (a: CanteenAccount) => (a.accompaniedMeals.leaderDays = 19), 'leaderAccompaniment', 'fail'],
-    ['no serving days', (a: CanteenAccount) => ((a.servingDays = 0), (a.accompaniedMeals.leaderDays = 0)), 'leaderAccompaniment', 'notApplicable'],
-    ['surplus above 2% of food income', (a: CanteenAccount) => ((a.expense[0]!.amountFen -= 30_000), (a.closingFen += 30_000)), 'surplusWithinTolerance', 'fail'],
-    ['deficit above 2% of food income', (a: CanteenAccount) => ((a.expense[0]!.amountFen += 50_000), (a.closingFen -= 50_000)), 'surplusWithinTolerance', 'fail'],
-    ['no food income at all', (a: CanteenAccount) => (a.income = [{ category: 'other', amountFen: 10 }]), 'surplusWithinTolerance', 'notApplicable'],
-    ['a suggestion still being handled', (a: CanteenAccount) => (a.accompaniedMeals.suggestions = [{ summary: 'x', status: 'inProgress' }]), 'suggestionsHandled', 'pending'],
+    [
+      'a serving day without a leader at the table',
+      (a: CanteenAccount) => (a.accompaniedMeals.leaderDays = 19),
+      'leaderAccompaniment',
+      'fail',
+    ],
+    [
+      'no serving days',
+      (a: CanteenAccount) => ((a.servingDays = 0), (a.accompaniedMeals.leaderDays = 0)),
+      'leaderAccompaniment',
+      'notApplicable',
+    ],
+    [
+      'surplus above 2% of food income',
+      (a: CanteenAccount) => ((a.expense[0]!.amountFen -= 30_000), (a.closingFen += 30_000)),
+      'surplusWithinTolerance',
+      'fail',
+    ],
+    [
+      'deficit above 2% of food income',
+      (a: CanteenAccount) => ((a.expense[0]!.amountFen += 50_000), (a.closingFen -= 50_000)),
+      'surplusWithinTolerance',
+      'fail',
+    ],
+    [
+      'no food income at all',
+      (a: CanteenAccount) => (a.income = [{ category: 'other', amountFen: 10 }]),
+      'surplusWithinTolerance',
+      'notApplicable',
+    ],
+    [
+      'a suggestion still being handled',
+      (a: CanteenAccount) => (a.accompaniedMeals.suggestions = [{ summary: 'x', status: 'inProgress' }]),
+      'suggestionsHandled',
+      'pending',
+    ],
   ])('%s', (_label, change, key, state) => {
     expect(states(withChange(change))[key]).toBe(state);
   });

@@ -1,5 +1,10 @@
 import { describe, expect, test } from 'vitest';
-import { checkAttendance, checkStageDates, checkUniqueStages, validateDecision } from '../../src/domain/disclosures/decision/rules.ts';
+import {
+  checkAttendance,
+  checkStageDates,
+  checkUniqueStages,
+  validateDecision,
+} from '../../src/domain/disclosures/decision/rules.ts';
 import {
   checkNoticePeriods,
   checkOrder,
@@ -11,13 +16,20 @@ import {
   decisionYear,
   resolutionDate,
 } from '../../src/domain/disclosures/decision/compliance.ts';
-import { meetsFraction, requiredCount, thresholdProfiles, twoThirds, moreThanHalf } from '../../src/domain/disclosures/decision/profiles.ts';
+import {
+  meetsFraction,
+  requiredCount,
+  thresholdProfiles,
+  twoThirds,
+  moreThanHalf,
+} from '../../src/domain/disclosures/decision/profiles.ts';
 import type { Decision, DecisionStageRecord } from '../../src/domain/disclosures/decision/schema.ts';
 import { verdictOf } from '../../src/domain/disclosures/common.ts';
 import { changed, problemLines, sampleDecision } from '../support/disclosure-samples.ts';
 
 const TODAY = '2026-11-28';
-const stage = <S extends DecisionStageRecord['stage']>(d: Decision, s: S) => d.stages.find((x) => x.stage === s) as Extract<DecisionStageRecord, { stage: S }>;
+const stage = <S extends DecisionStageRecord['stage']>(d: Decision, s: S) =>
+  d.stages.find((x) => x.stage === s) as Extract<DecisionStageRecord, { stage: S }>;
 const withChange = (change: (d: Decision) => unknown) => changed(sampleDecision, change);
 
 describe('threshold arithmetic', () => {
@@ -55,13 +67,48 @@ describe('decision validity rules', () => {
   });
 
   test.each([
-    ['a stage is recorded once', checkUniqueStages, (d: Decision) => d.stages.push({ ...stage(d, 'partyProposal') }), 'stages.6.stage: disclosures.decision.duplicateStage'],
-    ['present ≤ expected', checkAttendance, (d: Decision) => (stage(d, 'partyProposal').present = 6), 'stages.0.present: disclosures.decision.presentExceedsExpected'],
-    ['votes ≤ present', checkAttendance, (d: Decision) => (stage(d, 'villagersResolution').against = 11), 'stages.3.for: disclosures.decision.votesExceedPresent'],
-    ['households represented ≤ households', checkAttendance, (d: Decision) => (stage(d, 'villagersResolution').households = { expected: 10, represented: 11 }), 'stages.3.households.represented: disclosures.decision.presentExceedsExpected'],
-    ['a posting ends after it starts', checkStageDates, (d: Decision) => (stage(d, 'resolutionDisclosure').postedUntil = '2025-11-25'), 'stages.4.postedUntil: disclosures.publicity.endBeforeStart'],
-    ['the plan goes out before the meeting', checkStageDates, (d: Decision) => (stage(d, 'partyMeetingReview').planSentOn = '2025-11-15'), 'stages.2.planSentOn: disclosures.decision.noticeAfterMeeting'],
-    ['the notice comes before the meeting', checkStageDates, (d: Decision) => (stage(d, 'villagersResolution').noticeOn = '2025-11-26'), 'stages.3.noticeOn: disclosures.decision.noticeAfterMeeting'],
+    [
+      'a stage is recorded once',
+      checkUniqueStages,
+      (d: Decision) => d.stages.push({ ...stage(d, 'partyProposal') }),
+      'stages.6.stage: disclosures.decision.duplicateStage',
+    ],
+    [
+      'present ≤ expected',
+      checkAttendance,
+      (d: Decision) => (stage(d, 'partyProposal').present = 6),
+      'stages.0.present: disclosures.decision.presentExceedsExpected',
+    ],
+    [
+      'votes ≤ present',
+      checkAttendance,
+      (d: Decision) => (stage(d, 'villagersResolution').against = 11),
+      'stages.3.for: disclosures.decision.votesExceedPresent',
+    ],
+    [
+      'households represented ≤ households',
+      checkAttendance,
+      (d: Decision) => (stage(d, 'villagersResolution').households = { expected: 10, represented: 11 }),
+      'stages.3.households.represented: disclosures.decision.presentExceedsExpected',
+    ],
+    [
+      'a posting ends after it starts',
+      checkStageDates,
+      (d: Decision) => (stage(d, 'resolutionDisclosure').postedUntil = '2025-11-25'),
+      'stages.4.postedUntil: disclosures.publicity.endBeforeStart',
+    ],
+    [
+      'the plan goes out before the meeting',
+      checkStageDates,
+      (d: Decision) => (stage(d, 'partyMeetingReview').planSentOn = '2025-11-15'),
+      'stages.2.planSentOn: disclosures.decision.noticeAfterMeeting',
+    ],
+    [
+      'the notice comes before the meeting',
+      checkStageDates,
+      (d: Decision) => (stage(d, 'villagersResolution').noticeOn = '2025-11-26'),
+      'stages.3.noticeOn: disclosures.decision.noticeAfterMeeting',
+    ],
   ])('%s', (_label, rule, change, expected) => {
     expect(rule(sampleDecision())).toEqual([]);
     expect(problemLines(rule(withChange(change)))).toEqual([expected]);
@@ -83,17 +130,83 @@ describe('decision compliance verdict', () => {
   });
 
   test.each([
-    ['order: a required stage is missing', checkOrder, (d: Decision) => d.stages.splice(2, 1), 'disclosures.reason.stageMissing', { stage: 'partyMeetingReview' }],
-    ['order: a stage dated before the previous one', checkOrder, (d: Decision) => (stage(d, 'partyMeetingReview').date = '2025-11-05'), 'disclosures.reason.stageOutOfOrder', { stage: 'partyMeetingReview', previousStage: 'committeesDeliberation' }],
-    ['order: disclosure before the resolution', checkOrder, (d: Decision) => (stage(d, 'resolutionDisclosure').postedOn = '2025-11-24'), 'disclosures.reason.stageOutOfOrder', { stage: 'resolutionDisclosure', previousStage: 'villagersResolution' }],
-    ['quorum: party meeting below 2/3', checkQuorum, (d: Decision) => ((stage(d, 'partyMeetingReview').present = 19), (stage(d, 'partyMeetingReview').for = 16)), 'disclosures.reason.quorumMissed', { stage: 'partyMeetingReview', present: 19, expected: 30, required: 20 }],
-    ['quorum: representatives below 2/3', checkQuorum, (d: Decision) => (stage(d, 'villagersResolution').present = 29), 'disclosures.reason.quorumMissed', { stage: 'villagersResolution', present: 29, expected: 45, required: 30 }],
-    ['pass: party meeting needs more than half of those who should attend', checkPassThreshold, (d: Decision) => (stage(d, 'partyMeetingReview').for = 15), 'disclosures.reason.notPassed', { stage: 'partyMeetingReview', votes: 15, required: 16 }],
-    ['pass: representatives need more than half of those present', checkPassThreshold, (d: Decision) => (stage(d, 'villagersResolution').for = 15), 'disclosures.reason.notPassed', { stage: 'villagersResolution', votes: 15, required: 16 }],
-    ['notice: party plan less than 3 days ahead', checkNoticePeriods, (d: Decision) => (stage(d, 'partyMeetingReview').planSentOn = '2025-11-12'), 'disclosures.reason.noticeTooShort', { stage: 'partyMeetingReview', given: 2, days: 3 }],
-    ['notice: not recorded', checkNoticePeriods, (d: Decision) => delete stage(d, 'villagersResolution').noticeOn, 'disclosures.reason.noticeNotRecorded', { stage: 'villagersResolution' }],
-    ['notice: villagers meeting needs 10 days', checkNoticePeriods, (d: Decision) => (d.profile = 'villagersMeeting'), 'disclosures.reason.noticeTooShort', { stage: 'villagersResolution', given: 5, days: 10 }],
-    ['result: implementation finished, result not disclosed', checkResultDisclosed, (d: Decision) => d.stages.pop(), 'disclosures.reason.resultMissing', { date: '2025-12-28' }],
+    [
+      'order: a required stage is missing',
+      checkOrder,
+      (d: Decision) => d.stages.splice(2, 1),
+      'disclosures.reason.stageMissing',
+      { stage: 'partyMeetingReview' },
+    ],
+    [
+      'order: a stage dated before the previous one',
+      checkOrder,
+      (d: Decision) => (stage(d, 'partyMeetingReview').date = '2025-11-05'),
+      'disclosures.reason.stageOutOfOrder',
+      { stage: 'partyMeetingReview', previousStage: 'committeesDeliberation' },
+    ],
+    [
+      'order: disclosure before the resolution',
+      checkOrder,
+      (d: Decision) => (stage(d, 'resolutionDisclosure').postedOn = '2025-11-24'),
+      'disclosures.reason.stageOutOfOrder',
+      { stage: 'resolutionDisclosure', previousStage: 'villagersResolution' },
+    ],
+    [
+      'quorum: party meeting below 2/3',
+      checkQuorum,
+      (d: Decision) => ((stage(d, 'partyMeetingReview').present = 19), (stage(d, 'partyMeetingReview').for = 16)),
+      'disclosures.reason.quorumMissed',
+      { stage: 'partyMeetingReview', present: 19, expected: 30, required: 20 },
+    ],
+    [
+      'quorum: representatives below 2/3',
+      checkQuorum,
+      (d: Decision) => (stage(d, 'villagersResolution').present = 29),
+      'disclosures.reason.quorumMissed',
+      { stage: 'villagersResolution', present: 29, expected: 45, required: 30 },
+    ],
+    [
+      'pass: party meeting needs more than half of those who should attend',
+      checkPassThreshold,
+      (d: Decision) => (stage(d, 'partyMeetingReview').for = 15),
+      'disclosures.reason.notPassed',
+      { stage: 'partyMeetingReview', votes: 15, required: 16 },
+    ],
+    [
+      'pass: representatives need more than half of those present',
+      checkPassThreshold,
+      (d: Decision) => (stage(d, 'villagersResolution').for = 15),
+      'disclosures.reason.notPassed',
+      { stage: 'villagersResolution', votes: 15, required: 16 },
+    ],
+    [
+      'notice: party plan less than 3 days ahead',
+      checkNoticePeriods,
+      (d: Decision) => (stage(d, 'partyMeetingReview').planSentOn = '2025-11-12'),
+      'disclosures.reason.noticeTooShort',
+      { stage: 'partyMeetingReview', given: 2, days: 3 },
+    ],
+    [
+      'notice: not recorded',
+      checkNoticePeriods,
+      (d: Decision) => delete stage(d, 'villagersResolution').noticeOn,
+      'disclosures.reason.noticeNotRecorded',
+      { stage: 'villagersResolution' },
+    ],
+    [
+      'notice: villagers meeting needs 10 days',
+      checkNoticePeriods,
+      (d: Decision) => (d.profile = 'villagersMeeting'),
+      'disclosures.reason.noticeTooShort',
+      { stage: 'villagersResolution', given: 5, days: 10 },
+    ],
+    [
+      'result: implementation finished, result not disclosed',
+      checkResultDisclosed,
+      (d: Decision) => d.stages.pop(),
+      'disclosures.reason.resultMissing',
+      { date: '2025-12-28' },
+    ],
   ])('%s', (_label, check, change, reason, vars) => {
     expect(check(sampleDecision()).state).toBe('pass');
     const result = check(withChange(change));
@@ -140,7 +253,14 @@ describe('decision compliance verdict', () => {
   test('collective economic organisation: 2/3 of ALL members must approve, not of those present', () => {
     const d = withChange((x) => {
       x.profile = 'collectiveMembers';
-      Object.assign(stage(x, 'villagersResolution'), { noticeOn: '2025-11-15', expected: 600, present: 500, for: 399, against: 80, abstain: 21 });
+      Object.assign(stage(x, 'villagersResolution'), {
+        noticeOn: '2025-11-15',
+        expected: 600,
+        present: 500,
+        for: 399,
+        against: 80,
+        abstain: 21,
+      });
     });
     expect(checkPassThreshold(d)).toMatchObject({ state: 'fail', vars: { votes: 399, required: 400 } });
     stage(d, 'villagersResolution').for = 400;

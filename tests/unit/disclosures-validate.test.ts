@@ -4,16 +4,29 @@ import { validateDisclosures, type RawEntry, type ValidationInput } from '../../
 import { disclosureKinds } from '../../src/domain/disclosures/kinds.ts';
 import { filterDisclosures, allDisclosureFilters, yearsOf } from '../../src/domain/disclosures/filter.ts';
 import { verdictOf } from '../../src/domain/disclosures/common.ts';
-import { sampleCanteenAccount, sampleCollectiveAssets, sampleDecision, sampleProcurement, sampleStudentAid } from '../support/disclosure-samples.ts';
+import {
+  sampleCanteenAccount,
+  sampleCollectiveAssets,
+  sampleDecision,
+  sampleProcurement,
+  sampleStudentAid,
+} from '../support/disclosure-samples.ts';
 
 const units = [
   { id: 'school-a', carrier: 'school' as const },
   { id: 'village-a', carrier: 'village' as const },
 ];
-const none = Object.fromEntries(disclosureKinds.map((k) => [k, [] as RawEntry[]])) as unknown as ValidationInput['files'];
-const run = (files: Partial<ValidationInput['files']>) => validateDisclosures({ units, calendar: chinaCalendar, files: { ...none, ...files } });
+const none = Object.fromEntries(
+  disclosureKinds.map((k) => [k, [] as RawEntry[]]),
+) as unknown as ValidationInput['files'];
+const run = (files: Partial<ValidationInput['files']>) =>
+  validateDisclosures({ units, calendar: chinaCalendar, files: { ...none, ...files } });
 const lines = (r: ReturnType<typeof run>) => r.problems.map((p) => `${p.file} › ${p.path.join('.')}: ${p.message}`);
-const raw = (file: string, data: unknown, id = file.replace(/\.yaml$/, '')): RawEntry => ({ file, id, data: JSON.parse(JSON.stringify(data)) as unknown });
+const raw = (file: string, data: unknown, id = file.replace(/\.yaml$/, '')): RawEntry => ({
+  file,
+  id,
+  data: JSON.parse(JSON.stringify(data)) as unknown,
+});
 
 describe('validateDisclosures', () => {
   test('valid files come back typed, with no problems', () => {
@@ -30,9 +43,21 @@ describe('validateDisclosures', () => {
 
   test.each([
     ['an unknown unit', { ...sampleProcurement(), unit: 'school-z' }, 'p.yaml › unit: disclosures.unit.unknown'],
-    ['a unit of the wrong carrier', { ...sampleProcurement(), unit: 'village-a' }, 'p.yaml › unit: disclosures.unit.wrongCarrier'],
-    ['a schema error', { ...sampleProcurement(), budgetFen: 1.5 }, 'p.yaml › budgetFen: disclosures.amount.notWholeFen'],
-    ['a phone number in free text', { ...sampleProcurement(), methodRationale: 'ask 13812345678' }, 'p.yaml › methodRationale: disclosures.personalData.mobile'],
+    [
+      'a unit of the wrong carrier',
+      { ...sampleProcurement(), unit: 'village-a' },
+      'p.yaml › unit: disclosures.unit.wrongCarrier',
+    ],
+    [
+      'a schema error',
+      { ...sampleProcurement(), budgetFen: 1.5 },
+      'p.yaml › budgetFen: disclosures.amount.notWholeFen',
+    ],
+    [
+      'a phone number in free text',
+      { ...sampleProcurement(), methodRationale: 'ask 13812345678' },
+      'p.yaml › methodRationale: disclosures.personalData.mobile',
+    ],
   ])('reports %s with file and field, and drops the file', (_label, data, expected) => {
     const r = run({ procurement: [raw('p.yaml', data)] });
     expect(lines(r)).toContain(expected);
@@ -41,15 +66,23 @@ describe('validateDisclosures', () => {
 
   test('a file name that is no slug, and a file that is no YAML', () => {
     const r = run({
-      procurement: [raw('Bad Name.yaml', sampleProcurement(), 'Bad Name'), { file: 'x.yaml', id: 'x', data: undefined, parseError: 'bad indentation' }],
+      procurement: [
+        raw('Bad Name.yaml', sampleProcurement(), 'Bad Name'),
+        { file: 'x.yaml', id: 'x', data: undefined, parseError: 'bad indentation' },
+      ],
     });
-    expect(lines(r)).toEqual(['Bad Name.yaml › (file name): disclosures.fileName.invalid', 'x.yaml › (file): disclosures.file.yaml']);
+    expect(lines(r)).toEqual([
+      'Bad Name.yaml › (file name): disclosures.fileName.invalid',
+      'x.yaml › (file): disclosures.file.yaml',
+    ]);
   });
 
   test('aid lists: dates where none belong are birth dates; elsewhere dates are fine', () => {
     const aid = sampleStudentAid();
     aid.recipients[0]!.class = '2012-03-05';
-    expect(lines(run({ studentAid: [raw('a.yaml', aid)] }))).toEqual(['a.yaml › recipients.0.class: disclosures.personalData.birthDate']);
+    expect(lines(run({ studentAid: [raw('a.yaml', aid)] }))).toEqual([
+      'a.yaml › recipients.0.class: disclosures.personalData.birthDate',
+    ]);
     const p = { ...sampleProcurement(), methodRationale: 'decided on 2026-04-20' };
     expect(lines(run({ procurement: [raw('p.yaml', p)] }))).toEqual([]);
   });
@@ -62,24 +95,43 @@ describe('validateDisclosures', () => {
     expect(r.entries.canteenAccount.map((e) => e.id)).toEqual(['jan']);
 
     const badJan = { ...jan, closingFen: jan.closingFen + 7 };
-    const r2 = run({ canteenAccount: [raw('jan.yaml', badJan), raw('feb.yaml', sampleCanteenAccount('2026-02', badJan.closingFen))] });
+    const r2 = run({
+      canteenAccount: [raw('jan.yaml', badJan), raw('feb.yaml', sampleCanteenAccount('2026-02', badJan.closingFen))],
+    });
     expect(lines(r2)).toEqual(['jan.yaml › closingFen: disclosures.canteen.balanceMismatch']);
   });
 
   test('a contract above the threshold must point at an existing decision of the same village', () => {
     const ledger = raw('l.yaml', sampleCollectiveAssets());
-    expect(lines(run({ collectiveAssets: [ledger] }))).toEqual(['l.yaml › contracts.0.decision: disclosures.assets.unknownDecision']);
+    expect(lines(run({ collectiveAssets: [ledger] }))).toEqual([
+      'l.yaml › contracts.0.decision: disclosures.assets.unknownDecision',
+    ]);
     const other = { ...sampleDecision(), unit: 'village-b' };
-    const r = validateDisclosures({ units: [...units, { id: 'village-b', carrier: 'village' }], calendar: chinaCalendar, files: { ...none, collectiveAssets: [ledger], decision: [raw('d.yaml', other, 'village-a-tea')] } });
+    const r = validateDisclosures({
+      units: [...units, { id: 'village-b', carrier: 'village' }],
+      calendar: chinaCalendar,
+      files: { ...none, collectiveAssets: [ledger], decision: [raw('d.yaml', other, 'village-a-tea')] },
+    });
     expect(lines(r)).toEqual(['l.yaml › contracts.0.decision: disclosures.assets.decisionOtherUnit']);
   });
 
   test('ledgers: one file per village and year, December carries into January', () => {
     const y2026 = sampleCollectiveAssets();
-    const y2025 = { ...sampleCollectiveAssets(), year: 2025, funds: [{ month: '2025-12', openingFen: 999, lines: [], closingFen: 999 }], contracts: [], assets: [], resources: [] };
+    const y2025 = {
+      ...sampleCollectiveAssets(),
+      year: 2025,
+      funds: [{ month: '2025-12', openingFen: 999, lines: [], closingFen: 999 }],
+      contracts: [],
+      assets: [],
+      resources: [],
+    };
     const decision = raw('d.yaml', sampleDecision(), 'village-a-tea');
-    expect(lines(run({ collectiveAssets: [raw('a.yaml', y2025), raw('b.yaml', y2026)], decision: [decision] }))).toEqual(['b.yaml › funds.0.openingFen: disclosures.assets.openingBalance']);
-    expect(lines(run({ collectiveAssets: [raw('a.yaml', y2026), raw('b.yaml', y2026)], decision: [decision] }))).toContain('b.yaml › year: disclosures.assets.duplicateYear');
+    expect(
+      lines(run({ collectiveAssets: [raw('a.yaml', y2025), raw('b.yaml', y2026)], decision: [decision] })),
+    ).toEqual(['b.yaml › funds.0.openingFen: disclosures.assets.openingBalance']);
+    expect(
+      lines(run({ collectiveAssets: [raw('a.yaml', y2026), raw('b.yaml', y2026)], decision: [decision] })),
+    ).toContain('b.yaml › year: disclosures.assets.duplicateYear');
   });
 });
 

@@ -1,14 +1,37 @@
 import { describe, expect, test } from 'vitest';
-import { BODY_MAX, BODY_MIN, checkFeedbackAt, FeedbackSubmission, normalisePhone, routeOf, beijingDate } from '../../src/domain/feedback/schema.ts';
+import {
+  BODY_MAX,
+  BODY_MIN,
+  checkFeedbackAt,
+  FeedbackSubmission,
+  normalisePhone,
+  routeOf,
+  beijingDate,
+} from '../../src/domain/feedback/schema.ts';
 import { findUnsafeText, isSafeText, MAX_DEPTH } from '../../src/domain/shared/text.ts';
-import { CROCKFORD, encodeCrockford, formatCode, normaliseCode, TRACKING_CODE_LENGTH, bytesFor } from '../../src/domain/feedback/tracking.ts';
+import {
+  CROCKFORD,
+  encodeCrockford,
+  formatCode,
+  normaliseCode,
+  TRACKING_CODE_LENGTH,
+  bytesFor,
+} from '../../src/domain/feedback/tracking.ts';
 import { isMessageKey } from '../../src/i18n/t.ts';
 
 const general = { kind: 'complaint', unitId: 'hetang-village', body: '窗口办事要跑两趟' };
 const meal = {
   kind: 'accompaniedMeal',
   unitId: 'xixi-central-primary',
-  meal: { date: '2026-02-27', meal: 'lunch', dishes: '番茄炒蛋', taste: 'good', quantity: 'fair', hygiene: 'good', price: 'poor' },
+  meal: {
+    date: '2026-02-27',
+    meal: 'lunch',
+    dishes: '番茄炒蛋',
+    taste: 'good',
+    quantity: 'fair',
+    hygiene: 'good',
+    price: 'poor',
+  },
 };
 
 describe('FeedbackSubmission', () => {
@@ -27,10 +50,30 @@ describe('FeedbackSubmission', () => {
     ['unknown kind', { ...general, kind: 'bribe' }, 'kind', 'feedback.kind.invalid'],
     ['bad phone', { ...general, contactPhone: '12345' }, 'contactPhone', 'feedback.contactPhone.invalid'],
     ['honeypot filled', { ...general, website: 'http://spam' }, 'website', 'feedback.honeypot.filled'],
-    ['short idempotency key', { ...general, idempotencyKey: 'short' }, 'idempotencyKey', 'feedback.idempotencyKey.invalid'],
-    ['meal rating outside the scale', { ...meal, meal: { ...meal.meal, taste: 5 } }, 'meal.taste', 'feedback.meal.rating.invalid'],
-    ['meal date format', { ...meal, meal: { ...meal.meal, date: '2026/02/27' } }, 'meal.date', 'feedback.meal.date.invalid'],
-    ['string "true" for a boolean', { ...general, publicConsent: 'true' }, 'publicConsent', 'feedback.publicConsent.invalid'],
+    [
+      'short idempotency key',
+      { ...general, idempotencyKey: 'short' },
+      'idempotencyKey',
+      'feedback.idempotencyKey.invalid',
+    ],
+    [
+      'meal rating outside the scale',
+      { ...meal, meal: { ...meal.meal, taste: 5 } },
+      'meal.taste',
+      'feedback.meal.rating.invalid',
+    ],
+    [
+      'meal date format',
+      { ...meal, meal: { ...meal.meal, date: '2026/02/27' } },
+      'meal.date',
+      'feedback.meal.date.invalid',
+    ],
+    [
+      'string "true" for a boolean',
+      { ...general, publicConsent: 'true' },
+      'publicConsent',
+      'feedback.publicConsent.invalid',
+    ],
     ['mass assignment of state', { ...general, state: 'closed' }, '', 'Unrecognized'],
   ])('rejects %s', (_l, input, path, message) => {
     const r = FeedbackSubmission.safeParse(input);
@@ -46,10 +89,18 @@ describe('FeedbackSubmission', () => {
   });
 
   test('every message a schema can produce is a message key', () => {
-    const samples = [{}, { kind: 'x' }, { ...general, body: '' }, { ...meal, meal: {} }, { ...general, unitId: '' }, { ...general, unitId: 'A B' }];
+    const samples = [
+      {},
+      { kind: 'x' },
+      { ...general, body: '' },
+      { ...meal, meal: {} },
+      { ...general, unitId: '' },
+      { ...general, unitId: 'A B' },
+    ];
     for (const s of samples) {
       const r = FeedbackSubmission.safeParse(s);
-      for (const issue of r.error?.issues ?? []) if (issue.code !== 'unrecognized_keys') expect(isMessageKey(issue.message), issue.message).toBe(true);
+      for (const issue of r.error?.issues ?? [])
+        if (issue.code !== 'unrecognized_keys') expect(isMessageKey(issue.message), issue.message).toBe(true);
     }
   });
 });
@@ -75,7 +126,9 @@ describe('checkFeedbackAt (Beijing dates)', () => {
 describe('routing and phones', () => {
   test('only misconduct reports go to the commission', () => {
     expect(routeOf('misconductReport')).toBe('commission');
-    expect(['suggestion', 'complaint', 'question', 'praise', 'accompaniedMeal'].map((k) => routeOf(k as never))).toEqual(Array(5).fill('unit'));
+    expect(
+      ['suggestion', 'complaint', 'question', 'praise', 'accompaniedMeal'].map((k) => routeOf(k as never)),
+    ).toEqual(Array(5).fill('unit'));
   });
   test.each([
     ['+86 138-0013-8000', '13800138000'],
@@ -99,7 +152,9 @@ describe('unsafe text', () => {
   ])('%s → safe %s', (_l, s, safe) => expect(isSafeText(s)).toBe(safe));
 
   test('finds unsafe strings and keys anywhere, without recursion limits', () => {
-    expect(findUnsafeText({ a: ['ok', { b: 'x\u0000' }], ['k\ud800']: 1 })).toEqual(expect.arrayContaining(['a.1.b', '_']));
+    expect(findUnsafeText({ a: ['ok', { b: 'x\u0000' }], ['k\ud800']: 1 })).toEqual(
+      expect.arrayContaining(['a.1.b', '_']),
+    );
     let deep: unknown = 'leaf';
     for (let i = 0; i < 100_000; i++) deep = [deep];
     expect(findUnsafeText(deep)).toEqual(['0'.repeat(MAX_DEPTH).split('').join('.')]);

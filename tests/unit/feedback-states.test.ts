@@ -1,6 +1,21 @@
 import { describe, expect, test } from 'vitest';
-import { applyCommand, feedbackActions, transitions, type FeedbackCommand, type FeedbackSnapshot, type FeedbackState } from '../../src/domain/feedback/states.ts';
-import { addDays, defaultFeedbackRules as rules, FeedbackRules, isOverdue, onTimeReplyRate, currentDeadline, type DeadlineFacts } from '../../src/domain/feedback/deadlines.ts';
+import {
+  applyCommand,
+  feedbackActions,
+  transitions,
+  type FeedbackCommand,
+  type FeedbackSnapshot,
+  type FeedbackState,
+} from '../../src/domain/feedback/states.ts';
+import {
+  addDays,
+  defaultFeedbackRules as rules,
+  FeedbackRules,
+  isOverdue,
+  onTimeReplyRate,
+  currentDeadline,
+  type DeadlineFacts,
+} from '../../src/domain/feedback/deadlines.ts';
 
 const t0 = new Date('2026-03-01T00:00:00Z');
 const base = (over: Partial<FeedbackSnapshot> = {}): FeedbackSnapshot => ({
@@ -19,7 +34,11 @@ const base = (over: Partial<FeedbackSnapshot> = {}): FeedbackSnapshot => ({
   rating: null,
   ...over,
 });
-const facts = (s: FeedbackSnapshot, over: Partial<DeadlineFacts> = {}): DeadlineFacts => ({ ...s, firstAnswerDueAt: null, ...over });
+const facts = (s: FeedbackSnapshot, over: Partial<DeadlineFacts> = {}): DeadlineFacts => ({
+  ...s,
+  firstAnswerDueAt: null,
+  ...over,
+});
 
 const commandFor: Record<(typeof feedbackActions)[number], FeedbackCommand> = {
   accept: { action: 'accept' },
@@ -37,7 +56,11 @@ describe('the transition table', () => {
   const cases = feedbackActions.flatMap((action) => states.map((state) => [action, state] as const));
   test.each(cases)('%s from %s is allowed exactly when the table lists the state', (action, state) => {
     const t = transitions[action];
-    const s = base({ state, repliedAt: state === 'replied' || state === 'closed' ? t0 : null, acceptedAt: state === 'received' ? null : t0 });
+    const s = base({
+      state,
+      repliedAt: state === 'replied' || state === 'closed' ? t0 : null,
+      acceptedAt: state === 'received' ? null : t0,
+    });
     const r = applyCommand(s, commandFor[action], t.actor, t0, rules);
     if (t.from.includes(state)) {
       expect(r.ok).toBe(true);
@@ -52,7 +75,10 @@ describe('the transition table', () => {
     const state = t.from[0]!;
     for (const actor of ['submitter', 'staff', 'moderator', 'system'] as const) {
       if (actor === t.actor) continue;
-      expect(applyCommand(base({ state, repliedAt: t0 }), commandFor[action], actor, t0, rules)).toEqual({ ok: false, reason: 'not_allowed' });
+      expect(applyCommand(base({ state, repliedAt: t0 }), commandFor[action], actor, t0, rules)).toEqual({
+        ok: false,
+        reason: 'not_allowed',
+      });
     }
   });
 });
@@ -60,18 +86,32 @@ describe('the transition table', () => {
 describe('applyCommand rules', () => {
   test('one extension of at most extensionMaxDays, and its reason is a public note', () => {
     const s = base({ state: 'accepted', acceptedAt: t0 });
-    expect(applyCommand(s, { action: 'extend', days: 31, reason: '理由理由理由' }, 'staff', t0, rules)).toEqual({ ok: false, reason: 'extension_too_long' });
+    expect(applyCommand(s, { action: 'extend', days: 31, reason: '理由理由理由' }, 'staff', t0, rules)).toEqual({
+      ok: false,
+      reason: 'extension_too_long',
+    });
     const ok = applyCommand(s, { action: 'extend', days: 30, reason: '理由理由理由' }, 'staff', t0, rules);
     expect(ok.ok && ok.event.publicNote).toBe('理由理由理由');
     expect(ok.ok && ok.patch.extensionDays).toBe(30);
-    expect(applyCommand({ ...s, state: 'accepted', extensionDays: 30 }, { action: 'extend', days: 1, reason: '理由理由理由' }, 'staff', t0, rules)).toEqual({
+    expect(
+      applyCommand(
+        { ...s, state: 'accepted', extensionDays: 30 },
+        { action: 'extend', days: 1, reason: '理由理由理由' },
+        'staff',
+        t0,
+        rules,
+      ),
+    ).toEqual({
       ok: false,
       reason: 'extension_used',
     });
   });
 
   test('declining before acceptance needs a reason and counts as the first answer', () => {
-    expect(applyCommand(base(), { action: 'close' }, 'staff', t0, rules)).toEqual({ ok: false, reason: 'reason_required' });
+    expect(applyCommand(base(), { action: 'close' }, 'staff', t0, rules)).toEqual({
+      ok: false,
+      reason: 'reason_required',
+    });
     const r = applyCommand(base(), { action: 'close', reason: '不属于本单位职责' }, 'staff', addDays(t0, 3), rules);
     expect(r.ok && r.patch.firstAnsweredAt).toEqual(addDays(t0, 3));
     expect(r.ok && r.patch.firstAnswerDueAt).toEqual(addDays(t0, 15));
@@ -81,26 +121,51 @@ describe('applyCommand rules', () => {
     const s = base({ state: 'extended', acceptedAt: t0, extensionDays: 20 });
     const r = applyCommand(s, { action: 'reply', body: '答复内容答复内容' }, 'staff', addDays(t0, 70), rules);
     expect(r.ok && r.patch.firstAnswerDueAt).toEqual(addDays(t0, 80));
-    const again = applyCommand({ ...s, state: 'reopened', firstAnsweredAt: t0 }, { action: 'reply', body: '第二次答复内容' }, 'staff', t0, rules);
+    const again = applyCommand(
+      { ...s, state: 'reopened', firstAnsweredAt: t0 },
+      { action: 'reply', body: '第二次答复内容' },
+      'staff',
+      t0,
+      rules,
+    );
     expect(again.ok && again.patch.firstAnsweredAt).toBeUndefined();
   });
 
   test('reopen once, within the window after the reply, and it clears the rating', () => {
-    const replied = base({ state: 'replied', acceptedAt: t0, repliedAt: t0, firstAnsweredAt: t0, rating: 'dissatisfied' });
+    const replied = base({
+      state: 'replied',
+      acceptedAt: t0,
+      repliedAt: t0,
+      firstAnsweredAt: t0,
+      rating: 'dissatisfied',
+    });
     const ok = applyCommand(replied, commandFor.reopen, 'submitter', addDays(t0, 30), rules);
     expect(ok.ok && ok.patch).toMatchObject({ state: 'reopened', reopenCount: 1, rating: null });
-    expect(applyCommand(replied, commandFor.reopen, 'submitter', addDays(t0, 31), rules)).toEqual({ ok: false, reason: 'reopen_window_passed' });
-    expect(applyCommand({ ...replied, reopenCount: 1 }, commandFor.reopen, 'submitter', t0, rules)).toEqual({ ok: false, reason: 'reopen_used' });
+    expect(applyCommand(replied, commandFor.reopen, 'submitter', addDays(t0, 31), rules)).toEqual({
+      ok: false,
+      reason: 'reopen_window_passed',
+    });
+    expect(applyCommand({ ...replied, reopenCount: 1 }, commandFor.reopen, 'submitter', t0, rules)).toEqual({
+      ok: false,
+      reason: 'reopen_used',
+    });
   });
 
   test('rate once per answer', () => {
     const replied = base({ state: 'replied', repliedAt: t0 });
     expect(applyCommand(replied, commandFor.rate, 'submitter', t0, rules).ok).toBe(true);
-    expect(applyCommand({ ...replied, rating: 'satisfied' }, commandFor.rate, 'submitter', t0, rules)).toEqual({ ok: false, reason: 'already_rated' });
+    expect(applyCommand({ ...replied, rating: 'satisfied' }, commandFor.rate, 'submitter', t0, rules)).toEqual({
+      ok: false,
+      reason: 'already_rated',
+    });
   });
 
   test.each([
-    ['misconduct reports are never published', { routedTo: 'commission' as const, kind: 'misconductReport' as const }, 'never_published'],
+    [
+      'misconduct reports are never published',
+      { routedTo: 'commission' as const, kind: 'misconductReport' as const },
+      'never_published',
+    ],
     ['no consent, no publication', { publicConsent: false }, 'no_consent'],
     ['publishing twice', { visibility: 'published' as const }, 'already_published'],
   ])('%s', (_label, over, reason) => {
@@ -110,7 +175,13 @@ describe('applyCommand rules', () => {
 
 describe('deadlines', () => {
   test('defaults come from the 信访工作条例: 15, 60 (+≤30), 30, 30', () => {
-    expect(rules).toEqual({ acknowledgeDays: 15, handleDays: 60, extensionMaxDays: 30, reopenWindowDays: 30, reviewDays: 30 });
+    expect(rules).toEqual({
+      acknowledgeDays: 15,
+      handleDays: 60,
+      extensionMaxDays: 30,
+      reopenWindowDays: 30,
+      reviewDays: 30,
+    });
     expect(() => FeedbackRules.parse({ handleDays: 0 })).toThrow();
   });
 
@@ -123,14 +194,21 @@ describe('deadlines', () => {
     ['extended 30, day 91', { state: 'extended' as const, acceptedAt: t0, extensionDays: 30 }, 91, true],
     ['reopened day 0, day 31', { state: 'reopened' as const, acceptedAt: t0, reopenedAt: t0 }, 31, true],
     ['replied items are never overdue', { state: 'replied' as const, acceptedAt: t0 }, 400, false],
-    ['commission items are never overdue here', { state: 'received' as const, routedTo: 'commission' as const }, 400, false],
+    [
+      'commission items are never overdue here',
+      { state: 'received' as const, routedTo: 'commission' as const },
+      400,
+      false,
+    ],
   ])('%s → overdue %s', (_label, over, days, overdue) => {
     expect(isOverdue(facts(base(over)), addDays(t0, days), rules)).toBe(overdue);
   });
 
   test('current deadline follows the state', () => {
     expect(currentDeadline(facts(base()), rules)).toEqual(addDays(t0, 15));
-    expect(currentDeadline(facts(base({ state: 'accepted', acceptedAt: addDays(t0, 2) })), rules)).toEqual(addDays(t0, 62));
+    expect(currentDeadline(facts(base({ state: 'accepted', acceptedAt: addDays(t0, 2) })), rules)).toEqual(
+      addDays(t0, 62),
+    );
     expect(currentDeadline(facts(base({ state: 'closed' })), rules)).toBeNull();
   });
 

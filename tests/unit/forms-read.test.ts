@@ -3,14 +3,29 @@ import { fieldId, formToInput, parseUrlEncoded } from '../../src/forms/read.ts';
 
 describe('parseUrlEncoded (strict)', () => {
   test.each([
-    ['a=1&b=%E9%9D%92+%E5%B2%9A', [['a', '1'], ['b', '青 岚']]],
-    ['a=&b', [['a', ''], ['b', '']]],
+    [
+      'a=1&b=%E9%9D%92+%E5%B2%9A',
+      [
+        ['a', '1'],
+        ['b', '青 岚'],
+      ],
+    ],
+    [
+      'a=&b',
+      [
+        ['a', ''],
+        ['b', ''],
+      ],
+    ],
     ['', []],
     ['a=%00', [['a', '\u0000']]],
   ])('%s', (body, entries) => expect(parseUrlEncoded(body)).toEqual(entries));
-  test.each(['a=%ff', 'a=%E9%9D', 'a=%zz', 'a=%', '%ed%a0%80=1'])('invalid UTF-8 or escapes make the body invalid: %s', (body) => {
-    expect(parseUrlEncoded(body)).toBeNull();
-  });
+  test.each(['a=%ff', 'a=%E9%9D', 'a=%zz', 'a=%', '%ed%a0%80=1'])(
+    'invalid UTF-8 or escapes make the body invalid: %s',
+    (body) => {
+      expect(parseUrlEncoded(body)).toBeNull();
+    },
+  );
 });
 
 describe('formToInput', () => {
@@ -31,7 +46,15 @@ describe('formToInput', () => {
     expect(formToInput([], ['publicConsent'])).toEqual({ publicConsent: false });
   });
   test('conflicting names and prototype keys are dropped', () => {
-    expect(formToInput([['meal', 'x'], ['meal.date', 'y'], ['__proto__.polluted', '1'], ['a.constructor', '1'], ['.', '1']])).toEqual({ meal: 'x' });
+    expect(
+      formToInput([
+        ['meal', 'x'],
+        ['meal.date', 'y'],
+        ['__proto__.polluted', '1'],
+        ['a.constructor', '1'],
+        ['.', '1'],
+      ]),
+    ).toEqual({ meal: 'x' });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
   test('field ids', () => expect(fieldId('meal.date')).toBe('f-meal-date'));

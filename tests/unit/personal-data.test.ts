@@ -1,5 +1,11 @@
 import { describe, expect, test } from 'vitest';
-import { findPersonalData, isForbiddenFieldName, isResidentIdNumber, passesLuhn, scanValue } from '../../src/domain/disclosures/personal-data.ts';
+import {
+  findPersonalData,
+  isForbiddenFieldName,
+  isResidentIdNumber,
+  passesLuhn,
+  scanValue,
+} from '../../src/domain/disclosures/personal-data.ts';
 import { isMaskedName, maskName } from '../../src/domain/disclosures/masking.ts';
 
 // Test numbers only: the resident IDs are the sample numbers printed in GB 11643-1999 and in
@@ -56,15 +62,12 @@ describe('findPersonalData', () => {
     expect(kinds(text)).toEqual([]);
   });
 
-  test.each([
-    ['2012-03-05'],
-    ['2012/3/5'],
-    ['2012.03.05'],
-    ['2012\u5e743\u67085\u65e5'],
-    ['20120305'],
-  ])('reports the birth date %s where dates are not expected', (text) => {
-    expect(kinds(text, true)).toEqual(['birthDate']);
-  });
+  test.each([['2012-03-05'], ['2012/3/5'], ['2012.03.05'], ['2012\u5e743\u67085\u65e5'], ['20120305']])(
+    'reports the birth date %s where dates are not expected',
+    (text) => {
+      expect(kinds(text, true)).toEqual(['birthDate']);
+    },
+  );
 
   test('an ID is reported as an ID, not also as a card', () => {
     expect(kinds('440524188001010014')).toEqual(['residentId']);
@@ -88,7 +91,10 @@ describe('scanValue', () => {
   });
 
   test('dates are reported except where allowed', () => {
-    const found = scanValue({ publishedOn: '2026-03-16', recipients: [{ class: '2012-03-05' }] }, { dates: true, datesAllowed: (p) => p[0] === 'publishedOn' });
+    const found = scanValue(
+      { publishedOn: '2026-03-16', recipients: [{ class: '2012-03-05' }] },
+      { dates: true, datesAllowed: (p) => p[0] === 'publishedOn' },
+    );
     expect(found.map((f) => [f.path.join('.'), f.kind])).toEqual([['recipients.0.class', 'birthDate']]);
   });
 

@@ -13,19 +13,50 @@ const tiny = (over: Record<string, unknown> = {}) =>
     totalPoints: 100,
     carriers: ['school', 'village'],
     common: [
-      { key: 'C1', name: 'plan and list', points: 10, measure: { kind: 'mark' }, deductions: [{ key: 'missingDocument', label: 'missing doc', points: 2 }] },
-      { key: 'C2', name: 'warning education', points: 10, measure: { kind: 'count', minimum: 2, shortfallVeto: 'educationShortfall' } },
-      { key: 'C3', name: 'on-time replies', points: 20, measure: { kind: 'ratio', source: 'replyOnTime', minSample: 5 } },
+      {
+        key: 'C1',
+        name: 'plan and list',
+        points: 10,
+        measure: { kind: 'mark' },
+        deductions: [{ key: 'missingDocument', label: 'missing doc', points: 2 }],
+      },
+      {
+        key: 'C2',
+        name: 'warning education',
+        points: 10,
+        measure: { kind: 'count', minimum: 2, shortfallVeto: 'educationShortfall' },
+      },
+      {
+        key: 'C3',
+        name: 'on-time replies',
+        points: 20,
+        measure: { kind: 'ratio', source: 'replyOnTime', minSample: 5 },
+      },
       {
         key: 'C4',
         name: 'satisfaction',
         points: 20,
-        measure: { kind: 'bands', source: 'satisfaction', minSample: 30, bands: [{ min: 0.95, share: 1 }, { min: 0.9, share: 0.75 }] },
+        measure: {
+          kind: 'bands',
+          source: 'satisfaction',
+          minSample: 30,
+          bands: [
+            { min: 0.95, share: 1 },
+            { min: 0.9, share: 0.75 },
+          ],
+        },
       },
     ],
     individual: {
       school: [{ key: 'S1', name: 'no paid tutoring', points: 40, measure: { kind: 'boolean' } }],
-      village: [{ key: 'V1', name: 'decisions', points: 40, measure: { kind: 'ratio', source: 'decisionCompliance', minSample: 1 } }],
+      village: [
+        {
+          key: 'V1',
+          name: 'decisions',
+          points: 40,
+          measure: { kind: 'ratio', source: 'decisionCompliance', minSample: 1 },
+        },
+      ],
     },
     negativeList: {
       items: [
@@ -34,15 +65,30 @@ const tiny = (over: Record<string, unknown> = {}) =>
         { key: 'foodSafety', name: 'food safety', carriers: ['school'] },
       ],
     },
-    positiveList: { items: [{ key: 'honour', name: 'honour', points: 3 }, { key: 'model', name: 'model', points: 3 }] },
+    positiveList: {
+      items: [
+        { key: 'honour', name: 'honour', points: 3 },
+        { key: 'model', name: 'model', points: 3 },
+      ],
+    },
     ...over,
   });
 const S = tiny();
-const ind = (key: string): Indicator => [...S.common, ...Object.values(S.individual).flat()].find((i) => i.key === key)!;
+const ind = (key: string): Indicator =>
+  [...S.common, ...Object.values(S.individual).flat()].find((i) => i.key === key)!;
 
 describe('scoreMeasure: every measure kind at every band edge', () => {
   const ratio = (x: number, n: number) => ({ numerator: x, denominator: n });
-  test.each<[string, string, Mark | undefined, Record<string, { numerator: number; denominator: number }>, string, number | null]>([
+  test.each<
+    [
+      string,
+      string,
+      Mark | undefined,
+      Record<string, { numerator: number; denominator: number }>,
+      string,
+      number | null,
+    ]
+  >([
     // mark: full points once marked; nothing until then
     ['mark, not marked', 'C1', undefined, {}, 'notMarked', null],
     ['mark, marked', 'C1', { deductions: [] }, {}, 'scored', 1000],
@@ -56,22 +102,50 @@ describe('scoreMeasure: every measure kind at every band edge', () => {
     ['count 3 (above)', 'C2', { value: 3 }, {}, 'scored', 1000],
     ['count missing', 'C2', {}, {}, 'notMarked', null],
     // ratio: minSample 5, proportional
-    ['ratio, 4 observations (below minimum sample)', 'C3', undefined, { replyOnTime: ratio(4, 4) }, 'insufficientSample', null],
-    ['ratio, 4 observations, evaluator gives 15', 'C3', { points: 15 }, { replyOnTime: ratio(4, 4) }, 'insufficientSampleMarked', 1500],
+    [
+      'ratio, 4 observations (below minimum sample)',
+      'C3',
+      undefined,
+      { replyOnTime: ratio(4, 4) },
+      'insufficientSample',
+      null,
+    ],
+    [
+      'ratio, 4 observations, evaluator gives 15',
+      'C3',
+      { points: 15 },
+      { replyOnTime: ratio(4, 4) },
+      'insufficientSampleMarked',
+      1500,
+    ],
     ['ratio, 5 observations (edge) all on time', 'C3', undefined, { replyOnTime: ratio(5, 5) }, 'scored', 2000],
     ['ratio 3/5', 'C3', undefined, { replyOnTime: ratio(3, 5) }, 'scored', 1200],
     ['ratio 2/3 of 6 rounds to hundredths', 'C3', undefined, { replyOnTime: ratio(4, 6) }, 'scored', 1333],
     ['ratio 0/5', 'C3', undefined, { replyOnTime: ratio(0, 5) }, 'scored', 0],
     ['ratio, no data at all', 'C3', undefined, {}, 'insufficientSample', null],
     // bands: ≥ 95 % → 20, ≥ 90 % → 15, else 0; minSample 30
-    ['bands 29 answers (below minimum sample)', 'C4', undefined, { satisfaction: ratio(29, 29) }, 'insufficientSample', null],
+    [
+      'bands 29 answers (below minimum sample)',
+      'C4',
+      undefined,
+      { satisfaction: ratio(29, 29) },
+      'insufficientSample',
+      null,
+    ],
     ['bands 30 answers (edge), 100 %', 'C4', undefined, { satisfaction: ratio(30, 30) }, 'scored', 2000],
     ['bands exactly 95 % (19/20 × 2)', 'C4', undefined, { satisfaction: ratio(38, 40) }, 'scored', 2000],
     ['bands just below 95 % (94/99)', 'C4', undefined, { satisfaction: ratio(94, 99) }, 'scored', 1500],
     ['bands exactly 90 % (36/40)', 'C4', undefined, { satisfaction: ratio(36, 40) }, 'scored', 1500],
     ['bands just below 90 % (35/40)', 'C4', undefined, { satisfaction: ratio(35, 40) }, 'scored', 0],
     ['bands 0 %', 'C4', undefined, { satisfaction: ratio(0, 40) }, 'scored', 0],
-    ['bands, evaluator points capped at the maximum', 'C4', { points: 99 }, { satisfaction: ratio(1, 2) }, 'insufficientSampleMarked', 2000],
+    [
+      'bands, evaluator points capped at the maximum',
+      'C4',
+      { points: 99 },
+      { satisfaction: ratio(1, 2) },
+      'insufficientSampleMarked',
+      2000,
+    ],
   ])('%s', (_label, key, mark, ratios, status, cents) => {
     const r = scoreMeasure(ind(key), mark, ratios);
     expect(r.status).toBe(status);
@@ -107,10 +181,25 @@ describe('scoreUnit', () => {
   });
 
   test('deductions floor an indicator at 0 and are itemised', () => {
-    const c = scoreUnit(S, full({ marks: { ...full().marks, C1: { deductions: [{ key: 'missingDocument', count: 7, note: 'no plan' }, { key: 'unknownKey', count: 1 }] } } }));
+    const c = scoreUnit(
+      S,
+      full({
+        marks: {
+          ...full().marks,
+          C1: {
+            deductions: [
+              { key: 'missingDocument', count: 7, note: 'no plan' },
+              { key: 'unknownKey', count: 1 },
+            ],
+          },
+        },
+      }),
+    );
     const c1 = c.indicators.find((i) => i.key === 'C1')!;
     expect(c1.points).toBe(0);
-    expect(c1.deductions).toEqual([{ key: 'missingDocument', label: 'missing doc', count: 7, cents: 1400, note: 'no plan' }]);
+    expect(c1.deductions).toEqual([
+      { key: 'missingDocument', label: 'missing doc', count: 7, cents: 1400, note: 'no plan' },
+    ]);
     expect(c.total).toBe(90);
     expect(c.grade).toBe('pass');
   });
@@ -123,13 +212,19 @@ describe('scoreUnit', () => {
     ['90 → 达标', 9000, 1, 'pass'],
     ['89.99 → 不达标', 8999, 1, 'fail'],
   ] as const)('grade edge: %s', (_l, totalCents, rate, grade) => {
-    expect(gradeOf(S, { vetoed: false, complete: true, totalCents, satisfaction: rate === null ? null : { rate } }).grade).toBe(grade);
+    expect(
+      gradeOf(S, { vetoed: false, complete: true, totalCents, satisfaction: rate === null ? null : { rate } }).grade,
+    ).toBe(grade);
   });
 
   test('any veto → 不达标 whatever the score; incomplete → 待评定', () => {
-    expect(gradeOf(S, { vetoed: true, complete: true, totalCents: 10000, satisfaction: { rate: 1 } }).grade).toBe('fail');
+    expect(gradeOf(S, { vetoed: true, complete: true, totalCents: 10000, satisfaction: { rate: 1 } }).grade).toBe(
+      'fail',
+    );
     expect(gradeOf(S, { vetoed: true, complete: false, totalCents: 0, satisfaction: null }).grade).toBe('fail');
-    expect(gradeOf(S, { vetoed: false, complete: false, totalCents: 10000, satisfaction: { rate: 1 } }).grade).toBe('pending');
+    expect(gradeOf(S, { vetoed: false, complete: false, totalCents: 10000, satisfaction: { rate: 1 } }).grade).toBe(
+      'pending',
+    );
   });
 
   test.each([
@@ -144,17 +239,41 @@ describe('scoreUnit', () => {
   });
 
   test('a veto item of another carrier does not apply', () => {
-    expect(scoreUnit(S, full({ unitId: 'v', carrier: 'village', marks: { C1: {}, C2: { value: 2 } }, vetoEvents: [{ key: 'foodSafety', occurredOn: '2026-03-01', source: 'x' }] })).vetoes).toEqual([]);
+    expect(
+      scoreUnit(
+        S,
+        full({
+          unitId: 'v',
+          carrier: 'village',
+          marks: { C1: {}, C2: { value: 2 } },
+          vetoEvents: [{ key: 'foodSafety', occurredOn: '2026-03-01', source: 'x' }],
+        }),
+      ).vetoes,
+    ).toEqual([]);
   });
 
   test('a count below the minimum with shortfallVeto vetoes from the indicator', () => {
     const c = scoreUnit(S, full({ marks: { ...full().marks, C2: { value: 1 } } }));
-    expect(c.vetoes).toEqual([{ key: 'educationShortfall', name: 'education shortfall', origin: 'indicator', occurredOn: null, source: 'C2', note: null }]);
+    expect(c.vetoes).toEqual([
+      {
+        key: 'educationShortfall',
+        name: 'education shortfall',
+        origin: 'indicator',
+        occurredOn: null,
+        source: 'C2',
+        note: null,
+      },
+    ]);
     expect(c.grade).toBe('fail');
   });
 
   test('bonus is capped (default 5) and the total is capped at 100', () => {
-    const deducted = { ...full().marks, C1: { deductions: [{ key: 'missingDocument', count: 5 }] }, honour: { value: true }, model: { value: true } };
+    const deducted = {
+      ...full().marks,
+      C1: { deductions: [{ key: 'missingDocument', count: 5 }] },
+      honour: { value: true },
+      model: { value: true },
+    };
     const c = scoreUnit(S, full({ marks: deducted }));
     expect(c.bonus).toMatchObject({ awarded: 6, counted: 5, cap: 5 });
     expect([c.subtotal, c.total]).toEqual([90, 95]);
@@ -166,7 +285,10 @@ describe('scoreUnit', () => {
     const small = { ...full().ratios, satisfaction: { numerator: 12, denominator: 12 } };
     const open = scoreUnit(S, full({ ratios: small }));
     expect([open.complete, open.grade, open.insufficient]).toEqual([false, 'pending', ['C4']]);
-    const marked = scoreUnit(S, full({ ratios: small, marks: { ...full().marks, C4: { points: 20, note: 'official survey 96 %' } } }));
+    const marked = scoreUnit(
+      S,
+      full({ ratios: small, marks: { ...full().marks, C4: { points: 20, note: 'official survey 96 %' } } }),
+    );
     expect([marked.complete, marked.total, marked.grade, marked.satisfaction]).toEqual([true, 100, 'pass', null]);
     expect(isRankable(marked)).toBe(false);
   });
@@ -178,7 +300,17 @@ describe('scoreUnit', () => {
 
 describe('rankScorecards and passRates', () => {
   const card = (unitId: string, deductions: number, over: Partial<UnitInputs> = {}) =>
-    scoreUnit(S, full({ unitId, marks: { ...full().marks, C1: { deductions: deductions ? [{ key: 'missingDocument', count: deductions }] : [] } }, ...over }));
+    scoreUnit(
+      S,
+      full({
+        unitId,
+        marks: {
+          ...full().marks,
+          C1: { deductions: deductions ? [{ key: 'missingDocument', count: deductions }] : [] },
+        },
+        ...over,
+      }),
+    );
 
   test('ties share a rank; vetoed, incomplete and small-sample units are not ranked', () => {
     const cards = [
@@ -187,10 +319,16 @@ describe('rankScorecards and passRates', () => {
       card('c', 1),
       card('d', 3),
       card('e', 0, { vetoEvents: [{ key: 'caseFiled', occurredOn: '2026-05-01', source: 's' }] }),
-      card('f', 0, { ratios: { replyOnTime: { numerator: 10, denominator: 10 }, satisfaction: { numerator: 12, denominator: 12 } }, marks: { ...full().marks, C4: { points: 20 } } }),
+      card('f', 0, {
+        ratios: { replyOnTime: { numerator: 10, denominator: 10 }, satisfaction: { numerator: 12, denominator: 12 } },
+        marks: { ...full().marks, C4: { points: 20 } },
+      }),
       card('g', 0, { marks: {} }),
       // A small reply sample scored by the evaluators is an ordinary mark: ranked.
-      card('h', 0, { ratios: { replyOnTime: { numerator: 1, denominator: 1 }, satisfaction: { numerator: 40, denominator: 40 } }, marks: { ...full().marks, C3: { points: 20 } } }),
+      card('h', 0, {
+        ratios: { replyOnTime: { numerator: 1, denominator: 1 }, satisfaction: { numerator: 40, denominator: 40 } },
+        marks: { ...full().marks, C3: { points: 20 } },
+      }),
     ];
     expect(rankScorecards(cards).map((r) => [r.card.unitId, r.rank])).toEqual([
       ['a', 1],
@@ -202,15 +340,42 @@ describe('rankScorecards and passRates', () => {
       ['f', null],
       ['g', null],
     ]);
-    expect(cards.map((c) => c.unranked)).toEqual([null, null, null, null, 'veto', 'insufficientSample', 'incomplete', null]);
+    expect(cards.map((c) => c.unranked)).toEqual([
+      null,
+      null,
+      null,
+      null,
+      'veto',
+      'insufficientSample',
+      'incomplete',
+      null,
+    ]);
     const [school] = passRates(2026, cards, ['school', 'village']);
-    expect(school).toMatchObject({ units: 8, assessed: 7, passed: 6, model: 4, failed: 1, vetoed: 1, pending: 1, insufficient: 2 });
+    expect(school).toMatchObject({
+      units: 8,
+      assessed: 7,
+      passed: 6,
+      model: 4,
+      failed: 1,
+      vetoed: 1,
+      pending: 1,
+      insufficient: 2,
+    });
     expect(school!.passRate).toBeCloseTo(6 / 7);
   });
 
   test('a later veto downgrades only years that were graded and whose grade changes', () => {
-    const latest = new Map([[2025, { grade: 'pass' as const, total: 92, reason: 'graded' as const, recordedAt: new Date(0) }], [2026, { grade: 'fail' as const, total: 80, reason: 'graded' as const, recordedAt: new Date(0) }]]);
-    expect(downgradesAfterVeto(latest, [{ year: 2025, grade: 'fail', total: 92 }, { year: 2026, grade: 'fail', total: 80 }, { year: 2027, grade: 'fail', total: 99 }])).toEqual([{ year: 2025, grade: 'fail', total: 92 }]);
+    const latest = new Map([
+      [2025, { grade: 'pass' as const, total: 92, reason: 'graded' as const, recordedAt: new Date(0) }],
+      [2026, { grade: 'fail' as const, total: 80, reason: 'graded' as const, recordedAt: new Date(0) }],
+    ]);
+    expect(
+      downgradesAfterVeto(latest, [
+        { year: 2025, grade: 'fail', total: 92 },
+        { year: 2026, grade: 'fail', total: 80 },
+        { year: 2027, grade: 'fail', total: 99 },
+      ]),
+    ).toEqual([{ year: 2025, grade: 'fail', total: 92 }]);
   });
 });
 
@@ -218,20 +383,38 @@ describe('Standard refinements', () => {
   const issues = (over: Record<string, unknown>) => {
     const base = JSON.parse(JSON.stringify(tiny())) as Record<string, unknown>;
     const r = Standard.safeParse({ ...base, ...over });
-    return r.success ? [] : r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message, params: (i as { params?: unknown }).params }));
+    return r.success
+      ? []
+      : r.error.issues.map((i) => ({
+          path: i.path.join('.'),
+          message: i.message,
+          params: (i as { params?: unknown }).params,
+        }));
   };
-  const base = JSON.parse(JSON.stringify(tiny())) as { common: Indicator[]; individual: Record<string, Indicator[]>; negativeList: { items: unknown[] } };
+  const base = JSON.parse(JSON.stringify(tiny())) as {
+    common: Indicator[];
+    individual: Record<string, Indicator[]>;
+    negativeList: { items: unknown[] };
+  };
 
   test('points that do not add up name the carrier and the sums', () => {
     const individual = { ...base.individual, school: [{ ...base.individual.school![0]!, points: 39 }] };
     expect(issues({ individual })).toEqual([
-      { path: 'individual.school', message: 'scoring.standard.pointsMismatch', params: { carrier: 'school', common: 60, individual: 39, sum: 99, total: 100 } },
+      {
+        path: 'individual.school',
+        message: 'scoring.standard.pointsMismatch',
+        params: { carrier: 'school', common: 60, individual: 39, sum: 99, total: 100 },
+      },
     ]);
   });
 
   test('an unknown carrier is named with the declared ones', () => {
     const individual = { ...base.individual, prison: base.individual.school };
-    expect(issues({ individual })[0]).toMatchObject({ path: 'individual.prison', message: 'scoring.standard.unknownCarrier', params: { carrier: 'prison', declared: 'school, village' } });
+    expect(issues({ individual })[0]).toMatchObject({
+      path: 'individual.prison',
+      message: 'scoring.standard.unknownCarrier',
+      params: { carrier: 'prison', declared: 'school, village' },
+    });
   });
 
   test('a duplicate key names both places', () => {
@@ -245,9 +428,26 @@ describe('Standard refinements', () => {
 
   test('bands out of order, an unknown shortfall veto, a carrier without indicators, grading lines swapped', () => {
     const common = base.common.map((c) =>
-      c.key === 'C4' ? { ...c, measure: { ...c.measure, bands: [{ min: 0.9, share: 0.75 }, { min: 0.95, share: 1 }] } } : c.key === 'C2' ? { ...c, measure: { kind: 'count', minimum: 2, shortfallVeto: 'nope' } } : c,
+      c.key === 'C4'
+        ? {
+            ...c,
+            measure: {
+              ...c.measure,
+              bands: [
+                { min: 0.9, share: 0.75 },
+                { min: 0.95, share: 1 },
+              ],
+            },
+          }
+        : c.key === 'C2'
+          ? { ...c, measure: { kind: 'count', minimum: 2, shortfallVeto: 'nope' } }
+          : c,
     );
-    const messages = issues({ common, carriers: ['school', 'village', 'hospital'], grading: { model: { minScore: 90 }, pass: { minScore: 95 } } }).map((i) => `${i.path}: ${i.message}`);
+    const messages = issues({
+      common,
+      carriers: ['school', 'village', 'hospital'],
+      grading: { model: { minScore: 90 }, pass: { minScore: 95 } },
+    }).map((i) => `${i.path}: ${i.message}`);
     expect(messages).toEqual(
       expect.arrayContaining([
         'common.3.measure.bands.1.min: scoring.standard.bandsOrder',

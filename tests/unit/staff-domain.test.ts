@@ -1,5 +1,13 @@
 import { describe, expect, test } from 'vitest';
-import { canAccess, lockedUntil, safeNext, sessionState, staffRoles, staffRoutes, NewStaffAccount } from '../../src/domain/staff/roles.ts';
+import {
+  canAccess,
+  lockedUntil,
+  safeNext,
+  sessionState,
+  staffRoles,
+  staffRoutes,
+  NewStaffAccount,
+} from '../../src/domain/staff/roles.ts';
 import { maskPersonalData } from '../../src/domain/staff/feedback-views.ts';
 
 const at = (iso: string) => new Date(iso);
@@ -23,10 +31,45 @@ describe('permission matrix', () => {
 describe('lockedUntil', () => {
   const fails = (...isos: string[]) => isos.map(at);
   test.each([
-    [fails('2026-01-01T00:00:00Z', '2026-01-01T00:01:00Z', '2026-01-01T00:02:00Z', '2026-01-01T00:03:00Z'), '2026-01-01T00:04:00Z', null],
-    [fails('2026-01-01T00:00:00Z', '2026-01-01T00:01:00Z', '2026-01-01T00:02:00Z', '2026-01-01T00:03:00Z', '2026-01-01T00:04:00Z'), '2026-01-01T00:05:00Z', '2026-01-01T00:15:00.000Z'],
-    [fails('2026-01-01T00:00:00Z', '2026-01-01T00:01:00Z', '2026-01-01T00:02:00Z', '2026-01-01T00:03:00Z', '2026-01-01T00:04:00Z'), '2026-01-01T00:15:00Z', null],
-    [fails('2026-01-01T00:00:00Z', '2026-01-01T00:05:00Z', '2026-01-01T00:06:00Z', '2026-01-01T00:07:00Z', '2026-01-01T00:08:00Z', '2026-01-01T00:09:00Z'), '2026-01-01T00:15:30Z', '2026-01-01T00:20:00.000Z'],
+    [
+      fails('2026-01-01T00:00:00Z', '2026-01-01T00:01:00Z', '2026-01-01T00:02:00Z', '2026-01-01T00:03:00Z'),
+      '2026-01-01T00:04:00Z',
+      null,
+    ],
+    [
+      fails(
+        '2026-01-01T00:00:00Z',
+        '2026-01-01T00:01:00Z',
+        '2026-01-01T00:02:00Z',
+        '2026-01-01T00:03:00Z',
+        '2026-01-01T00:04:00Z',
+      ),
+      '2026-01-01T00:05:00Z',
+      '2026-01-01T00:15:00.000Z',
+    ],
+    [
+      fails(
+        '2026-01-01T00:00:00Z',
+        '2026-01-01T00:01:00Z',
+        '2026-01-01T00:02:00Z',
+        '2026-01-01T00:03:00Z',
+        '2026-01-01T00:04:00Z',
+      ),
+      '2026-01-01T00:15:00Z',
+      null,
+    ],
+    [
+      fails(
+        '2026-01-01T00:00:00Z',
+        '2026-01-01T00:05:00Z',
+        '2026-01-01T00:06:00Z',
+        '2026-01-01T00:07:00Z',
+        '2026-01-01T00:08:00Z',
+        '2026-01-01T00:09:00Z',
+      ),
+      '2026-01-01T00:15:30Z',
+      '2026-01-01T00:20:00.000Z',
+    ],
   ])('%#: failures → locked until', (failures, now, until) => {
     expect(lockedUntil(failures, at(now))?.toISOString() ?? null).toBe(until);
   });
@@ -43,22 +86,30 @@ describe('sessionState', () => {
     const fresh = { createdAt: at('2026-01-01T00:00:00Z'), lastSeenAt: at('2026-01-01T00:00:00Z'), revokedAt: null };
     expect(sessionState(fresh, false, at('2026-01-01T00:29:59Z'))).toEqual({ ok: true });
     expect(sessionState(fresh, false, at('2026-01-01T00:30:00Z'))).toEqual({ ok: false, reason: 'idle' });
-    expect(sessionState({ ...fresh, revokedAt: fresh.createdAt }, false, at('2026-01-01T00:01:00Z'))).toEqual({ ok: false, reason: 'revoked' });
+    expect(sessionState({ ...fresh, revokedAt: fresh.createdAt }, false, at('2026-01-01T00:01:00Z'))).toEqual({
+      ok: false,
+      reason: 'revoked',
+    });
     expect(sessionState(fresh, true, at('2026-01-01T00:01:00Z'))).toEqual({ ok: false, reason: 'disabled' });
   });
 });
 
 test('safeNext keeps only same-site staff paths', () => {
   expect(safeNext('/staff/inbox/')).toBe('/staff/inbox/');
-  for (const bad of ['https://evil.example/', '//evil.example/staff/', '/feedback/', '/staff/\\evil', undefined, '']) expect(safeNext(bad)).toBe('/staff/');
+  for (const bad of ['https://evil.example/', '//evil.example/staff/', '/feedback/', '/staff/\\evil', undefined, ''])
+    expect(safeNext(bad)).toBe('/staff/');
 });
 
 test('accounts: responders need units, other roles must have none; usernames are normalised', () => {
   const base = { displayName: 'x', password: 'twelve chars!' };
-  expect(NewStaffAccount.safeParse({ ...base, username: 'Wang.School', role: 'responder', unitIds: ['u1'] }).data?.username).toBe('wang.school');
+  expect(
+    NewStaffAccount.safeParse({ ...base, username: 'Wang.School', role: 'responder', unitIds: ['u1'] }).data?.username,
+  ).toBe('wang.school');
   expect(NewStaffAccount.safeParse({ ...base, username: 'wang', role: 'responder', unitIds: [] }).success).toBe(false);
   expect(NewStaffAccount.safeParse({ ...base, username: 'li', role: 'admin', unitIds: ['u1'] }).success).toBe(false);
-  expect(NewStaffAccount.safeParse({ ...base, username: 'li.admin', role: 'admin', password: 'short' }).success).toBe(false);
+  expect(NewStaffAccount.safeParse({ ...base, username: 'li.admin', role: 'admin', password: 'short' }).success).toBe(
+    false,
+  );
 });
 
 test.each([

@@ -2,7 +2,12 @@ import { describe, expect, test } from 'vitest';
 import { allowsFraming, securityHeaders } from '../../src/api/security.ts';
 import { CSV_COLUMNS, datasetCsv, datasetJson, flatCell } from '../../src/statistics/export.ts';
 import { formatCell } from '../../src/statistics/format.ts';
-import { disclosuresOnTimeDataset, monthsBetween, passRatesDataset, satisfactionDataset } from '../../src/statistics/portal.ts';
+import {
+  disclosuresOnTimeDataset,
+  monthsBetween,
+  passRatesDataset,
+  satisfactionDataset,
+} from '../../src/statistics/portal.ts';
 import { rateCell, type Cell } from '../../src/domain/statistics/cells.ts';
 import type { Dataset } from '../../src/statistics/model.ts';
 import { t } from '../../src/i18n/t.ts';
@@ -28,7 +33,9 @@ describe('embeddable charts: framing allowed for the embed route only', () => {
     const embed = securityHeaders({ https: false, framable: true });
     expect(strict['Content-Security-Policy']).toContain("frame-ancestors 'none'");
     expect(strict['X-Frame-Options']).toBe('DENY');
-    expect(embed['Content-Security-Policy']).toBe(strict['Content-Security-Policy']!.replace("frame-ancestors 'none'", 'frame-ancestors *'));
+    expect(embed['Content-Security-Policy']).toBe(
+      strict['Content-Security-Policy']!.replace("frame-ancestors 'none'", 'frame-ancestors *'),
+    );
     expect(embed['X-Frame-Options']).toBeUndefined();
     expect(embed['Content-Security-Policy']).toContain("script-src 'self'");
   });
@@ -43,7 +50,15 @@ const dataset = (cells: Cell[]): Dataset => ({
   period: 'p',
   updated: '2026-01-01',
   demo: true,
-  tables: [{ key: 'x', caption: 'c', columns: cells.map((_, i) => ({ key: `c${i}`, label: `标签,${i}` })), rows: [{ key: 'r', label: 'row "1"', cells }], chart: null }],
+  tables: [
+    {
+      key: 'x',
+      caption: 'c',
+      columns: cells.map((_, i) => ({ key: `c${i}`, label: `标签,${i}` })),
+      rows: [{ key: 'r', label: 'row "1"', cells }],
+      chart: null,
+    },
+  ],
 });
 
 describe('open data of a series', () => {
@@ -73,10 +88,15 @@ describe('open data of a series', () => {
   });
 
   test('JSON: typed cells and the rules; a non-finite number is refused, not written as null', () => {
-    const body = JSON.parse(datasetJson(dataset(cells), 'https://example.org/statistics/reply-times/')) as { rules: { suppressionThreshold: number }; tables: { rows: { cells: Cell[] }[] }[] };
+    const body = JSON.parse(datasetJson(dataset(cells), 'https://example.org/statistics/reply-times/')) as {
+      rules: { suppressionThreshold: number };
+      tables: { rows: { cells: Cell[] }[] }[];
+    };
     expect(body.rules.suppressionThreshold).toBe(5);
     expect(body.tables[0]!.rows[0]!.cells).toEqual(cells);
-    expect(() => datasetJson(dataset([{ kind: 'median', days: Number.NaN, n: 6, smallSample: true }]), 'u')).toThrow(RangeError);
+    expect(() => datasetJson(dataset([{ kind: 'median', days: Number.NaN, n: 6, smallSample: true }]), 'u')).toThrow(
+      RangeError,
+    );
   });
 
   test('flatCell and formatCell agree on what is not a number', () => {
@@ -101,9 +121,33 @@ describe('portal series builders', () => {
   test('satisfaction: no responses is "none", 3 responses suppressed, never 0/0', () => {
     const d = satisfactionDataset(
       [
-        { carrier: 'school', periodLabel: 'a', opensOn: '2026-01-01', closesOn: '2026-03-01', n: 0, positive: 0, nExcludingUnsure: 0 },
-        { carrier: 'village', periodLabel: 'b', opensOn: '2026-01-01', closesOn: '2026-03-01', n: 3, positive: 3, nExcludingUnsure: 3 },
-        { carrier: 'agency', periodLabel: 'c', opensOn: '2026-01-01', closesOn: '2026-03-01', n: 40, positive: 30, nExcludingUnsure: 36 },
+        {
+          carrier: 'school',
+          periodLabel: 'a',
+          opensOn: '2026-01-01',
+          closesOn: '2026-03-01',
+          n: 0,
+          positive: 0,
+          nExcludingUnsure: 0,
+        },
+        {
+          carrier: 'village',
+          periodLabel: 'b',
+          opensOn: '2026-01-01',
+          closesOn: '2026-03-01',
+          n: 3,
+          positive: 3,
+          nExcludingUnsure: 3,
+        },
+        {
+          carrier: 'agency',
+          periodLabel: 'c',
+          opensOn: '2026-01-01',
+          closesOn: '2026-03-01',
+          n: 40,
+          positive: 30,
+          nExcludingUnsure: 36,
+        },
       ],
       { computedAt: '2026-03-01T00:00:00Z', currentMonth: '2026-03', demo: true },
     );
@@ -113,7 +157,14 @@ describe('portal series builders', () => {
 
   test('canteen timeliness per quarter and school (on time = published by the 15th of the next month)', () => {
     const rows = ['2026-01', '2026-02', '2026-03'].flatMap((month) =>
-      ['a', 'b'].map((unitId, i) => ({ unitId, unitName: unitId.toUpperCase(), month, publishedOn: '2026-04-01', onTime: i === 0 || month !== '2026-03', demo: true })),
+      ['a', 'b'].map((unitId, i) => ({
+        unitId,
+        unitName: unitId.toUpperCase(),
+        month,
+        publishedOn: '2026-04-01',
+        onTime: i === 0 || month !== '2026-03',
+        demo: true,
+      })),
     );
     const d = disclosuresOnTimeDataset(rows);
     const q = d.tables[0]!.rows;
@@ -130,18 +181,36 @@ describe('portal series builders', () => {
 
 describe('pass rates (from the scoring engine)', () => {
   const rate = (carrier: 'school' | 'village', year: number, assessed: number, passed: number, pending = 0) => ({
-    carrier, year, units: assessed + pending, assessed, passed, model: 0, failed: assessed - passed, vetoed: assessed - passed, pending, insufficient: 0, passRate: assessed ? passed / assessed : null,
+    carrier,
+    year,
+    units: assessed + pending,
+    assessed,
+    passed,
+    model: 0,
+    failed: assessed - passed,
+    vetoed: assessed - passed,
+    pending,
+    insufficient: 0,
+    passRate: assessed ? passed / assessed : null,
   });
 
   test('per carrier and year, plus all carriers per year; pending units are not in the denominator', () => {
-    const d = passRatesDataset([rate('school', 2025, 3, 2, 1), rate('village', 2025, 6, 5), rate('school', 2026, 0, 0, 3)], { computedAt: '2026-03-01T00:00:00Z', currentMonth: '2026-03', demo: true });
+    const d = passRatesDataset(
+      [rate('school', 2025, 3, 2, 1), rate('village', 2025, 6, 5), rate('school', 2026, 0, 0, 3)],
+      { computedAt: '2026-03-01T00:00:00Z', currentMonth: '2026-03', demo: true },
+    );
     const table = d.tables[0]!;
     const col = (key: string) => table.columns.findIndex((c) => c.key === key);
     const byKey = Object.fromEntries(table.rows.map((r) => [r.key, r.cells]));
     expect(Object.keys(byKey)).toEqual(['school-2025', 'school-2026', 'village-2025', 'all-2025', 'all-2026']);
     // 3 graded schools: rate and counts suppressed; 6 villages: 5/6, flagged.
     expect(byKey['school-2025']![col('passRate')]).toEqual({ kind: 'suppressed' });
-    expect(byKey['village-2025']![col('passRate')]).toMatchObject({ kind: 'rate', rate: 5 / 6, n: 6, smallSample: true });
+    expect(byKey['village-2025']![col('passRate')]).toMatchObject({
+      kind: 'rate',
+      rate: 5 / 6,
+      n: 6,
+      smallSample: true,
+    });
     // Nothing graded yet: no rate at all (never 0 / 0).
     expect(byKey['school-2026']![col('passRate')]).toEqual({ kind: 'none' });
     // All carriers 2025: 7 of 9 graded units passed; the one pending school is not among the 9.

@@ -1,7 +1,18 @@
 import { describe, expect, test } from 'vitest';
 import type { ChartConfiguration } from 'chart.js';
 import { isCount, windowTotal, yearOnYear } from '../../src/domain/statistics/year-on-year.ts';
-import { breakdownCells, countCell, medianCell, plotValue, rateCell, shareCells, totalCell, yoyCell, SUPPRESSION_THRESHOLD, type Cell } from '../../src/domain/statistics/cells.ts';
+import {
+  breakdownCells,
+  countCell,
+  medianCell,
+  plotValue,
+  rateCell,
+  shareCells,
+  totalCell,
+  yoyCell,
+  SUPPRESSION_THRESHOLD,
+  type Cell,
+} from '../../src/domain/statistics/cells.ts';
 import { assertFinite, buildChartConfig, type ChartConfig } from '../../src/domain/statistics/chart-config.ts';
 import { wilson } from '../../src/domain/surveys/results.ts';
 import type { StatTable } from '../../src/domain/statistics/table.ts';
@@ -95,12 +106,22 @@ describe('suppression and small samples', () => {
   });
 
   test('one hidden cell next to a published total hides the smallest other positive cell too', () => {
-    expect(breakdownCells([10, 3, 7, 0, 12])).toEqual([{ kind: 'count', n: 10 }, { kind: 'suppressed' }, { kind: 'suppressed' }, { kind: 'count', n: 0 }, { kind: 'count', n: 12 }]);
+    expect(breakdownCells([10, 3, 7, 0, 12])).toEqual([
+      { kind: 'count', n: 10 },
+      { kind: 'suppressed' },
+      { kind: 'suppressed' },
+      { kind: 'count', n: 0 },
+      { kind: 'count', n: 12 },
+    ]);
   });
 
   test('two hidden cells need no complement; without a published total none is added', () => {
     expect(breakdownCells([10, 3, 2, 12]).map((c) => c.kind)).toEqual(['count', 'suppressed', 'suppressed', 'count']);
-    expect(breakdownCells([10, 3, 7], { totalPublished: false }).map((c) => c.kind)).toEqual(['count', 'suppressed', 'count']);
+    expect(breakdownCells([10, 3, 7], { totalPublished: false }).map((c) => c.kind)).toEqual([
+      'count',
+      'suppressed',
+      'count',
+    ]);
   });
 
   test('a breakdown never lets a hidden cell be recovered from the total', () => {
@@ -161,7 +182,10 @@ describe('suppression and small samples', () => {
   });
 
   test('a change next to a suppressed count is suppressed (新增 would reveal 1–4)', () => {
-    expect(yoyCell(countCell(3), countCell(0), yearOnYear(3, 0))).toEqual({ kind: 'yoy', change: { kind: 'suppressed' } });
+    expect(yoyCell(countCell(3), countCell(0), yearOnYear(3, 0))).toEqual({
+      kind: 'yoy',
+      change: { kind: 'suppressed' },
+    });
     expect(yoyCell(countCell(6), countCell(0), yearOnYear(6, 0))).toEqual({ kind: 'yoy', change: { kind: 'new' } });
   });
 });
@@ -178,7 +202,14 @@ const table = (cells: Cell[][], chart: StatTable['chart']): StatTable => ({
 });
 
 describe('buildChartConfig', () => {
-  const spec = { type: 'bar' as const, columns: ['a', 'b'], stacked: true, yTitle: 'y', xTitle: 'x', ariaLabel: 'label' };
+  const spec = {
+    type: 'bar' as const,
+    columns: ['a', 'b'],
+    stacked: true,
+    yTitle: 'y',
+    xTitle: 'x',
+    ariaLabel: 'label',
+  };
 
   test('plots counts, leaves gaps (null) for suppressed, missing and 新增 cells', () => {
     const config = buildChartConfig(
@@ -205,7 +236,18 @@ describe('buildChartConfig', () => {
 
   test('rates become percentages with their interval as a floating bar', () => {
     const rate = rateCell(7, 9) as Extract<Cell, { kind: 'rate' }>;
-    const config = buildChartConfig(table([[rate, { kind: 'none' }]], { type: 'line', columns: ['a'], percent: true, intervals: true, intervalLabel: 'CI', yTitle: 'y', xTitle: 'x', ariaLabel: 'l' }))!;
+    const config = buildChartConfig(
+      table([[rate, { kind: 'none' }]], {
+        type: 'line',
+        columns: ['a'],
+        percent: true,
+        intervals: true,
+        intervalLabel: 'CI',
+        yTitle: 'y',
+        xTitle: 'x',
+        ariaLabel: 'l',
+      }),
+    )!;
     expect(config.data.datasets).toHaveLength(2);
     expect(config.data.datasets[0]!.data).toEqual([plotValue(rate)]);
     const [low, high] = config.data.datasets[1]!.data[0] as [number, number];
@@ -223,12 +265,32 @@ describe('buildChartConfig', () => {
   test('NaN and Infinity never reach a configuration', () => {
     expect(() => assertFinite({ a: [1, { b: Number.NaN }] })).toThrow(/config.a\[1\].b is NaN/);
     expect(() => assertFinite({ a: Infinity })).toThrow(RangeError);
-    const config = buildChartConfig(table([[{ kind: 'median', days: 3, n: 5, smallSample: true }, { kind: 'share', share: 0.5, n: 10 }]], spec))!;
+    const config = buildChartConfig(
+      table(
+        [
+          [
+            { kind: 'median', days: 3, n: 5, smallSample: true },
+            { kind: 'share', share: 0.5, n: 10 },
+          ],
+        ],
+        spec,
+      ),
+    )!;
     expect(JSON.stringify(config)).not.toMatch(/NaN|Infinity/);
   });
 
   test('the configuration is a Chart.js ChartConfiguration (checked by the type-checker)', () => {
-    const config: ChartConfig = buildChartConfig(table([[{ kind: 'count', n: 5 }, { kind: 'count', n: 6 }]], spec))!;
+    const config: ChartConfig = buildChartConfig(
+      table(
+        [
+          [
+            { kind: 'count', n: 5 },
+            { kind: 'count', n: 6 },
+          ],
+        ],
+        spec,
+      ),
+    )!;
     const typed: ChartConfiguration = config as ChartConfiguration;
     expect(typed.type).toBe('bar');
   });

@@ -44,7 +44,10 @@ describe('satisfaction', () => {
 });
 
 describe('rankUnits', () => {
-  const row = (unitId: string, positive: number, n: number) => ({ unitId, result: satisfaction({ ...emptyCounts(), satisfied: positive, dissatisfied: n - positive }) });
+  const row = (unitId: string, positive: number, n: number) => ({
+    unitId,
+    result: satisfaction({ ...emptyCounts(), satisfied: positive, dissatisfied: n - positive }),
+  });
   test('highest first, ties share a rank, small samples are never ranked and come last', () => {
     const ranked = rankUnits([row('a', 30, 40), row('b', 36, 40), row('c', 30, 40), row('d', 10, 10), row('e', 1, 40)]);
     expect(ranked.map((r) => [r.unitId, r.rank])).toEqual([
@@ -70,18 +73,46 @@ describe('survey definitions and responses', () => {
     ['headline not first', { questionIds: ['openness', 'overall'] }, 'surveys.questions.headlineFirst'],
     ['a question twice', { questionIds: ['overall', 'overall'] }, 'surveys.questions.duplicate'],
   ])('rejects a survey that %s', (_l, over, message) => {
-    const r = SurveyDefinition.safeParse({ id: 's', carrier: 'school', periodLabel: '2026 年', opensOn: '2026-01-01', closesOn: '2026-06-30', questionIds: ['overall'], ...over });
+    const r = SurveyDefinition.safeParse({
+      id: 's',
+      carrier: 'school',
+      periodLabel: '2026 年',
+      opensOn: '2026-01-01',
+      closesOn: '2026-06-30',
+      questionIds: ['overall'],
+      ...over,
+    });
     expect(r.error?.issues.map((i) => i.message)).toContain(message);
   });
   test('open from the first to the last day inclusive', () => {
     const s = { opensOn: '2026-01-01', closesOn: '2026-01-31' };
-    expect([isSurveyOpen(s, '2025-12-31'), isSurveyOpen(s, '2026-01-01'), isSurveyOpen(s, '2026-01-31'), isSurveyOpen(s, '2026-02-01')]).toEqual([false, true, true, false]);
+    expect([
+      isSurveyOpen(s, '2025-12-31'),
+      isSurveyOpen(s, '2026-01-01'),
+      isSurveyOpen(s, '2026-01-31'),
+      isSurveyOpen(s, '2026-02-01'),
+    ]).toEqual([false, true, true, false]);
   });
   test.each([
     ['no eligibility', {}, 'invitationCode', 'surveys.invitationCode.required'],
-    ['both code and phone', { invitationCode: 'X', otp: { challengeId: crypto.randomUUID(), code: '123456' }, unitId: 'a' }, 'otp', 'surveys.eligibility.both'],
-    ['phone without a unit', { otp: { challengeId: crypto.randomUUID(), code: '123456' } }, 'unitId', 'feedback.unitId.required'],
-    ['an answer off the scale', { invitationCode: 'X', answers: { overall: 'great' } }, 'answers.overall', 'surveys.answer.required'],
+    [
+      'both code and phone',
+      { invitationCode: 'X', otp: { challengeId: crypto.randomUUID(), code: '123456' }, unitId: 'a' },
+      'otp',
+      'surveys.eligibility.both',
+    ],
+    [
+      'phone without a unit',
+      { otp: { challengeId: crypto.randomUUID(), code: '123456' } },
+      'unitId',
+      'feedback.unitId.required',
+    ],
+    [
+      'an answer off the scale',
+      { invitationCode: 'X', answers: { overall: 'great' } },
+      'answers.overall',
+      'surveys.answer.required',
+    ],
     ['no relation', { invitationCode: 'X', relation: undefined }, 'relation', 'surveys.relation.required'],
   ])('response: %s', (_l, over, path, message) => {
     const r = SurveyResponseInput.safeParse({ relation: 'parent', answers: { overall: 'satisfied' }, ...over });

@@ -15,7 +15,12 @@ const unit = (id: string, carrier: ListedUnit['carrier'], township: string, name
   powers: [],
   demo: true,
 });
-const units = [unit('s2', 'school', 'b'), unit('v1', 'village', 'a'), unit('s1', 'school', 'a'), unit('h1', 'hospital', 'b')];
+const units = [
+  unit('s2', 'school', 'b'),
+  unit('v1', 'village', 'a'),
+  unit('s1', 'school', 'a'),
+  unit('h1', 'hospital', 'b'),
+];
 const byName = (x: string, y: string) => x.localeCompare(y);
 
 describe('filterUnits', () => {
@@ -41,6 +46,10 @@ describe('allFilters', () => {
 
 describe('countByCarrier', () => {
   test('counts every carrier, zero included', () => {
-    expect(countByCarrier(units, ['school', 'village', 'enterprise'])).toEqual({ school: 2, village: 1, enterprise: 0 });
+    expect(countByCarrier(units, ['school', 'village', 'enterprise'])).toEqual({
+      school: 2,
+      village: 1,
+      enterprise: 0,
+    });
   });
 });

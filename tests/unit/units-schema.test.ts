@@ -24,9 +24,14 @@ describe('FamilyAggregate', () => {
   test('recognised households cannot exceed participating households', () => {
     const r = FamilyAggregate.safeParse({ township: 'xixi', year: 2025, households: 10, recognised: 11 });
     expect(r.success).toBe(false);
-    expect(r.error!.issues[0]).toMatchObject({ path: ['recognised'], message: 'families.recognised.exceedsHouseholds' });
+    expect(r.error!.issues[0]).toMatchObject({
+      path: ['recognised'],
+      message: 'families.recognised.exceedsHouseholds',
+    });
   });
   test('equal counts are fine', () => {
-    expect(FamilyAggregate.safeParse({ township: 'xixi', year: 2025, households: 10, recognised: 10 }).success).toBe(true);
+    expect(FamilyAggregate.safeParse({ township: 'xixi', year: 2025, households: 10, recognised: 10 }).success).toBe(
+      true,
+    );
   });
 });

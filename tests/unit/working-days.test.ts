@@ -1,7 +1,21 @@
 import { describe, expect, test } from 'vitest';
-import { addDays, isIsoDate, isYearMonth, lastDayOfMonth, nextMonth, previousMonth, weekday } from '../../src/domain/calendar/dates.ts';
+import {
+  addDays,
+  isIsoDate,
+  isYearMonth,
+  lastDayOfMonth,
+  nextMonth,
+  previousMonth,
+  weekday,
+} from '../../src/domain/calendar/dates.ts';
 import { chinaHolidays } from '../../src/domain/calendar/china-holidays.ts';
-import { chinaCalendar, countWorkingDays, createCalendar, isWorkingDay, windowEnd } from '../../src/domain/calendar/working-days.ts';
+import {
+  chinaCalendar,
+  countWorkingDays,
+  createCalendar,
+  isWorkingDay,
+  windowEnd,
+} from '../../src/domain/calendar/working-days.ts';
 
 describe('dates', () => {
   test.each([
@@ -49,20 +63,26 @@ describe('the holiday table', () => {
     for (const y of chinaHolidays) expect(y.source.length).toBeGreaterThan(20);
   });
 
-  test.each(chinaHolidays.map((y) => [y.year, y] as const))('%i: ranges are real dates inside the year, in order', (year, y) => {
-    for (const [first, last] of y.holidays) {
-      expect(isIsoDate(first) && isIsoDate(last)).toBe(true);
-      expect(first <= last).toBe(true);
-      expect(first.startsWith(`${year}-`) && last.startsWith(`${year}-`)).toBe(true);
-    }
-  });
+  test.each(chinaHolidays.map((y) => [y.year, y] as const))(
+    '%i: ranges are real dates inside the year, in order',
+    (year, y) => {
+      for (const [first, last] of y.holidays) {
+        expect(isIsoDate(first) && isIsoDate(last)).toBe(true);
+        expect(first <= last).toBe(true);
+        expect(first.startsWith(`${year}-`) && last.startsWith(`${year}-`)).toBe(true);
+      }
+    },
+  );
 
-  test.each(chinaHolidays.map((y) => [y.year, y] as const))('%i: adjusted working days are weekend days outside every holiday', (_year, y) => {
-    for (const d of y.workingWeekendDays) {
-      expect([0, 6]).toContain(weekday(d));
-      expect(y.holidays.some(([first, last]) => d >= first && d <= last)).toBe(false);
-    }
-  });
+  test.each(chinaHolidays.map((y) => [y.year, y] as const))(
+    '%i: adjusted working days are weekend days outside every holiday',
+    (_year, y) => {
+      for (const d of y.workingWeekendDays) {
+        expect([0, 6]).toContain(weekday(d));
+        expect(y.holidays.some(([first, last]) => d >= first && d <= last)).toBe(false);
+      }
+    },
+  );
 });
 
 describe('working days (State Council notices 2024-2026)', () => {
@@ -80,7 +100,11 @@ describe('working days (State Council notices 2024-2026)', () => {
 
   test('a year the table does not cover is reported, not guessed', () => {
     expect(isWorkingDay(chinaCalendar, '2027-01-04')).toEqual({ ok: false, reason: 'yearMissing', year: 2027 });
-    expect(countWorkingDays(chinaCalendar, '2026-12-28', '2027-01-08')).toEqual({ ok: false, reason: 'yearMissing', year: 2027 });
+    expect(countWorkingDays(chinaCalendar, '2026-12-28', '2027-01-08')).toEqual({
+      ok: false,
+      reason: 'yearMissing',
+      year: 2027,
+    });
   });
 
   test.each([

@@ -19,7 +19,8 @@ export const Fen = z
   .max(FEN_MAX, 'disclosures.amount.tooLarge');
 
 /** Short single-line text shown on notices (titles, names of organisations, labels). */
-export const Line = (max = 80) => z.string().trim().min(1, 'disclosures.text.empty').max(max, 'disclosures.text.tooLong');
+export const Line = (max = 80) =>
+  z.string().trim().min(1, 'disclosures.text.empty').max(max, 'disclosures.text.tooLong');
 
 /** Longer free text (a summary, how a suggestion was handled). */
 export const Paragraph = (max = 400) => Line(max);

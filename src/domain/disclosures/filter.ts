@@ -30,7 +30,11 @@ export function yearsOf(items: readonly Filterable[]): string[] {
 }
 
 /** Every combination of the given values plus `all`, one prerendered page each. */
-export function allDisclosureFilters(carriers: readonly string[], townships: readonly string[], years: readonly string[]): DisclosureFilter[] {
+export function allDisclosureFilters(
+  carriers: readonly string[],
+  townships: readonly string[],
+  years: readonly string[],
+): DisclosureFilter[] {
   const withAny = (values: readonly string[]) => [ANY, ...values];
   return withAny(carriers).flatMap((carrier) =>
     withAny(townships).flatMap((township) => withAny(years).map((year) => ({ carrier, township, year }))),

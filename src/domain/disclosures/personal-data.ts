@@ -39,7 +39,8 @@ export function passesLuhn(digits: string): boolean {
   return total % 10 === 0;
 }
 
-const mask = (s: string) => (s.length <= 4 ? '*'.repeat(s.length) : `${s.slice(0, 2)}${'*'.repeat(s.length - 4)}${s.slice(-2)}`);
+const mask = (s: string) =>
+  s.length <= 4 ? '*'.repeat(s.length) : `${s.slice(0, 2)}${'*'.repeat(s.length - 4)}${s.slice(-2)}`;
 
 const RESIDENT_ID = /(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])/g;
 // Mainland mobile numbers, optionally with +86 and space or hyphen groups (138 0013 8000).
@@ -56,7 +57,8 @@ const BIRTH_DATE =
  */
 export function findPersonalData(text: string, opts: { dates?: boolean } = {}): PersonalDataMatch[] {
   const found: PersonalDataMatch[] = [];
-  for (const m of text.matchAll(RESIDENT_ID)) if (isResidentIdNumber(m[0])) found.push({ kind: 'residentId', excerpt: mask(m[0]) });
+  for (const m of text.matchAll(RESIDENT_ID))
+    if (isResidentIdNumber(m[0])) found.push({ kind: 'residentId', excerpt: mask(m[0]) });
   for (const m of text.matchAll(MOBILE)) found.push({ kind: 'mobile', excerpt: mask(m[0]) });
   for (const m of text.matchAll(CARD)) {
     const digits = m[0].replace(/[ -]/g, '');

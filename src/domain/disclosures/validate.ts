@@ -58,7 +58,12 @@ export interface ValidationInput {
 }
 
 function fromZod(error: z.ZodError): Problem[] {
-  return error.issues.map((i) => problem(i.path.map((p) => (typeof p === 'number' ? p : String(p))), i.message));
+  return error.issues.map((i) =>
+    problem(
+      i.path.map((p) => (typeof p === 'number' ? p : String(p))),
+      i.message,
+    ),
+  );
 }
 
 const personalDataMessage = {
@@ -108,7 +113,10 @@ export function validateDisclosures(input: ValidationInput): { entries: ValidEnt
       const data = parsed.data as DisclosureData[K];
       const carrier = units.get(data.unit);
       if (carrier === undefined) report(raw.file, [problem(['unit'], 'disclosures.unit.unknown', { unit: data.unit })]);
-      else if (carrier !== kindCarriers[kind]) report(raw.file, [problem(['unit'], 'disclosures.unit.wrongCarrier', { unit: data.unit, carrier: kindCarriers[kind] })]);
+      else if (carrier !== kindCarriers[kind])
+        report(raw.file, [
+          problem(['unit'], 'disclosures.unit.wrongCarrier', { unit: data.unit, carrier: kindCarriers[kind] }),
+        ]);
       report(raw.file, fileRules[kind](data, input.calendar));
       // Cross-file checks see every file that parsed, so one bad month is not reported as missing.
       out.push({ file: raw.file, id: raw.id, data });
@@ -135,11 +143,24 @@ export function validateDisclosures(input: ValidationInput): { entries: ValidEnt
     sorted.forEach((cur, i) => {
       const prev = sorted[i - 1];
       if (!prev) return;
-      if (prev.data.year === cur.data.year) report(cur.file, [problem(['year'], 'disclosures.assets.duplicateYear', { other: prev.id })]);
+      if (prev.data.year === cur.data.year)
+        report(cur.file, [problem(['year'], 'disclosures.assets.duplicateYear', { other: prev.id })]);
       const last = prev.data.funds.at(-1);
       const first = cur.data.funds[0];
-      if (prev.data.year + 1 === cur.data.year && last && first && last.month === `${prev.data.year}-12` && first.month === `${cur.data.year}-01` && first.openingFen !== last.closingFen) {
-        report(cur.file, [problem(['funds', 0, 'openingFen'], 'disclosures.assets.openingBalance', { previous: last.month, closing: yuan(last.closingFen) })]);
+      if (
+        prev.data.year + 1 === cur.data.year &&
+        last &&
+        first &&
+        last.month === `${prev.data.year}-12` &&
+        first.month === `${cur.data.year}-01` &&
+        first.openingFen !== last.closingFen
+      ) {
+        report(cur.file, [
+          problem(['funds', 0, 'openingFen'], 'disclosures.assets.openingBalance', {
+            previous: last.month,
+            closing: yuan(last.closingFen),
+          }),
+        ]);
       }
     });
   }

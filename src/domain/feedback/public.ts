@@ -12,7 +12,15 @@ import {
   type Route,
   type SatisfactionAnswer,
 } from './schema.ts';
-import { feedbackActions, feedbackStates, transitions, REOPEN_LIMIT, type FeedbackAction, type FeedbackSnapshot, type FeedbackState } from './states.ts';
+import {
+  feedbackActions,
+  feedbackStates,
+  transitions,
+  REOPEN_LIMIT,
+  type FeedbackAction,
+  type FeedbackSnapshot,
+  type FeedbackState,
+} from './states.ts';
 import { addDays, currentDeadline, deadlinesOf, isOverdue, type FeedbackRules } from './deadlines.ts';
 import { formatCode } from './tracking.ts';
 
@@ -136,7 +144,11 @@ const iso = (d: Date) => d.toISOString();
 const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
 
 /** The submitter may still rate or reopen. */
-export function submitterOptions(r: FeedbackRecord, now: Date, rules: FeedbackRules): { canRate: boolean; canReopen: boolean } {
+export function submitterOptions(
+  r: FeedbackRecord,
+  now: Date,
+  rules: FeedbackRules,
+): { canRate: boolean; canReopen: boolean } {
   const answered = transitions.rate.from.includes(r.state);
   const answeredAt = r.repliedAt ?? r.firstAnsweredAt;
   return {
@@ -150,7 +162,12 @@ export function submitterOptions(r: FeedbackRecord, now: Date, rules: FeedbackRu
 }
 
 /** Allow-list for the tracking view (STYLE.md rule 5). */
-export function toTrackingView(r: FeedbackRecord, events: readonly StoredEvent[], now: Date, rules: FeedbackRules): TrackingView {
+export function toTrackingView(
+  r: FeedbackRecord,
+  events: readonly StoredEvent[],
+  now: Date,
+  rules: FeedbackRules,
+): TrackingView {
   const d = deadlinesOf(r, rules);
   const current = currentDeadline(r, rules);
   const commission = r.routedTo === 'commission';
@@ -163,7 +180,12 @@ export function toTrackingView(r: FeedbackRecord, events: readonly StoredEvent[]
     receivedAt: iso(r.receivedAt),
     deadlines: commission
       ? { acknowledgeBy: iso(d.acknowledgeBy), handleBy: null, reviewBy: null, current: null }
-      : { acknowledgeBy: iso(d.acknowledgeBy), handleBy: isoOrNull(d.handleBy), reviewBy: isoOrNull(d.reviewBy), current: isoOrNull(current) },
+      : {
+          acknowledgeBy: iso(d.acknowledgeBy),
+          handleBy: isoOrNull(d.handleBy),
+          reviewBy: isoOrNull(d.reviewBy),
+          current: isoOrNull(current),
+        },
     extension: r.extensionDays !== null ? { days: r.extensionDays, reason: r.extensionReason ?? '' } : null,
     content: commission ? null : { body: r.body, meal: r.meal, suggestion: r.suggestion },
     reply: r.replyBody && r.repliedAt ? { body: r.replyBody, repliedAt: iso(r.repliedAt) } : null,

@@ -25,7 +25,14 @@ export const MEAL_DATE_MAX_AGE_DAYS = 60;
  * the commission: it is never published and never shown to the unit it concerns (DOMAIN.md §6.1 art.30,
  * §6.2 art.47).
  */
-export const feedbackKinds = ['suggestion', 'complaint', 'question', 'praise', 'accompaniedMeal', 'misconductReport'] as const;
+export const feedbackKinds = [
+  'suggestion',
+  'complaint',
+  'question',
+  'praise',
+  'accompaniedMeal',
+  'misconductReport',
+] as const;
 export type FeedbackKind = (typeof feedbackKinds)[number];
 /** The kinds filed on the general form; the accompanied-meal record has its own form. */
 export const generalKinds = ['suggestion', 'complaint', 'question', 'praise', 'misconductReport'] as const;
@@ -85,7 +92,10 @@ const guards = {
   /** A retried submission with the same key returns the same tracking code. */
   idempotencyKey: z
     .string('feedback.idempotencyKey.invalid')
-    .regex(new RegExp(`^[A-Za-z0-9_-]{${IDEMPOTENCY_KEY_MIN},${IDEMPOTENCY_KEY_MAX}}$`), 'feedback.idempotencyKey.invalid')
+    .regex(
+      new RegExp(`^[A-Za-z0-9_-]{${IDEMPOTENCY_KEY_MIN},${IDEMPOTENCY_KEY_MAX}}$`),
+      'feedback.idempotencyKey.invalid',
+    )
     .optional(),
   /** Honeypot: hidden from people, filled by naive bots. Must stay empty. */
   website: z.string('feedback.honeypot.filled').max(0, 'feedback.honeypot.filled').optional(),
@@ -96,7 +106,11 @@ const guards = {
 /** Suggestion, complaint, question, praise or misconduct report: free text about a unit. */
 export const GeneralFeedback = z.strictObject({
   kind: z.enum(generalKinds, 'feedback.kind.invalid'),
-  body: plainText({ required: 'feedback.body.required', tooShort: 'feedback.body.tooShort', tooLong: 'feedback.body.tooLong' }, BODY_MIN, BODY_MAX),
+  body: plainText(
+    { required: 'feedback.body.required', tooShort: 'feedback.body.tooShort', tooLong: 'feedback.body.tooLong' },
+    BODY_MIN,
+    BODY_MAX,
+  ),
   ...common,
 });
 
@@ -107,7 +121,11 @@ export const MealRecord = z.strictObject({
     {
       date: IsoDate,
       meal: z.enum(meals, 'feedback.meal.meal.invalid'),
-      dishes: plainText({ required: 'feedback.meal.dishes.required', tooLong: 'feedback.meal.dishes.tooLong' }, 1, DISHES_MAX),
+      dishes: plainText(
+        { required: 'feedback.meal.dishes.required', tooLong: 'feedback.meal.dishes.tooLong' },
+        1,
+        DISHES_MAX,
+      ),
       taste: z.enum(mealRatings, 'feedback.meal.rating.invalid'),
       quantity: z.enum(mealRatings, 'feedback.meal.rating.invalid'),
       hygiene: z.enum(mealRatings, 'feedback.meal.rating.invalid'),
@@ -115,7 +133,11 @@ export const MealRecord = z.strictObject({
     },
     'feedback.meal.invalid',
   ),
-  suggestion: plainText({ required: 'common.field.invalid', tooLong: 'feedback.meal.suggestion.tooLong' }, 0, MEAL_SUGGESTION_MAX).optional(),
+  suggestion: plainText(
+    { required: 'common.field.invalid', tooLong: 'feedback.meal.suggestion.tooLong' },
+    0,
+    MEAL_SUGGESTION_MAX,
+  ).optional(),
   ...common,
 });
 
@@ -127,11 +149,21 @@ export const GeneralSubmission = GeneralFeedback.extend(guards);
 export const MealSubmission = MealRecord.extend(guards);
 
 /** The body of `POST /api/feedback` and of the HTML forms: the input plus transport guards. */
-export const FeedbackSubmission = z.discriminatedUnion('kind', [GeneralSubmission, MealSubmission], 'feedback.kind.invalid');
+export const FeedbackSubmission = z.discriminatedUnion(
+  'kind',
+  [GeneralSubmission, MealSubmission],
+  'feedback.kind.invalid',
+);
 export type FeedbackSubmission = z.infer<typeof FeedbackSubmission>;
 
 /** The 5-point answer scale (also used to rate a unit's reply). */
-export const satisfactionAnswers = ['satisfied', 'fairlySatisfied', 'notVerySatisfied', 'dissatisfied', 'unsure'] as const;
+export const satisfactionAnswers = [
+  'satisfied',
+  'fairlySatisfied',
+  'notVerySatisfied',
+  'dissatisfied',
+  'unsure',
+] as const;
 export type SatisfactionAnswer = (typeof satisfactionAnswers)[number];
 
 /** The submitter rates the unit's reply (needs the query secret). */
@@ -144,7 +176,11 @@ export type RatingInput = z.infer<typeof RatingInput>;
 /** The submitter reopens the item once, saying why (review, DOMAIN.md §6.1 art.35). */
 export const ReopenInput = z.strictObject({
   secret: z.string('feedback.secret.invalid').min(1, 'feedback.secret.invalid').max(32, 'feedback.secret.invalid'),
-  reason: plainText({ required: 'feedback.reason.required', tooShort: 'feedback.reason.tooShort', tooLong: 'feedback.reason.tooLong' }, REASON_MIN, REASON_MAX),
+  reason: plainText(
+    { required: 'feedback.reason.required', tooShort: 'feedback.reason.tooShort', tooLong: 'feedback.reason.tooLong' },
+    REASON_MIN,
+    REASON_MAX,
+  ),
 });
 export type ReopenInput = z.infer<typeof ReopenInput>;
 
@@ -164,7 +200,8 @@ export function beijingDate(at: Date): string {
  */
 export function checkMealDate(date: string, now: Date): string | null {
   const parsed = Date.parse(`${date}T00:00:00+08:00`);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(parsed) || beijingDate(new Date(parsed)) !== date) return 'feedback.meal.date.invalid';
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(parsed) || beijingDate(new Date(parsed)) !== date)
+    return 'feedback.meal.date.invalid';
   if (date > beijingDate(now)) return 'feedback.meal.date.future';
   const oldest = beijingDate(new Date(now.getTime() - MEAL_DATE_MAX_AGE_DAYS * 86_400_000));
   if (date < oldest) return 'feedback.meal.date.tooOld';

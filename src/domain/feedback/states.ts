@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { BODY_MIN, REASON_MAX, REASON_MIN, REPLY_MAX, satisfactionAnswers, type FeedbackKind, type Route, type SatisfactionAnswer } from './schema.ts';
+import {
+  BODY_MIN,
+  REASON_MAX,
+  REASON_MIN,
+  REPLY_MAX,
+  satisfactionAnswers,
+  type FeedbackKind,
+  type Route,
+  type SatisfactionAnswer,
+} from './schema.ts';
 import { addDays, type FeedbackRules } from './deadlines.ts';
 import { plainText } from '../shared/text.ts';
 
@@ -38,15 +47,30 @@ export const transitions: Readonly<
 /** How many times a submitter may reopen an item. */
 export const REOPEN_LIMIT = 1;
 
-const reason = plainText({ required: 'feedback.reason.required', tooShort: 'feedback.reason.tooShort', tooLong: 'feedback.reason.tooLong' }, REASON_MIN, REASON_MAX);
+const reason = plainText(
+  { required: 'feedback.reason.required', tooShort: 'feedback.reason.tooShort', tooLong: 'feedback.reason.tooLong' },
+  REASON_MIN,
+  REASON_MAX,
+);
 
 /** A command on an existing item; the staff console (another issue) parses its input with this. */
 export const FeedbackCommand = z.discriminatedUnion(
   'action',
   [
     z.strictObject({ action: z.literal('accept') }),
-    z.strictObject({ action: z.literal('extend'), days: z.number('feedback.extension.days').int('feedback.extension.days').min(1, 'feedback.extension.days'), reason }),
-    z.strictObject({ action: z.literal('reply'), body: plainText({ required: 'feedback.reply.required', tooShort: 'feedback.reply.tooShort', tooLong: 'feedback.reply.tooLong' }, BODY_MIN, REPLY_MAX) }),
+    z.strictObject({
+      action: z.literal('extend'),
+      days: z.number('feedback.extension.days').int('feedback.extension.days').min(1, 'feedback.extension.days'),
+      reason,
+    }),
+    z.strictObject({
+      action: z.literal('reply'),
+      body: plainText(
+        { required: 'feedback.reply.required', tooShort: 'feedback.reply.tooShort', tooLong: 'feedback.reply.tooLong' },
+        BODY_MIN,
+        REPLY_MAX,
+      ),
+    }),
     z.strictObject({ action: z.literal('close'), reason: reason.optional() }),
     z.strictObject({ action: z.literal('reopen'), reason }),
     z.strictObject({ action: z.literal('rate'), rating: z.enum(satisfactionAnswers, 'feedback.rating.invalid') }),
@@ -130,7 +154,13 @@ function answerDue(s: FeedbackSnapshot, rules: FeedbackRules): Date {
  * Decide a command against the current item. Pure: the repository applies the patch and the event in
  * one batch, guarded by the row version, so two concurrent commands cannot both win.
  */
-export function applyCommand(s: FeedbackSnapshot, cmd: FeedbackCommand, actor: Actor, now: Date, rules: FeedbackRules): CommandResult {
+export function applyCommand(
+  s: FeedbackSnapshot,
+  cmd: FeedbackCommand,
+  actor: Actor,
+  now: Date,
+  rules: FeedbackRules,
+): CommandResult {
   const t = transitions[cmd.action];
   if (actor !== t.actor) return { ok: false, reason: 'not_allowed' };
   if (!t.from.includes(s.state)) return { ok: false, reason: 'wrong_state' };
@@ -172,7 +202,14 @@ export function applyCommand(s: FeedbackSnapshot, cmd: FeedbackCommand, actor: A
       return {
         ok: true,
         // A new answer is due, so the earlier rating no longer describes the current reply.
-        patch: { state: to, reopenedAt: now, reopenCount: s.reopenCount + 1, reopenReason: cmd.reason, rating: null, ratedAt: null },
+        patch: {
+          state: to,
+          reopenedAt: now,
+          reopenCount: s.reopenCount + 1,
+          reopenReason: cmd.reason,
+          rating: null,
+          ratedAt: null,
+        },
         event,
       };
     }

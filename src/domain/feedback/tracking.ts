@@ -51,11 +51,7 @@ export const formatCode = (code: string): string => formatGroups(code, groupSize
  */
 export function normaliseCode(input: string, length: number): string | null {
   if (input.length > length * 3) return null;
-  const s = input
-    .toUpperCase()
-    .replace(/[\s-]/g, '')
-    .replace(/O/g, '0')
-    .replace(/[IL]/g, '1');
+  const s = input.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
   if (s.length !== length) return null;
   for (const ch of s) if (!CROCKFORD.includes(ch)) return null;
   return s;

@@ -10,10 +10,19 @@ export const DEDUCTION_COUNT_MAX = 50;
 /** One mark as the evaluator form and the seed submit it (checked against the year's standard by the service). */
 export const MarkInput = z.strictObject({
   itemKey: z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,47}$/, 'scoring.mark.itemKey.invalid'),
-  value: z.union([z.boolean(), z.number().int().min(0).max(10_000)]).nullable().default(null),
+  value: z
+    .union([z.boolean(), z.number().int().min(0).max(10_000)])
+    .nullable()
+    .default(null),
   points: z.number().min(0).max(100).nullable().default(null),
   deductions: z
-    .array(z.strictObject({ key: ItemKey, count: z.number().int().min(1).max(DEDUCTION_COUNT_MAX), note: z.string().trim().max(NOTE_MAX).optional() }))
+    .array(
+      z.strictObject({
+        key: ItemKey,
+        count: z.number().int().min(1).max(DEDUCTION_COUNT_MAX),
+        note: z.string().trim().max(NOTE_MAX).optional(),
+      }),
+    )
     .max(20)
     .default([]),
   note: z.string().trim().max(NOTE_MAX, 'scoring.mark.note.tooLong').nullable().default(null),
@@ -34,6 +43,10 @@ export const COMMENT_MIN = 5;
 export const COMMENT_MAX = 1000;
 export const CommentInput = z.strictObject({
   indicatorKey: z.string().regex(/^(?:[A-Z][A-Z0-9]{0,7}|general)$/, 'scoring.comment.indicator.invalid'),
-  body: z.string().trim().min(COMMENT_MIN, 'scoring.comment.body.tooShort').max(COMMENT_MAX, 'scoring.comment.body.tooLong'),
+  body: z
+    .string()
+    .trim()
+    .min(COMMENT_MIN, 'scoring.comment.body.tooShort')
+    .max(COMMENT_MAX, 'scoring.comment.body.tooLong'),
 });
 export type CommentInput = z.infer<typeof CommentInput>;

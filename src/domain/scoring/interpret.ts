@@ -91,7 +91,11 @@ function rateInput(m: Extract<Measure, { kind: 'ratio' | 'bands' }>, ratios: Par
 }
 
 /** The score of one measure kind, before deductions. */
-export function scoreMeasure(ind: Indicator, mark: Mark | undefined, ratios: Partial<Record<RatioSource, Ratio>>): BaseScore {
+export function scoreMeasure(
+  ind: Indicator,
+  mark: Mark | undefined,
+  ratios: Partial<Record<RatioSource, Ratio>>,
+): BaseScore {
   const max = toCents(ind.points);
   const m = ind.measure;
   switch (m.kind) {
@@ -106,7 +110,10 @@ export function scoreMeasure(ind: Indicator, mark: Mark | undefined, ratios: Par
       return { status: 'scored', baseCents: mark.value ? max : 0, measured: { value: mark.value }, rule };
     }
     case 'count': {
-      const rule = { key: m.shortfallVeto ? 'scoring.rule.countVeto' : 'scoring.rule.count', vars: { points: ind.points, minimum: m.minimum } };
+      const rule = {
+        key: m.shortfallVeto ? 'scoring.rule.countVeto' : 'scoring.rule.count',
+        vars: { points: ind.points, minimum: m.minimum },
+      };
       if (typeof mark?.value !== 'number') return { status: 'notMarked', baseCents: null, measured: null, rule };
       const met = mark.value >= m.minimum;
       return {
@@ -120,15 +127,23 @@ export function scoreMeasure(ind: Indicator, mark: Mark | undefined, ratios: Par
     case 'ratio': {
       const r = rateInput(m, ratios);
       const measured = { value: r.rate, numerator: r.x, denominator: r.n, source: m.source };
-      const rule = { key: 'scoring.rule.ratio', vars: { points: ind.points, source: m.source, minSample: m.minSample } };
+      const rule = {
+        key: 'scoring.rule.ratio',
+        vars: { points: ind.points, source: m.source, minSample: m.minSample },
+      };
       if (!r.sufficient) return insufficient(measured, mark, max, rule);
       return { status: 'scored', baseCents: Math.round((max * r.x) / r.n), measured, rule };
     }
     case 'bands': {
       const r = rateInput(m, ratios);
       const measured = { value: r.rate, numerator: r.x, denominator: r.n, source: m.source };
-      const bands = m.bands.map((b) => `≥${Math.round(b.min * 1000) / 10}%→${Math.round(b.share * ind.points * 100) / 100}`).join(' / ');
-      const rule = { key: 'scoring.rule.bands', vars: { points: ind.points, source: m.source, minSample: m.minSample, bands } };
+      const bands = m.bands
+        .map((b) => `≥${Math.round(b.min * 1000) / 10}%→${Math.round(b.share * ind.points * 100) / 100}`)
+        .join(' / ');
+      const rule = {
+        key: 'scoring.rule.bands',
+        vars: { points: ind.points, source: m.source, minSample: m.minSample, bands },
+      };
       if (!r.sufficient) return insufficient(measured, mark, max, rule);
       // Compared as x ≥ min·n in exact-enough arithmetic: 19/20 must reach the 95 % band.
       const band = m.bands.find((b) => r.x * 1e6 >= Math.round(b.min * 1e6) * r.n);
@@ -139,7 +154,12 @@ export function scoreMeasure(ind: Indicator, mark: Mark | undefined, ratios: Par
 
 function insufficient(measured: Measured, mark: Mark | undefined, max: number, rule: RuleApplied): BaseScore {
   if (typeof mark?.points === 'number') {
-    return { status: 'insufficientSampleMarked', baseCents: Math.min(max, Math.max(0, toCents(mark.points))), measured, rule };
+    return {
+      status: 'insufficientSampleMarked',
+      baseCents: Math.min(max, Math.max(0, toCents(mark.points))),
+      measured,
+      rule,
+    };
   }
   return { status: 'insufficientSample', baseCents: null, measured, rule };
 }
@@ -159,7 +179,13 @@ export function resolveDeductions(ind: Indicator, mark: Mark | undefined): Deduc
   for (const d of mark?.deductions ?? []) {
     const item = ind.deductions.find((x) => x.key === d.key);
     if (!item || d.count <= 0) continue;
-    out.push({ key: d.key, label: item.label, count: d.count, cents: toCents(item.points) * d.count, ...(d.note ? { note: d.note } : {}) });
+    out.push({
+      key: d.key,
+      label: item.label,
+      count: d.count,
+      cents: toCents(item.points) * d.count,
+      ...(d.note ? { note: d.note } : {}),
+    });
   }
   return out;
 }

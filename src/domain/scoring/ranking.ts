@@ -18,7 +18,8 @@ export function rankScorecards<T extends Scorecard>(cards: readonly T[]): { card
     const prev = out[i - 1];
     out.push({ card, rank: prev && prev.card.total === card.total ? prev.rank : i + 1 });
   });
-  for (const card of cards.filter((c) => !isRankable(c)).toSorted((a, b) => a.unitId.localeCompare(b.unitId))) out.push({ card, rank: null });
+  for (const card of cards.filter((c) => !isRankable(c)).toSorted((a, b) => a.unitId.localeCompare(b.unitId)))
+    out.push({ card, rank: null });
   return out;
 }
 
@@ -45,24 +46,30 @@ export interface CarrierPassRate {
 }
 
 /** Pass rates per carrier for one year's scorecards (DOMAIN.md §4.3 aggregation 4: pass ÷ assessed). */
-export function passRates(year: number, cards: readonly Scorecard[], carrierOrder: readonly Carrier[]): CarrierPassRate[] {
+export function passRates(
+  year: number,
+  cards: readonly Scorecard[],
+  carrierOrder: readonly Carrier[],
+): CarrierPassRate[] {
   return carrierOrder.flatMap((carrier) => {
     const mine = cards.filter((c) => c.carrier === carrier && c.year === year);
     if (mine.length === 0) return [];
     const assessed = mine.filter((c) => c.grade !== 'pending');
     const passed = assessed.filter((c) => c.grade === 'pass' || c.grade === 'model').length;
-    return [{
-      carrier,
-      year,
-      units: mine.length,
-      assessed: assessed.length,
-      passed,
-      model: assessed.filter((c) => c.grade === 'model').length,
-      failed: assessed.filter((c) => c.grade === 'fail').length,
-      vetoed: assessed.filter((c) => c.vetoes.length > 0).length,
-      pending: mine.length - assessed.length,
-      insufficient: mine.filter((c) => c.insufficient.length > 0).length,
-      passRate: assessed.length ? passed / assessed.length : null,
-    }];
+    return [
+      {
+        carrier,
+        year,
+        units: mine.length,
+        assessed: assessed.length,
+        passed,
+        model: assessed.filter((c) => c.grade === 'model').length,
+        failed: assessed.filter((c) => c.grade === 'fail').length,
+        vetoed: assessed.filter((c) => c.vetoes.length > 0).length,
+        pending: mine.length - assessed.length,
+        insufficient: mine.filter((c) => c.insufficient.length > 0).length,
+        passRate: assessed.length ? passed / assessed.length : null,
+      },
+    ];
   });
 }

@@ -74,7 +74,12 @@ export interface Scorecard {
   /** Vetoes come first on every scorecard. */
   vetoes: AppliedVeto[];
   indicators: IndicatorResult[];
-  bonus: { items: { key: string; name: string; points: number; note: string | null }[]; awarded: number; counted: number; cap: number };
+  bonus: {
+    items: { key: string; name: string; points: number; note: string | null }[];
+    awarded: number;
+    counted: number;
+    cap: number;
+  };
   /** Sum of indicator points (unscored ones count 0). */
   subtotal: number;
   /** subtotal + counted bonus, capped at the standard's total. */
@@ -108,10 +113,19 @@ export function scoreUnit(standard: Standard, input: UnitInputs): Scorecard {
   const vetoes: AppliedVeto[] = [];
   const window = lookBackWindow(standard);
   const applicable = vetoItemsFor(standard, input.carrier);
-  for (const e of [...input.vetoEvents].sort((a, b) => a.occurredOn.localeCompare(b.occurredOn) || a.key.localeCompare(b.key))) {
+  for (const e of [...input.vetoEvents].sort(
+    (a, b) => a.occurredOn.localeCompare(b.occurredOn) || a.key.localeCompare(b.key),
+  )) {
     const item = applicable.find((v) => v.key === e.key);
     if (item && inWindow(e.occurredOn, window)) {
-      vetoes.push({ key: item.key, name: item.name, origin: 'event', occurredOn: e.occurredOn, source: e.source, note: e.note ?? null });
+      vetoes.push({
+        key: item.key,
+        name: item.name,
+        origin: 'event',
+        occurredOn: e.occurredOn,
+        source: e.source,
+        note: e.note ?? null,
+      });
     }
   }
 
@@ -121,13 +135,23 @@ export function scoreUnit(standard: Standard, input: UnitInputs): Scorecard {
     const mark = input.marks[indicator.key];
     const base = scoreMeasure(indicator, mark, input.ratios);
     const deductions = base.baseCents === null ? [] : resolveDeductions(indicator, mark);
-    const cents = base.baseCents === null ? null : Math.max(0, base.baseCents - deductions.reduce((s, d) => s + d.cents, 0));
+    const cents =
+      base.baseCents === null ? null : Math.max(0, base.baseCents - deductions.reduce((s, d) => s + d.cents, 0));
     if (cents !== null) subtotalCents += cents;
     if (base.triggersVeto) {
       const item = standard.negativeList.items.find((v) => v.key === base.triggersVeto);
-      if (item) vetoes.push({ key: item.key, name: item.name, origin: 'indicator', occurredOn: null, source: indicator.key, note: null });
+      if (item)
+        vetoes.push({
+          key: item.key,
+          name: item.name,
+          origin: 'indicator',
+          occurredOn: null,
+          source: indicator.key,
+          note: null,
+        });
     }
-    const source = indicator.measure.kind === 'ratio' || indicator.measure.kind === 'bands' ? indicator.measure.source : null;
+    const source =
+      indicator.measure.kind === 'ratio' || indicator.measure.kind === 'bands' ? indicator.measure.source : null;
     indicators.push({
       key: indicator.key,
       name: indicator.name,
@@ -154,13 +178,19 @@ export function scoreUnit(standard: Standard, input: UnitInputs): Scorecard {
   const totalCents = Math.min(maxCents, subtotalCents + countedCents);
 
   const complete = indicators.every((i) => i.points !== null);
-  const insufficient = indicators.filter((i) => i.status === 'insufficientSample' || i.status === 'insufficientSampleMarked').map((i) => i.key);
+  const insufficient = indicators
+    .filter((i) => i.status === 'insufficientSample' || i.status === 'insufficientSampleMarked')
+    .map((i) => i.key);
   const sat = input.ratios.satisfaction;
   const satisfactionMeasured = indicators.some((i) => i.measured?.source === 'satisfaction' && i.status === 'scored');
-  const satisfaction = sat && sat.denominator > 0 && satisfactionMeasured ? { rate: sat.numerator / sat.denominator, n: sat.denominator } : null;
+  const satisfaction =
+    sat && sat.denominator > 0 && satisfactionMeasured
+      ? { rate: sat.numerator / sat.denominator, n: sat.denominator }
+      : null;
 
   const satisfactionSmall = indicators.some((i) => i.measured?.source === 'satisfaction' && i.status !== 'scored');
-  const unranked = vetoes.length > 0 ? 'veto' : !complete ? 'incomplete' : satisfactionSmall ? 'insufficientSample' : null;
+  const unranked =
+    vetoes.length > 0 ? 'veto' : !complete ? 'incomplete' : satisfactionSmall ? 'insufficientSample' : null;
   const { grade, reason } = gradeOf(standard, { vetoed: vetoes.length > 0, complete, totalCents, satisfaction });
   return {
     unitId: input.unitId,
@@ -168,7 +198,12 @@ export function scoreUnit(standard: Standard, input: UnitInputs): Scorecard {
     year: standard.year,
     vetoes,
     indicators,
-    bonus: { items: bonusItems, awarded: fromCents(awardedCents), counted: fromCents(countedCents), cap: standard.positiveList.cap },
+    bonus: {
+      items: bonusItems,
+      awarded: fromCents(awardedCents),
+      counted: fromCents(countedCents),
+      cap: standard.positiveList.cap,
+    },
     subtotal: fromCents(subtotalCents),
     total: fromCents(totalCents),
     max: standard.totalPoints,
@@ -191,8 +226,13 @@ export function gradeOf(
   if (!s.complete) return { grade: 'pending', reason: 'scoring.gradeReason.incomplete' };
   if (s.totalCents >= toCents(g.model.minScore)) {
     // 1e-9 absorbs binary rounding of rates such as 19/20 against 0.95.
-    if (s.satisfaction && s.satisfaction.rate >= g.model.minSatisfaction - 1e-9) return { grade: 'model', reason: 'scoring.gradeReason.model' };
-    if (s.totalCents >= toCents(g.pass.minScore)) return { grade: 'pass', reason: s.satisfaction ? 'scoring.gradeReason.passSatisfaction' : 'scoring.gradeReason.passNoSatisfaction' };
+    if (s.satisfaction && s.satisfaction.rate >= g.model.minSatisfaction - 1e-9)
+      return { grade: 'model', reason: 'scoring.gradeReason.model' };
+    if (s.totalCents >= toCents(g.pass.minScore))
+      return {
+        grade: 'pass',
+        reason: s.satisfaction ? 'scoring.gradeReason.passSatisfaction' : 'scoring.gradeReason.passNoSatisfaction',
+      };
   }
   if (s.totalCents >= toCents(g.pass.minScore)) return { grade: 'pass', reason: 'scoring.gradeReason.pass' };
   return { grade: 'fail', reason: 'scoring.gradeReason.belowPass' };

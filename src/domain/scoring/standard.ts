@@ -20,7 +20,11 @@ export const IndicatorKey = z.string().regex(/^[A-Z][A-Z0-9]{0,7}$/, 'scoring.ke
 export const ItemKey = z.string().regex(/^[a-z][a-zA-Z0-9]{0,47}$/, 'scoring.key.invalid');
 const Name = z.string().trim().min(2).max(120);
 /** Points are given in halves at most (a score of 5.5 is fine, 5.25 is not). */
-const Points = z.number().positive().max(100).refine((p) => Number.isInteger(p * 2), 'scoring.points.halves');
+const Points = z
+  .number()
+  .positive()
+  .max(100)
+  .refine((p) => Number.isInteger(p * 2), 'scoring.points.halves');
 
 export const DEFAULT_LOOK_BACK_YEARS = 2;
 export const DEFAULT_BONUS_CAP = 5;
@@ -112,7 +116,9 @@ export type BonusItem = z.infer<typeof BonusItem>;
 
 export const Grading = z.strictObject({
   /** model: score and measured satisfaction rate (default ≥ 95 and ≥ 95 %). */
-  model: z.strictObject({ minScore: z.number().min(0).default(95), minSatisfaction: z.number().min(0).max(1).default(0.95) }).default({ minScore: 95, minSatisfaction: 0.95 }),
+  model: z
+    .strictObject({ minScore: z.number().min(0).default(95), minSatisfaction: z.number().min(0).max(1).default(0.95) })
+    .default({ minScore: 95, minSatisfaction: 0.95 }),
   /** pass (default ≥ 90). Below: fail. Any veto: fail whatever the score. */
   pass: z.strictObject({ minScore: z.number().min(0).default(90) }).default({ minScore: 90 }),
 });
@@ -140,7 +146,10 @@ const StandardShape = z.strictObject({
   }),
   /** positive list: bonus points, capped; the total is capped at `totalPoints`. */
   positiveList: z
-    .strictObject({ cap: z.number().min(0).max(20).default(DEFAULT_BONUS_CAP), items: z.array(BonusItem).max(30).default([]) })
+    .strictObject({
+      cap: z.number().min(0).max(20).default(DEFAULT_BONUS_CAP),
+      items: z.array(BonusItem).max(30).default([]),
+    })
     .default({ cap: DEFAULT_BONUS_CAP, items: [] }),
   grading: Grading.default({ model: { minScore: 95, minSatisfaction: 0.95 }, pass: { minScore: 90 } }),
 });
@@ -158,7 +167,8 @@ export const Standard = StandardShape.superRefine((s, ctx) => {
     ctx.addIssue({ code: 'custom', path, message, ...(params ? { params } : {}) });
 
   for (const c of Object.keys(s.individual)) {
-    if (!declared.has(c)) issue(['individual', c], 'scoring.standard.unknownCarrier', { carrier: c, declared: s.carriers.join(', ') });
+    if (!declared.has(c))
+      issue(['individual', c], 'scoring.standard.unknownCarrier', { carrier: c, declared: s.carriers.join(', ') });
   }
   for (const [i, c] of s.carriers.entries()) {
     if (s.carriers.indexOf(c) !== i) issue(['carriers', i], 'scoring.standard.duplicateCarrier', { carrier: c });
@@ -176,14 +186,23 @@ export const Standard = StandardShape.superRefine((s, ctx) => {
     claim(ind.key, [...path, 'key']);
     const deductionKeys = new Set<string>();
     for (const [j, d] of ind.deductions.entries()) {
-      if (deductionKeys.has(d.key)) issue([...path, 'deductions', j, 'key'], 'scoring.standard.duplicateKey', { key: d.key, first: [...path, 'deductions'].join('.') });
+      if (deductionKeys.has(d.key))
+        issue([...path, 'deductions', j, 'key'], 'scoring.standard.duplicateKey', {
+          key: d.key,
+          first: [...path, 'deductions'].join('.'),
+        });
       deductionKeys.add(d.key);
-      if (d.points > ind.points) issue([...path, 'deductions', j, 'points'], 'scoring.standard.deductionTooLarge', { points: d.points, max: ind.points });
+      if (d.points > ind.points)
+        issue([...path, 'deductions', j, 'points'], 'scoring.standard.deductionTooLarge', {
+          points: d.points,
+          max: ind.points,
+        });
     }
     const m = ind.measure;
     if (m.kind === 'bands') {
       for (let j = 1; j < m.bands.length; j++) {
-        if (m.bands[j]!.min >= m.bands[j - 1]!.min) issue([...path, 'measure', 'bands', j, 'min'], 'scoring.standard.bandsOrder');
+        if (m.bands[j]!.min >= m.bands[j - 1]!.min)
+          issue([...path, 'measure', 'bands', j, 'min'], 'scoring.standard.bandsOrder');
       }
     }
     if (m.kind === 'count' && m.shortfallVeto && !s.negativeList.items.some((v) => v.key === m.shortfallVeto)) {
@@ -191,11 +210,17 @@ export const Standard = StandardShape.superRefine((s, ctx) => {
     }
   };
   s.common.forEach((ind, i) => checkIndicator(ind, ['common', i]));
-  for (const [c, list] of Object.entries(s.individual)) list.forEach((ind, i) => checkIndicator(ind, ['individual', c, i]));
+  for (const [c, list] of Object.entries(s.individual))
+    list.forEach((ind, i) => checkIndicator(ind, ['individual', c, i]));
   s.negativeList.items.forEach((v, i) => {
     claim(v.key, ['negativeList', 'items', i, 'key']);
     if (v.carriers !== 'all') {
-      for (const [j, c] of v.carriers.entries()) if (!declared.has(c)) issue(['negativeList', 'items', i, 'carriers', j], 'scoring.standard.unknownCarrier', { carrier: c, declared: s.carriers.join(', ') });
+      for (const [j, c] of v.carriers.entries())
+        if (!declared.has(c))
+          issue(['negativeList', 'items', i, 'carriers', j], 'scoring.standard.unknownCarrier', {
+            carrier: c,
+            declared: s.carriers.join(', '),
+          });
     }
   });
   s.positiveList.items.forEach((b, i) => claim(b.key, ['positiveList', 'items', i, 'key']));
@@ -206,16 +231,27 @@ export const Standard = StandardShape.superRefine((s, ctx) => {
     if (!list) continue;
     const individual = list.reduce((sum, ind) => sum + cents(ind.points), 0);
     if (common + individual !== cents(s.totalPoints)) {
-      issue(['individual', c], 'scoring.standard.pointsMismatch', { carrier: c, common: common / 100, individual: individual / 100, sum: (common + individual) / 100, total: s.totalPoints });
+      issue(['individual', c], 'scoring.standard.pointsMismatch', {
+        carrier: c,
+        common: common / 100,
+        individual: individual / 100,
+        sum: (common + individual) / 100,
+        total: s.totalPoints,
+      });
     }
   }
-  if (s.grading.pass.minScore > s.grading.model.minScore) issue(['grading', 'pass', 'minScore'], 'scoring.standard.gradingOrder');
-  if (s.grading.model.minScore > s.totalPoints) issue(['grading', 'model', 'minScore'], 'scoring.standard.gradingAboveTotal', { total: s.totalPoints });
+  if (s.grading.pass.minScore > s.grading.model.minScore)
+    issue(['grading', 'pass', 'minScore'], 'scoring.standard.gradingOrder');
+  if (s.grading.model.minScore > s.totalPoints)
+    issue(['grading', 'model', 'minScore'], 'scoring.standard.gradingAboveTotal', { total: s.totalPoints });
 });
 export type Standard = z.infer<typeof Standard>;
 
 /** The indicators a unit of a carrier is scored on, common ones first. */
-export function indicatorsFor(s: Standard, carrier: Carrier): { group: 'common' | 'individual'; indicator: Indicator }[] {
+export function indicatorsFor(
+  s: Standard,
+  carrier: Carrier,
+): { group: 'common' | 'individual'; indicator: Indicator }[] {
   return [
     ...s.common.map((indicator) => ({ group: 'common' as const, indicator })),
     ...(s.individual[carrier] ?? []).map((indicator) => ({ group: 'individual' as const, indicator })),

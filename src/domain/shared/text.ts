@@ -6,7 +6,8 @@ import { z } from 'zod';
  * Rejected: C0 controls except tab, LF and CR; DEL; C1 controls; unpaired UTF-16 surrogates.
  */
 // eslint-disable-next-line no-control-regex
-const UNSAFE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const UNSAFE =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** True when the string has no control characters (other than tab, LF, CR) and no lone surrogates. */
 export function isSafeText(s: string): boolean {

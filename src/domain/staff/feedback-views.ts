@@ -81,16 +81,28 @@ export const NOTE_MAX = 2000;
 /** Staff-only commands besides the lifecycle ones (src/domain/feedback/states.ts). */
 export const InternalNote = z.strictObject({
   action: z.literal('note'),
-  body: plainText({ required: 'staff.note.required', tooShort: 'staff.note.required', tooLong: 'staff.note.tooLong' }, 1, NOTE_MAX),
+  body: plainText(
+    { required: 'staff.note.required', tooShort: 'staff.note.required', tooLong: 'staff.note.tooLong' },
+    1,
+    NOTE_MAX,
+  ),
 });
 
 export const Redaction = z.strictObject({
   action: z.literal('redact'),
   field: z.enum(['body', 'suggestion'], 'staff.redact.field'),
-  text: plainText({ required: 'feedback.body.required', tooShort: 'feedback.body.tooShort', tooLong: 'feedback.body.tooLong' }, BODY_MIN, BODY_MAX),
+  text: plainText(
+    { required: 'feedback.body.required', tooShort: 'feedback.body.tooShort', tooLong: 'feedback.body.tooLong' },
+    BODY_MIN,
+    BODY_MAX,
+  ),
 });
 
 export const RouteToCommission = z.strictObject({
   action: z.literal('route'),
-  reason: plainText({ required: 'feedback.reason.required', tooShort: 'feedback.reason.tooShort', tooLong: 'feedback.reason.tooLong' }, REASON_MIN, REASON_MAX),
+  reason: plainText(
+    { required: 'feedback.reason.required', tooShort: 'feedback.reason.tooShort', tooLong: 'feedback.reason.tooLong' },
+    REASON_MIN,
+    REASON_MAX,
+  ),
 });

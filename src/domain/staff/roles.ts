@@ -35,7 +35,12 @@ export const staffRoutes = {
   moderation: { path: '/staff/moderation/', roles: ['moderator'] },
   moderationItem: { path: '/staff/moderation/[id]/', roles: ['moderator'], params: { id: 'feedback' }, post: true },
   evaluation: { path: '/staff/evaluation/', roles: ['evaluator'], post: true },
-  evaluationUnit: { path: '/staff/evaluation/[year]/[unit]/', roles: ['evaluator'], params: { year: 'year', unit: 'unit' }, post: true },
+  evaluationUnit: {
+    path: '/staff/evaluation/[year]/[unit]/',
+    roles: ['evaluator'],
+    params: { year: 'year', unit: 'unit' },
+    post: true,
+  },
   consultation: { path: '/staff/consultation/', roles: ['admin', 'evaluator'] },
   accounts: { path: '/staff/accounts/', roles: ['admin'], post: true },
   audit: { path: '/staff/audit/', roles: ['admin'] },
@@ -72,23 +77,43 @@ export const Username = z
   .regex(/^[a-z][a-z0-9._-]{2,39}$/, 'staff.username.invalid');
 
 /** ASVS V6.2: a length rule only, no composition rules; paste allowed. */
-export const Password = z.string('staff.password.required').min(PASSWORD_MIN, 'staff.password.tooShort').max(PASSWORD_MAX, 'staff.password.tooLong');
+export const Password = z
+  .string('staff.password.required')
+  .min(PASSWORD_MIN, 'staff.password.tooShort')
+  .max(PASSWORD_MAX, 'staff.password.tooLong');
 
-export const NewStaffAccount = z.strictObject({
-  username: Username,
-  displayName: z.string('staff.displayName.required').trim().min(1, 'staff.displayName.required').max(DISPLAY_NAME_MAX, 'staff.displayName.tooLong'),
-  role: z.enum(staffRoles, 'staff.role.invalid'),
-  password: Password,
-  /** Units a responder answers for (at least one); empty for the other roles. */
-  unitIds: z.array(z.string().min(1)).default([]),
-}).refine((a) => (a.role === 'responder') === a.unitIds.length > 0, { message: 'staff.units.responderOnly', path: ['unitIds'] });
+export const NewStaffAccount = z
+  .strictObject({
+    username: Username,
+    displayName: z
+      .string('staff.displayName.required')
+      .trim()
+      .min(1, 'staff.displayName.required')
+      .max(DISPLAY_NAME_MAX, 'staff.displayName.tooLong'),
+    role: z.enum(staffRoles, 'staff.role.invalid'),
+    password: Password,
+    /** Units a responder answers for (at least one); empty for the other roles. */
+    unitIds: z.array(z.string().min(1)).default([]),
+  })
+  .refine((a) => (a.role === 'responder') === a.unitIds.length > 0, {
+    message: 'staff.units.responderOnly',
+    path: ['unitIds'],
+  });
 export type NewStaffAccount = z.infer<typeof NewStaffAccount>;
 
 /** The login form: the TOTP code is six digits (spaces tolerated). */
 export const LoginInput = z.strictObject({
-  username: z.string('staff.login.required').trim().toLowerCase().min(1, 'staff.login.required').max(USERNAME_MAX, 'staff.login.failed'),
+  username: z
+    .string('staff.login.required')
+    .trim()
+    .toLowerCase()
+    .min(1, 'staff.login.required')
+    .max(USERNAME_MAX, 'staff.login.failed'),
   password: z.string('staff.login.required').min(1, 'staff.login.required').max(PASSWORD_MAX, 'staff.login.failed'),
-  code: z.string('staff.login.codeRequired').transform((s) => s.replace(/\s+/g, '')).pipe(z.string().regex(/^\d{6}$/, 'staff.login.codeInvalid')),
+  code: z
+    .string('staff.login.codeRequired')
+    .transform((s) => s.replace(/\s+/g, ''))
+    .pipe(z.string().regex(/^\d{6}$/, 'staff.login.codeInvalid')),
   next: z.string().optional(),
 });
 export type LoginInput = z.infer<typeof LoginInput>;
@@ -103,7 +128,11 @@ export function safeNext(next: string | undefined): string {
  * The lockout rule as a pure function of the account's recent failures: locked while `lockoutFailures`
  * failures fall within the window ending now. Returns when the lock ends, or null.
  */
-export function lockedUntil(failureTimes: readonly Date[], now: Date, policy: Pick<typeof staffPolicy, 'lockoutFailures' | 'lockoutWindowMs'> = staffPolicy): Date | null {
+export function lockedUntil(
+  failureTimes: readonly Date[],
+  now: Date,
+  policy: Pick<typeof staffPolicy, 'lockoutFailures' | 'lockoutWindowMs'> = staffPolicy,
+): Date | null {
   const recent = failureTimes
     .map((d) => d.getTime())
     .filter((t) => t > now.getTime() - policy.lockoutWindowMs && t <= now.getTime())

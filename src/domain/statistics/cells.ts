@@ -51,7 +51,10 @@ export function countCell(n: number | null | undefined): Cell {
  * from the total minus the others, so the smallest other positive cell is hidden too (complementary
  * suppression).
  */
-export function breakdownCells(counts: readonly (number | null | undefined)[], opts: { totalPublished: boolean } = { totalPublished: true }): Cell[] {
+export function breakdownCells(
+  counts: readonly (number | null | undefined)[],
+  opts: { totalPublished: boolean } = { totalPublished: true },
+): Cell[] {
   const cells = counts.map(countCell);
   if (!opts.totalPublished) return cells;
   const hidden = cells.filter((c) => c.kind === 'suppressed').length;
@@ -115,7 +118,8 @@ export function medianCell(days: readonly number[]): Cell {
  * "new" next to a hidden count would say it is 1–4.
  */
 export function yoyCell(current: Cell, previous: Cell, change: YearOnYear): Cell {
-  if (current.kind === 'suppressed' || previous.kind === 'suppressed') return { kind: 'yoy', change: { kind: 'suppressed' } };
+  if (current.kind === 'suppressed' || previous.kind === 'suppressed')
+    return { kind: 'yoy', change: { kind: 'suppressed' } };
   return { kind: 'yoy', change };
 }
 

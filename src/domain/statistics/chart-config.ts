@@ -73,7 +73,9 @@ export function buildChartConfig(table: StatTable): ChartConfig | null {
       datasets.push({
         type: 'bar',
         label: `${table.columns[col]!.label} ${spec.intervalLabel ?? ''}`.trim(),
-        data: cells.map((c) => (c.kind === 'rate' ? ([round2(c.low * 100), round2(c.high * 100)] as [number, number]) : null)),
+        data: cells.map((c) =>
+          c.kind === 'rate' ? ([round2(c.low * 100), round2(c.high * 100)] as [number, number]) : null,
+        ),
         backgroundColor: `${colour}40`,
         borderColor: colour,
         borderWidth: 1,
@@ -111,5 +113,6 @@ export function assertFinite(value: unknown, path = 'config'): void {
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw new RangeError(`${path} is ${value}`);
   } else if (Array.isArray(value)) value.forEach((v, i) => assertFinite(v, `${path}[${i}]`));
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) assertFinite(v, `${path}.${k}`);
+  else if (value && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) assertFinite(v, `${path}.${k}`);
 }

@@ -13,7 +13,11 @@ export const fourForms = ['first', 'second', 'third', 'fourth'] as const;
 export type FourForm = (typeof fourForms)[number];
 
 export const COUNT_MAX = 1_000_000;
-const Count = z.number('statistics.official.notCount').int('statistics.official.notCount').min(0, 'statistics.official.notCount').max(COUNT_MAX, 'statistics.official.tooLarge');
+const Count = z
+  .number('statistics.official.notCount')
+  .int('statistics.official.notCount')
+  .min(0, 'statistics.official.notCount')
+  .max(COUNT_MAX, 'statistics.official.tooLarge');
 
 /** The four measures of one period; each as published (cases or persons). */
 export const MeasureCounts = z.strictObject({
@@ -64,11 +68,13 @@ export const OfficialFiguresYear = z
     const seen = new Set<number>();
     y.quarters.forEach((q, i) => {
       if (seen.has(q.quarter)) issue(['quarters', i, 'quarter'], 'statistics.official.quarterDuplicate');
-      if (i > 0 && q.quarter <= y.quarters[i - 1]!.quarter) issue(['quarters', i, 'quarter'], 'statistics.official.quarterOrder');
+      if (i > 0 && q.quarter <= y.quarters[i - 1]!.quarter)
+        issue(['quarters', i, 'quarter'], 'statistics.official.quarterOrder');
       seen.add(q.quarter);
     });
     if (y.quarters.length === 0 && !y.total) issue(['quarters'], 'statistics.official.empty');
-    if (y.total && y.quarters.length > 0 && y.quarters.length < 4) issue(['total'], 'statistics.official.totalBeforeYearEnd');
+    if (y.total && y.quarters.length > 0 && y.quarters.length < 4)
+      issue(['total'], 'statistics.official.totalBeforeYearEnd');
     if (y.total && y.quarters.length === 4) {
       for (const m of officialMeasures) {
         const sum = y.quarters.reduce((a, q) => a + q[m], 0);
@@ -86,7 +92,8 @@ export const OfficialFiguresYear = z
     const whole = yearFigures(y);
     if (whole && y.townships.length > 0) {
       for (const m of officialMeasures) {
-        if (y.townships.reduce((a, t) => a + t[m], 0) > whole[m]) issue(['townships', m], 'statistics.official.townshipsExceedTotal');
+        if (y.townships.reduce((a, t) => a + t[m], 0) > whole[m])
+          issue(['townships', m], 'statistics.official.townshipsExceedTotal');
       }
     }
   });
@@ -96,7 +103,9 @@ export type OfficialFiguresYear = z.infer<typeof OfficialFiguresYear>;
 export function yearFigures(y: Pick<OfficialFiguresYear, 'quarters' | 'total'>): MeasureCounts | null {
   if (y.total) return y.total;
   if (y.quarters.length === 0) return null;
-  return Object.fromEntries(officialMeasures.map((m) => [m, y.quarters.reduce((a, q) => a + q[m], 0)])) as MeasureCounts;
+  return Object.fromEntries(
+    officialMeasures.map((m) => [m, y.quarters.reduce((a, q) => a + q[m], 0)]),
+  ) as MeasureCounts;
 }
 
 /** Quarters covered by a year's figures: 1–4 with a total, else the quarters listed. */
@@ -109,7 +118,11 @@ export function quartersCovered(y: Pick<OfficialFiguresYear, 'quarters' | 'total
  * A measure over the given quarters of a year, or null when any of them was not published (so that a
  * year in progress is compared with the same quarters of last year: DOMAIN.md §5.5 "same windows").
  */
-export function windowFigure(y: Pick<OfficialFiguresYear, 'quarters' | 'total'> | undefined, quarters: readonly number[], m: OfficialMeasure): number | null {
+export function windowFigure(
+  y: Pick<OfficialFiguresYear, 'quarters' | 'total'> | undefined,
+  quarters: readonly number[],
+  m: OfficialMeasure,
+): number | null {
   if (!y) return null;
   if (y.total && quarters.length === 4 && [1, 2, 3, 4].every((q) => quarters.includes(q))) return y.total[m];
   let sum = 0;
@@ -122,11 +135,16 @@ export function windowFigure(y: Pick<OfficialFiguresYear, 'quarters' | 'total'> 
 }
 
 /** Cross-file rules: the file is named after its year, and townships exist in the registry. */
-export function officialFileProblems(fileYear: string, y: OfficialFiguresYear, townshipIds: ReadonlySet<string>): { path: (string | number)[]; message: string }[] {
+export function officialFileProblems(
+  fileYear: string,
+  y: OfficialFiguresYear,
+  townshipIds: ReadonlySet<string>,
+): { path: (string | number)[]; message: string }[] {
   const problems: { path: (string | number)[]; message: string }[] = [];
   if (fileYear !== String(y.year)) problems.push({ path: ['year'], message: 'statistics.official.yearNotFileName' });
   y.townships.forEach((t, i) => {
-    if (!townshipIds.has(t.township)) problems.push({ path: ['townships', i, 'township'], message: 'statistics.official.townshipUnknown' });
+    if (!townshipIds.has(t.township))
+      problems.push({ path: ['townships', i, 'township'], message: 'statistics.official.townshipUnknown' });
   });
   return problems;
 }

@@ -43,10 +43,15 @@ export interface StatTable {
 }
 
 /** Every cell of every table, with where it is (for scans and exports). */
-export function* cellsOf(tables: readonly StatTable[]): Generator<{ table: StatTable; row: StatRow; column: StatColumn; cell: Cell }> {
+export function* cellsOf(
+  tables: readonly StatTable[],
+): Generator<{ table: StatTable; row: StatRow; column: StatColumn; cell: Cell }> {
   for (const table of tables) {
     for (const row of table.rows) {
-      if (row.cells.length !== table.columns.length) throw new Error(`table ${table.key}, row ${row.key}: ${row.cells.length} cells for ${table.columns.length} columns`);
+      if (row.cells.length !== table.columns.length)
+        throw new Error(
+          `table ${table.key}, row ${row.key}: ${row.cells.length} cells for ${table.columns.length} columns`,
+        );
       for (const [i, cell] of row.cells.entries()) yield { table, row, column: table.columns[i]!, cell };
     }
   }

@@ -9,10 +9,7 @@
  * - `missing`: either period was not reported (or is not a valid count): never treated as 0.
  */
 export type YearOnYear =
-  | { kind: 'change'; percent: number }
-  | { kind: 'new' }
-  | { kind: 'zeroBoth' }
-  | { kind: 'missing' };
+  { kind: 'change'; percent: number } | { kind: 'new' } | { kind: 'zeroBoth' } | { kind: 'missing' };
 
 /** A reported count: a finite, non-negative whole number. */
 export const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;

@@ -6,7 +6,15 @@ import type { UnitCarrier } from '../units/schema.ts';
  * takes the same five answers (`surveyAnswers`). The yes/no village question of §5.4 (were major matters decided by
  * the villagers' meeting?) does not fit the satisfaction scale and is left to the evaluators' checks.
  */
-export const questionIds = ['overall', 'openness', 'fourWinds', 'grassroots', 'canteen', 'schoolFees', 'villageAffairs'] as const;
+export const questionIds = [
+  'overall',
+  'openness',
+  'fourWinds',
+  'grassroots',
+  'canteen',
+  'schoolFees',
+  'villageAffairs',
+] as const;
 export type QuestionId = (typeof questionIds)[number];
 
 /** The headline question: the satisfaction rate of a unit is the rate of this one. */

@@ -6,8 +6,7 @@ export const MIN_SAMPLE = 30;
 export const Z95 = 1.959963984540054;
 
 export type AnswerCounts = Record<SurveyAnswer, number>;
-export const emptyCounts = (): AnswerCounts =>
-  Object.fromEntries(surveyAnswers.map((a) => [a, 0])) as AnswerCounts;
+export const emptyCounts = (): AnswerCounts => Object.fromEntries(surveyAnswers.map((a) => [a, 0])) as AnswerCounts;
 
 export interface Interval {
   low: number;
@@ -66,7 +65,9 @@ export function satisfaction(counts: AnswerCounts): Satisfaction {
  * Rank units by rate, highest first; ties share a rank (1, 2, 2, 4). Units below the minimum sample get
  * no rank and sort after the ranked ones, by id, so a league table never shows a small-sample unit.
  */
-export function rankUnits<T extends { unitId: string; result: Satisfaction }>(rows: readonly T[]): (T & { rank: number | null })[] {
+export function rankUnits<T extends { unitId: string; result: Satisfaction }>(
+  rows: readonly T[],
+): (T & { rank: number | null })[] {
   const ranked = rows.filter((r) => !r.result.insufficient && r.result.rate !== null);
   const unranked = rows.filter((r) => r.result.insufficient || r.result.rate === null);
   ranked.sort((a, b) => b.result.rate! - a.result.rate! || a.unitId.localeCompare(b.unitId));

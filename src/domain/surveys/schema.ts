@@ -21,7 +21,10 @@ const IsoDate = z.iso.date('surveys.date.invalid');
 export const SurveyDefinition = z
   .strictObject({
     /** Permanent id, e.g. `school-2026h1`. */
-    id: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'surveys.id.invalid').max(64, 'surveys.id.invalid'),
+    id: z
+      .string()
+      .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'surveys.id.invalid')
+      .max(64, 'surveys.id.invalid'),
     carrier: z.enum(unitCarriers, 'surveys.carrier.invalid'),
     /** How the period is printed, e.g. the first half of 2026. */
     periodLabel: z.string().trim().min(2).max(40),
@@ -32,8 +35,14 @@ export const SurveyDefinition = z
     questionIds: z.array(z.enum(questionIds)).min(1).max(questionIds.length),
   })
   .refine((s) => s.opensOn <= s.closesOn, { message: 'surveys.period.invalid', path: ['closesOn'] })
-  .refine((s) => s.questionIds[0] === HEADLINE_QUESTION, { message: 'surveys.questions.headlineFirst', path: ['questionIds'] })
-  .refine((s) => new Set(s.questionIds).size === s.questionIds.length, { message: 'surveys.questions.duplicate', path: ['questionIds'] });
+  .refine((s) => s.questionIds[0] === HEADLINE_QUESTION, {
+    message: 'surveys.questions.headlineFirst',
+    path: ['questionIds'],
+  })
+  .refine((s) => new Set(s.questionIds).size === s.questionIds.length, {
+    message: 'surveys.questions.duplicate',
+    path: ['questionIds'],
+  });
 export type SurveyDefinition = z.infer<typeof SurveyDefinition>;
 
 /** True while a survey accepts responses on `today` (a Beijing date). */
@@ -64,7 +73,11 @@ export const SurveyResponseInput = z
     unitId: UnitId.optional(),
     relation: z.enum(respondentRelations, 'surveys.relation.required'),
     answers: z
-      .record(z.string().regex(/^[a-zA-Z]{1,32}$/, 'surveys.answer.unknown'), z.enum(surveyAnswers, 'surveys.answer.required'), 'surveys.answers.invalid')
+      .record(
+        z.string().regex(/^[a-zA-Z]{1,32}$/, 'surveys.answer.unknown'),
+        z.enum(surveyAnswers, 'surveys.answer.required'),
+        'surveys.answers.invalid',
+      )
       .refine((a) => Object.keys(a).length <= questionIds.length, 'surveys.answers.invalid'),
     /** Honeypot, as on the feedback form. */
     website: z.string('surveys.honeypot.filled').max(0, 'surveys.honeypot.filled').optional(),
@@ -81,14 +94,21 @@ export type SurveyResponseInput = z.infer<typeof SurveyResponseInput>;
 
 /** Ask for a one-time code by SMS. */
 export const OtpStartInput = z.strictObject({
-  phone: z.string('surveys.phone.invalid').max(20, 'surveys.phone.invalid').regex(/^(?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d){8}$/, 'surveys.phone.invalid'),
+  phone: z
+    .string('surveys.phone.invalid')
+    .max(20, 'surveys.phone.invalid')
+    .regex(/^(?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d){8}$/, 'surveys.phone.invalid'),
 });
 export type OtpStartInput = z.infer<typeof OtpStartInput>;
 
 /** Every question of the survey answered, and nothing else: field errors keyed `answers.<id>`. */
-export function checkAnswers(questions: readonly QuestionId[], answers: Record<string, string>): Record<string, string[]> {
+export function checkAnswers(
+  questions: readonly QuestionId[],
+  answers: Record<string, string>,
+): Record<string, string[]> {
   const errors: Record<string, string[]> = {};
   for (const q of questions) if (!(q in answers)) errors[`answers.${q}`] = ['surveys.answer.required'];
-  for (const k of Object.keys(answers)) if (!questions.includes(k as QuestionId)) errors[`answers.${k}`] = ['surveys.answer.unknown'];
+  for (const k of Object.keys(answers))
+    if (!questions.includes(k as QuestionId)) errors[`answers.${k}`] = ['surveys.answer.unknown'];
   return errors;
 }

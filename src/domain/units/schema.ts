@@ -68,18 +68,20 @@ export const Unit = z.strictObject({
 export type Unit = z.infer<typeof Unit>;
 
 /** Yearly aggregate of family-carrier activity for one township: families are never listed one by one. */
-export const FamilyAggregate = z.strictObject({
-  /** Row id, e.g. `xixi-2025`. */
-  id: Slug.optional(),
-  township: Slug,
-  year: z.number().int().min(2000).max(2100),
-  /** Households that took part that year. */
-  households: z.number().int().min(0),
-  /** Households recognised that year. */
-  recognised: z.number().int().min(0),
-  demo: z.boolean().default(false),
-}).refine((a) => a.recognised <= a.households, {
-  message: 'families.recognised.exceedsHouseholds',
-  path: ['recognised'],
-});
+export const FamilyAggregate = z
+  .strictObject({
+    /** Row id, e.g. `xixi-2025`. */
+    id: Slug.optional(),
+    township: Slug,
+    year: z.number().int().min(2000).max(2100),
+    /** Households that took part that year. */
+    households: z.number().int().min(0),
+    /** Households recognised that year. */
+    recognised: z.number().int().min(0),
+    demo: z.boolean().default(false),
+  })
+  .refine((a) => a.recognised <= a.households, {
+    message: 'families.recognised.exceedsHouseholds',
+    path: ['recognised'],
+  });
 export type FamilyAggregate = z.infer<typeof FamilyAggregate>;

@@ -2,9 +2,12 @@ import type { APIRoute, GetStaticPaths } from 'astro';
 import { tableCsv, tables } from '../../disclosures/open-data.ts';
 import { openDataContext } from '../../disclosures/context.ts';
 
-export const getStaticPaths = (() => tables.map((table) => ({ params: { name: table.name }, props: { name: table.name } }))) satisfies GetStaticPaths;
+export const getStaticPaths = (() =>
+  tables.map((table) => ({ params: { name: table.name }, props: { name: table.name } }))) satisfies GetStaticPaths;
 
 export const GET: APIRoute = async ({ props, site }) => {
   const table = tables.find((x) => x.name === (props as { name: string }).name)!;
-  return new Response(tableCsv(table, await openDataContext(site)), { headers: { 'Content-Type': 'text/csv; charset=utf-8' } });
+  return new Response(tableCsv(table, await openDataContext(site)), {
+    headers: { 'Content-Type': 'text/csv; charset=utf-8' },
+  });
 };

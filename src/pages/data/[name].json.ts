@@ -3,7 +3,8 @@ import { collectionJson } from '../../disclosures/open-data.ts';
 import { openDataContext } from '../../disclosures/context.ts';
 import { disclosureKinds, kindSlugs, type DisclosureKind } from '../../domain/disclosures/kinds.ts';
 
-export const getStaticPaths = (() => disclosureKinds.map((kind) => ({ params: { name: kindSlugs[kind] }, props: { kind } }))) satisfies GetStaticPaths;
+export const getStaticPaths = (() =>
+  disclosureKinds.map((kind) => ({ params: { name: kindSlugs[kind] }, props: { kind } }))) satisfies GetStaticPaths;
 
 export const GET: APIRoute = async ({ props, site }) => {
   const body = collectionJson((props as { kind: DisclosureKind }).kind, await openDataContext(site));

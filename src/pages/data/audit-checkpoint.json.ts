@@ -5,4 +5,6 @@ import { checkpointForBuild } from '../../db/audit-checkpoint.ts';
 // Keep copies: `npm run audit:verify -- --checkpoint <copy>` detects truncation or recomputation
 // against any earlier one (src/staff/README.md, "Audit log").
 export const GET: APIRoute = async () =>
-  new Response(`${JSON.stringify(await checkpointForBuild(new Date()), null, 2)}\n`, { headers: { 'Content-Type': 'application/json; charset=utf-8' } });
+  new Response(`${JSON.stringify(await checkpointForBuild(new Date()), null, 2)}\n`, {
+    headers: { 'Content-Type': 'application/json; charset=utf-8' },
+  });

@@ -3,4 +3,6 @@ import { atomFeed } from '../../disclosures/open-data.ts';
 import { openDataContext } from '../../disclosures/context.ts';
 
 export const GET: APIRoute = async ({ site }) =>
-  new Response(atomFeed(await openDataContext(site)), { headers: { 'Content-Type': 'application/atom+xml; charset=utf-8' } });
+  new Response(atomFeed(await openDataContext(site)), {
+    headers: { 'Content-Type': 'application/atom+xml; charset=utf-8' },
+  });

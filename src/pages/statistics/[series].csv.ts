@@ -7,8 +7,13 @@ export const prerender = false;
 /** A series as CSV (UTF-8, one line per table cell): the same cells as its page. */
 export const GET: APIRoute = async ({ params, locals }) => {
   const dataset = await loadSeries(params.series, locals);
-  if (!dataset) return new Response('Not Found', { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+  if (!dataset)
+    return new Response('Not Found', { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
   return new Response(datasetCsv(dataset), {
-    headers: { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${dataset.key}.csv"`, 'Cache-Control': 'public, max-age=300' },
+    headers: {
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Disposition': `attachment; filename="${dataset.key}.csv"`,
+      'Cache-Control': 'public, max-age=300',
+    },
   });
 };

@@ -19,7 +19,8 @@ export function canteenTotals(a: CanteenAccount) {
     foodIncomeFen: mealFeesFen + subsidyFen,
     ingredientsFen,
     /** Ingredients as a share of food income, in tenths of a percent (the key canteen KPI, DOMAIN.md §3.1). */
-    foodCostPermille: mealFeesFen + subsidyFen > 0 ? Math.round((ingredientsFen * 1000) / (mealFeesFen + subsidyFen)) : null,
+    foodCostPermille:
+      mealFeesFen + subsidyFen > 0 ? Math.round((ingredientsFen * 1000) / (mealFeesFen + subsidyFen)) : null,
     /** Average cost per meal served, in fen. */
     costPerMealFen: a.mealsServed > 0 ? Math.round(expenseFen / a.mealsServed) : null,
   };
@@ -31,7 +32,12 @@ export function checkBalance(a: CanteenAccount): Problem[] {
   const expected = a.openingFen + t.incomeFen - t.expenseFen;
   return expected === a.closingFen
     ? []
-    : [problem(['closingFen'], 'disclosures.canteen.balanceMismatch', { expected: yuan(expected), actual: yuan(a.closingFen) })];
+    : [
+        problem(['closingFen'], 'disclosures.canteen.balanceMismatch', {
+          expected: yuan(expected),
+          actual: yuan(a.closingFen),
+        }),
+      ];
 }
 
 /** Accounts are published after the month has ended. */
@@ -45,9 +51,12 @@ export function checkPublishedAfterMonth(a: CanteenAccount): Problem[] {
 export function checkDays(a: CanteenAccount): Problem[] {
   const [y, m] = a.month.split('-').map(Number) as [number, number];
   const out: Problem[] = [];
-  if (a.servingDays > daysInMonth(y, m)) out.push(problem(['servingDays'], 'disclosures.canteen.servingDaysTooMany', { days: daysInMonth(y, m) }));
+  if (a.servingDays > daysInMonth(y, m))
+    out.push(problem(['servingDays'], 'disclosures.canteen.servingDaysTooMany', { days: daysInMonth(y, m) }));
   if (a.accompaniedMeals.leaderDays > a.servingDays) {
-    out.push(problem(['accompaniedMeals', 'leaderDays'], 'disclosures.canteen.leaderDaysTooMany', { serving: a.servingDays }));
+    out.push(
+      problem(['accompaniedMeals', 'leaderDays'], 'disclosures.canteen.leaderDaysTooMany', { serving: a.servingDays }),
+    );
   }
   return out;
 }
@@ -55,7 +64,9 @@ export function checkDays(a: CanteenAccount): Problem[] {
 /** A suggestion marked handled says how. */
 export function checkSuggestionResponses(a: CanteenAccount): Problem[] {
   return a.accompaniedMeals.suggestions.flatMap((s, i) =>
-    s.status === 'handled' && !s.response ? [problem(['accompaniedMeals', 'suggestions', i, 'response'], 'disclosures.canteen.responseMissing')] : [],
+    s.status === 'handled' && !s.response
+      ? [problem(['accompaniedMeals', 'suggestions', i, 'response'], 'disclosures.canteen.responseMissing')]
+      : [],
   );
 }
 
@@ -67,7 +78,9 @@ export function validateCanteenAccount(a: CanteenAccount): Problem[] {
  * Cross-month rules for one school: no month twice, no gap, and each month opens with the
  * previous month's closing balance. `months` may be in any order; problems name the later month.
  */
-export function checkContinuity<T extends { id: string; data: CanteenAccount }>(months: readonly T[]): { entry: T; problem: Problem }[] {
+export function checkContinuity<T extends { id: string; data: CanteenAccount }>(
+  months: readonly T[],
+): { entry: T; problem: Problem }[] {
   const sorted = months.toSorted((a, b) => a.data.month.localeCompare(b.data.month));
   const out: { entry: T; problem: Problem }[] = [];
   let prev = sorted[0];
@@ -79,11 +92,17 @@ export function checkContinuity<T extends { id: string; data: CanteenAccount }>(
       continue;
     }
     if (cur.data.month !== nextMonth(prev.data.month)) {
-      out.push({ entry: cur, problem: problem(['month'], 'disclosures.canteen.monthMissing', { missing: previousMonth(cur.data.month) }) });
+      out.push({
+        entry: cur,
+        problem: problem(['month'], 'disclosures.canteen.monthMissing', { missing: previousMonth(cur.data.month) }),
+      });
     } else if (cur.data.openingFen !== prev.data.closingFen) {
       out.push({
         entry: cur,
-        problem: problem(['openingFen'], 'disclosures.canteen.openingMismatch', { previous: prev.data.month, closing: yuan(prev.data.closingFen) }),
+        problem: problem(['openingFen'], 'disclosures.canteen.openingMismatch', {
+          previous: prev.data.month,
+          closing: yuan(prev.data.closingFen),
+        }),
       });
     }
     prev = cur;
@@ -109,20 +128,60 @@ export function canteenChecks(a: CanteenAccount): CheckResult[] {
   const open = a.accompaniedMeals.suggestions.filter((s) => s.status !== 'handled').length;
   return [
     late === 0
-      ? { key: 'publishedOnTime', state: 'pass', reason: 'disclosures.reason.onTime', vars: { deadline, published: a.publishedOn } }
-      : { key: 'publishedOnTime', state: 'fail', reason: 'disclosures.reason.late', vars: { deadline, published: a.publishedOn, days: late } },
+      ? {
+          key: 'publishedOnTime',
+          state: 'pass',
+          reason: 'disclosures.reason.onTime',
+          vars: { deadline, published: a.publishedOn },
+        }
+      : {
+          key: 'publishedOnTime',
+          state: 'fail',
+          reason: 'disclosures.reason.late',
+          vars: { deadline, published: a.publishedOn, days: late },
+        },
     a.servingDays === 0
       ? { key: 'leaderAccompaniment', state: 'notApplicable', reason: 'disclosures.reason.noServingDays' }
       : a.accompaniedMeals.leaderDays >= a.servingDays
-        ? { key: 'leaderAccompaniment', state: 'pass', reason: 'disclosures.reason.leaderEveryDay', vars: { days: a.servingDays } }
-        : { key: 'leaderAccompaniment', state: 'fail', reason: 'disclosures.reason.leaderMissingDays', vars: { days: a.accompaniedMeals.leaderDays, serving: a.servingDays } },
+        ? {
+            key: 'leaderAccompaniment',
+            state: 'pass',
+            reason: 'disclosures.reason.leaderEveryDay',
+            vars: { days: a.servingDays },
+          }
+        : {
+            key: 'leaderAccompaniment',
+            state: 'fail',
+            reason: 'disclosures.reason.leaderMissingDays',
+            vars: { days: a.accompaniedMeals.leaderDays, serving: a.servingDays },
+          },
     t.foodIncomeFen === 0
       ? { key: 'surplusWithinTolerance', state: 'notApplicable', reason: 'disclosures.reason.noMealIncome' }
       : Math.abs(t.surplusFen) <= tolerance
-      ? { key: 'surplusWithinTolerance', state: 'pass', reason: 'disclosures.reason.surplusOk', vars: { surplus: yuan(t.surplusFen), limit: yuan(tolerance), percent: CANTEEN_SURPLUS_TOLERANCE_PERCENT } }
-      : { key: 'surplusWithinTolerance', state: 'fail', reason: 'disclosures.reason.surplusHigh', vars: { surplus: yuan(t.surplusFen), limit: yuan(tolerance), percent: CANTEEN_SURPLUS_TOLERANCE_PERCENT } },
+        ? {
+            key: 'surplusWithinTolerance',
+            state: 'pass',
+            reason: 'disclosures.reason.surplusOk',
+            vars: { surplus: yuan(t.surplusFen), limit: yuan(tolerance), percent: CANTEEN_SURPLUS_TOLERANCE_PERCENT },
+          }
+        : {
+            key: 'surplusWithinTolerance',
+            state: 'fail',
+            reason: 'disclosures.reason.surplusHigh',
+            vars: { surplus: yuan(t.surplusFen), limit: yuan(tolerance), percent: CANTEEN_SURPLUS_TOLERANCE_PERCENT },
+          },
     open === 0
-      ? { key: 'suggestionsHandled', state: 'pass', reason: 'disclosures.reason.suggestionsDone', vars: { count: a.accompaniedMeals.suggestions.length } }
-      : { key: 'suggestionsHandled', state: 'pending', reason: 'disclosures.reason.suggestionsOpen', vars: { count: open } },
+      ? {
+          key: 'suggestionsHandled',
+          state: 'pass',
+          reason: 'disclosures.reason.suggestionsDone',
+          vars: { count: a.accompaniedMeals.suggestions.length },
+        }
+      : {
+          key: 'suggestionsHandled',
+          state: 'pending',
+          reason: 'disclosures.reason.suggestionsOpen',
+          vars: { count: open },
+        },
   ];
 }

@@ -4,7 +4,15 @@ import { Fen, Line, Paragraph, YearMonth, disclosureBase } from '../common.ts';
 /** Income lines of a school canteen (DOMAIN.md §3.1: fees, subsidies, donations, other lawful income). */
 export const canteenIncomeCategories = ['mealFees', 'subsidy', 'donations', 'other'] as const;
 /** Expense lines by category (the monthly table of a self-run canteen). */
-export const canteenExpenseCategories = ['ingredients', 'fuel', 'utilities', 'labour', 'consumables', 'maintenance', 'other'] as const;
+export const canteenExpenseCategories = [
+  'ingredients',
+  'fuel',
+  'utilities',
+  'labour',
+  'consumables',
+  'maintenance',
+  'other',
+] as const;
 
 const AccountLine = <T extends readonly [string, ...string[]]>(categories: T) =>
   z.strictObject({

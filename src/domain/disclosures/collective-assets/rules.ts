@@ -1,7 +1,13 @@
 import { monthOf, nextMonth } from '../../calendar/dates.ts';
 import { problem, yuan, type CheckResult, type Problem } from '../common.ts';
 import { isMaskedName } from '../masking.ts';
-import { contractedStatuses, fundIncomeCategories, type CollectiveAssets, type Contract, type FundMonth } from './schema.ts';
+import {
+  contractedStatuses,
+  fundIncomeCategories,
+  type CollectiveAssets,
+  type Contract,
+  type FundMonth,
+} from './schema.ts';
 
 /**
  * Validity rules of a village's ledgers: balances to the fen, line by line; months in order and
@@ -16,18 +22,33 @@ export function checkFundMonth(m: FundMonth, index: number): Problem[] {
   let lastDate = '';
   m.lines.forEach((l, j) => {
     const at = ['funds', index, 'lines', j] as const;
-    if (monthOf(l.date) !== m.month) out.push(problem([...at, 'date'], 'disclosures.assets.lineOutsideMonth', { month: m.month }));
-    else if (l.date < lastDate) out.push(problem([...at, 'date'], 'disclosures.assets.lineOutOfOrder', { previous: lastDate }));
+    if (monthOf(l.date) !== m.month)
+      out.push(problem([...at, 'date'], 'disclosures.assets.lineOutsideMonth', { month: m.month }));
+    else if (l.date < lastDate)
+      out.push(problem([...at, 'date'], 'disclosures.assets.lineOutOfOrder', { previous: lastDate }));
     lastDate = l.date;
     const incomeCategory = (fundIncomeCategories as readonly string[]).includes(l.category);
-    if ((l.kind === 'income') !== incomeCategory) out.push(problem([...at, 'category'], 'disclosures.assets.categoryKind', { kind: l.kind }));
+    if ((l.kind === 'income') !== incomeCategory)
+      out.push(problem([...at, 'category'], 'disclosures.assets.categoryKind', { kind: l.kind }));
     balance += l.kind === 'income' ? l.amountFen : -l.amountFen;
-    if (l.balanceFen !== balance) out.push(problem([...at, 'balanceFen'], 'disclosures.assets.lineBalance', { expected: yuan(balance), actual: yuan(l.balanceFen) }));
+    if (l.balanceFen !== balance)
+      out.push(
+        problem([...at, 'balanceFen'], 'disclosures.assets.lineBalance', {
+          expected: yuan(balance),
+          actual: yuan(l.balanceFen),
+        }),
+      );
     // Each line is checked against the line above as written: a wrong amount is reported once
     // (not on every later line); a mistyped balance breaks its own line and the next.
     balance = l.balanceFen;
   });
-  if (m.closingFen !== balance) out.push(problem(['funds', index, 'closingFen'], 'disclosures.assets.closingBalance', { expected: yuan(balance), actual: yuan(m.closingFen) }));
+  if (m.closingFen !== balance)
+    out.push(
+      problem(['funds', index, 'closingFen'], 'disclosures.assets.closingBalance', {
+        expected: yuan(balance),
+        actual: yuan(m.closingFen),
+      }),
+    );
   return out;
 }
 
@@ -35,10 +56,18 @@ export function checkFundMonth(m: FundMonth, index: number): Problem[] {
 export function checkFundMonths(a: CollectiveAssets): Problem[] {
   const out: Problem[] = [];
   a.funds.forEach((m, i) => {
-    if (!m.month.startsWith(`${a.year}-`)) out.push(problem(['funds', i, 'month'], 'disclosures.assets.monthOutsideYear', { year: a.year }));
+    if (!m.month.startsWith(`${a.year}-`))
+      out.push(problem(['funds', i, 'month'], 'disclosures.assets.monthOutsideYear', { year: a.year }));
     const prev = a.funds[i - 1];
-    if (prev && m.month !== nextMonth(prev.month)) out.push(problem(['funds', i, 'month'], 'disclosures.assets.monthNotNext', { previous: prev.month }));
-    else if (prev && m.openingFen !== prev.closingFen) out.push(problem(['funds', i, 'openingFen'], 'disclosures.assets.openingBalance', { previous: prev.month, closing: yuan(prev.closingFen) }));
+    if (prev && m.month !== nextMonth(prev.month))
+      out.push(problem(['funds', i, 'month'], 'disclosures.assets.monthNotNext', { previous: prev.month }));
+    else if (prev && m.openingFen !== prev.closingFen)
+      out.push(
+        problem(['funds', i, 'openingFen'], 'disclosures.assets.openingBalance', {
+          previous: prev.month,
+          closing: yuan(prev.closingFen),
+        }),
+      );
     out.push(...checkFundMonth(m, i));
   });
   return out;
@@ -57,18 +86,25 @@ export function checkLinks(a: CollectiveAssets): Problem[] {
   a.contracts.forEach((x, i) => claim(x.code, ['contracts', i, 'code']));
   const contracts = new Set(a.contracts.map((c) => c.code));
   const subjects = new Set([...a.assets.map((x) => x.code), ...a.resources.map((x) => x.code)]);
-  const linked = (kind: 'assets' | 'resources', list: { contract?: string | undefined; mode?: string; status?: string }[]) =>
+  const linked = (
+    kind: 'assets' | 'resources',
+    list: { contract?: string | undefined; mode?: string; status?: string }[],
+  ) =>
     list.forEach((x, i) => {
       const needs = contractedStatuses.includes(x.status ?? x.mode ?? '');
       if (needs && !x.contract) out.push(problem([kind, i, 'contract'], 'disclosures.assets.contractMissing'));
-      else if (x.contract && !contracts.has(x.contract)) out.push(problem([kind, i, 'contract'], 'disclosures.assets.unknownContract', { code: x.contract }));
+      else if (x.contract && !contracts.has(x.contract))
+        out.push(problem([kind, i, 'contract'], 'disclosures.assets.unknownContract', { code: x.contract }));
     });
   linked('assets', a.assets);
   linked('resources', a.resources);
   a.contracts.forEach((c, i) => {
-    if (!subjects.has(c.subject)) out.push(problem(['contracts', i, 'subject'], 'disclosures.assets.unknownSubject', { code: c.subject }));
-    if (c.term.end < c.term.start) out.push(problem(['contracts', i, 'term', 'end'], 'disclosures.publicity.endBeforeStart'));
-    if (c.counterpartyKind === 'person' && !isMaskedName(c.counterparty)) out.push(problem(['contracts', i, 'counterparty'], 'disclosures.name.notMasked'));
+    if (!subjects.has(c.subject))
+      out.push(problem(['contracts', i, 'subject'], 'disclosures.assets.unknownSubject', { code: c.subject }));
+    if (c.term.end < c.term.start)
+      out.push(problem(['contracts', i, 'term', 'end'], 'disclosures.publicity.endBeforeStart'));
+    if (c.counterpartyKind === 'person' && !isMaskedName(c.counterparty))
+      out.push(problem(['contracts', i, 'counterparty'], 'disclosures.name.notMasked'));
   });
   return out;
 }
@@ -77,7 +113,12 @@ export function checkLinks(a: CollectiveAssets): Problem[] {
 export function checkContractDecisions(a: CollectiveAssets): Problem[] {
   return a.contracts.flatMap((c, i) =>
     c.priceFen > a.majorMatterThresholdFen && !c.decision
-      ? [problem(['contracts', i, 'decision'], 'disclosures.assets.decisionMissing', { price: yuan(c.priceFen), threshold: yuan(a.majorMatterThresholdFen) })]
+      ? [
+          problem(['contracts', i, 'decision'], 'disclosures.assets.decisionMissing', {
+            price: yuan(c.priceFen),
+            threshold: yuan(a.majorMatterThresholdFen),
+          }),
+        ]
       : [],
   );
 }
@@ -99,8 +140,10 @@ export function checkDecisionLinks(a: CollectiveAssets, decisions: ReadonlyMap<s
   return a.contracts.flatMap((c, i) => {
     if (!c.decision) return [];
     const d = decisions.get(c.decision);
-    if (!d) return [problem(['contracts', i, 'decision'], 'disclosures.assets.unknownDecision', { decision: c.decision })];
-    if (d.unit !== a.unit) return [problem(['contracts', i, 'decision'], 'disclosures.assets.decisionOtherUnit', { decision: c.decision })];
+    if (!d)
+      return [problem(['contracts', i, 'decision'], 'disclosures.assets.unknownDecision', { decision: c.decision })];
+    if (d.unit !== a.unit)
+      return [problem(['contracts', i, 'decision'], 'disclosures.assets.decisionOtherUnit', { decision: c.decision })];
     return [];
   });
 }
@@ -108,12 +151,29 @@ export function checkDecisionLinks(a: CollectiveAssets, decisions: ReadonlyMap<s
 /** Badge per contract: decided before signing (no "implement first, decide later"), by a compliant procedure. */
 export function contractCheck(c: Contract, threshold: number, decision: LinkedDecision | undefined): CheckResult {
   if (c.priceFen <= threshold && !c.decision) {
-    return { key: 'contractDecision', state: 'notApplicable', reason: 'disclosures.reason.belowThreshold', vars: { threshold: yuan(threshold) } };
+    return {
+      key: 'contractDecision',
+      state: 'notApplicable',
+      reason: 'disclosures.reason.belowThreshold',
+      vars: { threshold: yuan(threshold) },
+    };
   }
-  if (!decision || !decision.resolvedOn) return { key: 'contractDecision', state: 'fail', reason: 'disclosures.reason.noResolution' };
+  if (!decision || !decision.resolvedOn)
+    return { key: 'contractDecision', state: 'fail', reason: 'disclosures.reason.noResolution' };
   if (decision.resolvedOn > c.signedOn) {
-    return { key: 'contractDecision', state: 'fail', reason: 'disclosures.reason.signedBeforeResolution', vars: { signed: c.signedOn, resolved: decision.resolvedOn } };
+    return {
+      key: 'contractDecision',
+      state: 'fail',
+      reason: 'disclosures.reason.signedBeforeResolution',
+      vars: { signed: c.signedOn, resolved: decision.resolvedOn },
+    };
   }
-  if (decision.verdict === 'nonCompliant') return { key: 'contractDecision', state: 'fail', reason: 'disclosures.reason.decisionNonCompliant' };
-  return { key: 'contractDecision', state: decision.verdict === 'pending' ? 'pending' : 'pass', reason: 'disclosures.reason.decidedBeforeSigning', vars: { resolved: decision.resolvedOn } };
+  if (decision.verdict === 'nonCompliant')
+    return { key: 'contractDecision', state: 'fail', reason: 'disclosures.reason.decisionNonCompliant' };
+  return {
+    key: 'contractDecision',
+    state: decision.verdict === 'pending' ? 'pending' : 'pass',
+    reason: 'disclosures.reason.decidedBeforeSigning',
+    vars: { resolved: decision.resolvedOn },
+  };
 }

@@ -4,11 +4,36 @@ import { DEFAULT_MAJOR_MATTER_THRESHOLD_FEN } from '../constants.ts';
 import { Slug } from '../../units/schema.ts';
 
 /** Fund ledger categories (Ministry of Agriculture 2011 financial disclosure rules: income and expense classes). */
-export const fundIncomeCategories = ['contracting', 'operating', 'subsidy', 'investment', 'compensation', 'donation', 'otherIncome'] as const;
-export const fundExpenseCategories = ['management', 'operatingCost', 'publicWelfare', 'allowances', 'construction', 'distribution', 'otherExpense'] as const;
+export const fundIncomeCategories = [
+  'contracting',
+  'operating',
+  'subsidy',
+  'investment',
+  'compensation',
+  'donation',
+  'otherIncome',
+] as const;
+export const fundExpenseCategories = [
+  'management',
+  'operatingCost',
+  'publicWelfare',
+  'allowances',
+  'construction',
+  'distribution',
+  'otherExpense',
+] as const;
 
 /** Asset categories (fixed assets plus investments and biological assets). */
-export const assetCategories = ['buildings', 'machinery', 'equipment', 'irrigation', 'investment', 'forestry', 'livestock', 'other'] as const;
+export const assetCategories = [
+  'buildings',
+  'machinery',
+  'equipment',
+  'irrigation',
+  'investment',
+  'forestry',
+  'livestock',
+  'other',
+] as const;
 export const assetStatuses = ['selfUse', 'leased', 'contracted', 'idle', 'scrapped'] as const;
 /** Land classes of GB/T 21010 used in the collective-asset clearance (Nongbanjing [2018] No. 10). */
 export const landClasses = [

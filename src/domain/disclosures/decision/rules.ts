@@ -10,7 +10,8 @@ import type { Decision } from './schema.ts';
 export function checkUniqueStages(d: Decision): Problem[] {
   const seen = new Set<string>();
   return d.stages.flatMap((s, i) => {
-    if (seen.has(s.stage)) return [problem(['stages', i, 'stage'], 'disclosures.decision.duplicateStage', { stage: s.stage })];
+    if (seen.has(s.stage))
+      return [problem(['stages', i, 'stage'], 'disclosures.decision.duplicateStage', { stage: s.stage })];
     seen.add(s.stage);
     return [];
   });
@@ -21,11 +22,23 @@ export function checkAttendance(d: Decision): Problem[] {
   return d.stages.flatMap((s, i) => {
     if (!('expected' in s)) return [];
     const out: Problem[] = [];
-    if (s.present > s.expected) out.push(problem(['stages', i, 'present'], 'disclosures.decision.presentExceedsExpected', { present: s.present, expected: s.expected }));
+    if (s.present > s.expected)
+      out.push(
+        problem(['stages', i, 'present'], 'disclosures.decision.presentExceedsExpected', {
+          present: s.present,
+          expected: s.expected,
+        }),
+      );
     const votes = s.for + s.against + s.abstain;
-    if (votes > s.present) out.push(problem(['stages', i, 'for'], 'disclosures.decision.votesExceedPresent', { votes, present: s.present }));
+    if (votes > s.present)
+      out.push(problem(['stages', i, 'for'], 'disclosures.decision.votesExceedPresent', { votes, present: s.present }));
     if (s.stage === 'villagersResolution' && s.households && s.households.represented > s.households.expected) {
-      out.push(problem(['stages', i, 'households', 'represented'], 'disclosures.decision.presentExceedsExpected', { present: s.households.represented, expected: s.households.expected }));
+      out.push(
+        problem(['stages', i, 'households', 'represented'], 'disclosures.decision.presentExceedsExpected', {
+          present: s.households.represented,
+          expected: s.households.expected,
+        }),
+      );
     }
     return out;
   });
@@ -34,9 +47,12 @@ export function checkAttendance(d: Decision): Problem[] {
 /** A posting ends on or after the day it went up; notices come before their meeting. */
 export function checkStageDates(d: Decision): Problem[] {
   return d.stages.flatMap((s, i) => {
-    if ('postedOn' in s && s.postedUntil && s.postedUntil < s.postedOn) return [problem(['stages', i, 'postedUntil'], 'disclosures.publicity.endBeforeStart')];
-    if (s.stage === 'partyMeetingReview' && s.planSentOn && s.planSentOn > s.date) return [problem(['stages', i, 'planSentOn'], 'disclosures.decision.noticeAfterMeeting')];
-    if (s.stage === 'villagersResolution' && s.noticeOn && s.noticeOn > s.date) return [problem(['stages', i, 'noticeOn'], 'disclosures.decision.noticeAfterMeeting')];
+    if ('postedOn' in s && s.postedUntil && s.postedUntil < s.postedOn)
+      return [problem(['stages', i, 'postedUntil'], 'disclosures.publicity.endBeforeStart')];
+    if (s.stage === 'partyMeetingReview' && s.planSentOn && s.planSentOn > s.date)
+      return [problem(['stages', i, 'planSentOn'], 'disclosures.decision.noticeAfterMeeting')];
+    if (s.stage === 'villagersResolution' && s.noticeOn && s.noticeOn > s.date)
+      return [problem(['stages', i, 'noticeOn'], 'disclosures.decision.noticeAfterMeeting')];
     return [];
   });
 }

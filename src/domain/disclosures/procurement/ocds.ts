@@ -90,7 +90,9 @@ export function toOcdsRelease(id: string, p: Procurement, ctx: OcdsContext): Rec
   const parties = [
     { ...buyer, roles: ['buyer', 'procuringEntity'] },
     ...p.bidders.map((_, i) => ({ ...bidderRef(i), roles: i === winner ? ['tenderer', 'supplier'] : ['tenderer'] })),
-    ...(p.parentCommittee.participated ? [{ id: `${p.unit}-parents`, name: ctx.parentCommitteeName, roles: ['interestedParty'] }] : []),
+    ...(p.parentCommittee.participated
+      ? [{ id: `${p.unit}-parents`, name: ctx.parentCommitteeName, roles: ['interestedParty'] }]
+      : []),
   ];
   const planningDocs = docs('planning');
   const release: Record<string, unknown> = {
@@ -114,7 +116,9 @@ export function toOcdsRelease(id: string, p: Procurement, ctx: OcdsContext): Rec
       procurementMethodDetails: ctx.methodLabel,
       ...(p.methodRationale ? { procurementMethodRationale: p.methodRationale } : {}),
       mainProcurementCategory: 'goods',
-      ...(p.tenderPeriod ? { tenderPeriod: { startDate: at(p.tenderPeriod.start), endDate: at(p.tenderPeriod.end) } } : {}),
+      ...(p.tenderPeriod
+        ? { tenderPeriod: { startDate: at(p.tenderPeriod.start), endDate: at(p.tenderPeriod.end) } }
+        : {}),
       awardPeriod: { startDate: at(p.publicity.start), endDate: at(p.publicity.end) },
       numberOfTenderers: p.bidders.length,
       tenderers: p.bidders.map((_, i) => bidderRef(i)),

@@ -81,7 +81,10 @@ export const Procurement = z.strictObject({
   /** The contract, once signed (after the publicity has ended without objections upheld). */
   contract: z.strictObject({ signedOn: IsoDate, serviceYears: z.number().int().min(0).max(10).optional() }).optional(),
   /** Objections received during publicity and how they were answered. */
-  objections: z.array(z.strictObject({ summary: Paragraph(300), response: Paragraph(300) })).max(50).default([]),
+  objections: z
+    .array(z.strictObject({ summary: Paragraph(300), response: Paragraph(300) }))
+    .max(50)
+    .default([]),
   documents: z.array(ProcurementDocument).max(30).default([]),
 });
 export type Procurement = z.infer<typeof Procurement>;

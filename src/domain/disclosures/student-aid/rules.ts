@@ -11,7 +11,9 @@ export function checkAidPublicity(a: StudentAid, calendar: WorkingDayCalendar): 
 
 /** A programme called `other` needs its name. */
 export function checkProgrammeLabel(a: StudentAid): Problem[] {
-  return a.programme === 'other' && !a.programmeLabel ? [problem(['programmeLabel'], 'disclosures.aid.programmeLabelMissing')] : [];
+  return a.programme === 'other' && !a.programmeLabel
+    ? [problem(['programmeLabel'], 'disclosures.aid.programmeLabelMissing')]
+    : [];
 }
 
 export function validateStudentAid(a: StudentAid, calendar: WorkingDayCalendar): Problem[] {
@@ -26,7 +28,10 @@ export const aidDateFields = (path: readonly (string | number)[]): boolean =>
  * What the public may see of an aid list on `today`: the names only while the list is posted.
  * Before the window, nothing is shown; after it, the list is taken down and only counts remain.
  */
-export function publicAidList(a: StudentAid, today: string): {
+export function publicAidList(
+  a: StudentAid,
+  today: string,
+): {
   status: PublicityStatus;
   recipients: StudentAid['recipients'];
   count: number;

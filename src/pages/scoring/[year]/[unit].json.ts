@@ -15,7 +15,15 @@ export const GET: APIRoute = async ({ params, locals }) => {
   const report = await yearReport(database, standard, sources);
   const rank = report.ranking.find((r) => r.card.unitId === result.card.unitId)?.rank ?? null;
   return Response.json(
-    { ...toPublicScorecard(result.card, rank), history: result.history.map((h) => ({ grade: h.grade, total: h.total, reason: h.reason, recordedAt: h.recordedAt.toISOString() })) },
+    {
+      ...toPublicScorecard(result.card, rank),
+      history: result.history.map((h) => ({
+        grade: h.grade,
+        total: h.total,
+        reason: h.reason,
+        recordedAt: h.recordedAt.toISOString(),
+      })),
+    },
     { headers: { 'Cache-Control': 'public, max-age=60' } },
   );
 };

@@ -11,6 +11,10 @@ export const GET: APIRoute = async ({ params, locals }) => {
   const standard = standardOf(sources, Number(params.year));
   if (!standard || !locals.database) return Response.json({ error: { code: 'not_found' } }, { status: 404 });
   return new Response(yearCsv(await yearReport(locals.database, standard, sources)), {
-    headers: { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="scorecards-${standard.year}.csv"`, 'Cache-Control': 'public, max-age=60' },
+    headers: {
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Disposition': `attachment; filename="scorecards-${standard.year}.csv"`,
+      'Cache-Control': 'public, max-age=60',
+    },
   });
 };

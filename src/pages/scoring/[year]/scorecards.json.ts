@@ -10,5 +10,7 @@ export const GET: APIRoute = async ({ params, locals }) => {
   const sources = await pageSources(locals);
   const standard = standardOf(sources, Number(params.year));
   if (!standard || !locals.database) return Response.json({ error: { code: 'not_found' } }, { status: 404 });
-  return Response.json(yearJson(await yearReport(locals.database, standard, sources)), { headers: { 'Cache-Control': 'public, max-age=60' } });
+  return Response.json(yearJson(await yearReport(locals.database, standard, sources)), {
+    headers: { 'Cache-Control': 'public, max-age=60' },
+  });
 };
