@@ -6,7 +6,7 @@ import { createChannel, type ChannelContext, type ChannelLimits } from '../src/s
 import { runStaffCommand } from '../src/services/feedback.ts';
 import { createInvitationBatch } from '../src/services/invitations.ts';
 import { submitSurveyResponse } from '../src/services/surveys.ts';
-import { sha256Hex } from '../src/crypto.ts';
+import { sha256Hex } from '../src/lib/crypto.ts';
 import {
   encodeCrockford,
   bytesFor,
@@ -14,12 +14,13 @@ import {
   SECRET_LENGTH,
   TRACKING_CODE_LENGTH,
 } from '../src/domain/feedback/tracking.ts';
-import { routeOf, beijingDate, type FeedbackInput } from '../src/domain/feedback/schema.ts';
+import { routeOf, type FeedbackInput } from '../src/domain/feedback/schema.ts';
+import { beijingDate } from '../src/domain/calendar/dates.ts';
 import { questionSets } from '../src/domain/surveys/questions.ts';
 import { surveyAnswers, type SurveyAnswer } from '../src/domain/surveys/schema.ts';
 import type { FeedbackCommand } from '../src/domain/feedback/states.ts';
 import type { UnitCarrier } from '../src/domain/units/schema.ts';
-import type { Secrets } from '../src/secrets.ts';
+import type { Secrets } from '../src/lib/secrets.ts';
 
 /**
  * 演示数据 for the feedback channel: a few fictional items per demo unit in different states, and one

@@ -1,6 +1,6 @@
 import type { Database } from '../src/db/client.ts';
 import { countAccounts } from '../src/db/staff-repo.ts';
-import type { Secrets } from '../src/secrets.ts';
+import type { Secrets } from '../src/lib/secrets.ts';
 import { createStaffContext } from '../src/staff/context.ts';
 import { createAccount } from '../src/staff/accounts.ts';
 

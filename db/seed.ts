@@ -1,7 +1,7 @@
 import type { Database } from '../src/db/client.ts';
 import { countUnits, upsertUnits } from '../src/db/units-repo.ts';
-import { readRegistry } from '../src/content-files.ts';
-import type { Secrets } from '../src/secrets.ts';
+import { readRegistry } from '../src/content/files.ts';
+import type { Secrets } from '../src/lib/secrets.ts';
 import { seedDemoChannel, type DemoCodes } from './seed-channel.ts';
 import { seedDemoScoring } from './seed-scoring.ts';
 import { seedDemoStaff } from './seed-staff.ts';

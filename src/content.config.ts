@@ -1,11 +1,11 @@
 import { defineCollection } from 'astro:content';
 import { file, glob } from 'astro/loaders';
 import { FamilyAggregate, Township, Unit } from './domain/units/schema.ts';
-import { disclosureLoader, officialFiguresLoader } from './content-loader.ts';
+import { disclosureLoader, officialFiguresLoader } from './content/loaders.ts';
 import { OfficialFiguresYear } from './domain/statistics/official-figures.ts';
 import { disclosureSchemas } from './domain/disclosures/validate.ts';
 import { Standard } from './domain/scoring/standard.ts';
-import { standardsLoader } from './scoring/loader.ts';
+import { standardsLoader } from './content/standards-loader.ts';
 
 // Collections read what clerks publish in content/. Their schemas come from src/domain, so the
 // seed, the API and the tests validate exactly the same rules.

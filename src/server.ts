@@ -5,13 +5,13 @@ import sirv from 'sirv';
 import { getRequestListener } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
-import { loadConfig, ConfigError, type Config } from './config.ts';
+import { loadConfig, ConfigError, type Config } from './lib/config.ts';
 import { assertDurability, openDatabase, type Database } from './db/client.ts';
 import { createApi } from './api/app.ts';
 import { allowsFraming, allowsWasm, securityHeaders } from './api/security.ts';
-import { createLogger, type Logger } from './log.ts';
-import { memoryFiles } from './static-files.ts';
-import { resolveSecrets } from './secrets.ts';
+import { createLogger, type Logger } from './lib/log.ts';
+import { memoryFiles } from './lib/static-files.ts';
+import { resolveSecrets } from './lib/secrets.ts';
 import { createChannel, defaultLimits } from './services/context.ts';
 import { pruneExpired } from './db/rate-limit-repo.ts';
 import { createStaffContext } from './staff/context.ts';
@@ -20,7 +20,7 @@ import { createStaffContext } from './staff/context.ts';
  * The production entry: one Node process (ARCHITECTURE.md "One process").
  * Dispatch order is a performance decision, measured in `npm run bench`:
  *   1. /api/*  → Hono directly (not through Astro's pipeline);
- *   2. files   → from memory (src/static-files.ts), else sirv over dist/client (precompressed
+ *   2. files   → from memory (src/lib/static-files.ts), else sirv over dist/client (precompressed
  *               .br/.gz, ETag, cache headers) for large files and Range requests;
  *   3. the rest → Astro's on-demand handler, which renders the prerendered 404 for unknown paths.
  */

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { bodyLimit } from 'hono/body-limit';
 import type { Database } from '../db/client.ts';
-import type { Logger } from '../log.ts';
+import type { Logger } from '../lib/log.ts';
 import { errorResponse } from './errors.ts';
 import { securityHeaders } from './security.ts';
 import { healthApi } from './health.ts';

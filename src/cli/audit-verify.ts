@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { loadConfig, ConfigError } from '../config.ts';
+import { loadConfig, ConfigError } from '../lib/config.ts';
 import { openDatabase } from '../db/client.ts';
 import { CHAIN_VERSION, readChain, verifyChain, type ChainReport } from '../db/audit-chain.ts';
 

@@ -1,6 +1,6 @@
-import { CONTENT_DIR, ContentError, readDisclosures, readOfficialFigures, readRegistry } from '../content-files.ts';
+import { CONTENT_DIR, ContentError, readDisclosures, readOfficialFigures, readRegistry } from '../content/files.ts';
 import { disclosureKinds } from '../domain/disclosures/kinds.ts';
-import { readStandards, StandardsError } from '../scoring/standards-files.ts';
+import { readStandards, StandardsError } from '../content/standards-files.ts';
 
 /**
  * `npm run check:content`: validate everything in content/ against the domain rules without a

@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig, ConfigError } from '../config.ts';
+import { loadConfig, ConfigError } from '../lib/config.ts';
 import { assertDurability, migrateDatabase, openDatabase } from '../db/client.ts';
 import { seedDatabase } from '../../db/seed.ts';
-import { ROOT } from '../paths.ts';
-import { resolveSecrets } from '../secrets.ts';
+import { ROOT } from '../lib/paths.ts';
+import { resolveSecrets } from '../lib/secrets.ts';
 
 /**
  * What `npm start` does before serving (ARCHITECTURE.md): apply migrations, mirror the unit registry

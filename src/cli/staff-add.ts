@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util';
-import { loadConfig, ConfigError } from '../config.ts';
+import { loadConfig, ConfigError } from '../lib/config.ts';
 import { assertDurability, migrateDatabase, openDatabase } from '../db/client.ts';
-import { resolveSecrets } from '../secrets.ts';
+import { resolveSecrets } from '../lib/secrets.ts';
 import { createStaffContext } from '../staff/context.ts';
 import { createAccount } from '../staff/accounts.ts';
 import { totpUri } from '../staff/credentials.ts';
-import { random } from '../crypto.ts';
+import { random } from '../lib/crypto.ts';
 
 /**
  * Create a staff account: the first commission admin after install, or any later account.

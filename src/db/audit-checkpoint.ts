@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { loadDatabaseConfig } from '../config.ts';
+import { loadDatabaseConfig } from '../lib/config.ts';
 import { isEmbedded, openDatabase } from './client.ts';
 import { currentCheckpoint, type Checkpoint } from './audit-chain.ts';
 

@@ -1,5 +1,5 @@
 import type { AstroGlobal } from 'astro';
-import { seal, unseal } from '../crypto.ts';
+import { seal, unseal } from '../lib/crypto.ts';
 import type { ChannelContext } from '../services/context.ts';
 import { formatCode } from '../domain/feedback/tracking.ts';
 

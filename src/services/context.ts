@@ -1,7 +1,7 @@
 import type { Database } from '../db/client.ts';
-import type { Config } from '../config.ts';
+import type { Config } from '../lib/config.ts';
 import { defaultFeedbackRules, type FeedbackRules } from '../domain/feedback/deadlines.ts';
-import { deriveChannelKeys, type ChannelKeys, type Secrets } from '../secrets.ts';
+import { deriveChannelKeys, type ChannelKeys, type Secrets } from '../lib/secrets.ts';
 import { smsOtpVerifier, type PhoneVerifier, type SmsSender } from './otp.ts';
 
 export { limitKey, type ClientInfo } from './limit-key.ts';

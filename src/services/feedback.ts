@@ -42,7 +42,7 @@ import {
   SECRET_LENGTH,
   TRACKING_CODE_LENGTH,
 } from '../domain/feedback/tracking.ts';
-import { equalHex, hmacBytes, random, seal, sha256Hex } from '../crypto.ts';
+import { equalHex, hmacBytes, random, seal, sha256Hex } from '../lib/crypto.ts';
 import { checkAltcha } from './altcha.ts';
 import { limitKey, type ChannelContext, type ClientInfo } from './context.ts';
 import {

@@ -1,4 +1,4 @@
-import { hmacHex, random, seal, unseal } from '../crypto.ts';
+import { hmacHex, random, seal, unseal } from '../lib/crypto.ts';
 import { findUnit } from '../db/units-repo.ts';
 import {
   findBatchByToken,
@@ -16,7 +16,7 @@ import {
   INVITATION_CODE_LENGTH,
   normaliseCode,
 } from '../domain/feedback/tracking.ts';
-import { beijingDate } from '../domain/feedback/schema.ts';
+import { beijingDate } from '../domain/calendar/dates.ts';
 import { isSurveyOpen } from '../domain/surveys/schema.ts';
 import { limitKey, type ChannelContext, type ClientInfo } from './context.ts';
 import { invalid, rateLimited, type Failure } from './fields.ts';

@@ -1,4 +1,4 @@
-import { hmacHex } from '../crypto.ts';
+import { hmacHex } from '../lib/crypto.ts';
 import type { ChannelContext } from './context.ts';
 
 /** Where a request came from; the IP is only ever stored as an HMAC pseudonym inside rate-limit keys. */

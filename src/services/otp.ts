@@ -1,9 +1,10 @@
 import { randomInt } from 'node:crypto';
 import { t } from '../i18n/t.ts';
-import { hmacHex, equalHex } from '../crypto.ts';
+import { hmacHex, equalHex } from '../lib/crypto.ts';
 import { countOtpAttempt, findOtpChallenge, findSurvey, insertOtpChallenge } from '../db/surveys-repo.ts';
 import { OtpStartInput, isSurveyOpen, OTP_LENGTH } from '../domain/surveys/schema.ts';
-import { beijingDate, normalisePhone } from '../domain/feedback/schema.ts';
+import { normalisePhone } from '../domain/feedback/schema.ts';
+import { beijingDate } from '../domain/calendar/dates.ts';
 import type { ChannelContext } from './context.ts';
 import { limitKey, type ClientInfo } from './limit-key.ts';
 import { notFound, parseInput, rateLimited, type Failure } from './fields.ts';

@@ -20,7 +20,7 @@ import { passRates, rankScorecards, type CarrierPassRate } from '../domain/scori
 import { scoreUnit, type Scorecard, type UnitInputs } from '../domain/scoring/scorecard.ts';
 import { indicatorsFor, type RatioSource, type Standard } from '../domain/scoring/standard.ts';
 import { unitCarriers } from '../domain/units/schema.ts';
-import { contentRatiosOf, type ContentRatios } from '../scoring/content-facts.ts';
+import { contentRatiosOf, type ContentRatios } from '../domain/scoring/content-facts.ts';
 import { invalid, notFound, parseInput, type Failure } from './fields.ts';
 
 /**
@@ -31,7 +31,7 @@ import { invalid, notFound, parseInput, type Failure } from './fields.ts';
 export interface ScoringSources {
   /** Every standard in content/standards (adopted and draft). */
   standards: readonly Standard[];
-  /** Rates from content/ (src/scoring/content-facts.ts). */
+  /** Rates from content/ (src/domain/scoring/content-facts.ts). */
   content: ContentRatios;
   now: Date;
   rules: FeedbackRules;

@@ -7,7 +7,7 @@ import {
   tallyAnswers,
   type SurveyRow,
 } from '../db/surveys-repo.ts';
-import { beijingDate } from '../domain/feedback/schema.ts';
+import { beijingDate } from '../domain/calendar/dates.ts';
 import {
   checkAnswers,
   excludedRelations,

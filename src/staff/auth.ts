@@ -9,7 +9,7 @@ import {
   type StaffAccount,
 } from '../db/staff-repo.ts';
 import { LoginInput, lockedUntil, sessionState, type SessionEnd } from '../domain/staff/roles.ts';
-import { hmacHex, random, sha256Hex, unseal } from '../crypto.ts';
+import { hmacHex, random, sha256Hex, unseal } from '../lib/crypto.ts';
 import { checkPassword, totpStep } from './credentials.ts';
 import type { StaffContext } from './context.ts';
 

@@ -1,6 +1,6 @@
 import type { Database } from '../db/client.ts';
-import { deriveKey } from '../crypto.ts';
-import type { Secrets } from '../secrets.ts';
+import { deriveKey } from '../lib/crypto.ts';
+import type { Secrets } from '../lib/secrets.ts';
 import { staffPolicy } from '../domain/staff/roles.ts';
 
 /**

@@ -4,18 +4,18 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 import { describe, expect, test } from 'vitest';
-import { CONTENT_DIR, ContentError, readDisclosures, readOfficialFigures, readRegistry } from '../../src/content-files.ts';
+import { CONTENT_DIR, ContentError, readDisclosures, readOfficialFigures, readRegistry } from '../../src/content/files.ts';
 import { disclosureKinds, kindSlugs } from '../../src/domain/disclosures/kinds.ts';
 import { canteenChecks } from '../../src/domain/disclosures/canteen-account/rules.ts';
 import { decisionChecks } from '../../src/domain/disclosures/decision/compliance.ts';
 import { procurementChecks } from '../../src/domain/disclosures/procurement/rules.ts';
 import { publicAidList } from '../../src/domain/disclosures/student-aid/rules.ts';
 import { verdictOf } from '../../src/domain/disclosures/common.ts';
-import { todayInBeijing } from '../../src/disclosures/text.ts';
+import { beijingDate } from '../../src/domain/calendar/dates.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const FIXTURES = join(ROOT, 'tests/fixtures/bad-content');
-const today = todayInBeijing();
+const today = beijingDate(new Date());
 
 describe('disclosure content', () => {
   const disclosures = readDisclosures();

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { readDisclosures, readRegistry } from '../../src/content-files.ts';
-import { releasePackage } from '../../src/disclosures/open-data.ts';
+import { readDisclosures, readRegistry } from '../../src/content/files.ts';
+import { releasePackage } from '../../src/site/disclosures/open-data.ts';
 import { ocdsMethod } from '../../src/domain/disclosures/procurement/ocds.ts';
 import { Procurement } from '../../src/domain/disclosures/procurement/schema.ts';
 import { codelist, ocdsPackageValidator } from '../support/ocds.ts';

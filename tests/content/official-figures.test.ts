@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { describe, expect, test } from 'vitest';
-import { readOfficialFigures, readRegistry } from '../../src/content-files.ts';
+import { readOfficialFigures, readRegistry } from '../../src/content/files.ts';
 import { officialMeasures, windowFigure, yearFigures } from '../../src/domain/statistics/official-figures.ts';
 import { yearOnYear } from '../../src/domain/statistics/year-on-year.ts';
 import { cellsOf } from '../../src/domain/statistics/table.ts';
-import { fourFormsDataset, officialQuarterlyDataset, officialTownshipsDataset, officialYoyDataset, type OfficialInput } from '../../src/statistics/official.ts';
+import { fourFormsDataset, officialQuarterlyDataset, officialTownshipsDataset, officialYoyDataset, type OfficialInput } from '../../src/site/statistics/official.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const FIXTURES = join(ROOT, 'tests/fixtures/bad-content/official-figures');

@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { CONTENT_DIR, ContentError, readRegistry } from '../../src/content-files.ts';
+import { CONTENT_DIR, ContentError, readRegistry } from '../../src/content/files.ts';
 import { unitCarriers } from '../../src/domain/units/schema.ts';
 
 describe('content registry', () => {

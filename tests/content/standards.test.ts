@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 import { describe, expect, test } from 'vitest';
-import { CONTENT_DIR } from '../../src/content-files.ts';
-import { readStandards, StandardsError } from '../../src/scoring/standards-files.ts';
+import { CONTENT_DIR } from '../../src/content/files.ts';
+import { readStandards, StandardsError } from '../../src/content/standards-files.ts';
 import { allIndicators, indicatorsFor } from '../../src/domain/scoring/standard.ts';
 import { unitCarriers } from '../../src/domain/units/schema.ts';
 

@@ -7,15 +7,15 @@ import { builtFiles, builtTextFiles, pageWeight, readBuilt, sitePath } from '../
 import { ocdsPackageValidator } from '../support/ocds.ts';
 import { decodeQrPath } from '../support/qr-decode.ts';
 import { findPersonalData } from '../../src/domain/disclosures/personal-data.ts';
-import { readDisclosures } from '../../src/content-files.ts';
+import { readDisclosures } from '../../src/content/files.ts';
 import { publicAidList } from '../../src/domain/disclosures/student-aid/rules.ts';
-import { todayInBeijing } from '../../src/disclosures/text.ts';
-import { tables } from '../../src/disclosures/open-data.ts';
+import { beijingDate } from '../../src/domain/calendar/dates.ts';
+import { tables } from '../../src/site/disclosures/open-data.ts';
 
 const BUDGET_BYTES = 30 * 1024;
 const SITE = 'https://qinglian.example.org';
 const disclosures = readDisclosures();
-const today = todayInBeijing();
+const today = beijingDate(new Date());
 
 describe('the built site and its exports', () => {
   test('no resident ID, mobile number or bank card anywhere in dist/client', () => {

@@ -11,7 +11,7 @@ import {
   TRACKING_CODE_LENGTH,
 } from '../../src/domain/feedback/tracking.ts';
 import { SHEET_TOKEN_LENGTH } from '../../src/services/invitations.ts';
-import { beijingDate } from '../../src/domain/feedback/schema.ts';
+import { beijingDate } from '../../src/domain/calendar/dates.ts';
 
 let server: TestServer;
 let browser: Browser;

@@ -9,7 +9,7 @@ import {
   noJsPage,
   watchPage,
 } from '../support/browser.ts';
-import { beijingDate } from '../../src/domain/feedback/schema.ts';
+import { beijingDate } from '../../src/domain/calendar/dates.ts';
 import { signIn } from '../support/staff.ts';
 
 /**

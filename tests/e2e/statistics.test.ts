@@ -15,8 +15,8 @@ import {
   pngSize,
   watchPage,
 } from '../support/browser.ts';
-import { seriesKeys, type SeriesKey } from '../../src/statistics/model.ts';
-import { CSV_COLUMNS } from '../../src/statistics/export.ts';
+import { seriesKeys, type SeriesKey } from '../../src/site/statistics/model.ts';
+import { CSV_COLUMNS } from '../../src/site/statistics/export.ts';
 import { t } from '../../src/i18n/t.ts';
 
 /**
@@ -295,15 +295,13 @@ describe('no published breakdown cell is 1–4 (pages, CSV, JSON)', () => {
       // The page as served without JavaScript: count cells and every "n=" shown.
       const page = await off.newPage();
       await page.goto(`${server.url}/statistics/${key}/`);
-      const shown = await page
-        .locator('main table.stat-table td[data-kind]')
-        .evaluateAll((tds) =>
-          tds.map((td) => ({
-            kind: td.getAttribute('data-kind'),
-            n: td.getAttribute('data-n'),
-            text: (td.textContent ?? '').trim(),
-          })),
-        );
+      const shown = await page.locator('main table.stat-table td[data-kind]').evaluateAll((tds) =>
+        tds.map((td) => ({
+          kind: td.getAttribute('data-kind'),
+          n: td.getAttribute('data-n'),
+          text: (td.textContent ?? '').trim(),
+        })),
+      );
       for (const c of shown) {
         if (c.kind === 'count') expect(small(Number(c.text.replace(/,/g, ''))), `${key} page: ${c.text}`).toBe(false);
         if (c.n !== null) expect(small(Number(c.n)), `${key} page: n=${c.n}`).toBe(false);

@@ -16,7 +16,7 @@ import {
   listUnitInbox,
   listCommissionInbox,
 } from '../../src/db/feedback-repo.ts';
-import { unseal } from '../../src/crypto.ts';
+import { unseal } from '../../src/lib/crypto.ts';
 import { addDays } from '../../src/domain/feedback/deadlines.ts';
 import type { ChannelContext } from '../../src/services/context.ts';
 import { z } from 'zod';

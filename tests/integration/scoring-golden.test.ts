@@ -5,7 +5,7 @@ import { freshDatabase } from '../support/db.ts';
 import { TEST_NOW } from '../support/channel.ts';
 import { scoringSources } from '../support/scoring.ts';
 import { adoptedStandards, yearReport } from '../../src/services/scoring.ts';
-import { yearCsv, yearJson } from '../../src/scoring/export.ts';
+import { yearCsv, yearJson } from '../../src/site/scoring/export.ts';
 import type { Database } from '../../src/db/client.ts';
 
 /**

@@ -3,7 +3,11 @@ import { freshDatabase } from '../support/db.ts';
 import type { Database } from '../../src/db/client.ts';
 import { insertFeedback } from '../../src/db/feedback-repo.ts';
 import { feedbackCounts, listTownships, replyFacts } from '../../src/db/statistics-repo.ts';
-import { feedbackMonthsDataset, feedbackTownshipsDataset, replyTimesDataset } from '../../src/statistics/portal.ts';
+import {
+  feedbackMonthsDataset,
+  feedbackTownshipsDataset,
+  replyTimesDataset,
+} from '../../src/site/statistics/portal.ts';
 import { cellsOf } from '../../src/domain/statistics/table.ts';
 import { defaultFeedbackRules } from '../../src/domain/feedback/deadlines.ts';
 import { routeOf, type FeedbackKind } from '../../src/domain/feedback/schema.ts';

@@ -1,5 +1,5 @@
 import { createApi } from '../../src/api/app.ts';
-import { createLogger } from '../../src/log.ts';
+import { createLogger } from '../../src/lib/log.ts';
 import type { Database } from '../../src/db/client.ts';
 import type { ChannelContext } from '../../src/services/context.ts';
 import { testChannel } from './channel.ts';

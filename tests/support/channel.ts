@@ -1,6 +1,6 @@
 import type { Database } from '../../src/db/client.ts';
 import { createChannel, defaultLimits, type ChannelContext, type ChannelLimits } from '../../src/services/context.ts';
-import type { Secrets } from '../../src/secrets.ts';
+import type { Secrets } from '../../src/lib/secrets.ts';
 import type { PhoneVerifier, SmsSender } from '../../src/services/otp.ts';
 
 /** Fixed secrets for tests (never used outside tests). */

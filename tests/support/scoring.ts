@@ -1,8 +1,8 @@
-import { readStandards } from '../../src/scoring/standards-files.ts';
-import { CONTENT_DIR, readDisclosures } from '../../src/content-files.ts';
-import { contentRatios } from '../../src/scoring/content-facts.ts';
+import { readStandards } from '../../src/content/standards-files.ts';
+import { CONTENT_DIR, readDisclosures } from '../../src/content/files.ts';
+import { contentRatios } from '../../src/domain/scoring/content-facts.ts';
 import { defaultFeedbackRules } from '../../src/domain/feedback/deadlines.ts';
-import { beijingDate } from '../../src/domain/feedback/schema.ts';
+import { beijingDate } from '../../src/domain/calendar/dates.ts';
 import type { ScoringSources } from '../../src/services/scoring.ts';
 
 /** Scoring inputs from the real content/ folder, with a fixed clock. */

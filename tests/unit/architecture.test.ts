@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 
@@ -56,5 +56,34 @@ describe('architecture', () => {
       .filter((f) => /set:html|define:vars/.test(readFileSync(f, 'utf8')))
       .map((f) => relative(ROOT, f));
     expect(offenders).toEqual([]);
+  });
+  test('no import cycles between top-level src/ folders (files at src/ root count as one folder)', () => {
+    const folderOf = (file: string) => {
+      const parts = relative(SRC, file).split(sep);
+      return parts.length === 1 ? '(src root)' : parts[0]!;
+    };
+    const edges = new Map<string, Map<string, string>>();
+    for (const file of sourceFiles.filter((f) => /\.(ts|astro|mjs)$/.test(f))) {
+      const text = readFileSync(file, 'utf8');
+      for (const m of text.matchAll(/(?:from|import)\s*\(?\s*['"](\.[^'"]+)['"]/g)) {
+        const target = resolve(dirname(file), m[1]!);
+        if (!target.startsWith(SRC + sep)) continue;
+        const [a, b] = [folderOf(file), folderOf(target)];
+        if (a === b) continue;
+        if (!edges.has(a)) edges.set(a, new Map());
+        if (!edges.get(a)!.has(b)) edges.get(a)!.set(b, `${relative(ROOT, file)} imports ${m[1]}`);
+      }
+    }
+    // Every path that leads from a folder back to itself, with one import that shows each step.
+    const cycles: string[] = [];
+    const walk = (start: string, at: string, seen: string[], why: string[]) => {
+      for (const [next, step] of edges.get(at) ?? []) {
+        if (next === start) cycles.push([...why, step].join(' → '));
+        // Only cycles whose smallest folder is `start`, so each is reported once.
+        else if (next > start && !seen.includes(next)) walk(start, next, [...seen, next], [...why, step]);
+      }
+    };
+    for (const folder of edges.keys()) walk(folder, folder, [folder], []);
+    expect(cycles).toEqual([]);
   });
 });

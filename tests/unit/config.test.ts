@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.ts';
+import { ConfigError, loadConfig } from '../../src/lib/config.ts';
 
 describe('loadConfig', () => {
   test('defaults to the embedded database on port 4321', () => {

@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { deriveKey, equalHex, seal, unseal } from '../../src/crypto.ts';
-import { ConfigError, loadConfig } from '../../src/config.ts';
-import { deriveChannelKeys, resolveSecrets } from '../../src/secrets.ts';
+import { deriveKey, equalHex, seal, unseal } from '../../src/lib/crypto.ts';
+import { ConfigError, loadConfig } from '../../src/lib/config.ts';
+import { deriveChannelKeys, resolveSecrets } from '../../src/lib/secrets.ts';
 
 const key = Buffer.alloc(32, 1);
 

@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
-import { qrSvgPath } from '../../src/disclosures/qr.ts';
+import { qrSvgPath } from '../../src/site/disclosures/qr.ts';
 import { decodeQrPath } from '../support/qr-decode.ts';
 import { allowsWasm, securityHeaders } from '../../src/api/security.ts';
-import { explain, formatYuan } from '../../src/disclosures/text.ts';
+import { explain, formatYuan } from '../../src/i18n/format.ts';
 import { messages } from '../../src/i18n/zh-CN.ts';
 import { checkKeys } from '../../src/domain/disclosures/common.ts';
 

@@ -6,8 +6,8 @@ import {
   FeedbackSubmission,
   normalisePhone,
   routeOf,
-  beijingDate,
 } from '../../src/domain/feedback/schema.ts';
+import { beijingDate } from '../../src/domain/calendar/dates.ts';
 import { findUnsafeText, isSafeText, MAX_DEPTH } from '../../src/domain/shared/text.ts';
 import {
   CROCKFORD,

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { compareZh, isMessageKey, t } from '../../src/i18n/t.ts';
+import { isMessageKey, t } from '../../src/i18n/t.ts';
+import { compareZh } from '../../src/i18n/format.ts';
 
 describe('t', () => {
   test('fills placeholders', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { buildIndicatorChart } from '../../src/scoring/chart-config.ts';
-import { indicatorShares } from '../../src/scoring/export.ts';
+import { buildIndicatorChart } from '../../src/site/scoring/chart-config.ts';
+import { indicatorShares } from '../../src/site/scoring/export.ts';
 import type { Scorecard } from '../../src/domain/scoring/scorecard.ts';
 
 describe('buildIndicatorChart', () => {

@@ -1,15 +1,15 @@
 import { describe, expect, test } from 'vitest';
 import { allowsFraming, securityHeaders } from '../../src/api/security.ts';
-import { CSV_COLUMNS, datasetCsv, datasetJson, flatCell } from '../../src/statistics/export.ts';
-import { formatCell } from '../../src/statistics/format.ts';
+import { CSV_COLUMNS, datasetCsv, datasetJson, flatCell } from '../../src/site/statistics/export.ts';
+import { formatCell } from '../../src/site/statistics/format.ts';
 import {
   disclosuresOnTimeDataset,
   monthsBetween,
   passRatesDataset,
   satisfactionDataset,
-} from '../../src/statistics/portal.ts';
+} from '../../src/site/statistics/portal.ts';
 import { rateCell, type Cell } from '../../src/domain/statistics/cells.ts';
-import type { Dataset } from '../../src/statistics/model.ts';
+import type { Dataset } from '../../src/site/statistics/model.ts';
 import { t } from '../../src/i18n/t.ts';
 
 describe('embeddable charts: framing allowed for the embed route only', () => {

@@ -16,7 +16,7 @@ import {
 import { assertFinite, buildChartConfig, type ChartConfig } from '../../src/domain/statistics/chart-config.ts';
 import { wilson } from '../../src/domain/surveys/results.ts';
 import type { StatTable } from '../../src/domain/statistics/table.ts';
-import { formatChange } from '../../src/statistics/format.ts';
+import { formatChange } from '../../src/site/statistics/format.ts';
 
 describe('yearOnYear', () => {
   test.each([

@@ -77,3 +77,8 @@ export function lastDayOfMonth(yearMonth: string): string {
 export const IsoDate = z.string().refine(isIsoDate, 'disclosures.date.invalid');
 /** A content field holding a month (`2026-03`). */
 export const YearMonth = z.string().refine(isYearMonth, 'disclosures.month.invalid');
+
+/** The Beijing calendar date (YYYY-MM-DD) of an instant: the one "today" of the product (China has one time zone, no DST). */
+export function beijingDate(at: Date): string {
+  return new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+}

@@ -25,3 +25,6 @@ export const kindCarriers: Record<DisclosureKind, UnitCarrier> = {
 export function kindFromSlug(slug: string): DisclosureKind | undefined {
   return disclosureKinds.find((k) => kindSlugs[k] === slug);
 }
+
+/** The permalink path of a disclosure, whatever its source. */
+export const permalink = (kind: DisclosureKind, id: string): string => `/disclosures/${kindSlugs[kind]}/${id}/`;

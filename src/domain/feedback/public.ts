@@ -5,13 +5,13 @@ import {
   meals,
   routes,
   satisfactionAnswers,
-  beijingDate,
   type FeedbackKind,
   type Meal,
   type MealRating,
   type Route,
   type SatisfactionAnswer,
 } from './schema.ts';
+import { beijingDate } from '../calendar/dates.ts';
 import {
   feedbackActions,
   feedbackStates,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { plainText } from '../shared/text.ts';
+import { beijingDate } from '../calendar/dates.ts';
 
 /*
  * Limits are named constants: the zod schemas below and the HTML `maxlength` attributes both use
@@ -188,11 +189,6 @@ export type ReopenInput = z.infer<typeof ReopenInput>;
 export const TrackLookupInput = z.strictObject({
   code: z.string('feedback.code.invalid').min(1, 'feedback.code.required').max(32, 'feedback.code.invalid'),
 });
-
-/** The Beijing calendar date (YYYY-MM-DD) of an instant. */
-export function beijingDate(at: Date): string {
-  return new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-}
 
 /**
  * The clock check of an accompanied-meal date: today or up to `MEAL_DATE_MAX_AGE_DAYS` back, in Beijing time.

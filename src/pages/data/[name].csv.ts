@@ -1,6 +1,6 @@
 import type { APIRoute, GetStaticPaths } from 'astro';
-import { tableCsv, tables } from '../../disclosures/open-data.ts';
-import { openDataContext } from '../../disclosures/context.ts';
+import { tableCsv, tables } from '../../site/disclosures/open-data.ts';
+import { openDataContext } from '../../site/disclosures/context.ts';
 
 export const getStaticPaths = (() =>
   tables.map((table) => ({ params: { name: table.name }, props: { name: table.name } }))) satisfies GetStaticPaths;

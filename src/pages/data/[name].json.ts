@@ -1,6 +1,6 @@
 import type { APIRoute, GetStaticPaths } from 'astro';
-import { collectionJson } from '../../disclosures/open-data.ts';
-import { openDataContext } from '../../disclosures/context.ts';
+import { collectionJson } from '../../site/disclosures/open-data.ts';
+import { openDataContext } from '../../site/disclosures/context.ts';
 import { disclosureKinds, kindSlugs, type DisclosureKind } from '../../domain/disclosures/kinds.ts';
 
 export const getStaticPaths = (() =>

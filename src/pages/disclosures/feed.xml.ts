@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
-import { atomFeed } from '../../disclosures/open-data.ts';
-import { openDataContext } from '../../disclosures/context.ts';
+import { atomFeed } from '../../site/disclosures/open-data.ts';
+import { openDataContext } from '../../site/disclosures/context.ts';
 
 export const GET: APIRoute = async ({ site }) =>
   new Response(atomFeed(await openDataContext(site)), {

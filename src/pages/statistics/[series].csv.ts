@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
-import { loadSeries } from '../../statistics/load.ts';
-import { datasetCsv } from '../../statistics/export.ts';
+import { loadSeries } from '../../site/statistics/load.ts';
+import { datasetCsv } from '../../site/statistics/export.ts';
 
 export const prerender = false;
 

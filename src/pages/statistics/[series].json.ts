@@ -1,7 +1,7 @@
 import type { APIRoute } from 'astro';
-import { seriesPath } from '../../statistics/model.ts';
-import { loadSeries } from '../../statistics/load.ts';
-import { datasetJson } from '../../statistics/export.ts';
+import { seriesPath } from '../../site/statistics/model.ts';
+import { loadSeries } from '../../site/statistics/load.ts';
+import { datasetJson } from '../../site/statistics/export.ts';
 
 export const prerender = false;
 

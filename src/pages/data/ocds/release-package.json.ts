@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
-import { releasePackageOf } from '../../../disclosures/open-data.ts';
-import { openDataContext } from '../../../disclosures/context.ts';
+import { releasePackageOf } from '../../../site/disclosures/open-data.ts';
+import { openDataContext } from '../../../site/disclosures/context.ts';
 
 export const GET: APIRoute = async ({ site }) =>
   new Response(JSON.stringify(releasePackageOf(await openDataContext(site)), null, 1), {

@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
-import { pageSources } from '../../../scoring/page-sources.ts';
-import { toPublicScorecard } from '../../../scoring/export.ts';
+import { pageSources } from '../../../site/scoring/page-sources.ts';
+import { toPublicScorecard } from '../../../site/scoring/export.ts';
 import { standardOf, unitScorecard, yearReport } from '../../../services/scoring.ts';
 
 // On demand: one scorecard as JSON (the public allow-list), with its rank among the carrier's units.

@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
-import { pageSources } from '../../../scoring/page-sources.ts';
-import { yearCsv } from '../../../scoring/export.ts';
+import { pageSources } from '../../../site/scoring/page-sources.ts';
+import { yearCsv } from '../../../site/scoring/export.ts';
 import { standardOf, yearReport } from '../../../services/scoring.ts';
 
 // On demand: one row per unit, one column per indicator.

@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
-import { pageSources } from '../../../scoring/page-sources.ts';
-import { yearJson } from '../../../scoring/export.ts';
+import { pageSources } from '../../../site/scoring/page-sources.ts';
+import { yearJson } from '../../../site/scoring/export.ts';
 import { standardOf, yearReport } from '../../../services/scoring.ts';
 
 // On demand: the year's pass rates and every scorecard as JSON.

@@ -29,7 +29,6 @@ export interface DisclosureItem<K extends DisclosureKind = DisclosureKind> {
 
 export type AnyDisclosureItem = { [K in DisclosureKind]: DisclosureItem<K> }[DisclosureKind];
 
-export const permalink = (kind: DisclosureKind, id: string): string => `/disclosures/${kindSlugs[kind]}/${id}/`;
 
 export const itemsOfKind = <K extends DisclosureKind>(
   items: readonly AnyDisclosureItem[],

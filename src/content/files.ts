@@ -4,23 +4,23 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { CORE_SCHEMA, load } from 'js-yaml';
 import type { z } from 'zod';
-import { FamilyAggregate, Township, Unit } from './domain/units/schema.ts';
-import { chinaCalendar } from './domain/calendar/working-days.ts';
-import { disclosureKinds, kindSlugs, type DisclosureKind } from './domain/disclosures/kinds.ts';
+import { FamilyAggregate, Township, Unit } from '../domain/units/schema.ts';
+import { chinaCalendar } from '../domain/calendar/working-days.ts';
+import { disclosureKinds, kindSlugs, type DisclosureKind } from '../domain/disclosures/kinds.ts';
 import {
   validateDisclosures,
   type LocatedProblem,
   type RawEntry,
   type ValidEntries,
-} from './domain/disclosures/validate.ts';
-import { explain } from './disclosures/text.ts';
-import { OfficialFiguresYear, officialFileProblems } from './domain/statistics/official-figures.ts';
+} from '../domain/disclosures/validate.ts';
+import { explain } from '../i18n/format.ts';
+import { OfficialFiguresYear, officialFileProblems } from '../domain/statistics/official-figures.ts';
 
 /**
  * Reads content/ outside Astro (seed, CLI checks, tests) with the same domain schemas the
  * collections use, and reports problems as `file › field: reason`.
  */
-export const CONTENT_DIR = fileURLToPath(new URL('../content', import.meta.url));
+export const CONTENT_DIR = fileURLToPath(new URL('../../content', import.meta.url));
 
 export class ContentError extends Error {
   readonly problems: string[];

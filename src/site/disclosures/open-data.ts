@@ -1,15 +1,15 @@
 import { stringify } from 'csv-stringify/sync';
-import { t } from '../i18n/t.ts';
-import { kindSlugs, type DisclosureKind } from '../domain/disclosures/kinds.ts';
-import { canteenDeadline, canteenLateness, canteenTotals } from '../domain/disclosures/canteen-account/rules.ts';
-import { publicAidList } from '../domain/disclosures/student-aid/rules.ts';
-import { contractCheck, type LinkedDecision } from '../domain/disclosures/collective-assets/rules.ts';
-import { decisionStages } from '../domain/disclosures/decision/schema.ts';
-import { releaseDateOf, toOcdsRelease, toReleasePackage } from '../domain/disclosures/procurement/ocds.ts';
-import { explain } from './text.ts';
-import { yuan as yuanString } from '../domain/disclosures/common.ts';
-import { itemsOfKind, type AnyDisclosureItem, type DisclosureItem } from './items.ts';
-import type { Procurement } from '../domain/disclosures/procurement/schema.ts';
+import { t } from '../../i18n/t.ts';
+import { kindSlugs, type DisclosureKind } from '../../domain/disclosures/kinds.ts';
+import { canteenDeadline, canteenLateness, canteenTotals } from '../../domain/disclosures/canteen-account/rules.ts';
+import { publicAidList } from '../../domain/disclosures/student-aid/rules.ts';
+import { contractCheck, type LinkedDecision } from '../../domain/disclosures/collective-assets/rules.ts';
+import { decisionStages } from '../../domain/disclosures/decision/schema.ts';
+import { releaseDateOf, toOcdsRelease, toReleasePackage } from '../../domain/disclosures/procurement/ocds.ts';
+import { explain } from '../../i18n/format.ts';
+import { yuan as yuanString } from '../../domain/disclosures/common.ts';
+import { itemsOfKind, type AnyDisclosureItem, type DisclosureItem } from '../../content/items.ts';
+import type { Procurement } from '../../domain/disclosures/procurement/schema.ts';
 
 /**
  * Open data built at build time from the same items the pages show: JSON per collection, CSV

@@ -1,6 +1,6 @@
 import { getCollection } from 'astro:content';
-import { unitCarriers, type UnitCarrier } from './domain/units/schema.ts';
-import { type ListedUnit } from './domain/units/filter.ts';
+import { unitCarriers, type UnitCarrier } from '../domain/units/schema.ts';
+import { type ListedUnit } from '../domain/units/filter.ts';
 
 /** The unit registry as pages use it (Astro collections adapter; validation happened at load). */
 export async function loadRegistry() {

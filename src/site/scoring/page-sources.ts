@@ -1,9 +1,9 @@
 import { getCollection } from 'astro:content';
-import { defaultFeedbackRules } from '../domain/feedback/deadlines.ts';
-import type { Standard } from '../domain/scoring/standard.ts';
-import { todayInBeijing } from '../disclosures/text.ts';
-import type { ScoringSources } from '../services/scoring.ts';
-import { contentRatios, type ContentRatios } from './content-facts.ts';
+import { defaultFeedbackRules } from '../../domain/feedback/deadlines.ts';
+import type { Standard } from '../../domain/scoring/standard.ts';
+import { beijingDate } from '../../domain/calendar/dates.ts';
+import type { ScoringSources } from '../../services/scoring.ts';
+import { contentRatios, type ContentRatios } from '../../domain/scoring/content-facts.ts';
 
 /** Every standard of content/standards (validated by the collection's loader), by year. */
 export async function loadStandards(): Promise<Standard[]> {
@@ -15,7 +15,7 @@ let cached: { day: string; ratios: ContentRatios } | undefined;
 /** The inputs on-demand scoring pages share: standards and content rates (recomputed once a day), the clock, the deadline rules. */
 export async function pageSources(locals: App.Locals): Promise<ScoringSources> {
   const now = locals.channel?.now() ?? new Date();
-  const day = todayInBeijing(now);
+  const day = beijingDate(now);
   if (cached?.day !== day) {
     const [canteenAccount, decision] = await Promise.all([getCollection('canteenAccount'), getCollection('decision')]);
     cached = { day, ratios: contentRatios({ canteenAccount, decision }, day) };

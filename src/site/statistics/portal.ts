@@ -1,12 +1,19 @@
-import { t } from '../i18n/t.ts';
-import { breakdownCells, countCell, medianCell, rateCell, totalCell, type Cell } from '../domain/statistics/cells.ts';
-import type { StatTable } from '../domain/statistics/table.ts';
-import { onTimeReplyRate, type DeadlineFacts, type FeedbackRules } from '../domain/feedback/deadlines.ts';
-import { feedbackKinds, routeOf, type FeedbackKind } from '../domain/feedback/schema.ts';
-import { unitCarriers, type UnitCarrier } from '../domain/units/schema.ts';
+import { t } from '../../i18n/t.ts';
+import {
+  breakdownCells,
+  countCell,
+  medianCell,
+  rateCell,
+  totalCell,
+  type Cell,
+} from '../../domain/statistics/cells.ts';
+import type { StatTable } from '../../domain/statistics/table.ts';
+import { onTimeReplyRate, type DeadlineFacts, type FeedbackRules } from '../../domain/feedback/deadlines.ts';
+import { feedbackKinds, routeOf, type FeedbackKind } from '../../domain/feedback/schema.ts';
+import { unitCarriers, type UnitCarrier } from '../../domain/units/schema.ts';
 import type { Dataset } from './model.ts';
-import type { CarrierPassRate } from '../domain/scoring/ranking.ts';
-import { carriers } from '../domain/units/schema.ts';
+import type { CarrierPassRate } from '../../domain/scoring/ranking.ts';
+import { carriers } from '../../domain/units/schema.ts';
 
 /**
  * Builders of the series derived from the portal's own records. Inputs are aggregates read by

@@ -1,8 +1,8 @@
 import { stringify } from 'csv-stringify/sync';
-import type { Scorecard } from '../domain/scoring/scorecard.ts';
-import type { CarrierPassRate } from '../domain/scoring/ranking.ts';
-import type { Standard } from '../domain/scoring/standard.ts';
-import type { UnitScorecard, YearReport } from '../services/scoring.ts';
+import type { Scorecard } from '../../domain/scoring/scorecard.ts';
+import type { CarrierPassRate } from '../../domain/scoring/ranking.ts';
+import type { Standard } from '../../domain/scoring/standard.ts';
+import type { UnitScorecard, YearReport } from '../../services/scoring.ts';
 
 /**
  * Public output of scorecards (STYLE.md rule 5): fields picked one by one. Scorecards hold no personal data by

@@ -2,9 +2,9 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Loader } from 'astro/loaders';
-import { ContentError, readDisclosures, readOfficialFigures } from './content-files.ts';
-import type { DisclosureKind } from './domain/disclosures/kinds.ts';
-import type { ValidEntries } from './domain/disclosures/validate.ts';
+import { ContentError, readDisclosures, readOfficialFigures } from './files.ts';
+import type { DisclosureKind } from '../domain/disclosures/kinds.ts';
+import type { ValidEntries } from '../domain/disclosures/validate.ts';
 
 /**
  * Astro content loader for the disclosure collections. It reads content/ with exactly the code

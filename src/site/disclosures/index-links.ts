@@ -1,6 +1,6 @@
-import { ANY } from '../domain/units/filter.ts';
-import type { DisclosureFilter } from '../domain/disclosures/filter.ts';
-import { kindSlugs, type DisclosureKind } from '../domain/disclosures/kinds.ts';
+import { ANY } from '../../domain/units/filter.ts';
+import type { DisclosureFilter } from '../../domain/disclosures/filter.ts';
+import { kindSlugs, type DisclosureKind } from '../../domain/disclosures/kinds.ts';
 
 /** Rows per page of a kind's list: keeps every list page inside the page-weight budget at any scale. */
 export const PAGE_SIZE = 25;

@@ -1,14 +1,14 @@
-import { t } from '../i18n/t.ts';
-import { countCell, shareCells, totalCell, yoyCell, type Cell } from '../domain/statistics/cells.ts';
-import { yearOnYear } from '../domain/statistics/year-on-year.ts';
+import { t } from '../../i18n/t.ts';
+import { countCell, shareCells, totalCell, yoyCell, type Cell } from '../../domain/statistics/cells.ts';
+import { yearOnYear } from '../../domain/statistics/year-on-year.ts';
 import {
   fourForms,
   officialMeasures,
   quartersCovered,
   windowFigure,
   type OfficialFiguresYear,
-} from '../domain/statistics/official-figures.ts';
-import type { StatTable } from '../domain/statistics/table.ts';
+} from '../../domain/statistics/official-figures.ts';
+import type { StatTable } from '../../domain/statistics/table.ts';
 import type { Dataset } from './model.ts';
 
 /** Builders of the official-figure series (content/official-figures): plain data in, datasets out. */

@@ -1,13 +1,13 @@
 import { getCollection } from 'astro:content';
-import { loadRegistry } from '../content-queries.ts';
-import { loadDisclosures, itemsOfKind } from '../disclosures/queries.ts';
-import { canteenLateness } from '../domain/disclosures/canteen-account/rules.ts';
-import { beijingDate } from '../domain/feedback/schema.ts';
-import { feedbackCounts, hasDemoFeedback, listTownships, replyFacts } from '../db/statistics-repo.ts';
-import { listSurveys } from '../db/surveys-repo.ts';
-import { surveyResults } from '../services/surveys.ts';
-import type { ChannelContext } from '../services/context.ts';
-import { carrierPassRatesByYear } from '../services/scoring.ts';
+import { loadRegistry } from '../../content/registry.ts';
+import { loadDisclosures, itemsOfKind } from '../../content/disclosures.ts';
+import { canteenLateness } from '../../domain/disclosures/canteen-account/rules.ts';
+import { beijingDate } from '../../domain/calendar/dates.ts';
+import { feedbackCounts, hasDemoFeedback, listTownships, replyFacts } from '../../db/statistics-repo.ts';
+import { listSurveys } from '../../db/surveys-repo.ts';
+import { surveyResults } from '../../services/surveys.ts';
+import type { ChannelContext } from '../../services/context.ts';
+import { carrierPassRatesByYear } from '../../services/scoring.ts';
 import { pageSources } from '../scoring/page-sources.ts';
 import { isSeriesKey, type Dataset, type SeriesKey } from './model.ts';
 import {

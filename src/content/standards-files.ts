@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, join, relative } from 'node:path';
 import { CORE_SCHEMA, load } from 'js-yaml';
 import { Standard } from '../domain/scoring/standard.ts';
-import { explain } from '../disclosures/text.ts';
+import { explain } from '../i18n/format.ts';
 
 /**
  * Reads and validates content/standards/<year>.yaml. One function for `npm run check:content`, the Astro

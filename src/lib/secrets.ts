@@ -11,7 +11,7 @@ import { ROOT } from './paths.ts';
  * - CONTACT_KEY (32 bytes): AES-256-GCM key for submitters' phone numbers at rest;
  * - APP_SECRET: the root of every HMAC (query secrets, IP and phone pseudonyms, invitation-code hashes,
  *   ALTCHA signatures), split into sub-keys with HKDF.
- * Production refuses to start without both (src/config.ts). Outside production, when they are not set,
+ * Production refuses to start without both (src/lib/config.ts). Outside production, when they are not set,
  * a random pair is generated once into db/dev-secrets.json (git-ignored) so restarts keep working.
  */
 export interface Secrets {

@@ -1,5 +1,6 @@
-import { t, formatPercent } from '../i18n/t.ts';
-import type { Cell } from '../domain/statistics/cells.ts';
+import { t } from '../../i18n/t.ts';
+import { formatPercent } from '../../i18n/format.ts';
+import type { Cell } from '../../domain/statistics/cells.ts';
 
 /** A year-on-year percentage as published: two decimals, a real minus sign, a plus for increases. */
 export function formatChange(percent: number): string {

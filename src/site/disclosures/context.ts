@@ -1,4 +1,4 @@
-import { loadDisclosures } from './queries.ts';
+import { loadDisclosures } from '../../content/disclosures.ts';
 import type { Context } from './open-data.ts';
 
 /** The open-data context for an endpoint: every item as of today, and the absolute site URL. */

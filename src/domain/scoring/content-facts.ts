@@ -1,10 +1,10 @@
-import type { CanteenAccount } from '../domain/disclosures/canteen-account/schema.ts';
-import { canteenChecks } from '../domain/disclosures/canteen-account/rules.ts';
-import type { Decision } from '../domain/disclosures/decision/schema.ts';
-import { decisionChecks, decisionYear } from '../domain/disclosures/decision/compliance.ts';
-import { verdictOf } from '../domain/disclosures/common.ts';
-import type { Evidence, Ratio } from '../domain/scoring/interpret.ts';
-import { permalink } from '../disclosures/items.ts';
+import type { CanteenAccount } from '../disclosures/canteen-account/schema.ts';
+import { canteenChecks } from '../disclosures/canteen-account/rules.ts';
+import type { Decision } from '../disclosures/decision/schema.ts';
+import { decisionChecks, decisionYear } from '../disclosures/decision/compliance.ts';
+import { verdictOf } from '../disclosures/common.ts';
+import type { Evidence, Ratio } from './interpret.ts';
+import { permalink } from '../disclosures/kinds.ts';
 
 /**
  * Rates the scoring engine reads from content/ (the disclosures clerks publish), per unit and year:

@@ -1,21 +1,22 @@
 import { getCollection } from 'astro:content';
-import { loadRegistry } from '../content-queries.ts';
+import { loadRegistry } from './registry.ts';
 import { t } from '../i18n/t.ts';
 import { verdictOf } from '../domain/disclosures/common.ts';
-import { kindSlugs, type DisclosureKind } from '../domain/disclosures/kinds.ts';
+import { permalink, kindSlugs, type DisclosureKind } from '../domain/disclosures/kinds.ts';
 import type { DisclosureData } from '../domain/disclosures/validate.ts';
 import { publicityStatus } from '../domain/disclosures/publicity.ts';
 import { procurementChecks, procurementYear } from '../domain/disclosures/procurement/rules.ts';
 import { canteenChecks } from '../domain/disclosures/canteen-account/rules.ts';
 import { contractCheck, type LinkedDecision } from '../domain/disclosures/collective-assets/rules.ts';
 import { decisionChecks, decisionYear, resolutionDate } from '../domain/disclosures/decision/compliance.ts';
-import { formatMonth, todayInBeijing } from './text.ts';
-import { itemsOfKind, permalink, type AnyDisclosureItem, type DisclosureItem } from './items.ts';
+import { formatMonth } from '../i18n/format.ts';
+import { beijingDate } from '../domain/calendar/dates.ts';
+import { itemsOfKind, type AnyDisclosureItem, type DisclosureItem } from './items.ts';
 
-export { itemsOfKind, permalink, type AnyDisclosureItem, type DisclosureItem, type Verdict } from './items.ts';
+export { itemsOfKind, type AnyDisclosureItem, type DisclosureItem, type Verdict } from './items.ts';
 
 async function build() {
-  const today = todayInBeijing();
+  const today = beijingDate(new Date());
   const registry = await loadRegistry();
   const unitById = new Map(registry.units.map((u) => [u.id, u]));
   const [procurement, canteenAccount, studentAid, collectiveAssets, decision] = await Promise.all([

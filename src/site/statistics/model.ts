@@ -1,4 +1,4 @@
-import type { StatTable } from '../domain/statistics/table.ts';
+import type { StatTable } from '../../domain/statistics/table.ts';
 
 /**
  * The statistics series, one page each under /statistics/<key>/, with CSV, JSON and an embeddable
