@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type { Database } from '../src/db/client.ts';
 import { countFeedback, insertFeedback } from '../src/db/feedback-repo.ts';
 import { countSurveys, insertSurvey } from '../src/db/surveys-repo.ts';
-import { createChannel, type ChannelContext, type ChannelLimits } from '../src/services/context.ts';
+import type { ChannelContext, ChannelLimits } from '../src/services/context.ts';
+import { createServices } from '../src/app-context.ts';
 import { runStaffCommand } from '../src/services/feedback.ts';
 import { createInvitationBatch } from '../src/services/invitations.ts';
 import { submitSurveyResponse } from '../src/services/surveys.ts';
@@ -315,7 +316,7 @@ export async function seedDemoChannel(
 ): Promise<DemoCodes> {
   const demoUnits = units.filter((u) => u.demo);
   const out: DemoCodes = { tracking: [], sheets: [] };
-  const ctxAt = (t: Date) => createChannel({ database, secrets, limits: unlimited, now: () => t });
+  const ctxAt = (t: Date) => createServices(database, { secrets, limits: unlimited, now: () => t }).channel;
   if ((await countFeedback(database)) === 0) await seedFeedback(ctxAt, demoUnits, now, out);
   if ((await countSurveys(database)) === 0) await seedSurveys(ctxAt(now), demoUnits, now, out);
   return out;

@@ -10,7 +10,7 @@ import { readStandards } from '../src/content/standards-files.ts';
 import { contentRatios } from '../src/domain/scoring/content-facts.ts';
 import type { UnitCarrier } from '../src/domain/units/schema.ts';
 import type { Secrets } from '../src/lib/secrets.ts';
-import { createChannel } from '../src/services/context.ts';
+import { createServices } from '../src/app-context.ts';
 import { createInvitationBatch } from '../src/services/invitations.ts';
 import { submitSurveyResponse } from '../src/services/surveys.ts';
 import { findSurvey } from '../src/db/surveys-repo.ts';
@@ -124,7 +124,7 @@ async function seedModelSatisfaction(
   if (!unit) return;
   const surveyId = `${unit.carrier}-demo`;
   if (!(await findSurvey(database, surveyId))) return;
-  const ctx = createChannel({ database, secrets, limits: unlimited, now: () => now });
+  const ctx = createServices(database, { secrets, limits: unlimited, now: () => now }).channel;
   const batch = await createInvitationBatch(ctx, {
     surveyId,
     unitId: unit.id,

@@ -1,7 +1,7 @@
 import type { Database } from '../src/db/client.ts';
 import { countAccounts } from '../src/db/staff-repo.ts';
 import type { Secrets } from '../src/lib/secrets.ts';
-import { createStaffContext } from '../src/staff/context.ts';
+import { createServices } from '../src/app-context.ts';
 import { createAccount } from '../src/staff/accounts.ts';
 
 /**
@@ -54,7 +54,7 @@ export const demoStaff = [
 
 export async function seedDemoStaff(database: Database, secrets: Secrets, now: Date): Promise<number> {
   if ((await countAccounts(database)) > 0) return 0;
-  const ctx = createStaffContext({ database, secrets, now: () => now });
+  const ctx = createServices(database, { secrets, now: () => now }).staff;
   for (const a of demoStaff) {
     const { totpSecret, ...input } = a;
     const r = await createAccount(ctx, { ...input, unitIds: [...input.unitIds] }, 'system', { totpSecret, demo: true });

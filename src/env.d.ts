@@ -1,7 +1,7 @@
 /// <reference types="astro/client" />
 
 declare namespace App {
-  /** Passed by src/server.ts to Astro's handler for every on-demand page. */
+  /** Built by src/app-context.ts (`pageLocals`) and passed by src/server.ts to Astro's handler for every on-demand page. */
   interface Locals {
     database?: import('./db/client.ts').Database;
     version?: string;

@@ -6,15 +6,13 @@ import { getRequestListener } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 import { loadConfig, ConfigError, type Config } from './lib/config.ts';
-import { assertDurability, openDatabase, type Database } from './db/client.ts';
+import type { Database } from './db/client.ts';
 import { createApi } from './api/app.ts';
 import { allowsFraming, allowsWasm, securityHeaders } from './api/security.ts';
 import { createLogger, type Logger } from './lib/log.ts';
 import { memoryFiles } from './lib/static-files.ts';
-import { resolveSecrets } from './lib/secrets.ts';
-import { createChannel, defaultLimits } from './services/context.ts';
 import { pruneExpired } from './db/rate-limit-repo.ts';
-import { createStaffContext } from './staff/context.ts';
+import { createAppContext, pageLocals } from './app-context.ts';
 
 /**
  * The production entry: one Node process (ARCHITECTURE.md "One process").
@@ -60,23 +58,9 @@ export async function startServer(
   if (!existsSync(SERVER_ENTRY)) {
     throw new Error(`No build found at ${SERVER_ENTRY}. Run \`npm run build\` (npm start does it for you).`);
   }
-  const database = await openDatabase({
-    url: config.DATABASE_URL,
-    authToken: config.DATABASE_AUTH_TOKEN,
-    busyTimeoutMs: config.DATABASE_BUSY_TIMEOUT_MS,
-  });
-  try {
-    await assertDurability(database);
-  } catch (e) {
-    database.close();
-    throw e;
-  }
-
-  // Audit rows a crash left between their insert and their seal are sealed before anything else.
-  await database.seal();
-  const secrets = resolveSecrets(config);
-  const channel = createChannel({ database, secrets, limits: defaultLimits(config) });
-  const staff = createStaffContext({ database, secrets });
+  // The database (durability checked, audit rows a crash left sealed first), keys and services.
+  const app = await createAppContext(config, { logger, version: VERSION });
+  const { database, channel } = app;
   // Behind a trusted proxy the client is the last address it appended; otherwise the socket's peer.
   const clientIp = (c: Context): string => {
     if (config.TRUST_PROXY) {
@@ -90,7 +74,7 @@ export async function startServer(
     }
   };
   const housekeeping = setInterval(() => {
-    pruneExpired(database, new Date()).catch((e: unknown) =>
+    pruneExpired(database, app.now()).catch((e: unknown) =>
       logger.warn('prune failed', { error: e instanceof Error ? e.name : 'unknown' }),
     );
   }, 3_600_000);
@@ -111,10 +95,10 @@ export async function startServer(
       createApi({
         database,
         logger,
-        version: VERSION,
+        version: app.version,
         bodyLimitBytes: config.BODY_LIMIT_BYTES,
         https,
-        now: () => new Date(),
+        now: app.now,
         channel,
         clientIp,
       }).fetch,
@@ -132,7 +116,7 @@ export async function startServer(
     setHeaders: (res, pathname) => res.setHeader('Cache-Control', cacheControl(pathname)),
   });
   const astro = ((await import(pathToFileURL(SERVER_ENTRY).href)) as { handler: NodeHandler }).handler;
-  const baseLocals = Object.freeze({ database, version: VERSION, channel, staff, trustProxy: config.TRUST_PROXY });
+  const baseLocals = Object.freeze(pageLocals(app));
   // A fresh object per request: the middleware stores the request's staff session in it.
   const locals = () => ({ ...baseLocals });
   const notFoundPage = existsSync(`${CLIENT_DIR}/404.html`)
@@ -199,9 +183,7 @@ export async function startServer(
       server.closeAllConnections();
       await closed;
       // Wait for queued writes, then close the database.
-      await database.write(async () => undefined);
-      await database.seal();
-      database.close();
+      await app.close();
     })());
 
   return { server, port, database, shutdown };

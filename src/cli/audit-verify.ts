@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { loadConfig, ConfigError } from '../lib/config.ts';
-import { openDatabase } from '../db/client.ts';
+import { openAppDatabase } from '../app-context.ts';
 import { CHAIN_VERSION, readChain, verifyChain, type ChainReport } from '../db/audit-chain.ts';
 
 /**
@@ -41,11 +41,8 @@ async function main(): Promise<number> {
     return parsed.data;
   });
   const config = loadConfig();
-  const database = await openDatabase({
-    url: config.DATABASE_URL,
-    authToken: config.DATABASE_AUTH_TOKEN,
-    busyTimeoutMs: config.DATABASE_BUSY_TIMEOUT_MS,
-  });
+  // Only the database: a read-only check needs no secrets, services or durability probe (a write).
+  const database = await openAppDatabase(config, { checkDurability: false });
   try {
     const report = verifyChain(await readChain(database.client), checkpoints);
     process.stdout.write(`${values.json ? JSON.stringify(report) : describeReport(report)}\n`);

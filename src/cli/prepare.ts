@@ -2,10 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, ConfigError } from '../lib/config.ts';
-import { assertDurability, migrateDatabase, openDatabase } from '../db/client.ts';
 import { seedDatabase } from '../../db/seed.ts';
 import { ROOT } from '../lib/paths.ts';
-import { resolveSecrets } from '../lib/secrets.ts';
+import { createAppContext } from '../app-context.ts';
 
 /**
  * What `npm start` does before serving (ARCHITECTURE.md): apply migrations, mirror the unit registry
@@ -40,17 +39,11 @@ export function build(): void {
 
 export async function prepareDatabase(env = process.env): Promise<Awaited<ReturnType<typeof seedDatabase>>> {
   const config = loadConfig(env);
-  const database = await openDatabase({
-    url: config.DATABASE_URL,
-    authToken: config.DATABASE_AUTH_TOKEN,
-    busyTimeoutMs: config.DATABASE_BUSY_TIMEOUT_MS,
-  });
+  const app = await createAppContext(config, { migrate: true });
   try {
-    await migrateDatabase(database);
-    await assertDurability(database);
-    return await seedDatabase(database, { demo: config.DEMO, now: new Date(), secrets: resolveSecrets(config) });
+    return await seedDatabase(app.database, { demo: config.DEMO, now: app.now(), secrets: app.secrets });
   } finally {
-    database.close();
+    await app.close();
   }
 }
 

@@ -1,8 +1,6 @@
 import { parseArgs } from 'node:util';
 import { loadConfig, ConfigError } from '../lib/config.ts';
-import { assertDurability, migrateDatabase, openDatabase } from '../db/client.ts';
-import { resolveSecrets } from '../lib/secrets.ts';
-import { createStaffContext } from '../staff/context.ts';
+import { createAppContext } from '../app-context.ts';
 import { createAccount } from '../staff/accounts.ts';
 import { totpUri } from '../staff/credentials.ts';
 import { random } from '../lib/crypto.ts';
@@ -29,17 +27,10 @@ async function main(): Promise<number> {
   });
   const config = loadConfig();
   const password = process.env.STAFF_PASSWORD ?? Buffer.from(random(18)).toString('base64url');
-  const database = await openDatabase({
-    url: config.DATABASE_URL,
-    authToken: config.DATABASE_AUTH_TOKEN,
-    busyTimeoutMs: config.DATABASE_BUSY_TIMEOUT_MS,
-  });
+  const app = await createAppContext(config, { migrate: true });
   try {
-    await migrateDatabase(database);
-    await assertDurability(database);
-    const ctx = createStaffContext({ database, secrets: resolveSecrets(config) });
     const created = await createAccount(
-      ctx,
+      app.staff,
       { username: values.username, displayName: values.name, role: values.role, password, unitIds: values.unit ?? [] },
       'cli',
     );
@@ -51,7 +42,6 @@ async function main(): Promise<number> {
       process.stderr.write(`account not created:\n${fields.join('\n')}\n`);
       return 1;
     }
-    await database.seal();
     process.stdout.write(
       [
         `account created: ${values.username} (${values.role})`,
@@ -63,7 +53,8 @@ async function main(): Promise<number> {
     );
     return 0;
   } finally {
-    database.close();
+    // Waits for the account's write and seals its audit row.
+    await app.close();
   }
 }
 

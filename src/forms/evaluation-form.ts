@@ -1,6 +1,6 @@
 import type { AstroGlobal } from 'astro';
 import { t } from '../i18n/t.ts';
-import type { Database } from '../db/client.ts';
+import type { Database } from '../services/context.ts';
 import { indicatorsFor, type Standard } from '../domain/scoring/standard.ts';
 import type { Carrier } from '../domain/units/schema.ts';
 import { recordMarks, recordVeto, type ScoringSources } from '../services/scoring.ts';

@@ -3,7 +3,7 @@ import { t } from '../i18n/t.ts';
 import { lookupInvitation } from '../services/invitations.ts';
 import { submitSurveyResponse } from '../services/surveys.ts';
 import type { Failure, FieldErrors } from '../services/fields.ts';
-import type { SurveyRow } from '../db/surveys-repo.ts';
+import type { SurveyRow } from '../services/surveys.ts';
 import { formToInput, pageChannel, readForm } from './read.ts';
 import { messagesFor, summaryOf, type SummaryItem } from './errors.ts';
 

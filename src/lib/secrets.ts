@@ -71,3 +71,15 @@ export function deriveChannelKeys(s: Secrets): ChannelKeys {
     altchaKey: deriveKey(s.appSecret, 'altcha-key').toString('hex'),
   };
 }
+
+/** Purpose-bound keys of the staff console. */
+export interface StaffKeys {
+  /** AES-256-GCM key for TOTP secrets at rest. */
+  totp: Buffer;
+  /** HMAC key for client-address pseudonyms in the login log. */
+  pepper: Buffer;
+}
+
+export function deriveStaffKeys(s: Secrets): StaffKeys {
+  return { totp: deriveKey(s.appSecret, 'staff-totp'), pepper: deriveKey(s.appSecret, 'staff-pepper') };
+}

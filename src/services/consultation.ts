@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { commentCounts, insertComment } from '../db/scoring-repo.ts';
+import type { Database } from '../db/client.ts';
+import { commentCounts, insertComment, listComments } from '../db/scoring-repo.ts';
 import { CommentInput } from '../domain/scoring/inputs.ts';
 import { allIndicators, type Standard } from '../domain/scoring/standard.ts';
 import { HOUR, limitKey, type ChannelContext, type ClientInfo } from './context.ts';
@@ -43,4 +44,9 @@ export async function submitComment(
 /** Public counts per indicator key of a draft. */
 export async function consultationCounts(ctx: ChannelContext, draft: Standard): Promise<Map<string, number>> {
   return commentCounts(ctx.database, draft.year);
+}
+
+/** The comments on a draft, newest first (staff only: the public sees counts). */
+export async function listConsultationComments(ctx: { database: Database }, draft: Standard) {
+  return listComments(ctx.database, draft.year);
 }

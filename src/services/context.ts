@@ -1,14 +1,17 @@
 import type { Database } from '../db/client.ts';
 import type { Config } from '../lib/config.ts';
-import { defaultFeedbackRules, type FeedbackRules } from '../domain/feedback/deadlines.ts';
-import { deriveChannelKeys, type ChannelKeys, type Secrets } from '../lib/secrets.ts';
-import { smsOtpVerifier, type PhoneVerifier, type SmsSender } from './otp.ts';
+import type { FeedbackRules } from '../domain/feedback/deadlines.ts';
+import type { ChannelKeys } from '../lib/secrets.ts';
+import type { PhoneVerifier } from './otp.ts';
 
 export { limitKey, type ClientInfo } from './limit-key.ts';
+/** The database handle services take (adapters name its type from here, not from src/db). */
+export type { Database };
 
 /**
- * Everything the feedback channel's use cases need, built once by the entry point and shared by the
- * JSON API (src/api) and the HTML form pages (src/pages): the same code path serves both.
+ * Everything the feedback channel's use cases need, built once by the composition root
+ * (src/app-context.ts) and shared by the JSON API (src/api) and the HTML form pages (src/pages): the
+ * same code path serves both.
  */
 export interface RateRule {
   limit: number;
@@ -68,27 +71,4 @@ export interface ChannelContext {
   /** How respondents prove a phone (one-time codes by SMS); null turns phone verification off. */
   phone: PhoneVerifier | null;
   now(): Date;
-}
-
-export function createChannel(opts: {
-  database: Database;
-  secrets: Secrets;
-  limits?: ChannelLimits;
-  rules?: FeedbackRules;
-  altcha?: AltchaSettings;
-  /** An SMS adapter: phone verification by one-time codes through it. */
-  sms?: SmsSender | null;
-  /** Or any other phone verifier (takes precedence over `sms`). */
-  phone?: PhoneVerifier | null;
-  now?: () => Date;
-}): ChannelContext {
-  return {
-    database: opts.database,
-    keys: deriveChannelKeys(opts.secrets),
-    limits: opts.limits ?? defaultLimits(),
-    rules: opts.rules ?? defaultFeedbackRules,
-    altcha: opts.altcha ?? defaultAltcha,
-    phone: opts.phone ?? (opts.sms ? smsOtpVerifier(opts.sms) : null),
-    now: opts.now ?? (() => new Date()),
-  };
 }

@@ -13,7 +13,7 @@ import {
   type ScoredUnit,
 } from '../db/scoring-repo.ts';
 import { currentDeadline, type FeedbackRules } from '../domain/feedback/deadlines.ts';
-import type { Ratio } from '../domain/scoring/interpret.ts';
+import type { Mark, Ratio } from '../domain/scoring/interpret.ts';
 import { MarkInput, VetoEventInput } from '../domain/scoring/inputs.ts';
 import { downgradesAfterVeto } from '../domain/scoring/history.ts';
 import { passRates, rankScorecards, type CarrierPassRate } from '../domain/scoring/ranking.ts';
@@ -280,4 +280,9 @@ export async function recordGrades(
     })
     .map((c) => ({ unitId: c.unitId, year: standard.year, grade: c.grade, total: c.total }));
   return insertGradeRecords(database, records, actor, sources.now, demo);
+}
+
+/** The marks stored for one unit and year, by item key (what the evaluator's form shows). */
+export async function unitMarks(database: Database, year: number, unitId: string): Promise<Record<string, Mark>> {
+  return (await marksOfYear(database, year, unitId)).get(unitId) ?? {};
 }

@@ -23,6 +23,8 @@ import { fieldErrors, invalid, mergeErrors, notFound, rateLimited, unsafeTextErr
 import { invitationVoterKey, lookupInvitation } from './invitations.ts';
 import { checkPhoneCode } from './otp.ts';
 
+export type { SurveyRow };
+
 export function toSurveyView(s: SurveyRow, now: Date): SurveyView {
   return {
     id: s.id,

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { openDatabase } from '../../src/db/client.ts';
+import { openAppDatabase } from '../../src/app-context.ts';
+import { testConfig } from '../support/db.ts';
 import { upsertUnits } from '../../src/db/units-repo.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -63,7 +64,7 @@ describe('restart', () => {
         expect(seeded.items.map((u) => u.id)).not.toContain(marker.id);
         // A row the registry does not have, written by another process while the server runs:
         // only the database file can carry it across the restart.
-        const database = await openDatabase({ url: `file:${first.dbFile}`, busyTimeoutMs: 5_000 });
+        const database = await openAppDatabase(testConfig({ DATABASE_URL: `file:${first.dbFile}` }));
         try {
           await upsertUnits(database, { townships: [], units: [marker] }, new Date('2026-01-01T00:00:00Z'));
         } finally {

@@ -8,7 +8,7 @@ import { testChannel } from '../support/channel.ts';
 import { submitFeedback, runStaffCommand } from '../../src/services/feedback.ts';
 import { auditStatement } from '../../src/db/audit-repo.ts';
 import { currentCheckpoint, readChain, verifyChain } from '../../src/db/audit-chain.ts';
-import { checkpointForBuild } from '../../src/db/audit-checkpoint.ts';
+import { checkpointForBuild } from '../../src/app-context.ts';
 import type { Database } from '../../src/db/client.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));

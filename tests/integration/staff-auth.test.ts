@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { freshDatabase } from '../support/db.ts';
-import { TEST_SECRETS } from '../support/channel.ts';
-import { createStaffContext, type StaffContext } from '../../src/staff/context.ts';
+import { testServices } from '../support/channel.ts';
+import type { StaffContext } from '../../src/staff/context.ts';
 import { createAccount, setDisabled } from '../../src/staff/accounts.ts';
 import { login, logout, resolveSession } from '../../src/staff/auth.ts';
 import { totpCode } from '../../src/staff/credentials.ts';
@@ -31,7 +31,7 @@ beforeAll(async () => {
   env = await freshDatabase();
   database = env.database;
   clock = fakeClock('2026-03-02T01:00:00Z');
-  ctx = createStaffContext({ database, secrets: TEST_SECRETS, now: clock.now });
+  ctx = testServices(database, { now: clock.now }).staff;
   for (const username of ['alice', 'bob', 'carol', 'dave']) {
     const r = await createAccount(
       ctx,

@@ -3,11 +3,10 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { freshDatabase } from '../support/db.ts';
-import { TEST_SECRETS } from '../support/channel.ts';
+import { TEST_SECRETS, testServices } from '../support/channel.ts';
 import { seedDatabase } from '../../db/seed.ts';
 import { demoStaff } from '../../db/seed-staff.ts';
 import { countAccounts } from '../../src/db/staff-repo.ts';
-import { createStaffContext } from '../../src/staff/context.ts';
 import { login } from '../../src/staff/auth.ts';
 import { totpCode } from '../../src/staff/credentials.ts';
 
@@ -23,7 +22,7 @@ afterAll(() => env.dispose());
 describe('demo staff accounts', () => {
   test('the README lists every demo account with its password and TOTP secret, and each can sign in', async () => {
     let t = Date.parse('2026-05-01T00:00:00Z');
-    const ctx = createStaffContext({ database: env.database, secrets: TEST_SECRETS, now: () => new Date(t) });
+    const ctx = testServices(env.database, { now: () => new Date(t) }).staff;
     for (const a of demoStaff) {
       const row = staffSection.split('\n').find((l) => l.includes(`\`${a.username}\``));
       expect(row, a.username).toBeDefined();
@@ -93,7 +92,7 @@ describe('npm run staff:add', () => {
     const secret = /TOTP secret \(shown once\): ([A-Z2-7]+)/.exec(r.out)![1]!;
     expect(r.out).toMatch(/otpauth:\/\/totp\//);
     const now = new Date('2026-06-01T00:00:00Z');
-    const ctx = createStaffContext({ database: env.database, secrets: TEST_SECRETS, now: () => now });
+    const ctx = testServices(env.database, { now: () => now }).staff;
     expect(
       (await login(ctx, { username: 'li.admin', password, code: totpCode(secret, now) }, '192.0.2.2', null)).ok,
     ).toBe(true);

@@ -9,7 +9,8 @@ export const TEST_IP_HEADER = 'x-test-client-ip';
 
 /**
  * The real Hono app over a given database, with a fixed clock and silent logs unless asked. The
- * feedback channel uses fixed test secrets and no rate limits unless `channel` is given.
+ * feedback channel comes from the composition root with fixed test secrets and no rate limits
+ * (tests/support/channel.ts) unless `channel` is given.
  */
 export function testApi(
   database: Database,

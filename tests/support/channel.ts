@@ -1,5 +1,6 @@
 import type { Database } from '../../src/db/client.ts';
-import { createChannel, defaultLimits, type ChannelContext, type ChannelLimits } from '../../src/services/context.ts';
+import { createServices, type Services } from '../../src/app-context.ts';
+import { defaultLimits, type ChannelContext, type ChannelLimits } from '../../src/services/context.ts';
 import type { Secrets } from '../../src/lib/secrets.ts';
 import type { PhoneVerifier, SmsSender } from '../../src/services/otp.ts';
 
@@ -31,18 +32,20 @@ export const NO_LIMITS: ChannelLimits = (() => {
 
 export const TEST_NOW = new Date('2026-03-01T08:00:00Z');
 
-export function testChannel(
-  database: Database,
-  opts: {
-    now?: () => Date;
-    limits?: ChannelLimits | 'default';
-    sms?: SmsSender | null;
-    phone?: PhoneVerifier;
-    altchaMaxCounter?: number;
-  } = {},
-): ChannelContext {
-  return createChannel({
-    database,
+export interface TestServiceOptions {
+  now?: () => Date;
+  limits?: ChannelLimits | 'default';
+  sms?: SmsSender | null;
+  phone?: PhoneVerifier;
+  altchaMaxCounter?: number;
+}
+
+/**
+ * The services of the composition root (src/app-context.ts) over a test database: fixed secrets, a fixed
+ * clock, no rate limits and a cheap proof-of-work unless the test asks otherwise.
+ */
+export function testServices(database: Database, opts: TestServiceOptions = {}): Services {
+  return createServices(database, {
     secrets: TEST_SECRETS,
     limits: opts.limits === 'default' ? defaultLimits() : (opts.limits ?? NO_LIMITS),
     sms: opts.sms ?? null,
@@ -51,3 +54,6 @@ export function testChannel(
     altcha: { maxCounter: opts.altchaMaxCounter ?? 2_000, ttlS: 600 },
   });
 }
+
+export const testChannel = (database: Database, opts: TestServiceOptions = {}): ChannelContext =>
+  testServices(database, opts).channel;

@@ -50,6 +50,19 @@ describe('architecture', () => {
     expect(offenders).toEqual([]);
   });
 
+  test('pages, components, forms and site adapters reach data through src/services, never src/db', () => {
+    const adapters = ['pages', 'components', 'forms', 'site'].map((d) => join(SRC, d) + sep);
+    const offenders: string[] = [];
+    for (const file of sourceFiles.filter((f) => adapters.some((d) => f.startsWith(d)))) {
+      for (const m of readFileSync(file, 'utf8').matchAll(/(?:from|import)\s*\(?\s*['"](\.[^'"]+)['"]/g)) {
+        const target = resolve(dirname(file), m[1]!);
+        if (target === join(SRC, 'db') || target.startsWith(join(SRC, 'db') + sep))
+          offenders.push(`${relative(ROOT, file)} imports ${m[1]}`);
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
+
   test('no set:html or define:vars in pages or components (XSS, RELIABILITY.md V1.2.3)', () => {
     const offenders = sourceFiles
       .filter((f) => f.endsWith('.astro'))

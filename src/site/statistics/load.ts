@@ -3,9 +3,13 @@ import { loadRegistry } from '../../content/registry.ts';
 import { loadDisclosures, itemsOfKind } from '../../content/disclosures.ts';
 import { canteenLateness } from '../../domain/disclosures/canteen-account/rules.ts';
 import { beijingDate } from '../../domain/calendar/dates.ts';
-import { feedbackCounts, hasDemoFeedback, listTownships, replyFacts } from '../../db/statistics-repo.ts';
-import { listSurveys } from '../../db/surveys-repo.ts';
-import { surveyResults } from '../../services/surveys.ts';
+import {
+  countFeedbackByGroup,
+  hasDemoData,
+  listReplyFacts,
+  listSatisfactionTotals,
+  listStatisticsTownships,
+} from '../../services/statistics.ts';
 import type { ChannelContext } from '../../services/context.ts';
 import { carrierPassRatesByYear } from '../../services/scoring.ts';
 import { pageSources } from '../scoring/page-sources.ts';
@@ -44,7 +48,7 @@ async function portalContext(channel: ChannelContext): Promise<PortalContext & {
     now,
     computedAt: now.toISOString(),
     currentMonth: beijingDate(now).slice(0, 7),
-    demo: await hasDemoFeedback(channel.database),
+    demo: await hasDemoData(channel),
   };
 }
 
@@ -80,36 +84,17 @@ export async function loadDataset(key: SeriesKey, locals: App.Locals): Promise<D
   const ctx = await portalContext(channel);
   switch (key) {
     case 'feedback-months':
-      return feedbackMonthsDataset(await feedbackCounts(channel.database), ctx);
+      return feedbackMonthsDataset(await countFeedbackByGroup(channel), ctx);
     case 'feedback-carriers':
-      return feedbackCarriersDataset(await feedbackCounts(channel.database), ctx);
+      return feedbackCarriersDataset(await countFeedbackByGroup(channel), ctx);
     case 'feedback-townships': {
-      const [counts, townships] = await Promise.all([
-        feedbackCounts(channel.database),
-        listTownships(channel.database),
-      ]);
+      const [counts, townships] = await Promise.all([countFeedbackByGroup(channel), listStatisticsTownships(channel)]);
       return feedbackTownshipsDataset(counts, townships, ctx);
     }
     case 'reply-times':
-      return replyTimesDataset(await replyFacts(channel.database), { ...ctx, rules: channel.rules });
-    case 'satisfaction': {
-      const totals = [];
-      for (const s of await listSurveys(channel.database)) {
-        const r = await surveyResults(channel, s.id);
-        if (!r) continue;
-        const c = r.carrierTotal;
-        totals.push({
-          carrier: s.carrier,
-          periodLabel: s.periodLabel,
-          opensOn: s.opensOn,
-          closesOn: s.closesOn,
-          n: c.n,
-          positive: c.positive,
-          nExcludingUnsure: c.nExcludingUnsure,
-        });
-      }
-      return satisfactionDataset(totals, ctx);
-    }
+      return replyTimesDataset(await listReplyFacts(channel), { ...ctx, rules: channel.rules });
+    case 'satisfaction':
+      return satisfactionDataset(await listSatisfactionTotals(channel), ctx);
     case 'pass-rates':
       return passRatesDataset(await carrierPassRatesByYear(channel.database, await pageSources(locals)), ctx);
   }
