@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
-import { messages } from '../../src/i18n/zh-CN.ts';
+import { messages } from '../../src/i18n/zh-CN/index.ts';
 
 const SRC = fileURLToPath(new URL('../../src', import.meta.url));
 const files = (dir: string): string[] =>
