@@ -90,7 +90,6 @@ export const scoringMessages = {
   'scoring.year.unranked.veto': '一票否决，不排名',
   'scoring.year.unranked.insufficientSample': '满意度样本不足，不排名',
   'scoring.year.unranked.incomplete': '未评完，不排名',
-  'scoring.year.data': '下载：JSON · CSV',
   'scoring.year.none': '{year} 年度没有考评标准。',
   'scoring.card.title': '{unit} · {year} 年度考评评分卡',
   'scoring.card.summary': '总分 {total} / {max} 分，等次：{grade}',
@@ -125,7 +124,6 @@ export const scoringMessages = {
   'scoring.card.historyNone': '尚未记录等次。',
   'scoring.card.historyWhen': '记录时间',
   'scoring.card.historyWhy': '原因',
-  'scoring.card.chart': '各指标得分率',
   'scoring.card.chartLabel': '{unit} {year} 年度各指标得分率柱状图，数值见下表',
   'scoring.card.chartSeries': '得分率（%）',
   'scoring.card.data': '本评分卡 JSON',
@@ -145,7 +143,6 @@ export const scoringMessages = {
   'scoring.standard.carrierSeparator': '、',
   'scoring.standard.appliesAll': '（适用：全部单位）',
   'scoring.standard.caption': '{heading}：编号、指标、分值、计分规则',
-  'scoring.standard.deductions': '扣分项',
   'scoring.consult.title': '{year} 年度考评标准征求意见',
   'scoring.consult.lead':
     '下面是 {year} 年度考评标准征求意见稿。欢迎对任一指标提出意见；意见只供考评办公室研究，不公开内容，只公开各指标收到的意见条数。',
@@ -164,7 +161,6 @@ export const scoringMessages = {
   'scoring.standard.deductionItem': '{label}：扣 {points} 分',
   'scoring.standard.bonusItem': '{name}：加 {points} 分',
   'scoring.consult.limits': '每条意见 {min} 至 {max} 字；同一网络每小时最多提交 10 条。',
-  'scoring.consult.rateLimited': '提交太频繁，请 {minutes} 分钟后再试',
 
   'scoring.staff.title': '考评',
   'scoring.staff.lead':

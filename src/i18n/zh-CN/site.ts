@@ -14,7 +14,6 @@ export const siteMessages = {
   'nav.label': '主导航',
   'nav.home': '首页',
   'nav.units': '单位',
-  'nav.status': '系统状态',
 
   'home.title': '首页',
   'home.intro':
@@ -41,7 +40,6 @@ export const siteMessages = {
   'notFound.back': '返回首页',
 
   'common.errorPrefix': '错误：',
-  'common.print': '打印本页',
 
   'nav.disclosures': '公示公开',
   'nav.search': '搜索',

@@ -32,9 +32,7 @@ export const unitsMessages = {
   'unit.power.steps': '运行流程',
   'unit.power.disclosedAt': '公开渠道',
   'unit.disclosuresHeading': '公示信息',
-  'unit.disclosuresPending': '该单位的公示信息将在此按类别和期间列出。',
   'unit.feedbackHeading': '监督意见',
-  'unit.feedbackPending': '群众监督意见的提交与办理情况将在此公开。',
 
   'units.carrier.invalid': '类别无效',
   'units.township.invalid': '乡镇编号无效',
