@@ -91,7 +91,7 @@ export function openApiDocument(version: string) {
       title: 'Qinglian feedback channel API',
       version,
       description:
-        'Supervision feedback with tracking codes and legal deadlines, and satisfaction surveys (one response per person). Errors: `{ error: { code, fields? } }`; field messages are keys of src/i18n/zh-CN.ts.',
+        'Supervision feedback with tracking codes and legal deadlines, and satisfaction surveys (one response per person). Errors: `{ error: { code, fields? } }`; field messages are keys of src/i18n/zh-CN/.',
     },
     servers: [{ url: '/api' }],
     paths: {

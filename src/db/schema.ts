@@ -371,8 +371,10 @@ export const consultationComments = sqliteTable(
 
 /*
  * Staff console (issue 5): accounts, their units, server-side sessions, the login log, internal notes on
- * feedback items and the originals of redacted texts. Only the commission admin and moderators read the
- * last two; responders never read contacts, hashes or redaction originals (src/staff/responder-view.ts).
+ * feedback items and the originals of redacted texts. Notes are read by the commission admin and the
+ * responders of the item's unit, redaction originals by the commission admin only (`loadItem` in
+ * src/staff/feedback.ts); responders never read contacts or hashes (the allow-list view in
+ * src/domain/staff/feedback-views.ts).
  */
 
 export const staffAccounts = sqliteTable('staff_accounts', {

@@ -6,7 +6,7 @@ import type { FeedbackKind } from '../domain/feedback/schema.ts';
 import type { UnitCarrier } from '../domain/units/schema.ts';
 
 /**
- * Aggregates for the statistics pages (src/statistics). Counting happens in SQL (GROUP BY), so a page
+ * Aggregates for the statistics pages (src/site/statistics). Counting happens in SQL (GROUP BY), so a page
  * reads a few hundred rows whatever the number of items; no text, contact or code column is read.
  */
 

@@ -1,4 +1,4 @@
-import { messages, type MessageKey } from './zh-CN.ts';
+import { messages, type MessageKey } from './zh-CN/index.ts';
 
 export type { MessageKey };
 

@@ -12,7 +12,7 @@ import {
   type ChartConfiguration,
 } from 'chart.js';
 
-// Only what the statistics charts use (src/domain/statistics/chart-config.ts), so the bundler drops
+// Only what the statistics charts use (src/site/charts/statistics.ts), so the bundler drops
 // the rest of Chart.js: bar and line charts, category × linear axes, legend and tooltips.
 Chart.register(
   BarController,

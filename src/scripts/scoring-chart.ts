@@ -1,4 +1,4 @@
-import { buildIndicatorChart, type ShareRow } from '../site/scoring/chart-config.ts';
+import { buildIndicatorChart, type ShareRow } from '../site/charts/scoring.ts';
 
 /**
  * Enhancement only: draws the per-indicator bar chart above the scorecard's table from the table's own

@@ -294,7 +294,7 @@ async function runCommand(
 
 /**
  * A staff or moderator command on an item (accept, extend, reply, close, publish, hide). The staff
- * console (another issue) authenticates the caller and checks the unit; this parses the command,
+ * console (src/staff/feedback.ts) authenticates the caller and checks the unit; this parses the command,
  * decides it with the domain rules and stores the change with its audit row.
  */
 export async function runStaffCommand(

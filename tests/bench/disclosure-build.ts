@@ -23,15 +23,16 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse, stringify } from 'yaml';
+import { CORE_SCHEMA, dump, load } from 'js-yaml';
 import type { Benchmark, Measurement, Target } from './harness.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ASTRO = join(ROOT, 'node_modules/astro/bin/astro.mjs');
-const read = (path: string) => parse(readFileSync(join(ROOT, 'content', path), 'utf8')) as Record<string, any>;
+const read = (path: string) =>
+  load(readFileSync(join(ROOT, 'content', path), 'utf8'), { schema: CORE_SCHEMA }) as Record<string, any>;
 const write = (dir: string, path: string, data: unknown) => {
   mkdirSync(join(dir, path, '..'), { recursive: true });
-  writeFileSync(join(dir, path), stringify(data, { lineWidth: 0 }));
+  writeFileSync(join(dir, path), dump(data, { schema: CORE_SCHEMA, lineWidth: -1 }));
 };
 
 /** Clones the demo files: per school 12 canteen months, 3 procurements, 3 aid lists; per village a ledger and 3 decisions. */

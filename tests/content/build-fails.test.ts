@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse, stringify } from 'yaml';
+import { CORE_SCHEMA, dump, load } from 'js-yaml';
 import { describe, expect, test } from 'vitest';
 
 /**
@@ -30,9 +30,9 @@ function sync(dir: string) {
 
 function editYaml(contentDir: string, file: string, change: (doc: Record<string, any>) => void) {
   const path = join(contentDir, file);
-  const doc = parse(readFileSync(path, 'utf8')) as Record<string, any>;
+  const doc = load(readFileSync(path, 'utf8'), { schema: CORE_SCHEMA }) as Record<string, any>;
   change(doc);
-  writeFileSync(path, stringify(doc));
+  writeFileSync(path, dump(doc, { schema: CORE_SCHEMA }));
 }
 
 describe('astro build stops on a bad disclosure file', () => {

@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlin
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse, stringify } from 'yaml';
+import { CORE_SCHEMA, dump, load } from 'js-yaml';
 import { describe, expect, test } from 'vitest';
 import { CONTENT_DIR, ContentError, readDisclosures, readOfficialFigures, readRegistry } from '../../src/content/files.ts';
 import { disclosureKinds, kindSlugs } from '../../src/domain/disclosures/kinds.ts';
@@ -69,7 +69,7 @@ function fixtures(dir = FIXTURES): Fixture[] {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) return fixtures(path);
     if (!name.endsWith('.yaml')) return [];
-    return [{ name: relative(FIXTURES, path), ...(parse(readFileSync(path, 'utf8')) as Omit<Fixture, 'name'>) }];
+    return [{ name: relative(FIXTURES, path), ...(load(readFileSync(path, 'utf8'), { schema: CORE_SCHEMA }) as Omit<Fixture, 'name'>) }];
   });
 }
 
@@ -87,10 +87,10 @@ function applyFixture(contentDir: string, f: Fixture) {
   const target = join(contentDir, f.target);
   let text = readFileSync(target, 'utf8');
   if (f.set || f.unset) {
-    const doc = parse(text) as unknown;
+    const doc = load(text, { schema: CORE_SCHEMA });
     for (const [path, value] of Object.entries(f.set ?? {})) atPath(doc, path, value);
     for (const path of f.unset ?? []) atPath(doc, path, undefined, true);
-    text = stringify(doc);
+    text = dump(doc, { schema: CORE_SCHEMA });
   }
   if (f.text !== undefined) text = f.text;
   if (f.delete || f.moveTo) unlinkSync(target);

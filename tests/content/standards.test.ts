@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse, stringify } from 'yaml';
+import { CORE_SCHEMA, dump, load } from 'js-yaml';
 import { describe, expect, test } from 'vitest';
 import { CONTENT_DIR } from '../../src/content/files.ts';
 import { readStandards, StandardsError } from '../../src/content/standards-files.ts';
@@ -17,9 +17,9 @@ function contentWith(file: string, change: (doc: Record<string, any>) => void): 
   const dir = mkdtempSync(join(tmpdir(), 'qinglian-standards-'));
   cpSync(CONTENT_DIR, join(dir, 'content'), { recursive: true });
   const path = join(dir, 'content', 'standards', file);
-  const doc = parse(readFileSync(path, 'utf8')) as Record<string, any>;
+  const doc = load(readFileSync(path, 'utf8'), { schema: CORE_SCHEMA }) as Record<string, any>;
   change(doc);
-  writeFileSync(path, stringify(doc));
+  writeFileSync(path, dump(doc, { schema: CORE_SCHEMA }));
   return dir;
 }
 
@@ -75,9 +75,9 @@ describe('content/standards', () => {
       for (const d of ['src', 'public', 'content']) cpSync(join(ROOT, d), join(dir, d), { recursive: true });
       symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
       const path = join(dir, 'content/standards/2026.yaml');
-      const doc = parse(readFileSync(path, 'utf8')) as Record<string, any>;
+      const doc = load(readFileSync(path, 'utf8'), { schema: CORE_SCHEMA }) as Record<string, any>;
       doc.individual.hospital[0].points = 11;
-      writeFileSync(path, stringify(doc));
+      writeFileSync(path, dump(doc, { schema: CORE_SCHEMA }));
       const r = spawnSync(process.execPath, [join(dir, 'node_modules/astro/bin/astro.mjs'), 'sync'], { cwd: dir, encoding: 'utf8', env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' }, timeout: 120_000 });
       expect(r.status).not.toBe(0);
       const output = `${r.stdout}${r.stderr}`;

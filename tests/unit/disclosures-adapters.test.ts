@@ -3,7 +3,7 @@ import { qrSvgPath } from '../../src/site/disclosures/qr.ts';
 import { decodeQrPath } from '../support/qr-decode.ts';
 import { allowsWasm, securityHeaders } from '../../src/api/security.ts';
 import { explain, formatYuan } from '../../src/i18n/format.ts';
-import { messages } from '../../src/i18n/zh-CN.ts';
+import { messages } from '../../src/i18n/zh-CN/index.ts';
 import { checkKeys } from '../../src/domain/disclosures/common.ts';
 
 describe('QR code', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { buildIndicatorChart } from '../../src/site/scoring/chart-config.ts';
+import { buildIndicatorChart } from '../../src/site/charts/scoring.ts';
 import { indicatorShares } from '../../src/site/scoring/export.ts';
 import type { Scorecard } from '../../src/domain/scoring/scorecard.ts';
 

@@ -13,7 +13,7 @@ import {
   SUPPRESSION_THRESHOLD,
   type Cell,
 } from '../../src/domain/statistics/cells.ts';
-import { assertFinite, buildChartConfig, type ChartConfig } from '../../src/domain/statistics/chart-config.ts';
+import { assertFinite, buildChartConfig, type ChartConfig } from '../../src/site/charts/statistics.ts';
 import { wilson } from '../../src/domain/surveys/results.ts';
 import type { StatTable } from '../../src/domain/statistics/table.ts';
 import { formatChange } from '../../src/site/statistics/format.ts';

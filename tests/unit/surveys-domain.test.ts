@@ -3,7 +3,7 @@ import { emptyCounts, MIN_SAMPLE, rankUnits, satisfaction, wilson } from '../../
 import { checkAnswers, isSurveyOpen, SurveyDefinition, SurveyResponseInput } from '../../src/domain/surveys/schema.ts';
 import { questionSets, HEADLINE_QUESTION, questionIds } from '../../src/domain/surveys/questions.ts';
 import { unitCarriers } from '../../src/domain/units/schema.ts';
-import { messages } from '../../src/i18n/zh-CN.ts';
+import { messages } from '../../src/i18n/zh-CN/index.ts';
 
 describe('wilson', () => {
   test.each([

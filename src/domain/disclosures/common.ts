@@ -61,7 +61,7 @@ export const disclosureBase = {
 
 /**
  * One reason a file is invalid: the field path inside the file and a message key from
- * src/i18n/zh-CN.ts (with values for its placeholders).
+ * src/i18n/zh-CN/ (with values for its placeholders).
  */
 export interface Problem {
   path: readonly (string | number)[];

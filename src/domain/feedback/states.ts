@@ -53,7 +53,7 @@ const reason = plainText(
   REASON_MAX,
 );
 
-/** A command on an existing item; the staff console (another issue) parses its input with this. */
+/** A command on an existing item; `runStaffCommand` (src/services/feedback.ts) parses the staff console's input. */
 export const FeedbackCommand = z.discriminatedUnion(
   'action',
   [

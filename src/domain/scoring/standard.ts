@@ -7,7 +7,10 @@ import { carriers, type Carrier } from '../units/schema.ts';
  * (conventions: 100 points + capped bonus, pass line 90, 2-year veto look-back) and §4.3 (the 41 indicators).
  */
 
-/** Where a rate measured by the portal comes from (see src/services/scoring-inputs.ts for each query). */
+/**
+ * Where a rate measured by the portal comes from: the database (`portalRatios` in src/services/scoring.ts over
+ * src/db/scoring-inputs-repo.ts) or content (src/domain/scoring/content-facts.ts).
+ */
 export const ratioSources = ['satisfaction', 'replyOnTime', 'disclosureOnTime', 'decisionCompliance'] as const;
 export type RatioSource = (typeof ratioSources)[number];
 

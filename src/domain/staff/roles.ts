@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * Staff roles and the permission matrix, as data (RELIABILITY.md §1 V8.1.1). A route that is not in
- * `staffRoutes` cannot be guarded, and tests/e2e/staff-matrix.test.ts walks every role × route here
+ * `staffRoutes` cannot be guarded, and tests/e2e/staff.test.ts walks every role × route here
  * (plus "no session"), so adding a page means adding one entry below.
  *
  * Separation of duties (MLPS 2.0 level 3, separation of duties; RELIABILITY.md §2.1): the commission admin manages accounts and handles the

@@ -2,7 +2,7 @@ import type { UnitCarrier } from '../units/schema.ts';
 
 /**
  * Survey questions as data. Wording adapted from the Jiangxi/Shandong templates (DOMAIN.md §5.4); the text lives
- * in src/i18n/zh-CN.ts under `surveys.question.<id>` and may name the unit (`{unit}`). Every question
+ * in src/i18n/zh-CN/surveys.ts under `surveys.question.<id>` and may name the unit (`{unit}`). Every question
  * takes the same five answers (`surveyAnswers`). The yes/no village question of §5.4 (were major matters decided by
  * the villagers' meeting?) does not fit the satisfaction scale and is left to the evaluators' checks.
  */

@@ -1,7 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { cellsOf } from '../../domain/statistics/table.ts';
 import { SMALL_SAMPLE, SUPPRESSION_THRESHOLD, round2, type Cell } from '../../domain/statistics/cells.ts';
-import { assertFinite } from '../../domain/statistics/chart-config.ts';
+import { assertFinite } from '../charts/statistics.ts';
 import type { Dataset } from './model.ts';
 
 /**

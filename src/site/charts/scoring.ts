@@ -8,7 +8,8 @@ export interface ShareRow {
 
 /**
  * The per-indicator chart ("weak and strong points at a glance"): one horizontal bar per indicator, 0–100 % of its maximum.
- * Pure, so it is unit-tested; the page draws it from the numbers of the table printed under it.
+ * Pure, so it is unit-tested; the scorecard page's script (src/scripts/scoring-chart.ts) draws it from the numbers of
+ * the table printed under it. The statistics charts are built next to it, in statistics.ts.
  */
 export function buildIndicatorChart(
   rows: readonly ShareRow[],

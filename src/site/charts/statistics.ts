@@ -1,11 +1,12 @@
-import { plotValue, round2 } from './cells.ts';
-import type { StatTable } from './table.ts';
+import { plotValue, round2 } from '../../domain/statistics/cells.ts';
+import type { StatTable } from '../../domain/statistics/table.ts';
 
 /**
  * Chart.js configurations built from a statistics table by pure functions (STYLE.md §8), so they are
  * unit-tested and serialisable: the page puts the result in a data attribute and the browser only
  * calls `new Chart(canvas, config)`. The shape is the subset of Chart.js's ChartConfiguration used
- * here (the unit tests check it against Chart.js's own types).
+ * here (the unit tests check it against Chart.js's own types). Every chart configuration of the site is
+ * built in src/site/charts/ (this file: statistics; scoring.ts: the scorecard's indicator chart).
  */
 export interface ChartDataset {
   type?: 'bar' | 'line';
