@@ -1,7 +1,9 @@
 import type { z } from 'zod';
 import { isMessageKey } from '../i18n/t.ts';
 import { findUnsafeText } from '../domain/shared/text.ts';
+import { invalid, invalidText, type Failure } from './outcome.ts';
 
+/** Field errors: `{ 'dotted.path': [messageKey] }`, `_` for the input as a whole. */
 export type FieldErrors = Record<string, string[]>;
 
 /**
@@ -41,32 +43,13 @@ export function unsafeTextErrors(raw: unknown): FieldErrors | null {
   return Object.fromEntries(paths.map((p) => [p, ['text.unsafe']]));
 }
 
-/** The outcome of a use case that failed, mapped by adapters to an HTTP status or a form re-render. */
-export type Failure =
-  | { ok: false; status: 400; code: 'invalid_text'; fields: FieldErrors }
-  | { ok: false; status: 422; code: 'invalid'; fields: FieldErrors }
-  | { ok: false; status: 403; code: 'forbidden'; fields: FieldErrors }
-  | { ok: false; status: 404; code: 'not_found' }
-  | { ok: false; status: 409; code: 'conflict' | 'idempotency_conflict' | 'already_used'; fields?: FieldErrors }
-  | { ok: false; status: 429; code: 'rate_limited'; retryAfterS: number }
-  | { ok: false; status: 503; code: 'unavailable' };
-
-export const invalid = (fields: FieldErrors): Failure => ({ ok: false, status: 422, code: 'invalid', fields });
-export const notFound: Failure = { ok: false, status: 404, code: 'not_found' };
-export const rateLimited = (retryAfterS: number): Failure => ({
-  ok: false,
-  status: 429,
-  code: 'rate_limited',
-  retryAfterS,
-});
-
 /**
- * The edge of every use case: unsafe text is a 400 before anything is parsed, hashed or stored; then
- * the domain schema, with field errors as message keys.
+ * The edge of every use case: unsafe text is refused (`invalid_text`) before anything is parsed, hashed
+ * or stored; then the domain schema, with field errors as message keys (`invalid`).
  */
 export function parseInput<S extends z.ZodType>(schema: S, raw: unknown): { ok: true; data: z.infer<S> } | Failure {
   const unsafe = unsafeTextErrors(raw);
-  if (unsafe) return { ok: false, status: 400, code: 'invalid_text', fields: unsafe };
+  if (unsafe) return invalidText(unsafe);
   const parsed = schema.safeParse(raw);
   return parsed.success ? { ok: true, data: parsed.data } : invalid(fieldErrors(parsed.error));
 }
