@@ -9,11 +9,11 @@ import { healthApi } from './health.ts';
 import { unitsApi } from './units.ts';
 import type { Context } from 'hono';
 import type { ChannelContext } from '../services/context.ts';
-import { unsafeTextErrors } from '../services/fields.ts';
 import { feedbackApi } from './feedback.ts';
 import { surveysApi } from './surveys.ts';
 import { altchaApi } from './altcha.ts';
 import { openApiRoute } from './openapi.ts';
+import { BODY_METHODS, jsonBody } from './validate.ts';
 
 export interface ApiDeps {
   database: Database;
@@ -33,9 +33,6 @@ export interface ApiDeps {
 export type AppEnv = {
   Variables: { deps: ApiDeps; requestId: string; jsonBody: unknown };
 };
-
-const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-const fatalUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** The API under /api. Sub-apps per area are mounted with `route()`; see ARCHITECTURE.md. */
 export function createApi(deps: ApiDeps) {
@@ -63,38 +60,7 @@ export function createApi(deps: ApiDeps) {
   });
   // Only methods with a body pay for the limit (it materialises the Request on every call).
   app.use((c, next) => (BODY_METHODS.has(c.req.method) ? limit(c, next) : next()));
-  app.use(async (c, next) => {
-    if (!BODY_METHODS.has(c.req.method)) return next();
-    if (c.req.raw.body === null) return next();
-    let bytes: ArrayBuffer;
-    try {
-      bytes = await c.req.arrayBuffer();
-    } catch (e) {
-      if (e instanceof HTTPException) throw e;
-      return errorResponse(c, 400, 'bad_request');
-    }
-    if (bytes.byteLength === 0) return next();
-    const type = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
-    if (type !== 'application/json') return errorResponse(c, 415, 'unsupported_media_type');
-    let text: string;
-    try {
-      text = fatalUtf8.decode(bytes);
-    } catch {
-      return errorResponse(c, 400, 'invalid_utf8');
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      return errorResponse(c, 400, 'malformed_json');
-    }
-    // libSQL truncates at U+0000 and rewrites lone surrogates: refuse them before anything is hashed
-    // or stored (RELIABILITY.md §0.2).
-    const unsafe = unsafeTextErrors(parsed);
-    if (unsafe) return errorResponse(c, 400, 'invalid_text', unsafe);
-    c.set('jsonBody', parsed);
-    return next();
-  });
+  app.use(jsonBody);
 
   app.route('/health', healthApi);
   app.route('/units', unitsApi);

@@ -1,62 +1,69 @@
-import type { Context, MiddlewareHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import { createMiddleware } from 'hono/factory';
-import { z } from 'zod';
+import type { MiddlewareHandler } from 'hono';
+import type { z } from 'zod';
+import { fieldErrors, unsafeTextErrors } from '../services/fields.ts';
+import type { AppEnv } from './app.ts';
 import { errorResponse } from './errors.ts';
 
+/*
+ * The API's two validators, one per kind of input. Bodies: `jsonBody` makes sure a body is JSON before
+ * any route sees it; the use case then parses it with its domain schema (src/services/fields.ts
+ * `parseInput`), the same schema and the same field errors as the HTML forms. Queries: `query(schema)`,
+ * with the same zod → field errors mapping (`fieldErrors`).
+ */
+
+/** The methods whose requests may carry a body (the only ones that pay for the body limit). */
+export const BODY_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const fatalUtf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Read the body as strict UTF-8; `null` when it is not valid UTF-8. */
-async function readUtf8(c: Context): Promise<string | null> {
-  const bytes = new Uint8Array(await c.req.arrayBuffer());
+/**
+ * Bodies are bounded (the body limit runs first), `application/json`, strict UTF-8, JSON, and free of
+ * text libSQL would mangle, so no handler can turn a bad body into a 500 (RELIABILITY.md §0.3): 400
+ * `bad_request` / `invalid_utf8` / `malformed_json` / `invalid_text`, 415 `unsupported_media_type`.
+ * The parsed value is `c.get('jsonBody')`; a request without a body leaves it undefined.
+ */
+export const jsonBody: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (!BODY_METHODS.has(c.req.method)) return next();
+  if (c.req.raw.body === null) return next();
+  let bytes: ArrayBuffer;
   try {
-    return fatalUtf8.decode(bytes);
+    bytes = await c.req.arrayBuffer();
+  } catch (e) {
+    if (e instanceof HTTPException) throw e;
+    return errorResponse(c, 400, 'bad_request');
+  }
+  if (bytes.byteLength === 0) return next();
+  const type = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/json') return errorResponse(c, 415, 'unsupported_media_type');
+  let text: string;
+  try {
+    text = fatalUtf8.decode(bytes);
   } catch {
-    return null;
+    return errorResponse(c, 400, 'invalid_utf8');
   }
-}
-
-function isJson(contentType: string | undefined): boolean {
-  const type = contentType?.split(';')[0]?.trim().toLowerCase();
-  return type === 'application/json' || (type?.startsWith('application/') === true && type.endsWith('+json'));
-}
-
-/** zod issues as `{ field: [messageKey] }`; the message is a key in src/i18n. */
-export function fieldErrors(error: z.ZodError): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const issue of error.issues) {
-    const key = issue.path.length ? issue.path.join('.') : '_';
-    (out[key] ??= []).push(issue.message);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return errorResponse(c, 400, 'malformed_json');
   }
-  return out;
-}
+  // libSQL truncates at U+0000 and rewrites lone surrogates: refuse them before anything is hashed
+  // or stored (RELIABILITY.md §0.2).
+  const unsafe = unsafeTextErrors(parsed);
+  if (unsafe) return errorResponse(c, 400, 'invalid_text', unsafe);
+  c.set('jsonBody', parsed);
+  return next();
+};
 
 /**
- * Validate a JSON body with a domain schema: 415 for another media type, 400 for invalid UTF-8 or
- * malformed JSON, 422 with the failing fields for a schema failure. Never throws to a 500.
+ * Validate query parameters with a schema; 422 `invalid` with field errors as message keys on failure.
+ * A parameter the endpoint does not take is reported on `_` (the query as a whole).
  */
-export function json<S extends z.ZodType>(schema: S): MiddlewareHandler<{ Variables: { body: z.infer<S> } }> {
-  return createMiddleware(async (c, next) => {
-    if (!isJson(c.req.header('content-type'))) return errorResponse(c, 415, 'unsupported_media_type');
-    const text = await readUtf8(c);
-    if (text === null) return errorResponse(c, 400, 'invalid_utf8');
-    let data: unknown;
-    try {
-      data = JSON.parse(text);
-    } catch {
-      return errorResponse(c, 400, 'malformed_json');
-    }
-    const result = schema.safeParse(data);
-    if (!result.success) return errorResponse(c, 422, 'invalid', fieldErrors(result.error));
-    c.set('body', result.data);
-    await next();
-  });
-}
-
-/** Validate query parameters with a schema; 422 with fields on failure. */
 export function query<S extends z.ZodType>(schema: S): MiddlewareHandler<{ Variables: { query: z.infer<S> } }> {
   return createMiddleware(async (c, next) => {
     const result = schema.safeParse(c.req.query());
-    if (!result.success) return errorResponse(c, 422, 'invalid', fieldErrors(result.error));
+    if (!result.success) return errorResponse(c, 422, 'invalid', fieldErrors(result.error, { unknownKeys: 'object' }));
     c.set('query', result.data);
     await next();
   });

@@ -1,10 +1,8 @@
 import type { AstroGlobal } from 'astro';
-import { t } from '../i18n/t.ts';
 import type { Standard } from '../domain/scoring/standard.ts';
 import { submitComment } from '../services/consultation.ts';
-import type { FieldErrors } from '../services/fields.ts';
 import { formToInput, pageChannel, readForm } from './read.ts';
-import { messagesFor, summaryOf, type SummaryItem } from './errors.ts';
+import { failureErrors, formStatus, messagesFor, readErrors, summaryOf, type SummaryItem } from './errors.ts';
 
 export interface CommentFormState {
   body: string;
@@ -26,25 +24,19 @@ export async function handleCommentForm(
   if (!page) return { ...blank, status: 503 };
   const read = await readForm(astro.request);
   if (!read.ok) {
-    const messages = { _: t(read.status === 413 ? 'form.tooLarge' : 'form.unreadable') };
+    const messages = readErrors(read);
     return { ...blank, status: read.status, errors: messages, summary: summaryOf(messages, [], '#form') };
   }
   const input = formToInput(read.entries);
   const body = typeof input.body === 'string' ? input.body : '';
   const result = await submitComment(page.channel, draft, { ...input, indicatorKey }, page.client);
   if (result.ok) return { redirect: `/scoring/consultation/thanks/?key=${encodeURIComponent(indicatorKey)}` };
-  let fields: FieldErrors;
-  if (result.status === 429) {
-    astro.response.headers.set('Retry-After', String(result.retryAfterS));
-    fields = { _: [t('form.rateLimited', { minutes: Math.max(1, Math.ceil(result.retryAfterS / 60)) })] };
-  } else if (result.status === 400 || result.status === 422) fields = result.fields;
-  else fields = { _: [t('form.unavailable')] };
-  const messages = messagesFor(fields);
+  const messages = messagesFor(failureErrors(astro, result));
   return {
     body,
     errors: messages,
     summary: summaryOf(messages, ['body', 'website'], '#form'),
-    status: result.status,
+    status: formStatus[result.code],
     unavailable: false,
   };
 }

@@ -1,11 +1,62 @@
+import type { AstroGlobal } from 'astro';
 import { isMessageKey, t } from '../i18n/t.ts';
-import { fieldId } from './read.ts';
+import { fieldId, type FormRead } from './read.ts';
 import type { FieldErrors } from '../services/fields.ts';
+import { unhandled, type Failure, type FailureCode } from '../services/outcome.ts';
 
 export interface SummaryItem {
   href: string;
   text: string;
 }
+
+/**
+ * The HTTP status a form page answers with when a use case fails and the page is shown again with its
+ * errors. `satisfies Record<FailureCode, …>`: a new failure code does not compile until forms decide.
+ */
+export const formStatus = {
+  invalid_text: 400,
+  invalid: 422,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  idempotency_conflict: 409,
+  already_used: 409,
+  rate_limited: 429,
+  unavailable: 503,
+} as const satisfies Record<FailureCode, number>;
+
+/** Minutes to wait, as the rate-limit message says them (at least one). */
+const minutesOf = (seconds: number) => Math.max(1, Math.ceil(seconds / 60));
+
+/**
+ * What a failed use case shows on a form: its field errors (message keys), or one message for the whole
+ * form. A rate limit also sets `Retry-After`. Adapters that give a code another meaning (the feedback
+ * form's `idempotency_conflict`, a 404 page for `not_found`) handle it before calling this.
+ */
+export function failureErrors(astro: Pick<AstroGlobal, 'response'>, f: Failure): FieldErrors {
+  switch (f.code) {
+    case 'rate_limited':
+      astro.response.headers.set('Retry-After', String(f.retryAfterS));
+      return { _: [t('form.rateLimited', { minutes: minutesOf(f.retryAfterS) })] };
+    case 'invalid_text':
+    case 'invalid':
+    case 'forbidden':
+    case 'conflict':
+    case 'already_used':
+      return f.fields;
+    case 'not_found':
+    case 'idempotency_conflict':
+    case 'unavailable':
+      return { _: [t('form.unavailable')] };
+    default:
+      return unhandled(f);
+  }
+}
+
+/** The message for a body the form reader refused (too large, not urlencoded, broken encoding). */
+export const readErrors = (read: Extract<FormRead, { ok: false }>): Record<string, string> => ({
+  _: t(read.status === 413 ? 'form.tooLarge' : 'form.unreadable'),
+});
 
 /**
  * Field errors as text per field path. Entries are message keys (from the domain) or text the adapter

@@ -6,7 +6,7 @@ import type { Carrier } from '../domain/units/schema.ts';
 import { recordMarks, recordVeto, type ScoringSources } from '../services/scoring.ts';
 import type { FieldErrors } from '../services/fields.ts';
 import { readForm } from './read.ts';
-import { messagesFor, summaryOf, type SummaryItem } from './errors.ts';
+import { failureErrors, formStatus, messagesFor, readErrors, summaryOf, type SummaryItem } from './errors.ts';
 
 /**
  * The evaluator's form for one unit and year (staff only; the guard and CSRF checks ran before this).
@@ -78,7 +78,7 @@ export async function handleEvaluationForm(
   }
   const read = await readForm(astro.request);
   if (!read.ok) {
-    const messages = { _: t(read.status === 413 ? 'form.tooLarge' : 'form.unreadable') };
+    const messages = readErrors(read);
     return { ...blank, status: read.status, errors: messages, summary: summaryOf(messages, [], '#marks') };
   }
   const values: Record<string, string> = {};
@@ -115,12 +115,9 @@ export async function handleEvaluationForm(
     );
     if (result.ok) return { redirect: `${here}?saved=marks` };
   }
-  const fields: FieldErrors =
-    'fields' in result && result.fields
-      ? values.action === 'veto'
-        ? result.fields
-        : prefixed(result.fields)
-      : { _: [t('form.unavailable')] };
+  const errors = failureErrors(astro, result);
+  // Marks are checked per item (`C1.value`), veto fields by their own names.
+  const fields = values.action === 'veto' || !('fields' in result) ? errors : prefixed(errors);
   const messages = messagesFor(fields);
   return {
     values,
@@ -132,7 +129,7 @@ export async function handleEvaluationForm(
       ),
       values.action === 'veto' ? '#veto-form' : '#marks',
     ),
-    status: result.status,
+    status: formStatus[result.code],
     saved: null,
   };
 }

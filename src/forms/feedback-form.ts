@@ -3,7 +3,7 @@ import { t } from '../i18n/t.ts';
 import { submitFeedback } from '../services/feedback.ts';
 import type { FieldErrors } from '../services/fields.ts';
 import { formToInput, newFormKey, pageChannel, readForm } from './read.ts';
-import { messagesFor, summaryOf, type SummaryItem } from './errors.ts';
+import { failureErrors, formStatus, messagesFor, readErrors, summaryOf, type SummaryItem } from './errors.ts';
 import { setReceipt } from './receipt.ts';
 
 export type FeedbackFormVariant = 'general' | 'meal';
@@ -71,7 +71,7 @@ export async function handleFeedbackForm(
   if (!page) return { ...blank, status: 503 };
   const read = await readForm(astro.request);
   if (!read.ok) {
-    const messages = { _: t(read.status === 413 ? 'form.tooLarge' : 'form.unreadable') };
+    const messages = readErrors(read);
     return { ...blank, status: read.status, errors: messages, summary: summaryOf(messages, [], '#form') };
   }
   const values = Object.fromEntries(read.entries.filter(([k]) => !k.includes('__')).map(([k, v]) => [k, v]));
@@ -82,33 +82,21 @@ export async function handleFeedbackForm(
     setReceipt(astro, page.channel, result.receipt.trackingCode, result.receipt.secret);
     return { redirect: result.receipt.trackingUrl };
   }
-  let fields: FieldErrors | Record<string, string[]>;
+  let fields: FieldErrors;
   let formKey = typeof values.idempotencyKey === 'string' ? values.idempotencyKey : newFormKey();
-  switch (result.status) {
-    case 429:
-      astro.response.headers.set('Retry-After', String(result.retryAfterS));
-      fields = formError('form.rateLimited', { minutes: Math.max(1, Math.ceil(result.retryAfterS / 60)) });
-      break;
-    case 409:
-      // The same form was already sent with other content: this post becomes a new item with a new key.
-      fields = formError('feedback.form.alreadySubmitted');
-      formKey = newFormKey();
-      break;
-    case 400:
-    case 422:
-      fields = result.fields;
-      break;
-    default:
-      fields = formError('form.unavailable');
-  }
-  const messages = messagesFor(fields as FieldErrors);
+  if (result.code === 'idempotency_conflict') {
+    // The same form was already sent with other content: this post becomes a new item with a new key.
+    fields = formError('feedback.form.alreadySubmitted');
+    formKey = newFormKey();
+  } else fields = failureErrors(astro, result);
+  const messages = messagesFor(fields);
   return {
     values,
     consent: values.publicConsent === 'on',
     errors: messages,
     summary: summaryOf(messages, fieldOrder[variant], '#form'),
     formKey,
-    status: result.status,
+    status: formStatus[result.code],
     unavailable: false,
   };
 }

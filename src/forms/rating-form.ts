@@ -1,11 +1,10 @@
 import type { AstroGlobal } from 'astro';
-import { t } from '../i18n/t.ts';
 import { lookupInvitation } from '../services/invitations.ts';
 import { submitSurveyResponse } from '../services/surveys.ts';
-import type { Failure, FieldErrors } from '../services/fields.ts';
+import type { FieldErrors } from '../services/fields.ts';
 import type { SurveyRow } from '../services/surveys.ts';
 import { formToInput, pageChannel, readForm } from './read.ts';
-import { messagesFor, summaryOf, type SummaryItem } from './errors.ts';
+import { failureErrors, formStatus, messagesFor, readErrors, summaryOf, type SummaryItem } from './errors.ts';
 
 export interface RatingPageState {
   step: 'code' | 'answers';
@@ -17,15 +16,6 @@ export interface RatingPageState {
   summary: SummaryItem[];
   status: number;
   unavailable: boolean;
-}
-
-function failureFields(astro: AstroGlobal, f: Failure): FieldErrors {
-  if (f.status === 429) {
-    astro.response.headers.set('Retry-After', String(f.retryAfterS));
-    return { _: [t('form.rateLimited', { minutes: Math.max(1, Math.ceil(f.retryAfterS / 60)) })] };
-  }
-  if ('fields' in f && f.fields) return f.fields;
-  return { _: [t('form.unavailable')] };
 }
 
 /**
@@ -50,7 +40,7 @@ export async function handleRatingForm(astro: AstroGlobal): Promise<{ redirect: 
   if (!page) return { ...base, status: 503 };
   const read = await readForm(astro.request);
   if (!read.ok) {
-    const errors = { _: t(read.status === 413 ? 'form.tooLarge' : 'form.unreadable') };
+    const errors = readErrors(read);
     return { ...base, errors, summary: summaryOf(errors, [], '#form'), status: read.status };
   }
   const values = Object.fromEntries(read.entries);
@@ -62,7 +52,7 @@ export async function handleRatingForm(astro: AstroGlobal): Promise<{ redirect: 
   };
   if (!code) return codeError({ invitationCode: ['surveys.invitationCode.required'] }, 422);
   const found = await lookupInvitation(page.channel, code, page.client);
-  if (!found.ok) return codeError(failureFields(astro, found), found.status);
+  if (!found.ok) return codeError(failureErrors(astro, found), formStatus[found.code]);
   const questionnaire = {
     ...base,
     step: 'answers' as const,
@@ -75,7 +65,7 @@ export async function handleRatingForm(astro: AstroGlobal): Promise<{ redirect: 
 
   const result = await submitSurveyResponse(page.channel, found.survey.id, input, page.client);
   if (result.ok) return { redirect: '/ratings/thanks/' };
-  const errors = messagesFor(failureFields(astro, result));
+  const errors = messagesFor(failureErrors(astro, result));
   const order = ['relation', ...found.survey.questionIds.map((q) => `answers.${q}`)];
-  return { ...questionnaire, errors, summary: summaryOf(errors, order, '#form'), status: result.status };
+  return { ...questionnaire, errors, summary: summaryOf(errors, order, '#form'), status: formStatus[result.code] };
 }

@@ -1,9 +1,8 @@
 import type { AstroGlobal } from 'astro';
-import { t } from '../i18n/t.ts';
 import { actAsSubmitter, trackFeedback, type SubmitterAction } from '../services/feedback.ts';
 import type { TrackingView } from '../domain/feedback/public.ts';
 import { formToInput, pageChannel, readForm } from './read.ts';
-import { messagesFor, summaryOf, type SummaryItem } from './errors.ts';
+import { failureErrors, formStatus, messagesFor, readErrors, summaryOf, type SummaryItem } from './errors.ts';
 import { takeReceipt } from './receipt.ts';
 
 export interface TrackPageState {
@@ -49,29 +48,18 @@ export async function handleTrackPage(
       action = posted === 'reopen' ? 'reopen' : 'rate';
       const result = await actAsSubmitter(page.channel, rawCode, action, input, page.client);
       if (result.ok) return { redirect: `${astro.url.pathname}#${action === 'rate' ? 'rate' : 'reopen'}-done` };
-      if (result.status === 404) return { ...empty };
-      if (result.status === 429) astro.response.headers.set('Retry-After', String(result.retryAfterS));
-      errors = messagesFor(
-        'fields' in result && result.fields
-          ? result.fields
-          : {
-              _: [
-                result.status === 429
-                  ? t('form.rateLimited', { minutes: Math.max(1, Math.ceil(result.retryAfterS / 60)) })
-                  : t('form.unavailable'),
-              ],
-            },
-      );
-      status = result.status;
+      if (result.code === 'not_found') return { ...empty };
+      errors = messagesFor(failureErrors(astro, result));
+      status = formStatus[result.code];
     } else {
-      errors = { _: t(read.status === 413 ? 'form.tooLarge' : 'form.unreadable') };
+      errors = readErrors(read);
       status = read.status;
     }
   }
   const found = await trackFeedback(page.channel, rawCode, page.client);
   if (!found.ok) {
-    if (found.status === 429) astro.response.headers.set('Retry-After', String(found.retryAfterS));
-    return { ...empty, status: found.status };
+    if (found.code === 'rate_limited') astro.response.headers.set('Retry-After', String(found.retryAfterS));
+    return { ...empty, status: formStatus[found.code] };
   }
   const receiptSecret =
     astro.request.method === 'GET' ? takeReceipt(astro, page.channel, found.view.trackingCode) : null;

@@ -4,7 +4,8 @@ import { commentCounts, insertComment, listComments } from '../db/scoring-repo.t
 import { CommentInput } from '../domain/scoring/inputs.ts';
 import { allIndicators, type Standard } from '../domain/scoring/standard.ts';
 import { HOUR, limitKey, type ChannelContext, type ClientInfo } from './context.ts';
-import { invalid, parseInput, rateLimited, type Failure } from './fields.ts';
+import { parseInput } from './fields.ts';
+import { invalid, rateLimited, type Failure } from './outcome.ts';
 
 /**
  * Consultation (consultation) on a draft standard: anyone may comment on an indicator through a plain HTML form;

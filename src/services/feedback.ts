@@ -45,17 +45,17 @@ import {
 import { equalHex, hmacBytes, random, seal, sha256Hex } from '../lib/crypto.ts';
 import { checkAltcha } from './altcha.ts';
 import { limitKey, type ChannelContext, type ClientInfo } from './context.ts';
+import { fieldErrors, mergeErrors, parseInput, unsafeTextErrors, type FieldErrors } from './fields.ts';
 import {
-  fieldErrors,
+  conflict,
+  forbidden,
+  idempotencyConflict,
   invalid,
-  mergeErrors,
+  invalidText,
   notFound,
-  parseInput,
   rateLimited,
-  unsafeTextErrors,
   type Failure,
-  type FieldErrors,
-} from './fields.ts';
+} from './outcome.ts';
 
 export const trackingPath = (code: string) => `/feedback/track/${formatCode(code)}/`;
 
@@ -119,7 +119,7 @@ function receiptOf(ctx: ChannelContext, record: FeedbackRecord, secret: string):
 async function replay(ctx: ChannelContext, key: string, hash: string): Promise<SubmitResult | null> {
   const existing = await findByIdempotencyKey(ctx.database, key);
   if (!existing) return null;
-  if (existing.payloadHash !== hash) return { ok: false, status: 409, code: 'idempotency_conflict' };
+  if (existing.payloadHash !== hash) return idempotencyConflict;
   const found = await findByTrackingCode(ctx.database, existing.trackingCode);
   if (!found) return null;
   return { ok: true, receipt: receiptOf(ctx, found.record, secretFor(ctx, key)), replayed: true };
@@ -132,7 +132,7 @@ async function replay(ctx: ChannelContext, key: string, hash: string): Promise<S
  */
 export async function submitFeedback(ctx: ChannelContext, raw: unknown, client: ClientInfo): Promise<SubmitResult> {
   const unsafe = unsafeTextErrors(raw);
-  if (unsafe) return { ok: false, status: 400, code: 'invalid_text', fields: unsafe };
+  if (unsafe) return invalidText(unsafe);
   const parsed = FeedbackSubmission.safeParse(raw);
   const now = ctx.now();
   if (!parsed.success) {
@@ -263,7 +263,7 @@ export async function actAsSubmitter(
   if (!found) return lookupMiss(ctx, client);
   const secret = normaliseCode(parsed.data.secret, SECRET_LENGTH);
   if (!secret || !equalHex(hashSecret(secret), found.secretHash))
-    return { ok: false, status: 403, code: 'forbidden', fields: { secret: ['feedback.secret.wrong'] } };
+    return forbidden({ secret: ['feedback.secret.wrong'] });
   const command: FeedbackCommand =
     'rating' in parsed.data
       ? { action: 'rate', rating: parsed.data.rating }
@@ -284,11 +284,9 @@ async function runCommand(
 ): Promise<CommandOutcome> {
   const now = ctx.now();
   const decided = applyCommand(record, command, actor, now, ctx.rules);
-  if (!decided.ok)
-    return { ok: false, status: 409, code: 'conflict', fields: { action: [refusalKey(decided.reason)] } };
+  if (!decided.ok) return conflict({ action: [refusalKey(decided.reason)] });
   const changed = await applyChange(ctx.database, record, decided.patch, decided.event, now, detail);
-  if (!changed.ok)
-    return { ok: false, status: 409, code: 'conflict', fields: { action: ['feedback.refusal.concurrent'] } };
+  if (!changed.ok) return conflict({ action: ['feedback.refusal.concurrent'] });
   return changed;
 }
 

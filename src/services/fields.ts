@@ -1,15 +1,24 @@
 import type { z } from 'zod';
-import { isMessageKey } from '../i18n/t.ts';
+import { isMessageKey, type MessageKey } from '../i18n/t.ts';
 import { findUnsafeText } from '../domain/shared/text.ts';
+import { invalid, invalidText, type Failure } from './outcome.ts';
 
+/** Field errors: `{ 'dotted.path': [messageKey] }`, `_` for the input as a whole. */
 export type FieldErrors = Record<string, string[]>;
 
+/** The message keys zod's own issues are given (domain schemas give keys of their own). */
+export const UNKNOWN_FIELD = 'common.field.unknown' satisfies MessageKey;
+export const INVALID_FIELD = 'common.field.invalid' satisfies MessageKey;
+
 /**
- * zod issues as `{ 'dotted.path': [messageKey] }`. Domain schemas give message keys; zod's own
- * messages (unknown keys, wrong JSON types) are replaced by generic keys so clients and forms always
- * get something they can look up in src/i18n.
+ * The one mapping from zod issues to field errors, for the JSON API, the query validator, the HTML forms
+ * and the use cases alike. Domain schemas give message keys; zod's own English messages (unknown keys,
+ * wrong JSON types, a failed coercion) never reach a client: they become generic keys that src/i18n
+ * knows. Unknown keys are reported one per key (`{ extra: [UNKNOWN_FIELD] }`), or, with
+ * `unknownKeys: 'object'`, once on the object that has them (`_` at the top level), which is how the
+ * query validator reports a parameter an endpoint does not take.
  */
-export function fieldErrors(error: z.ZodError): FieldErrors {
+export function fieldErrors(error: z.ZodError, opts: { unknownKeys?: 'key' | 'object' } = {}): FieldErrors {
   // A Map, not an object literal: a field named `__proto__` must not reach Object.prototype.
   const out = new Map<string, string[]>();
   const add = (path: string, key: string) => {
@@ -19,11 +28,9 @@ export function fieldErrors(error: z.ZodError): FieldErrors {
   };
   for (const issue of error.issues) {
     const path = issue.path.map(String).join('.');
-    if (issue.code === 'unrecognized_keys') {
-      for (const k of issue.keys) add(path ? `${path}.${k}` : k, 'common.field.unknown');
-      continue;
-    }
-    add(path, isMessageKey(issue.message) ? issue.message : 'common.field.invalid');
+    if (issue.code !== 'unrecognized_keys') add(path, isMessageKey(issue.message) ? issue.message : INVALID_FIELD);
+    else if (opts.unknownKeys === 'object') add(path, UNKNOWN_FIELD);
+    else for (const k of issue.keys) add(path ? `${path}.${k}` : k, UNKNOWN_FIELD);
   }
   return Object.fromEntries(out);
 }
@@ -41,32 +48,13 @@ export function unsafeTextErrors(raw: unknown): FieldErrors | null {
   return Object.fromEntries(paths.map((p) => [p, ['text.unsafe']]));
 }
 
-/** The outcome of a use case that failed, mapped by adapters to an HTTP status or a form re-render. */
-export type Failure =
-  | { ok: false; status: 400; code: 'invalid_text'; fields: FieldErrors }
-  | { ok: false; status: 422; code: 'invalid'; fields: FieldErrors }
-  | { ok: false; status: 403; code: 'forbidden'; fields: FieldErrors }
-  | { ok: false; status: 404; code: 'not_found' }
-  | { ok: false; status: 409; code: 'conflict' | 'idempotency_conflict' | 'already_used'; fields?: FieldErrors }
-  | { ok: false; status: 429; code: 'rate_limited'; retryAfterS: number }
-  | { ok: false; status: 503; code: 'unavailable' };
-
-export const invalid = (fields: FieldErrors): Failure => ({ ok: false, status: 422, code: 'invalid', fields });
-export const notFound: Failure = { ok: false, status: 404, code: 'not_found' };
-export const rateLimited = (retryAfterS: number): Failure => ({
-  ok: false,
-  status: 429,
-  code: 'rate_limited',
-  retryAfterS,
-});
-
 /**
- * The edge of every use case: unsafe text is a 400 before anything is parsed, hashed or stored; then
- * the domain schema, with field errors as message keys.
+ * The edge of every use case: unsafe text is refused (`invalid_text`) before anything is parsed, hashed
+ * or stored; then the domain schema, with field errors as message keys (`invalid`).
  */
 export function parseInput<S extends z.ZodType>(schema: S, raw: unknown): { ok: true; data: z.infer<S> } | Failure {
   const unsafe = unsafeTextErrors(raw);
-  if (unsafe) return { ok: false, status: 400, code: 'invalid_text', fields: unsafe };
+  if (unsafe) return invalidText(unsafe);
   const parsed = schema.safeParse(raw);
   return parsed.success ? { ok: true, data: parsed.data } : invalid(fieldErrors(parsed.error));
 }

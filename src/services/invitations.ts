@@ -19,7 +19,7 @@ import {
 import { beijingDate } from '../domain/calendar/dates.ts';
 import { isSurveyOpen } from '../domain/surveys/schema.ts';
 import { limitKey, type ChannelContext, type ClientInfo } from './context.ts';
-import { invalid, rateLimited, type Failure } from './fields.ts';
+import { alreadyUsed, conflict, invalid, rateLimited, type Failure } from './outcome.ts';
 
 /**
  * Single-use invitation codes for closed groups (a parents' meeting, a villagers' meeting), the strongest no-SMS option
@@ -150,17 +150,10 @@ export async function lookupInvitation(
   }
   if (surveyId !== undefined && invitation.surveyId !== surveyId)
     return invalid({ invitationCode: ['surveys.invitationCode.otherSurvey'] });
-  if (invitation.usedAt)
-    return {
-      ok: false,
-      status: 409,
-      code: 'already_used',
-      fields: { invitationCode: ['surveys.invitationCode.used'] },
-    };
+  if (invitation.usedAt) return alreadyUsed({ invitationCode: ['surveys.invitationCode.used'] });
   const survey = await findSurvey(ctx.database, invitation.surveyId);
   if (!survey) return invalid({ invitationCode: ['surveys.invitationCode.unknown'] });
-  if (!isSurveyOpen(survey, beijingDate(now)))
-    return { ok: false, status: 409, code: 'conflict', fields: { _: ['surveys.closed'] } };
+  if (!isSurveyOpen(survey, beijingDate(now))) return conflict({ _: ['surveys.closed'] });
   const unit = await findUnit(ctx.database, invitation.unitId);
   return { ok: true, invitation, survey, unitName: unit?.name ?? invitation.unitId };
 }

@@ -7,7 +7,8 @@ import { normalisePhone } from '../domain/feedback/schema.ts';
 import { beijingDate } from '../domain/calendar/dates.ts';
 import type { ChannelContext } from './context.ts';
 import { limitKey, type ClientInfo } from './limit-key.ts';
-import { notFound, parseInput, rateLimited, type Failure } from './fields.ts';
+import { parseInput } from './fields.ts';
+import { conflict, notFound, rateLimited, unavailable, type Failure } from './outcome.ts';
 
 /**
  * Phone verification for survey eligibility (RELIABILITY.md §3.2.1), pluggable at two levels:
@@ -78,7 +79,7 @@ export function smsOtpVerifier(sender: SmsSender): PhoneVerifier {
       );
       if (!stored.ok) return rateLimited(stored.retryAfterS);
       const sent = await sender.send({ phone, text: t('surveys.otp.sms', { code, minutes: OTP_TTL_S / 60 }) });
-      if (!sent.ok) return { ok: false, status: 503, code: 'unavailable' };
+      if (!sent.ok) return unavailable;
       return { ok: true, challengeId, expiresAt: new Date(expiresAt).toISOString() };
     },
     async check(ctx, surveyId, otp) {
@@ -107,9 +108,8 @@ export async function startPhoneVerification(
   if (!parsed.ok) return parsed;
   const survey = await findSurvey(ctx.database, surveyId);
   if (!survey) return notFound;
-  if (!isSurveyOpen(survey, beijingDate(ctx.now())))
-    return { ok: false, status: 409, code: 'conflict', fields: { _: ['surveys.closed'] } };
-  if (!ctx.phone) return { ok: false, status: 503, code: 'unavailable' };
+  if (!isSurveyOpen(survey, beijingDate(ctx.now()))) return conflict({ _: ['surveys.closed'] });
+  if (!ctx.phone) return unavailable;
   return ctx.phone.start(ctx, surveyId, normalisePhone(parsed.data.phone), client);
 }
 

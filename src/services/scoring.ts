@@ -21,7 +21,8 @@ import { scoreUnit, type Scorecard, type UnitInputs } from '../domain/scoring/sc
 import { indicatorsFor, type RatioSource, type Standard } from '../domain/scoring/standard.ts';
 import { unitCarriers } from '../domain/units/schema.ts';
 import { contentRatiosOf, type ContentRatios } from '../domain/scoring/content-facts.ts';
-import { invalid, notFound, parseInput, type Failure } from './fields.ts';
+import { parseInput } from './fields.ts';
+import { invalid, notFound, type Failure } from './outcome.ts';
 
 /**
  * Scoring use cases shared by pages, the JSON/CSV exports, the seed and the evaluator forms: gather the

@@ -19,7 +19,8 @@ import { emptyCounts, rankUnits, satisfaction, MIN_SAMPLE, type AnswerCounts } f
 import { toSatisfactionOut, type SurveyResults, type SurveyView } from '../domain/surveys/public.ts';
 import type { QuestionId } from '../domain/surveys/questions.ts';
 import { limitKey, type ChannelContext, type ClientInfo } from './context.ts';
-import { fieldErrors, invalid, mergeErrors, notFound, rateLimited, unsafeTextErrors, type Failure } from './fields.ts';
+import { fieldErrors, mergeErrors, unsafeTextErrors } from './fields.ts';
+import { alreadyUsed, conflict, invalid, invalidText, notFound, rateLimited, type Failure } from './outcome.ts';
 import { invitationVoterKey, lookupInvitation } from './invitations.ts';
 import { checkPhoneCode } from './otp.ts';
 
@@ -100,7 +101,7 @@ export async function submitSurveyResponse(
   client: ClientInfo,
 ): Promise<ResponseResult> {
   const unsafe = unsafeTextErrors(raw);
-  if (unsafe) return { ok: false, status: 400, code: 'invalid_text', fields: unsafe };
+  if (unsafe) return invalidText(unsafe);
   const survey = await findSurvey(ctx.database, surveyId);
   const parsed = SurveyResponseInput.safeParse(raw);
   if (!parsed.success) {
@@ -143,8 +144,7 @@ export async function submitSurveyResponse(
       unit && unit.carrier === survey.carrier ? {} : { unitId: ['surveys.unit.mismatch'] },
     );
     if (Object.keys(errors).length) return invalid(errors);
-    if (!isSurveyOpen(survey, beijingDate(ctx.now())))
-      return { ok: false, status: 409, code: 'conflict', fields: { _: ['surveys.closed'] } };
+    if (!isSurveyOpen(survey, beijingDate(ctx.now()))) return conflict({ _: ['surveys.closed'] });
     const checked = await checkPhoneCode(ctx, surveyId, input.otp!);
     if (!checked.ok) return invalid({ otp: [`surveys.otp.${checked.reason}`] });
     voterKey = checked.voterKey;
@@ -171,12 +171,7 @@ export async function submitSurveyResponse(
   );
   if (!stored.ok) {
     if (stored.reason === 'rate_limited') return rateLimited(stored.retryAfterS);
-    return {
-      ok: false,
-      status: 409,
-      code: 'already_used',
-      fields: { [invitationId ? 'invitationCode' : 'otp']: ['surveys.response.duplicate'] },
-    };
+    return alreadyUsed({ [invitationId ? 'invitationCode' : 'otp']: ['surveys.response.duplicate'] });
   }
   return { ok: true, surveyId, unitId, counted: !excludedRelations.includes(input.relation) };
 }

@@ -1,7 +1,8 @@
 import { insertAccount, setAccountDisabled } from '../db/staff-repo.ts';
 import { NewStaffAccount } from '../domain/staff/roles.ts';
 import { seal } from '../lib/crypto.ts';
-import { invalid, parseInput, type Failure } from '../services/fields.ts';
+import { parseInput } from '../services/fields.ts';
+import { invalid, type Failure } from '../services/outcome.ts';
 import { hashPassword, newTotpSecret } from './credentials.ts';
 import type { StaffContext } from './context.ts';
 

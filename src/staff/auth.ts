@@ -10,6 +10,7 @@ import {
 } from '../db/staff-repo.ts';
 import { LoginInput, lockedUntil, sessionState, type SessionEnd } from '../domain/staff/roles.ts';
 import { hmacHex, random, sha256Hex, unseal } from '../lib/crypto.ts';
+import { fieldErrors, type FieldErrors } from '../services/fields.ts';
 import { checkPassword, totpStep } from './credentials.ts';
 import type { StaffContext } from './context.ts';
 
@@ -24,7 +25,7 @@ const ipKeyOf = (ctx: StaffContext, ip: string) => hmacHex(ctx.keys.pepper, `sta
 
 export type LoginResult =
   | { ok: true; token: string; account: string }
-  | { ok: false; reason: 'invalid'; fields: Record<string, string[]> }
+  | { ok: false; reason: 'invalid'; fields: FieldErrors }
   | { ok: false; reason: 'failed' | 'throttled' }
   | { ok: false; reason: 'locked'; until: Date };
 
@@ -40,11 +41,7 @@ export async function login(
   replacingToken: string | null,
 ): Promise<LoginResult> {
   const parsed = LoginInput.safeParse(raw);
-  if (!parsed.success) {
-    const fields: Record<string, string[]> = {};
-    for (const issue of parsed.error.issues) (fields[String(issue.path[0] ?? '_')] ??= []).push(issue.message);
-    return { ok: false, reason: 'invalid', fields };
-  }
+  if (!parsed.success) return { ok: false, reason: 'invalid', fields: fieldErrors(parsed.error) };
   const { username, password, code } = parsed.data;
   const now = ctx.now();
   const ipKey = ipKeyOf(ctx, ip);

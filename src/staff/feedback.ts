@@ -16,7 +16,8 @@ import {
 } from '../domain/staff/feedback-views.ts';
 import type { FeedbackRecord } from '../domain/feedback/public.ts';
 import { runStaffCommand } from '../services/feedback.ts';
-import { notFound, parseInput, type Failure } from '../services/fields.ts';
+import { parseInput } from '../services/fields.ts';
+import { conflict, invalid, notFound, type Failure } from '../services/outcome.ts';
 import type { ChannelContext } from '../services/context.ts';
 import type { StaffSession } from './auth.ts';
 import type { StaffContext } from './context.ts';
@@ -128,7 +129,7 @@ export async function handleItem(
   if (!record || !canSee(s, record) || !canHandle(s, record)) return notFound;
   const input = shape(raw);
   if (!handlerActions.includes(input.action as (typeof handlerActions)[number]))
-    return { ok: false, status: 422, code: 'invalid', fields: { action: ['feedback.action.invalid'] } };
+    return invalid({ action: ['feedback.action.invalid'] });
   if (input.action === 'note') {
     const note = parseInput(InternalNote, input);
     if (!note.ok) return note;
@@ -157,21 +158,14 @@ export async function moderateItem(
   if (!record || !canSee(s, record)) return notFound;
   const input = shape(raw);
   if (!moderatorActions.includes(input.action as (typeof moderatorActions)[number]))
-    return { ok: false, status: 422, code: 'invalid', fields: { action: ['feedback.action.invalid'] } };
-  const conflict: Failure = {
-    ok: false,
-    status: 409,
-    code: 'conflict',
-    fields: { action: ['feedback.refusal.concurrent'] },
-  };
+    return invalid({ action: ['feedback.action.invalid'] });
+  const concurrent = conflict({ action: ['feedback.refusal.concurrent'] });
   if (input.action === 'redact') {
     const r = parseInput(Redaction, input);
     if (!r.ok) return r;
     const original = record[r.data.field];
-    if (original === null)
-      return { ok: false, status: 422, code: 'invalid', fields: { field: ['staff.redact.field'] } };
-    if (original === r.data.text)
-      return { ok: false, status: 422, code: 'invalid', fields: { text: ['staff.redact.unchanged'] } };
+    if (original === null) return invalid({ field: ['staff.redact.field'] });
+    if (original === r.data.text) return invalid({ text: ['staff.redact.unchanged'] });
     const ok = await redactText(ctx.database, record, {
       id: crypto.randomUUID(),
       field: r.data.field,
@@ -180,7 +174,7 @@ export async function moderateItem(
       accountId: s.account.id,
       at: ctx.now(),
     });
-    return ok ? { ok: true } : conflict;
+    return ok ? { ok: true } : concurrent;
   }
   if (input.action === 'route') {
     const r = parseInput(RouteToCommission, input);
@@ -190,7 +184,7 @@ export async function moderateItem(
       reason: r.data.reason,
       at: ctx.now(),
     });
-    return ok ? { ok: true } : conflict;
+    return ok ? { ok: true } : concurrent;
   }
   const done = await runStaffCommand(channel, id, input, 'moderator', { account: s.account.id });
   return done.ok ? { ok: true } : done;

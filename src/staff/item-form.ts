@@ -1,7 +1,6 @@
 import type { AstroGlobal } from 'astro';
-import { t } from '../i18n/t.ts';
 import { formToInput, readForm } from '../forms/read.ts';
-import { messagesFor } from '../forms/errors.ts';
+import { failureErrors, formStatus, messagesFor } from '../forms/errors.ts';
 import type { StaffRouteKey } from '../domain/staff/roles.ts';
 import { requireStaff, staffErrorPage } from './guard.ts';
 import { unitNames } from './queries.ts';
@@ -54,9 +53,9 @@ export async function handleItemPage(
           headers: { Location: `${astro.url.pathname}?done=${encodeURIComponent(action ?? '')}` },
         }),
       };
-    if (result.status === 404) return notFound();
-    status = result.status;
-    errors = messagesFor('fields' in result && result.fields ? result.fields : { _: [t('form.unavailable')] });
+    if (result.code === 'not_found') return notFound();
+    status = formStatus[result.code];
+    errors = messagesFor(failureErrors(astro, result));
   }
   const detail = await loadItem(ctx, channel.rules, session, id);
   if (!detail) return notFound();

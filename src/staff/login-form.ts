@@ -1,7 +1,7 @@
 import type { AstroGlobal } from 'astro';
 import { t } from '../i18n/t.ts';
 import { clientAddress, formToInput, readForm } from '../forms/read.ts';
-import { messagesFor, summaryOf, type SummaryItem } from '../forms/errors.ts';
+import { messagesFor, readErrors, summaryOf, type SummaryItem } from '../forms/errors.ts';
 import { safeNext } from '../domain/staff/roles.ts';
 import { login, SESSION_COOKIE } from './auth.ts';
 
@@ -35,8 +35,8 @@ export async function handleLogin(astro: AstroGlobal): Promise<{ redirect: strin
 
   const read = await readForm(astro.request);
   if (!read.ok) {
-    const text = t(read.status === 413 ? 'form.tooLarge' : 'form.unreadable');
-    return { ...state, status: read.status, errors: { _: text }, summary: [{ href: '#main', text }] };
+    const errors = readErrors(read);
+    return { ...state, status: read.status, errors, summary: summaryOf(errors, [], '#main') };
   }
   const input = formToInput(read.entries);
   const values = { username: typeof input.username === 'string' ? input.username : '' };

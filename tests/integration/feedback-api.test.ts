@@ -5,6 +5,7 @@ import { freshDatabase } from '../support/db.ts';
 import { testApi, TEST_IP_HEADER } from '../support/api.ts';
 import { NO_LIMITS, TEST_NOW, testChannel } from '../support/channel.ts';
 import { errorOf, generalItem, jsonPost, mealItem } from '../support/channel-fixtures.ts';
+import { withStatus } from '../support/outcome.ts';
 import type { Database } from '../../src/db/client.ts';
 import { FeedbackReceipt, PublicFeedback, TrackingView } from '../../src/domain/feedback/public.ts';
 import { BODY_MAX } from '../../src/domain/feedback/schema.ts';
@@ -91,7 +92,11 @@ describe('POST /api/feedback', () => {
     expect(view.content).toBeNull();
     expect(view.deadlines.handleBy).toBeNull();
     const publish = await runStaffCommand(testChannel(database), id, { action: 'publish' }, 'moderator');
-    expect(publish).toMatchObject({ ok: false, status: 409, fields: { action: ['feedback.refusal.neverPublished'] } });
+    expect(withStatus(publish)).toMatchObject({
+      ok: false,
+      status: 409,
+      fields: { action: ['feedback.refusal.neverPublished'] },
+    });
   });
 
   test('a retry with the same idempotency key returns the same code and secret and stores nothing new', async () => {
@@ -276,7 +281,9 @@ describe('the lifecycle: staff operations, rating and reopening', () => {
       ).ok,
     ).toBe(true);
     expect(
-      await runStaffCommand(later(51), id, { action: 'extend', days: 5, reason: '再延期一次试试' }, 'staff'),
+      withStatus(
+        await runStaffCommand(later(51), id, { action: 'extend', days: 5, reason: '再延期一次试试' }, 'staff'),
+      ),
     ).toMatchObject({ ok: false, status: 409 });
     expect(
       (await runStaffCommand(later(80), id, { action: 'reply', body: '已核实并整改，公开栏每月更新' }, 'staff')).ok,

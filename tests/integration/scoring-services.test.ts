@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { freshDatabase } from '../support/db.ts';
 import { TEST_NOW, testChannel } from '../support/channel.ts';
 import { scoringSources } from '../support/scoring.ts';
+import { withStatus } from '../support/outcome.ts';
 import type { Database } from '../../src/db/client.ts';
 import {
   recordGrades,
@@ -74,7 +75,7 @@ describe('marks, vetoes and grades (a database without demo scoring data)', () =
     const r = await recordMark(database, standard, unit, raw, 'evaluator:test', TEST_NOW);
     expect(r.ok).toBe(false);
     if (!r.ok) {
-      expect(r.status).toBe(status);
+      expect(withStatus(r).status).toBe(status);
       if (fields) expect('fields' in r ? r.fields : null).toEqual(fields);
     }
     expect(await count(database, 'SELECT count(*) AS n FROM evaluation_marks')).toBe(0);
@@ -128,21 +129,25 @@ describe('marks, vetoes and grades (a database without demo scoring data)', () =
   test('a veto recorded after grading downgrades the unit in the same batch; the history keeps both grades', async () => {
     const unit = 'qinglan-water';
     expect(
-      await recordVeto(
-        database,
-        sources,
-        unit,
-        { vetoKey: 'kickbacks', occurredOn: '2026-02-01', source: 'case 1' },
-        'evaluator:test',
+      withStatus(
+        await recordVeto(
+          database,
+          sources,
+          unit,
+          { vetoKey: 'kickbacks', occurredOn: '2026-02-01', source: 'case 1' },
+          'evaluator:test',
+        ),
       ),
     ).toMatchObject({ ok: false, status: 422, fields: { vetoKey: ['scoring.veto.key.unknown'] } });
     expect(
-      await recordVeto(
-        database,
-        sources,
-        unit,
-        { vetoKey: 'commercialBribery', occurredOn: 'yesterday', source: 'case 1' },
-        'evaluator:test',
+      withStatus(
+        await recordVeto(
+          database,
+          sources,
+          unit,
+          { vetoKey: 'commercialBribery', occurredOn: 'yesterday', source: 'case 1' },
+          'evaluator:test',
+        ),
       ),
     ).toMatchObject({ ok: false, status: 422 });
     expect(
@@ -254,7 +259,7 @@ describe('consultation comments', () => {
     ['a too short body', { indicatorKey: 'C6', body: '短' }, 'body'],
   ])('%s is a 422 naming the field', async (_l, raw, field) => {
     const r = await submitComment(testChannel(database), draft, raw, { ip: '5.6.7.8' });
-    expect(r).toMatchObject({ ok: false, status: 422 });
+    expect(withStatus(r)).toMatchObject({ ok: false, status: 422 });
     expect(Object.keys((r as { fields: object }).fields)).toEqual([field]);
   });
 
@@ -266,7 +271,7 @@ describe('consultation comments', () => {
         await submitComment(ctx, draft, { indicatorKey: 'C1', body: `第 ${i} 条测试意见内容` }, { ip: '9.9.9.9' }),
       );
     expect(results.slice(0, 10).every((r) => r.ok)).toBe(true);
-    expect(results[10]).toMatchObject({ ok: false, status: 429 });
+    expect(withStatus(results[10]!)).toMatchObject({ ok: false, status: 429 });
     expect((await consultationCounts(ctx, draft)).get('C1')).toBe(10);
   });
 });
