@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { z } from 'zod';
+import { fieldErrors } from '../services/fields.ts';
 import { errorResponse } from './errors.ts';
 
 const fatalUtf8 = new TextDecoder('utf-8', { fatal: true });
@@ -18,16 +19,6 @@ async function readUtf8(c: Context): Promise<string | null> {
 function isJson(contentType: string | undefined): boolean {
   const type = contentType?.split(';')[0]?.trim().toLowerCase();
   return type === 'application/json' || (type?.startsWith('application/') === true && type.endsWith('+json'));
-}
-
-/** zod issues as `{ field: [messageKey] }`; the message is a key in src/i18n. */
-export function fieldErrors(error: z.ZodError): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const issue of error.issues) {
-    const key = issue.path.length ? issue.path.join('.') : '_';
-    (out[key] ??= []).push(issue.message);
-  }
-  return out;
 }
 
 /**
