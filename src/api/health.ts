@@ -1,6 +1,17 @@
 import { Hono } from 'hono';
+import { z } from 'zod';
 import { migrationVersion } from '../db/client.ts';
 import type { AppEnv } from './app.ts';
+
+export const Health = z.strictObject({
+  status: z.enum(['ok', 'unavailable']),
+  version: z.string(),
+  database: z.strictObject({
+    reachable: z.boolean(),
+    migrations: z.strictObject({ applied: z.number().int(), latest: z.number().int().nullable() }).nullable(),
+  }),
+  time: z.iso.datetime(),
+});
 
 /**
  * GET /api/health: is the database reachable, which schema version is applied, which build runs.
@@ -18,13 +29,11 @@ export const healthApi = new Hono<AppEnv>().get('/', async (c) => {
     reachable = false;
   }
   const ok = reachable && migrations !== null && migrations.applied > 0;
-  return c.json(
-    {
-      status: ok ? 'ok' : 'unavailable',
-      version,
-      database: { reachable, migrations },
-      time: now().toISOString(),
-    },
-    ok ? 200 : 503,
-  );
+  const body: z.infer<typeof Health> = {
+    status: ok ? 'ok' : 'unavailable',
+    version,
+    database: { reachable, migrations },
+    time: now().toISOString(),
+  };
+  return c.json(body, ok ? 200 : 503);
 });

@@ -5,6 +5,9 @@ import { FeedbackReceipt, PublicFeedback, TrackingView } from '../domain/feedbac
 import { OtpStartInput, SurveyResponseInput } from '../domain/surveys/schema.ts';
 import { SurveyResults, SurveyView } from '../domain/surveys/public.ts';
 import { errorCodes } from './errors.ts';
+import { Health } from './health.ts';
+import { UnitsPage, UnitsQuery } from './units.ts';
+import { UnitFeedbackQuery } from './feedback.ts';
 import type { AppEnv } from './app.ts';
 
 /**
@@ -30,6 +33,8 @@ const AltchaChallenge = z.object({ parameters: z.record(z.string(), z.unknown())
 
 const schemas = {
   ErrorBody,
+  Health,
+  UnitsPage,
   FeedbackSubmission,
   FeedbackReceipt,
   TrackingView,
@@ -70,6 +75,12 @@ const codeParam = {
   description: 'Tracking code, e.g. ABCD-EFGH-JKMN',
 };
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+/** Query parameters from the strict zod object that validates them (unknown keys answer 422). */
+const queryParams = (schema: z.ZodObject) =>
+  Object.entries(schema.shape).map(([name, field]) => {
+    const { $schema: _drop, ...rest } = z.toJSONSchema(field, { io: 'input', unrepresentable: 'any' });
+    return { name, in: 'query', required: !field.safeParse(undefined).success, schema: rest };
+  });
 const bodyErrors = [400, 413, 415, 422];
 
 function componentSchemas() {
@@ -95,6 +106,22 @@ export function openApiDocument(version: string) {
     },
     servers: [{ url: '/api' }],
     paths: {
+      '/health': {
+        get: {
+          summary: 'Is the database reachable, which schema version is applied, which build runs',
+          responses: {
+            '200': { description: 'Healthy', ...json('Health') },
+            '503': { description: 'Database unreachable or not migrated', ...json('Health') },
+          },
+        },
+      },
+      '/units': {
+        get: {
+          summary: 'Units, filterable by carrier and township, paginated',
+          parameters: queryParams(UnitsQuery),
+          responses: { '200': { description: 'OK', ...json('UnitsPage') }, ...errors(422) },
+        },
+      },
       '/feedback': {
         post: {
           summary: 'Submit feedback (idempotent with idempotencyKey)',
@@ -106,7 +133,7 @@ export function openApiDocument(version: string) {
         },
         get: {
           summary: "A unit's published feedback and on-time reply rate",
-          parameters: [{ name: 'unitId', in: 'query', required: true, schema: { type: 'string' } }],
+          parameters: queryParams(UnitFeedbackQuery),
           responses: { '200': { description: 'OK', ...json('UnitFeedback') }, ...errors(404, 422) },
         },
       },

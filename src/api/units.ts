@@ -20,7 +20,23 @@ export const UnitsQuery = z.strictObject({
 });
 
 /** The public fields of a unit; a row never reaches JSON as-is (STYLE.md rule 5). */
-export function toPublicUnit(row: UnitRow) {
+export const PublicUnit = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  carrier: z.enum(unitCarriers),
+  township: z.string(),
+  leadDepartment: z.string(),
+  demo: z.boolean(),
+  url: z.string(),
+});
+export const UnitsPage = z.strictObject({
+  items: z.array(PublicUnit),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+  total: z.number().int(),
+});
+
+export function toPublicUnit(row: UnitRow): z.infer<typeof PublicUnit> {
   return {
     id: row.id,
     name: row.name,
@@ -37,5 +53,6 @@ export const unitsApi = new Hono<AppEnv>().get('/', query(UnitsQuery), async (c)
   const q = c.get('query');
   const { rows, total } = await listUnits(c.get('deps').database, q, q);
   c.header('Cache-Control', 'public, max-age=60');
-  return c.json({ items: rows.map(toPublicUnit), page: q.page, pageSize: q.pageSize, total });
+  const body: z.infer<typeof UnitsPage> = { items: rows.map(toPublicUnit), page: q.page, pageSize: q.pageSize, total };
+  return c.json(body);
 });

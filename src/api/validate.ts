@@ -58,12 +58,12 @@ export const jsonBody: MiddlewareHandler<AppEnv> = async (c, next) => {
 
 /**
  * Validate query parameters with a schema; 422 `invalid` with field errors as message keys on failure.
- * A parameter the endpoint does not take is reported on `_` (the query as a whole).
+ * A parameter the endpoint does not take is reported under its own name.
  */
 export function query<S extends z.ZodType>(schema: S): MiddlewareHandler<{ Variables: { query: z.infer<S> } }> {
   return createMiddleware(async (c, next) => {
     const result = schema.safeParse(c.req.query());
-    if (!result.success) return errorResponse(c, 422, 'invalid', fieldErrors(result.error, { unknownKeys: 'object' }));
+    if (!result.success) return errorResponse(c, 422, 'invalid', fieldErrors(result.error));
     c.set('query', result.data);
     await next();
   });

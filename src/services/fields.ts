@@ -14,11 +14,10 @@ export const INVALID_FIELD = 'common.field.invalid' satisfies MessageKey;
  * The one mapping from zod issues to field errors, for the JSON API, the query validator, the HTML forms
  * and the use cases alike. Domain schemas give message keys; zod's own English messages (unknown keys,
  * wrong JSON types, a failed coercion) never reach a client: they become generic keys that src/i18n
- * knows. Unknown keys are reported one per key (`{ extra: [UNKNOWN_FIELD] }`), or, with
- * `unknownKeys: 'object'`, once on the object that has them (`_` at the top level), which is how the
- * query validator reports a parameter an endpoint does not take.
+ * knows. Unknown keys, in a body or a query, are reported one per key (`{ extra: [UNKNOWN_FIELD] }`),
+ * so the answer names the field.
  */
-export function fieldErrors(error: z.ZodError, opts: { unknownKeys?: 'key' | 'object' } = {}): FieldErrors {
+export function fieldErrors(error: z.ZodError): FieldErrors {
   // A Map, not an object literal: a field named `__proto__` must not reach Object.prototype.
   const out = new Map<string, string[]>();
   const add = (path: string, key: string) => {
@@ -29,7 +28,6 @@ export function fieldErrors(error: z.ZodError, opts: { unknownKeys?: 'key' | 'ob
   for (const issue of error.issues) {
     const path = issue.path.map(String).join('.');
     if (issue.code !== 'unrecognized_keys') add(path, isMessageKey(issue.message) ? issue.message : INVALID_FIELD);
-    else if (opts.unknownKeys === 'object') add(path, UNKNOWN_FIELD);
     else for (const k of issue.keys) add(path ? `${path}.${k}` : k, UNKNOWN_FIELD);
   }
   return Object.fromEntries(out);

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { freshDatabase } from '../support/db.ts';
 import { testApi } from '../support/api.ts';
 import type { Database } from '../../src/db/client.ts';
+import { isMessageKey } from '../../src/i18n/t.ts';
 
 const ErrorBody = z.strictObject({
   error: z.strictObject({
@@ -96,13 +97,21 @@ describe('GET /api/units', () => {
     ['page=0', 'page'],
     ['page=1.5', 'page'],
     ['township=%3Cscript%3E', 'township'],
-    ['unknown=1', '_'],
-  ])('422 invalid for ?%s naming the field', async (qs, field) => {
+    ['page=abc', 'page'],
+    ['unknown=1', 'unknown'],
+  ])('422 invalid for ?%s naming the field, with message keys only', async (qs, field) => {
     const res = await testApi(database).request(`/api/units?${qs}`);
     expect(res.status).toBe(422);
     const body = ErrorBody.parse(await res.json());
     expect(body.error.code).toBe('invalid');
     expect(Object.keys(body.error.fields ?? {})).toContain(field);
+    for (const key of Object.values(body.error.fields ?? {}).flat()) expect(isMessageKey(key), key).toBe(true);
+  });
+
+  test('an unknown query key on /api/feedback is a message key too, never zod text', async () => {
+    const res = await testApi(database).request('/api/feedback?unitId=hetang-village&x=1');
+    expect(res.status).toBe(422);
+    expect(ErrorBody.parse(await res.json()).error.fields).toEqual({ x: ['common.field.unknown'] });
   });
 });
 

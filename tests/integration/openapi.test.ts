@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { freshDatabase } from '../support/db.ts';
 import { testApi } from '../support/api.ts';
 import type { Database } from '../../src/db/client.ts';
@@ -13,6 +15,7 @@ afterAll(() => dispose());
 
 type Doc = {
   openapi: string;
+  servers: { url: string }[];
   paths: Record<string, Record<string, { responses: Record<string, unknown>; requestBody?: unknown }>>;
   components: { schemas: Record<string, Record<string, unknown>> };
 };
@@ -46,6 +49,59 @@ describe('GET /api/openapi.json', () => {
         expect(Object.keys(op.responses), `${method} ${path} → ${res.status}`).toContain(String(res.status));
       }
     }
+  });
+
+  test('the router and the document agree both ways on every (method, path)', async () => {
+    const api = testApi(database);
+    const doc = (await (await api.request('/api/openapi.json')).json()) as Doc;
+    const base = doc.servers[0]!.url;
+    const routed = new Set<string>();
+    for (const r of api.routes) {
+      // app.use() middleware: method ALL on a wildcard path, never an endpoint.
+      if (r.method === 'ALL' && r.path.endsWith('*')) continue;
+      expect(r.path.startsWith(`${base}/`), `${r.method} ${r.path} outside ${base}`).toBe(true);
+      routed.add(`${r.method} ${r.path.slice(base.length).replace(/:(\w+)(\{[^}]*\})?/g, '{$1}')}`);
+    }
+    const methods = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
+    const documented = new Set(
+      Object.entries(doc.paths).flatMap(([path, item]) =>
+        Object.keys(item)
+          .filter((m) => methods.has(m))
+          .map((m) => `${m.toUpperCase()} ${path}`),
+      ),
+    );
+    expect(
+      [...routed].filter((r) => !documented.has(r)),
+      'routed but not documented',
+    ).toEqual([]);
+    expect(
+      [...documented].filter((d) => !routed.has(d)),
+      'documented but not routed',
+    ).toEqual([]);
+    expect(routed.size).toBeGreaterThanOrEqual(13);
+  });
+
+  test('/units and /health answer with the documented shapes', async () => {
+    const api = testApi(database);
+    const doc = (await (await api.request('/api/openapi.json')).json()) as Doc;
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    addFormats(ajv);
+    const check = (name: string, data: unknown) => {
+      const validate = ajv.compile(doc.components.schemas[name]!);
+      expect(validate(data), `${name}: ${ajv.errorsText(validate.errors)}`).toBe(true);
+    };
+    check('UnitsPage', await (await api.request('/api/units?carrier=school&pageSize=2')).json());
+    check('Health', await (await api.request('/api/health')).json());
+    const invalid = await api.request('/api/units?page=0');
+    expect(invalid.status).toBe(422);
+    check('ErrorBody', await invalid.json());
+    const params = doc.paths['/units']!.get as unknown as { parameters: { name: string; required: boolean }[] };
+    expect(params.parameters.map((p) => [p.name, p.required])).toEqual([
+      ['carrier', false],
+      ['township', false],
+      ['page', false],
+      ['pageSize', false],
+    ]);
   });
 
   test('every $ref resolves', async () => {

@@ -74,7 +74,7 @@ describe('API: unknown query parameters', () => {
     const api = testApi(database);
     for (const extra of [{ foo: '1' }, { foo: '1', bar: '' }] as Record<string, string>[]) {
       const fields = await invalidFields(await api.request(`${path}?${new URLSearchParams({ ...valid, ...extra })}`));
-      expect(fields).toEqual({ _: ['common.field.unknown'] });
+      expect(fields).toEqual(Object.fromEntries(Object.keys(extra).map((k) => [k, ['common.field.unknown']])));
     }
     // Without the required parameters too: every field error is still a message key.
     await invalidFields(await api.request(`${path}?foo=1`));
