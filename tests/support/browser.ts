@@ -1,24 +1,12 @@
 import axe from 'axe-core';
 import { expect } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { chromiumLaunch } from './chromium.ts';
 
-/**
- * Debian's Chromium driven by playwright-core (`npx playwright install` cannot download a browser
- * here; RELIABILITY.md §8). The flags keep the browser off the network except for the page under test.
- */
-export const CHROMIUM_PATH = '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
-
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, timeout: 60_000 });
+/** Chromium driven by playwright-core; which build, flags and fonts: tests/support/chromium.ts. */
+export async function launchBrowser(): Promise<Browser> {
+  const { executablePath, args, env } = await chromiumLaunch();
+  return chromium.launch({ executablePath, args, env, headless: true, timeout: 60_000 });
 }
 
 /** The WCAG 2.2 AA rule set (RELIABILITY.md §9 target 1). */
