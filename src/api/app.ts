@@ -128,5 +128,3 @@ export function createApi(deps: ApiDeps) {
   });
   return app;
 }
-
-export type Api = ReturnType<typeof createApi>;
