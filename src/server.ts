@@ -142,7 +142,7 @@ export async function startServer(
     const https = isHttps(req);
     const url = req.url ?? '/';
     if (url === '/api' || url.startsWith('/api/') || url.startsWith('/api?')) {
-      (https ? apiTls : api)(req, res);
+      void (https ? apiTls : api)(req, res);
       return;
     }
     const set = allowsWasm(url) ? headerSets.search : allowsFraming(url) ? headerSets.embed : headerSets.page;

@@ -94,5 +94,3 @@ export function createApi(deps: ApiDeps) {
   });
   return app;
 }
-
-export type Api = ReturnType<typeof createApi>;

@@ -19,7 +19,7 @@ export const Health = z.strictObject({
  */
 export const healthApi = new Hono<AppEnv>().get('/', async (c) => {
   const { database, version, now } = c.get('deps');
-  let reachable = false;
+  let reachable: boolean;
   let migrations: { applied: number; latest: number | null } | null = null;
   try {
     // One round trip: reading the migration table proves the database answers.

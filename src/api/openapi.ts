@@ -77,7 +77,7 @@ const codeParam = {
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
 /** Query parameters from the strict zod object that validates them (unknown keys answer 422). */
 const queryParams = (schema: z.ZodObject) =>
-  Object.entries(schema.shape).map(([name, field]) => {
+  Object.entries(schema.shape as Record<string, z.ZodType>).map(([name, field]) => {
     const { $schema: _drop, ...rest } = z.toJSONSchema(field, { io: 'input', unrepresentable: 'any' });
     return { name, in: 'query', required: !field.safeParse(undefined).success, schema: rest };
   });

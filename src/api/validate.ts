@@ -65,6 +65,6 @@ export function query<S extends z.ZodType>(schema: S): MiddlewareHandler<{ Varia
     const result = schema.safeParse(c.req.query());
     if (!result.success) return errorResponse(c, 422, 'invalid', fieldErrors(result.error));
     c.set('query', result.data);
-    await next();
+    return next();
   });
 }

@@ -34,7 +34,7 @@ export function buildIsStale(root = ROOT): boolean {
 export function build(): void {
   const astro = join(ROOT, 'node_modules', '.bin', 'astro');
   const r = spawnSync(astro, ['build'], { cwd: ROOT, stdio: 'inherit' });
-  if (r.status !== 0) throw new Error(`astro build failed (exit ${r.status ?? r.signal})`);
+  if (r.status !== 0) throw new Error(`astro build failed (exit ${String(r.status ?? r.signal)})`);
 }
 
 export async function prepareDatabase(env = process.env): Promise<Awaited<ReturnType<typeof seedDatabase>>> {

@@ -36,7 +36,7 @@ async function main(): Promise<number> {
     );
     if (!created.ok) {
       const fields =
-        'fields' in created && created.fields
+        'fields' in created
           ? Object.entries(created.fields).map(([f, keys]) => `  ${f}: ${keys.join(', ')}`)
           : [`  ${created.code}`];
       process.stderr.write(`account not created:\n${fields.join('\n')}\n`);
@@ -44,7 +44,7 @@ async function main(): Promise<number> {
     }
     process.stdout.write(
       [
-        `account created: ${values.username} (${values.role})`,
+        `account created: ${values.username!} (${values.role!})`,
         process.env.STAFF_PASSWORD ? 'password: (from STAFF_PASSWORD)' : `password (shown once): ${password}`,
         `TOTP secret (shown once): ${created.totpSecret}`,
         `authenticator URI: ${totpUri(created.totpSecret, String(values.username))}`,

@@ -70,11 +70,14 @@ function listEntries(dir: string, problems: string[]) {
       problems.push(`${file} › (file): expected a list`);
       return [];
     }
-    return doc.map((data: unknown, i) => ({
-      file: `${file}[${i}]`,
-      id: String((data as { id?: unknown })?.id ?? i),
-      data,
-    }));
+    return doc.map((data: unknown, i) => {
+      const id = (data as { id?: unknown } | null)?.id;
+      return {
+        file: `${file}[${i}]`,
+        id: typeof id === 'string' || typeof id === 'number' ? String(id) : String(i),
+        data,
+      };
+    });
   });
 }
 
@@ -130,7 +133,7 @@ function disclosureFiles(contentDir: string, kind: DisclosureKind): RawEntry[] {
         file,
         id: basename(path, extname(path)),
         data: undefined,
-        parseError: e instanceof Error ? e.message.split('\n')[0] : String(e),
+        parseError: e instanceof Error ? (e.message.split('\n', 1)[0] ?? '') : String(e),
       };
     }
   });

@@ -1,6 +1,6 @@
 import type { ListedUnit } from '../domain/units/filter.ts';
 import type { CheckResult, verdictOf } from '../domain/disclosures/common.ts';
-import { kindSlugs, type DisclosureKind } from '../domain/disclosures/kinds.ts';
+import type { DisclosureKind } from '../domain/disclosures/kinds.ts';
 import type { DisclosureData } from '../domain/disclosures/validate.ts';
 import type { PublicityStatus } from '../domain/disclosures/publicity.ts';
 

@@ -40,14 +40,15 @@ export function readDisclosuresCached(contentDir: string): ValidEntries {
 export function disclosureLoader(kind: DisclosureKind): Loader {
   return {
     name: `qinglian-disclosures:${kind}`,
-    load: async ({ store, config, generateDigest, watcher, logger }) => {
+    load: async (context) => {
+      const { store, config, watcher, logger } = context;
       const contentDir = fileURLToPath(new URL('./content/', config.root));
       const sync = () => {
         const entries = readDisclosuresCached(contentDir)[kind];
         store.clear();
         for (const e of entries) {
           const data = e.data as unknown as Record<string, unknown>;
-          store.set({ id: e.id, data, digest: generateDigest(data) });
+          store.set({ id: e.id, data, digest: context.generateDigest(data) });
         }
       };
       sync();
@@ -73,12 +74,13 @@ export function disclosureLoader(kind: DisclosureKind): Loader {
 export function officialFiguresLoader(): Loader {
   return {
     name: 'qinglian-official-figures',
-    load: async ({ store, config, generateDigest }) => {
+    load: async (context) => {
+      const { store, config } = context;
       const contentDir = fileURLToPath(new URL('./content/', config.root));
       store.clear();
       for (const e of readOfficialFigures(contentDir)) {
         const data = e.data as unknown as Record<string, unknown>;
-        store.set({ id: e.id, data, digest: generateDigest(data) });
+        store.set({ id: e.id, data, digest: context.generateDigest(data) });
       }
     },
   };

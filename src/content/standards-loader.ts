@@ -9,14 +9,15 @@ import { readStandards, StandardsError } from './standards-files.ts';
 export function standardsLoader(): Loader {
   return {
     name: 'qinglian-standards',
-    load: async ({ store, config, generateDigest, watcher, logger }) => {
+    load: async (context) => {
+      const { store, config, watcher, logger } = context;
       const contentDir = fileURLToPath(new URL('./content/', config.root));
       const sync = () => {
         const files = readStandards(contentDir);
         store.clear();
         for (const f of files) {
           const data = f.standard as unknown as Record<string, unknown>;
-          store.set({ id: String(f.standard.year), data, digest: generateDigest(data) });
+          store.set({ id: String(f.standard.year), data, digest: context.generateDigest(data) });
         }
       };
       sync();

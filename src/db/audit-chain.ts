@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Client } from '@libsql/client';
+import type { Client, Row, Value } from '@libsql/client';
 
 /**
  * The audit log's hash chain (RELIABILITY.md §4 steps 3–4; the design is told in src/staff/README.md).
@@ -153,8 +153,8 @@ export function verifyChain(
 const SELECT_ROWS =
   'SELECT id, at, actor, action, subject_type, subject_id, detail, public_note, prev_hash, hash FROM audit_events';
 
-function toChainRow(r: Record<string, unknown>): ChainRow {
-  const text = (v: unknown) => (v === null || v === undefined ? null : String(v));
+function toChainRow(r: Row): ChainRow {
+  const text = (v: Value | undefined) => (v === null || v === undefined ? null : String(v));
   return {
     id: Number(r.id),
     at: Number(r.at),
@@ -172,7 +172,7 @@ function toChainRow(r: Record<string, unknown>): ChainRow {
 /** Every audit row in id order (for the verifier). */
 export async function readChain(client: Client): Promise<ChainRow[]> {
   const rs = await client.execute(`${SELECT_ROWS} ORDER BY id`);
-  return rs.rows.map((r) => toChainRow(r as unknown as Record<string, unknown>));
+  return rs.rows.map((r) => toChainRow(r));
 }
 
 /**
@@ -191,7 +191,7 @@ export async function sealPending(client: Client): Promise<number> {
   });
   if (pending.rows.length === 0) return 0;
   const sealed = chainRows(
-    pending.rows.map((r) => toChainRow(r as unknown as Record<string, unknown>)),
+    pending.rows.map((r) => toChainRow(r)),
     headRow ? String(headRow.hash) : GENESIS,
   );
   await client.batch(

@@ -1,4 +1,4 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, count, desc, eq, sql } from 'drizzle-orm';
 import type { Database } from './client.ts';
 import { altchaUsed, feedbackContacts, feedbackItems } from './schema.ts';
 import { auditIfChanged, auditStatement, listAudit } from './audit-repo.ts';
@@ -140,7 +140,7 @@ export async function insertFeedback(
     // The item's only foreign key is its unit: the database, not an extra query, checks the unit exists.
     if (
       /FOREIGN KEY constraint failed/.test(
-        String((e as Error).message) + String((e as { cause?: Error }).cause?.message),
+        String((e as { message?: unknown }).message) + String((e as { cause?: Error }).cause?.message),
       )
     )
       return { ok: false, reason: 'unknown_unit' };
@@ -325,6 +325,6 @@ export async function purgeContacts(database: Database, closedBefore: Date, now:
 }
 
 export async function countFeedback(database: Database): Promise<number> {
-  const [row] = await database.db.select({ n: sql<number>`count(*)` }).from(feedbackItems);
-  return Number(row?.n ?? 0);
+  const [row] = await database.db.select({ n: count() }).from(feedbackItems);
+  return row?.n ?? 0;
 }

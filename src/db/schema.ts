@@ -300,7 +300,9 @@ export const evaluationMarks = sqliteTable(
     /** Points given when a portal rate had too small a sample. */
     points: real('points'),
     /** Itemised deductions: [{ key, count, note }]. */
-    deductions: text('deductions', { mode: 'json' }).notNull().$type<{ key: string; count: number; note?: string }[]>(),
+    deductions: text('deductions', { mode: 'json' })
+      .notNull()
+      .$type<{ key: string; count: number; note?: string | undefined }[]>(),
     /** The evaluators' evidence note (public on the scorecard; no personal data). */
     note: text('note'),
     evaluator: text('evaluator').notNull(),

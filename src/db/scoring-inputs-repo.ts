@@ -28,7 +28,8 @@ export async function satisfactionCounts(
     excludedRelations.map((r) => sql`${r}`),
     sql`, `,
   );
-  const rows = await database.db.all<{ unit: string; n: number; positive: number }>(sql`
+  // SQL's sum() is NULL over no values; Number() makes that 0.
+  const rows = await database.db.all<{ unit: string; n: number | null; positive: number | null }>(sql`
     SELECT t.unit_id AS unit, sum(t.n) AS n, sum(CASE WHEN t.answer IN ('satisfied', 'fairlySatisfied') THEN t.n ELSE 0 END) AS positive
     FROM surveys s
     JOIN survey_tallies t ON t.survey_id = s.id AND t.question_id = ${HEADLINE_QUESTION}
@@ -47,7 +48,7 @@ export async function replyTimeliness(
   year: number,
 ): Promise<{ answered: Map<string, { due: number; onTime: number }>; open: Map<string, DeadlineFacts[]> }> {
   const { from, to } = beijingYear(year);
-  const answeredRows = await database.db.all<{ unit: string; due: number; onTime: number }>(sql`
+  const answeredRows = await database.db.all<{ unit: string; due: number; onTime: number | null }>(sql`
     SELECT unit_id AS unit, count(*) AS due, sum(first_answered_at <= first_answer_due_at) AS onTime
     FROM feedback_items
     WHERE routed_to = 'unit' AND received_at BETWEEN ${from} AND ${to}
@@ -61,7 +62,7 @@ export async function replyTimeliness(
     WHERE routed_to = 'unit' AND received_at BETWEEN ${from} AND ${to}
       AND (first_answered_at IS NULL OR first_answer_due_at IS NULL)
     GROUP BY unit_id`);
-  const answered = new Map(answeredRows.map((r) => [r.unit, { due: Number(r.due), onTime: Number(r.onTime) }]));
+  const answered = new Map(answeredRows.map((r) => [r.unit, { due: r.due, onTime: Number(r.onTime) }]));
   const date = (ms: number | null) => (ms === null ? null : new Date(ms));
   const open = new Map<string, DeadlineFacts[]>();
   for (const r of openRows) {
@@ -81,10 +82,4 @@ export async function replyTimeliness(
     );
   }
   return { answered, open };
-}
-
-/** A bare scan of the same table, the bench's baseline. */
-export async function countSurveyAnswers(database: Database): Promise<number> {
-  const [row] = await database.db.all<{ n: number }>(sql`SELECT count(*) AS n FROM survey_answers`);
-  return Number(row?.n ?? 0);
 }

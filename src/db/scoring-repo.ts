@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { asc, desc, eq, sql } from 'drizzle-orm';
 import type { Database } from './client.ts';
 import { auditStatement } from './audit-repo.ts';
 import { rateLimitStatements, type RateHit, isRateLimitViolation, retryAfter } from './rate-limit-repo.ts';
@@ -168,19 +168,17 @@ export async function insertVetoEvent(
   const id = crypto.randomUUID();
   const { db } = database;
   const statements = [
-    db
-      .insert(vetoEvents)
-      .values({
-        id,
-        unitId: e.unitId,
-        vetoKey: e.vetoKey,
-        occurredOn: e.occurredOn,
-        source: e.source,
-        note: e.note,
-        recordedBy: actor,
-        recordedAt: now,
-        demo,
-      }),
+    db.insert(vetoEvents).values({
+      id,
+      unitId: e.unitId,
+      vetoKey: e.vetoKey,
+      occurredOn: e.occurredOn,
+      source: e.source,
+      note: e.note,
+      recordedBy: actor,
+      recordedAt: now,
+      demo,
+    }),
     auditStatement(database, {
       at: now,
       actor,

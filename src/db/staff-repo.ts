@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database } from './client.ts';
 import { staffAccounts, staffAccountUnits, staffLogins, staffSessions, units } from './schema.ts';
 import { auditIfChanged, auditStatement } from './audit-repo.ts';
@@ -54,7 +54,7 @@ export async function insertAccount(
     if (uniqueViolation(e) === 'staff_accounts.username') return { ok: false, reason: 'username_taken' };
     if (
       /FOREIGN KEY constraint failed/.test(
-        String((e as Error).message) + String((e as { cause?: Error }).cause?.message),
+        String((e as { message?: unknown }).message) + String((e as { cause?: Error }).cause?.message),
       )
     )
       return { ok: false, reason: 'unknown_unit' };
@@ -112,8 +112,8 @@ export async function listAccounts(database: Database): Promise<StaffAccount[]> 
 }
 
 export async function countAccounts(database: Database): Promise<number> {
-  const [row] = await database.db.select({ n: sql<number>`count(*)` }).from(staffAccounts);
-  return Number(row?.n ?? 0);
+  const [row] = await database.db.select({ n: count() }).from(staffAccounts);
+  return row?.n ?? 0;
 }
 
 /** Failed login times of an account (or of a client address key) since `since`. */

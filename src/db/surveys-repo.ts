@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, ne, sql } from 'drizzle-orm';
+import { and, asc, count, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { Database } from './client.ts';
 import {
   invitationBatches,
@@ -72,8 +72,8 @@ export async function listSurveys(database: Database): Promise<SurveyRow[]> {
 }
 
 export async function countSurveys(database: Database): Promise<number> {
-  const [row] = await database.db.select({ n: sql<number>`count(*)` }).from(surveys);
-  return Number(row?.n ?? 0);
+  const [row] = await database.db.select({ n: count() }).from(surveys);
+  return row?.n ?? 0;
 }
 
 export interface NewBatch {
@@ -94,17 +94,15 @@ export async function insertInvitationBatch(
 ): Promise<void> {
   const { db } = database;
   const statements = [
-    db
-      .insert(invitationBatches)
-      .values({
-        id: b.id,
-        surveyId: b.surveyId,
-        unitId: b.unitId,
-        label: b.label,
-        tokenHash: b.tokenHash,
-        size: b.codes.length,
-        createdAt: now,
-      }),
+    db.insert(invitationBatches).values({
+      id: b.id,
+      surveyId: b.surveyId,
+      unitId: b.unitId,
+      label: b.label,
+      tokenHash: b.tokenHash,
+      size: b.codes.length,
+      createdAt: now,
+    }),
     ...chunk(
       b.codes.map((c, position) => ({ ...c, position, batchId: b.id, surveyId: b.surveyId, unitId: b.unitId })),
       100,
@@ -181,8 +179,8 @@ export interface NewResponse {
   submittedOn: string;
   answers: Record<string, SurveyAnswer>;
   /** The invitation code or one-time-code challenge used up by this response. */
-  invitationId?: string;
-  otpChallengeId?: string;
+  invitationId?: string | undefined;
+  otpChallengeId?: string | undefined;
 }
 
 export type ResponseInsert =
@@ -264,10 +262,10 @@ export async function insertResponse(
 
 export async function countResponses(database: Database, surveyId: string): Promise<number> {
   const [row] = await database.db
-    .select({ n: sql<number>`count(*)` })
+    .select({ n: count() })
     .from(surveyResponses)
     .where(eq(surveyResponses.surveyId, surveyId));
-  return Number(row?.n ?? 0);
+  return row?.n ?? 0;
 }
 
 /** Answer counts per unit and question, excluding respondents who work at the unit. */

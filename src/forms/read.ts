@@ -20,7 +20,7 @@ function percentDecode(s: string): string | null {
       bytes.push(parseInt(hex, 16));
       i += 2;
     } else if (ch < 0x80) bytes.push(ch);
-    else bytes.push(...new TextEncoder().encode(plus[i]!));
+    else bytes.push(...new TextEncoder().encode(plus[i]));
   }
   try {
     return fatalUtf8.decode(new Uint8Array(bytes));

@@ -53,7 +53,7 @@ export async function checkAltcha(ctx: ChannelContext, encoded: string): Promise
   try {
     const result = await verifySolution({
       challenge: parsed.challenge as unknown as Challenge,
-      solution: parsed.solution as unknown as { counter: number; derivedKey: string },
+      solution: parsed.solution,
       deriveKey,
       hmacSignatureSecret: ctx.keys.altcha,
       hmacKeySignatureSecret: ctx.keys.altchaKey,

@@ -200,9 +200,10 @@ export async function recordMarks(
   const single = raws.length === 1;
   for (const raw of raws) {
     const parsed = parseInput(MarkInput, raw);
-    const prefix = single ? '' : `${String((raw as { itemKey?: unknown })?.itemKey ?? '?')}.`;
+    const itemKey = (raw as { itemKey?: unknown } | null)?.itemKey;
+    const prefix = single ? '' : `${typeof itemKey === 'string' || typeof itemKey === 'number' ? itemKey : '?'}.`;
     if (!parsed.ok) {
-      if (single || !('fields' in parsed) || !parsed.fields) return parsed;
+      if (single || !('fields' in parsed)) return parsed;
       for (const [k, v] of Object.entries(parsed.fields)) errors[`${prefix}${k}`] = v;
       continue;
     }

@@ -8,13 +8,7 @@ import {
   type SurveyRow,
 } from '../db/surveys-repo.ts';
 import { beijingDate } from '../domain/calendar/dates.ts';
-import {
-  checkAnswers,
-  excludedRelations,
-  isSurveyOpen,
-  SurveyResponseInput,
-  type SurveyAnswer,
-} from '../domain/surveys/schema.ts';
+import { checkAnswers, excludedRelations, isSurveyOpen, SurveyResponseInput } from '../domain/surveys/schema.ts';
 import { emptyCounts, rankUnits, satisfaction, MIN_SAMPLE, type AnswerCounts } from '../domain/surveys/results.ts';
 import { toSatisfactionOut, type SurveyResults, type SurveyView } from '../domain/surveys/public.ts';
 import type { QuestionId } from '../domain/surveys/questions.ts';
@@ -43,11 +37,6 @@ export async function surveyViews(ctx: ChannelContext): Promise<SurveyView[]> {
   return (await listSurveys(ctx.database)).map((s) => toSurveyView(s, now));
 }
 
-export async function surveyView(ctx: ChannelContext, id: string): Promise<SurveyView | null> {
-  const s = await findSurvey(ctx.database, id);
-  return s ? toSurveyView(s, ctx.now()) : null;
-}
-
 /**
  * Results of a survey: per unit and question, rate = (satisfied + fairlySatisfied) / valid with `unsure` kept, also the
  * rate without `unsure`, n and 95 % Wilson intervals; staff of the unit are not counted; units below the
@@ -65,9 +54,9 @@ export async function surveyResults(ctx: ChannelContext, surveyId: string): Prom
   for (const row of tally) {
     const k = `${row.unitId}|${row.questionId}`;
     const c = counts.get(k) ?? emptyCounts();
-    c[row.answer as SurveyAnswer] += row.n;
+    c[row.answer] += row.n;
     counts.set(k, c);
-    if (row.questionId === survey.questionIds[0]) total[row.answer as SurveyAnswer] += row.n;
+    if (row.questionId === survey.questionIds[0]) total[row.answer] += row.n;
   }
   const rows = unitList.map((u) => {
     const questions = survey.questionIds.map((q: QuestionId) => ({
@@ -162,7 +151,7 @@ export async function submitSurveyResponse(
       via: invitationId ? 'invitation' : 'otp',
       relation: input.relation,
       submittedOn: beijingDate(now),
-      answers: input.answers as Record<string, SurveyAnswer>,
+      answers: input.answers,
       invitationId,
       otpChallengeId,
     },

@@ -1,5 +1,4 @@
 import { listAccounts, unitNames as unitNamesRepo, type StaffAccount } from '../db/staff-repo.ts';
-import { listUnits } from '../db/units-repo.ts';
 import type { StaffContext } from './context.ts';
 
 /** Read-only lookups the staff pages need (pages do not import src/db). */
@@ -7,8 +6,3 @@ export const unitNames = (ctx: StaffContext, ids: readonly string[]): Promise<Ma
   unitNamesRepo(ctx.database, ids);
 
 export const allAccounts = (ctx: StaffContext): Promise<StaffAccount[]> => listAccounts(ctx.database);
-
-/** Every registered unit, for the evaluator's landing page. */
-export async function allUnits(ctx: StaffContext) {
-  return (await listUnits(ctx.database, {}, { page: 1, pageSize: 10_000 })).rows;
-}

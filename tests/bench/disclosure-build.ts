@@ -29,7 +29,7 @@ import type { Benchmark, Measurement, Target } from './harness.ts';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ASTRO = join(ROOT, 'node_modules/astro/bin/astro.mjs');
 const read = (path: string) =>
-  load(readFileSync(join(ROOT, 'content', path), 'utf8'), { schema: CORE_SCHEMA }) as Record<string, any>;
+  load(readFileSync(join(ROOT, 'content', path), 'utf8'), { schema: CORE_SCHEMA }) as Record<string, unknown>;
 const write = (dir: string, path: string, data: unknown) => {
   mkdirSync(join(dir, path, '..'), { recursive: true });
   writeFileSync(join(dir, path), dump(data, { schema: CORE_SCHEMA, lineWidth: -1 }));
@@ -51,7 +51,7 @@ export function generateContent(contentDir: string, schools = 250, villages = 12
   let files = 0;
   for (let i = 0; i < schools; i += 1) {
     const id = `bench-school-${i}`;
-    write(contentDir, `units/${id}.yaml`, { ...school, name: `${school.name}${i}` });
+    write(contentDir, `units/${id}.yaml`, { ...school, name: `${String(school.name)}${i}` });
     for (const m of months)
       write(contentDir, `canteen-accounts/${id}-${m.slice(-12)}`, { ...read(`canteen-accounts/${m}`), unit: id });
     procurements.forEach((p, j) =>
@@ -62,7 +62,7 @@ export function generateContent(contentDir: string, schools = 250, villages = 12
   }
   for (let i = 0; i < villages; i += 1) {
     const id = `bench-village-${i}`;
-    write(contentDir, `units/${id}.yaml`, { ...village, name: `${village.name}${i}` });
+    write(contentDir, `units/${id}.yaml`, { ...village, name: `${String(village.name)}${i}` });
     const rename = (decision: string) => decision.replace('liuwan-village', id);
     for (const d of decisions) write(contentDir, `decisions/${rename(d)}`, { ...read(`decisions/${d}`), unit: id });
     const contracts = (ledger.contracts as { decision?: string }[]).map((c) =>

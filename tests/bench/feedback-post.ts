@@ -151,7 +151,7 @@ async function feedbackServerTarget(log: (line: string) => void): Promise<Target
   };
   const cpuSeconds = () => {
     try {
-      const stat = readFileSync(`/proc/${server.process.pid}/stat`, 'utf8');
+      const stat = readFileSync(`/proc/${String(server.process.pid)}/stat`, 'utf8');
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       return (Number(f[11]) + Number(f[12])) / 100;
     } catch {

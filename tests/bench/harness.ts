@@ -80,7 +80,7 @@ export interface Target {
   /** Base URL (http://127.0.0.1:port) for HTTP benchmarks. */
   url?: string;
   /** Process id of the process doing the work, for CPU accounting. */
-  pid?: number;
+  pid?: number | undefined;
   /**
    * A non-HTTP measurement (e.g. a raw insert loop, a build). When absent the harness drives
    * `url` + the benchmark's request with autocannon.
@@ -171,11 +171,11 @@ export async function spawnServer(script: string, args: string[] = []): Promise<
   const child = spawn(process.execPath, [script, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
   track(child);
   const output: string[] = [];
-  child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
   const port = await new Promise<number>((resolve, reject) => {
     let buffered = '';
     const timer = setTimeout(() => reject(new Error(`${script} did not start:\n${output.join('')}`)), 15_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       buffered += chunk.toString('utf8');
       const m = /\{"port":(\d+)\}/.exec(buffered);
       if (m) {
@@ -185,7 +185,7 @@ export async function spawnServer(script: string, args: string[] = []): Promise<
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`${script} exited with ${code}:\n${output.join('')}`));
+      reject(new Error(`${script} exited with ${String(code)}:\n${output.join('')}`));
     });
   });
   return {
@@ -429,8 +429,8 @@ export async function runBenchmark(bench: Benchmark, ctx: BenchContext, opts: Ru
         log(
           `  check ${side.padEnd(8)} ${label}: ${res.status}, body ${res.body.length} B, ` +
             `${Object.keys(res.headers).length} headers (~${headerBytes(res)} B)` +
-            `${res.headers['content-encoding'] ? `, content-encoding ${String(res.headers['content-encoding'])}` : ''}` +
-            `${problem ? `  PROBLEM: ${problem}` : ''}`,
+            (res.headers['content-encoding'] ? `, content-encoding ${res.headers['content-encoding']}` : '') +
+            (problem ? `  PROBLEM: ${problem}` : ''),
         );
         if (problem) problems.push(`${side}: ${problem}`);
       }
@@ -444,8 +444,8 @@ export async function runBenchmark(bench: Benchmark, ctx: BenchContext, opts: Ru
         log(
           `  round ${round} ${side.padEnd(8)} ${fmtRate(m.rate).padStart(8)} ${unit}  p50 ${fmtMs(m.p50).padStart(9)}` +
             `  p99 ${fmtMs(m.p99).padStart(9)}  cpu: target ${fmtCpu(m.targetCpu)} load-gen ${fmtCpu(m.loadCpu)} other ${fmtCpu(m.otherCpu)}` +
-            `${m.failures ? `  (${m.failures} non-2xx/errors)` : ''}` +
-            `${(m.otherCpu ?? 0) > NOISY_OTHER_CPU ? '  [noisy: other processes busy]' : ''}`,
+            (m.failures ? `  (${m.failures} non-2xx/errors)` : '') +
+            ((m.otherCpu ?? 0) > NOISY_OTHER_CPU ? '  [noisy: other processes busy]' : ''),
         );
         if (m.failures) problems.push(`${side} round ${round}: ${m.failures} non-2xx/errors`);
       }
@@ -510,7 +510,7 @@ export function report(results: BenchResult[], opts: RunOptions): void {
     lines.push(
       `${r.bench.name}: ${fmtRatio(ratio)} ${r.bench.baseline}` +
         ` (median of per-round ratios ${fmtRatio(perRound)}; p50 ${fmtMs(s.p50)} vs ${fmtMs(b.p50)})` +
-        `${r.problems.length ? `  [problems: ${r.problems.join('; ')}]` : ''}`,
+        (r.problems.length ? `  [problems: ${r.problems.join('; ')}]` : ''),
     );
     if (Number.isFinite(b.loadCpu) && b.loadCpu > 80)
       lines.push(

@@ -37,7 +37,7 @@ const BENCHMARKS: Benchmark[] = [
     request: { path: '/api/health' },
     check: (res) => {
       if (res.status !== 200) return `status ${res.status}`;
-      const type = String(res.headers['content-type'] ?? '');
+      const type = res.headers['content-type'] ?? '';
       return type.startsWith('application/json') ? null : `content-type ${type}`;
     },
   },

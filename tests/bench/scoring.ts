@@ -146,7 +146,10 @@ function prepare(log: (line: string) => void) {
       database,
       standard,
       sources,
-      cleanup: () => (database.close(), rmSync(dir, { recursive: true, force: true })),
+      cleanup: () => {
+        database.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
     };
   })();
   return prepared;

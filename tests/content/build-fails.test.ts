@@ -28,9 +28,9 @@ function sync(dir: string) {
   return { status: r.status, output: `${r.stdout}${r.stderr}` };
 }
 
-function editYaml(contentDir: string, file: string, change: (doc: Record<string, any>) => void) {
+function editYaml(contentDir: string, file: string, change: (doc: Record<string, unknown>) => void) {
   const path = join(contentDir, file);
-  const doc = load(readFileSync(path, 'utf8'), { schema: CORE_SCHEMA }) as Record<string, any>;
+  const doc = load(readFileSync(path, 'utf8'), { schema: CORE_SCHEMA }) as Record<string, unknown>;
   change(doc);
   writeFileSync(path, dump(doc, { schema: CORE_SCHEMA }));
 }
@@ -39,7 +39,7 @@ describe('astro build stops on a bad disclosure file', () => {
   test.each([
     [
       'an unbalanced canteen month',
-      (c: string) => editYaml(c, 'canteen-accounts/nanhu-nine-year-school-2026-05.yaml', (d) => (d.closingFen += 1)),
+      (c: string) => editYaml(c, 'canteen-accounts/nanhu-nine-year-school-2026-05.yaml', (d) => (d.closingFen = (d.closingFen as number) + 1)),
       'content/canteen-accounts/nanhu-nine-year-school-2026-05.yaml › closingFen:',
       'disclosures.canteen.balanceMismatch',
     ],
@@ -51,7 +51,7 @@ describe('astro build stops on a bad disclosure file', () => {
     ],
     [
       'official figures whose year total disagrees with its quarters',
-      (c: string) => editYaml(c, 'official-figures/2025.yaml', (d) => (d.total.casesFiled += 1)),
+      (c: string) => editYaml(c, 'official-figures/2025.yaml', (d) => ((d.total as { casesFiled: number }).casesFiled += 1)),
       'content/official-figures/2025.yaml › total.casesFiled:',
       'statistics.official.totalMismatch',
     ],

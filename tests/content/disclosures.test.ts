@@ -79,7 +79,7 @@ function atPath(doc: unknown, path: string, value: unknown, remove = false) {
   let node = doc as Record<string, unknown>;
   for (const k of keys.slice(0, -1)) node = node[k] as Record<string, unknown>;
   const last = keys.at(-1)!;
-  if (remove) delete node[last];
+  if (remove) Reflect.deleteProperty(node, last);
   else node[last] = value;
 }
 

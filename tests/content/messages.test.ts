@@ -73,7 +73,7 @@ describe('messages', () => {
         filesOf.set(segment, (filesOf.get(segment) ?? new Set()).add(area));
       }
     }
-    const split = [...filesOf].filter(([, areas]) => areas.size > 1).map(([s, areas]) => `${s}: ${[...areas]}`);
+    const split = [...filesOf].filter(([, areas]) => areas.size > 1).map(([s, areas]) => `${s}: ${[...areas].join(',')}`);
     expect(split).toEqual([]);
     // The merged object has every area's keys (the type check in index.ts stops a key in two files).
     const total = Object.values(messageAreas).reduce((n, texts) => n + Object.keys(texts).length, 0);

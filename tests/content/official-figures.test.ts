@@ -49,9 +49,9 @@ describe('content/official-figures (演示数据)', () => {
   test('the first year has no previous year: missing, not a change from 0', () => {
     const table = officialYoyDataset(input).tables[0]!;
     const row = table.rows.find((r) => r.key === '2024')!;
-    expect(row.cells.filter((c) => c.kind === 'yoy').map((c) => c.kind === 'yoy' && c.change.kind)).toEqual(['missing', 'missing', 'missing', 'missing']);
+    expect(row.cells.filter((c) => c.kind === 'yoy').map((c) => c.change.kind)).toEqual(['missing', 'missing', 'missing', 'missing']);
     const q = officialQuarterlyDataset(input).tables[0]!.rows.find((r) => r.key === '2024-q1')!;
-    expect(q.cells.filter((c) => c.kind === 'yoy').every((c) => c.kind === 'yoy' && c.change.kind === 'missing')).toBe(true);
+    expect(q.cells.filter((c) => c.kind === 'yoy').every((c) => c.change.kind === 'missing')).toBe(true);
   });
 
   test('a zero base shows 新增 (北塘镇 立案 0 → 6); small cells are suppressed, with their changes', () => {
@@ -64,7 +64,7 @@ describe('content/official-figures (演示数据)', () => {
     expect(beitang.cells[col('sanctionsYoy')]).toEqual({ kind: 'yoy', change: { kind: 'suppressed' } });
     // 2026's townships are three quarters; 2025's are the whole year: no comparison.
     const t2026 = officialTownshipsDataset(input).tables.find((t) => t.key === 'township-2026')!;
-    expect(t2026.rows.flatMap((r) => r.cells).filter((c) => c.kind === 'yoy').every((c) => c.kind === 'yoy' && (c.change.kind === 'missing' || c.change.kind === 'suppressed'))).toBe(true);
+    expect(t2026.rows.flatMap((r) => r.cells).filter((c) => c.kind === 'yoy').every((c) => c.change.kind === 'missing' || c.change.kind === 'suppressed')).toBe(true);
   });
 
   test('四种形态 2025: the 4 is hidden and so is the next smallest (the total is published)', () => {

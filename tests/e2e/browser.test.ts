@@ -7,7 +7,7 @@ let browser: Browser;
 beforeAll(async () => {
   browser = await launchBrowser();
 });
-afterAll(() => browser?.close());
+afterAll(() => browser.close());
 
 describe('the test browser (tests/support/chromium.ts)', () => {
   test('draws Chinese glyphs, not boxes, whether or not the system has a CJK font', async () => {

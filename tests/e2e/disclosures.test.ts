@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { axeViolations, formatViolations, launchBrowser, watchPage, WECHAT_360 } from '../support/browser.ts';
@@ -59,7 +59,7 @@ describe('the built site and its exports', () => {
       expect(p.scripts, p.page).toEqual([]);
       expect(p.html + p.css, p.page).toBeLessThanOrEqual(BUDGET_BYTES);
     }
-    // eslint-disable-next-line no-console
+
     console.info(
       `heaviest disclosure page: ${heaviest[0]!.page} ${heaviest[0]!.html} + ${heaviest[0]!.css} bytes gzip`,
     );
@@ -107,14 +107,17 @@ describe('disclosure pages in Chromium', () => {
   let server: TestServer;
   let browser: Browser;
 
+  // Each hook returns its own teardown, so that a failed start stops only what did start.
   beforeAll(async () => {
     server = await startTestServer();
-    browser = await launchBrowser();
+    return async () => {
+      await server.stop();
+      server.cleanup();
+    };
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    server?.cleanup();
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    return () => browser.close();
   });
 
   const pages = [
@@ -155,8 +158,8 @@ describe('disclosure pages in Chromium', () => {
     let context: BrowserContext;
     beforeAll(async () => {
       context = await browser.newContext(WECHAT_360);
+      return () => context.close();
     });
-    afterAll(() => context?.close());
 
     test('no page scrolls sideways (wide tables scroll inside their box)', async () => {
       const page = await context.newPage();
@@ -233,7 +236,7 @@ describe('disclosure pages in Chromium', () => {
     await page.click('.search-form button');
     await page.locator('[data-search-results] p').first().waitFor();
     await page.waitForFunction(
-      () => !document.querySelector('[data-search-results]')!.textContent!.includes('\u2026\u2026'),
+      () => !document.querySelector('[data-search-results]')!.textContent.includes('\u2026\u2026'),
     );
     expect(await page.locator('.search-results a[href*="/student-aid/"]').count()).toBe(0);
     expect(await watcher.list()).toEqual([]);

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { beforeAll, describe, expect, test } from 'vitest';
+import type { Browser } from 'playwright-core';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { expectAccessibleAsServed, launchBrowser, noJsPage } from '../support/browser.ts';
 import { demoRandom } from '../../db/seed-channel.ts';
@@ -15,15 +15,18 @@ import { beijingDate } from '../../src/domain/calendar/dates.ts';
 
 let server: TestServer;
 let browser: Browser;
+// Each hook returns its own teardown, so that a failed start stops only what did start.
 beforeAll(async () => {
   // Forms without JavaScript use the no-proof-of-work allowance; give this run room for its posts.
   server = await startTestServer({ env: { FEEDBACK_LIMIT_NO_POW_PER_IP: '100' } });
-  browser = await launchBrowser();
+  return async () => {
+    await server.stop();
+    server.cleanup();
+  };
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  server?.cleanup();
+beforeAll(async () => {
+  browser = await launchBrowser();
+  return () => browser.close();
 });
 
 const today = beijingDate(new Date());
@@ -246,7 +249,7 @@ describe('with JavaScript on', () => {
     });
     await page.goto(`${server.url}/feedback/?unit=liuwan-village`);
     await page.waitForFunction(
-      () => (document.querySelector('input[name="altcha"]') as HTMLInputElement | null)?.value !== '',
+      () => document.querySelector<HTMLInputElement>('input[name="altcha"]')?.value !== '',
       null,
       { timeout: 30_000 },
     );

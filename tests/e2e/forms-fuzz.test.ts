@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
@@ -12,16 +12,18 @@ let server: TestServer;
 let trackingCode: string;
 beforeAll(async () => {
   server = await startTestServer({ env: { FEEDBACK_LIMIT_NO_POW_PER_IP: '1000000', SURVEY_LIMIT_PER_IP: '1000000' } });
+  return async () => {
+    await server.stop();
+    server.cleanup();
+  };
+});
+beforeAll(async () => {
   const res = await fetch(`${server.url}/api/feedback`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ kind: 'question', unitId: 'hetang-village', body: '请问公示栏在哪里？' }),
   });
   trackingCode = ((await res.json()) as { trackingCode: string }).trackingCode;
-});
-afterAll(async () => {
-  await server?.stop();
-  server?.cleanup();
 });
 
 const names = [

@@ -16,7 +16,7 @@ import { signIn, type DemoUsername } from '../support/staff.ts';
  * runs over both folders. Needs Java 11+ (`default-jre-headless`, which .ci/run installs); without
  * it the test is skipped and says why.
  */
-const VNU_JAR = String(createRequire(import.meta.url)('vnu-jar') as string);
+const VNU_JAR = createRequire(import.meta.url)('vnu-jar') as string;
 const JAVA = spawnSync('java', ['-version'], { stdio: 'ignore' }).status === 0;
 const NO_JAVA = 'vnu: skipped, no `java` on PATH (install a JRE 11+, e.g. Debian default-jre-headless)';
 if (!JAVA) console.warn(NO_JAVA);
@@ -105,7 +105,9 @@ test('vnu finds no error in the built pages and the on-demand pages', async (ctx
     try {
       report = JSON.parse(run.stderr) as { messages: VnuMessage[] };
     } catch {
-      throw new Error(`vnu gave no JSON report (exit ${run.status ?? run.signal}):\n${run.stdout}${run.stderr}`);
+      throw new Error(
+        `vnu gave no JSON report (exit ${String(run.status ?? run.signal)}):\n${run.stdout}${run.stderr}`,
+      );
     }
     const where = (url?: string) => {
       if (!url?.startsWith('file:')) return url ?? '(no file)';

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { parseCsp, rawRequest, type RawResponse } from '../support/http.ts';
 
@@ -19,16 +19,15 @@ const resolve = (path: string) => (path === CSS ? cssPath : path);
 
 beforeAll(async () => {
   server = await startTestServer();
-  const css = readdirSync(`${CLIENT_DIR}_astro`).filter((f) => f.endsWith('.css'));
-  expect(css.length, 'a stylesheet in dist/client/_astro').toBeGreaterThan(0);
-  cssPath = `/_astro/${css[0]}`;
-});
-
-afterAll(async () => {
-  if (server) {
+  return async () => {
     expect(await server.stop()).toBe(0);
     server.cleanup();
-  }
+  };
+});
+beforeAll(() => {
+  const css = readdirSync(`${CLIENT_DIR}_astro`).filter((f) => f.endsWith('.css'));
+  expect(css.length, 'a stylesheet in dist/client/_astro').toBeGreaterThan(0);
+  cssPath = `/_astro/${css[0]!}`;
 });
 
 describe('HEAD', () => {

@@ -305,7 +305,7 @@ describe('SIGTERM', () => {
           .split('\r\n')
           .map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
       );
-      const payload = text.slice(final.index! + final[0].length);
+      const payload = text.slice(final.index + final[0].length);
       // The server closed the connection after answering (`ended` above) and told the client so.
       expect(headers['connection']).toBe('close');
       expect(headers['content-type']).toMatch(/^application\/json/);

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { z } from 'zod';
 import { startTestServer, type TestServer } from '../support/server.ts';
@@ -59,7 +59,7 @@ async function expectUnitTable(page: Page, expected: ApiUnit[]): Promise<void> {
   expect(await rows.count()).toBe(expected.length);
   const links = await page
     .locator('main table tbody tr th[scope="row"] a')
-    .evaluateAll((as) => as.map((a) => ({ name: (a.textContent ?? '').trim(), href: a.getAttribute('href') })));
+    .evaluateAll((as) => as.map((a) => ({ name: a.textContent.trim(), href: a.getAttribute('href') })));
   const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
   expect(links.sort(byName)).toEqual(expected.map((u) => ({ name: u.name, href: u.url })).sort(byName));
   expect(await text(page, 'main [role="status"]')).toBe(t('units.resultCount', { count: expected.length }));
@@ -147,7 +147,7 @@ async function visit(
   js: boolean,
 ): Promise<{ page: Page; problems: () => Promise<string[]> }> {
   const page = await context.newPage();
-  const watcher = await watchPage(page, { documentStatus: c.status === 200 ? undefined : c.status });
+  const watcher = await watchPage(page, c.status === 200 ? {} : { documentStatus: c.status });
   const response = await page.goto(server.url + c.path, { waitUntil: 'load' });
   expect(response?.status(), `${c.path} status`).toBe(c.status);
   expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
@@ -174,24 +174,23 @@ async function visit(
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
-  allUnits = (await getJson('/api/units?pageSize=100', ApiUnits)).items;
-  migrationsApplied = (await getJson('/api/health', Health)).database.migrations.applied;
-});
-
-afterAll(async () => {
-  await browser?.close();
-  if (server) {
+  return async () => {
+    await browser.close();
     expect(await server.stop()).toBe(0);
     server.cleanup();
-  }
+  };
+});
+beforeAll(async () => {
+  allUnits = (await getJson('/api/units?pageSize=100', ApiUnits)).items;
+  migrationsApplied = (await getJson('/api/health', Health)).database.migrations.applied;
 });
 
 describe('pages in desktop Chromium', () => {
   let context: BrowserContext;
   beforeAll(async () => {
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+    return () => context.close();
   });
-  afterAll(() => context?.close());
 
   test.each(PAGES)('$name ($path): zh-CN, demo banner, content, 0 axe violations, clean console', async (c) => {
     const { page, problems } = await visit(context, c, true);
@@ -222,8 +221,8 @@ describe('pages with JavaScript disabled', () => {
   let context: BrowserContext;
   beforeAll(async () => {
     context = await browser.newContext({ javaScriptEnabled: false, locale: 'zh-CN' });
+    return () => context.close();
   });
-  afterAll(() => context?.close());
 
   test.each(PAGES)('$name ($path): the main content is there without JavaScript', async (c) => {
     const { page, problems } = await visit(context, c, false);
@@ -238,8 +237,8 @@ describe('WeChat in-app browser, 360 px wide', () => {
   let context: BrowserContext;
   beforeAll(async () => {
     context = await browser.newContext(WECHAT_360);
+    return () => context.close();
   });
-  afterAll(() => context?.close());
 
   test.each(PAGES)('$name ($path): no horizontal overflow and 0 axe violations', async (c) => {
     const { page, problems } = await visit(context, c, true);

@@ -1,6 +1,6 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { createClient } from '@libsql/client';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { launchBrowser } from '../support/browser.ts';
@@ -22,9 +22,19 @@ const MOBILE = /(?<!\d)1[3-9]\d{9}(?!\d)/;
 let server: TestServer;
 let browser: Browser;
 const codes: string[] = [];
+// Each hook returns its own teardown, so that a failed start stops only what did start.
 beforeAll(async () => {
   server = await startTestServer({ env: { FEEDBACK_LIMIT_NO_POW_PER_IP: '100' } });
+  return async () => {
+    await server.stop();
+    server.cleanup();
+  };
+});
+beforeAll(async () => {
   browser = await launchBrowser();
+  return () => browser.close();
+});
+beforeAll(async () => {
   for (const kind of ['complaint', 'misconductReport']) {
     const res = await fetch(`${server.url}/api/feedback`, {
       method: 'POST',
@@ -50,11 +60,6 @@ beforeAll(async () => {
   await page.waitForURL(/\/feedback\/track\/([^/]+)\/$/);
   codes.push(page.url().match(/track\/([^/]+)\//)![1]!);
   await page.context().close();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  server?.cleanup();
 });
 
 function htmlFiles(dir: string): string[] {

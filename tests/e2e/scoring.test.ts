@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { beforeAll, describe, expect, test } from 'vitest';
+import type { Browser } from 'playwright-core';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import {
   axeViolations,
@@ -21,15 +21,18 @@ let server: TestServer;
 let browser: Browser;
 const YEAR = Number(beijingDate(new Date()).slice(0, 4));
 
+// Each hook returns its own teardown, so that a failed start stops only what did start.
 beforeAll(async () => {
   server = await startTestServer();
-  browser = await launchBrowser();
+  return async () => {
+    await server.stop();
+    server.cleanup();
+  };
 }, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  server?.cleanup();
-});
+beforeAll(async () => {
+  browser = await launchBrowser();
+  return () => browser.close();
+}, 120_000);
 
 interface PublicCard {
   unitId: string;

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { createClient, type Client } from '@libsql/client';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../support/server.ts';
@@ -21,16 +21,21 @@ const visited: string[] = [];
 /** The assessment year of the demo scorecards (the seed's year, Beijing time). */
 const YEAR = new Date(Date.now() + 8 * 3_600_000).getUTCFullYear();
 
+// Each hook returns its own teardown, so that a failed start stops only what did start.
 beforeAll(async () => {
   server = await startTestServer();
-  browser = await launchBrowser();
-  db = createClient({ url: `file:${server.dbFile}` });
+  return async () => {
+    await server.stop();
+    server.cleanup();
+  };
 });
-afterAll(async () => {
-  db?.close();
-  await browser?.close();
-  await server?.stop();
-  server?.cleanup();
+beforeAll(async () => {
+  browser = await launchBrowser();
+  return () => browser.close();
+});
+beforeAll(() => {
+  db = createClient({ url: `file:${server.dbFile}` });
+  return () => db.close();
 });
 
 async function expectAccessible(page: Page): Promise<void> {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { createClient, type Client } from '@libsql/client';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { signIn, type DemoUsername } from '../support/staff.ts';
@@ -47,18 +47,23 @@ async function itemOf(unitId: string, kind = 'suggestion'): Promise<string> {
   return String(rs.rows[0]!.id);
 }
 
+// Each hook returns its own teardown, so that a failed start stops only what did start.
 beforeAll(async () => {
   server = await startTestServer({ env: { TRUST_PROXY: 'true', FEEDBACK_LIMIT_NO_POW_PER_IP: '100' } });
+  return async () => {
+    await server.stop();
+    server.cleanup();
+  };
+});
+beforeAll(() => {
   db = createClient({ url: `file:${server.dbFile}` });
+  return () => db.close();
+});
+beforeAll(async () => {
   for (const role of staffRoles) sessions[role] = await signIn(server.url, ROLE_ACCOUNT[role]);
   hetang = await signIn(server.url, 'demo.hetang');
   xixiItem = await itemOf('xixi-central-primary');
   hetangItem = await itemOf('hetang-village');
-});
-afterAll(async () => {
-  db?.close();
-  await server?.stop();
-  server?.cleanup();
 });
 
 const get = (path: string, cookie?: string) =>
@@ -331,8 +336,8 @@ describe('responder never sees reporter identity (acceptance 2)', () => {
       { action: 'bogus' },
     ];
     for (const fields of steps) {
-      await keep(`post ${fields.action}`, await post(item, s, fields));
-      await keep(`after ${fields.action}`, await get(item, s.cookie));
+      await keep(`post ${String(fields.action)}`, await post(item, s, fields));
+      await keep(`after ${String(fields.action)}`, await get(item, s.cookie));
     }
     await keep('inbox again', await get('/staff/inbox/', s.cookie));
     await keep('evaluation (refused)', await get('/staff/evaluation/', s.cookie));

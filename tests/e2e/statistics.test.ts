@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import {
@@ -45,14 +45,11 @@ const PAGES: StatPage[] = [
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  if (server) {
+  return async () => {
+    await browser.close();
     expect(await server.stop()).toBe(0);
     server.cleanup();
-  }
+  };
 });
 
 /** Every table cell as text, keyed by table, row and column: what a reader sees. */
@@ -61,7 +58,7 @@ async function tableCells(page: Page): Promise<string[]> {
     tds.map((td) => {
       const table = td.closest('table')!.getAttribute('data-table');
       const row = td.closest('tr')!.getAttribute('data-row');
-      return `${table}|${row}|${td.getAttribute('data-column')}|${td.getAttribute('data-kind')}|${(td.textContent ?? '').replace(/\s+/g, ' ').trim()}`;
+      return `${String(table)}|${String(row)}|${String(td.getAttribute('data-column'))}|${String(td.getAttribute('data-kind'))}|${td.textContent.replace(/\s+/g, ' ').trim()}`;
     }),
   );
 }
@@ -99,8 +96,8 @@ describe('statistics pages with JavaScript', () => {
   let context: BrowserContext;
   beforeAll(async () => {
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+    return () => context.close();
   });
-  afterAll(() => context?.close());
 
   test.each(PAGES)(
     '$name: every chart drawn over its table, screenshot, 0 axe violations, clean console',
@@ -179,11 +176,11 @@ describe('statistics pages without JavaScript', () => {
   let off: BrowserContext;
   beforeAll(async () => {
     on = await browser.newContext({ locale: 'zh-CN' });
-    off = await browser.newContext({ locale: 'zh-CN', javaScriptEnabled: false });
+    return () => on.close();
   });
-  afterAll(async () => {
-    await on?.close();
-    await off?.close();
+  beforeAll(async () => {
+    off = await browser.newContext({ locale: 'zh-CN', javaScriptEnabled: false });
+    return () => off.close();
   });
 
   test.each(PAGES)('$name: the same numbers in tables, no chart box, 0 axe violations', async ({ path }) => {
@@ -235,13 +232,21 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') ((field += '"'), i++);
-      else if (ch === '"') quoted = false;
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
       else field += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') (row.push(field), (field = ''));
-    else if (ch === '\n') (row.push(field.replace(/\r$/, '')), rows.push(row), (row = []), (field = ''));
-    else field += ch;
+    else if (ch === ',') {
+      row.push(field);
+      field = '';
+    } else if (ch === '\n') {
+      row.push(field.replace(/\r$/, ''));
+      rows.push(row);
+      row = [];
+      field = '';
+    } else field += ch;
   }
   if (field || row.length) rows.push([...row, field]);
   return rows;
@@ -299,7 +304,7 @@ describe('no published breakdown cell is 1–4 (pages, CSV, JSON)', () => {
         tds.map((td) => ({
           kind: td.getAttribute('data-kind'),
           n: td.getAttribute('data-n'),
-          text: (td.textContent ?? '').trim(),
+          text: td.textContent.trim(),
         })),
       );
       for (const c of shown) {

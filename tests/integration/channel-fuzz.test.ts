@@ -125,7 +125,7 @@ const mutated = (valid: fc.Arbitrary<Record<string, unknown>>) =>
       .map(([v, k, x]) => ({ ...v, [k]: x })),
     fc.tuple(valid, fc.string({ minLength: 1, maxLength: 12 }), fc.jsonValue()).map(([v, k, x]) => ({ ...v, [k]: x })),
     fc.jsonValue(),
-    fc.constantFrom('__proto__', 'constructor').map((k) => JSON.parse(`{"${k}":{"polluted":1}}`)),
+    fc.constantFrom('__proto__', 'constructor').map((k) => JSON.parse(`{"${k}":{"polluted":1}}`) as unknown),
   );
 const rawBody = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 200 }),
@@ -163,9 +163,7 @@ describe(`fuzz: ${RUNS} cases per endpoint, 0 responses ≥ 500`, () => {
         fc.oneof(
           {
             weight: 2,
-            arbitrary: fc
-              .oneof(validGeneral, validMeal)
-              .map((v) => ({ valid: true as const, body: v as Record<string, unknown> })),
+            arbitrary: fc.oneof(validGeneral, validMeal).map((v) => ({ valid: true as const, body: v })),
           },
           {
             weight: 2,
@@ -308,7 +306,7 @@ describe(`fuzz: ${RUNS} cases per endpoint, 0 responses ≥ 500`, () => {
     await fc.assert(
       fc.asyncProperty(
         fc.oneof(
-          validResponse.map((v) => ({ valid: true as const, body: v as Record<string, unknown> })),
+          validResponse.map((v) => ({ valid: true as const, body: v })),
           mutated(validResponse.map((v) => ({ ...v, invitationCode: 'AAAAA-AAAAA' }))).map((b) => ({
             valid: false as const,
             body: b,

@@ -57,12 +57,12 @@ describe('demo seed (DEMO only, only when empty)', () => {
   test('the demo codes listed in the README work', async () => {
     const api = testApi(database);
     const [code, secret] = rowCodes('replied complaint');
-    const view = TrackingView.parse(await (await api.request(`/api/feedback/${code}`)).json());
+    const view = TrackingView.parse(await (await api.request(`/api/feedback/${code!}`)).json());
     expect(view).toMatchObject({ kind: 'complaint', status: 'replied', canRate: true });
-    const rated = await jsonPost(api, `/api/feedback/${code}/rating`, { secret, rating: 'satisfied' });
+    const rated = await jsonPost(api, `/api/feedback/${code!}/rating`, { secret, rating: 'satisfied' });
     expect(rated.status).toBe(200);
     const [mealCode] = rowCodes('陪餐 record');
-    expect(TrackingView.parse(await (await api.request(`/api/feedback/${mealCode}`)).json()).kind).toBe(
+    expect(TrackingView.parse(await (await api.request(`/api/feedback/${mealCode!}`)).json()).kind).toBe(
       'accompaniedMeal',
     );
 

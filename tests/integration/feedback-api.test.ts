@@ -214,7 +214,9 @@ describe('POST /api/feedback', () => {
     expect(replay.status).toBe(422);
     expect((await errorOf(replay)).fields).toEqual({ altcha: ['feedback.altcha.used'] });
 
-    const decoded = JSON.parse(Buffer.from(await solved(), 'base64').toString('utf8'));
+    const decoded = JSON.parse(Buffer.from(await solved(), 'base64').toString('utf8')) as {
+      solution: { derivedKey: string };
+    };
     decoded.solution.derivedKey = '00'.repeat(32);
     const forged = await submit(generalItem({ altcha: Buffer.from(JSON.stringify(decoded)).toString('base64') }));
     expect((await errorOf(forged)).fields).toEqual({ altcha: ['feedback.altcha.invalid'] });
@@ -341,7 +343,7 @@ describe('the lifecycle: staff operations, rating and reopening', () => {
       sql: 'SELECT action, actor FROM audit_events WHERE subject_id = ? ORDER BY id',
       args: [id],
     });
-    expect(audit.rows.map((x) => `${x.actor}:${x.action}`)).toEqual([
+    expect(audit.rows.map((x) => `${String(x.actor)}:${String(x.action)}`)).toEqual([
       'submitter:received',
       'staff:accept',
       'staff:extend',

@@ -68,7 +68,7 @@ describe('golden scorecards of the demo city', () => {
       sql: 'SELECT grade, reason FROM grade_records WHERE unit_id = ? AND year = ? ORDER BY id',
       args: ['qinglan-peoples-hospital', standard.year],
     });
-    expect(history.rows.map((r) => `${r.grade}/${r.reason}`)).toEqual(['pass/graded', 'fail/veto']);
+    expect(history.rows.map((r) => `${String(r.grade)}/${String(r.reason)}`)).toEqual(['pass/graded', 'fail/veto']);
     expect(report.cards.find((c) => c.unitId === 'qinglan-peoples-hospital')?.vetoes.map((v) => v.key)).toEqual([
       'kickbacks',
     ]);

@@ -96,10 +96,9 @@ describe('staff login', () => {
     expect(fifth.ok).toBe(false);
     nextStep();
     const locked = await attempt('carol');
-    expect(locked.ok === false && locked.reason).toBe('locked');
+    expect(!locked.ok && locked.reason).toBe('locked');
     // The first failure was at 01:00; the lock lifts when it is 15 minutes old.
-    if (locked.ok === false && locked.reason === 'locked')
-      expect(locked.until.toISOString()).toBe('2026-03-03T01:15:00.000Z');
+    if (!locked.ok && locked.reason === 'locked') expect(locked.until.toISOString()).toBe('2026-03-03T01:15:00.000Z');
     clock.set('2026-03-03T01:14:30Z');
     expect((await attempt('carol')).ok).toBe(false);
     clock.set('2026-03-03T01:15:01Z');

@@ -97,7 +97,7 @@ describe('invitation codes', () => {
     const [code] = (await batch(1, 'nanhu-nine-year-school')).codes;
     const before = await countResponses(database, 'school-2026');
     const all = await Promise.all(
-      Array.from({ length: 50 }, (_, i) =>
+      Array.from({ length: 50 }, async (_, i) =>
         respond({ invitationCode: code, relation: 'parent', answers: answers(i % 2 ? 'satisfied' : 'unsure') }),
       ),
     );
@@ -402,7 +402,7 @@ describe('phone verification (pluggable SMS adapter, recording double)', () => {
   ])('%s → %i', async (_l, mode, phone, survey, status) => {
     const sms = mode === null ? null : new RecordingSmsSender();
     if (sms && mode === 'fail') sms.failFor.add(phone);
-    const res = await start(withSms(sms), phone, survey as string);
+    const res = await start(withSms(sms), phone, survey);
     expect(res.status).toBe(status);
     await errorOf(res);
   });

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { freshDatabase } from '../support/db.ts';
 import { testApi } from '../support/api.ts';
-import { TEST_NOW, TEST_SECRETS, testChannel, testServices } from '../support/channel.ts';
+import { TEST_NOW, testChannel, testServices } from '../support/channel.ts';
 import { ErrorBody, generalItem, jsonPost } from '../support/channel-fixtures.ts';
 import { fakeAstro } from '../support/astro.ts';
 import type { Database } from '../../src/db/client.ts';
@@ -65,7 +65,7 @@ describe('API: unknown query parameters', () => {
       const text = readFileSync(`${dir}${file}`, 'utf8');
       for (const app of text.matchAll(/export const (\w+) = new Hono[\s\S]*?(?=\nexport |$)/g))
         for (const route of app[0].matchAll(/\.get\(\s*'([^']*)',\s*query\(/g))
-          found.push(`/api${mounts.get(app[1]!)}${route[1] === '/' ? '' : route[1]}`);
+          found.push(`/api${mounts.get(app[1] ?? '') ?? ''}${route[1] === '/' ? '' : (route[1] ?? '')}`);
     }
     expect(found.sort()).toEqual(Object.keys(queryEndpoints).sort());
   });

@@ -19,7 +19,7 @@ export const testConfig = (env: Record<string, string> = {}): Config =>
  */
 export async function freshDatabase(
   opts: { seed?: boolean; demoChannel?: boolean; now?: Date } = {},
-): Promise<{ app: AppContext; database: Database; dispose(): void; file: string }> {
+): Promise<{ app: AppContext; database: Database; dispose: () => void; file: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'qinglian-test-'));
   const file = join(dir, 'test.db');
   const app = await createAppContext(testConfig({ DATABASE_URL: `file:${file}` }), {

@@ -35,17 +35,22 @@ export function rawRequest(
     socket.on('end', () => {
       const all = Buffer.concat(chunks);
       const split = all.indexOf('\r\n\r\n');
-      if (split < 0)
-        return reject(new Error(`incomplete response head from ${url}: ${JSON.stringify(all.toString('latin1'))}`));
+      if (split < 0) {
+        reject(new Error(`incomplete response head from ${url}: ${JSON.stringify(all.toString('latin1'))}`));
+        return;
+      }
       const [statusLine = '', ...headerLines] = all.subarray(0, split).toString('latin1').split('\r\n');
       const status = /^HTTP\/1\.[01] (\d{3})/.exec(statusLine);
-      if (!status) return reject(new Error(`bad status line from ${url}: ${statusLine}`));
+      if (!status) {
+        reject(new Error(`bad status line from ${url}: ${statusLine}`));
+        return;
+      }
       const headers: Record<string, string> = {};
       for (const line of headerLines) {
         const i = line.indexOf(':');
         const name = line.slice(0, i).trim().toLowerCase();
         const value = line.slice(i + 1).trim();
-        headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
+        headers[name] = name in headers ? `${headers[name]!}, ${value}` : value;
       }
       resolve({ status: Number(status[1]), headers, rest: all.subarray(split + 4) });
     });

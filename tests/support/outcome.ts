@@ -6,5 +6,5 @@ import type { Failure } from '../../src/services/outcome.ts';
  * src/api maps them), so service-level tests can pin statuses as the API tests do.
  */
 export function withStatus<T extends { ok: true } | Failure>(r: T): T & { status?: number } {
-  return r.ok ? r : { ...r, status: failureStatus[(r as Failure).code] };
+  return r.ok ? r : { ...r, status: failureStatus[r.code] };
 }

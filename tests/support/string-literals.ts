@@ -63,7 +63,7 @@ export function stringLiterals(text: string): string[][] {
         parts.push(part);
         part = '';
         i = code(i + 2);
-      } else part += text[i++];
+      } else part += text.charAt(i++);
     }
     parts.push(part);
     found.push(parts);

@@ -57,7 +57,7 @@ describe('architecture', () => {
       for (const m of readFileSync(file, 'utf8').matchAll(/(?:from|import)\s*\(?\s*['"](\.[^'"]+)['"]/g)) {
         const target = resolve(dirname(file), m[1]!);
         if (target === join(SRC, 'db') || target.startsWith(join(SRC, 'db') + sep))
-          offenders.push(`${relative(ROOT, file)} imports ${m[1]}`);
+          offenders.push(`${relative(ROOT, file)} imports ${m[1]!}`);
       }
     }
     expect(offenders).toEqual([]);
@@ -84,7 +84,7 @@ describe('architecture', () => {
         const [a, b] = [folderOf(file), folderOf(target)];
         if (a === b) continue;
         if (!edges.has(a)) edges.set(a, new Map());
-        if (!edges.get(a)!.has(b)) edges.get(a)!.set(b, `${relative(ROOT, file)} imports ${m[1]}`);
+        if (!edges.get(a)!.has(b)) edges.get(a)!.set(b, `${relative(ROOT, file)} imports ${m[1]!}`);
       }
     }
     // Every path that leads from a folder back to itself, with one import that shows each step.

@@ -45,7 +45,7 @@ function changed(col: (typeof columns)[number], v: unknown, salt: number): unkno
   if (col === 'prevHash' || col === 'hash')
     return (v as string).slice(0, -1) + ((v as string).endsWith('0') ? '1' : '0');
   if (v === null) return `x${salt}`;
-  return `${v as string}\u0000`.slice(0, -1) === v ? `${v as string}.` : `${v as string}.`;
+  return `${v as string}.`;
 }
 
 type Mutation =

@@ -104,7 +104,7 @@ describe('canteen continuity across months', () => {
 
   test('a gap names the missing month', () => {
     const [jan, , mar] = [entry('2026-01', 0), null, entry('2026-03', 0)];
-    expect(checkContinuity([jan, mar!])[0]!.problem.vars).toEqual({ missing: '2026-02' });
+    expect(checkContinuity([jan, mar])[0]!.problem.vars).toEqual({ missing: '2026-02' });
   });
 });
 

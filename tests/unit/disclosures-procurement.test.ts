@@ -1,3 +1,6 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call --
+   toOcdsRelease returns untyped OCDS JSON (validated against the OCDS schema in tests/content/ocds.test.ts);
+   these tests read it by path. */
 import { describe, expect, test } from 'vitest';
 import { chinaCalendar } from '../../src/domain/calendar/working-days.ts';
 import {

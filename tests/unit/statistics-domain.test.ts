@@ -56,7 +56,7 @@ describe('yearOnYear', () => {
     ['negative count', -1, 10],
     ['fraction', 1.5, 10],
   ])('%s is missing, not a number', (_label, current, previous) => {
-    const r = yearOnYear(current as number, previous as number);
+    const r = yearOnYear(current, previous);
     expect(r).toEqual({ kind: 'missing' });
     expect(JSON.stringify(r)).not.toMatch(/NaN|Infinity|null/);
   });
@@ -65,8 +65,8 @@ describe('yearOnYear', () => {
     const values = [0, 1, 2, 3, 5, 99, 100, 230, 1_000_000, -1, 0.5, Number.NaN, Infinity, -Infinity, null, undefined];
     for (const a of values) {
       for (const b of values) {
-        const r = yearOnYear(a as number, b as number);
-        if (r.kind === 'change') expect(Number.isFinite(r.percent), `${a} vs ${b}`).toBe(true);
+        const r = yearOnYear(a, b);
+        if (r.kind === 'change') expect(Number.isFinite(r.percent), `${String(a)} vs ${String(b)}`).toBe(true);
       }
     }
   });
@@ -291,7 +291,7 @@ describe('buildChartConfig', () => {
         spec,
       ),
     )!;
-    const typed: ChartConfiguration = config as ChartConfiguration;
+    const typed: ChartConfiguration = config;
     expect(typed.type).toBe('bar');
   });
 });

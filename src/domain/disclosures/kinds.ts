@@ -22,9 +22,5 @@ export const kindCarriers: Record<DisclosureKind, UnitCarrier> = {
   decision: 'village',
 };
 
-export function kindFromSlug(slug: string): DisclosureKind | undefined {
-  return disclosureKinds.find((k) => kindSlugs[k] === slug);
-}
-
 /** The permalink path of a disclosure, whatever its source. */
 export const permalink = (kind: DisclosureKind, id: string): string => `/disclosures/${kindSlugs[kind]}/${id}/`;

@@ -16,7 +16,8 @@ export function isMaskedName(value: string): boolean {
  * surname) and replace every other character with one asterisk.
  */
 export function maskName(fullName: string, compoundSurnames: readonly string[] = []): string {
-  const name = [...fullName.trim()];
+  // Code points, so that a character outside the BMP counts as one.
+  const name = Array.from(fullName.trim());
   const keep = compoundSurnames.some((s) => fullName.startsWith(s)) ? 2 : 1;
   return name.slice(0, keep).join('') + '*'.repeat(Math.max(1, Math.min(3, name.length - keep)));
 }

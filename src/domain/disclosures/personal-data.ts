@@ -78,10 +78,6 @@ export function isForbiddenFieldName(key: string): boolean {
   return FORBIDDEN_KEY.test(key);
 }
 
-export interface FoundInValue extends PersonalDataMatch {
-  path: (string | number)[];
-}
-
 /**
  * Walk a parsed content file and report every string that holds an identifier and every field
  * whose name announces one (kind `field`). `datesAllowed(path)` says where a date is expected.

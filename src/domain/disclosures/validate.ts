@@ -77,7 +77,7 @@ const personalDataMessage = {
 /** Personal data anywhere in a file; in aid lists, any date outside the list's own date fields too. */
 export function scanForPersonalData(kind: DisclosureKind, data: unknown): Problem[] {
   const aid = kind === 'studentAid';
-  return scanValue(data, { dates: aid, datesAllowed: aid ? aidDateFields : undefined }).map((m) =>
+  return scanValue(data, aid ? { dates: true, datesAllowed: aidDateFields } : {}).map((m) =>
     problem(m.path, personalDataMessage[m.kind], { excerpt: m.excerpt }),
   );
 }

@@ -5,11 +5,8 @@ import {
   meals,
   routes,
   satisfactionAnswers,
-  type FeedbackKind,
   type Meal,
   type MealRating,
-  type Route,
-  type SatisfactionAnswer,
 } from './schema.ts';
 import { beijingDate } from '../calendar/dates.ts';
 import {
@@ -19,7 +16,6 @@ import {
   REOPEN_LIMIT,
   type FeedbackAction,
   type FeedbackSnapshot,
-  type FeedbackState,
 } from './states.ts';
 import { addDays, currentDeadline, deadlinesOf, isOverdue, type FeedbackRules } from './deadlines.ts';
 import { formatCode } from './tracking.ts';
@@ -212,5 +208,3 @@ export function toPublicFeedback(r: FeedbackRecord, now: Date, rules: FeedbackRu
     reply: r.replyBody && r.repliedAt ? { body: r.replyBody, repliedOn: beijingDate(r.repliedAt) } : null,
   };
 }
-
-export type { FeedbackKind, Route, SatisfactionAnswer, FeedbackState };

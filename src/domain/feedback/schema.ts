@@ -37,7 +37,6 @@ export const feedbackKinds = [
 export type FeedbackKind = (typeof feedbackKinds)[number];
 /** The kinds filed on the general form; the accompanied-meal record has its own form. */
 export const generalKinds = ['suggestion', 'complaint', 'question', 'praise', 'misconductReport'] as const;
-export type GeneralKind = (typeof generalKinds)[number];
 
 export const meals = ['breakfast', 'lunch', 'dinner'] as const;
 export type Meal = (typeof meals)[number];
@@ -184,11 +183,6 @@ export const ReopenInput = z.strictObject({
   ),
 });
 export type ReopenInput = z.infer<typeof ReopenInput>;
-
-/** Look up an item by tracking code (HTML form on the tracking page). */
-export const TrackLookupInput = z.strictObject({
-  code: z.string('feedback.code.invalid').min(1, 'feedback.code.required').max(32, 'feedback.code.invalid'),
-});
 
 /**
  * The clock check of an accompanied-meal date: today or up to `MEAL_DATE_MAX_AGE_DAYS` back, in Beijing time.

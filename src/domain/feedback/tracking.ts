@@ -28,7 +28,7 @@ export function encodeCrockford(bytes: Uint8Array, length: number): string {
       buffer = (buffer << 8) | bytes[i++]!;
       bits += 8;
     }
-    out += CROCKFORD[(buffer >> (bits - 5)) & 31];
+    out += CROCKFORD.charAt((buffer >> (bits - 5)) & 31);
     bits -= 5;
     buffer &= (1 << bits) - 1;
   }

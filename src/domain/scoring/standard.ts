@@ -15,7 +15,6 @@ export const ratioSources = ['satisfaction', 'replyOnTime', 'disclosureOnTime', 
 export type RatioSource = (typeof ratioSources)[number];
 
 export const standardStatuses = ['adopted', 'draft'] as const;
-export type StandardStatus = (typeof standardStatuses)[number];
 
 /** Indicator ids as in DOMAIN.md §4.3: `C1`, `J3`, `S2` … (they appear in URLs and CSV headers). */
 export const IndicatorKey = z.string().regex(/^[A-Z][A-Z0-9]{0,7}$/, 'scoring.key.invalid');
@@ -82,8 +81,6 @@ export const Measure = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('bands'), ...rateFields, bands: z.array(Band).min(1).max(10) }),
 ]);
 export type Measure = z.infer<typeof Measure>;
-export type MeasureKind = Measure['kind'];
-export const measureKinds = ['mark', 'boolean', 'count', 'ratio', 'bands'] as const satisfies readonly MeasureKind[];
 
 export const Indicator = z.strictObject({
   /** Stable id, e.g. `C4`. */

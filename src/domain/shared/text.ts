@@ -5,8 +5,8 @@ import { z } from 'zod';
  * U+0000 and turns lone surrogates into U+FFFD, so a hash taken before storage would no longer match.
  * Rejected: C0 controls except tab, LF and CR; DEL; C1 controls; unpaired UTF-16 surrogates.
  */
-// eslint-disable-next-line no-control-regex
 const UNSAFE =
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point of this pattern
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** True when the string has no control characters (other than tab, LF, CR) and no lone surrogates. */

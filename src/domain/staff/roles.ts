@@ -96,7 +96,7 @@ export const NewStaffAccount = z
     unitIds: z.array(z.string().min(1)).default([]),
   })
   .refine((a) => (a.role === 'responder') === a.unitIds.length > 0, {
-    message: 'staff.units.responderOnly',
+    error: 'staff.units.responderOnly',
     path: ['unitIds'],
   });
 export type NewStaffAccount = z.infer<typeof NewStaffAccount>;

@@ -29,10 +29,8 @@ export type Cell =
   | { kind: 'share'; share: number; n: number }
   | { kind: 'yoy'; change: YearOnYear | { kind: 'suppressed' } };
 
-export type CellKind = Cell['kind'];
-
 const assertCount = (n: number): void => {
-  if (!isCount(n)) throw new RangeError(`not a count: ${n}`);
+  if (!isCount(n)) throw new RangeError(`not a count: ${String(n)}`);
 };
 
 /** True when a count must not be published as such. */
@@ -136,7 +134,9 @@ export function plotValue(cell: Cell): number | null {
       return cell.days;
     case 'yoy':
       return cell.change.kind === 'change' ? cell.change.percent : null;
-    default:
+    case 'missing':
+    case 'none':
+    case 'suppressed':
       return null;
   }
 }

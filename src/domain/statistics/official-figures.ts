@@ -10,7 +10,6 @@ export type OfficialMeasure = (typeof officialMeasures)[number];
 
 /** The "four forms": the first (criticism, talks) to the fourth (prosecution) form of supervision and discipline. */
 export const fourForms = ['first', 'second', 'third', 'fourth'] as const;
-export type FourForm = (typeof fourForms)[number];
 
 export const COUNT_MAX = 1_000_000;
 const Count = z
@@ -82,7 +81,8 @@ export const OfficialFiguresYear = z
       }
     }
     const lastQuarter = y.quarters.at(-1)?.quarter ?? 4;
-    const periodEnd = `${y.year}-${['03-31', '06-30', '09-30', '12-31'][lastQuarter - 1]}`;
+    // The schema keeps quarters within 1–4.
+    const periodEnd = `${y.year}-${['03-31', '06-30', '09-30', '12-31'][lastQuarter - 1]!}`;
     if (y.publishedOn <= periodEnd) issue(['publishedOn'], 'statistics.official.publishedBeforePeriodEnd');
     const townships = new Set<string>();
     y.townships.forEach((t, i) => {

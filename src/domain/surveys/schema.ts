@@ -34,13 +34,13 @@ export const SurveyDefinition = z
     /** The questions asked, headline first. */
     questionIds: z.array(z.enum(questionIds)).min(1).max(questionIds.length),
   })
-  .refine((s) => s.opensOn <= s.closesOn, { message: 'surveys.period.invalid', path: ['closesOn'] })
+  .refine((s) => s.opensOn <= s.closesOn, { error: 'surveys.period.invalid', path: ['closesOn'] })
   .refine((s) => s.questionIds[0] === HEADLINE_QUESTION, {
-    message: 'surveys.questions.headlineFirst',
+    error: 'surveys.questions.headlineFirst',
     path: ['questionIds'],
   })
   .refine((s) => new Set(s.questionIds).size === s.questionIds.length, {
-    message: 'surveys.questions.duplicate',
+    error: 'surveys.questions.duplicate',
     path: ['questionIds'],
   });
 export type SurveyDefinition = z.infer<typeof SurveyDefinition>;

@@ -81,7 +81,7 @@ export const FamilyAggregate = z
     demo: z.boolean().default(false),
   })
   .refine((a) => a.recognised <= a.households, {
-    message: 'families.recognised.exceedsHouseholds',
+    error: 'families.recognised.exceedsHouseholds',
     path: ['recognised'],
   });
 export type FamilyAggregate = z.infer<typeof FamilyAggregate>;

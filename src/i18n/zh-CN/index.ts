@@ -34,6 +34,7 @@ type KeysOf<A extends AreaName> = { [N in A]: keyof Areas[N] }[A];
 type DuplicatedKey = { [A in AreaName]: keyof Areas[A] & KeysOf<Exclude<AreaName, A>> }[AreaName];
 // A type error here names the key that two area files both define.
 const noDuplicatedKeys: [DuplicatedKey] extends [never] ? true : DuplicatedKey = true;
+// eslint-disable-next-line @typescript-eslint/no-meaningless-void-operator -- marks the type check above as used
 void noDuplicatedKeys;
 
 export const messages = {

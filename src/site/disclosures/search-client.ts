@@ -15,7 +15,7 @@ const PAGEFIND_URL = '/pagefind/pagefind.js';
 
 function stripTags(html: string): string {
   const doc = new DOMParser().parseFromString(html, 'text/html');
-  return doc.body.textContent ?? '';
+  return doc.body.textContent;
 }
 
 export function startSearch(doc: Document): void {

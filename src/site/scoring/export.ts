@@ -54,7 +54,6 @@ export function toPublicScorecard(c: UnitScorecard, rank: number | null) {
     subtotal: c.subtotal,
   };
 }
-export type PublicScorecard = ReturnType<typeof toPublicScorecard>;
 
 export const toPublicPassRate = (p: CarrierPassRate) => ({ ...p });
 

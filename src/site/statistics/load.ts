@@ -77,7 +77,13 @@ export async function loadDataset(key: SeriesKey, locals: App.Locals): Promise<D
         })),
       );
     }
-    default:
+    // The series below need the database.
+    case 'feedback-months':
+    case 'feedback-carriers':
+    case 'feedback-townships':
+    case 'reply-times':
+    case 'satisfaction':
+    case 'pass-rates':
       break;
   }
   if (!channel) return null;

@@ -136,7 +136,7 @@ export function feedbackMonthsDataset(counts: readonly FeedbackCount[], ctx: Por
     key: 'months',
     caption: t('statistics.feedbackMonths.caption'),
     columns: kindColumns(),
-    rows: months.map((m) => kindRow(m, monthLabel(m), byMonth.get(m) ?? new Map())),
+    rows: months.map((m) => kindRow(m, monthLabel(m), byMonth.get(m) ?? new Map<string, number>())),
     chart: {
       type: 'bar',
       columns: [...publicKinds],
@@ -155,7 +155,7 @@ export function feedbackCarriersDataset(counts: readonly FeedbackCount[], ctx: P
     key: 'carriers',
     caption: t('statistics.feedbackCarriers.caption'),
     columns: kindColumns(),
-    rows: unitCarriers.map((c) => kindRow(c, t(`carrier.${c}`), byCarrier.get(c) ?? new Map())),
+    rows: unitCarriers.map((c) => kindRow(c, t(`carrier.${c}`), byCarrier.get(c) ?? new Map<string, number>())),
     chart: {
       type: 'bar',
       columns: [...publicKinds],
@@ -180,7 +180,7 @@ export function feedbackTownshipsDataset(
     columns: kindColumns(),
     rows: townships
       .toSorted((a, b) => a.order - b.order)
-      .map((tw) => kindRow(tw.id, tw.name, byTownship.get(tw.id) ?? new Map())),
+      .map((tw) => kindRow(tw.id, tw.name, byTownship.get(tw.id) ?? new Map<string, number>())),
     chart: {
       type: 'bar',
       columns: [...publicKinds],

@@ -1,7 +1,14 @@
 import { daysBetween } from '../../calendar/dates.ts';
 import type { CheckResult } from '../common.ts';
 import { BOARD_POSTING_MIN_DAYS, PARTY_PLAN_NOTICE_DAYS } from '../constants.ts';
-import { meetsFraction, requiredCount, stageThresholds, thresholdProfiles, type Fraction } from './profiles.ts';
+import {
+  meetsFraction,
+  requiredCount,
+  stageThresholds,
+  thresholdProfiles,
+  type Fraction,
+  type ThresholdProfile,
+} from './profiles.ts';
 import {
   decisionStages,
   type Decision,
@@ -56,7 +63,7 @@ const base = (s: MeetingStageRecord, f: Fraction) => (f.of === 'expected' ? s.ex
 function meetingThresholds(
   d: Decision,
   stage: 'partyMeetingReview' | 'villagersResolution' | 'committeesDeliberation',
-) {
+): Pick<ThresholdProfile, 'quorum' | 'pass'> {
   return stage === 'villagersResolution' ? thresholdProfiles[d.profile] : stageThresholds[stage];
 }
 
@@ -72,7 +79,7 @@ export function checkQuorum(d: Decision): CheckResult {
     if (!s) return { key: 'quorum', state: 'fail', reason: 'disclosures.reason.meetingNotHeld', vars: { stage } };
     const alternatives = meetingThresholds(d, stage).quorum;
     const met = alternatives.some((q) => {
-      if ('count' in q && q.count === 'households') {
+      if (q.count === 'households') {
         return (
           s.stage === 'villagersResolution' &&
           s.households !== undefined &&

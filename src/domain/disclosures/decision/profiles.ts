@@ -50,7 +50,6 @@ export const thresholdProfiles = {
 } as const satisfies Record<string, ThresholdProfile>;
 
 export const thresholdProfileKeys = ['villagersMeeting', 'villagersRepresentatives', 'collectiveMembers'] as const;
-export type ThresholdProfileKey = (typeof thresholdProfileKeys)[number];
 
 /** The meetings before the resolution (party-led stages; local practice, DOMAIN.md §1.1). */
 export const stageThresholds = {
