@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { isMessageKey, type MessageKey } from '../i18n/t.ts';
-import { findUnsafeText } from '../domain/shared/text.ts';
+import { findUnsafeText } from '../domain/text/safety.ts';
 import { invalid, invalidText, type Failure } from './outcome.ts';
 
 /** Field errors: `{ 'dotted.path': [messageKey] }`, `_` for the input as a whole. */

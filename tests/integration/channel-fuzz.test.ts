@@ -7,7 +7,7 @@ import { ErrorBody, generalItem, jsonPost } from '../support/channel-fixtures.ts
 import type { Database } from '../../src/db/client.ts';
 import { generalKinds, mealRatings, meals } from '../../src/domain/feedback/schema.ts';
 import { FeedbackReceipt, TrackingView } from '../../src/domain/feedback/public.ts';
-import { isSafeText } from '../../src/domain/shared/text.ts';
+import { isSafeText } from '../../src/domain/text/safety.ts';
 import { insertSurvey } from '../../src/db/surveys-repo.ts';
 import { createInvitationBatch } from '../../src/services/invitations.ts';
 import { questionSets } from '../../src/domain/surveys/questions.ts';

@@ -8,7 +8,7 @@ import {
   routeOf,
 } from '../../src/domain/feedback/schema.ts';
 import { beijingDate } from '../../src/domain/calendar/dates.ts';
-import { findUnsafeText, isSafeText, MAX_DEPTH } from '../../src/domain/shared/text.ts';
+import { findUnsafeText, isSafeText, MAX_DEPTH } from '../../src/domain/text/safety.ts';
 import {
   CROCKFORD,
   encodeCrockford,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { plainText } from '../shared/text.ts';
+import { plainText } from '../text/safety.ts';
 import { beijingDate } from '../calendar/dates.ts';
 
 /*

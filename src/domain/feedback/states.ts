@@ -10,7 +10,7 @@ import {
   type SatisfactionAnswer,
 } from './schema.ts';
 import { addDays, type FeedbackRules } from './deadlines.ts';
-import { plainText } from '../shared/text.ts';
+import { plainText } from '../text/safety.ts';
 
 /**
  * The lifecycle as data (STYLE.md rule 3; README.md in this folder tells it in prose).

@@ -3,7 +3,7 @@ import { currentDeadline, type FeedbackRules } from '../feedback/deadlines.ts';
 import { displayStatus, type DisplayStatus, type FeedbackRecord, type MealDetails } from '../feedback/public.ts';
 import { BODY_MAX, BODY_MIN, REASON_MAX, REASON_MIN, type FeedbackKind } from '../feedback/schema.ts';
 import type { FeedbackState, Visibility } from '../feedback/states.ts';
-import { plainText } from '../shared/text.ts';
+import { plainText } from '../text/safety.ts';
 
 /**
  * What staff pages may show of a feedback item: an allow-list (STYLE.md rule 5). A responder is staff of
