@@ -53,6 +53,8 @@ interface Group {
   digits: string;
   pos: number[];
   x: number | null;
+  /** The separators between this group and the one before it ('' for the first). */
+  before: string;
 }
 
 const isDigit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9';
@@ -69,8 +71,9 @@ function digitRuns(n: string): Group[][] {
       continue;
     }
     const run: Group[] = [];
+    let before = '';
     for (;;) {
-      const g: Group = { digits: '', pos: [], x: null };
+      const g: Group = { digits: '', pos: [], x: null, before };
       while (isDigit(n[i])) {
         g.digits += n[i];
         g.pos.push(i);
@@ -87,6 +90,7 @@ function digitRuns(n: string): Group[][] {
       let j = i;
       while (j < n.length && j - i < MAX_SEPARATORS && SEPARATOR.test(n[j]!)) j += 1;
       if (j === i || !isDigit(n[j])) break;
+      before = n.slice(i, j);
       i = j;
     }
     runs.push(run);
@@ -125,12 +129,15 @@ function runSpans(n: string, run: Group[]): Span[] {
   const byEnd: Candidate[][] = run.map(() => []);
   const announced = PHONE_WORD.test(n.slice(Math.max(0, run[0]!.pos[0]! - 12), run[0]!.pos[0]));
   for (let i = 0; i < run.length; i += 1) {
+    // The fraction of a decimal (`0.5731234567891252`, a rate in a JSON file) is no identifier.
+    const fraction = i > 0 && run[i]!.before === '.' && run[i - 1]!.digits.length <= 3;
     let digits = '';
     const lengths: number[] = [];
     for (let j = i; j < run.length; j += 1) {
       digits += run[j]!.digits;
       lengths.push(run[j]!.digits.length);
       if (digits.length > 19) break;
+      if (fraction && j === i) continue;
       const found = classify(digits, lengths, run[j]!, announced && i === 0);
       if (!found) continue;
       const end = found.withX ? run[j]!.x! : run[j]!.pos.at(-1)!;
