@@ -177,17 +177,28 @@ const group = (s: string, sizes: number[], by: string) => {
   if (at < s.length) out.push(s.slice(at));
   return out.join(by);
 };
-/** A random split into groups of one to five digits, each cut with its own separator. */
-const anySplit = (s: string) =>
-  fc.array(fc.tuple(fc.integer({ min: 1, max: 5 }), sep), { minLength: s.length, maxLength: s.length }).map((cuts) => {
-    let out = '';
-    let at = 0;
-    for (const [n, by] of cuts) {
-      if (at >= s.length) break;
-      out += (out ? by : '') + s.slice(at, (at += n));
-    }
-    return out;
-  });
+/**
+ * A random split into groups of one to five digits. `mixed`: each cut its own separator (no dots: a
+ * number written `13.8123 45678` reads as decimals); otherwise one separator throughout, as people write.
+ */
+const anySplit = (s: string, mixed = false) =>
+  fc
+    .tuple(
+      fc.array(fc.tuple(fc.integer({ min: 1, max: 5 }), pick(...SEPS.filter((x) => !/[.．]/.test(x)))), {
+        minLength: s.length,
+        maxLength: s.length,
+      }),
+      sep,
+    )
+    .map(([cuts, one]) => {
+      let out = '';
+      let at = 0;
+      for (const [n, by] of cuts) {
+        if (at >= s.length) break;
+        out += (out ? (mixed ? by : one) : '') + s.slice(at, (at += n));
+      }
+      return out;
+    });
 const invisible = (s: string) =>
   fc
     .tuple(fc.integer({ min: 1, max: s.length - 1 }), pick('\u200b', '\u200c', '\u200d', '\u2060', '\ufeff', '\u00ad'))
@@ -208,7 +219,8 @@ const notations: Record<IdentifierKind | 'residentId15', Record<string, Notation
       .tuple(mobile, pick(['(', ')'], ['（', '）'], ['【', '】'], ['[', '] ']))
       .map(([m, [o, c]]) => `${o}${m.slice(0, 3)}${c}${m.slice(3)}`),
     digitByDigit: fc.tuple(mobile, pick(' ', '-', '.')).map(([m, s]) => [...m].join(s)),
-    anySplit: mobile.chain(anySplit),
+    anySplit: mobile.chain((m) => anySplit(m)),
+    mixedSeparators: mobile.chain((m) => anySplit(m, true)),
     hanDigits: fc.tuple(mobile, fc.integer({ min: 0, max: 2 })).map(([m, k]) => hanDigits(m, k)),
     fullWidthGrouped: fc
       .tuple(mobile, pick('－', '．', '\u3000', '（'))
@@ -238,7 +250,8 @@ const notations: Record<IdentifierKind | 'residentId15', Record<string, Notation
     '6-8-4': fc.tuple(residentId18, sep).map(([v, s]) => group(v, [6, 8, 4], s)),
     '6-4-4-4': fc.tuple(residentId18, sep).map(([v, s]) => group(v, [6, 4, 4, 4], s)),
     fours: fc.tuple(residentId18, sep).map(([v, s]) => group(v, [4, 4, 4, 4, 2], s)),
-    anySplit: residentId18.chain(anySplit),
+    anySplit: residentId18.chain((v) => anySplit(v)),
+    mixedSeparators: residentId18.chain((v) => anySplit(v, true)),
     invisible: residentId18.chain(invisible),
   },
   residentId15: {

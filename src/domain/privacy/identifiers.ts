@@ -122,13 +122,33 @@ function classify(digits: string, lengths: number[], last: Group, announced: boo
 }
 
 /**
+ * Groups that are halves of decimal numbers in a list of them (`3.165 0.254883 6.755`: drawing
+ * coordinates, measurements): a token of two groups joined by one dot, when the run holds two such
+ * tokens or more. A phone written with dots uses them throughout (`138.1234.5678`), so its dots do not
+ * make single-dot tokens, and one odd `138.12345678` alone is still read.
+ */
+function decimalGroups(run: Group[]): boolean[] {
+  const out = run.map(() => false);
+  const tokens: number[][] = [];
+  for (let k = 0; k < run.length; k += 1) {
+    if (k > 0 && run[k]!.before === '.') tokens.at(-1)!.push(k);
+    else tokens.push([k]);
+  }
+  const decimals = tokens.filter((t) => t.length === 2);
+  if (decimals.length >= 2) for (const t of decimals) for (const k of t) out[k] = true;
+  return out;
+}
+
+/**
  * The identifiers in one run. Several readings may overlap (`138 1234 5678 6222 …` could be read
  * from any group on); the chosen ones cover the most digits without overlapping (interval scheduling).
  */
 function runSpans(n: string, run: Group[]): Span[] {
   const byEnd: Candidate[][] = run.map(() => []);
+  const decimal = decimalGroups(run);
   const announced = PHONE_WORD.test(n.slice(Math.max(0, run[0]!.pos[0]! - 12), run[0]!.pos[0]));
   for (let i = 0; i < run.length; i += 1) {
+    if (decimal[i]) continue;
     // The fraction of a decimal (`0.5731234567891252`, a rate in a JSON file) is no identifier.
     const fraction = i > 0 && run[i]!.before === '.' && run[i - 1]!.digits.length <= 3;
     let digits = '';
@@ -136,7 +156,7 @@ function runSpans(n: string, run: Group[]): Span[] {
     for (let j = i; j < run.length; j += 1) {
       digits += run[j]!.digits;
       lengths.push(run[j]!.digits.length);
-      if (digits.length > 19) break;
+      if (digits.length > 19 || decimal[j]) break;
       if (fraction && j === i) continue;
       const found = classify(digits, lengths, run[j]!, announced && i === 0);
       if (!found) continue;
