@@ -5,6 +5,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 export const errorCodes = [
   'invalid',
   'malformed_json',
+  'duplicate_key',
   'invalid_utf8',
   'unsupported_media_type',
   'payload_too_large',

@@ -11,8 +11,9 @@ import { query } from './validate.ts';
 export const UnitFeedbackQuery = z.strictObject({ unitId: UnitId });
 
 /**
- * /api/feedback: submit (201, idempotent), track by code, rate or reopen with the query secret, and a
- * unit's published items with its on-time reply rate. Bodies arrive parsed by app.ts.
+ * /api/feedback: submit (201, idempotent), track by code (texts masked), read the full text, rate or reopen
+ * with the query secret, and a unit's published items (masked) with its on-time reply rate. Bodies arrive
+ * parsed by app.ts.
  */
 export const feedbackApi = new Hono<AppEnv>()
   .post('/', async (c) => {
@@ -33,6 +34,13 @@ export const feedbackApi = new Hono<AppEnv>()
   .get('/:code', async (c) => {
     const r = await trackFeedback(c.get('deps').channel, c.req.param('code'), clientOf(c));
     if (!r.ok) return failureResponse(c, r);
+    return c.json(r.view);
+  })
+  // The full (unmasked) text for the submitter: the secret travels in the body, never in the URL.
+  .post('/:code/full', async (c) => {
+    const r = await actAsSubmitter(c.get('deps').channel, c.req.param('code'), 'view', c.get('jsonBody'), clientOf(c));
+    if (!r.ok) return failureResponse(c, r);
+    c.header('Cache-Control', 'no-store');
     return c.json(r.view);
   })
   .post('/:code/rating', async (c) => {

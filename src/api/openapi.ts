@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { FeedbackSubmission, RatingInput, ReopenInput } from '../domain/feedback/schema.ts';
+import { FeedbackSubmission, RatingInput, ReopenInput, SecretInput } from '../domain/feedback/schema.ts';
 import { FeedbackReceipt, PublicFeedback, TrackingView } from '../domain/feedback/public.ts';
 import { OtpStartInput, SurveyResponseInput } from '../domain/surveys/schema.ts';
 import { SurveyResults, SurveyView } from '../domain/surveys/public.ts';
@@ -38,6 +38,7 @@ const schemas = {
   FeedbackSubmission,
   FeedbackReceipt,
   TrackingView,
+  SecretInput,
   RatingInput,
   ReopenInput,
   UnitFeedback,
@@ -56,7 +57,7 @@ const json = (name: SchemaName) => ({ content: { 'application/json': { schema: r
 const errors = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((s) => [String(s), { description: errorText[s] ?? 'Error', ...json('ErrorBody') }]));
 const errorText: Record<number, string> = {
-  400: 'Malformed JSON, invalid UTF-8, or control characters / lone surrogates in text (invalid_text)',
+  400: 'Malformed JSON, a duplicated member name (duplicate_key), invalid UTF-8, or control characters / bidi controls / lone surrogates in text (invalid_text)',
   403: 'Wrong query secret',
   404: 'Not found',
   409: 'Conflict (state does not allow it, idempotency key reused with another body, code already used)',
@@ -139,9 +140,20 @@ export function openApiDocument(version: string) {
       },
       '/feedback/{code}': {
         get: {
-          summary: 'Track an item',
+          summary: 'Track an item (every text with its identifiers masked)',
           parameters: [codeParam],
           responses: { '200': { description: 'OK', ...json('TrackingView') }, ...errors(404, 429) },
+        },
+      },
+      '/feedback/{code}/full': {
+        post: {
+          summary: 'Track an item with the full, unmasked text (needs the query secret)',
+          parameters: [codeParam],
+          requestBody: body('SecretInput'),
+          responses: {
+            '200': { description: 'OK (masked: false)', ...json('TrackingView') },
+            ...errors(...bodyErrors, 403, 404, 429),
+          },
         },
       },
       '/feedback/{code}/rating': {

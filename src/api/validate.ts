@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { fieldErrors, unsafeTextErrors } from '../services/fields.ts';
 import type { AppEnv } from './app.ts';
 import { errorResponse } from './errors.ts';
+import { findDuplicateKey } from './duplicate-keys.ts';
 
 /*
  * The API's two validators, one per kind of input. Bodies: `jsonBody` makes sure a body is JSON before
@@ -20,7 +21,8 @@ const fatalUtf8 = new TextDecoder('utf-8', { fatal: true });
 /**
  * Bodies are bounded (the body limit runs first), `application/json`, strict UTF-8, JSON, and free of
  * text libSQL would mangle, so no handler can turn a bad body into a 500 (RELIABILITY.md §0.3): 400
- * `bad_request` / `invalid_utf8` / `malformed_json` / `invalid_text`, 415 `unsupported_media_type`.
+ * `bad_request` / `invalid_utf8` / `malformed_json` / `duplicate_key` / `invalid_text`, 415
+ * `unsupported_media_type`.
  * The parsed value is `c.get('jsonBody')`; a request without a body leaves it undefined.
  */
 export const jsonBody: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -48,6 +50,9 @@ export const jsonBody: MiddlewareHandler<AppEnv> = async (c, next) => {
   } catch {
     return errorResponse(c, 400, 'malformed_json');
   }
+  // JSON.parse keeps the last of two equal names; which one a reader sees must not be a matter of taste.
+  const duplicate = findDuplicateKey(text);
+  if (duplicate !== null) return errorResponse(c, 400, 'duplicate_key', { [duplicate]: ['common.field.duplicate'] });
   // libSQL truncates at U+0000 and rewrites lone surrogates: refuse them before anything is hashed
   // or stored (RELIABILITY.md §0.2).
   const unsafe = unsafeTextErrors(parsed);

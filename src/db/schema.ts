@@ -475,7 +475,8 @@ export const feedbackRedactions = sqliteTable(
     feedbackId: text('feedback_id')
       .notNull()
       .references(() => feedbackItems.id),
-    field: text('field', { enum: ['body', 'suggestion'] }).notNull(),
+    /** The text replaced: `dishes` is the accompanied-meal record's dishes. */
+    field: text('field', { enum: ['body', 'suggestion', 'dishes'] }).notNull(),
     original: text('original').notNull(),
     accountId: text('account_id')
       .notNull()

@@ -39,18 +39,37 @@ export async function listNotes(database: Database, feedbackId: string) {
     .orderBy(asc(feedbackNotes.at), asc(feedbackNotes.id));
 }
 
-/** Replace a text with its redacted version; the original goes to feedback_redactions. */
+/** One text a moderator replaces: `dishes` is the meal record's dishes. */
+export interface TextChange {
+  id: string;
+  field: 'body' | 'suggestion' | 'dishes';
+  original: string;
+  text: string;
+}
+
+/**
+ * Replace texts with their redacted (or masked) versions in one guarded update; each original goes to
+ * feedback_redactions. `how` says in the audit row whether a person rewrote the text or the detector
+ * masked it.
+ */
 export async function redactText(
   database: Database,
-  record: Pick<FeedbackRecord, 'id' | 'version'>,
-  r: { id: string; field: 'body' | 'suggestion'; original: string; text: string; accountId: string; at: Date },
+  record: Pick<FeedbackRecord, 'id' | 'version' | 'meal'>,
+  r: { changes: readonly TextChange[]; accountId: string; at: Date; how: 'redact' | 'mask' },
 ): Promise<boolean> {
   const { db } = database;
+  const set: Partial<typeof feedbackItems.$inferInsert> = { version: record.version + 1 };
+  for (const c of r.changes) {
+    if (c.field === 'dishes') {
+      if (!record.meal) throw new Error('no meal record to redact');
+      set.meal = { ...record.meal, dishes: c.text };
+    } else set[c.field] = c.text;
+  }
   const [updated] = await database.write(() =>
     db.batch([
       db
         .update(feedbackItems)
-        .set({ [r.field]: r.text, version: record.version + 1 })
+        .set(set)
         .where(and(eq(feedbackItems.id, record.id), eq(feedbackItems.version, record.version))),
       db.run(
         auditIfChanged({
@@ -59,13 +78,18 @@ export async function redactText(
           action: 'redact',
           subjectType: 'feedback',
           subjectId: record.id,
-          detail: { field: r.field, redactionId: r.id },
+          detail:
+            r.changes.length === 1 && r.how === 'redact'
+              ? { field: r.changes[0]!.field, redactionId: r.changes[0]!.id }
+              : { how: r.how, fields: r.changes.map((c) => c.field), redactionIds: r.changes.map((c) => c.id) },
         }),
       ),
-      // Kept only when the update (and so its audit row) went through: the audit insert changed one row.
-      db.run(
-        sql`INSERT INTO ${feedbackRedactions} (id, feedback_id, field, original, account_id, at)
-          SELECT ${r.id}, ${record.id}, ${r.field}, ${r.original}, ${r.accountId}, ${r.at.getTime()} WHERE changes() = 1`,
+      // Kept only when the update (and so its audit row) went through: the statement before each changed one row.
+      ...r.changes.map((c) =>
+        db.run(
+          sql`INSERT INTO ${feedbackRedactions} (id, feedback_id, field, original, account_id, at)
+            SELECT ${c.id}, ${record.id}, ${c.field}, ${c.original}, ${r.accountId}, ${r.at.getTime()} WHERE changes() = 1`,
+        ),
       ),
     ]),
   );

@@ -3,12 +3,12 @@ import { actAsSubmitter, trackFeedback, type SubmitterAction } from '../services
 import type { TrackingView } from '../domain/feedback/public.ts';
 import { formToInput, pageChannel, readForm } from './read.ts';
 import { failureErrors, formStatus, messagesFor, readErrors, summaryOf, type SummaryItem } from './errors.ts';
-import { takeReceipt } from './receipt.ts';
+import { forgetReceipt, readReceipt } from './receipt.ts';
 
 export interface TrackPageState {
   view: TrackingView | null;
   unitName: string;
-  /** The query secret, only right after submission. */
+  /** The query secret, only in the minutes after submission (src/forms/receipt.ts). */
   receiptSecret: string | null;
   action: SubmitterAction | null;
   values: Record<string, string>;
@@ -17,9 +17,15 @@ export interface TrackPageState {
   status: number;
 }
 
-const order = { rate: ['secret', 'rating'], reopen: ['secret', 'reason'] } as const;
+const order = { rate: ['secret', 'rating'], reopen: ['secret', 'reason'], view: ['secret'] } as const;
+const postedAction = (a: unknown): SubmitterAction => (a === 'reopen' ? 'reopen' : a === 'view' ? 'view' : 'rate');
 
-/** GET shows the item; POST rates or reopens it (secret in the body), then redirects back (303). */
+/**
+ * GET shows the item, its texts masked; POST rates or reopens it (secret in the body), then redirects back
+ * (303), or shows it with the full text (`view`, secret in the body; no redirect, so the full text is
+ * never in a page anyone can reload without the secret), or stops showing the receipt (`forget`).
+ * The submitter who has just filed the item (the receipt cookie) sees the full text too.
+ */
 export async function handleTrackPage(
   astro: AstroGlobal,
   rawCode: string,
@@ -40,37 +46,44 @@ export async function handleTrackPage(
   let values: Record<string, string> = {};
   let errors: Record<string, string> = {};
   let status = 200;
+  let viewed: TrackingView | null = null;
   if (astro.request.method === 'POST') {
     const read = await readForm(astro.request);
     if (read.ok) {
       values = Object.fromEntries(read.entries);
       const { action: posted, ...input } = formToInput(read.entries);
-      action = posted === 'reopen' ? 'reopen' : 'rate';
+      if (posted === 'forget') {
+        forgetReceipt(astro);
+        return { redirect: astro.url.pathname };
+      }
+      action = postedAction(posted);
       const result = await actAsSubmitter(page.channel, rawCode, action, input, page.client);
-      if (result.ok) return { redirect: `${astro.url.pathname}#${action === 'rate' ? 'rate' : 'reopen'}-done` };
-      if (result.code === 'not_found') return { ...empty };
-      errors = messagesFor(failureErrors(astro, result));
-      status = formStatus[result.code];
+      if (result.ok && action === 'view') viewed = result.view;
+      else if (result.ok) return { redirect: `${astro.url.pathname}#${action}-done` };
+      else if (result.code === 'not_found') return { ...empty };
+      else {
+        errors = messagesFor(failureErrors(astro, result));
+        status = formStatus[result.code];
+      }
     } else {
       errors = readErrors(read);
       status = read.status;
     }
   }
-  const found = await trackFeedback(page.channel, rawCode, page.client);
+  const receiptSecret = readReceipt(astro, page.channel, rawCode);
+  const found = await trackFeedback(page.channel, rawCode, page.client, { full: receiptSecret !== null });
   if (!found.ok) {
     if (found.code === 'rate_limited') astro.response.headers.set('Retry-After', String(found.retryAfterS));
     return { ...empty, status: formStatus[found.code] };
   }
-  const receiptSecret =
-    astro.request.method === 'GET' ? takeReceipt(astro, page.channel, found.view.trackingCode) : null;
-  // Field ids are prefixed per form (two forms on one page share field names).
+  // Field ids are prefixed per form (several forms on one page share field names).
   const prefixed = action ? Object.fromEntries(Object.entries(errors).map(([k, v]) => [`${action}-${k}`, v])) : {};
   return {
-    view: found.view,
+    view: viewed ?? found.view,
     unitName: found.unitName,
     receiptSecret,
     action,
-    values,
+    values: viewed ? {} : values,
     errors: prefixed,
     summary: action
       ? summaryOf(

@@ -1,4 +1,5 @@
 import { isMessageKey, t } from './t.ts';
+import type { FindingKind } from '../domain/privacy/identifiers.ts';
 
 /**
  * The one home of zh-CN formatting: dates, months, amounts, percentages, sorting, and domain
@@ -63,4 +64,15 @@ export function explain(message: string, vars: Record<string, string | number> =
     }),
   );
   return t(message, filled);
+}
+
+/** The kinds of identifier findings as a list (`手机号码 2 处、身份证号码 1 处`), in the order first found. */
+export function formatFindingKinds(findings: readonly { kind: FindingKind }[], { counts = true } = {}): string {
+  const tally = new Map<FindingKind, number>();
+  for (const f of findings) tally.set(f.kind, (tally.get(f.kind) ?? 0) + 1);
+  return [...tally]
+    .map(([kind, count]) =>
+      counts ? t('privacy.kindCount', { kind: t(`privacy.kind.${kind}`), count }) : t(`privacy.kind.${kind}`),
+    )
+    .join(t('privacy.listSeparator'));
 }

@@ -17,6 +17,7 @@ import {
   GeneralSubmission,
   ReopenInput,
   RatingInput,
+  SecretInput,
   checkFeedbackAt,
   checkMealDate,
   normalisePhone,
@@ -27,6 +28,7 @@ import { applyCommand, FeedbackCommand, type Actor, type Refusal } from '../doma
 import { deadlinesOf, onTimeReplyRate, type OnTimeRate } from '../domain/feedback/deadlines.ts';
 import {
   displayStatus,
+  findingsBeforePublishing,
   toPublicFeedback,
   toTrackingView,
   type FeedbackReceipt,
@@ -212,8 +214,17 @@ export async function submitFeedback(ctx: ChannelContext, raw: unknown, client: 
 
 export type TrackResult = { ok: true; view: TrackingView; unitName: string } | Failure;
 
-/** Look up an item by tracking code. Unknown codes count against the caller's lookup limit. */
-export async function trackFeedback(ctx: ChannelContext, rawCode: string, client: ClientInfo): Promise<TrackResult> {
+/**
+ * Look up an item by tracking code. Unknown codes count against the caller's lookup limit. The code alone
+ * shows every text masked; `full` is for callers that proved to be the submitter (the query secret,
+ * checked by `actAsSubmitter`, or the sealed receipt the server itself issued, src/forms/receipt.ts).
+ */
+export async function trackFeedback(
+  ctx: ChannelContext,
+  rawCode: string,
+  client: ClientInfo,
+  { full = false }: { full?: boolean } = {},
+): Promise<TrackResult> {
   const code = normaliseCode(rawCode, TRACKING_CODE_LENGTH);
   const found = code ? await findByTrackingCode(ctx.database, code) : undefined;
   if (!found) return lookupMiss(ctx, client);
@@ -221,7 +232,7 @@ export async function trackFeedback(ctx: ChannelContext, rawCode: string, client
   const events = await listEvents(ctx.database, found.record.id);
   return {
     ok: true,
-    view: toTrackingView(found.record, events, ctx.now(), ctx.rules),
+    view: toTrackingView(found.record, events, ctx.now(), ctx.rules, { full }),
     unitName: unit?.name ?? found.record.unitId,
   };
 }
@@ -237,9 +248,14 @@ async function lookupMiss(ctx: ChannelContext, client: ClientInfo): Promise<Fail
 
 const refusalKey = (r: Refusal) => `feedback.refusal.${r.replace(/_(\w)/g, (_, c: string) => c.toUpperCase())}`;
 
-export type SubmitterAction = 'rate' | 'reopen';
+export type SubmitterAction = 'rate' | 'reopen' | 'view';
 
-/** The submitter rates the reply or reopens the item, proving ownership with the query secret. */
+const submitterInputs = { rate: RatingInput, reopen: ReopenInput, view: SecretInput } as const;
+
+/**
+ * The submitter rates the reply, reopens the item, or reads it with the full (unmasked) text, proving
+ * ownership with the query secret. All three go through the same limit and the same secret check.
+ */
 export async function actAsSubmitter(
   ctx: ChannelContext,
   rawCode: string,
@@ -247,7 +263,7 @@ export async function actAsSubmitter(
   raw: unknown,
   client: ClientInfo,
 ): Promise<TrackResult> {
-  const parsed = action === 'rate' ? parseInput(RatingInput, raw) : parseInput(ReopenInput, raw);
+  const parsed = parseInput<(typeof submitterInputs)[SubmitterAction]>(submitterInputs[action], raw);
   if (!parsed.ok) return parsed;
   const code = normaliseCode(rawCode, TRACKING_CODE_LENGTH);
   if (!code) return lookupMiss(ctx, client);
@@ -264,10 +280,10 @@ export async function actAsSubmitter(
   const secret = normaliseCode(parsed.data.secret, SECRET_LENGTH);
   if (!secret || !equalHex(hashSecret(secret), found.secretHash))
     return forbidden({ secret: ['feedback.secret.wrong'] });
+  if (action === 'view') return trackFeedback(ctx, code, client, { full: true });
+  const data = parsed.data as RatingInput | ReopenInput;
   const command: FeedbackCommand =
-    'rating' in parsed.data
-      ? { action: 'rate', rating: parsed.data.rating }
-      : { action: 'reopen', reason: parsed.data.reason };
+    'rating' in data ? { action: 'rate', rating: data.rating } : { action: 'reopen', reason: data.reason };
   const changed = await runCommand(ctx, found.record, command, 'submitter');
   if (!changed.ok) return changed;
   return trackFeedback(ctx, code, client);
@@ -285,6 +301,10 @@ async function runCommand(
   const now = ctx.now();
   const decided = applyCommand(record, command, actor, now, ctx.rules);
   if (!decided.ok) return conflict({ action: [refusalKey(decided.reason)] });
+  // Safe by construction (issue 13): text that still holds an identifier is never published as it is.
+  // The update below is guarded by the row version, so a text changed since it was read here fails too.
+  if (command.action === 'publish' && findingsBeforePublishing(record).length > 0)
+    return conflict({ action: [refusalKey('identifiers_found')] });
   const changed = await applyChange(ctx.database, record, decided.patch, decided.event, now, detail);
   if (!changed.ok) return conflict({ action: ['feedback.refusal.concurrent'] });
   return changed;

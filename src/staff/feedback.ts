@@ -9,12 +9,14 @@ import {
 } from '../db/staff-feedback-repo.ts';
 import {
   InternalNote,
+  MaskIdentifiers,
   Redaction,
   RouteToCommission,
   toStaffItem,
   type StaffItemView,
 } from '../domain/staff/feedback-views.ts';
-import type { FeedbackRecord } from '../domain/feedback/public.ts';
+import { findingsBeforePublishing, type FeedbackRecord } from '../domain/feedback/public.ts';
+import { maskIdentifiers } from '../domain/privacy/identifiers.ts';
 import { runStaffCommand } from '../services/feedback.ts';
 import { parseInput } from '../services/fields.ts';
 import { conflict, invalid, notFound, type Failure } from '../services/outcome.ts';
@@ -83,7 +85,7 @@ export interface StaffItemDetail {
   /** Originals of redacted texts: the commission admin only. */
   redactions: { field: string; original: string; at: Date }[];
   /** The texts as stored (unmasked), for moderators who redact them; null for responders. */
-  stored: { body: string | null; suggestion: string | null } | null;
+  stored: Pick<FeedbackRecord, 'body' | 'suggestion' | 'meal'> | null;
   canHandle: boolean;
 }
 
@@ -102,13 +104,13 @@ export async function loadItem(
   ]);
   const stored =
     s.account.role === 'moderator' || s.account.role === 'admin'
-      ? { body: record.body, suggestion: record.suggestion }
+      ? { body: record.body, suggestion: record.suggestion, meal: record.meal }
       : null;
   return { item: toStaffItem(record, ctx.now(), rules), notes, redactions, stored, canHandle: canHandle(s, record) };
 }
 
 const handlerActions = ['accept', 'extend', 'reply', 'close', 'note'] as const;
-const moderatorActions = ['publish', 'hide', 'redact', 'route'] as const;
+const moderatorActions = ['publish', 'hide', 'redact', 'mask', 'route'] as const;
 
 /** A form's fields in the JSON shape the domain schemas take (`days` as a number). */
 function shape(input: Record<string, unknown>): Record<string, unknown> {
@@ -146,7 +148,10 @@ export async function handleItem(
   return done.ok ? { ok: true } : done;
 }
 
-/** A moderator's action: publish, hide (reason), redact a text (original kept), route to the commission. */
+/**
+ * A moderator's action: publish (refused while a text holds an identifier), hide (reason), redact a text or
+ * mask every identifier the detector finds (originals kept), route to the commission.
+ */
 export async function moderateItem(
   ctx: StaffContext,
   channel: ChannelContext,
@@ -167,12 +172,29 @@ export async function moderateItem(
     if (original === null) return invalid({ field: ['staff.redact.field'] });
     if (original === r.data.text) return invalid({ text: ['staff.redact.unchanged'] });
     const ok = await redactText(ctx.database, record, {
-      id: crypto.randomUUID(),
-      field: r.data.field,
-      original,
-      text: r.data.text,
+      changes: [{ id: crypto.randomUUID(), field: r.data.field, original, text: r.data.text }],
       accountId: s.account.id,
       at: ctx.now(),
+      how: 'redact',
+    });
+    return ok ? { ok: true } : concurrent;
+  }
+  if (input.action === 'mask') {
+    // Every finding of the detector, in every text a publication shows, masked in one step.
+    const r = parseInput(MaskIdentifiers, input);
+    if (!r.ok) return r;
+    const found = findingsBeforePublishing(record);
+    if (found.length === 0) return invalid({ action: ['staff.mask.nothing'] });
+    const ok = await redactText(ctx.database, record, {
+      changes: found.map((f) => ({
+        id: crypto.randomUUID(),
+        field: f.field,
+        original: f.text,
+        text: maskIdentifiers(f.text),
+      })),
+      accountId: s.account.id,
+      at: ctx.now(),
+      how: 'mask',
     });
     return ok ? { ok: true } : concurrent;
   }

@@ -12,6 +12,7 @@ import {
 } from '../../src/domain/feedback/tracking.ts';
 import { SHEET_TOKEN_LENGTH } from '../../src/services/invitations.ts';
 import { beijingDate } from '../../src/domain/calendar/dates.ts';
+import { decodeQrPath } from '../support/qr-decode.ts';
 
 let server: TestServer;
 let browser: Browser;
@@ -41,7 +42,7 @@ const demoSheetToken = (unitId: string) =>
   formatCode(encodeCrockford(demoRandom(`invitations:${unitId}`)(bytesFor(SHEET_TOKEN_LENGTH)), SHEET_TOKEN_LENGTH));
 
 describe('feedback forms with JavaScript disabled', () => {
-  test('a 陪餐 record: submit, land on the tracking page with the code and the one-time secret', async () => {
+  test('a 陪餐 record: submit, land on the tracking page with the code and the secret, kept across a reload', async () => {
     const page = await noJsPage(browser);
     await page.goto(`${server.url}/feedback/meal/?unit=xixi-central-primary`);
     await expectAccessibleAsServed(browser, page);
@@ -61,7 +62,23 @@ describe('feedback forms with JavaScript disabled', () => {
     expect(await page.locator('h1').textContent()).toContain(code);
     expect(await page.textContent('main')).toContain('土豆烧牛肉');
     await expectAccessibleAsServed(browser, page);
-    // The secret is shown once: a reload no longer has it.
+    const secret = (await page.locator('[data-secret]').textContent())!;
+    // Without JavaScript the copy buttons stay hidden; the QR code holds the code and the secret as text.
+    expect(await page.locator('button[data-copy]:visible').count()).toBe(0);
+    const qr = page.locator('svg[data-receipt-qr]');
+    const size = Number((await qr.getAttribute('viewBox'))!.split(' ')[2]);
+    const decoded = decodeQrPath(size, (await qr.locator('path').getAttribute('d'))!);
+    expect(decoded).toContain(code);
+    expect(decoded).toContain(secret);
+    expect(decoded).not.toMatch(/https?:/);
+    // Issue 13: the secret is kept across a reload of the receipt page (a sealed cookie, never the URL)…
+    await page.reload();
+    expect(await page.locator('[data-secret]').textContent()).toBe(secret);
+    expect(page.url()).not.toContain(secret);
+    // …until the submitter says it is saved.
+    await page.click('#forget button[type="submit"]');
+    await page.waitForLoadState();
+    expect(await page.locator('[data-secret]').count()).toBe(0);
     await page.reload();
     expect(await page.locator('[data-secret]').count()).toBe(0);
     const api = (await (await fetch(`${server.url}/api/feedback/${code}`)).json()) as { kind: string; status: string };
@@ -254,10 +271,23 @@ describe('with JavaScript on', () => {
       { timeout: 30_000 },
     );
     await page.check('input[name="kind"][value="suggestion"]');
+    // While typing, the same detector as the server's warns about identifiers (and is silent without them).
+    const warning = page.locator('[data-identifier-warning="f-body"]');
+    await page.fill('#f-body', '建议村务公开栏增加夜间照明，有事请打 138 1234 5678 或发 wang at qq dot com');
+    await expect.poll(() => warning.textContent(), { timeout: 5_000 }).toContain('手机号码、电子邮箱');
     await page.fill('#f-body', '建议村务公开栏增加夜间照明');
+    await expect.poll(() => warning.textContent(), { timeout: 5_000 }).toBe('');
     await page.click('button[type="submit"]');
     await page.waitForURL(/\/feedback\/track\/[0-9A-Z-]+\/$/);
     expect(await page.locator('[data-secret]').count()).toBe(1);
+    // With JavaScript the copy buttons appear and copy the secret.
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    const copy = page.locator('button[data-copy="receipt-secret"]');
+    await copy.click();
+    expect(await copy.textContent()).toContain('已复制');
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(
+      (await page.locator('[data-secret]').textContent())!.trim(),
+    );
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -6,9 +6,17 @@ import { startTestServer, type TestServer } from '../support/server.ts';
 import { launchBrowser } from '../support/browser.ts';
 import type { Browser } from 'playwright-core';
 import { CLIENT_DIR } from '../../src/server.ts';
+import { signIn } from '../support/staff.ts';
+import { PROBE_BODY, PROBE_IDENTIFIERS } from '../support/identifier-probe.ts';
+import { excerptOf, findIdentifiers } from '../../src/domain/privacy/identifiers.ts';
 
 /**
- * Acceptance 4: every public page and API response is scanned for contact data and submitter
+ * Issue 13, acceptance 1: a complaint with identifiers in eight notations and more (tests/support/
+ * identifier-probe.ts) is submitted through the no-JavaScript form, a moderator publishes it after the
+ * required masking (publishing it raw is refused), and every public page, API response, CSV, JSON and
+ * feed, and the tracking page and API by code only, are scanned with the identifier detector: 0 found.
+ *
+ * Acceptance 4 (earlier): every public page and API response is scanned for contact data and submitter
  * pseudonyms. Phones are submitted through the API and through the no-JavaScript form first; then every
  * built page, every on-demand page and every public GET endpoint is fetched and searched for: the phones,
  * any mainland mobile pattern, contact-like JSON keys, and every hash, pseudonym and sealed value the
@@ -23,6 +31,7 @@ let server: TestServer;
 let browser: Browser;
 const codes: string[] = [];
 // Each hook returns its own teardown, so that a failed start stops only what did start.
+let probeCode = '';
 beforeAll(async () => {
   server = await startTestServer({ env: { FEEDBACK_LIMIT_NO_POW_PER_IP: '100' } });
   return async () => {
@@ -59,8 +68,35 @@ beforeAll(async () => {
   await page.click('button[type="submit"]');
   await page.waitForURL(/\/feedback\/track\/([^/]+)\/$/);
   codes.push(page.url().match(/track\/([^/]+)\//)![1]!);
+
+  // The probe, typed into the no-JavaScript form like a person would.
+  await page.goto(`${server.url}/feedback/?unit=hetang-village`);
+  await page.check('input[name="kind"][value="complaint"]');
+  await page.fill('#f-body', PROBE_BODY);
+  await page.check('#f-publicConsent');
+  await page.click('button[type="submit"]');
+  await page.waitForURL(/\/feedback\/track\/([^/]+)\/$/);
+  probeCode = page.url().match(/track\/([^/]+)\//)![1]!;
+  codes.push(probeCode);
   await page.context().close();
 });
+
+/**
+ * What a page shows and carries: its text and its attribute values, without markup, scripts, styles and
+ * the geometry of SVG drawings (path data and view boxes are numbers that mean nothing to a reader).
+ */
+function visibleText(html: string): string {
+  return html
+    .replace(/<(script|style)\b[\s\S]*?<\/\1>/g, ' ')
+    .replace(/\s(?:d|viewBox|points|transform|integrity|nonce)="[^"]*"/g, ' ')
+    .replace(/<([^>]*)>/g, (_, inner: string) => ` ${[...inner.matchAll(/="([^"]*)"/g)].map((m) => m[1]).join(' ')} `)
+    .replace(/&#x([0-9a-f]+);/gi, (_, h: string) => String.fromCodePoint(parseInt(h, 16)))
+    .replace(/&#(\d+);/g, (_, d: string) => String.fromCodePoint(Number(d)))
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"');
+}
 
 function htmlFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {
@@ -96,6 +132,47 @@ async function privateValues(): Promise<string[]> {
   }
 }
 
+const staticData = (dir: string): string[] =>
+  readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    if (statSync(p).isDirectory()) return n === '_astro' || n === 'pagefind' ? [] : staticData(p);
+    return /\.(csv|json|xml|txt)$/.test(n) ? [p] : [];
+  });
+
+describe('publishing the probe: refused raw, published after masking', () => {
+  test('the moderator sees the findings highlighted, cannot publish, masks, then publishes', async () => {
+    const s = await signIn(server.url, 'demo.moderator');
+    const db = createClient({ url: `file:${server.dbFile}` });
+    const code = probeCode.replace(/-/g, '');
+    const id = String(
+      (await db.execute({ sql: 'SELECT id FROM feedback_items WHERE tracking_code = ?', args: [code] })).rows[0]!.id,
+    );
+    db.close();
+    const path = `/staff/moderation/${id}/`;
+    const form = (fields: Record<string, string>) =>
+      fetch(`${server.url}${path}`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: server.url, cookie: s.cookie },
+        body: new URLSearchParams({ _csrf: s.csrf, ...fields }).toString(),
+      });
+    const screen = await (await fetch(`${server.url}${path}`, { headers: { cookie: s.cookie } })).text();
+    const marked = [...screen.matchAll(/<mark class="identifier" data-kind="(\w+)"/g)].map((m) => m[1]);
+    expect(marked).toEqual(PROBE_IDENTIFIERS.map((p) => p.kind));
+    expect(screen).toContain('张三丰'); // the reminder that names cannot be detected
+    const publishForm = /<form[^>]*id="publish"[\s\S]*?<\/form>/.exec(screen)![0];
+    expect(publishForm).not.toContain('<button');
+
+    const raw = await form({ action: 'publish' });
+    expect(raw.status).toBe(409);
+    expect(await raw.text()).toContain('请先遮盖或删改后再公开');
+    expect((await form({ action: 'mask' })).status).toBe(303);
+    const after = await (await fetch(`${server.url}${path}`, { headers: { cookie: s.cookie } })).text();
+    expect(after).not.toContain('<mark class="identifier"');
+    expect((await form({ action: 'publish' })).status).toBe(303);
+  });
+});
+
 describe('privacy scan of every public page and API response', () => {
   test('no phone, no contact field, no submitter hash or pseudonym anywhere', async () => {
     const units = (
@@ -110,8 +187,12 @@ describe('privacy scan of every public page and API response', () => {
           .replace(/index\.html$/, '')
           .replace(/\.html$/, '/')}`,
     );
+    const dataFiles = staticData(CLIENT_DIR).map((f) => `/${relative(CLIENT_DIR, f)}`);
+    expect(dataFiles.some((f) => f.endsWith('.csv'))).toBe(true);
+    expect(dataFiles.some((f) => f.endsWith('.xml'))).toBe(true);
     const pages = [
       ...staticPaths,
+      ...dataFiles,
       '/feedback/',
       '/feedback/meal/',
       '/feedback/track/',
@@ -145,8 +226,21 @@ describe('privacy scan of every public page and API response', () => {
       if (path.startsWith('/api/') && /"(contact\w*|phone\w*|secretHash|voterKey|ip\w*)"\s*:/i.test(body))
         problems.push(`${path}: a contact or pseudonym field`);
       for (const v of secrets) if (body.includes(v)) problems.push(`${path}: a stored hash or sealed value`);
+      // Issue 13: the one detector finds nothing in anything public (text, attributes and data alike).
+      const scanned = path.startsWith('/api/') || !/\.html?$|\/$/.test(path) ? body : visibleText(body);
+      for (const f of findIdentifiers(scanned)) problems.push(`${path}: ${f.kind} ${excerptOf(scanned, f)}`);
     }
     expect(problems).toEqual([]);
+    // The probe was scanned where it is public: masked on its unit's page, by its tracking code, in the API.
+    const unitPage = await (await fetch(`${server.url}/units/hetang-village/feedback/`)).text();
+    expect(unitPage).toContain('村里低保名单公示有问题');
+    const tracked = (await (await fetch(`${server.url}/api/feedback/${probeCode}`)).json()) as {
+      masked: boolean;
+      content: { body: string };
+    };
+    expect(tracked.masked).toBe(true);
+    expect(tracked.content.body).toContain('村里低保名单公示有问题');
+    for (const p of PROBE_IDENTIFIERS) expect(tracked.content.body.replace(/\s/g, '')).not.toContain(p.digits);
     // The server's own log lines must not hold them either (RELIABILITY.md V16.2.5).
     const log = server.output.join('');
     expect(log).not.toContain(PHONE_API);

@@ -147,7 +147,11 @@ describe('unsafe text', () => {
     ['lone low surrogate at the end', 'ab\udc00', false],
     ['tab, LF, CR', 'a\tb\nc\rd', true],
     ['a surrogate pair (emoji)', 'a😀b', true],
-    ['bidi override (isolated on display, not rejected)', 'a\u202eb', true],
+    // Issue 13: bidi controls make staff read another text than the one stored, so they are refused.
+    ['bidi override', 'a\u202eb', false],
+    ['bidi isolate', 'a\u2067b\u2069', false],
+    ['right-to-left mark', 'a\u200fb', false],
+    ['zero-width space (removed by plainText, not refused)', 'a\u200bb', true],
     ['CJK', '青岚清廉', true],
   ])('%s → safe %s', (_l, s, safe) => expect(isSafeText(s)).toBe(safe));
 

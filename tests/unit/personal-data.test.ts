@@ -1,12 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import {
-  findPersonalData,
-  isForbiddenFieldName,
-  isResidentIdNumber,
-  passesLuhn,
-  scanValue,
-} from '../../src/domain/disclosures/personal-data.ts';
-import { isMaskedName, maskName } from '../../src/domain/disclosures/masking.ts';
+import { findPersonalData, isForbiddenFieldName, scanValue } from '../../src/domain/disclosures/personal-data.ts';
+import { isResidentIdNumber, passesLuhn } from '../../src/domain/privacy/numbers.ts';
+import { isMaskedName, maskName } from '../../src/domain/privacy/names.ts';
 
 // Test numbers only: the resident IDs are the sample numbers printed in GB 11643-1999 and in
 // public validator documentation; the cards are the standard Visa/Mastercard test numbers.

@@ -8,7 +8,7 @@ import {
   staffRoutes,
   NewStaffAccount,
 } from '../../src/domain/staff/roles.ts';
-import { maskPersonalData } from '../../src/domain/staff/feedback-views.ts';
+import { maskForResponder } from '../../src/domain/staff/feedback-views.ts';
 
 const at = (iso: string) => new Date(iso);
 
@@ -118,4 +118,4 @@ test.each([
   ['身份证 11010519491231002X 号', '身份证 ****************** 号'],
   ['座机 07105551234', '座机 ***********'],
   ['食堂 3 月 12 日午餐', '食堂 3 月 12 日午餐'],
-])('maskPersonalData(%s)', (input, output) => expect(maskPersonalData(input)).toBe(output));
+])('maskForResponder(%s)', (input, output) => expect(maskForResponder(input)).toBe(output));

@@ -1,11 +1,20 @@
 /**
- * Detectors for personal identifiers that must never be published (Jiaocaiting Han [2017] No. 28: no resident
- * ID, phone, address, birth date or bank card on aid notices; GB/T 35273 §7.2 display limits). They
- * run over every string of every disclosure file at build time, and over the whole built site in
- * the test suite. They find things that *look like* identifiers, so a false alarm is possible and
- * preferred to a leak.
+ * Personal data in disclosure files, which must never be published (Jiaocaiting Han [2017] No. 28: no
+ * resident ID, phone, address, birth date or bank card on aid notices; GB/T 35273 §7.2 display limits).
+ * The identifiers themselves are found by the one detector, src/domain/privacy/identifiers.ts; this file
+ * adds what only content files have: field names that announce personal data, and paths into a file.
+ * It runs over every string of every disclosure file at build time, and the built site is scanned in
+ * the test suite.
  */
-export type PersonalDataKind = 'residentId' | 'mobile' | 'bankCard' | 'birthDate';
+import { excerptOf, findIdentifiers, type FindingKind } from '../privacy/identifiers.ts';
+
+/**
+ * The kinds a disclosure file must never hold. Office landlines, official mailboxes and the plates of a
+ * unit's vehicles are published on purpose (a supervision hotline on an aid notice), so they are left
+ * to the reviewer; the detector's other kinds are personal by nature.
+ */
+export const disclosureKinds = ['residentId', 'mobile', 'bankCard', 'birthDate'] as const satisfies FindingKind[];
+export type PersonalDataKind = (typeof disclosureKinds)[number];
 
 export interface PersonalDataMatch {
   kind: PersonalDataKind;
@@ -13,61 +22,16 @@ export interface PersonalDataMatch {
   excerpt: string;
 }
 
-const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-const ID_CHECK = '10X98765432';
-
-/** True for an 18-character resident ID number whose check character is right (GB 11643-1999). */
-export function isResidentIdNumber(value: string): boolean {
-  if (!/^\d{17}[\dXx]$/.test(value)) return false;
-  let total = 0;
-  for (let i = 0; i < 17; i += 1) total += Number(value[i]) * ID_WEIGHTS[i]!;
-  return ID_CHECK[total % 11] === value[17]!.toUpperCase();
-}
-
-/** Luhn (mod 10) check used by bank card numbers. */
-export function passesLuhn(digits: string): boolean {
-  if (!/^\d+$/.test(digits)) return false;
-  let total = 0;
-  for (let i = 0; i < digits.length; i += 1) {
-    let d = Number(digits[digits.length - 1 - i]);
-    if (i % 2 === 1) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    total += d;
-  }
-  return total % 10 === 0;
-}
-
-const mask = (s: string) =>
-  s.length <= 4 ? '*'.repeat(s.length) : `${s.slice(0, 2)}${'*'.repeat(s.length - 4)}${s.slice(-2)}`;
-
-const RESIDENT_ID = /(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])/g;
-// Mainland mobile numbers, optionally with +86 and space or hyphen groups (138 0013 8000).
-const MOBILE = /(?<![0-9])(?:\+?86[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}(?![0-9])/g;
-// Card numbers: an unbroken run of 13–19 digits, or groups of four separated by one space or hyphen.
-const CARD = /(?<![0-9])(?:\d{13,19}|\d{4}(?:[ -]\d{4}){2,3}(?:[ -]?\d{1,3})?)(?![0-9])/g;
-// Birth dates written as 2012-03-05, 2012/3/5, 2012.03.05, 2012 nian 3 yue 5 ri (in Han characters) or 20120305.
-const BIRTH_DATE =
-  /(?<![0-9])(?:(?:19|20)\d{2}(?:[-/.]|\s*\u5e74\s*)(?:0?[1-9]|1[0-2])(?:[-/.]|\s*\u6708\s*)(?:0?[1-9]|[12]\d|3[01])(?:\s*\u65e5)?|(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))(?![0-9])/g;
+const isDisclosureKind = (k: FindingKind): k is PersonalDataKind => (disclosureKinds as readonly string[]).includes(k);
 
 /**
- * Identifiers found in a piece of text. `dates: true` also reports anything shaped like a date,
- * for places where no date is expected (a recipient row of an aid list).
+ * Identifiers found in a piece of text, by the one detector (src/domain/privacy). `dates: true` also
+ * reports anything shaped like a date, for places where no date is expected (a recipient row of an aid list).
  */
 export function findPersonalData(text: string, opts: { dates?: boolean } = {}): PersonalDataMatch[] {
-  const found: PersonalDataMatch[] = [];
-  for (const m of text.matchAll(RESIDENT_ID))
-    if (isResidentIdNumber(m[0])) found.push({ kind: 'residentId', excerpt: mask(m[0]) });
-  for (const m of text.matchAll(MOBILE)) found.push({ kind: 'mobile', excerpt: mask(m[0]) });
-  for (const m of text.matchAll(CARD)) {
-    const digits = m[0].replace(/[ -]/g, '');
-    if (digits.length >= 13 && digits.length <= 19 && passesLuhn(digits) && !isResidentIdNumber(digits)) {
-      found.push({ kind: 'bankCard', excerpt: mask(digits) });
-    }
-  }
-  if (opts.dates) for (const m of text.matchAll(BIRTH_DATE)) found.push({ kind: 'birthDate', excerpt: mask(m[0]) });
-  return found;
+  return findIdentifiers(text, { birthDates: opts.dates === true }).flatMap((f) =>
+    isDisclosureKind(f.kind) ? [{ kind: f.kind, excerpt: excerptOf(text, f) }] : [],
+  );
 }
 
 /** Field names that announce personal data which no disclosure may carry. */

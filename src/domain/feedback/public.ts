@@ -19,6 +19,7 @@ import {
 } from './states.ts';
 import { addDays, currentDeadline, deadlinesOf, isOverdue, type FeedbackRules } from './deadlines.ts';
 import { formatCode } from './tracking.ts';
+import { findIdentifiers, maskIdentifiers, maskOrNull, type Finding } from '../privacy/identifiers.ts';
 
 /** The accompanied-meal details as stored. */
 export interface MealDetails {
@@ -105,6 +106,11 @@ export const TrackingView = z.strictObject({
     current: z.iso.datetime().nullable(),
   }),
   extension: z.strictObject({ days: z.number().int(), reason: z.string() }).nullable(),
+  /**
+   * True when identifiers in the texts below are masked: always by tracking code alone; the submitter
+   * sees the full text only with the query secret (`POST /api/feedback/{code}/full`).
+   */
+  masked: z.boolean(),
   /** The submitted text; withheld for reports routed to the commission. */
   content: z
     .strictObject({ body: z.string().nullable(), meal: MealOut.nullable(), suggestion: z.string().nullable() })
@@ -157,16 +163,26 @@ export function submitterOptions(
   };
 }
 
-/** Allow-list for the tracking view (STYLE.md rule 5). */
+/** The meal record with its dishes masked. */
+const maskMeal = (meal: MealDetails | null): MealDetails | null =>
+  meal ? { ...meal, dishes: maskIdentifiers(meal.dishes) } : null;
+
+/**
+ * Allow-list for the tracking view (STYLE.md rule 5). Anyone who has the tracking code sees it, so every
+ * text is masked (src/domain/privacy) unless `full`: the caller proved with the query secret that it is
+ * the submitter, who may read what they wrote.
+ */
 export function toTrackingView(
   r: FeedbackRecord,
   events: readonly StoredEvent[],
   now: Date,
   rules: FeedbackRules,
+  { full = false }: { full?: boolean } = {},
 ): TrackingView {
   const d = deadlinesOf(r, rules);
   const current = currentDeadline(r, rules);
   const commission = r.routedTo === 'commission';
+  const text = full ? (s: string) => s : (s: string) => maskIdentifiers(s);
   return {
     trackingCode: formatCode(r.trackingCode),
     kind: r.kind,
@@ -182,12 +198,21 @@ export function toTrackingView(
           reviewBy: isoOrNull(d.reviewBy),
           current: isoOrNull(current),
         },
-    extension: r.extensionDays !== null ? { days: r.extensionDays, reason: r.extensionReason ?? '' } : null,
-    content: commission ? null : { body: r.body, meal: r.meal, suggestion: r.suggestion },
-    reply: r.replyBody && r.repliedAt ? { body: r.replyBody, repliedAt: iso(r.repliedAt) } : null,
+    extension: r.extensionDays !== null ? { days: r.extensionDays, reason: text(r.extensionReason ?? '') } : null,
+    masked: !full,
+    content: commission
+      ? null
+      : full
+        ? { body: r.body, meal: r.meal, suggestion: r.suggestion }
+        : { body: maskOrNull(r.body), meal: maskMeal(r.meal), suggestion: maskOrNull(r.suggestion) },
+    reply: r.replyBody && r.repliedAt ? { body: text(r.replyBody), repliedAt: iso(r.repliedAt) } : null,
     rating: r.rating,
     ...submitterOptions(r, now, rules),
-    timeline: events.map((e) => ({ action: e.action, at: iso(e.at), ...(e.publicNote ? { note: e.publicNote } : {}) })),
+    timeline: events.map((e) => ({
+      action: e.action,
+      at: iso(e.at),
+      ...(e.publicNote ? { note: text(e.publicNote) } : {}),
+    })),
   };
 }
 
@@ -195,16 +220,44 @@ export function toTrackingView(
 export const isPublic = (r: Pick<FeedbackRecord, 'visibility' | 'publicConsent' | 'routedTo'>): boolean =>
   r.visibility === 'published' && r.publicConsent && r.routedTo !== 'commission';
 
-/** Allow-list for a unit page; throws for an item that is not public (a caller bug, never user input). */
+/**
+ * Allow-list for a unit page, `GET /api/feedback` and any other public output; throws for an item that is
+ * not public (a caller bug, never user input). Safe by construction: every text goes through the
+ * identifier detector and is masked, whatever the moderator did (issue 13), the unit's reply included.
+ */
 export function toPublicFeedback(r: FeedbackRecord, now: Date, rules: FeedbackRules): PublicFeedback {
   if (!isPublic(r)) throw new Error('toPublicFeedback called with an unpublished item');
   return {
     kind: r.kind,
     receivedOn: beijingDate(r.receivedAt),
     status: displayStatus(r, now, rules),
-    body: r.body,
-    meal: r.meal,
-    suggestion: r.suggestion,
-    reply: r.replyBody && r.repliedAt ? { body: r.replyBody, repliedOn: beijingDate(r.repliedAt) } : null,
+    body: maskOrNull(r.body),
+    meal: maskMeal(r.meal),
+    suggestion: maskOrNull(r.suggestion),
+    reply:
+      r.replyBody && r.repliedAt ? { body: maskIdentifiers(r.replyBody), repliedOn: beijingDate(r.repliedAt) } : null,
   };
+}
+
+/** The citizen's texts a publication shows, by the field a moderator redacts (`dishes`: the meal record's). */
+export const publishedFields = ['body', 'suggestion', 'dishes'] as const;
+export type PublishedField = (typeof publishedFields)[number];
+
+export function publishedText(r: Pick<FeedbackRecord, 'body' | 'suggestion' | 'meal'>, field: PublishedField) {
+  return field === 'dishes' ? (r.meal?.dishes ?? null) : r[field];
+}
+
+/**
+ * The identifiers still in an item's texts, by field. A moderator cannot publish while there are any
+ * (src/services/feedback.ts refuses with `identifiers_found`): they mask or redact first, and so see
+ * what the public will see.
+ */
+export function findingsBeforePublishing(
+  r: Pick<FeedbackRecord, 'body' | 'suggestion' | 'meal'>,
+): { field: PublishedField; text: string; findings: Finding[] }[] {
+  return publishedFields.flatMap((field) => {
+    const text = publishedText(r, field);
+    const findings = text ? findIdentifiers(text) : [];
+    return text && findings.length > 0 ? [{ field, text, findings }] : [];
+  });
 }

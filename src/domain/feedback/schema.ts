@@ -166,16 +166,23 @@ export const satisfactionAnswers = [
 ] as const;
 export type SatisfactionAnswer = (typeof satisfactionAnswers)[number];
 
+/** The query secret as typed (normalised and checked by the use case). */
+const secret = z.string('feedback.secret.invalid').min(1, 'feedback.secret.invalid').max(32, 'feedback.secret.invalid');
+
+/** The submitter asks to read their own text in full (needs the query secret). */
+export const SecretInput = z.strictObject({ secret });
+export type SecretInput = z.infer<typeof SecretInput>;
+
 /** The submitter rates the unit's reply (needs the query secret). */
 export const RatingInput = z.strictObject({
-  secret: z.string('feedback.secret.invalid').min(1, 'feedback.secret.invalid').max(32, 'feedback.secret.invalid'),
+  secret,
   rating: z.enum(satisfactionAnswers, 'feedback.rating.invalid'),
 });
 export type RatingInput = z.infer<typeof RatingInput>;
 
 /** The submitter reopens the item once, saying why (review, DOMAIN.md §6.1 art.35). */
 export const ReopenInput = z.strictObject({
-  secret: z.string('feedback.secret.invalid').min(1, 'feedback.secret.invalid').max(32, 'feedback.secret.invalid'),
+  secret,
   reason: plainText(
     { required: 'feedback.reason.required', tooShort: 'feedback.reason.tooShort', tooLong: 'feedback.reason.tooLong' },
     REASON_MIN,

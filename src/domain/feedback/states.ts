@@ -139,6 +139,8 @@ export const refusals = [
   'never_published',
   'already_published',
   'reason_required',
+  /** Publishing text that still holds an identifier (decided with the text: `findingsBeforePublishing`). */
+  'identifiers_found',
 ] as const;
 export type Refusal = (typeof refusals)[number];
 

@@ -4,13 +4,14 @@ import { displayStatus, type DisplayStatus, type FeedbackRecord, type MealDetail
 import { BODY_MAX, BODY_MIN, REASON_MAX, REASON_MIN, type FeedbackKind } from '../feedback/schema.ts';
 import type { FeedbackState, Visibility } from '../feedback/states.ts';
 import { plainText } from '../text/safety.ts';
+import { maskIdentifiers } from '../privacy/identifiers.ts';
 
 /**
  * What staff pages may show of a feedback item: an allow-list (STYLE.md rule 5). A responder is staff of
  * the unit the item is about, so the view never carries the reporter's contact, the query-secret hash,
  * the idempotency key, the payload hash, the tracking code, or anything about the client (address,
  * device) — those never reach FeedbackRecord or this type (petition regulations art. 46, RELIABILITY.md §2.3).
- * Free text is shown with phone, ID and bank-card numbers masked; names need a moderator's redaction.
+ * Free text is shown with identifiers masked (`maskForResponder`); names need a moderator's redaction.
  */
 export interface StaffItemView {
   id: string;
@@ -34,22 +35,16 @@ export interface StaffItemView {
   version: number;
 }
 
-/** Mobile numbers (also written with spaces or dashes), resident IDs, and any run of 7+ digits (landlines, cards). */
-const MOBILE = /(?<!\d)1[3-9]\d[ -]?\d{4}[ -]?\d{4}(?!\d)/g;
-const RESIDENT_ID = /(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])/g;
-const LONG_NUMBER = /(?<!\d)\d{7,}(?!\d)/g;
-
 /**
- * Mask phone, resident-ID and long numbers in free text completely (RELIABILITY.md §2.2: the unit
- * complained about never sees a reporter's phone, not even in part). Shown to staff; suggested to
- * moderators as the starting point of a redaction.
+ * Free text as the unit complained about sees it: every identifier the detector finds masked completely,
+ * and any other number of seven digits or more too (RELIABILITY.md §2.2: the unit never sees a reporter's
+ * phone, not even a local number without its area code). Names need a moderator's redaction.
  */
-export function maskPersonalData(text: string): string {
-  const stars = (m: string) => m.replace(/[0-9Xx]/g, '*');
-  return text.replace(RESIDENT_ID, stars).replace(MOBILE, stars).replace(LONG_NUMBER, stars);
+export function maskForResponder(text: string): string {
+  return maskIdentifiers(text, { longNumbers: true });
 }
 
-const masked = (s: string | null) => (s === null ? null : maskPersonalData(s));
+const masked = (s: string | null) => (s === null ? null : maskForResponder(s));
 
 export function toStaffItem(r: FeedbackRecord, now: Date, rules: FeedbackRules): StaffItemView {
   const status = displayStatus(r, now, rules);
@@ -67,7 +62,7 @@ export function toStaffItem(r: FeedbackRecord, now: Date, rules: FeedbackRules):
     dueAt,
     overdue: status === 'overdue',
     body: masked(r.body),
-    meal: r.meal ? { ...r.meal, dishes: maskPersonalData(r.meal.dishes) } : null,
+    meal: r.meal ? { ...r.meal, dishes: maskForResponder(r.meal.dishes) } : null,
     suggestion: masked(r.suggestion),
     extension: r.extensionDays !== null ? { days: r.extensionDays, reason: r.extensionReason } : null,
     reply: r.replyBody ? { body: r.replyBody, at: r.repliedAt } : null,
@@ -97,6 +92,9 @@ export const Redaction = z.strictObject({
     BODY_MAX,
   ),
 });
+
+/** Mask every identifier the detector finds in the item's texts (the moderator's one-step alternative to redacting). */
+export const MaskIdentifiers = z.strictObject({ action: z.literal('mask') });
 
 export const RouteToCommission = z.strictObject({
   action: z.literal('route'),

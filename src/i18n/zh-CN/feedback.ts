@@ -52,6 +52,8 @@ export const feedbackMessages = {
   'feedback.refusal.neverPublished': '检举控告一律不公开',
   'feedback.refusal.alreadyPublished': '已经公开',
   'feedback.refusal.reasonRequired': '不予受理须说明理由',
+  'feedback.refusal.identifiersFound':
+    '文字中仍有疑似个人信息（电话、证件号、银行卡号、邮箱或车牌），请先遮盖或删改后再公开',
   'feedback.refusal.concurrent': '该意见刚被其他操作更新，请刷新后重试',
 
   // Pages and forms.
@@ -78,7 +80,11 @@ export const feedbackMessages = {
   'feedback.form.unit': '涉及的单位',
   'feedback.form.unitChoose': '请选择单位',
   'feedback.form.body': '意见内容',
-  'feedback.form.bodyHint': '请写清楚时间、地点和具体事情，最多 {max} 字。请不要写身份证号、银行卡号等个人信息。',
+  'feedback.form.bodyHint': '请写清楚时间、地点和具体事情，最多 {max} 字。',
+  'feedback.form.identifierHint':
+    '请不要在文字里写姓名、电话、身份证号、银行卡号、邮箱或车牌号。公开时号码类信息会被自动遮盖，但姓名（例如"张三丰"）无法自动识别，写了就可能被看到。',
+  'feedback.form.identifierWarning':
+    '您填写的内容里似乎有{kinds}。公开时这些号码会被遮盖；如非必要，请删除。姓名无法自动识别，请不要填写。',
   'feedback.form.phone': '手机号码（选填）',
   'feedback.form.phoneHint': '只在需要回访时使用，加密保存，不会公开，也不会提供给被反映的单位。不填也可以提交。',
   'feedback.form.consent': '同意在审核后公开意见内容（不含任何个人信息）',
@@ -122,7 +128,21 @@ export const feedbackMessages = {
   'feedback.track.secret': '查询密码',
   'feedback.track.secretHint': '提交时显示的 10 位查询密码。',
   'feedback.track.keepSecret':
-    '请抄下或截图保存受理编号和查询密码。查询密码只显示这一次，评价答复或申请重新办理时需要用到。',
+    '请抄下、复制或扫码保存受理编号和查询密码。查看完整原文、评价答复或申请重新办理时需要查询密码，它只在提交后的 15 分钟内显示在本页（刷新也会显示）。',
+  'feedback.track.copy': '复制',
+  'feedback.track.copied': '已复制',
+  'feedback.track.copyFailed': '无法复制，请手工抄下',
+  'feedback.track.qrAlt': '受理编号和查询密码的二维码',
+  'feedback.track.qrCaption': '可用手机扫描或截图保存。二维码里只有受理编号和查询密码这两段文字，不是网址。',
+  'feedback.track.qrText': '受理编号 {code}\n查询密码 {secret}',
+  'feedback.track.forget': '已保存，不再显示查询密码',
+  'feedback.track.forgetLead': '在公用电脑或别人的手机上提交的，保存后请点这里，本页就不再显示查询密码。',
+  'feedback.track.maskedNote':
+    '为保护个人信息，文字中的电话、证件号、银行卡号、邮箱和车牌已遮盖。提交人输入查询密码可查看完整原文。',
+  'feedback.track.fullNote': '以下是您提交的完整原文（未遮盖），请注意不要让他人看到。',
+  'feedback.track.fullTitle': '查看完整原文',
+  'feedback.track.fullLead': '只有提交人可以查看未遮盖的原文，需要输入查询密码。',
+  'feedback.track.fullSubmit': '查看完整原文',
   'feedback.track.status': '办理状态',
   'feedback.track.kind': '意见类型',
   'feedback.track.unit': '办理单位',

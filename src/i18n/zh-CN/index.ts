@@ -7,6 +7,7 @@
 import { disclosuresMessages } from './disclosures.ts';
 import { feedbackMessages } from './feedback.ts';
 import { openDataMessages } from './open-data.ts';
+import { privacyMessages } from './privacy.ts';
 import { scoringMessages } from './scoring.ts';
 import { siteMessages } from './site.ts';
 import { staffMessages } from './staff.ts';
@@ -21,6 +22,7 @@ export const messageAreas = {
   disclosures: disclosuresMessages,
   'open-data': openDataMessages,
   feedback: feedbackMessages,
+  privacy: privacyMessages,
   surveys: surveysMessages,
   statistics: statisticsMessages,
   scoring: scoringMessages,
@@ -43,6 +45,7 @@ export const messages = {
   ...disclosuresMessages,
   ...openDataMessages,
   ...feedbackMessages,
+  ...privacyMessages,
   ...surveysMessages,
   ...statisticsMessages,
   ...scoringMessages,

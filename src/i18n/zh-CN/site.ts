@@ -45,9 +45,10 @@ export const siteMessages = {
   'nav.search': '搜索',
   'nav.data': '开放数据',
 
-  'text.unsafe': '含有无法保存的控制字符，请删除后重新提交',
+  'text.unsafe': '含有无法保存的控制字符或文字方向控制符，请删除后重新提交',
   'common.field.unknown': '不认识的字段',
   'common.field.invalid': '格式不正确',
+  'common.field.duplicate': '同一个字段出现了不止一次',
 
   'nav.feedback': '监督意见',
   'nav.surveys': '满意度测评',

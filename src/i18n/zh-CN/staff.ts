@@ -62,6 +62,7 @@ export const staffMessages = {
   'staff.note.required': '请填写备注内容',
   'staff.note.tooLong': '备注太长，请精简到 2000 字以内',
   'staff.redact.field': '请选择要处理的文字',
+  'staff.mask.nothing': '没有检测到需要遮盖的号码、证件号、邮箱或车牌',
   'staff.redact.unchanged': '处理后的文字与原文相同，请删去或替换个人信息',
   'staff.inbox.title': '待办意见',
   'staff.inbox.lead':
@@ -121,6 +122,16 @@ export const staffMessages = {
   'staff.moderation.stored': '原文（审核员可见）',
   'staff.moderation.publish': '审核通过并公开',
   'staff.moderation.publishLead': '公开后，意见内容和单位答复会出现在单位页面上（不含提交人任何信息）。',
+  'staff.moderation.findings': '检测到 {count} 处疑似个人信息，已在原文中标出：{kinds}。',
+  'staff.moderation.findingsNone': '没有检测到电话、证件号、银行卡号、邮箱或车牌。',
+  'staff.moderation.publishBlocked':
+    '文字中仍有疑似个人信息，暂时不能公开。请先用下面的"遮盖"一键处理，或手工删改后再公开。',
+  'staff.moderation.namesReminder':
+    '提醒：系统无法可靠识别姓名（例如"张三丰"）、住址和能认出具体人的描述。公开前请通读全文，把这些内容手工删去。',
+  'staff.moderation.mask': '遮盖疑似个人信息',
+  'staff.moderation.maskLead':
+    '把标出的电话、证件号、银行卡号、邮箱和车牌全部换成 *。原文保存在仅纪委监委可见的位置，并记入审计日志。',
+  'staff.moderation.maskSubmit': '全部遮盖',
   'staff.moderation.hide': '不予公开',
   'staff.moderation.hideReason': '理由（原文保留，仅不在网站展示）',
   'staff.moderation.redact': '删去个人信息',
@@ -129,6 +140,7 @@ export const staffMessages = {
   'staff.moderation.redactField': '要处理的文字',
   'staff.moderation.redactField.body': '意见内容',
   'staff.moderation.redactField.suggestion': '陪餐建议',
+  'staff.moderation.redactField.dishes': '陪餐菜品',
   'staff.moderation.redactText': '处理后的文字',
   'staff.moderation.redactSubmit': '保存处理后的文字',
   'staff.moderation.route': '转纪委监委（检举控告）',

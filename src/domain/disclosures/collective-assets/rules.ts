@@ -1,6 +1,6 @@
 import { monthOf, nextMonth } from '../../calendar/dates.ts';
 import { problem, yuan, type CheckResult, type Problem } from '../common.ts';
-import { isMaskedName } from '../masking.ts';
+import { isMaskedName } from '../../privacy/names.ts';
 import {
   contractedStatuses,
   fundIncomeCategories,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Fen, Line, Paragraph, PublicityWindow, disclosureBase } from '../common.ts';
-import { MaskedName } from '../masking.ts';
+import { MaskedName } from '../../privacy/names.ts';
 
 /** Aid programmes a school publicises lists for. */
 export const aidProgrammes = ['boardingAllowance', 'nationalGrant', 'tuitionWaiver', 'other'] as const;
