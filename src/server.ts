@@ -179,7 +179,8 @@ export async function startServer(
   return { server, port, database, shutdown };
 }
 
-async function main(): Promise<void> {
+/** Load the configuration, serve, and stop cleanly on SIGTERM / SIGINT (`npm run serve`, src/cli/start.ts). */
+export async function main(): Promise<void> {
   let config: Config;
   try {
     config = loadConfig();
