@@ -6,7 +6,7 @@ import { ROOT } from './lib/paths.ts';
 import { deriveChannelKeys, deriveStaffKeys, resolveSecrets, type Secrets } from './lib/secrets.ts';
 import { assertDurability, isEmbedded, migrateDatabase, openDatabase, type Database } from './db/client.ts';
 import { defaultFeedbackRules, type FeedbackRules } from './domain/feedback/deadlines.ts';
-import { staffPolicy } from './domain/staff/roles.ts';
+import { staffPolicy, type StaffPolicy } from './domain/staff/roles.ts';
 import {
   defaultAltcha,
   defaultLimits,
@@ -41,7 +41,9 @@ export interface ServiceOptions {
   sms?: SmsSender | null;
   /** Or any other phone verifier (takes precedence over `sms`). */
   phone?: PhoneVerifier | null;
-  staffPolicy?: typeof staffPolicy;
+  staffPolicy?: StaffPolicy;
+  /** How the staff login waits out its slowdown (tests record instead). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** The use cases' contexts over one database: the feedback channel and the staff console. */
@@ -71,6 +73,7 @@ export function createServices(database: Database, opts: ServiceOptions): Servic
     keys: deriveStaffKeys(opts.secrets),
     policy: opts.staffPolicy ?? staffPolicy,
     now,
+    sleep: opts.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
   };
   return { now, channel, staff };
 }
