@@ -13,6 +13,7 @@ import { createLogger, type Logger } from './lib/log.ts';
 import { memoryFiles } from './lib/static-files.ts';
 import { pruneExpired } from './db/rate-limit-repo.ts';
 import { drainConnections } from './lib/drain.ts';
+import { scheduleCheckpoints } from './services/audit-checkpoint.ts';
 import { createAppContext, pageLocals } from './app-context.ts';
 
 /**
@@ -83,6 +84,12 @@ export async function startServer(
     );
   }, 3_600_000);
   housekeeping.unref();
+  // Signed audit checkpoints: now (what was written while the server was down), hourly, after every
+  // 1,000 sealed rows, and at shutdown (src/services/audit-checkpoint.ts).
+  const checkpoints = scheduleCheckpoints(database, app.auditSigner, {
+    now: app.now,
+    onError: (e: unknown) => logger.warn('audit checkpoint failed', { error: e instanceof Error ? e.name : 'unknown' }),
+  });
 
   const isHttps = (req: http.IncomingMessage) =>
     (req.socket as { encrypted?: boolean }).encrypted === true ||
@@ -172,6 +179,8 @@ export async function startServer(
     (shutdownPromise ??= (async () => {
       clearInterval(housekeeping);
       await drain.close(config.SHUTDOWN_GRACE_MS);
+      await checkpoints.flush();
+      await checkpoints.stop();
       // Wait for queued writes, then close the database.
       await app.close();
     })());
