@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 // One project per kind of test (STYLE.md §7). `npm test` runs them all; e2e needs the build that
-// `npm test` makes first (src/cli/prepare.ts --build-only) and Debian's Chromium.
+// `npm test` makes first (src/cli/prepare.ts --build-only). Its browser is Debian's /usr/bin/chromium
+// when installed, otherwise the one inside the npm package @sparticuz/chromium, with Noto Sans SC
+// from npm for Chinese text (tests/support/chromium.ts): nothing to install beyond `npm install`.
 export default getViteConfig(
   defineConfig({
     root,

@@ -9,7 +9,7 @@ import { axeViolations, formatViolations, launchBrowser, pngSize, watchPage, WEC
 import { t } from '../../src/i18n/t.ts';
 
 /**
- * The built site in Debian's Chromium against the real production server (src/server.ts):
+ * The built site in Chromium (tests/support/chromium.ts) against the real production server (src/server.ts):
  * WCAG 2.2 AA by axe, zh-CN, the demo banner, a clean console under the real CSP, the content
  * without JavaScript, and no sideways scrolling in WeChat's 360 px in-app browser.
  */

@@ -5,12 +5,11 @@ import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 
 /**
- * A validator for OCDS 1.1.5 release packages, built from the official schemas in ../shared
- * (beside the checkout, in CI as here). The package schema refers to the release schema by URL;
- * the local copy is registered under that URL, so nothing is fetched.
+ * A validator for OCDS 1.1.5 release packages, built from the official schemas vendored in
+ * tests/fixtures/ocds-1.1.5 (unmodified, Apache-2.0; see its README). The package schema refers to
+ * the release schema by URL; the local copy is registered under that URL, so nothing is fetched.
  */
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const OCDS_DIR = join(ROOT, '../shared/data/ocds-1.1.5');
+export const OCDS_DIR = fileURLToPath(new URL('../fixtures/ocds-1.1.5', import.meta.url));
 
 export function ocdsPackageValidator() {
   const read = (name: string) => JSON.parse(readFileSync(join(OCDS_DIR, name), 'utf8')) as Record<string, unknown>;
