@@ -1,12 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadDatabaseConfig, type Config } from './lib/config.ts';
+import type { Config } from './lib/config.ts';
 import { createLogger, type Logger } from './lib/log.ts';
 import { ROOT } from './lib/paths.ts';
 import { deriveChannelKeys, deriveStaffKeys, resolveSecrets, type Secrets } from './lib/secrets.ts';
-import { assertDurability, isEmbedded, migrateDatabase, openDatabase, type Database } from './db/client.ts';
+import { assertDurability, migrateDatabase, openDatabase, type Database } from './db/client.ts';
 import { defaultFeedbackRules, type FeedbackRules } from './domain/feedback/deadlines.ts';
-import { staffPolicy } from './domain/staff/roles.ts';
+import { staffPolicy, type StaffPolicy } from './domain/staff/roles.ts';
 import {
   defaultAltcha,
   defaultLimits,
@@ -15,7 +15,7 @@ import {
   type ChannelLimits,
 } from './services/context.ts';
 import { smsOtpVerifier, type PhoneVerifier, type SmsSender } from './services/otp.ts';
-import { publishedCheckpoint, type PublishedCheckpoint } from './services/audit-checkpoint.ts';
+import { checkpointSigner, type CheckpointSigner } from './services/audit-checkpoint.ts';
 import type { StaffContext } from './staff/context.ts';
 
 /**
@@ -41,7 +41,9 @@ export interface ServiceOptions {
   sms?: SmsSender | null;
   /** Or any other phone verifier (takes precedence over `sms`). */
   phone?: PhoneVerifier | null;
-  staffPolicy?: typeof staffPolicy;
+  staffPolicy?: StaffPolicy;
+  /** How the staff login waits out its slowdown (tests record instead). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** The use cases' contexts over one database: the feedback channel and the staff console. */
@@ -71,6 +73,7 @@ export function createServices(database: Database, opts: ServiceOptions): Servic
     keys: deriveStaffKeys(opts.secrets),
     policy: opts.staffPolicy ?? staffPolicy,
     now,
+    sleep: opts.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
   };
   return { now, channel, staff };
 }
@@ -107,6 +110,8 @@ export interface AppContext extends Services {
   secrets: Secrets;
   logger: Logger;
   version: string;
+  /** Signs the audit chain's checkpoints (AUDIT_SIGNING_KEY; src/services/audit-checkpoint.ts). */
+  auditSigner: CheckpointSigner;
   /** Wait for queued writes, seal the audit rows written so far, close the database. */
   close(): Promise<void>;
 }
@@ -142,6 +147,7 @@ export async function createAppContext(config: Config, overrides: AppOverrides =
     secrets,
     logger: logger ?? createLogger(config.LOG_LEVEL),
     version: version ?? packageVersion(),
+    auditSigner: checkpointSigner(secrets.auditSigningKey),
     close: () =>
       (closing ??= (async () => {
         await database.write(async () => undefined);
@@ -159,26 +165,6 @@ export function pageLocals(app: AppContext): App.Locals {
     channel: app.channel,
     staff: app.staff,
     trustProxy: app.config.TRUST_PROXY,
+    auditKey: { keyId: app.auditSigner.keyId, publicKey: app.auditSigner.publicKey },
   };
-}
-
-/**
- * The audit checkpoint a site build publishes (/data/audit-checkpoint.json), read from the database the
- * server uses. A build runs with NODE_ENV=production but needs none of the production secrets, so only
- * the database settings are read; a missing embedded file means no checkpoint, not a new empty database.
- */
-export async function checkpointForBuild(
-  now: Date,
-  env: Record<string, string | undefined> = process.env,
-): Promise<PublishedCheckpoint> {
-  const config = loadDatabaseConfig(env);
-  const url = config.DATABASE_URL;
-  if (isEmbedded(url) && !existsSync(url.slice('file:'.length).split('?')[0] ?? ''))
-    return publishedCheckpoint(null, now);
-  const database = await openAppDatabase(config, { checkDurability: false });
-  try {
-    return await publishedCheckpoint(database, now);
-  } finally {
-    database.close();
-  }
 }

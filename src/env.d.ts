@@ -11,6 +11,8 @@ declare namespace App {
     trustProxy?: boolean;
     /** The staff console (src/staff/context.ts). */
     staff?: import('./staff/context.ts').StaffContext;
+    /** The public half of the audit checkpoints' signing key (/data/audit-checkpoint.json). */
+    auditKey?: { keyId: string; publicKey: string };
     /** The signed-in staff member's session, set by src/middleware.ts on /staff/ paths. */
     staffSession?: import('./staff/auth.ts').StaffSession | undefined;
   }

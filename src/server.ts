@@ -12,6 +12,8 @@ import { allowsFraming, allowsWasm, securityHeaders } from './api/security.ts';
 import { createLogger, type Logger } from './lib/log.ts';
 import { memoryFiles } from './lib/static-files.ts';
 import { pruneExpired } from './db/rate-limit-repo.ts';
+import { drainConnections } from './lib/drain.ts';
+import { scheduleCheckpoints } from './services/audit-checkpoint.ts';
 import { createAppContext, pageLocals } from './app-context.ts';
 
 /**
@@ -39,7 +41,10 @@ export interface RunningServer {
   server: http.Server;
   port: number;
   database: Database;
-  /** Stop accepting, let in-flight requests finish (up to the grace period), close the database. */
+  /**
+   * Stop accepting, answer every request already received with `Connection: close` (up to the grace
+   * period), wait for queued writes, close the database.
+   */
   shutdown(): Promise<void>;
 }
 
@@ -79,6 +84,12 @@ export async function startServer(
     );
   }, 3_600_000);
   housekeeping.unref();
+  // Signed audit checkpoints: now (what was written while the server was down), hourly, after every
+  // 1,000 sealed rows, and at shutdown (src/services/audit-checkpoint.ts).
+  const checkpoints = scheduleCheckpoints(database, app.auditSigner, {
+    now: app.now,
+    onError: (e: unknown) => logger.warn('audit checkpoint failed', { error: e instanceof Error ? e.name : 'unknown' }),
+  });
 
   const isHttps = (req: http.IncomingMessage) =>
     (req.socket as { encrypted?: boolean }).encrypted === true ||
@@ -132,13 +143,7 @@ export async function startServer(
     res.end(req.method === 'HEAD' ? undefined : notFoundPage);
   };
 
-  // Responses not yet finished: shutdown waits for them and tells their clients not to reuse the socket.
-  const active = new Set<http.ServerResponse>();
-  let closing = false;
   const server = http.createServer((req, res) => {
-    active.add(res);
-    res.once('close', () => active.delete(res));
-    if (closing) res.setHeader('Connection', 'close');
     const https = isHttps(req);
     const url = req.url ?? '/';
     if (url === '/api' || url.startsWith('/api/') || url.startsWith('/api?')) {
@@ -159,6 +164,8 @@ export async function startServer(
   server.keepAliveTimeout = 5_000;
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
+  // SIGTERM answers every request already received, then closes (src/lib/drain.ts).
+  const drain = drainConnections(server);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -170,18 +177,10 @@ export async function startServer(
   let shutdownPromise: Promise<void> | null = null;
   const shutdown = () =>
     (shutdownPromise ??= (async () => {
-      closing = true;
       clearInterval(housekeeping);
-      for (const res of active) if (!res.headersSent) res.setHeader('Connection', 'close');
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      const deadline = Date.now() + config.SHUTDOWN_GRACE_MS;
-      while (active.size > 0 && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 20));
-        server.closeIdleConnections();
-      }
-      server.closeAllConnections();
-      await closed;
+      await drain.close(config.SHUTDOWN_GRACE_MS);
+      await checkpoints.flush();
+      await checkpoints.stop();
       // Wait for queued writes, then close the database.
       await app.close();
     })());
@@ -189,7 +188,8 @@ export async function startServer(
   return { server, port, database, shutdown };
 }
 
-async function main(): Promise<void> {
+/** Load the configuration, serve, and stop cleanly on SIGTERM / SIGINT (`npm run serve`, src/cli/start.ts). */
+export async function main(): Promise<void> {
   let config: Config;
   try {
     config = loadConfig();

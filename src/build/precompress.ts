@@ -8,6 +8,7 @@ import { brotliCompress, constants, gzip } from 'node:zlib';
 const brotli = promisify(brotliCompress);
 const gz = promisify(gzip);
 import type { AstroIntegration } from 'astro';
+import { buildInputsHash, stampText } from './stamp.ts';
 
 const COMPRESSIBLE = /\.(html|css|js|mjs|json|svg|xml|txt|csv|webmanifest)$/;
 /** Smaller files are not worth a second request path. */
@@ -48,17 +49,24 @@ export async function precompressDir(dir: string): Promise<{ files: number }> {
   return { files: paths.length };
 }
 
-/** Astro integration: precompress the client build and stamp it (src/cli/prepare.ts reads the stamp). */
+/**
+ * Astro integration: precompress the client build and stamp it with the hash of the sources as they were
+ * when the build started (src/build/stamp.ts; src/cli/prepare.ts reads it).
+ */
 export function precompress(): AstroIntegration {
+  let inputs: string | null = null;
   return {
     name: 'qinglian:precompress',
     hooks: {
+      'astro:config:done': ({ config }) => {
+        inputs = buildInputsHash(fileURLToPath(config.root));
+      },
       'astro:build:done': async ({ dir, logger }) => {
         const clientDir = fileURLToPath(dir);
         const started = performance.now();
         const { files } = await precompressDir(clientDir);
         logger.info(`precompressed ${files} files in ${((performance.now() - started) / 1000).toFixed(1)}s`);
-        await writeFile(join(clientDir, '..', '.build-stamp'), new Date().toISOString());
+        await writeFile(join(clientDir, '..', '.build-stamp'), stampText(inputs ?? '', new Date()));
       },
     },
   };

@@ -1,34 +1,24 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, ConfigError } from '../lib/config.ts';
 import { seedDatabase } from '../../db/seed.ts';
 import { ROOT } from '../lib/paths.ts';
+import { buildInputsHash, stampedInputs } from '../build/stamp.ts';
 import { createAppContext } from '../app-context.ts';
 
 /**
  * What `npm start` does before serving (ARCHITECTURE.md): apply migrations, mirror the unit registry
- * (and the demo city when DEMO is on), and build when the build is missing or older than its sources.
- * Flags: --no-build (database only), --build-only (skip the database).
+ * (and the demo city when DEMO is on), and build when the build is missing or its sources changed.
+ * Flags: --no-build (database only), --build-only (skip the database), --print-demo-codes.
+ * `npm start` runs this and then the server in one process (src/cli/start.ts).
  */
-export const BUILD_STAMP = join(ROOT, 'dist', '.build-stamp');
-const BUILD_INPUTS = ['src', 'content', 'public', 'astro.config.mjs', 'package.json', 'package-lock.json'];
 
-function newestMtime(path: string): number {
-  if (!existsSync(path)) return 0;
-  const st = statSync(path);
-  if (!st.isDirectory()) return st.mtimeMs;
-  let newest = st.mtimeMs;
-  for (const name of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, name)));
-  return newest;
-}
-
-/** True when there is no build, or a source file changed after the last one. */
+/** True when there is no build, or the sources differ from what the last build read (src/build/stamp.ts). */
 export function buildIsStale(root = ROOT): boolean {
-  const stamp = join(root, 'dist', '.build-stamp');
-  if (!existsSync(stamp) || !existsSync(join(root, 'dist', 'server', 'entry.mjs'))) return true;
-  const built = statSync(stamp).mtimeMs;
-  return BUILD_INPUTS.some((p) => newestMtime(join(root, p)) > built);
+  if (!existsSync(join(root, 'dist', 'server', 'entry.mjs'))) return true;
+  const stamped = stampedInputs(root);
+  return stamped === null || stamped !== buildInputsHash(root);
 }
 
 export function build(): void {
@@ -47,12 +37,16 @@ export async function prepareDatabase(env = process.env): Promise<Awaited<Return
   }
 }
 
-async function main(args: string[]): Promise<void> {
+/**
+ * Migrate and seed (unless --build-only), then build when stale (unless --no-build). Demo invitation-sheet
+ * tokens open printable code sheets, so they are printed only when asked for with --print-demo-codes
+ * (the README lists the fixed demo ones); a start-up log never carries them.
+ */
+export async function prepare(args: readonly string[]): Promise<void> {
   if (!args.includes('--build-only')) {
     const { units, demoCodes } = await prepareDatabase();
     process.stdout.write(`database ready: migrations applied, ${units} units\n`);
-    // Demo (fictional) codes for testers; printed only when the demo channel was just seeded.
-    if (demoCodes && demoCodes.sheets.length) {
+    if (args.includes('--print-demo-codes') && demoCodes && demoCodes.sheets.length) {
       process.stdout.write('demo invitation sheets (open /surveys/sheet/ and enter a token):\n');
       for (const s of demoCodes.sheets) process.stdout.write(`  ${s.unitId}: ${s.sheetToken}\n`);
     }
@@ -64,7 +58,7 @@ async function main(args: string[]): Promise<void> {
 }
 
 if (import.meta.main) {
-  main(process.argv.slice(2)).catch((e: unknown) => {
+  prepare(process.argv.slice(2)).catch((e: unknown) => {
     process.stderr.write(`${e instanceof ConfigError || e instanceof Error ? e.message : String(e)}\n`);
     process.exit(1);
   });

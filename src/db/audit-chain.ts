@@ -61,6 +61,39 @@ export interface Checkpoint {
   at: string;
 }
 
+/** A checkpoint as stored and published: signed with the Ed25519 key AUDIT_SIGNING_KEY. */
+export interface SignedCheckpoint extends Checkpoint {
+  keyId: string;
+  /** Base64 Ed25519 signature over `checkpointNote(checkpoint)`. */
+  signature: string;
+}
+
+export const CHECKPOINT_NOTE = 'qinglian-audit-checkpoint-v1';
+
+/**
+ * The exact text a checkpoint's signature covers (UTF-8, lines ending in a newline):
+ *
+ *     qinglian-audit-checkpoint-v1
+ *     algorithm sha256-chain-v1
+ *     count 1234
+ *     head-id 1240
+ *     head-hash 3f…(64 hex digits)
+ *     at 2026-03-01T08:00:00.000Z
+ *
+ * (`head-id -` for an empty log). Anyone with the public key can rebuild and check it.
+ */
+export function checkpointNote(c: Checkpoint): string {
+  return [
+    CHECKPOINT_NOTE,
+    `algorithm ${c.algorithm}`,
+    `count ${c.count}`,
+    `head-id ${c.headId ?? '-'}`,
+    `head-hash ${c.headHash}`,
+    `at ${c.at}`,
+    '',
+  ].join('\n');
+}
+
 export type ChainProblemKind =
   /** A row's content no longer matches its hash (edited). */
   | 'content'
@@ -73,8 +106,13 @@ export type ChainProblemKind =
   /** A published checkpoint does not match: rows removed from the end, or the history recomputed. */
   | 'checkpoint';
 
+/** Why a checkpoint does not match: rows missing at the end, or another row where its head was. */
+export type CheckpointMismatch = 'truncated' | 'rewritten';
+
 export interface ChainProblem {
   kind: ChainProblemKind;
+  /** For `checkpoint` problems. */
+  mismatch?: CheckpointMismatch;
   /** Position in id order (0-based) of the first row where the problem shows. */
   index: number;
   id: number | null;
@@ -135,7 +173,13 @@ export function verifyChain(
       const at = rows[c.count - 1];
       if (c.count > sealed || !at || at.hash !== c.headHash) {
         // Truncated: the first missing position; rewritten: the checkpoint's head position.
-        problems.push({ kind: 'checkpoint', index: c.count > sealed ? sealed : c.count - 1, id: at?.id ?? null });
+        const truncated = c.count > sealed;
+        problems.push({
+          kind: 'checkpoint',
+          mismatch: truncated ? 'truncated' : 'rewritten',
+          index: truncated ? sealed : c.count - 1,
+          id: at?.id ?? null,
+        });
         break;
       }
     }

@@ -19,6 +19,8 @@ export interface Database {
   write<T>(fn: () => Promise<T>): Promise<T>;
   /** Seal the audit rows written so far (in the queue); resolves with the number sealed. */
   seal(): Promise<number>;
+  /** Call `listener` with the number of rows each seal sealed (the checkpoint schedule counts them). */
+  onSealed(listener: (sealed: number) => void): () => void;
   close(): void;
   readonly url: string;
 }
@@ -62,7 +64,12 @@ export async function openDatabase(opts: {
   // 64 writes), sealing all of it, so sequential writers do not pay a second commit each.
   let sealTimer: ReturnType<typeof setTimeout> | null = null;
   let unsealedWrites = 0;
-  const seal = () => sealPending(client).catch(() => 0);
+  const sealListeners = new Set<(sealed: number) => void>();
+  const seal = async () => {
+    const n = await sealPending(client).catch(() => 0);
+    if (n > 0) for (const listener of sealListeners) listener(n);
+    return n;
+  };
   const enqueueSeal = (): Promise<number> => {
     if (sealTimer) clearTimeout(sealTimer);
     sealTimer = null;
@@ -88,6 +95,10 @@ export async function openDatabase(opts: {
       return run;
     },
     seal: enqueueSeal,
+    onSealed(listener) {
+      sealListeners.add(listener);
+      return () => sealListeners.delete(listener);
+    },
     close: () => {
       if (sealTimer) clearTimeout(sealTimer);
       client.close();

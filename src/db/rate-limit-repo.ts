@@ -73,6 +73,35 @@ export async function retryAfter(database: Database, hits: readonly RateHit[], n
   return wait;
 }
 
+/**
+ * Whether any of the counters is already full, without counting anything: for limits that count only
+ * failures, checked before the attempt and counted (`consumeRateLimits`) only once it has failed.
+ */
+export async function rateLimitReached(database: Database, hits: readonly RateHit[], now: Date): Promise<RateDecision> {
+  if (hits.length === 0) return { ok: true };
+  const rows = await database.db
+    .select({
+      key: rateLimits.key,
+      count: rateLimits.count,
+      windowStart: rateLimits.windowStart,
+      expiresAt: rateLimits.expiresAt,
+    })
+    .from(rateLimits)
+    .where(
+      inArray(
+        rateLimits.key,
+        hits.map((h) => h.key),
+      ),
+    );
+  let wait = 0;
+  for (const h of hits) {
+    const row = rows.find((r) => r.key === h.key);
+    if (row && row.windowStart === windowStart(now, h.windowS) && row.count >= h.limit)
+      wait = Math.max(wait, Math.ceil((row.expiresAt - now.getTime()) / 1000));
+  }
+  return wait > 0 ? { ok: false, retryAfterS: wait } : { ok: true };
+}
+
 /** Count the hits in their own batch; when any counter is full nothing is counted. */
 export async function consumeRateLimits(
   database: Database,

@@ -129,6 +129,24 @@ export const auditEvents = sqliteTable(
   (t) => [index('audit_subject').on(t.subjectType, t.subjectId, t.id)],
 );
 
+/**
+ * Signed checkpoints of the audit chain (src/services/audit-checkpoint.ts): the number of sealed rows and
+ * the head's id and hash at a time, signed with the Ed25519 key AUDIT_SIGNING_KEY. Written by the server
+ * hourly and after every 1,000 rows, published with their history at /data/audit-checkpoint.json.
+ * Append-only (triggers in migration 0004).
+ */
+export const auditCheckpoints = sqliteTable('audit_checkpoints', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  count: integer('count').notNull(),
+  headId: integer('head_id'),
+  headHash: text('head_hash').notNull(),
+  at: integer('at', { mode: 'timestamp_ms' }).notNull(),
+  /** The signing key's id (first 16 hex digits of the SHA-256 of its raw public key). */
+  keyId: text('key_id').notNull(),
+  /** Base64 Ed25519 signature over the checkpoint's note text (src/lib/audit-note.ts). */
+  signature: text('signature').notNull(),
+});
+
 /** A satisfaction survey: one carrier, one period, questions as data. */
 export const surveys = sqliteTable('surveys', {
   id: text('id').primaryKey(),
@@ -435,6 +453,7 @@ export const loginOutcomes = [
   'locked',
   'disabled',
   'throttled',
+  'delayed',
 ] as const;
 
 /** Every login attempt (MLPS 2.0 security audit; ASVS V16.3.1). The client address is an HMAC pseudonym. */
@@ -446,8 +465,18 @@ export const staffLogins = sqliteTable(
     accountId: text('account_id').references(() => staffAccounts.id),
     outcome: text('outcome', { enum: loginOutcomes }).notNull(),
     ipKey: text('ip_key').notNull(),
+    /**
+     * HMAC pseudonym of the username as typed (normalised), known or not: the login limits count per
+     * username, so unknown usernames are limited exactly like real ones (src/domain/staff/login-limits.ts).
+     * Null on rows written before migration 0004.
+     */
+    subjectKey: text('subject_key'),
   },
-  (t) => [index('staff_logins_account_at').on(t.accountId, t.at), index('staff_logins_ip_at').on(t.ipKey, t.at)],
+  (t) => [
+    index('staff_logins_account_at').on(t.accountId, t.at),
+    index('staff_logins_ip_at').on(t.ipKey, t.at),
+    index('staff_logins_subject_at').on(t.subjectKey, t.at),
+  ],
 );
 
 /** Internal notes on a feedback item: staff only, never on the tracking page. */

@@ -116,26 +116,62 @@ export async function countAccounts(database: Database): Promise<number> {
   return row?.n ?? 0;
 }
 
-/** Failed login times of an account (or of a client address key) since `since`. */
-export async function recentFailures(
+/** Outcomes that count as a failed attempt for the login limits (a refused attempt is not one). */
+const FAILED = ['password', 'code', 'replayed', 'unknown', 'disabled'] as const;
+
+/**
+ * What the login limits need (src/domain/staff/login-limits.ts): failures of the username from this
+ * address since its last success there, failures from the address, failures of the username anywhere.
+ */
+export async function loginHistory(
   database: Database,
-  by: { accountId: string } | { ipKey: string },
-  since: Date,
-): Promise<Date[]> {
-  const failed = inArray(staffLogins.outcome, ['password', 'code', 'replayed', 'unknown']);
-  const who = 'accountId' in by ? eq(staffLogins.accountId, by.accountId) : eq(staffLogins.ipKey, by.ipKey);
-  const rows = await database.db
-    .select({ at: staffLogins.at })
-    .from(staffLogins)
-    .where(and(who, failed, gt(staffLogins.at, since)));
-  return rows.map((r) => r.at);
+  by: { subjectKey: string; ipKey: string },
+  since: { failures: Date; address: Date },
+): Promise<{ pairFailures: Date[]; addressFailures: Date[]; usernameFailures: number }> {
+  const { db } = database;
+  const [pair, address, username] = await Promise.all([
+    db
+      .select({ at: staffLogins.at, outcome: staffLogins.outcome })
+      .from(staffLogins)
+      .where(
+        and(
+          eq(staffLogins.subjectKey, by.subjectKey),
+          eq(staffLogins.ipKey, by.ipKey),
+          gt(staffLogins.at, since.failures),
+          inArray(staffLogins.outcome, [...FAILED, 'ok']),
+        ),
+      )
+      .orderBy(asc(staffLogins.id)),
+    db
+      .select({ at: staffLogins.at })
+      .from(staffLogins)
+      .where(
+        and(eq(staffLogins.ipKey, by.ipKey), inArray(staffLogins.outcome, FAILED), gt(staffLogins.at, since.address)),
+      ),
+    db
+      .select({ n: sql<number>`count(*)` })
+      .from(staffLogins)
+      .where(
+        and(
+          eq(staffLogins.subjectKey, by.subjectKey),
+          inArray(staffLogins.outcome, FAILED),
+          gt(staffLogins.at, since.failures),
+        ),
+      ),
+  ]);
+  const lastOk = pair.map((r) => r.outcome).lastIndexOf('ok');
+  return {
+    pairFailures: pair.slice(lastOk + 1).map((r) => r.at),
+    addressFailures: address.map((r) => r.at),
+    usernameFailures: Number(username[0]?.n ?? 0),
+  };
 }
 
 export type LoginOutcome = (typeof staffLogins.$inferInsert)['outcome'];
 
 export async function logLogin(
   database: Database,
-  row: { at: Date; accountId: string | null; outcome: LoginOutcome; ipKey: string },
+  row: { at: Date; accountId: string | null; outcome: LoginOutcome; ipKey: string; subjectKey: string },
 ): Promise<void> {
   await database.write(() => database.db.insert(staffLogins).values(row));
 }
@@ -154,6 +190,7 @@ export async function startSession(
     now: Date;
     step: number;
     ipKey: string;
+    subjectKey: string;
     replacing: string | null;
   },
 ): Promise<boolean> {
@@ -170,7 +207,8 @@ export async function startSession(
     );
   const session = sql`INSERT INTO ${staffSessions} (id_hash, account_id, csrf_token, created_at, last_seen_at)
     SELECT ${s.idHash}, ${s.accountId}, ${s.csrfToken}, ${s.now.getTime()}, ${s.now.getTime()} WHERE changes() = 1`;
-  const logged = sql`INSERT INTO ${staffLogins} (at, account_id, outcome, ip_key) SELECT ${s.now.getTime()}, ${s.accountId}, 'ok', ${s.ipKey} WHERE changes() = 1`;
+  const logged = sql`INSERT INTO ${staffLogins} (at, account_id, outcome, ip_key, subject_key)
+    SELECT ${s.now.getTime()}, ${s.accountId}, 'ok', ${s.ipKey}, ${s.subjectKey} WHERE changes() = 1`;
   const audit = auditIfChanged({
     at: s.now,
     actor: `staff:${s.accountId}`,

@@ -42,6 +42,16 @@ const Env = z.object({
   ),
   /** Root secret for HMACs (query secrets, pseudonyms, ALTCHA). At least 32 characters. Required in production. */
   APP_SECRET: unsetWhenEmpty(z.string().min(32, 'must be at least 32 characters').optional()),
+  /**
+   * Ed25519 key that signs the audit log's checkpoints: its 32-byte seed as base64 or hex (e.g.
+   * `openssl rand -base64 32`). Required in production.
+   */
+  AUDIT_SIGNING_KEY: unsetWhenEmpty(
+    z
+      .string()
+      .regex(/^(?:[A-Za-z0-9+/]{43}=|[0-9a-fA-F]{64})$/, 'must be 32 bytes as base64 (44 characters) or hex (64)')
+      .optional(),
+  ),
   /** Feedback submissions per client IP per hour, with a solved proof-of-work (JavaScript on). */
   FEEDBACK_LIMIT_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(20),
   /** Feedback submissions per client IP per hour without proof-of-work (the no-JavaScript form). */
@@ -51,7 +61,7 @@ const Env = z.object({
 });
 
 /** Variables without a safe default: production refuses to start without them. */
-const REQUIRED_IN_PRODUCTION = ['CONTACT_KEY', 'APP_SECRET'] as const;
+const REQUIRED_IN_PRODUCTION = ['CONTACT_KEY', 'APP_SECRET', 'AUDIT_SIGNING_KEY'] as const;
 
 export type Config = Readonly<z.infer<typeof Env>>;
 
@@ -71,20 +81,5 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     for (const name of REQUIRED_IN_PRODUCTION) if (!env[name]) problems.push(`${name}: required in production`);
   }
   if (!result.success || problems.length) throw new ConfigError(problems);
-  return Object.freeze(result.data);
-}
-
-/**
- * Only the database settings, for build-time readers (the audit checkpoint page): a build runs with
- * NODE_ENV=production but needs none of the production secrets.
- */
-export function loadDatabaseConfig(
-  env: Record<string, string | undefined> = process.env,
-): Pick<Config, 'DATABASE_URL' | 'DATABASE_AUTH_TOKEN' | 'DATABASE_BUSY_TIMEOUT_MS'> {
-  const result = Env.pick({ DATABASE_URL: true, DATABASE_AUTH_TOKEN: true, DATABASE_BUSY_TIMEOUT_MS: true }).safeParse(
-    env,
-  );
-  if (!result.success)
-    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
   return Object.freeze(result.data);
 }

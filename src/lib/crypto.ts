@@ -3,9 +3,14 @@ import {
   createDecipheriv,
   createHash,
   createHmac,
+  createPrivateKey,
+  createPublicKey,
   hkdfSync,
   randomBytes,
+  sign,
   timingSafeEqual,
+  verify,
+  type KeyObject,
 } from 'node:crypto';
 
 /**
@@ -54,5 +59,47 @@ export function unseal(key: Uint8Array, sealed: string, aad: string): string | n
     return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
   } catch {
     return null;
+  }
+}
+
+/** DER prefixes that turn a raw 32-byte Ed25519 seed / public key into PKCS#8 / SPKI (RFC 8410). */
+const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+
+/** An Ed25519 signing key from its 32-byte seed (any 32 random bytes are one). */
+export interface Ed25519Key {
+  privateKey: KeyObject;
+  /** The raw 32-byte public key. */
+  publicKey: Buffer;
+  /** The first 16 hex digits of the SHA-256 of the raw public key. */
+  keyId: string;
+}
+
+export function ed25519FromSeed(seed: Uint8Array): Ed25519Key {
+  if (seed.length !== 32) throw new Error('an Ed25519 seed is 32 bytes');
+  const privateKey = createPrivateKey({
+    key: Buffer.concat([ED25519_PKCS8_PREFIX, seed]),
+    format: 'der',
+    type: 'pkcs8',
+  });
+  const publicKey = Buffer.from(createPublicKey(privateKey).export({ format: 'der', type: 'spki' })).subarray(-32);
+  return { privateKey, publicKey, keyId: ed25519KeyId(publicKey) };
+}
+
+export const ed25519KeyId = (publicKey: Uint8Array): string => sha256Hex(publicKey).slice(0, 16);
+
+/** The base64 Ed25519 signature of a UTF-8 message. */
+export const signEd25519 = (key: KeyObject, message: string): string =>
+  sign(null, Buffer.from(message, 'utf8'), key).toString('base64');
+
+/** True when `signature` (base64) is `publicKey`'s Ed25519 signature of the UTF-8 message. */
+export function verifyEd25519(publicKey: Uint8Array, message: string, signature: string): boolean {
+  const sig = Buffer.from(signature, 'base64');
+  if (publicKey.length !== 32 || sig.length !== 64 || sig.toString('base64') !== signature) return false;
+  try {
+    const key = createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, publicKey]), format: 'der', type: 'spki' });
+    return verify(null, Buffer.from(message, 'utf8'), key, sig);
+  } catch {
+    return false;
   }
 }

@@ -7,42 +7,71 @@ import { deriveKey } from './crypto.ts';
 import { ROOT } from './paths.ts';
 
 /**
- * The two server secrets of the feedback channel:
+ * The server secrets:
  * - CONTACT_KEY (32 bytes): AES-256-GCM key for submitters' phone numbers at rest;
  * - APP_SECRET: the root of every HMAC (query secrets, IP and phone pseudonyms, invitation-code hashes,
- *   ALTCHA signatures), split into sub-keys with HKDF.
- * Production refuses to start without both (src/lib/config.ts). Outside production, when they are not set,
- * a random pair is generated once into db/dev-secrets.json (git-ignored) so restarts keep working.
+ *   ALTCHA signatures), split into sub-keys with HKDF;
+ * - AUDIT_SIGNING_KEY (32 bytes): the Ed25519 seed that signs the audit log's checkpoints.
+ * Production refuses to start without all three (src/lib/config.ts). Outside production, each one not set
+ * comes from db/dev-secrets.json (git-ignored), generated at random once (and completed when a key was
+ * added since) so restarts keep working.
  */
 export interface Secrets {
   contactKey: Buffer;
   appSecret: Buffer;
+  auditSigningKey: Buffer;
 }
 
 export const DEV_SECRETS_FILE = join(ROOT, 'db', 'dev-secrets.json');
 
-const DevFile = z.strictObject({ contactKey: z.string(), appSecret: z.string() });
+const DevFile = z.strictObject({
+  contactKey: z.string(),
+  appSecret: z.string(),
+  auditSigningKey: z.string().optional(),
+});
+type DevFile = z.infer<typeof DevFile>;
 
-export function parseContactKey(value: string): Buffer {
+/** A 32-byte key given as base64 or hex. */
+export function parseKey32(value: string, name: string): Buffer {
   const key = /^[0-9a-fA-F]{64}$/.test(value) ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');
-  if (key.length !== 32) throw new Error('CONTACT_KEY must be 32 bytes (base64 or hex)');
+  if (key.length !== 32) throw new Error(`${name} must be 32 bytes (base64 or hex)`);
   return key;
 }
 
-export function resolveSecrets(config: Config, devFile = DEV_SECRETS_FILE): Secrets {
-  if (config.CONTACT_KEY && config.APP_SECRET) {
-    return { contactKey: parseContactKey(config.CONTACT_KEY), appSecret: Buffer.from(config.APP_SECRET, 'utf8') };
-  }
-  if (config.NODE_ENV === 'production') throw new Error('CONTACT_KEY and APP_SECRET are required in production');
+export const parseContactKey = (value: string): Buffer => parseKey32(value, 'CONTACT_KEY');
+
+function devSecrets(devFile: string): Required<DevFile> {
+  const fresh = () => randomBytes(32).toString('base64');
   if (!existsSync(devFile)) {
     mkdirSync(dirname(devFile), { recursive: true });
-    const fresh = { contactKey: randomBytes(32).toString('base64'), appSecret: randomBytes(32).toString('base64') };
-    writeFileSync(devFile, `${JSON.stringify(fresh, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+    const created = { contactKey: fresh(), appSecret: fresh(), auditSigningKey: fresh() };
+    writeFileSync(devFile, `${JSON.stringify(created, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+    return created;
   }
   const dev = DevFile.parse(JSON.parse(readFileSync(devFile, 'utf8')));
+  if (dev.auditSigningKey) return { ...dev, auditSigningKey: dev.auditSigningKey };
+  // A file from before the audit signing key existed: add one, keep the others.
+  const completed = { ...dev, auditSigningKey: fresh() };
+  writeFileSync(devFile, `${JSON.stringify(completed, null, 2)}\n`, { mode: 0o600 });
+  return completed;
+}
+
+export function resolveSecrets(config: Config, devFile = DEV_SECRETS_FILE): Secrets {
+  const { CONTACT_KEY, APP_SECRET, AUDIT_SIGNING_KEY } = config;
+  if (CONTACT_KEY && APP_SECRET && AUDIT_SIGNING_KEY) {
+    return {
+      contactKey: parseContactKey(CONTACT_KEY),
+      appSecret: Buffer.from(APP_SECRET, 'utf8'),
+      auditSigningKey: parseKey32(AUDIT_SIGNING_KEY, 'AUDIT_SIGNING_KEY'),
+    };
+  }
+  if (config.NODE_ENV === 'production')
+    throw new Error('CONTACT_KEY, APP_SECRET and AUDIT_SIGNING_KEY are required in production');
+  const dev = devSecrets(devFile);
   return {
-    contactKey: config.CONTACT_KEY ? parseContactKey(config.CONTACT_KEY) : parseContactKey(dev.contactKey),
-    appSecret: Buffer.from(config.APP_SECRET ?? dev.appSecret, 'utf8'),
+    contactKey: parseContactKey(CONTACT_KEY ?? dev.contactKey),
+    appSecret: Buffer.from(APP_SECRET ?? dev.appSecret, 'utf8'),
+    auditSigningKey: parseKey32(AUDIT_SIGNING_KEY ?? dev.auditSigningKey, 'AUDIT_SIGNING_KEY'),
   };
 }
 

@@ -25,8 +25,10 @@ export interface ChannelLimits {
   feedbackNoPowPerIp: RateRule;
   /** Lookups of unknown tracking or invitation codes per IP (guessing). */
   lookupFailuresPerIp: RateRule;
-  /** Rate / reopen attempts per tracking code (secret guessing). */
-  actionsPerCode: RateRule;
+  /** Wrong query secrets per (tracking code, client address), counted after the check (guessing). */
+  secretFailuresPerCodeAndIp: RateRule;
+  /** Wrong query secrets per client address, any code. */
+  secretFailuresPerIp: RateRule;
   /** Attempts per invitation code. */
   attemptsPerInvitation: RateRule;
   /** Survey responses per IP. */
@@ -43,7 +45,8 @@ export const defaultLimits = (
   feedbackPerIp: { limit: c?.FEEDBACK_LIMIT_PER_IP ?? 20, windowS: HOUR },
   feedbackNoPowPerIp: { limit: c?.FEEDBACK_LIMIT_NO_POW_PER_IP ?? 6, windowS: HOUR },
   lookupFailuresPerIp: { limit: 60, windowS: HOUR },
-  actionsPerCode: { limit: 10, windowS: HOUR },
+  secretFailuresPerCodeAndIp: { limit: 10, windowS: HOUR },
+  secretFailuresPerIp: { limit: 30, windowS: HOUR },
   attemptsPerInvitation: { limit: 10, windowS: HOUR },
   responsesPerIp: { limit: c?.SURVEY_LIMIT_PER_IP ?? 300, windowS: HOUR },
   otpPerPhone: [

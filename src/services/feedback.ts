@@ -11,7 +11,7 @@ import {
   recordOfNew,
   type NewFeedback,
 } from '../db/feedback-repo.ts';
-import { consumeRateLimits } from '../db/rate-limit-repo.ts';
+import { consumeRateLimits, rateLimitReached } from '../db/rate-limit-repo.ts';
 import {
   FeedbackSubmission,
   GeneralSubmission,
@@ -268,18 +268,22 @@ export async function actAsSubmitter(
   const code = normaliseCode(rawCode, TRACKING_CODE_LENGTH);
   if (!code) return lookupMiss(ctx, client);
   const now = ctx.now();
-  // Every attempt counts, right or wrong, so the 50-bit secret cannot be guessed through this code.
-  const limit = await consumeRateLimits(
-    ctx.database,
-    [{ key: limitKey(ctx, 'feedback-action-code', code), ...ctx.limits.actionsPerCode }],
-    now,
-  );
-  if (!limit.ok) return rateLimited(limit.retryAfterS);
+  // Wrong secrets count per (code, address) and per address, and only once the secret has been checked:
+  // a guesser elsewhere cannot block the submitter's own rating or reopening (issue 13). A pair or an
+  // address over its limit is refused before the secret is looked at, so the limit bounds guessing.
+  const failureHits = [
+    { key: limitKey(ctx, 'feedback-secret-fail', `${code}|${client.ip}`), ...ctx.limits.secretFailuresPerCodeAndIp },
+    { key: limitKey(ctx, 'feedback-secret-fail-ip', client.ip), ...ctx.limits.secretFailuresPerIp },
+  ];
+  const limited = await rateLimitReached(ctx.database, failureHits, now);
+  if (!limited.ok) return rateLimited(limited.retryAfterS);
   const found = await findByTrackingCode(ctx.database, code);
   if (!found) return lookupMiss(ctx, client);
   const secret = normaliseCode(parsed.data.secret, SECRET_LENGTH);
-  if (!secret || !equalHex(hashSecret(secret), found.secretHash))
+  if (!secret || !equalHex(hashSecret(secret), found.secretHash)) {
+    await consumeRateLimits(ctx.database, failureHits, now);
     return forbidden({ secret: ['feedback.secret.wrong'] });
+  }
   if (action === 'view') return trackFeedback(ctx, code, client, { full: true });
   const data = parsed.data as RatingInput | ReopenInput;
   const command: FeedbackCommand =

@@ -140,7 +140,9 @@ export async function lookupInvitation(
   );
   if (!perCode.ok) return rateLimited(perCode.retryAfterS);
   const invitation = await findInvitation(ctx.database, invitationHash(ctx, code));
-  if (!invitation) {
+  // A code of another survey answers exactly like an unknown one: the answer must not tell a guesser that
+  // a code exists somewhere (issue 13).
+  if (!invitation || (surveyId !== undefined && invitation.surveyId !== surveyId)) {
     const miss = await consumeRateLimits(
       ctx.database,
       [{ key: limitKey(ctx, 'lookup-miss-ip', client.ip), ...ctx.limits.lookupFailuresPerIp }],
@@ -148,8 +150,6 @@ export async function lookupInvitation(
     );
     return miss.ok ? invalid({ invitationCode: ['surveys.invitationCode.unknown'] }) : rateLimited(miss.retryAfterS);
   }
-  if (surveyId !== undefined && invitation.surveyId !== surveyId)
-    return invalid({ invitationCode: ['surveys.invitationCode.otherSurvey'] });
   if (invitation.usedAt) return alreadyUsed({ invitationCode: ['surveys.invitationCode.used'] });
   const survey = await findSurvey(ctx.database, invitation.surveyId);
   if (!survey) return invalid({ invitationCode: ['surveys.invitationCode.unknown'] });

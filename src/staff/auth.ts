@@ -3,12 +3,14 @@ import {
   findCredentials,
   findSession,
   logLogin,
-  recentFailures,
+  loginHistory,
   startSession,
   touchSession,
+  type LoginOutcome,
   type StaffAccount,
 } from '../db/staff-repo.ts';
-import { LoginInput, lockedUntil, sessionState, type SessionEnd } from '../domain/staff/roles.ts';
+import { LoginInput, sessionState, type SessionEnd } from '../domain/staff/roles.ts';
+import { loginGate } from '../domain/staff/login-limits.ts';
 import { hmacHex, random, sha256Hex, unseal } from '../lib/crypto.ts';
 import { fieldErrors, type FieldErrors } from '../services/fields.ts';
 import { checkPassword, totpStep } from './credentials.ts';
@@ -21,18 +23,23 @@ import type { StaffContext } from './context.ts';
 export const SESSION_COOKIE = '__Host-qinglian-staff';
 
 export const sessionKey = (token: string): string => sha256Hex(`staff-session:${token}`);
-const ipKeyOf = (ctx: StaffContext, ip: string) => hmacHex(ctx.keys.pepper, `staff-ip:${ip}`);
+/** The typed username's pseudonym (whether or not an account has it): what the login limits count by. */
+export const loginSubjectKey = (ctx: StaffContext, username: string) =>
+  hmacHex(ctx.keys.pepper, `staff-username:${username}`);
+/** The client address's pseudonym in the login log. */
+export const loginAddressKey = (ctx: StaffContext, ip: string) => hmacHex(ctx.keys.pepper, `staff-ip:${ip}`);
 
 export type LoginResult =
   | { ok: true; token: string; account: string }
   | { ok: false; reason: 'invalid'; fields: FieldErrors }
-  | { ok: false; reason: 'failed' | 'throttled' }
-  | { ok: false; reason: 'locked'; until: Date };
+  | { ok: false; reason: 'failed' }
+  | { ok: false; reason: 'throttled' | 'delayed'; retryAfterS: number };
 
 /**
- * Check username, password and TOTP code. Every attempt is logged (staff_logins). Five failures of one
- * account within 15 minutes lock it until the oldest of them is 15 minutes old; a client address with
- * too many failures across accounts is throttled. The answer never says which factor was wrong.
+ * Check username, password and TOTP code. Every attempt is logged (staff_logins). The limits
+ * (src/domain/staff/login-limits.ts) count per typed username and per client address, never lock an
+ * account, and treat an unknown username exactly like a known one: the same checks, one Argon2
+ * verification either way, the same answers. The answer never says which factor was wrong.
  */
 export async function login(
   ctx: StaffContext,
@@ -44,35 +51,42 @@ export async function login(
   if (!parsed.success) return { ok: false, reason: 'invalid', fields: fieldErrors(parsed.error) };
   const { username, password, code } = parsed.data;
   const now = ctx.now();
-  const ipKey = ipKeyOf(ctx, ip);
-  const since = new Date(now.getTime() - ctx.policy.lockoutWindowMs);
-  if ((await recentFailures(ctx.database, { ipKey }, since)).length >= ctx.policy.failuresPerIp) {
-    await logLogin(ctx.database, { at: now, accountId: null, outcome: 'throttled', ipKey });
-    return { ok: false, reason: 'throttled' };
+  const ipKey = loginAddressKey(ctx, ip);
+  const subjectKey = loginSubjectKey(ctx, username);
+  const history = await loginHistory(
+    ctx.database,
+    { subjectKey, ipKey },
+    {
+      failures: new Date(now.getTime() - ctx.policy.failureWindowMs),
+      address: new Date(now.getTime() - ctx.policy.addressWindowMs),
+    },
+  );
+  const gate = loginGate(history, now, ctx.policy);
+  const log = (accountId: string | null, outcome: LoginOutcome) =>
+    logLogin(ctx.database, { at: now, accountId, outcome, ipKey, subjectKey });
+  if (!gate.ok) {
+    await log(null, gate.reason);
+    return { ok: false, reason: gate.reason, retryAfterS: Math.ceil(gate.retryAfterMs / 1000) };
   }
+  if (gate.slowdownMs > 0) await ctx.sleep(gate.slowdownMs);
   const account = await findCredentials(ctx.database, username);
   const passwordOk = await checkPassword(account?.passwordHash ?? null, password);
   if (!account) {
-    await logLogin(ctx.database, { at: now, accountId: null, outcome: 'unknown', ipKey });
+    await log(null, 'unknown');
     return { ok: false, reason: 'failed' };
   }
-  const until = lockedUntil(await recentFailures(ctx.database, { accountId: account.id }, since), now, ctx.policy);
-  if (until) {
-    await logLogin(ctx.database, { at: now, accountId: account.id, outcome: 'locked', ipKey });
-    return { ok: false, reason: 'locked', until };
-  }
   if (account.disabledAt) {
-    await logLogin(ctx.database, { at: now, accountId: account.id, outcome: 'disabled', ipKey });
+    await log(account.id, 'disabled');
     return { ok: false, reason: 'failed' };
   }
   if (!passwordOk) {
-    await logLogin(ctx.database, { at: now, accountId: account.id, outcome: 'password', ipKey });
+    await log(account.id, 'password');
     return { ok: false, reason: 'failed' };
   }
   const secret = unseal(ctx.keys.totp, account.totpSealed, `staff-totp:${account.id}`);
   const step = secret ? totpStep(secret, code, now) : null;
   if (step === null) {
-    await logLogin(ctx.database, { at: now, accountId: account.id, outcome: 'code', ipKey });
+    await log(account.id, 'code');
     return { ok: false, reason: 'failed' };
   }
   const token = Buffer.from(random(32)).toString('base64url');
@@ -83,11 +97,12 @@ export async function login(
     now,
     step,
     ipKey,
+    subjectKey,
     replacing: replacingToken ? sessionKey(replacingToken) : null,
   });
   if (!started) {
     // The code's time step was already used (a replayed or shoulder-surfed code).
-    await logLogin(ctx.database, { at: now, accountId: account.id, outcome: 'replayed', ipKey });
+    await log(account.id, 'replayed');
     return { ok: false, reason: 'failed' };
   }
   return { ok: true, token, account: account.id };

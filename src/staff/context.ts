@@ -1,6 +1,6 @@
 import type { Database } from '../db/client.ts';
 import type { StaffKeys } from '../lib/secrets.ts';
-import type { staffPolicy } from '../domain/staff/roles.ts';
+import type { StaffPolicy } from '../domain/staff/roles.ts';
 
 /**
  * What the staff console's use cases need, built once by the composition root (src/app-context.ts) and
@@ -11,6 +11,8 @@ export interface StaffContext {
   database: Database;
   /** TOTP secrets at rest, login-log pseudonyms (src/lib/secrets.ts). */
   keys: StaffKeys;
-  policy: typeof staffPolicy;
+  policy: StaffPolicy;
   now(): Date;
+  /** Waits (the login slowdown); tests pass one that records instead of waiting. */
+  sleep(ms: number): Promise<void>;
 }

@@ -12,6 +12,8 @@ export interface LoginPageState {
   notice: string | null;
   status: number;
   next: string;
+  /** Seconds to send in `Retry-After` with a 429. */
+  retryAfterS?: number;
 }
 
 const order = ['username', 'password', 'code'];
@@ -59,16 +61,17 @@ export async function handleLogin(astro: AstroGlobal): Promise<{ redirect: strin
       errors = messagesFor(result.fields);
       status = 422;
       break;
-    case 'locked':
+    case 'delayed':
       errors = {
-        _: t('staff.login.locked', {
-          minutes: Math.max(1, Math.ceil((result.until.getTime() - ctx.now().getTime()) / 60_000)),
-        }),
+        _:
+          result.retryAfterS < 60
+            ? t('staff.login.delayedSeconds', { seconds: result.retryAfterS })
+            : t('staff.login.delayedMinutes', { minutes: Math.ceil(result.retryAfterS / 60) }),
       };
       status = 429;
       break;
     case 'throttled':
-      errors = { _: t('staff.login.throttled') };
+      errors = { _: t('staff.login.throttled', { minutes: Math.max(1, Math.ceil(result.retryAfterS / 60)) }) };
       status = 429;
       break;
     case 'failed':
@@ -76,5 +79,13 @@ export async function handleLogin(astro: AstroGlobal): Promise<{ redirect: strin
       status = 401;
       break;
   }
-  return { ...state, next: target, values, errors, summary: summaryOf(errors, order, '#username'), status };
+  return {
+    ...state,
+    next: target,
+    values,
+    errors,
+    summary: summaryOf(errors, order, '#username'),
+    status,
+    ...(result.reason === 'delayed' || result.reason === 'throttled' ? { retryAfterS: result.retryAfterS } : {}),
+  };
 }

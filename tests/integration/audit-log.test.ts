@@ -1,14 +1,22 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freshDatabase } from '../support/db.ts';
-import { testChannel } from '../support/channel.ts';
+import { TEST_SECRET_ENV, TEST_SECRETS, testChannel } from '../support/channel.ts';
 import { submitFeedback, runStaffCommand } from '../../src/services/feedback.ts';
 import { auditStatement } from '../../src/db/audit-repo.ts';
-import { currentCheckpoint, readChain, verifyChain } from '../../src/db/audit-chain.ts';
-import { checkpointForBuild } from '../../src/app-context.ts';
+import { checkpointNote, currentCheckpoint, readChain, verifyChain } from '../../src/db/audit-chain.ts';
+import { listCheckpoints } from '../../src/db/audit-checkpoint-repo.ts';
+import {
+  checkpointSigner,
+  publishedCheckpoints,
+  scheduleCheckpoints,
+  writeCheckpoint,
+} from '../../src/services/audit-checkpoint.ts';
+import { verifyEd25519 } from '../../src/lib/crypto.ts';
+import { waitFor } from '../support/wait.ts';
 import type { Database } from '../../src/db/client.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -21,9 +29,9 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => env.dispose());
 
-function verifyCli(args: string[] = []) {
+function verifyCli(args: string[] = [], file = env.file) {
   const r = spawnSync(process.execPath, [join(ROOT, 'src/cli/audit-verify.ts'), ...args], {
-    env: { ...process.env, DATABASE_URL: `file:${env.file}`, NODE_ENV: 'development' },
+    env: { ...process.env, ...TEST_SECRET_ENV, DATABASE_URL: `file:${file}`, NODE_ENV: 'development' },
     encoding: 'utf8',
   });
   return { code: r.status, out: r.stdout + r.stderr };
@@ -88,18 +96,117 @@ describe('audit log hash chain on the real database', () => {
     expect(edited.code).toBe(2);
     expect(edited.out).toMatch(/TAMPERING DETECTED: content at position 4 \(row id 5\)/);
   }, 120_000);
+});
 
-  test('the build checkpoint reads the database in DATABASE_URL, and says so when there is none', async () => {
-    const published = await checkpointForBuild(new Date('2026-03-01T00:00:00Z'), {
-      DATABASE_URL: `file:${env.file}`,
-      NODE_ENV: 'production',
-    });
-    expect(published).toMatchObject({ available: true, algorithm: 'sha256-chain-v1', at: '2026-03-01T00:00:00.000Z' });
-    expect(published.available && published.count).toBeGreaterThan(20);
-    expect(
-      await checkpointForBuild(new Date(), { DATABASE_URL: `file:${join(dirname(env.file), 'missing.db')}` }),
-    ).toMatchObject({ available: false });
+describe('signed checkpoints (issue 13, acceptance 5)', () => {
+  let cp: Awaited<ReturnType<typeof freshDatabase>>;
+  const signer = checkpointSigner(TEST_SECRETS.auditSigningKey);
+  const addRows = async (n: number, tag: string) => {
+    for (let i = 0; i < n; i += 200)
+      await cp.database.write(() =>
+        cp.database.db.batch(
+          Array.from({ length: Math.min(200, n - i) }, (_, k) =>
+            auditStatement(cp.database, {
+              at: new Date('2026-03-01T08:00:00Z'),
+              actor: 'test',
+              action: tag,
+              subjectType: 't',
+              subjectId: String(i + k),
+            }),
+          ) as [ReturnType<typeof auditStatement>, ...ReturnType<typeof auditStatement>[]],
+        ),
+      );
+    await cp.database.seal();
+  };
+  beforeAll(async () => {
+    cp = await freshDatabase();
   });
+  afterAll(() => cp.dispose());
+
+  test('checkpoints are signed, written only when the chain moved, and published live with their history', async () => {
+    await addRows(5, 'first');
+    const first = await writeCheckpoint(cp.database, signer, new Date('2026-03-01T09:00:00Z'));
+    expect(first).toMatchObject({ count: 5, keyId: signer.keyId });
+    expect(await writeCheckpoint(cp.database, signer, new Date('2026-03-01T10:00:00Z'))).toBeNull();
+    await addRows(3, 'second');
+    await writeCheckpoint(cp.database, signer, new Date('2026-03-01T11:00:00Z'));
+    const published = await publishedCheckpoints(cp.database, signer, new Date());
+    if (!published.available) throw new Error('no checkpoint published');
+    expect(published).toMatchObject({ count: 8, publicKey: signer.publicKey, note: 'qinglian-audit-checkpoint-v1' });
+    expect(published.history.map((c) => c.count)).toEqual([5, 8]);
+    const publicKey = Buffer.from(published.publicKey, 'base64');
+    for (const c of published.history) expect(verifyEd25519(publicKey, checkpointNote(c), c.signature)).toBe(true);
+    expect(await publishedCheckpoints(cp.database, undefined, new Date())).toMatchObject({ available: false });
+    // The table is append-only.
+    await expect(cp.database.client.execute('DELETE FROM audit_checkpoints')).rejects.toThrow(/append-only/);
+    const ok = verifyCli([], cp.file);
+    expect(ok.code, ok.out).toBe(0);
+    expect(ok.out).toContain('checkpoints: 2 stored');
+  });
+
+  test('the schedule writes one after every 1,000 sealed rows and on its timer', async () => {
+    const schedule = scheduleCheckpoints(cp.database, signer, { now: () => new Date(), everyMs: 60_000 });
+    try {
+      await schedule.flush();
+      const before = (await listCheckpoints(cp.database)).length;
+      await addRows(999, 'bulk');
+      await new Promise((r) => setTimeout(r, 50));
+      expect((await listCheckpoints(cp.database)).length).toBe(before);
+      await addRows(1, 'bulk');
+      await waitFor(
+        async () => (await listCheckpoints(cp.database)).length === before + 1,
+        'a checkpoint after 1,000 rows',
+      );
+      expect((await listCheckpoints(cp.database)).at(-1)!.count).toBe(1008);
+    } finally {
+      await schedule.stop();
+    }
+    const timed = scheduleCheckpoints(cp.database, signer, { now: () => new Date(), everyMs: 100 });
+    try {
+      const before = (await listCheckpoints(cp.database)).length;
+      await addRows(2, 'later');
+      await waitFor(
+        async () => (await listCheckpoints(cp.database)).length === before + 1,
+        'a checkpoint on the timer',
+      );
+    } finally {
+      await timed.stop();
+    }
+  });
+
+  test('audit:verify reports a truncation of the last rows after a checkpoint, and rejects a forged checkpoint', async () => {
+    const saved = join(dirname(cp.file), 'published.json');
+    writeFileSync(saved, JSON.stringify(await publishedCheckpoints(cp.database, signer, new Date())));
+    expect(verifyCli(['--checkpoint', saved], cp.file).code).toBe(0);
+
+    // Someone with the database file drops the guards and removes the last three rows.
+    await cp.database.client.execute('DROP TRIGGER audit_events_no_delete');
+    const last = Number((await cp.database.client.execute('SELECT max(id) AS id FROM audit_events')).rows[0]!.id);
+    await cp.database.client.execute({ sql: 'DELETE FROM audit_events WHERE id > ?', args: [last - 3] });
+    const truncated = verifyCli([], cp.file);
+    expect(truncated.code, truncated.out).toBe(2);
+    expect(truncated.out).toContain('TAMPERING DETECTED: checkpoint (truncated)');
+
+    // …and covers it with a checkpoint of the shorter log, which they cannot sign: another key's signature.
+    const forger = checkpointSigner(Buffer.alloc(32, 66));
+    const head = await currentCheckpoint(cp.database.client, new Date());
+    const forged = { ...forger.sign(head), keyId: signer.keyId };
+    await cp.database.client.execute({
+      sql: 'INSERT INTO audit_checkpoints (count, head_id, head_hash, at, key_id, signature) VALUES (?, ?, ?, ?, ?, ?)',
+      args: [forged.count, forged.headId, forged.headHash, Date.parse(forged.at), forged.keyId, forged.signature],
+    });
+    const report = verifyCli([], cp.file);
+    expect(report.code, report.out).toBe(2);
+    expect(report.out).toMatch(/FORGED CHECKPOINT: database, count \d+/);
+
+    // A kept copy whose count was edited (signature left as it was) is rejected too.
+    const copy = JSON.parse(readFileSync(saved, 'utf8')) as { history: { count: number }[] };
+    copy.history[0]!.count -= 1;
+    writeFileSync(saved, JSON.stringify(copy));
+    const edited = verifyCli(['--checkpoint', saved], cp.file);
+    expect(edited.code).toBe(2);
+    expect(edited.out).toContain(`FORGED CHECKPOINT: ${saved}`);
+  }, 120_000);
 });
 
 test('a staff command records which account acted', async () => {

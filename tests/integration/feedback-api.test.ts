@@ -383,26 +383,29 @@ describe('the lifecycle: staff operations, rating and reopening', () => {
     expect((await jsonPost(api(), `/api/feedback/${r.trackingCode}/${action}`, body)).status).toBe(status);
   });
 
-  test('404 for rating an unknown code; 429 after too many attempts on one code', async () => {
+  test('404 for rating an unknown code; wrong secrets count per (code, address) once checked: the guesser is blocked, the submitter is not', async () => {
     expect(
       (await jsonPost(api(), '/api/feedback/AAAA-BBBB-CCCC/rating', { secret: 'AAAAA-AAAAA', rating: 'satisfied' }))
         .status,
     ).toBe(404);
     const r = await receiptOf(await submit(generalItem()));
     const a = testApi(database, {
-      channel: testChannel(database, { limits: { ...NO_LIMITS, actionsPerCode: { limit: 3, windowS: 3600 } } }),
+      channel: testChannel(database, {
+        limits: { ...NO_LIMITS, secretFailuresPerCodeAndIp: { limit: 3, windowS: 3600 } },
+      }),
     });
-    for (let i = 0; i < 3; i++)
-      expect(
-        (await jsonPost(a, `/api/feedback/${r.trackingCode}/rating`, { secret: 'AAAAA-AAAAA', rating: 'satisfied' }))
-          .status,
-      ).toBe(403);
-    const blocked = await jsonPost(a, `/api/feedback/${r.trackingCode}/rating`, {
-      secret: r.secret,
-      rating: 'satisfied',
-    });
+    const rate = (secret: string, ip: string) =>
+      jsonPost(a, `/api/feedback/${r.trackingCode}/rating`, { secret, rating: 'satisfied' }, { [TEST_IP_HEADER]: ip });
+    const guesser = '198.51.100.66';
+    for (let i = 0; i < 3; i++) expect((await rate('AAAAA-AAAAA', guesser)).status).toBe(403);
+    // From the guesser's address the next attempt is refused before the secret is looked at, right or wrong.
+    const blocked = await rate('AAAAA-AAAAA', guesser);
     expect(blocked.status).toBe(429);
     expect(blocked.headers.get('retry-after')).toBe('3600');
+    expect((await rate(r.secret, guesser)).status).toBe(429);
+    // The submitter elsewhere still gets the secret checked (nothing to rate yet: the state machine answers 409),
+    // and right secrets never count: a dozen of them from one address are all checked.
+    for (let i = 0; i < 12; i++) expect((await rate(r.secret, '198.51.100.77')).status).toBe(409);
   });
 
   test('a stale command loses: the version guard turns it into a conflict, with no audit row', async () => {

@@ -160,8 +160,17 @@ describe('invitation codes', () => {
     expect((await errorOf(res)).fields).toEqual(fields);
   });
 
-  test('a code of another survey, a closed survey, an unknown survey', async () => {
+  test('a code of another survey (answered like an unknown code), a closed survey, an unknown survey', async () => {
     const [code] = (await batch(1)).codes;
+    const unknown = await respond(
+      {
+        invitationCode: 'YYYYY-YYYYY',
+        relation: 'villager',
+        answers: Object.fromEntries(questionSets.village.map((q) => [q, 'satisfied'])),
+      },
+      testApi(database),
+      'village-2025',
+    );
     const other = await respond(
       {
         invitationCode: code,
@@ -171,8 +180,11 @@ describe('invitation codes', () => {
       testApi(database),
       'village-2025',
     );
+    expect(other.status).toBe(unknown.status);
+    const { requestId: _a, ...otherError } = await errorOf(other);
+    const { requestId: _b, ...unknownError } = await errorOf(unknown);
+    expect(otherError).toEqual(unknownError);
     expect(other.status).toBe(422);
-    expect((await errorOf(other)).fields).toEqual({ invitationCode: ['surveys.invitationCode.otherSurvey'] });
     const after = testApi(database, {
       channel: testChannel(database, { now: () => new Date('2026-07-02T00:00:00Z') }),
     });

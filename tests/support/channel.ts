@@ -8,11 +8,13 @@ import type { PhoneVerifier, SmsSender } from '../../src/services/otp.ts';
 export const TEST_SECRETS: Secrets = {
   contactKey: Buffer.alloc(32, 7),
   appSecret: Buffer.from('test-app-secret-test-app-secret-0123456789', 'utf8'),
+  auditSigningKey: Buffer.alloc(32, 5),
 };
 /** The same secrets as environment variables, for a real server under test. */
 export const TEST_SECRET_ENV = {
   CONTACT_KEY: TEST_SECRETS.contactKey.toString('base64'),
   APP_SECRET: TEST_SECRETS.appSecret.toString('utf8'),
+  AUDIT_SIGNING_KEY: TEST_SECRETS.auditSigningKey.toString('base64'),
 };
 
 /** Limits so high they never trigger (tests that exercise a limit pass their own). */
@@ -22,7 +24,8 @@ export const NO_LIMITS: ChannelLimits = (() => {
     feedbackPerIp: big,
     feedbackNoPowPerIp: big,
     lookupFailuresPerIp: big,
-    actionsPerCode: big,
+    secretFailuresPerCodeAndIp: big,
+    secretFailuresPerIp: big,
     attemptsPerInvitation: big,
     responsesPerIp: big,
     otpPerPhone: [big],

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { prepareDatabase } from '../../src/cli/prepare.ts';
 import { TEST_SECRET_ENV } from './channel.ts';
 
@@ -42,7 +42,9 @@ export async function startTestServer(
     ...opts.env,
   };
   await prepareDatabase(env);
-  const child = spawn(process.execPath, [join(ROOT, 'src/server.ts')], {
+  // As `npm run serve` starts it (package.json): with the start-up preload.
+  const args = ['--import', pathToFileURL(join(ROOT, 'src/lib/fast-start.ts')).href, join(ROOT, 'src/server.ts')];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

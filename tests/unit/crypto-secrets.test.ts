@@ -1,8 +1,16 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { deriveKey, equalHex, seal, unseal } from '../../src/lib/crypto.ts';
+import {
+  deriveKey,
+  ed25519FromSeed,
+  equalHex,
+  seal,
+  signEd25519,
+  unseal,
+  verifyEd25519,
+} from '../../src/lib/crypto.ts';
 import { ConfigError, loadConfig } from '../../src/lib/config.ts';
 import { deriveChannelKeys, resolveSecrets } from '../../src/lib/secrets.ts';
 
@@ -37,7 +45,11 @@ describe('keys', () => {
     const a = deriveKey(Buffer.from('s'.repeat(32)), 'one');
     expect(a).toHaveLength(32);
     expect(a.equals(deriveKey(Buffer.from('s'.repeat(32)), 'two'))).toBe(false);
-    const k = deriveChannelKeys({ contactKey: key, appSecret: Buffer.from('x'.repeat(32)) });
+    const k = deriveChannelKeys({
+      contactKey: key,
+      appSecret: Buffer.from('x'.repeat(32)),
+      auditSigningKey: Buffer.alloc(32, 3),
+    });
     expect(
       new Set([
         k.seal.toString('hex'),
@@ -56,8 +68,12 @@ describe('keys', () => {
 });
 
 describe('secrets in the environment', () => {
-  const good = { CONTACT_KEY: Buffer.alloc(32, 9).toString('base64'), APP_SECRET: 'y'.repeat(40) };
-  test('production refuses to start without CONTACT_KEY and APP_SECRET, listing both', () => {
+  const good = {
+    CONTACT_KEY: Buffer.alloc(32, 9).toString('base64'),
+    APP_SECRET: 'y'.repeat(40),
+    AUDIT_SIGNING_KEY: Buffer.alloc(32, 8).toString('hex'),
+  };
+  test('production refuses to start without CONTACT_KEY, APP_SECRET and AUDIT_SIGNING_KEY, listing all', () => {
     let error: unknown;
     try {
       loadConfig({ NODE_ENV: 'production' });
@@ -68,6 +84,7 @@ describe('secrets in the environment', () => {
     expect((error as ConfigError).problems).toEqual([
       'CONTACT_KEY: required in production',
       'APP_SECRET: required in production',
+      'AUDIT_SIGNING_KEY: required in production',
     ]);
     expect(() => loadConfig({ NODE_ENV: 'production', CONTACT_KEY: '', APP_SECRET: '' })).toThrow(ConfigError);
     expect(loadConfig({ NODE_ENV: 'production', ...good }).CONTACT_KEY).toBe(good.CONTACT_KEY);
@@ -75,12 +92,16 @@ describe('secrets in the environment', () => {
   test.each([
     ['a short key', { CONTACT_KEY: 'abc' }, /^CONTACT_KEY:/],
     ['a short secret', { APP_SECRET: 'short' }, /^APP_SECRET:/],
+    ['a short signing key', { AUDIT_SIGNING_KEY: 'abc' }, /^AUDIT_SIGNING_KEY:/],
   ])('rejects %s', (_l, env, pattern) => {
     expect(() => loadConfig(env)).toThrow(pattern.source.slice(1));
   });
   test('hex keys are accepted too', () => {
-    const s = resolveSecrets(loadConfig({ CONTACT_KEY: 'ab'.repeat(32), APP_SECRET: 'z'.repeat(32) }));
+    const s = resolveSecrets(
+      loadConfig({ CONTACT_KEY: 'ab'.repeat(32), APP_SECRET: 'z'.repeat(32), AUDIT_SIGNING_KEY: 'cd'.repeat(32) }),
+    );
     expect(s.contactKey.equals(Buffer.alloc(32, 0xab))).toBe(true);
+    expect(s.auditSigningKey.equals(Buffer.alloc(32, 0xcd))).toBe(true);
   });
   test('development generates a key file once (mode 600) and reuses it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'qinglian-secrets-'));
@@ -89,8 +110,42 @@ describe('secrets in the environment', () => {
     const second = resolveSecrets(loadConfig({}), file);
     expect(first.contactKey.equals(second.contactKey)).toBe(true);
     expect(first.appSecret.equals(second.appSecret)).toBe(true);
+    expect(first.auditSigningKey.equals(second.auditSigningKey)).toBe(true);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(JSON.parse(readFileSync(file, 'utf8'))).toHaveProperty('contactKey');
     rmSync(dir, { recursive: true, force: true });
+  });
+  test('a development key file from before the audit signing key gets one added, the others kept', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qinglian-secrets-'));
+    const file = join(dir, 'dev-secrets.json');
+    const old = { contactKey: Buffer.alloc(32, 4).toString('base64'), appSecret: 'w'.repeat(44) };
+    writeFileSync(file, JSON.stringify(old), { mode: 0o600 });
+    const s = resolveSecrets(loadConfig({}), file);
+    expect(s.contactKey.equals(Buffer.alloc(32, 4))).toBe(true);
+    expect(s.auditSigningKey).toHaveLength(32);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ ...old, auditSigningKey: expect.any(String) });
+    expect(resolveSecrets(loadConfig({}), file).auditSigningKey.equals(s.auditSigningKey)).toBe(true);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('Ed25519 (audit checkpoints)', () => {
+  test('signs and verifies; another message, key or a flipped signature does not verify', () => {
+    const k = ed25519FromSeed(Buffer.alloc(32, 1));
+    expect(k.publicKey).toHaveLength(32);
+    expect(k.keyId).toMatch(/^[0-9a-f]{16}$/);
+    const sig = signEd25519(k.privateKey, 'count 3\n');
+    expect(verifyEd25519(k.publicKey, 'count 3\n', sig)).toBe(true);
+    expect(verifyEd25519(k.publicKey, 'count 4\n', sig)).toBe(false);
+    expect(verifyEd25519(ed25519FromSeed(Buffer.alloc(32, 2)).publicKey, 'count 3\n', sig)).toBe(false);
+    const flipped = (sig[0] === 'A' ? 'B' : 'A') + sig.slice(1);
+    expect(verifyEd25519(k.publicKey, 'count 3\n', flipped)).toBe(false);
+    expect(verifyEd25519(k.publicKey, 'count 3\n', 'not base64!')).toBe(false);
+  });
+  test('RFC 8032 test vector 1: the seed gives the published public key', () => {
+    const seed = Buffer.from('9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60', 'hex');
+    expect(ed25519FromSeed(seed).publicKey.toString('hex')).toBe(
+      'd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a',
+    );
   });
 });

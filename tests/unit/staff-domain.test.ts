@@ -1,14 +1,16 @@
 import { describe, expect, test } from 'vitest';
 import {
   canAccess,
-  lockedUntil,
   safeNext,
+  staffPolicy,
   sessionState,
   staffRoles,
   staffRoutes,
   NewStaffAccount,
 } from '../../src/domain/staff/roles.ts';
 import { maskForResponder } from '../../src/domain/staff/feedback-views.ts';
+import { loginGate, pairDelayMs, type LoginHistory } from '../../src/domain/staff/login-limits.ts';
+import { ARGON2_PARAMS, DUMMY_HASH } from '../../src/staff/credentials.ts';
 
 const at = (iso: string) => new Date(iso);
 
@@ -28,50 +30,65 @@ describe('permission matrix', () => {
   });
 });
 
-describe('lockedUntil', () => {
-  const fails = (...isos: string[]) => isos.map(at);
+describe('loginGate', () => {
+  const policy = staffPolicy;
+  const now = at('2026-01-01T01:00:00Z');
+  const ago = (ms: number) => new Date(now.getTime() - ms);
+  const history = (over: Partial<LoginHistory> = {}): LoginHistory => ({
+    pairFailures: [],
+    addressFailures: [],
+    usernameFailures: 0,
+    ...over,
+  });
   test.each([
-    [
-      fails('2026-01-01T00:00:00Z', '2026-01-01T00:01:00Z', '2026-01-01T00:02:00Z', '2026-01-01T00:03:00Z'),
-      '2026-01-01T00:04:00Z',
-      null,
-    ],
-    [
-      fails(
-        '2026-01-01T00:00:00Z',
-        '2026-01-01T00:01:00Z',
-        '2026-01-01T00:02:00Z',
-        '2026-01-01T00:03:00Z',
-        '2026-01-01T00:04:00Z',
-      ),
-      '2026-01-01T00:05:00Z',
-      '2026-01-01T00:15:00.000Z',
-    ],
-    [
-      fails(
-        '2026-01-01T00:00:00Z',
-        '2026-01-01T00:01:00Z',
-        '2026-01-01T00:02:00Z',
-        '2026-01-01T00:03:00Z',
-        '2026-01-01T00:04:00Z',
-      ),
-      '2026-01-01T00:15:00Z',
-      null,
-    ],
-    [
-      fails(
-        '2026-01-01T00:00:00Z',
-        '2026-01-01T00:05:00Z',
-        '2026-01-01T00:06:00Z',
-        '2026-01-01T00:07:00Z',
-        '2026-01-01T00:08:00Z',
-        '2026-01-01T00:09:00Z',
-      ),
-      '2026-01-01T00:15:30Z',
-      '2026-01-01T00:20:00.000Z',
-    ],
-  ])('%#: failures → locked until', (failures, now, until) => {
-    expect(lockedUntil(failures, at(now))?.toISOString() ?? null).toBe(until);
+    [0, 0],
+    [2, 0],
+    [3, 1_000],
+    [4, 2_000],
+    [5, 4_000],
+    [13, 15 * 60_000],
+    [100, 15 * 60_000],
+  ])('after %i failures of a username at one address the next attempt waits %i ms', (n, wait) => {
+    expect(pairDelayMs(n, policy)).toBe(wait);
+  });
+  test('too soon after the last failure of the pair: delayed, with the rest of the wait', () => {
+    const pairFailures = [ago(5_000), ago(4_000), ago(500)];
+    expect(loginGate(history({ pairFailures }), now, policy)).toEqual({
+      ok: false,
+      reason: 'delayed',
+      retryAfterMs: 500,
+    });
+    expect(loginGate(history({ pairFailures: [ago(5_000), ago(4_000), ago(1_000)] }), now, policy)).toEqual({
+      ok: true,
+      slowdownMs: 0,
+    });
+    // Failures older than the window no longer count.
+    expect(
+      loginGate(
+        history({ pairFailures: pairFailures.map((d) => new Date(d.getTime() - policy.failureWindowMs)) }),
+        now,
+        policy,
+      ).ok,
+    ).toBe(true);
+  });
+  test('an address with too many failures is throttled until enough of them leave the window', () => {
+    const addressFailures = Array.from({ length: policy.failuresPerIp }, (_, i) => ago((i + 1) * 10_000));
+    expect(loginGate(history({ addressFailures }), now, policy)).toEqual({
+      ok: false,
+      reason: 'throttled',
+      retryAfterMs: policy.addressWindowMs - policy.failuresPerIp * 10_000,
+    });
+    expect(loginGate(history({ addressFailures: addressFailures.slice(1) }), now, policy).ok).toBe(true);
+  });
+  test.each([
+    [0, 0],
+    [10, 0],
+    [11, 20],
+    [60, 1_000],
+    [500, 1_500],
+    [100_000, 1_500],
+  ])('%i failures of a username from everywhere slow each attempt by %i ms, never refuse it', (n, ms) => {
+    expect(loginGate(history({ usernameFailures: n }), now, policy)).toEqual({ ok: true, slowdownMs: ms });
   });
 });
 
@@ -119,3 +136,8 @@ test.each([
   ['座机 07105551234', '座机 ***********'],
   ['食堂 3 月 12 日午餐', '食堂 3 月 12 日午餐'],
 ])('maskForResponder(%s)', (input, output) => expect(maskForResponder(input)).toBe(output));
+
+test('the dummy hash for unknown usernames has the same Argon2 parameters as real hashes', () => {
+  const { memoryCost, timeCost, parallelism } = ARGON2_PARAMS;
+  expect(DUMMY_HASH.startsWith(`$argon2id$v=19$m=${memoryCost},t=${timeCost},p=${parallelism}$`)).toBe(true);
+});

@@ -53,17 +53,35 @@ export function canAccess(role: StaffRole, route: StaffRouteKey): boolean {
   return (staffRoutes[route].roles as readonly StaffRole[]).includes(role);
 }
 
-/** The session and lockout policy (RELIABILITY.md §1 V6/V7 and §2.1, login failure handling). */
+/**
+ * The session and login-limit policy (RELIABILITY.md §1 V6/V7 and §2.1, login failure handling; issue 13:
+ * limits that cannot be turned against the owner). No limit ever locks an account as such: see
+ * `loginGate` in ./login-limits.ts for how the three limits below combine.
+ */
 export const staffPolicy = {
-  /** Failed logins of one account within `lockoutWindowMs` that lock it for the rest of that window. */
-  lockoutFailures: 5,
-  lockoutWindowMs: 15 * 60_000,
+  /** Per username and client address: failures answered at once; after them each attempt waits longer. */
+  pairFreeFailures: 3,
+  /** The wait after the first failure past the free ones; it doubles with each further failure. */
+  pairDelayBaseMs: 1_000,
+  pairDelayMaxMs: 15 * 60_000,
+  /** How long failures count for the per-pair delay and the per-username slowdown. */
+  failureWindowMs: 60 * 60_000,
+  /** Failed logins per client address (any username) within `addressWindowMs` that throttle it. */
+  failuresPerIp: 30,
+  addressWindowMs: 15 * 60_000,
+  /**
+   * Per username, from every address: each failure past the free ones slows every attempt by `slowdownStepMs`,
+   * at most `slowdownMaxMs`. Bounded small on purpose: a slowdown, never a refusal, so failures from other
+   * addresses cannot keep the owner (right password and code) out.
+   */
+  slowdownFreeFailures: 10,
+  slowdownStepMs: 20,
+  slowdownMaxMs: 1_500,
   /** Sessions end after 30 minutes without a request, and 12 hours after login whatever happens. */
   idleMs: 30 * 60_000,
   absoluteMs: 12 * 3_600_000,
-  /** Failed logins per client address within the lockout window (guessing across accounts). */
-  failuresPerIp: 30,
 } as const;
+export type StaffPolicy = typeof staffPolicy;
 
 export const USERNAME_MAX = 40;
 export const PASSWORD_MIN = 12;
@@ -122,25 +140,6 @@ export type LoginInput = z.infer<typeof LoginInput>;
 export function safeNext(next: string | undefined): string {
   if (!next || !next.startsWith('/staff/') || next.startsWith('//') || /[\\\s]/.test(next)) return '/staff/';
   return next;
-}
-
-/**
- * The lockout rule as a pure function of the account's recent failures: locked while `lockoutFailures`
- * failures fall within the window ending now. Returns when the lock ends, or null.
- */
-export function lockedUntil(
-  failureTimes: readonly Date[],
-  now: Date,
-  policy: Pick<typeof staffPolicy, 'lockoutFailures' | 'lockoutWindowMs'> = staffPolicy,
-): Date | null {
-  const recent = failureTimes
-    .map((d) => d.getTime())
-    .filter((t) => t > now.getTime() - policy.lockoutWindowMs && t <= now.getTime())
-    .sort((a, b) => a - b);
-  if (recent.length < policy.lockoutFailures) return null;
-  // The lock lifts when the oldest failure that still counts leaves the window.
-  const oldestCounting = recent[recent.length - policy.lockoutFailures]!;
-  return new Date(oldestCounting + policy.lockoutWindowMs);
 }
 
 export type SessionEnd = 'idle' | 'absolute' | 'revoked' | 'disabled';

@@ -12,7 +12,7 @@ export const openDataMessages = {
   'data.feed': '新公示订阅（Atom）',
   'data.auditCheckpoint': '审计日志检查点（JSON）',
   'data.auditCheckpointNote':
-    '每次生成网站时发布审计日志哈希链的最新记录数和链头哈希。请自行保存历次检查点，日后可用来核对日志没有被删减或重写。',
+    '服务器每小时及每新增 1000 条记录时，为审计日志哈希链生成一个检查点（记录数、链头哈希、时间），用 Ed25519 密钥签名，连同全部历史检查点实时发布。请自行保存，日后可用来核对日志没有被删减或重写。',
   'data.policyHeading': '发布规则',
   'data.policy.license': '数据按“署名 4.0 国际”（CC BY 4.0）许可开放，使用时请注明来源。',
   'data.policy.masking':

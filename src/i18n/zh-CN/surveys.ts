@@ -11,7 +11,6 @@ export const surveysMessages = {
   'surveys.invitationCode.required': '请填写邀请码',
   'surveys.invitationCode.invalid': '邀请码格式不正确，应为 10 位字母和数字',
   'surveys.invitationCode.unknown': '没有找到这个邀请码，请核对后重新输入',
-  'surveys.invitationCode.otherSurvey': '这个邀请码不属于本次测评',
   'surveys.invitationCode.used': '这个邀请码已经使用过',
   'surveys.otp.invalid': '请填写 6 位短信验证码',
   'surveys.otp.expired': '验证码已失效，请重新获取',

@@ -1,11 +1,16 @@
 import type { APIRoute } from 'astro';
-import { checkpointForBuild } from '../../app-context.ts';
+import { publishedCheckpoints } from '../../services/audit-checkpoint.ts';
 
-// Prerendered at every build: the audit log's head (count, head id, head hash, time) as open data.
-// Keep copies: `npm run audit:verify -- --checkpoint <copy>` detects truncation or recomputation
-// against any earlier one (src/staff/README.md, "Audit log"). The build is this page's entry point, so
-// it opens the database through the composition root.
-export const GET: APIRoute = async () =>
-  new Response(`${JSON.stringify(await checkpointForBuild(new Date()), null, 2)}\n`, {
-    headers: { 'Content-Type': 'application/json; charset=utf-8' },
-  });
+// On demand, from the live database: the newest signed checkpoint of the audit log (position, head hash,
+// time, Ed25519 signature) and every earlier one, as open data. The server writes them hourly and after
+// every 1,000 rows (src/services/audit-checkpoint.ts). Keep copies: `npm run audit:verify -- --checkpoint
+// <copy>` checks them against the log (src/staff/README.md, "Audit log").
+export const prerender = false;
+
+export const GET: APIRoute = async ({ locals }) =>
+  new Response(
+    `${JSON.stringify(await publishedCheckpoints(locals.database, locals.auditKey, new Date()), null, 2)}\n`,
+    {
+      headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'public, max-age=60' },
+    },
+  );
