@@ -7,6 +7,7 @@ const config: KnipConfig = {
     'db/*.ts', // seeds and the drizzle-kit config, run by src/cli/prepare.ts and `npm run db:generate`
     'db/demo/*.ts', // run by hand: `node db/demo/generate-content.ts`
     'src/server.ts',
+    'src/lib/fast-start.ts', // preloaded with `node --import` by the start and serve scripts
     'src/cli/*.ts',
     'tests/**/*.test.ts',
     'tests/bench/*.ts', // benchmarks and the baseline servers that tests/bench/run.ts spawns by path

@@ -163,7 +163,7 @@ export async function loginHistory(
   return {
     pairFailures: pair.slice(lastOk + 1).map((r) => r.at),
     addressFailures: address.map((r) => r.at),
-    usernameFailures: Number(username[0]?.n ?? 0),
+    usernameFailures: username[0]?.n ?? 0,
   };
 }
 

@@ -40,7 +40,7 @@ export function parseKey32(value: string, name: string): Buffer {
 
 export const parseContactKey = (value: string): Buffer => parseKey32(value, 'CONTACT_KEY');
 
-function devSecrets(devFile: string): Required<DevFile> {
+function devSecrets(devFile: string): { contactKey: string; appSecret: string; auditSigningKey: string } {
   const fresh = () => randomBytes(32).toString('base64');
   if (!existsSync(devFile)) {
     mkdirSync(dirname(devFile), { recursive: true });

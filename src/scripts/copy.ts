@@ -5,11 +5,12 @@
  */
 for (const button of document.querySelectorAll<HTMLButtonElement>('button[data-copy]')) {
   const target = document.getElementById(button.dataset.copy ?? '');
-  if (!target || !navigator.clipboard) continue;
-  const label = button.textContent ?? '';
+  // Absent on plain HTTP, whatever the DOM types say.
+  if (!target || !('clipboard' in navigator)) continue;
+  const label = button.textContent;
   button.hidden = false;
   button.addEventListener('click', () => {
-    navigator.clipboard.writeText((target.textContent ?? '').trim()).then(
+    navigator.clipboard.writeText(target.textContent.trim()).then(
       () => {
         button.textContent = button.dataset.copied ?? label;
         setTimeout(() => (button.textContent = label), 2000);

@@ -36,7 +36,7 @@ export const writeCheckpoint = (
   signer: CheckpointSigner,
   now: Date,
   opts: { always?: boolean } = {},
-): Promise<SignedCheckpoint | null> => appendCheckpoint(database, now, signer.sign, opts);
+): Promise<SignedCheckpoint | null> => appendCheckpoint(database, now, (c) => signer.sign(c), opts);
 
 export interface CheckpointSchedule {
   /** Write one now (if the chain moved); resolves when it is stored. */

@@ -87,8 +87,9 @@ async function oneRun(run: number) {
   });
   const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
   try {
-    let sigtermAt: number | null = null;
-    let exited: Promise<number | null> | null = null;
+    // Set inside the workers; declared with `as` so that the checks below are not narrowed to null.
+    let sigtermAt = null as number | null;
+    let exited = null as Promise<number | null> | null;
     const outcomes: Outcome[] = [];
     let sent = 0;
     let answered = 0;

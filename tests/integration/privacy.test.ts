@@ -147,7 +147,7 @@ describe('publishing is safe by construction', () => {
     expect((await listRedactions(database, id)).map((r) => [r.field, r.original])).toEqual([['body', stored]]);
 
     expect((await runStaffCommand(testChannel(database), id, { action: 'publish' }, 'moderator')).ok).toBe(true);
-    const list = await (await api().request('/api/feedback?unitId=hetang-village')).json();
+    const list: unknown = await (await api().request('/api/feedback?unitId=hetang-village')).json();
     const items = (list as { items: unknown[] }).items.map((i) => PublicFeedback.parse(i));
     const mine = items.find((i) => i.body?.startsWith('村里低保名单公示有问题'));
     expect(mine!.body).toBe(maskIdentifiers(stored));

@@ -197,7 +197,7 @@ describe('staff login', () => {
       const times = { known: [] as number[], unknown: [] as number[] };
       for (let i = 0; i < PAIRS; i++) {
         const pair = { known: 0, unknown: 0 };
-        for (const which of (i % 2 ? ['known', 'unknown'] : ['unknown', 'known']) as ('known' | 'unknown')[]) {
+        for (const which of i % 2 ? (['known', 'unknown'] as const) : (['unknown', 'known'] as const)) {
           const { r, ms } = await timed(which, round * PAIRS + i);
           expect(r).toEqual({ ok: false, reason: 'failed' });
           pair[which] = ms;

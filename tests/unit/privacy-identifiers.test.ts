@@ -33,8 +33,8 @@ function luhnComplete(body: string): string {
 }
 function idCheck(body17: string): string {
   const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const sum = [...body17].reduce((s, c, i) => s + Number(c) * w[i]!, 0);
-  return `${body17}${'10X98765432'[sum % 11]}`;
+  const sum = Array.from(body17).reduce((s, c, i) => s + Number(c) * w[i]!, 0);
+  return `${body17}${'10X98765432'.charAt(sum % 11)}`;
 }
 const ymd = (d: Date) => d.toISOString().slice(0, 10).replace(/-/g, '');
 
@@ -143,8 +143,8 @@ const email = fc
     ),
   )
   .map(([local, domain]) => ({ local, domain }));
-const provinces = [...'京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼'];
-const plateLetters = [...'ABCDEFGHJKLMNPQRSTUVWXYZ'];
+const provinces = Array.from('京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼');
+const plateLetters = Array.from('ABCDEFGHJKLMNPQRSTUVWXYZ');
 const plate = fc
   .tuple(
     pick(...provinces),
@@ -169,7 +169,7 @@ const sep = pick(...SEPS);
 const fullWidth = (s: string) => s.replace(/[0-9A-Za-z@.]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
 const HAN = ['零〇', '一幺壹', '二贰', '三叁', '四肆', '五伍', '六陆', '七柒', '八捌', '九玖'];
 const hanDigits = (s: string, k: number) =>
-  s.replace(/\d/g, (c) => [...HAN[Number(c)]!][k % [...HAN[Number(c)]!].length]!);
+  s.replace(/\d/g, (c) => Array.from(HAN[Number(c)]!)[k % Array.from(HAN[Number(c)]!).length]!);
 const group = (s: string, sizes: number[], by: string) => {
   const out: string[] = [];
   let at = 0;
@@ -216,9 +216,9 @@ const notations: Record<IdentifierKind | 'residentId15', Record<string, Notation
       .tuple(mobile, pick('+86 ', '+86-', '0086 ', '(+86)', '86 ', '+86', '+８６ ', '（+86）'), sep)
       .map(([m, p, s]) => p + group(m, [3, 4, 4], s)),
     brackets: fc
-      .tuple(mobile, pick(['(', ')'], ['（', '）'], ['【', '】'], ['[', '] ']))
+      .tuple(mobile, pick<[string, string]>(['(', ')'], ['（', '）'], ['【', '】'], ['[', '] ']))
       .map(([m, [o, c]]) => `${o}${m.slice(0, 3)}${c}${m.slice(3)}`),
-    digitByDigit: fc.tuple(mobile, pick(' ', '-', '.')).map(([m, s]) => [...m].join(s)),
+    digitByDigit: fc.tuple(mobile, pick(' ', '-', '.')).map(([m, s]) => Array.from(m).join(s)),
     anySplit: mobile.chain((m) => anySplit(m)),
     mixedSeparators: mobile.chain((m) => anySplit(m, true)),
     hanDigits: fc.tuple(mobile, fc.integer({ min: 0, max: 2 })).map(([m, k]) => hanDigits(m, k)),
@@ -231,7 +231,7 @@ const notations: Record<IdentifierKind | 'residentId15', Record<string, Notation
     plain: landline.map(({ area, local }) => area + local),
     dash: fc.tuple(landline, sep).map(([{ area, local }, s]) => `${area}${s}${local}`),
     brackets: fc
-      .tuple(landline, pick(['(', ')'], ['（', '）'], ['【', '】']))
+      .tuple(landline, pick<[string, string]>(['(', ')'], ['（', '）'], ['【', '】']))
       .map(([{ area, local }, [o, c]]) => `${o}${area}${c}${local}`),
     localSplit: fc
       .tuple(landline, sep, sep)
@@ -240,7 +240,7 @@ const notations: Record<IdentifierKind | 'residentId15', Record<string, Notation
       .tuple(landline, pick('+86 ', '+86-', '0086-', '(+86)'))
       .map(([{ area, local }, p]) => `${p}${area.slice(1)}-${local}`),
     fullWidth: fc.tuple(landline, pick('－', '-', '')).map(([{ area, local }, s]) => fullWidth(`${area}${s}${local}`)),
-    digitByDigit: landline.map(({ area, local }) => [...`${area}${local}`].join(' ')),
+    digitByDigit: landline.map(({ area, local }) => Array.from(`${area}${local}`).join(' ')),
     invisible: landline.chain(({ area, local }) => invisible(`${area}-${local}`)),
   },
   residentId: {
@@ -265,7 +265,7 @@ const notations: Record<IdentifierKind | 'residentId15', Record<string, Notation
     '6-rest': fc.tuple(bankCard, pick(' ', '-')).map(([c, s]) => `${c.slice(0, 6)}${s}${c.slice(6)}`),
     fullWidth: bankCard.map(fullWidth),
     fullWidthFours: bankCard.map((c) => fullWidth(group(c, [4, 4, 4, 4], '\u3000'))),
-    digitByDigit: bankCard.map((c) => [...c].join(' ')),
+    digitByDigit: bankCard.map((c) => Array.from(c).join(' ')),
     invisible: bankCard.chain(invisible),
   },
   email: {
@@ -317,7 +317,9 @@ function detected(text: string, start: number, end: number, kind: IdentifierKind
   const masked = maskIdentifiers(text);
   const left = masked.slice(start, end).replace(/[\u200b-\u200d\u2060\ufeff\u00ad]/g, '');
   const hit =
-    found.length > 0 && !/[0-9A-Za-z０-９Ａ-Ｚａ-ｚ]/.test(left) && ![...left].some((c) => HAN.join('').includes(c));
+    found.length > 0 &&
+    !/[0-9A-Za-z０-９Ａ-Ｚａ-ｚ]/.test(left) &&
+    !Array.from(left).some((c) => HAN.join('').includes(c));
   return { hit, labelled };
 }
 
@@ -326,7 +328,7 @@ describe('the identifier detector finds identifiers in every notation (≥ 99%)'
   let total = 0;
   let hits = 0;
   for (const [kind, byNotation] of Object.entries(notations) as [keyof typeof notations, Record<string, Notation>][]) {
-    test(`${kind}`, () => {
+    test(kind, () => {
       let kindTotal = 0;
       let kindHits = 0;
       let kindLabelled = 0;
@@ -418,7 +420,12 @@ describe('false positives on ordinary Chinese text with numbers (reported)', () 
     const rate = flagged.length / corpus.length;
     console.log(
       `FALSE-POSITIVE RATE (hand-written corpus): ${(rate * 100).toFixed(2)}% (${flagged.length}/${corpus.length} texts)`,
-      flagged.map((l) => `${l} → ${findIdentifiers(l).map((f) => `${f.kind}:${l.slice(f.start, f.end)}`)}`),
+      flagged.map(
+        (l) =>
+          `${l} → ${findIdentifiers(l)
+            .map((f) => `${f.kind}:${l.slice(f.start, f.end)}`)
+            .join(', ')}`,
+      ),
     );
     expect(corpus.length).toBeGreaterThan(150);
     expect(rate).toBeLessThanOrEqual(0.02);

@@ -75,7 +75,7 @@ function digitRuns(n: string): Group[][] {
     for (;;) {
       const g: Group = { digits: '', pos: [], x: null, before };
       while (isDigit(n[i])) {
-        g.digits += n[i];
+        g.digits += n.charAt(i);
         g.pos.push(i);
         i += 1;
       }
@@ -263,10 +263,6 @@ export function findIdentifiers(text: string, opts: DetectOptions = {}): Finding
   return detect(norm, opts).map((s) => ({ kind: s.kind, start: norm.from[s.a]!, end: norm.to[s.b - 1]! }));
 }
 
-/** True when the detector finds anything in the text. */
-export const hasIdentifiers = (text: string, opts: DetectOptions = {}): boolean =>
-  findIdentifiers(text, opts).length > 0;
-
 /**
  * One masking pass: each character of a finding that is a digit or a letter once normalised becomes `*`;
  * separators, `@`, dots and the province character of a plate stay, so the reader still sees that a phone
@@ -290,7 +286,7 @@ export function maskFindings(text: string, findings: readonly Finding[]): string
       out += '*';
       i = end;
     } else {
-      out += text[i];
+      out += text.charAt(i);
       i += 1;
     }
   }

@@ -65,7 +65,7 @@ const INVISIBLE = /^[\p{Cf}\u034f\u115f\u1160\u3164\uffa0\u180e]$/u;
 function hanDigitPositions(text: string): Map<number, string> {
   const out = new Map<number, string>();
   for (const m of text.matchAll(HAN_DIGIT_RUN)) {
-    const digits = [...m[0]].filter((c) => HAN_DIGITS[c] !== undefined).length;
+    const digits = Array.from(m[0]).filter((c) => HAN_DIGITS[c] !== undefined).length;
     if (digits < 7) continue;
     for (let k = 0; k < m[0].length; k += 1) {
       const value = HAN_DIGITS[m[0][k]!];

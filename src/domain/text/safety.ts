@@ -29,7 +29,9 @@ export function isSafeText(s: string): boolean {
   return !UNSAFE.test(s);
 }
 
-const INVISIBLE = /[\u200B-\u200D\u2060-\u2064\uFEFF\u00AD\u180E\u034F\u115F\u1160\u3164\uFFA0]/g;
+// The combining grapheme joiner U+034F and the Hangul fillers U+115F and U+1160 are alternatives of their
+// own: inside the class they would combine with their neighbours (no-misleading-character-class).
+const INVISIBLE = /[\u200B-\u200D\u2060-\u2064\uFEFF\u00AD\u180E\u3164\uFFA0]|\u034F|\u115F|\u1160/g;
 
 /** The text without zero-width and other invisible format characters (see the comment above). */
 export function stripInvisible(s: string): string {
