@@ -48,6 +48,7 @@ import { limitKey, type ChannelContext, type ClientInfo } from './context.ts';
 import { fieldErrors, mergeErrors, parseInput, unsafeTextErrors, type FieldErrors } from './fields.ts';
 import {
   conflict,
+  deadlinePassed,
   forbidden,
   idempotencyConflict,
   invalid,
@@ -111,7 +112,7 @@ function receiptOf(ctx: ChannelContext, record: FeedbackRecord, secret: string):
     secret: formatCode(secret),
     status: displayStatus(record, ctx.now(), ctx.rules),
     routedTo: record.routedTo,
-    acknowledgeBy: deadlinesOf(record, ctx.rules).acknowledgeBy.toISOString(),
+    acknowledgeBy: deadlinesOf(record, ctx.rules).acknowledgeBy.date,
     trackingUrl: trackingPath(record.trackingCode),
   };
 }
@@ -284,7 +285,10 @@ async function runCommand(
 ): Promise<CommandOutcome> {
   const now = ctx.now();
   const decided = applyCommand(record, command, actor, now, ctx.rules);
-  if (!decided.ok) return conflict({ action: [refusalKey(decided.reason)] });
+  if (!decided.ok) {
+    const fields = { action: [refusalKey(decided.reason)] };
+    return decided.reason === 'extension_deadline_passed' ? deadlinePassed(fields) : conflict(fields);
+  }
   const changed = await applyChange(ctx.database, record, decided.patch, decided.event, now, detail);
   if (!changed.ok) return conflict({ action: ['feedback.refusal.concurrent'] });
   return changed;
