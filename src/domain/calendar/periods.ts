@@ -1,4 +1,4 @@
-import { addDays, beijingDate, weekday, yearOf } from './dates.ts';
+import { addDays, weekday, yearOf } from './dates.ts';
 import { isWorkingDay, type WorkingDayCalendar } from './working-days.ts';
 
 /**
@@ -62,12 +62,9 @@ export function workingPeriodEnd(calendar: WorkingDayCalendar, eventDate: string
   return due(calendar, d);
 }
 
-/** Whether an act at `at` is in time for a period ending on `dueDate` (any time on the due day is). */
-export const inTime = (at: Date, dueDate: string): boolean => beijingDate(at) <= dueDate;
-
 /**
  * The last instant of a Beijing calendar day (23:59:59.999 +08:00), for storing a due date in a
- * timestamp column: `answeredAt <= endOfBeijingDay(due)` is the same test as `inTime`.
+ * timestamp column: `answeredAt <= endOfBeijingDay(due)` is the same test as `beijingDate(answeredAt) <= due`.
  */
 export function endOfBeijingDay(date: string): Date {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
