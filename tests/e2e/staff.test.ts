@@ -284,7 +284,9 @@ describe('the extension is offered only while allowed (信访工作条例 art. 3
     expect(open).toContain('id="extend"');
     expect(open).not.toContain(t('staff.action.extendClosed'));
 
-    // Accepted 100 days ago: the 60-day handling period has ended.
+    // Accepted 100 days ago: the 60-day handling period has ended. The server may be sealing the audit
+    // chain right after the accept, so wait for its write lock instead of failing on SQLITE_BUSY.
+    await db.execute('PRAGMA busy_timeout = 5000');
     await db.execute({
       sql: 'UPDATE feedback_items SET accepted_at = ?, received_at = ? WHERE id = ?',
       args: [Date.now() - 100 * 86_400_000, Date.now() - 101 * 86_400_000, id],
