@@ -13,7 +13,7 @@ import {
 import { endOfBeijingDay, periodEnd, workingPeriodEnd } from '../../src/domain/calendar/periods.ts';
 import { chinaCalendar } from '../../src/domain/calendar/working-days.ts';
 import { toStaffItem } from '../../src/domain/staff/feedback-views.ts';
-import type { FeedbackRecord } from '../../src/domain/feedback/public.ts';
+import { toTrackingView, type FeedbackRecord } from '../../src/domain/feedback/public.ts';
 
 /**
  * The feedback clocks at their boundaries (DOMAIN.md §6; Civil Code arts. 201 and 203). Every expected
@@ -44,6 +44,25 @@ const facts = (s: FeedbackSnapshot, over: Partial<DeadlineFacts> = {}): Deadline
   ...s,
   firstAnswerDueAt: null,
   ...over,
+});
+
+const record = (s: FeedbackSnapshot): FeedbackRecord => ({
+  ...s,
+  id: 'x',
+  trackingCode: 'ABCDEFGHJKMN',
+  unitId: 'u',
+  disclosureId: null,
+  body: '食堂饭菜价格偏高，希望公开成本',
+  meal: null,
+  suggestion: null,
+  extensionReason: null,
+  replyBody: null,
+  firstAnswerDueAt: null,
+  closedAt: null,
+  closeReason: null,
+  ratedAt: null,
+  demo: false,
+  version: 1,
 });
 
 describe('period ends (Civil Code arts. 201, 203)', () => {
@@ -186,24 +205,6 @@ describe('extension only before the deadline passes (信访工作条例 art. 34;
   });
 
   test('信访工作条例 art. 34: the staff inbox offers the extension only while it is allowed', () => {
-    const record = (s: FeedbackSnapshot): FeedbackRecord => ({
-      ...s,
-      id: 'x',
-      trackingCode: 'ABCDEFGHJKMN',
-      unitId: 'u',
-      disclosureId: null,
-      body: '食堂饭菜价格偏高，希望公开成本',
-      meal: null,
-      suggestion: null,
-      extensionReason: null,
-      replyBody: null,
-      firstAnswerDueAt: null,
-      closedAt: null,
-      closeReason: null,
-      ratedAt: null,
-      demo: false,
-      version: 1,
-    });
     const onDueDay = toStaffItem(record(accepted), bj('2026-05-06T23:59:00'), rules);
     expect(onDueDay).toMatchObject({ canExtend: true, overdue: false, dueOn: '2026-05-06', daysOverdue: 0 });
     const dayAfter = toStaffItem(record(accepted), bj('2026-05-07T00:00:00'), rules);
@@ -254,5 +255,34 @@ describe('reopen window (信访工作条例 art. 35; Civil Code arts. 201, 203)'
     ['信访工作条例 art. 35 + Civil Code art. 203: 04-02 at 00:00 → window passed', '2026-04-02T00:00:00', false],
   ])('%s', (_title, at, ok) => {
     expect(applyCommand(replied, reopen, 'submitter', bj(at), rules).ok).toBe(ok);
+  });
+});
+
+describe('the commission clock is for the commission only (DOMAIN §6.2; 信访工作条例 art. 30)', () => {
+  const report = base({
+    routedTo: 'commission',
+    kind: 'misconductReport',
+    publicConsent: false,
+    receivedAt: bj('2026-09-16T15:00:00'),
+  });
+  test('DOMAIN §6.2: the commission staff view carries the 15-working-day due date and its overdue mark', () => {
+    expect(toStaffItem(record(report), bj('2026-10-14T00:00:00'), rules)).toMatchObject({
+      dueOn: '2026-10-13',
+      overdue: true,
+      daysOverdue: 1,
+      canExtend: false,
+    });
+  });
+  test('DOMAIN §6.2: the public tracking view shows it as routed, never overdue, with no handling clock', () => {
+    const view = toTrackingView(record(report), [], bj('2026-10-14T00:00:00'), rules);
+    expect(view.status).toBe('routed');
+    expect(view.deadlines).toMatchObject({ handleBy: null, reviewBy: null, current: null });
+  });
+  test('DOMAIN §6.2: reports with the commission never count in a unit on-time rate', () => {
+    expect(onTimeReplyRate([facts(report)], bj('2026-12-01T00:00:00'), rules)).toEqual({
+      due: 0,
+      onTime: 0,
+      rate: null,
+    });
   });
 });
