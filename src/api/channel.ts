@@ -19,6 +19,7 @@ export const failureStatus = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  deadline_passed: 409,
   idempotency_conflict: 409,
   already_used: 409,
   rate_limited: 429,
@@ -41,6 +42,7 @@ export function failureResponse(c: Context<AppEnv>, f: Failure) {
     case 'invalid':
     case 'forbidden':
     case 'conflict':
+    case 'deadline_passed':
     case 'already_used':
       return errorResponse(c, status, code, f.fields);
     default:

@@ -21,6 +21,7 @@ export const errorCodes = [
   'invalid_text',
   'idempotency_conflict',
   'already_used',
+  'deadline_passed',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

@@ -60,7 +60,7 @@ const errorText: Record<number, string> = {
   400: 'Malformed JSON, a duplicated member name (duplicate_key), invalid UTF-8, or control characters / bidi controls / lone surrogates in text (invalid_text)',
   403: 'Wrong query secret',
   404: 'Not found',
-  409: 'Conflict (state does not allow it, idempotency key reused with another body, code already used)',
+  409: 'Conflict (state does not allow it, idempotency key reused with another body, code already used, a time limit passed: deadline_passed)',
   413: 'Body too large',
   415: 'Not application/json',
   422: 'Validation failed; `fields` maps each field to message keys',

@@ -19,6 +19,7 @@ export const formStatus = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  deadline_passed: 409,
   idempotency_conflict: 409,
   already_used: 409,
   rate_limited: 429,
@@ -42,6 +43,7 @@ export function failureErrors(astro: Pick<AstroGlobal, 'response'>, f: Failure):
     case 'invalid':
     case 'forbidden':
     case 'conflict':
+    case 'deadline_passed':
     case 'already_used':
       return f.fields;
     case 'not_found':

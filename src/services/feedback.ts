@@ -50,6 +50,7 @@ import { limitKey, type ChannelContext, type ClientInfo } from './context.ts';
 import { fieldErrors, mergeErrors, parseInput, unsafeTextErrors, type FieldErrors } from './fields.ts';
 import {
   conflict,
+  deadlinePassed,
   forbidden,
   idempotencyConflict,
   invalid,
@@ -113,7 +114,7 @@ function receiptOf(ctx: ChannelContext, record: FeedbackRecord, secret: string):
     secret: formatCode(secret),
     status: displayStatus(record, ctx.now(), ctx.rules),
     routedTo: record.routedTo,
-    acknowledgeBy: deadlinesOf(record, ctx.rules).acknowledgeBy.toISOString(),
+    acknowledgeBy: deadlinesOf(record, ctx.rules).acknowledgeBy.date,
     trackingUrl: trackingPath(record.trackingCode),
   };
 }
@@ -304,7 +305,10 @@ async function runCommand(
 ): Promise<CommandOutcome> {
   const now = ctx.now();
   const decided = applyCommand(record, command, actor, now, ctx.rules);
-  if (!decided.ok) return conflict({ action: [refusalKey(decided.reason)] });
+  if (!decided.ok) {
+    const fields = { action: [refusalKey(decided.reason)] };
+    return decided.reason === 'extension_deadline_passed' ? deadlinePassed(fields) : conflict(fields);
+  }
   // Safe by construction (issue 13): text that still holds an identifier is never published as it is.
   // The update below is guarded by the row version, so a text changed since it was read here fails too.
   if (command.action === 'publish' && findingsBeforePublishing(record).length > 0)

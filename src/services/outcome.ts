@@ -16,6 +16,11 @@ export type Failure =
   | { ok: false; code: 'not_found' }
   /** The action does not fit the current state (a closed survey, a refused lifecycle step). */
   | { ok: false; code: 'conflict'; fields: FieldErrors }
+  /**
+   * A time-limited step asked for after its period ended (an extension after the handling period's due
+   * day, DOMAIN.md §6.1 art.34): refused, and the item stays as it was (overdue).
+   */
+  | { ok: false; code: 'deadline_passed'; fields: FieldErrors }
   /** An idempotency key came back with another payload. */
   | { ok: false; code: 'idempotency_conflict' }
   /** A single-use thing (an invitation code, a verified phone for this survey) was used already. */
@@ -31,6 +36,7 @@ export const invalid = (fields: FieldErrors): Failure => ({ ok: false, code: 'in
 export const forbidden = (fields: FieldErrors): Failure => ({ ok: false, code: 'forbidden', fields });
 export const notFound: Failure = { ok: false, code: 'not_found' };
 export const conflict = (fields: FieldErrors): Failure => ({ ok: false, code: 'conflict', fields });
+export const deadlinePassed = (fields: FieldErrors): Failure => ({ ok: false, code: 'deadline_passed', fields });
 export const idempotencyConflict: Failure = { ok: false, code: 'idempotency_conflict' };
 export const alreadyUsed = (fields: FieldErrors): Failure => ({ ok: false, code: 'already_used', fields });
 export const rateLimited = (retryAfterS: number): Failure => ({ ok: false, code: 'rate_limited', retryAfterS });

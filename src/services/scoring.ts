@@ -12,7 +12,7 @@ import {
   type NewGradeRecord,
   type ScoredUnit,
 } from '../db/scoring-repo.ts';
-import { currentDeadline, type FeedbackRules } from '../domain/feedback/deadlines.ts';
+import { isOverdue, type FeedbackRules } from '../domain/feedback/deadlines.ts';
 import type { Mark, Ratio } from '../domain/scoring/interpret.ts';
 import { MarkInput, VetoEventInput } from '../domain/scoring/inputs.ts';
 import { downgradesAfterVeto } from '../domain/scoring/history.ts';
@@ -63,11 +63,8 @@ async function portalRatios(
   const units = new Set([...reply.answered.keys(), ...reply.open.keys()]);
   for (const unit of units) {
     const a = reply.answered.get(unit) ?? { due: 0, onTime: 0 };
-    // Unanswered items count once their deadline has passed (the same rule as the unit page's on-time rate).
-    const overdue = (reply.open.get(unit) ?? []).filter((f) => {
-      const d = currentDeadline(f, sources.rules);
-      return d !== null && sources.now.getTime() > d.getTime();
-    }).length;
+    // Unanswered items count once their due day has ended (the same rule as the unit page's on-time rate).
+    const overdue = (reply.open.get(unit) ?? []).filter((f) => isOverdue(f, sources.now, sources.rules)).length;
     slot(unit).replyOnTime = {
       numerator: a.onTime,
       denominator: a.due + overdue,

@@ -69,7 +69,7 @@ export async function listInbox(
   return views.sort(
     (a, b) =>
       Number(b.overdue) - Number(a.overdue) ||
-      (a.dueAt?.getTime() ?? Infinity) - (b.dueAt?.getTime() ?? Infinity) ||
+      (a.dueOn ?? '9999-12-31').localeCompare(b.dueOn ?? '9999-12-31') ||
       b.receivedAt.getTime() - a.receivedAt.getTime(),
   );
 }

@@ -12,6 +12,7 @@ import {
   type StaffRoute,
 } from '../../src/domain/staff/roles.ts';
 import { readChain, verifyChain } from '../../src/db/audit-chain.ts';
+import { t } from '../../src/i18n/t.ts';
 
 /**
  * Issue 5 acceptance 1–3 against the real server: the role × route matrix (every route in
@@ -251,6 +252,56 @@ describe('CSRF and methods (acceptance 3)', () => {
       body: 'username=demo.admin&password=x&code=000000',
     });
     expect(res.status).toBe(403);
+  });
+});
+
+describe('the extension is offered only while allowed (信访工作条例 art. 34; Civil Code art. 203)', () => {
+  test('信访工作条例 art. 34 + Civil Code art. 203: the extension form shows before the due day; after it the page says why not, a forged post gets 409 and the item stays overdue', async () => {
+    const submitted = await fetch(`${server.url}/api/feedback`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.91' },
+      body: JSON.stringify({
+        kind: 'suggestion',
+        unitId: 'xixi-central-primary',
+        body: '建议食堂每周公布一次菜谱和采购价格。',
+        publicConsent: false,
+      }),
+    });
+    expect(submitted.status).toBe(201);
+    const { trackingCode } = (await submitted.json()) as { trackingCode: string };
+    const id = String(
+      (
+        await db.execute({
+          sql: 'SELECT id FROM feedback_items WHERE tracking_code = ?',
+          args: [trackingCode.replace(/-/g, '')],
+        })
+      ).rows[0]!.id,
+    );
+    const item = `/staff/inbox/${id}/`;
+    const s = sessions.responder;
+    expect((await post(item, s, { action: 'accept' })).status).toBe(303);
+    const open = await (await get(item, s.cookie)).text();
+    expect(open).toContain('id="extend"');
+    expect(open).not.toContain(t('staff.action.extendClosed'));
+
+    // Accepted 100 days ago: the 60-day handling period has ended. The server may be sealing the audit
+    // chain right after the accept, so wait for its write lock instead of failing on SQLITE_BUSY.
+    await db.execute('PRAGMA busy_timeout = 5000');
+    await db.execute({
+      sql: 'UPDATE feedback_items SET accepted_at = ?, received_at = ? WHERE id = ?',
+      args: [Date.now() - 100 * 86_400_000, Date.now() - 101 * 86_400_000, id],
+    });
+    const closed = await (await get(item, s.cookie)).text();
+    expect(closed).not.toContain('id="extend"');
+    expect(closed).toContain(t('staff.action.extendClosed'));
+    expect(closed).toMatch(/已超期 \d+ 日/);
+
+    const late = await post(item, s, { action: 'extend', days: '10', reason: '需要现场核查多个村民小组' });
+    expect(late.status).toBe(409);
+    expect(await late.text()).toContain(t('feedback.refusal.extensionDeadlinePassed'));
+    const row = (await db.execute({ sql: 'SELECT state, extension_days FROM feedback_items WHERE id = ?', args: [id] }))
+      .rows[0]!;
+    expect([row.state, row.extension_days]).toEqual(['accepted', null]);
   });
 });
 

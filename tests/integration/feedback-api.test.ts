@@ -52,7 +52,7 @@ describe('POST /api/feedback', () => {
     const r = await receiptOf(res);
     expect(r.trackingCode).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
     expect(r.secret).toMatch(/^[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}$/);
-    expect(r).toMatchObject({ status: 'received', routedTo: 'unit', acknowledgeBy: '2026-03-16T08:00:00.000Z' });
+    expect(r).toMatchObject({ status: 'received', routedTo: 'unit', acknowledgeBy: '2026-03-16' });
     expect(res.headers.get('location')).toBe(r.trackingUrl);
   });
 
@@ -258,16 +258,48 @@ describe('GET /api/feedback/{code}', () => {
     expect(Number(third.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 
-  test('overdue is computed from the clock', async () => {
+  test('Civil Code art. 203: overdue from 00:00 Beijing after the due day (received 03-01, due 03-16)', async () => {
     const r = await receiptOf(await submit(generalItem()));
-    const at16 = testApi(database, { now: addDays(TEST_NOW, 16), channel: later(16) });
-    expect(TrackingView.parse(await (await at16.request(`/api/feedback/${r.trackingCode}`)).json()).status).toBe(
-      'overdue',
-    );
+    const statusAt = async (iso: string) => {
+      const now = new Date(iso);
+      const a = testApi(database, { now, channel: testChannel(database, { now: () => now }) });
+      return TrackingView.parse(await (await a.request(`/api/feedback/${r.trackingCode}`)).json()).status;
+    };
+    expect(await statusAt('2026-03-16T23:59:00+08:00')).toBe('received');
+    expect(await statusAt('2026-03-17T00:00:00+08:00')).toBe('overdue');
   });
 });
 
 describe('the lifecycle: staff operations, rating and reopening', () => {
+  test('信访工作条例 art. 34 + Civil Code art. 203: an extension the day after the deadline is refused with deadline_passed, and the item stays overdue', async () => {
+    const r = await receiptOf(await submit(generalItem()));
+    const id = await idOf(r.trackingCode);
+    const at = (iso: string) => testChannel(database, { now: () => new Date(iso) });
+    // Accepted 03-02 (Beijing): handling due 05-06 (60 days end on Labour Day, rolled over).
+    expect((await runStaffCommand(at('2026-03-02T10:00:00+08:00'), id, { action: 'accept' }, 'staff')).ok).toBe(true);
+    const late = withStatus(
+      await runStaffCommand(
+        at('2026-05-07T00:00:00+08:00'),
+        id,
+        { action: 'extend', days: 10, reason: '需要现场核查多个村民小组' },
+        'staff',
+      ),
+    );
+    expect(late).toMatchObject({
+      ok: false,
+      code: 'deadline_passed',
+      status: 409,
+      fields: { action: ['feedback.refusal.extensionDeadlinePassed'] },
+    });
+    const now = new Date('2026-05-07T00:00:00+08:00');
+    const view = TrackingView.parse(
+      await (
+        await testApi(database, { now, channel: at(now.toISOString()) }).request(`/api/feedback/${r.trackingCode}`)
+      ).json(),
+    );
+    expect(view).toMatchObject({ status: 'overdue', extension: null, deadlines: { handleBy: '2026-05-06' } });
+  });
+
   test('accept → extend (reason public) → reply → rate → reopen → reply; every step is audited', async () => {
     const r = await receiptOf(await submit(generalItem()));
     const id = await idOf(r.trackingCode);
@@ -301,7 +333,9 @@ describe('the lifecycle: staff operations, rating and reopening', () => {
     });
     expect(view.timeline.map((e) => e.action)).toEqual(['received', 'accept', 'extend', 'reply']);
     expect(view.timeline[2]!.note).toBe('需要现场核查多个村民小组');
-    expect(view.deadlines.handleBy).toBe(addDays(addDays(TEST_NOW, 1), 90).toISOString());
+    // Accepted 03-02 (Beijing): 60 days end on 05-01, Labour Day, so on 05-06 (Civil Code art. 203);
+    // the 30-day extension starts the day after and ends on 06-05.
+    expect(view.deadlines).toMatchObject({ handleBy: '2026-06-05', provisional: false });
 
     const wrong = await jsonPost(at81, `/api/feedback/${r.trackingCode}/rating`, {
       secret: 'AAAAA-AAAAA',

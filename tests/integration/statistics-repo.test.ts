@@ -84,7 +84,15 @@ describe('statistics-repo', () => {
     expect(at('suggestion')).toEqual({ kind: 'suppressed' });
     expect(at('total')).toEqual({ kind: 'count', n: 7 });
     // March had nothing: a real 0, not missing.
-    expect(table.rows[2]!.cells.at(-1)).toEqual({ kind: 'count', n: 0 });
+    const total = table.columns.findIndex((c) => c.key === 'total');
+    expect(table.rows[2]!.cells[total]).toEqual({ kind: 'count', n: 0 });
+    // No month a year earlier was recorded, and March is in progress: no year-on-year figure (DOMAIN.md §5.5);
+    // January's total (1) is suppressed, and so is its change.
+    expect(table.rows.map((r) => r.cells.at(-1))).toEqual([
+      { kind: 'yoy', change: { kind: 'suppressed' } },
+      { kind: 'yoy', change: { kind: 'missing' } },
+      { kind: 'yoy', change: { kind: 'missing' } },
+    ]);
     for (const { cell } of cellsOf(d.tables)) if ('n' in cell) expect(cell.n === 0 || cell.n >= 5).toBe(true);
   });
 

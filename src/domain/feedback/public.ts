@@ -17,7 +17,7 @@ import {
   type FeedbackAction,
   type FeedbackSnapshot,
 } from './states.ts';
-import { addDays, currentDeadline, deadlinesOf, isOverdue, type FeedbackRules } from './deadlines.ts';
+import { currentDeadline, deadlinesOf, isOverdue, reopenUntil, type FeedbackRules } from './deadlines.ts';
 import { formatCode } from './tracking.ts';
 import { findIdentifiers, maskIdentifiers, maskOrNull, type Finding } from '../privacy/identifiers.ts';
 
@@ -79,7 +79,8 @@ export const FeedbackReceipt = z.strictObject({
   secret: z.string(),
   status: z.enum(displayStatuses),
   routedTo: z.enum(routes),
-  acknowledgeBy: z.iso.datetime(),
+  /** The last day of the acknowledgement period (Beijing date). */
+  acknowledgeBy: z.iso.date(),
   trackingUrl: z.string(),
 });
 export type FeedbackReceipt = z.infer<typeof FeedbackReceipt>;
@@ -99,11 +100,14 @@ export const TrackingView = z.strictObject({
   routedTo: z.enum(routes),
   status: z.enum(displayStatuses),
   receivedAt: z.iso.datetime(),
+  /** Due dates: the last day of each period (Beijing); anything done on that day is in time. */
   deadlines: z.strictObject({
-    acknowledgeBy: z.iso.datetime(),
-    handleBy: z.iso.datetime().nullable(),
-    reviewBy: z.iso.datetime().nullable(),
-    current: z.iso.datetime().nullable(),
+    acknowledgeBy: z.iso.date(),
+    handleBy: z.iso.date().nullable(),
+    reviewBy: z.iso.date().nullable(),
+    current: z.iso.date().nullable(),
+    /** A due date falls in a year the holiday table does not list yet: computed from weekends only. */
+    provisional: z.boolean(),
   }),
   extension: z.strictObject({ days: z.number().int(), reason: z.string() }).nullable(),
   /**
@@ -143,7 +147,6 @@ export interface StoredEvent {
 }
 
 const iso = (d: Date) => d.toISOString();
-const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
 
 /** The submitter may still rate or reopen. */
 export function submitterOptions(
@@ -159,7 +162,7 @@ export function submitterOptions(
       transitions.reopen.from.includes(r.state) &&
       r.reopenCount < REOPEN_LIMIT &&
       answeredAt !== null &&
-      now.getTime() <= addDays(answeredAt, rules.reopenWindowDays).getTime(),
+      beijingDate(now) <= reopenUntil(answeredAt, rules).date,
   };
 }
 
@@ -191,12 +194,19 @@ export function toTrackingView(
     status: displayStatus(r, now, rules),
     receivedAt: iso(r.receivedAt),
     deadlines: commission
-      ? { acknowledgeBy: iso(d.acknowledgeBy), handleBy: null, reviewBy: null, current: null }
+      ? {
+          acknowledgeBy: d.acknowledgeBy.date,
+          handleBy: null,
+          reviewBy: null,
+          current: null,
+          provisional: d.acknowledgeBy.provisional,
+        }
       : {
-          acknowledgeBy: iso(d.acknowledgeBy),
-          handleBy: isoOrNull(d.handleBy),
-          reviewBy: isoOrNull(d.reviewBy),
-          current: isoOrNull(current),
+          acknowledgeBy: d.acknowledgeBy.date,
+          handleBy: d.handleBy?.date ?? null,
+          reviewBy: d.reviewBy?.date ?? null,
+          current: current?.date ?? null,
+          provisional: [d.acknowledgeBy, d.handleBy, d.reviewBy].some((x) => x?.provisional === true),
         },
     extension: r.extensionDays !== null ? { days: r.extensionDays, reason: text(r.extensionReason ?? '') } : null,
     masked: !full,

@@ -9,7 +9,8 @@ import {
   type Route,
   type SatisfactionAnswer,
 } from './schema.ts';
-import { addDays, type FeedbackRules } from './deadlines.ts';
+import { beijingDate } from '../calendar/dates.ts';
+import { deadlinesOf, firstAnswerDueAt, reopenUntil, type FeedbackRules } from './deadlines.ts';
 import { plainText } from '../text/safety.ts';
 
 /**
@@ -132,6 +133,7 @@ export const refusals = [
   'wrong_state',
   'extension_used',
   'extension_too_long',
+  'extension_deadline_passed',
   'reopen_used',
   'reopen_window_passed',
   'already_rated',
@@ -146,10 +148,17 @@ export type Refusal = (typeof refusals)[number];
 
 export type CommandResult = { ok: true; patch: FeedbackPatch; event: FeedbackEvent } | { ok: false; reason: Refusal };
 
-/** The deadline that applies to the first answer, given the item as it is when answered. */
-function answerDue(s: FeedbackSnapshot, rules: FeedbackRules): Date {
-  if (!s.acceptedAt) return addDays(s.receivedAt, rules.acknowledgeDays);
-  return addDays(s.acceptedAt, rules.handleDays + (s.extensionDays ?? 0));
+/**
+ * Whether an extension may still be asked for at `now`: once, from `accepted`, and only while the handling
+ * period runs — on or before its due day (DOMAIN.md §6.1 art.34; Civil Code art. 203). After the due day the item
+ * is overdue and stays so: a late extension is refused with `extension_deadline_passed`.
+ */
+export function extensionRefusal(s: FeedbackSnapshot, now: Date, rules: FeedbackRules): Refusal | null {
+  if (!transitions.extend.from.includes(s.state)) return 'wrong_state';
+  if (s.extensionDays !== null) return 'extension_used';
+  const due = deadlinesOf(s, rules).handleBy;
+  if (!due || beijingDate(now) > due.date) return 'extension_deadline_passed';
+  return null;
 }
 
 /**
@@ -169,13 +178,14 @@ export function applyCommand(
   const to = t.to ?? s.state;
   const event: FeedbackEvent = { action: cmd.action, actor, from: s.state, to };
   const firstAnswer = (): FeedbackPatch =>
-    s.firstAnsweredAt ? {} : { firstAnsweredAt: now, firstAnswerDueAt: answerDue(s, rules) };
+    s.firstAnsweredAt ? {} : { firstAnsweredAt: now, firstAnswerDueAt: firstAnswerDueAt(s, rules) };
 
   switch (cmd.action) {
     case 'accept':
       return { ok: true, patch: { state: to, acceptedAt: now }, event };
-    case 'extend':
-      if (s.extensionDays !== null) return { ok: false, reason: 'extension_used' };
+    case 'extend': {
+      const refused = extensionRefusal(s, now, rules);
+      if (refused) return { ok: false, reason: refused };
       if (cmd.days > rules.extensionMaxDays) return { ok: false, reason: 'extension_too_long' };
       return {
         ok: true,
@@ -183,6 +193,7 @@ export function applyCommand(
         // The reason is told to the submitter (regulations art.34), so it is a public note.
         event: { ...event, publicNote: cmd.reason },
       };
+    }
     case 'reply':
       return { ok: true, patch: { state: to, repliedAt: now, replyBody: cmd.body, ...firstAnswer() }, event };
     case 'close':
@@ -199,7 +210,7 @@ export function applyCommand(
     case 'reopen': {
       if (s.reopenCount >= REOPEN_LIMIT) return { ok: false, reason: 'reopen_used' };
       const answeredAt = s.repliedAt ?? s.firstAnsweredAt;
-      if (!answeredAt || now.getTime() > addDays(answeredAt, rules.reopenWindowDays).getTime())
+      if (!answeredAt || beijingDate(now) > reopenUntil(answeredAt, rules).date)
         return { ok: false, reason: 'reopen_window_passed' };
       return {
         ok: true,

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { currentDeadline, type FeedbackRules } from '../feedback/deadlines.ts';
+import { currentDeadline, daysOverdue, type FeedbackRules } from '../feedback/deadlines.ts';
 import { displayStatus, type DisplayStatus, type FeedbackRecord, type MealDetails } from '../feedback/public.ts';
 import { BODY_MAX, BODY_MIN, REASON_MAX, REASON_MIN, type FeedbackKind } from '../feedback/schema.ts';
-import type { FeedbackState, Visibility } from '../feedback/states.ts';
+import { extensionRefusal, type FeedbackState, type Visibility } from '../feedback/states.ts';
 import { plainText } from '../text/safety.ts';
 import { maskIdentifiers } from '../privacy/identifiers.ts';
 
@@ -23,9 +23,19 @@ export interface StaffItemView {
   status: DisplayStatus;
   publicConsent: boolean;
   receivedAt: Date;
-  /** The deadline the unit works against now (null when nothing is pending) and whether it passed. */
-  dueAt: Date | null;
+  /**
+   * The due date worked against now (the last day, Beijing; null when nothing is pending): the unit's
+   * clock for unit items, the commission's 15 working days for reports routed to it — which only the
+   * commission's staff can see, since a unit's responder never sees those items (src/staff/feedback.ts).
+   */
+  dueOn: string | null;
+  /** The due date lies in a year the holiday table does not list yet (weekends only). */
+  dueProvisional: boolean;
   overdue: boolean;
+  /** Whole days past the due day (0 when not overdue). */
+  daysOverdue: number;
+  /** An extension may still be granted now (accepted, not extended yet, due day not passed). */
+  canExtend: boolean;
   body: string | null;
   meal: MealDetails | null;
   suggestion: string | null;
@@ -48,7 +58,8 @@ const masked = (s: string | null) => (s === null ? null : maskForResponder(s));
 
 export function toStaffItem(r: FeedbackRecord, now: Date, rules: FeedbackRules): StaffItemView {
   const status = displayStatus(r, now, rules);
-  const dueAt = r.routedTo === 'unit' ? currentDeadline(r, rules) : null;
+  const due = currentDeadline(r, rules);
+  const late = daysOverdue(r, now, rules);
   return {
     id: r.id,
     kind: r.kind,
@@ -59,8 +70,11 @@ export function toStaffItem(r: FeedbackRecord, now: Date, rules: FeedbackRules):
     status,
     publicConsent: r.publicConsent,
     receivedAt: r.receivedAt,
-    dueAt,
-    overdue: status === 'overdue',
+    dueOn: due?.date ?? null,
+    dueProvisional: due?.provisional ?? false,
+    overdue: late > 0,
+    daysOverdue: late,
+    canExtend: extensionRefusal(r, now, rules) === null,
     body: masked(r.body),
     meal: r.meal ? { ...r.meal, dishes: maskForResponder(r.meal.dishes) } : null,
     suggestion: masked(r.suggestion),

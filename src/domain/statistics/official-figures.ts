@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lastDayOfMonth } from '../calendar/dates.ts';
 
 /**
  * The commission's published case statistics (DOMAIN.md §5.5, GLOSSARY: preliminaryLeads …), one file
@@ -36,6 +37,13 @@ export const QuarterFigures = MeasureCounts.extend({
   quarter: z.number().int().min(1, 'statistics.official.quarterInvalid').max(4, 'statistics.official.quarterInvalid'),
 });
 
+/** One month's figures, for a commission that publishes monthly (optional; quarters stay the usual form). */
+export const MonthFigures = MeasureCounts.extend({
+  /** 1–12. */
+  month: z.number().int().min(1, 'statistics.official.monthInvalid').max(12, 'statistics.official.monthInvalid'),
+});
+export type MonthFigures = z.infer<typeof MonthFigures>;
+
 export const TownshipFigures = MeasureCounts.extend({
   /** A township id from content/townships (checked against the registry). */
   township: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'units.slug.invalid'),
@@ -55,6 +63,11 @@ export const OfficialFiguresYear = z
     publishedOn: isoDate,
     /** Figures per quarter, as published; a year in progress lists the quarters published so far. */
     quarters: z.array(QuarterFigures).max(4).default([]),
+    /**
+     * Figures per month, when the commission publishes them monthly; may stand alone or beside the
+     * quarters (then a quarter whose three months are all listed must equal their sum).
+     */
+    months: z.array(MonthFigures).max(12).default([]),
     /** The whole year; only once the year is over (all four quarters, or an annual-only release). */
     total: MeasureCounts.optional(),
     /** The "four forms" (person-times) for the year or the year so far. */
@@ -71,18 +84,41 @@ export const OfficialFiguresYear = z
         issue(['quarters', i, 'quarter'], 'statistics.official.quarterOrder');
       seen.add(q.quarter);
     });
-    if (y.quarters.length === 0 && !y.total) issue(['quarters'], 'statistics.official.empty');
+    const seenMonths = new Set<number>();
+    y.months.forEach((mo, i) => {
+      if (seenMonths.has(mo.month)) issue(['months', i, 'month'], 'statistics.official.monthDuplicate');
+      if (i > 0 && mo.month <= y.months[i - 1]!.month) issue(['months', i, 'month'], 'statistics.official.monthOrder');
+      seenMonths.add(mo.month);
+    });
+    for (const q of y.quarters) {
+      const own = monthsOfQuarter(y.months, q.quarter);
+      if (!own) continue;
+      for (const m of officialMeasures)
+        if (own.reduce((a, mo) => a + mo[m], 0) !== q[m])
+          issue(['quarters', y.quarters.indexOf(q), m], 'statistics.official.monthsMismatch');
+    }
+    if (y.quarters.length === 0 && y.months.length === 0 && !y.total) issue(['quarters'], 'statistics.official.empty');
     if (y.total && y.quarters.length > 0 && y.quarters.length < 4)
       issue(['total'], 'statistics.official.totalBeforeYearEnd');
+    if (y.total && y.quarters.length === 0 && y.months.length > 0 && y.months.length < 12)
+      issue(['total'], 'statistics.official.totalBeforeYearEnd');
+    if (y.total && y.quarters.length === 0 && y.months.length === 12) {
+      for (const m of officialMeasures)
+        if (y.months.reduce((a, mo) => a + mo[m], 0) !== y.total[m])
+          issue(['total', m], 'statistics.official.totalMismatch');
+    }
     if (y.total && y.quarters.length === 4) {
       for (const m of officialMeasures) {
         const sum = y.quarters.reduce((a, q) => a + q[m], 0);
         if (sum !== y.total[m]) issue(['total', m], 'statistics.official.totalMismatch');
       }
     }
-    const lastQuarter = y.quarters.at(-1)?.quarter ?? 4;
-    // The schema keeps quarters within 1–4.
-    const periodEnd = `${y.year}-${['03-31', '06-30', '09-30', '12-31'][lastQuarter - 1]!}`;
+    // The schema keeps quarters within 1–4 and months within 1–12.
+    const lastMonth =
+      y.quarters.length || y.months.length
+        ? Math.min(12, Math.max((y.quarters.at(-1)?.quarter ?? 0) * 3, y.months.at(-1)?.month ?? 0))
+        : 12;
+    const periodEnd = lastDayOfMonth(`${y.year}-${String(lastMonth).padStart(2, '0')}`);
     if (y.publishedOn <= periodEnd) issue(['publishedOn'], 'statistics.official.publishedBeforePeriodEnd');
     const townships = new Set<string>();
     y.townships.forEach((t, i) => {
@@ -99,35 +135,51 @@ export const OfficialFiguresYear = z
   });
 export type OfficialFiguresYear = z.infer<typeof OfficialFiguresYear>;
 
-/** The year's figures: the annual total, or the sum of the quarters published so far. */
-export function yearFigures(y: Pick<OfficialFiguresYear, 'quarters' | 'total'>): MeasureCounts | null {
-  if (y.total) return y.total;
-  if (y.quarters.length === 0) return null;
-  return Object.fromEntries(
-    officialMeasures.map((m) => [m, y.quarters.reduce((a, q) => a + q[m], 0)]),
-  ) as MeasureCounts;
+type Periods = Pick<OfficialFiguresYear, 'quarters' | 'total'> & { months?: readonly MonthFigures[] };
+
+/** The three months of a quarter when all three are listed, else null. */
+export function monthsOfQuarter(months: readonly MonthFigures[] | undefined, quarter: number): MonthFigures[] | null {
+  const own = (months ?? []).filter((mo) => Math.ceil(mo.month / 3) === quarter);
+  return own.length === 3 ? own : null;
 }
 
-/** Quarters covered by a year's figures: 1–4 with a total, else the quarters listed. */
-export function quartersCovered(y: Pick<OfficialFiguresYear, 'quarters' | 'total'>): number[] {
+/** The figures of a quarter: as published, or the sum of its three published months. */
+export function quarterFigures(y: Periods, quarter: number): MeasureCounts | null {
+  const listed = y.quarters.find((q) => q.quarter === quarter);
+  if (listed) return listed;
+  const own = monthsOfQuarter(y.months, quarter);
+  if (!own) return null;
+  return Object.fromEntries(officialMeasures.map((m) => [m, own.reduce((a, mo) => a + mo[m], 0)])) as MeasureCounts;
+}
+
+/** The year's figures: the annual total, or the sum of the quarters (or, failing those, the months) published so far. */
+export function yearFigures(y: Periods): MeasureCounts | null {
+  if (y.total) return y.total;
+  const parts: readonly MeasureCounts[] = y.quarters.length ? y.quarters : (y.months ?? []);
+  if (parts.length === 0) return null;
+  return Object.fromEntries(officialMeasures.map((m) => [m, parts.reduce((a, q) => a + q[m], 0)])) as MeasureCounts;
+}
+
+/**
+ * Quarters covered by a year's figures: 1–4 with a total, else the quarters listed, else the quarters
+ * whose three months are all listed (a monthly publisher in mid-quarter covers the quarters completed).
+ */
+export function quartersCovered(y: Periods): number[] {
   if (y.total) return [1, 2, 3, 4];
-  return y.quarters.map((q) => q.quarter);
+  if (y.quarters.length) return y.quarters.map((q) => q.quarter);
+  return [1, 2, 3, 4].filter((_q, i, all) => all.slice(0, i + 1).every((p) => monthsOfQuarter(y.months, p)));
 }
 
 /**
  * A measure over the given quarters of a year, or null when any of them was not published (so that a
  * year in progress is compared with the same quarters of last year: DOMAIN.md §5.5 "same windows").
  */
-export function windowFigure(
-  y: Pick<OfficialFiguresYear, 'quarters' | 'total'> | undefined,
-  quarters: readonly number[],
-  m: OfficialMeasure,
-): number | null {
+export function windowFigure(y: Periods | undefined, quarters: readonly number[], m: OfficialMeasure): number | null {
   if (!y) return null;
   if (y.total && quarters.length === 4 && [1, 2, 3, 4].every((q) => quarters.includes(q))) return y.total[m];
   let sum = 0;
   for (const q of quarters) {
-    const f = y.quarters.find((x) => x.quarter === q);
+    const f = quarterFigures(y, q);
     if (!f) return null;
     sum += f[m];
   }

@@ -55,3 +55,29 @@ export function windowTotal(values: readonly (number | null | undefined)[]): num
   }
   return values.length === 0 ? null : total;
 }
+
+/**
+ * The same month a year earlier (`2027-03` → `2026-03`). A month is the window in both years, whatever
+ * its length: February 2028 (29 days, a leap year) is compared with February 2027 (28 days) — the
+ * published "same period last year" is the calendar month, not a count of days (DOMAIN.md §5.5).
+ */
+export function sameMonthLastYear(month: string): string {
+  return `${String(Number(month.slice(0, 4)) - 1).padStart(4, '0')}${month.slice(4)}`;
+}
+
+/**
+ * Monthly year-on-year changes of a count series. `counts` holds the months that were recorded; a month
+ * inside the recorded range `[first, last]` without an entry counted 0, a month outside it was not
+ * recorded and is `missing` (never 0). A month still in progress (`inProgress`) is not a whole month, so
+ * it has no comparable window and is `missing` too.
+ */
+export function monthlyYearOnYear(
+  counts: ReadonlyMap<string, number>,
+  range: { first: string; last: string },
+  month: string,
+  inProgress?: string,
+): YearOnYear {
+  const valueOf = (m: string): number | null => (m < range.first || m > range.last ? null : (counts.get(m) ?? 0));
+  if (month === inProgress) return { kind: 'missing' };
+  return yearOnYear(valueOf(month), valueOf(sameMonthLastYear(month)));
+}

@@ -4,8 +4,10 @@ import { yearOnYear } from '../../domain/statistics/year-on-year.ts';
 import {
   fourForms,
   officialMeasures,
+  quarterFigures,
   quartersCovered,
   windowFigure,
+  type MeasureCounts,
   type OfficialFiguresYear,
 } from '../../domain/statistics/official-figures.ts';
 import type { StatTable } from '../../domain/statistics/table.ts';
@@ -137,16 +139,50 @@ export function officialQuarterlyDataset(input: OfficialInput): Dataset {
     ...officialMeasures.map((m) => ({ key: m, label: measureLabel(m) })),
     ...officialMeasures.map((m) => ({ key: `${m}Yoy`, label: yoyLabel(m) })),
   ];
+  const row = (key: string, label: string, now: MeasureCounts, before: MeasureCounts | null | undefined) => {
+    const counts = officialMeasures.map((m) => countCell(now[m]));
+    const changes = officialMeasures.map((m, i) =>
+      yoyCell(counts[i]!, countCell(before?.[m]), yearOnYear(now[m], before?.[m])),
+    );
+    return { key, label, cells: [...counts, ...changes] };
+  };
+  // Quarters as published, or completed from three published months.
   const rows = c.years.flatMap((y) =>
-    y.quarters.map((q) => {
-      const counts = officialMeasures.map((m) => countCell(q[m]));
-      const before = byYear.get(y.year - 1)?.quarters.find((p) => p.quarter === q.quarter);
-      const changes = officialMeasures.map((m, i) =>
-        yoyCell(counts[i]!, countCell(before?.[m]), yearOnYear(q[m], before?.[m])),
-      );
-      return { key: `${y.year}-q${q.quarter}`, label: quarterLabel(y.year, q.quarter), cells: [...counts, ...changes] };
+    [1, 2, 3, 4].flatMap((q) => {
+      const now = quarterFigures(y, q);
+      if (!now) return [];
+      const previous = byYear.get(y.year - 1);
+      return [row(`${y.year}-q${q}`, quarterLabel(y.year, q), now, previous && quarterFigures(previous, q))];
     }),
   );
+  // Monthly figures, for the years published monthly, against the same month a year earlier (DOMAIN.md §5.5).
+  const monthRows = c.years.flatMap((y) =>
+    y.months.map((mo) =>
+      row(
+        `${y.year}-${String(mo.month).padStart(2, '0')}`,
+        t('statistics.month', { year: y.year, month: mo.month }),
+        mo,
+        byYear.get(y.year - 1)?.months.find((p) => p.month === mo.month),
+      ),
+    ),
+  );
+  const monthsTable: StatTable[] = monthRows.length
+    ? [
+        {
+          key: 'months',
+          caption: t('statistics.officialQuarterly.captionMonths'),
+          columns,
+          rows: monthRows,
+          chart: {
+            type: 'line',
+            columns: [...officialMeasures],
+            yTitle: t('statistics.axis.cases'),
+            xTitle: t('statistics.axis.month'),
+            ariaLabel: t('statistics.officialQuarterly.chartMonths'),
+          },
+        },
+      ]
+    : [];
   return officialDataset(
     'official-quarterly',
     c,
@@ -172,6 +208,7 @@ export function officialQuarterlyDataset(input: OfficialInput): Dataset {
           ariaLabel: t('statistics.officialQuarterly.chartLabel'),
         },
       },
+      ...monthsTable,
     ],
   );
 }

@@ -5,8 +5,10 @@ import {
   medianCell,
   rateCell,
   totalCell,
+  yoyCell,
   type Cell,
 } from '../../domain/statistics/cells.ts';
+import { monthlyYearOnYear, sameMonthLastYear } from '../../domain/statistics/year-on-year.ts';
 import type { StatTable } from '../../domain/statistics/table.ts';
 import { onTimeReplyRate, type DeadlineFacts, type FeedbackRules } from '../../domain/feedback/deadlines.ts';
 import { feedbackKinds, routeOf, type FeedbackKind } from '../../domain/feedback/schema.ts';
@@ -84,8 +86,9 @@ function feedbackPeriod(counts: readonly FeedbackCount[], ctx: PortalContext) {
   return { first, label: t('statistics.periodMonths', { from: monthLabel(first), to: monthLabel(ctx.currentMonth) }) };
 }
 
-const feedbackDefinitions = () => [
+const feedbackDefinitions = (monthly = false) => [
   t('statistics.def.feedbackKinds'),
+  ...(monthly ? [t('statistics.def.monthlyYoy')] : []),
   t('statistics.def.feedbackMonth'),
   t('statistics.def.suppressed'),
   t('statistics.def.complementary'),
@@ -109,7 +112,7 @@ function feedbackDataset(
     key,
     title: t(`statistics.${name}.title`),
     lead: t(`statistics.${name}.lead`),
-    definitions: feedbackDefinitions(),
+    definitions: feedbackDefinitions(key === 'feedback-months'),
     source: t('statistics.source.portalFeedback'),
     period: feedbackPeriod(counts, ctx).label,
     updated: ctx.computedAt,
@@ -131,12 +134,20 @@ function tally(counts: readonly FeedbackCount[], by: (c: FeedbackCount) => strin
 
 export function feedbackMonthsDataset(counts: readonly FeedbackCount[], ctx: PortalContext): Dataset {
   const byMonth = tally(counts, (c) => c.month);
-  const months = monthsBetween(feedbackPeriod(counts, ctx).first, ctx.currentMonth);
+  const range = { first: feedbackPeriod(counts, ctx).first, last: ctx.currentMonth };
+  const months = monthsBetween(range.first, range.last);
+  const totals = new Map([...byMonth].map(([m, kinds]) => [m, [...kinds.values()].reduce((a, n) => a + n, 0)]));
+  const totalOf = (m: string) => totalCell(m < range.first || m > range.last ? [null] : [totals.get(m) ?? 0]);
+  const monthRow = (m: string) => {
+    const row = kindRow(m, monthLabel(m), byMonth.get(m) ?? new Map<string, number>());
+    const yoy = monthlyYearOnYear(totals, range, m, ctx.currentMonth);
+    return { ...row, cells: [...row.cells, yoyCell(totalOf(m), totalOf(sameMonthLastYear(m)), yoy)] };
+  };
   const table: StatTable = {
     key: 'months',
     caption: t('statistics.feedbackMonths.caption'),
-    columns: kindColumns(),
-    rows: months.map((m) => kindRow(m, monthLabel(m), byMonth.get(m) ?? new Map<string, number>())),
+    columns: [...kindColumns(), { key: 'totalYoy', label: t('statistics.column.totalYoy') }],
+    rows: months.map(monthRow),
     chart: {
       type: 'bar',
       columns: [...publicKinds],
