@@ -87,7 +87,14 @@ function marksFor(standard: Standard, carrier: UnitCarrier, p: Profile): MarkInp
         out.push({ ...base, value: failedLeft-- <= 0, note });
         break;
       case 'count':
-        out.push({ ...base, value: p.count ?? m.minimum + 1, note });
+        out.push({
+          ...base,
+          // Several counted items: each gets the profile's count (a short one names the item that fell short).
+          value: m.items
+            ? Object.fromEntries(m.items.map((i) => [i.key, p.count ?? i.minimum + 1]))
+            : (p.count ?? (m.minimum ?? 1) + 1),
+          note,
+        });
         break;
       case 'ratio':
       case 'bands':

@@ -61,4 +61,6 @@ export const siteMessages = {
   'nav.statistics': '统计',
 
   'nav.scoring': '考评结果',
+
+  'site.percentBelow': '{value}（实际低于 {threshold}）',
 } as const;
