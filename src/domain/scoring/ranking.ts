@@ -7,7 +7,7 @@ import type { Scorecard } from './scorecard.ts';
  */
 export const isRankable = (c: Scorecard): boolean => c.unranked === null;
 
-/** A ranking needs at least this many ranked units of the class: "排名第1" of one unit says nothing. */
+/** A ranking needs at least this many ranked units of the class: "ranked first" of one unit says nothing. */
 export const MIN_RANKED = 2;
 
 /**

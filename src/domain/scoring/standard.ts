@@ -52,7 +52,7 @@ export type Band = z.infer<typeof Band>;
 /** One counted item of a count measure with several items. */
 export const CountItem = z.strictObject({
   key: ItemKey,
-  /** What is counted, as the scorecard and the evaluator form name it (e.g. 警示教育). */
+  /** What is counted, as the scorecard and the evaluator form name it (e.g. warning-education sessions). */
   label: Name,
   minimum: z.number().int().min(1),
 });
@@ -140,7 +140,7 @@ export const Grading = z.strictObject({
     .default({ minScore: 95, minSatisfaction: 0.95 }),
   /**
    * pass (default ≥ 90). Below: fail. Any veto: fail whatever the score. `minSatisfaction` (the programme's common
-   * standard: 党风廉政建设群众满意率 ≥ 90 %, DOMAIN.md §4.3 C6): a measured satisfaction rate below it fails the pass
+   * standard: public satisfaction with clean-government work ≥ 90 %, DOMAIN.md §4.3 C6): a measured satisfaction rate below it fails the pass
    * line whatever the points; compared on the exact fraction.
    */
   pass: z

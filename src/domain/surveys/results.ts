@@ -73,7 +73,7 @@ export function rankUnits<T extends { unitId: string; result: Satisfaction }>(
   const unranked = rows.filter((r) => r.result.insufficient || r.result.rate === null);
   ranked.sort((a, b) => b.result.rate! - a.result.rate! || a.unitId.localeCompare(b.unitId));
   const out: (T & { rank: number | null })[] = [];
-  // "排名第1" of a class with a single ranked unit says nothing: below two ranked units nobody gets a rank.
+  // "Ranked first" of a class with a single ranked unit says nothing: below two ranked units nobody gets a rank.
   ranked.forEach((r, i) => {
     const prev = out[i - 1];
     const rank = ranked.length < 2 ? null : prev && prev.result.rate === r.result.rate ? prev.rank : i + 1;
