@@ -87,7 +87,14 @@ function marksFor(standard: Standard, carrier: UnitCarrier, p: Profile): MarkInp
         out.push({ ...base, value: failedLeft-- <= 0, note });
         break;
       case 'count':
-        out.push({ ...base, value: p.count ?? m.minimum + 1, note });
+        out.push({
+          ...base,
+          // Several counted items: each gets the profile's count (a short one names the item that fell short).
+          value: m.items
+            ? Object.fromEntries(m.items.map((i) => [i.key, p.count ?? i.minimum + 1]))
+            : (p.count ?? (m.minimum ?? 1) + 1),
+          note,
+        });
         break;
       case 'ratio':
       case 'bands':
@@ -107,28 +114,46 @@ function marksFor(standard: Standard, carrier: UnitCarrier, p: Profile): MarkInp
   return out;
 }
 
-/** The unit whose satisfaction sample is large and positive enough for 示范 (the channel's demo answers stay below 95 %). */
-const MODEL_SATISFACTION = { unitId: 'nanhu-nine-year-school', responses: 120 };
+/**
+ * Units given a supplementary, positive satisfaction sample (the channel's demo answers stay below 90 %): the model
+ * unit (≥ 95 %, 示范), and the hospital, whose measured rate must reach the 90 % pass line (2026 standard) so that
+ * its later veto shows a dynamic downgrade from 达标.
+ */
+const SUPPLEMENTARY_SATISFACTION = [
+  { unitId: 'nanhu-nine-year-school', responses: 120 },
+  { unitId: 'qinglan-peoples-hospital', responses: 60 },
+];
 
 /**
- * A second printed batch of invitation codes for the model unit, answered through the public survey service
+ * A second printed batch of invitation codes for each unit above, answered through the public survey service
  * (so the rate is measured exactly as for any unit).
  */
-async function seedModelSatisfaction(
+async function seedSupplementarySatisfaction(
   database: Database,
   secrets: Secrets,
   units: { id: string; carrier: UnitCarrier }[],
   now: Date,
 ): Promise<void> {
-  const unit = units.find((u) => u.id === MODEL_SATISFACTION.unitId);
-  if (!unit) return;
+  for (const sample of SUPPLEMENTARY_SATISFACTION) {
+    const unit = units.find((u) => u.id === sample.unitId);
+    if (unit) await seedSupplementarySample(database, secrets, unit, sample.responses, now);
+  }
+}
+
+async function seedSupplementarySample(
+  database: Database,
+  secrets: Secrets,
+  unit: { id: string; carrier: UnitCarrier },
+  responses: number,
+  now: Date,
+): Promise<void> {
   const surveyId = `${unit.carrier}-demo`;
   if (!(await findSurvey(database, surveyId))) return;
   const ctx = createServices(database, { secrets, limits: unlimited, now: () => now }).channel;
   const batch = await createInvitationBatch(ctx, {
     surveyId,
     unitId: unit.id,
-    size: MODEL_SATISFACTION.responses,
+    size: responses,
     label: '年度测评补充样本（演示）',
     actor: 'system',
     randomBytes: demoRandom(`scoring-invitations:${unit.id}`),
@@ -155,7 +180,7 @@ export async function seedDemoScoring(
   contentDir = CONTENT_DIR,
 ): Promise<boolean> {
   if ((await countMarks(database)) > 0) return false;
-  await seedModelSatisfaction(
+  await seedSupplementarySatisfaction(
     database,
     secrets,
     units.filter((u) => u.demo),

@@ -95,7 +95,8 @@ const schools: School[] = [
     seed: 23,
     late: {},
     leaderGaps: { '2026-05': 15 },
-    surplus: { '2026-09': 0.031 },
+    // October closes in deficit (a negative balance is published with its compliance flag, not refused).
+    surplus: { '2026-09': 0.031, '2026-10': -0.15 },
   },
   {
     id: 'qinglan-no1-middle-school',
@@ -343,6 +344,19 @@ const villages: Village[] = [
         viaExchange: false,
         decision: 'liuwan-village-fish-pond-lease',
         note: '租金每年6.4万元。',
+      },
+      {
+        // A works contract: a real contract number with Han characters, and no asset or resource as its subject.
+        code: '柳湾村〔2026〕2号',
+        kind: 'works',
+        counterparty: '青岚市通达路桥工程有限公司',
+        counterpartyKind: 'organisation',
+        signedOn: '2026-06-20',
+        term: { start: '2026-07-06', end: '2027-05-31' },
+        priceFen: 48_000_000,
+        viaExchange: false,
+        decision: 'liuwan-village-road-hardening',
+        note: '三组至五组村道硬化2.4公里，按工程进度分期付款。',
       },
       {
         code: 'C-2026-03',

@@ -7,6 +7,7 @@ import type { DisclosureData } from '../domain/disclosures/validate.ts';
 import { publicityStatus } from '../domain/disclosures/publicity.ts';
 import { procurementChecks, procurementYear } from '../domain/disclosures/procurement/rules.ts';
 import { canteenChecks } from '../domain/disclosures/canteen-account/rules.ts';
+import { aidWindow } from '../domain/disclosures/student-aid/rules.ts';
 import { contractCheck, type LinkedDecision } from '../domain/disclosures/collective-assets/rules.ts';
 import { decisionChecks, decisionYear, resolutionDate } from '../domain/disclosures/decision/compliance.ts';
 import { formatMonth } from '../i18n/format.ts';
@@ -99,7 +100,7 @@ async function build() {
       title: e.data.title,
       checks: [],
       verdict: undefined,
-      publicity: publicityStatus(e.data.publicity, today),
+      publicity: publicityStatus(aidWindow(e.data), today),
     })),
     ...collectiveAssets.map((e): DisclosureItem<'collectiveAssets'> => {
       const checks = e.data.contracts.map((c) =>

@@ -13,6 +13,7 @@ import {
   type ValidEntries,
 } from '../domain/disclosures/validate.ts';
 import { explain } from '../i18n/format.ts';
+import { issueProblem } from '../domain/text/issues.ts';
 import { OfficialFiguresYear, officialFileProblems } from '../domain/statistics/official-figures.ts';
 
 /**
@@ -30,7 +31,7 @@ export class ContentError extends Error {
 }
 
 function describe(file: string, error: z.ZodError): string[] {
-  return error.issues.map((i) => `${file} › ${i.path.join('.') || '(entry)'}: ${i.message}`);
+  return error.issues.map((i) => formatProblem({ file, ...issueProblem(i) }));
 }
 
 /**
@@ -195,9 +196,7 @@ export function readOfficialFigures(
     const parsed = OfficialFiguresYear.safeParse(raw);
     if (!parsed.success) {
       problems.push(
-        ...parsed.error.issues.map((i) =>
-          formatProblem({ file, path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message }),
-        ),
+        ...parsed.error.issues.map((i) => formatProblem({ file, ...issueProblem(i) })),
       );
       continue;
     }

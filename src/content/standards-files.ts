@@ -1,3 +1,4 @@
+import { issueProblem } from '../domain/text/issues.ts';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, join, relative } from 'node:path';
 import { CORE_SCHEMA, load } from 'js-yaml';
@@ -36,12 +37,12 @@ export function validateStandard(
   const r = Standard.safeParse(data);
   if (!r.success) {
     return {
-      problems: r.error.issues.map((i) => ({
-        file,
-        path: i.path,
-        message: i.message,
-        ...('params' in i && i.params ? { vars: i.params as Record<string, string | number> } : {}),
-      })),
+      problems: r.error.issues.map((i) => {
+        // zod's own messages (unknown keys, wrong types …) become zh-CN message keys too.
+        const p = issueProblem(i);
+        const vars = 'params' in i && i.params ? (i.params as Record<string, string | number>) : p.vars;
+        return { file, path: i.path, message: p.message, ...(vars ? { vars } : {}) };
+      }),
     };
   }
   if (expectedYear !== undefined && r.data.year !== expectedYear) {

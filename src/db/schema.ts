@@ -314,7 +314,7 @@ export const evaluationMarks = sqliteTable(
     /** An indicator key (`C1`) or a positive-list item key. */
     itemKey: text('item_key').notNull(),
     /** boolean finding or count (JSON), or null. */
-    value: text('value', { mode: 'json' }).$type<boolean | number | null>(),
+    value: text('value', { mode: 'json' }).$type<boolean | number | Record<string, number> | null>(),
     /** Points given when a portal rate had too small a sample. */
     points: real('points'),
     /** Itemised deductions: [{ key, count, note }]. */

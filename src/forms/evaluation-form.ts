@@ -10,7 +10,8 @@ import { failureErrors, formStatus, messagesFor, readErrors, summaryOf, type Sum
 
 /**
  * The evaluator's form for one unit and year (staff only; the guard and CSRF checks ran before this).
- * Field names: `m.<KEY>.value` (boolean "true"/"false" or a count), `m.<KEY>.points` (a rate with too small a
+ * Field names: `m.<KEY>.value` (boolean "true"/"false" or a count), `m.<KEY>.c.<item>` (one count per item of a
+ * count with several items), `m.<KEY>.points` (a rate with too small a
  * sample), `m.<KEY>.d.<deduction>` (occurrences), `m.<KEY>.note`, `b.<bonus>` (checkbox); the veto form:
  * `vetoKey`, `occurredOn`, `source`, `note`. `action` says which form was sent.
  */
@@ -46,7 +47,12 @@ export function marksFromForm(standard: Standard, carrier: Carrier, values: Reco
           out.push({ itemKey: indicator.key, value: raw === 'true', deductions, note });
         break;
       case 'count':
-        if (raw !== undefined && raw.trim() !== '')
+        if (m.items) {
+          // One field per counted item: `m.<KEY>.c.<item>`; the mark is sent once any of them is filled in.
+          const counts = Object.fromEntries(m.items.map((i) => [i.key, num(values[`${k}.c.${i.key}`])]));
+          if (Object.values(counts).some((v) => v !== null))
+            out.push({ itemKey: indicator.key, value: counts, deductions, note });
+        } else if (raw !== undefined && raw.trim() !== '')
           out.push({ itemKey: indicator.key, value: num(raw), deductions, note });
         break;
       case 'ratio':
@@ -125,7 +131,7 @@ export async function handleEvaluationForm(
     summary: summaryOf(
       messages,
       Object.keys(messages).filter((k) =>
-        /^(?:m\.[A-Z0-9]+\.(?:value|points|note)|vetoKey|occurredOn|source|note)$/.test(k),
+        /^(?:m\.[A-Z0-9]+\.(?:value|points|note|c\.[a-zA-Z0-9]+)|vetoKey|occurredOn|source|note)$/.test(k),
       ),
       values.action === 'veto' ? '#veto-form' : '#marks',
     ),

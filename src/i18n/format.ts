@@ -36,8 +36,67 @@ const yuanFormat = new Intl.NumberFormat('zh-CN', { minimumFractionDigits: 2, ma
 /** Fen as yuan for reading: `123450` → `1,234.50`. */
 export const formatYuan = (fen: number): string => yuanFormat.format(fen / 100);
 
-/** A share as a percentage with one decimal, e.g. 0.8529 → 85.3%. */
-export const formatPercent = (x: number): string => `${(Math.round(x * 1000) / 10).toFixed(1)}%`;
+/** A rate as an exact fraction of two integers (numerator of denominator). */
+export interface Fraction {
+  numerator: number;
+  denominator: number;
+}
+
+/**
+ * Hundredths of a percent of `numerator / denominator`, rounded half away from zero on exact integer arithmetic
+ * (BigInt): 8999.5 hundredths (89.995 %) becomes 9000 (90.00 %), −0.125 % becomes −0.13 %.
+ */
+export function percentHundredths(numerator: number, denominator: number): number {
+  if (!Number.isInteger(numerator) || !Number.isInteger(denominator) || denominator === 0)
+    throw new RangeError(`percentHundredths needs integers and a non-zero denominator (${numerator}/${denominator})`);
+  const negative = numerator < 0 !== denominator < 0 && numerator !== 0;
+  const n = BigInt(Math.abs(numerator)) * 10_000n;
+  const d = BigInt(Math.abs(denominator));
+  const rounded = (2n * n + d) / (2n * d);
+  return Number(negative ? -rounded : rounded);
+}
+
+/**
+ * Hundredths of a percent of a rate given as a binary number (a mean, an interval bound): the value is first read
+ * as the shortest decimal that round-trips (`toPrecision(12)` drops the binary noise of x/n), then rounded half
+ * away from zero. Use `percentHundredths` whenever the fraction itself is at hand.
+ */
+function hundredthsOfNumber(x: number): number {
+  const scaled = Number((x * 10_000).toPrecision(12));
+  return Math.sign(scaled) * Math.floor(Math.abs(scaled) + 0.5);
+}
+
+const hundredthsText = (h: number): string => {
+  const abs = Math.abs(h);
+  return `${h < 0 ? '−' : ''}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}%`;
+};
+
+/**
+ * A percentage with two decimals, rounded half away from zero (everywhere: satisfaction, food-cost share,
+ * on-time rates, pass rates). A `Fraction` is rounded exactly; a number is read as its shortest decimal first.
+ */
+export function formatPercent(x: number | Fraction): string {
+  return hundredthsText(typeof x === 'number' ? hundredthsOfNumber(x) : percentHundredths(x.numerator, x.denominator));
+}
+
+/** `numerator / denominator < threshold`, exactly: the threshold (a decimal such as 0.9) is read to six places. */
+export function isBelow(x: Fraction, threshold: number): boolean {
+  const scale = 1_000_000n;
+  const t = BigInt(Math.round(threshold * 1_000_000));
+  return BigInt(x.numerator) * scale < t * BigInt(x.denominator);
+}
+
+/**
+ * A rate measured against a threshold: the verdict comes from the exact fraction; when rounding to two decimals
+ * would show the threshold (89.995 % as 90.00 %) the text says that it is below (`below: true`).
+ */
+export function formatPercentAgainst(x: Fraction, threshold: number): { text: string; below: boolean } {
+  const text = formatPercent(x);
+  const below = isBelow(x, threshold);
+  if (below && percentHundredths(x.numerator, x.denominator) >= hundredthsOfNumber(threshold))
+    return { text: t('site.percentBelow', { value: text, threshold: formatPercent(threshold) }), below };
+  return { text, below };
+}
 
 const known = (key: string): string | undefined => (isMessageKey(key) ? t(key) : undefined);
 /** Placeholder values that are themselves closed-vocabulary keys (a stage, a profile, a carrier) to be named. */

@@ -119,7 +119,8 @@ export async function scoreYear(
 export interface YearReport {
   standard: Standard;
   cards: UnitScorecard[];
-  ranking: { card: UnitScorecard; rank: number | null }[];
+  /** Per carrier; `tooFew` when fewer than two of the carrier's units could be ranked. */
+  ranking: { card: UnitScorecard; rank: number | null; tooFew: boolean }[];
   passRates: CarrierPassRate[];
 }
 
@@ -162,7 +163,16 @@ function markErrors(standard: Standard, unit: ScoredUnit, m: MarkInput): Record<
   if (m.points !== null && m.points > indicator.points) return { points: ['scoring.mark.points.tooHigh'] };
   const kind = indicator.measure.kind;
   if (kind === 'boolean' && typeof m.value !== 'boolean') return { value: ['scoring.mark.value.boolean'] };
-  if (kind === 'count' && typeof m.value !== 'number') return { value: ['scoring.mark.value.count'] };
+  const items = indicator.measure.kind === 'count' ? indicator.measure.items : undefined;
+  if (kind === 'count' && !items && typeof m.value !== 'number') return { value: ['scoring.mark.value.count'] };
+  if (items) {
+    const v = m.value;
+    const counts = typeof v === 'object' && v !== null ? v : null;
+    const missing = items.find((i) => typeof counts?.[i.key] !== 'number');
+    if (missing) return { [`c.${missing.key}`]: ['scoring.mark.value.count'] };
+    const extra = Object.keys(counts ?? {}).find((k) => !items.some((i) => i.key === k));
+    if (extra) return { [`c.${extra}`]: ['scoring.mark.itemKey.unknown'] };
+  }
   return null;
 }
 

@@ -47,7 +47,7 @@ describe('a bad file fails naming the file and the field', () => {
     ['a unit with an unknown carrier', 'units/xixi-central-primary.yaml', (s: string) => s.replace('carrier: school', 'carrier: bank'), /units\/xixi-central-primary\.yaml › carrier: /],
     ['a unit in an unknown township', 'units/xixi-central-primary.yaml', (s: string) => s.replace('township: xixi', 'township: atlantis'), /xixi-central-primary\.yaml › township: unknown township "atlantis"/],
     ['a unit with an extra phone field', 'units/xixi-central-primary.yaml', (s: string) => `${s}\nphone: "13800138000"\n`, /xixi-central-primary\.yaml › \(entry\): /],
-    ['a family row with impossible counts', 'families/families.yaml', (s: string) => s.replace('households: 860, recognised: 205', 'households: 100, recognised: 205'), /families\.yaml\[1\] › recognised: families\.recognised\.exceedsHouseholds/],
+    ['a family row with impossible counts', 'families/families.yaml', (s: string) => s.replace('households: 860, recognised: 205', 'households: 100, recognised: 205'), /families\.yaml\[1\] › recognised: 评定户数不能超过参与户数 \(families\.recognised\.exceedsHouseholds\)/],
   ])('%s', (_label, file, edit, message) => {
     const error = withContent((dir) => {
       const path = join(dir, file);

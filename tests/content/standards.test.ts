@@ -40,10 +40,10 @@ function problemsOf(dir: string): string[] {
 describe('content/standards', () => {
   const standards = readStandards(CONTENT_DIR).map((f) => f.standard);
 
-  test('the demo year, the previous year and the draft all parse; each has the 41 indicators of DOMAIN.md §4.3', () => {
+  test('the demo year, the previous year and the draft all parse; 2025 has the 41 indicators of DOMAIN.md §4.3, 2026 and 2027 the seven enterprise risk areas (43)', () => {
     expect(standards.map((s) => `${s.year}:${s.status}`)).toEqual(['2025:adopted', '2026:adopted', '2027:draft']);
     for (const s of standards) {
-      expect(allIndicators(s)).toHaveLength(41);
+      expect(allIndicators(s)).toHaveLength(s.year === 2025 ? 41 : 43);
       expect(s.common).toHaveLength(7);
       for (const c of unitCarriers) expect(indicatorsFor(s, c).reduce((sum, i) => sum + i.indicator.points, 0)).toBe(100);
     }
@@ -53,7 +53,28 @@ describe('content/standards', () => {
     const [prev, demo] = standards;
     const points = (s: typeof prev) => Object.fromEntries(allIndicators(s!).map((i) => [i.indicator.key, i.indicator.points]));
     const changed = Object.keys(points(demo)).filter((k) => points(prev)[k] !== points(demo)[k]);
-    expect(changed).toEqual(['J1', 'J6']);
+    // 2026: the enterprise carrier follows the programme's seven risk areas (Q1–Q7, four of them [R]).
+    expect(changed).toEqual(['J1', 'J6', 'Q1', 'Q2', 'Q3', 'Q4', 'Q5', 'Q6', 'Q7']);
+  });
+
+  test('DOMAIN.md §4.3 enterprise: seven risk areas, the three named by the source first, the other four marked [R]', () => {
+    for (const s of standards.filter((x) => x.year >= 2026)) {
+      const q = s.individual.enterprise!;
+      expect(q.map((i) => i.key)).toEqual(['Q1', 'Q2', 'Q3', 'Q4', 'Q5', 'Q6', 'Q7']);
+      expect(q.map((i) => i.name.slice(0, 4))).toEqual(['风险防控', '员工违纪', '日常监督', '采购和招', '财务和资', '反商业贿', '亲清政商']);
+      expect(q.map((i) => i.reconstructed)).toEqual([false, false, false, true, true, true, true]);
+    }
+  });
+
+  test('DOMAIN.md §4.3 C6: 2026 and 2027 fail the pass line below 90 % satisfaction; C3 counts lectures ≥ 1 and warning education ≥ 2', () => {
+    for (const s of standards.filter((x) => x.year >= 2026)) {
+      expect(s.grading.pass.minSatisfaction).toBe(0.9);
+      const c3 = s.common.find((i) => i.key === 'C3')!.measure;
+      expect(c3.kind === 'count' && c3.items).toEqual([
+        { key: 'lectures', label: '廉政党课', minimum: 1 },
+        { key: 'warningSessions', label: '警示教育', minimum: 2 },
+      ]);
+    }
   });
 
   test.each([

@@ -17,6 +17,37 @@ const SITE = 'https://qinglian.example.org';
 const disclosures = readDisclosures();
 const today = beijingDate(new Date());
 
+describe('issue 14: the widened formats are published as built pages', () => {
+  test('DOMAIN.md §3.1: a deficit month is published with its flag; the food-cost share has two decimals over meal fees only', () => {
+    const html = readBuilt('disclosures/canteen-accounts/nanhu-nine-year-school-2026-10/index.html');
+    expect(html).toContain('期末余额不为负（无赤字）');
+    expect(html).toContain('食堂账户出现赤字');
+    expect(html).toMatch(/食材支出占伙食费收入比例（不含补助）<\/dt>\s*<dd>\s*\d+\.\d{2}%/);
+  });
+
+  test('DOMAIN.md §2.5 / §1.3: a works contract with a Han contract number and no subject, linked to its decision', () => {
+    const html = readBuilt('disclosures/collective-assets/liuwan-village-2026/index.html');
+    expect(html).toContain('柳湾村〔2026〕2号');
+    expect(readBuilt('data/collective-assets-contracts.csv')).toContain('柳湾村〔2026〕2号');
+  });
+
+  test('DOMAIN.md §1.1: merged stage shown as one meeting under 一肩挑; after-vote facts and a planned completion (pending)', () => {
+    const merged = readBuilt('disclosures/decisions/shiqiao-community-shopfront-lease/index.html');
+    expect(merged).toContain('党组织提议与“两委”商议（合并召开）');
+    expect(merged).toContain('书记主任“一肩挑”，提议与“两委”商议合并召开，符合规定。');
+    const road = readBuilt('disclosures/decisions/liuwan-village-road-hardening/index.html');
+    expect(road).toContain('开工');
+    expect(road).toContain('签订合同、开工均在');
+    const lotus = readBuilt('disclosures/decisions/hetang-village-lotus-land-transfer/index.html');
+    expect(lotus).toContain('具有完全民事行为能力的成员');
+  });
+
+  test('DOMAIN.md §3.5: an aid list without an end date shows the computed end', () => {
+    const html = readBuilt('disclosures/student-aid/xixi-central-primary-2026-autumn-combined/index.html');
+    expect(html).toContain('公示截止日未写明，按 5 个工作日推算为');
+  });
+});
+
 describe('the built site and its exports', () => {
   test('no resident ID, mobile number or bank card anywhere in dist/client', () => {
     const files = builtTextFiles();

@@ -37,6 +37,9 @@ beforeAll(async () => {
 interface PublicCard {
   unitId: string;
   grade: string;
+  gradeReason: string;
+  complete: boolean;
+  satisfaction: { x: number; n: number } | null;
   rank: number | null;
   unranked: string | null;
   vetoes: { key: string }[];
@@ -77,6 +80,32 @@ describe('scoring pages', () => {
     expect(await page.locator('h1').textContent()).toContain(String(YEAR));
     expect(await page.locator('main').textContent()).toContain('满意度样本不足，不排名');
     await expectAccessibleAsServed(browser, page);
+    await page.context().close();
+  });
+
+  test('DOMAIN.md §4.3 C6: a measured satisfaction below 90 % fails whatever the points; no rank below two ranked units; families as township aggregates', async () => {
+    const data = (await (await fetch(`${server.url}/scoring/${YEAR}/scorecards.json`)).json()) as {
+      scorecards: PublicCard[];
+    };
+    const below = data.scorecards.filter(
+      (c) => c.satisfaction && c.satisfaction.x * 10 < c.satisfaction.n * 9 && c.vetoes.length === 0 && c.complete,
+    );
+    expect(below.length).toBeGreaterThan(0);
+    for (const c of below)
+      expect([c.grade, c.gradeReason], c.unitId).toEqual(['fail', 'scoring.gradeReason.belowSatisfaction']);
+    const tooFew = data.scorecards.filter((c) => c.unranked === 'tooFew');
+    expect(tooFew.length).toBeGreaterThan(0);
+    for (const c of tooFew) expect(c.rank).toBeNull();
+
+    const page = await noJsPage(browser);
+    await page.goto(`${server.url}/scoring/${YEAR}/`);
+    const main = (await page.locator('main').textContent()) ?? '';
+    expect(main).toContain('同类参加排名的单位不足 2 个，不排名');
+    expect(main).toContain('清廉家庭（按乡镇汇总）');
+    expect(await page.locator('#families ~ p').first().textContent()).toContain('不逐户');
+    expect(await page.locator('section[aria-labelledby="families"] tbody tr').count()).toBe(4);
+    await page.goto(`${server.url}/scoring/${YEAR}/${below[0]!.unitId}/`);
+    expect(await page.locator('main').textContent()).toContain('群众满意率低于达标要求，无论总分多少均不达标');
     await page.context().close();
   });
 
@@ -137,10 +166,13 @@ describe('scoring pages', () => {
     expect((await fetch(`${server.url}/scoring/1999/`)).status).toBe(404);
   });
 
-  test('standards pages list all 41 indicators', async () => {
+  test('standards pages list all 43 indicators (the seven enterprise risk areas, four marked [R]) and the satisfaction pass line', async () => {
     const page = await noJsPage(browser);
     await page.goto(`${server.url}/scoring/standards/${YEAR}/`);
-    expect(await page.locator('tbody tr').count()).toBe(41);
+    expect(await page.locator('tbody tr').count()).toBe(43);
+    expect(await page.locator('#carrier-enterprise ~ div tbody tr').count()).toBe(7);
+    expect(await page.locator('#carrier-enterprise ~ div abbr').count()).toBe(4);
+    expect(await page.locator('main').textContent()).toContain('低于 90.00% 的，无论总分多少均为不达标');
     await expectAccessibleAsServed(browser, page);
     await page.goto(`${server.url}/scoring/`);
     await expectAccessibleAsServed(browser, page);

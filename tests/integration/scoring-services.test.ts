@@ -61,7 +61,15 @@ describe('marks, vetoes and grades (a database without demo scoring data)', () =
       'xixi-central-primary',
       { itemKey: 'C3', value: true },
       422,
-      { value: ['scoring.mark.value.count'] },
+      // C3 counts two items (DOMAIN.md §4.3: lectures ≥ 1, warning education ≥ 2): the first missing one is named.
+      { 'c.lectures': ['scoring.mark.value.count'] },
+    ],
+    [
+      'count indicator with one of its two items',
+      'xixi-central-primary',
+      { itemKey: 'C3', value: { lectures: 1 } },
+      422,
+      { 'c.warningSessions': ['scoring.mark.value.count'] },
     ],
     [
       'points above the maximum',
@@ -90,7 +98,10 @@ describe('marks, vetoes and grades (a database without demo scoring data)', () =
         m.kind === 'boolean'
           ? { itemKey: indicator.key, value: true }
           : m.kind === 'count'
-            ? { itemKey: indicator.key, value: m.minimum }
+            ? {
+                itemKey: indicator.key,
+                value: m.items ? Object.fromEntries(m.items.map((i) => [i.key, i.minimum])) : m.minimum,
+              }
             : m.kind === 'mark'
               ? { itemKey: indicator.key }
               : { itemKey: indicator.key, points: indicator.points };
@@ -107,20 +118,21 @@ describe('marks, vetoes and grades (a database without demo scoring data)', () =
         TEST_NOW,
       ),
     ).toEqual({ ok: true });
-    expect(await count(database, 'SELECT count(*) AS n FROM evaluation_marks WHERE unit_id = ?', [unit])).toBe(12);
+    // 7 common + the 7 enterprise risk areas (DOMAIN.md §4.3).
+    expect(await count(database, 'SELECT count(*) AS n FROM evaluation_marks WHERE unit_id = ?', [unit])).toBe(14);
     expect(
       await count(
         database,
         "SELECT count(*) AS n FROM audit_events WHERE action = 'evaluation.mark' AND subject_id = ?",
         [unit],
       ),
-    ).toBe(13);
+    ).toBe(15);
     const card = (await unitScorecard(database, standard, sources, unit))!.card;
     expect(card.complete).toBe(true);
-    expect(card.total).toBe(97);
+    expect(card.total).toBe(98);
     expect(card.grade).toBe('pass'); // no satisfaction measured: never 示范 on an evaluator's mark
     expect(card.indicators.find((i) => i.key === 'Q1')!.deductions).toEqual([
-      { key: 'missingElement', label: '缺少一项体系要素', count: 1, cents: 300, note: 'no training log' },
+      { key: 'missingElement', label: '缺少一项防控要素', count: 1, cents: 200, note: 'no training log' },
     ]);
     expect(await recordGrades(database, standard, sources, 'evaluator:test')).toBe(1);
     expect(await recordGrades(database, standard, sources, 'evaluator:test')).toBe(0);

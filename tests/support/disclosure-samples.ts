@@ -194,6 +194,7 @@ export const sampleDecision = () =>
     amountFen: 36_000_000,
     profile: 'villagersRepresentatives',
     initiatedBy: 'villageCadres',
+    contractSignedOn: '2025-11-28',
     completedOn: '2025-12-28',
     stages: [
       { stage: 'partyProposal', date: '2025-11-03', expected: 5, present: 5, for: 5, against: 0, abstain: 0 },
@@ -217,6 +218,7 @@ export const sampleDecision = () =>
         for: 16,
         against: 10,
         abstain: 4,
+        authorisation: { date: '2025-03-10', scope: 'the villagers meeting authorises leases of collective assets' },
       },
       { stage: 'resolutionDisclosure', postedOn: '2025-11-26', postedUntil: '2025-11-30', channel: 'board' },
       { stage: 'resultDisclosure', postedOn: '2025-12-30', postedUntil: '2026-01-09', channel: 'board' },

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { chinaCalendar } from '../../src/domain/calendar/working-days.ts';
 import {
+  aidWindow,
   checkAidPublicity,
   checkProgrammeLabel,
   publicAidList,
@@ -71,7 +72,7 @@ describe('student aid lists', () => {
     expect(list.recipients).toHaveLength(shown);
     expect(list.count).toBe(2);
     expect(list.totalFen).toBe(125_000);
-    expect(publicityStatus(sampleStudentAid().publicity, today)).toBe(status);
+    expect(publicityStatus(aidWindow(sampleStudentAid()), today)).toBe(status);
   });
 });
 
@@ -183,12 +184,12 @@ describe('village three-asset ledgers', () => {
     expect(problemLines(checkLinks(withChange(change)))).toEqual(expected);
   });
 
-  test('a contract above the village threshold names its decision; one at or below needs none', () => {
+  test('DOMAIN.md §1.3 (≥ 5万元, "以上" includes the number): a contract at or above the village threshold names its decision; one below needs none', () => {
     expect(problemLines(checkContractDecisions(withChange((a) => delete a.contracts[0]!.decision)))).toEqual([
       'contracts.0.decision: disclosures.assets.decisionMissing',
     ]);
-    expect(checkContractDecisions(withChange((a) => (a.contracts[1]!.priceFen = 5_000_000)))).toEqual([]);
-    expect(problemLines(checkContractDecisions(withChange((a) => (a.contracts[1]!.priceFen = 5_000_001))))).toEqual([
+    expect(checkContractDecisions(withChange((a) => (a.contracts[1]!.priceFen = 4_999_999)))).toEqual([]);
+    expect(problemLines(checkContractDecisions(withChange((a) => (a.contracts[1]!.priceFen = 5_000_000))))).toEqual([
       'contracts.1.decision: disclosures.assets.decisionMissing',
     ]);
   });

@@ -117,7 +117,8 @@ describe('canteen figures and compliance', () => {
       mealFeesFen: 1_000_000,
       foodIncomeFen: 1_400_000,
       ingredientsFen: 1_050_000,
-      foodCostPermille: 750,
+      // DOMAIN.md §3.1: ingredients ÷ the meal-fee income line only (the 400,000 fen subsidy is not in the base).
+      foodCostShare: { numerator: 1_050_000, denominator: 1_000_000 },
       costPerMealFen: 154,
     });
   });
@@ -142,6 +143,7 @@ describe('canteen figures and compliance', () => {
       publishedOnTime: 'pass',
       leaderAccompaniment: 'pass',
       surplusWithinTolerance: 'pass',
+      closingBalance: 'pass',
       suggestionsHandled: 'pass',
     });
   });

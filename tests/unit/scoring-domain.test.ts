@@ -205,24 +205,29 @@ describe('scoreUnit', () => {
   });
 
   test.each([
-    ['95 with satisfaction 95 % → 示范', 9500, 0.95, 'model'],
-    ['95 with satisfaction 94.9 % → 达标', 9500, 0.949, 'pass'],
+    ['95 with satisfaction 95 % → 示范', 9500, [95, 100], 'model'],
+    ['95 with satisfaction 94.9 % → 达标', 9500, [949, 1000], 'pass'],
     ['95 without a measured satisfaction → 达标', 9500, null, 'pass'],
-    ['94.99 → 达标', 9499, 1, 'pass'],
-    ['90 → 达标', 9000, 1, 'pass'],
-    ['89.99 → 不达标', 8999, 1, 'fail'],
-  ] as const)('grade edge: %s', (_l, totalCents, rate, grade) => {
+    ['94.99 → 达标', 9499, [1, 1], 'pass'],
+    ['90 → 达标', 9000, [1, 1], 'pass'],
+    ['89.99 → 不达标', 8999, [1, 1], 'fail'],
+  ] as const)('DOMAIN.md §4.3 aggregation 3: grade edge: %s', (_l, totalCents, sat, grade) => {
     expect(
-      gradeOf(S, { vetoed: false, complete: true, totalCents, satisfaction: rate === null ? null : { rate } }).grade,
+      gradeOf(S, {
+        vetoed: false,
+        complete: true,
+        totalCents,
+        satisfaction: sat === null ? null : { x: sat[0], n: sat[1] },
+      }).grade,
     ).toBe(grade);
   });
 
   test('any veto → 不达标 whatever the score; incomplete → 待评定', () => {
-    expect(gradeOf(S, { vetoed: true, complete: true, totalCents: 10000, satisfaction: { rate: 1 } }).grade).toBe(
+    expect(gradeOf(S, { vetoed: true, complete: true, totalCents: 10000, satisfaction: { x: 1, n: 1 } }).grade).toBe(
       'fail',
     );
     expect(gradeOf(S, { vetoed: true, complete: false, totalCents: 0, satisfaction: null }).grade).toBe('fail');
-    expect(gradeOf(S, { vetoed: false, complete: false, totalCents: 10000, satisfaction: { rate: 1 } }).grade).toBe(
+    expect(gradeOf(S, { vetoed: false, complete: false, totalCents: 10000, satisfaction: { x: 1, n: 1 } }).grade).toBe(
       'pending',
     );
   });

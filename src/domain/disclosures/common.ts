@@ -18,6 +18,16 @@ export const Fen = z
   .min(0, 'disclosures.amount.negative')
   .max(FEN_MAX, 'disclosures.amount.tooLarge');
 
+/**
+ * A balance in integer fen that may be negative: a month in deficit is a fact to publish (with a compliance flag),
+ * not an invalid file.
+ */
+export const SignedFen = z
+  .number('disclosures.amount.notNumber')
+  .int('disclosures.amount.notWholeFen')
+  .min(-FEN_MAX, 'disclosures.amount.tooLarge')
+  .max(FEN_MAX, 'disclosures.amount.tooLarge');
+
 /** Short single-line text shown on notices (titles, names of organisations, labels). */
 export const Line = (max = 80) =>
   z.string().trim().min(1, 'disclosures.text.empty').max(max, 'disclosures.text.tooLong');
@@ -84,12 +94,16 @@ export const checkKeys = [
   'publishedOnTime',
   'leaderAccompaniment',
   'surplusWithinTolerance',
+  'closingBalance',
   'suggestionsHandled',
   'order',
+  'merge',
   'quorum',
+  'authorisation',
   'passThreshold',
   'noticePeriods',
   'posting',
+  'implementation',
   'resultDisclosed',
   'contractDecision',
 ] as const;

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { WorkingDayCalendar } from '../calendar/working-days.ts';
 import { Slug, type UnitCarrier } from '../units/schema.ts';
 import { problem, yuan, type Problem } from './common.ts';
+import { issueProblem } from '../text/issues.ts';
 import { kindCarriers, type DisclosureKind } from './kinds.ts';
 import { scanValue } from './personal-data.ts';
 import { CanteenAccount } from './canteen-account/schema.ts';
@@ -58,12 +59,7 @@ export interface ValidationInput {
 }
 
 function fromZod(error: z.ZodError): Problem[] {
-  return error.issues.map((i) =>
-    problem(
-      i.path.map((p) => (typeof p === 'number' ? p : String(p))),
-      i.message,
-    ),
-  );
+  return error.issues.map((i) => issueProblem(i));
 }
 
 const personalDataMessage = {

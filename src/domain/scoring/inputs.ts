@@ -10,8 +10,13 @@ export const DEDUCTION_COUNT_MAX = 50;
 /** One mark as the evaluator form and the seed submit it (checked against the year's standard by the service). */
 export const MarkInput = z.strictObject({
   itemKey: z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,47}$/, 'scoring.mark.itemKey.invalid'),
+  /** A finding (boolean), a count, or one count per item of a count measure with several items. */
   value: z
-    .union([z.boolean(), z.number().int().min(0).max(10_000)])
+    .union([
+      z.boolean(),
+      z.number().int().min(0).max(10_000),
+      z.record(ItemKey, z.number().int().min(0).max(10_000)).refine((r) => Object.keys(r).length <= 10),
+    ])
     .nullable()
     .default(null),
   points: z.number().min(0).max(100).nullable().default(null),

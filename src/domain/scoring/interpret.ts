@@ -34,8 +34,8 @@ export interface AppliedDeduction {
 
 /** What the evaluators recorded for one indicator (or bonus item) of one unit and year. */
 export interface Mark {
-  /** boolean: the finding; count: the number counted. */
-  value?: boolean | number | null;
+  /** boolean: the finding; count: the number counted (per item key for a count with several items). */
+  value?: boolean | number | Readonly<Record<string, number>> | null;
   /**
    * Points the evaluators give when a portal rate has too small a sample (insufficient sample): the rate is then
    * not scored automatically, this mark is.
@@ -68,6 +68,8 @@ export interface Measured {
   numerator?: number;
   denominator?: number;
   source?: RatioSource;
+  /** A count with several items: each item's count against its own minimum. */
+  items?: { key: string; label: string; count: number; minimum: number; met: boolean }[];
 }
 
 export interface BaseScore {
@@ -78,6 +80,14 @@ export interface BaseScore {
   rule: RuleApplied;
   /** A negative-list item this result triggers (count below minimum with `shortfallVeto`). */
   triggersVeto?: string;
+}
+
+/**
+ * `numerator / denominator ≥ threshold` on exact integer arithmetic (the threshold, a decimal such as 0.9, read to
+ * six places): 8,999.5 of 10,000 (89.995 %) is below 90 % even though it displays as 90.00 %.
+ */
+export function reaches(numerator: number, denominator: number, threshold: number): boolean {
+  return BigInt(numerator) * 1_000_000n >= BigInt(Math.round(threshold * 1_000_000)) * BigInt(denominator);
 }
 
 export const toCents = (points: number): number => Math.round(points * 100);
@@ -110,12 +120,34 @@ export function scoreMeasure(
       return { status: 'scored', baseCents: mark.value ? max : 0, measured: { value: mark.value }, rule };
     }
     case 'count': {
+      if (m.items) {
+        const rule = {
+          key: m.shortfallVeto ? 'scoring.rule.countItemsVeto' : 'scoring.rule.countItems',
+          vars: { points: ind.points, items: m.items.map((i) => `${i.label} ≥ ${i.minimum}`).join('、') },
+        };
+        const counts = mark?.value;
+        if (typeof counts !== 'object' || counts === null || m.items.some((i) => typeof counts[i.key] !== 'number'))
+          return { status: 'notMarked', baseCents: null, measured: null, rule };
+        const items = m.items.map((i) => {
+          const count = counts[i.key]!;
+          return { key: i.key, label: i.label, count, minimum: i.minimum, met: count >= i.minimum };
+        });
+        const met = items.every((i) => i.met);
+        return {
+          status: 'scored',
+          baseCents: met ? max : 0,
+          measured: { value: null, items },
+          rule,
+          ...(!met && m.shortfallVeto ? { triggersVeto: m.shortfallVeto } : {}),
+        };
+      }
+      const minimum = m.minimum ?? 1;
       const rule = {
         key: m.shortfallVeto ? 'scoring.rule.countVeto' : 'scoring.rule.count',
-        vars: { points: ind.points, minimum: m.minimum },
+        vars: { points: ind.points, minimum },
       };
       if (typeof mark?.value !== 'number') return { status: 'notMarked', baseCents: null, measured: null, rule };
-      const met = mark.value >= m.minimum;
+      const met = mark.value >= minimum;
       return {
         status: 'scored',
         baseCents: met ? max : 0,
@@ -145,8 +177,8 @@ export function scoreMeasure(
         vars: { points: ind.points, source: m.source, minSample: m.minSample, bands },
       };
       if (!r.sufficient) return insufficient(measured, mark, max, rule);
-      // Compared as x ≥ min·n in exact-enough arithmetic: 19/20 must reach the 95 % band.
-      const band = m.bands.find((b) => r.x * 1e6 >= Math.round(b.min * 1e6) * r.n);
+      // Compared as x ≥ min·n in exact arithmetic: 19/20 must reach the 95 % band.
+      const band = m.bands.find((b) => reaches(r.x, r.n, b.min));
       return { status: 'scored', baseCents: band ? Math.round(max * band.share) : 0, measured, rule };
     }
   }

@@ -7,19 +7,28 @@ import type { Scorecard } from './scorecard.ts';
  */
 export const isRankable = (c: Scorecard): boolean => c.unranked === null;
 
+/** A ranking needs at least this many ranked units of the class: "ranked first" of one unit says nothing. */
+export const MIN_RANKED = 2;
+
 /**
- * Rank scorecards by total, highest first; equal totals share a rank (1, 2, 2, 4). Unrankable ones get
- * no rank and follow, by unit id.
+ * Rank scorecards (of one carrier) by total, highest first; equal totals share a rank (1, 2, 2, 4). Unrankable
+ * ones get no rank and follow, by unit id. When fewer than `MIN_RANKED` units may be ranked, nobody gets a rank
+ * and the rankable ones say so (`tooFew`).
  */
-export function rankScorecards<T extends Scorecard>(cards: readonly T[]): { card: T; rank: number | null }[] {
+export function rankScorecards<T extends Scorecard>(
+  cards: readonly T[],
+): { card: T; rank: number | null; tooFew: boolean }[] {
   const ranked = cards.filter(isRankable).toSorted((a, b) => b.total - a.total || a.unitId.localeCompare(b.unitId));
-  const out: { card: T; rank: number | null }[] = [];
-  ranked.forEach((card, i) => {
-    const prev = out[i - 1];
-    out.push({ card, rank: prev && prev.card.total === card.total ? prev.rank : i + 1 });
-  });
+  const out: { card: T; rank: number | null; tooFew: boolean }[] = [];
+  const tooFew = ranked.length < MIN_RANKED;
+  if (tooFew) for (const card of ranked) out.push({ card, rank: null, tooFew: true });
+  else
+    ranked.forEach((card, i) => {
+      const prev = out[i - 1];
+      out.push({ card, rank: prev && prev.card.total === card.total ? prev.rank : i + 1, tooFew: false });
+    });
   for (const card of cards.filter((c) => !isRankable(c)).toSorted((a, b) => a.unitId.localeCompare(b.unitId)))
-    out.push({ card, rank: null });
+    out.push({ card, rank: null, tooFew: false });
   return out;
 }
 

@@ -2,6 +2,7 @@ import type { Carrier } from '../units/schema.ts';
 import { indicatorsFor, lookBackWindow, vetoItemsFor, type RatioSource, type Standard } from './standard.ts';
 import {
   fromCents,
+  reaches,
   resolveDeductions,
   scoreMeasure,
   toCents,
@@ -89,8 +90,11 @@ export interface Scorecard {
   complete: boolean;
   /** Keys of indicators whose rate had too small a sample (insufficient sample), marked or not. */
   insufficient: string[];
-  /** The measured satisfaction rate, when it had a sufficient sample (for model). */
-  satisfaction: { rate: number; n: number } | null;
+  /**
+   * The measured satisfaction rate, when it had a sufficient sample (for model and the pass line): `x` of `n`
+   * (the exact fraction the grade is decided on) and `rate` = x / n for display.
+   */
+  satisfaction: { rate: number; x: number; n: number } | null;
   grade: Grade;
   /** Why this grade: a message key. */
   gradeReason: string;
@@ -185,7 +189,7 @@ export function scoreUnit(standard: Standard, input: UnitInputs): Scorecard {
   const satisfactionMeasured = indicators.some((i) => i.measured?.source === 'satisfaction' && i.status === 'scored');
   const satisfaction =
     sat && sat.denominator > 0 && satisfactionMeasured
-      ? { rate: sat.numerator / sat.denominator, n: sat.denominator }
+      ? { rate: sat.numerator / sat.denominator, x: sat.numerator, n: sat.denominator }
       : null;
 
   const satisfactionSmall = indicators.some((i) => i.measured?.source === 'satisfaction' && i.status !== 'scored');
@@ -216,17 +220,27 @@ export function scoreUnit(standard: Standard, input: UnitInputs): Scorecard {
   };
 }
 
-/** The grade rule alone (DOMAIN.md §4.3): veto first, then completeness, then the thresholds. */
+/**
+ * The grade rule alone (DOMAIN.md §4.3): veto first, then completeness, then a measured satisfaction rate below the
+ * pass line's minimum (fail whatever the points, §4.3 C6), then the thresholds. Rates are compared as exact
+ * fractions.
+ */
 export function gradeOf(
   standard: Standard,
-  s: { vetoed: boolean; complete: boolean; totalCents: number; satisfaction: { rate: number } | null },
+  s: { vetoed: boolean; complete: boolean; totalCents: number; satisfaction: { x: number; n: number } | null },
 ): { grade: Grade; reason: string } {
   const g = standard.grading;
   if (s.vetoed) return { grade: 'fail', reason: 'scoring.gradeReason.veto' };
   if (!s.complete) return { grade: 'pending', reason: 'scoring.gradeReason.incomplete' };
+  const passSatisfaction = g.pass.minSatisfaction;
+  if (
+    s.satisfaction &&
+    passSatisfaction !== undefined &&
+    !reaches(s.satisfaction.x, s.satisfaction.n, passSatisfaction)
+  )
+    return { grade: 'fail', reason: 'scoring.gradeReason.belowSatisfaction' };
   if (s.totalCents >= toCents(g.model.minScore)) {
-    // 1e-9 absorbs binary rounding of rates such as 19/20 against 0.95.
-    if (s.satisfaction && s.satisfaction.rate >= g.model.minSatisfaction - 1e-9)
+    if (s.satisfaction && reaches(s.satisfaction.x, s.satisfaction.n, g.model.minSatisfaction))
       return { grade: 'model', reason: 'scoring.gradeReason.model' };
     if (s.totalCents >= toCents(g.pass.minScore))
       return {

@@ -49,6 +49,15 @@ export const Band = z.strictObject({
 });
 export type Band = z.infer<typeof Band>;
 
+/** One counted item of a count measure with several items. */
+export const CountItem = z.strictObject({
+  key: ItemKey,
+  /** What is counted, as the scorecard and the evaluator form name it (e.g. warning-education sessions). */
+  label: Name,
+  minimum: z.number().int().min(1),
+});
+export type CountItem = z.infer<typeof CountItem>;
+
 const rateFields = {
   /** Which portal rate is measured. */
   source: z.enum(ratioSources),
@@ -68,11 +77,16 @@ export const Measure = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('mark') }),
   /** A yes/no finding by the evaluators: full points or none. */
   z.strictObject({ kind: z.literal('boolean') }),
-  /** A count against a minimum a year (e.g. warning education ≥ 2): full points at or above it, none below. */
+  /**
+   * A count against a minimum a year (e.g. warning education ≥ 2): full points at or above it, none below. Either
+   * one `minimum`, or several `items` each with its own minimum (lectures ≥ 1 and warning-education sessions ≥ 2):
+   * full points only when every item reaches its minimum, and the scorecard names the items that fell short.
+   */
   z.strictObject({
     kind: z.literal('count'),
-    minimum: z.number().int().min(1),
-    /** A negative-list item that a count below the minimum triggers (C3: below target = veto). */
+    minimum: z.number().int().min(1).optional(),
+    items: z.array(CountItem).min(2).max(10).optional(),
+    /** A negative-list item that a count below the minimum (of any item) triggers (C3: below target = veto). */
     shortfallVeto: ItemKey.optional(),
   }),
   /** A portal rate scored proportionally: points × rate. */
@@ -94,6 +108,11 @@ export const Indicator = z.strictObject({
   deductions: z.array(Deduction).max(20).default([]),
   /** Where the evidence comes from (shown on the scorecard and the evaluator form). */
   evidence: z.string().trim().max(200).optional(),
+  /**
+   * True when the indicator is the project's reconstruction, not named by a source (DOMAIN.md §4.3 [R]); the
+   * standard's page marks it [R].
+   */
+  reconstructed: z.boolean().default(false),
 });
 export type Indicator = z.infer<typeof Indicator>;
 
@@ -119,8 +138,14 @@ export const Grading = z.strictObject({
   model: z
     .strictObject({ minScore: z.number().min(0).default(95), minSatisfaction: z.number().min(0).max(1).default(0.95) })
     .default({ minScore: 95, minSatisfaction: 0.95 }),
-  /** pass (default ≥ 90). Below: fail. Any veto: fail whatever the score. */
-  pass: z.strictObject({ minScore: z.number().min(0).default(90) }).default({ minScore: 90 }),
+  /**
+   * pass (default ≥ 90). Below: fail. Any veto: fail whatever the score. `minSatisfaction` (the programme's common
+   * standard: public satisfaction with clean-government work ≥ 90 %, DOMAIN.md §4.3 C6): a measured satisfaction rate below it fails the pass
+   * line whatever the points; compared on the exact fraction.
+   */
+  pass: z
+    .strictObject({ minScore: z.number().min(0).default(90), minSatisfaction: z.number().min(0).max(1).optional() })
+    .default({ minScore: 90 }),
 });
 export type Grading = z.infer<typeof Grading>;
 
@@ -205,6 +230,19 @@ export const Standard = StandardShape.superRefine((s, ctx) => {
           issue([...path, 'measure', 'bands', j, 'min'], 'scoring.standard.bandsOrder');
       }
     }
+    if (m.kind === 'count' && (m.minimum === undefined) === (m.items === undefined))
+      issue([...path, 'measure'], 'scoring.standard.countMinimum');
+    if (m.kind === 'count' && m.items) {
+      const itemKeys = new Set<string>();
+      for (const [j, item] of m.items.entries()) {
+        if (itemKeys.has(item.key))
+          issue([...path, 'measure', 'items', j, 'key'], 'scoring.standard.duplicateKey', {
+            key: item.key,
+            first: [...path, 'measure', 'items'].join('.'),
+          });
+        itemKeys.add(item.key);
+      }
+    }
     if (m.kind === 'count' && m.shortfallVeto && !s.negativeList.items.some((v) => v.key === m.shortfallVeto)) {
       issue([...path, 'measure', 'shortfallVeto'], 'scoring.standard.unknownVeto', { key: m.shortfallVeto });
     }
@@ -240,6 +278,9 @@ export const Standard = StandardShape.superRefine((s, ctx) => {
       });
     }
   }
+  const passSatisfaction = s.grading.pass.minSatisfaction;
+  if (passSatisfaction !== undefined && passSatisfaction > s.grading.model.minSatisfaction)
+    issue(['grading', 'pass', 'minSatisfaction'], 'scoring.standard.gradingOrder');
   if (s.grading.pass.minScore > s.grading.model.minScore)
     issue(['grading', 'pass', 'minScore'], 'scoring.standard.gradingOrder');
   if (s.grading.model.minScore > s.totalPoints)

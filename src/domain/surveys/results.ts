@@ -63,7 +63,8 @@ export function satisfaction(counts: AnswerCounts): Satisfaction {
 
 /**
  * Rank units by rate, highest first; ties share a rank (1, 2, 2, 4). Units below the minimum sample get
- * no rank and sort after the ranked ones, by id, so a league table never shows a small-sample unit.
+ * no rank and sort after the ranked ones, by id, so a league table never shows a small-sample unit; with
+ * fewer than two rankable units nobody is ranked.
  */
 export function rankUnits<T extends { unitId: string; result: Satisfaction }>(
   rows: readonly T[],
@@ -72,9 +73,10 @@ export function rankUnits<T extends { unitId: string; result: Satisfaction }>(
   const unranked = rows.filter((r) => r.result.insufficient || r.result.rate === null);
   ranked.sort((a, b) => b.result.rate! - a.result.rate! || a.unitId.localeCompare(b.unitId));
   const out: (T & { rank: number | null })[] = [];
+  // "Ranked first" of a class with a single ranked unit says nothing: below two ranked units nobody gets a rank.
   ranked.forEach((r, i) => {
     const prev = out[i - 1];
-    const rank = prev && prev.result.rate === r.result.rate ? prev.rank : i + 1;
+    const rank = ranked.length < 2 ? null : prev && prev.result.rate === r.result.rate ? prev.rank : i + 1;
     out.push({ ...r, rank });
   });
   for (const r of [...unranked].sort((a, b) => a.unitId.localeCompare(b.unitId))) out.push({ ...r, rank: null });

@@ -199,6 +199,7 @@ export const feedbackMessages = {
   'unitFeedback.surveyTitle': '群众满意度（{period}）',
   'unitFeedback.surveyN': '有效样本 {n} 份',
   'unitFeedback.surveyRank': '同类单位排名第 {rank}',
+  'unitFeedback.surveyTooFewRanked': '同类参加排名的单位不足 2 个，不排名',
   'unitFeedback.surveyAll': '查看全部测评结果',
   'unitFeedback.publishedTitle': '公开的监督意见',
   'unitFeedback.publishedNote': '只公开提交人同意公开、并经审核的意见；不公开任何个人信息，检举控告一律不公开。',

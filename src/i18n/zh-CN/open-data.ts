@@ -27,6 +27,9 @@ export const openDataMessages = {
   'data.column': '字段',
   'data.meaning': '含义',
   'data.type': '类型',
+  'data.field.aidItem': '本行资助项目（一份名单含多个项目时填写）',
+  'data.field.contractKind':
+    '合同类别（lease 出租、contracting 发包、works 工程、purchase 采购、service 服务、other 其他）',
   'data.field.stageDate': '“{stage}”环节日期',
   'data.table.procurements': '学校采购',
   'data.table.canteen-accounts': '学校食堂月度收支',
@@ -76,7 +79,7 @@ export const openDataMessages = {
   'data.field.closingYuan': '期末余额',
   'data.field.foodIncomeYuan': '伙食收入（伙食费＋膳食补助）',
   'data.field.ingredientsYuan': '食材支出',
-  'data.field.foodCostPercent': '食材支出占伙食收入比例（%）',
+  'data.field.foodCostPercent': '食材支出占伙食费收入比例（%，两位小数；分母只含伙食费，不含补助）',
   'data.field.mealsServed': '就餐人次',
   'data.field.servingDays': '开餐天数',
   'data.field.leaderDays': '学校领导陪餐天数',
@@ -120,7 +123,8 @@ export const openDataMessages = {
   'data.field.decisionCheck': '“先决策后签约”核查结果代码',
   'data.field.profile': '决议机构代码',
   'data.field.initiatedBy': '动议事由代码',
-  'data.field.completedOn': '实施完成日期',
+  'data.field.worksStartedOn': '开工日期',
+  'data.field.completedOn': '实施完成日期（晚于生成日期的为计划日期）',
   'data.field.failedChecks': '未通过的核查项代码（空格分隔）',
 
   'data.statisticsHeading': '统计数据',

@@ -49,6 +49,20 @@ export const siteMessages = {
   'common.field.unknown': '不认识的字段',
   'common.field.invalid': '格式不正确',
   'common.field.duplicate': '同一个字段出现了不止一次',
+  'common.schema.unrecognizedKeys': '不认识的字段：{keys}（请检查拼写，或删除这些字段）',
+  'common.schema.required': '必须填写',
+  'common.schema.invalidType': '类型不对（应为 {expected}）',
+  'common.schema.invalidValue': '取值不在允许的范围内（可选：{values}）',
+  'common.schema.tooSmall.string': '内容太短（至少 {minimum} 个字符）',
+  'common.schema.tooSmall.array': '条目太少（至少 {minimum} 条）',
+  'common.schema.tooSmall.number': '数值太小（不小于 {minimum}）',
+  'common.schema.tooBig.string': '内容太长（最多 {maximum} 个字符）',
+  'common.schema.tooBig.array': '条目太多（最多 {maximum} 条）',
+  'common.schema.tooBig.number': '数值太大（不大于 {maximum}）',
+  'common.schema.invalidFormat': '格式不正确',
+  'common.schema.invalidUnion': '内容不符合任何一种允许的写法',
+  'common.schema.notMultipleOf': '小数位数超出允许范围',
+  'common.schema.invalid': '内容不正确',
 
   'nav.feedback': '监督意见',
   'nav.surveys': '满意度测评',
@@ -62,4 +76,6 @@ export const siteMessages = {
   'nav.statistics': '统计',
 
   'nav.scoring': '考评结果',
+
+  'site.percentBelow': '{value}（实际低于 {threshold}）',
 } as const;

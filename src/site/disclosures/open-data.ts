@@ -2,11 +2,11 @@ import { stringify } from 'csv-stringify/sync';
 import { t } from '../../i18n/t.ts';
 import { kindSlugs, type DisclosureKind } from '../../domain/disclosures/kinds.ts';
 import { canteenDeadline, canteenLateness, canteenTotals } from '../../domain/disclosures/canteen-account/rules.ts';
-import { publicAidList } from '../../domain/disclosures/student-aid/rules.ts';
+import { aidWindow, publicAidList } from '../../domain/disclosures/student-aid/rules.ts';
 import { contractCheck, type LinkedDecision } from '../../domain/disclosures/collective-assets/rules.ts';
 import { decisionStages } from '../../domain/disclosures/decision/schema.ts';
 import { releaseDateOf, toOcdsRelease, toReleasePackage } from '../../domain/disclosures/procurement/ocds.ts';
-import { explain } from '../../i18n/format.ts';
+import { explain, percentHundredths } from '../../i18n/format.ts';
 import { yuan as yuanString } from '../../domain/disclosures/common.ts';
 import { itemsOfKind, type AnyDisclosureItem, type DisclosureItem } from '../../content/items.ts';
 import type { Procurement } from '../../domain/disclosures/procurement/schema.ts';
@@ -106,8 +106,9 @@ const canteenAccounts: Table<Row<'canteenAccount'>> = {
     col('foodIncomeYuan', 'yuan', (r) => yuanString(canteenTotals(r.item.data).foodIncomeFen)),
     col('ingredientsYuan', 'yuan', (r) => yuanString(canteenTotals(r.item.data).ingredientsFen)),
     col('foodCostPercent', 'number', (r) => {
-      const p = canteenTotals(r.item.data).foodCostPermille;
-      return p === null ? undefined : (p / 10).toFixed(1);
+      // Percent with two decimals, half away from zero on the exact fraction (ingredients ÷ meal-fee income).
+      const share = canteenTotals(r.item.data).foodCostShare;
+      return share === null ? undefined : (percentHundredths(share.numerator, share.denominator) / 100).toFixed(2);
     }),
     col('mealsServed', 'integer', (r) => r.item.data.mealsServed),
     col('servingDays', 'integer', (r) => r.item.data.servingDays),
@@ -138,12 +139,14 @@ const studentAid: Table<AidRow> = {
     col('schoolYear', 'integer', (r) => r.item.data.schoolYear),
     col('semester', 'code', (r) => r.item.data.semester),
     col('publicityStart', 'date', (r) => r.item.data.publicity.start),
-    col('publicityEnd', 'date', (r) => r.item.data.publicity.end),
+    // The computed end (fifth working day) when the list gives none.
+    col('publicityEnd', 'date', (r) => aidWindow(r.item.data).end),
     col('grade', 'text', (r) => r.recipient.grade),
     col('class', 'text', (r) => r.recipient.class),
     col('maskedName', 'text', (r) => r.recipient.name),
     col('amountYuan', 'yuan', (r) => yuanString(r.recipient.amountFen)),
     col('tier', 'code', (r) => r.recipient.tier),
+    col('aidItem', 'text', (r) => r.recipient.item),
   ],
 };
 
@@ -219,7 +222,9 @@ const contracts: Table<ContractRow> = {
     ),
   columns: [
     ...ledgerColumns(),
-    col('code', 'code', (r) => r.contract.code),
+    // Real contract numbers carry Han characters (a village name, a bracketed year and a number): text, not an ASCII code.
+    col('code', 'text', (r) => r.contract.code),
+    col('contractKind', 'code', (r) => r.contract.kind),
     col('subject', 'code', (r) => r.contract.subject),
     col('counterparty', 'text', (r) => r.contract.counterparty),
     col('counterpartyKind', 'code', (r) => r.contract.counterpartyKind),
@@ -261,6 +266,8 @@ const decisions: Table<Row<'decision'>> = {
         return s ? ('postedOn' in s ? s.postedOn : s.date) : undefined;
       }),
     ),
+    col('contractSignedOn', 'date', (r) => r.item.data.contractSignedOn),
+    col('worksStartedOn', 'date', (r) => r.item.data.worksStartedOn),
     col('completedOn', 'date', (r) => r.item.data.completedOn),
     col('verdict', 'code', (r) => r.item.verdict),
     col('failedChecks', 'text', (r) =>

@@ -8,7 +8,7 @@ import type { UnitScorecard, YearReport } from '../../services/scoring.ts';
  * Public output of scorecards (STYLE.md rule 5): fields picked one by one. Scorecards hold no personal data by
  * construction (evaluator notes and veto sources are public texts); the evaluator's identity is not included.
  */
-export function toPublicScorecard(c: UnitScorecard, rank: number | null) {
+export function toPublicScorecard(c: UnitScorecard, rank: number | null, tooFew = false) {
   return {
     unitId: c.unitId,
     unitName: c.unitName,
@@ -20,7 +20,8 @@ export function toPublicScorecard(c: UnitScorecard, rank: number | null) {
     grade: c.grade,
     gradeReason: c.gradeReason,
     rank,
-    unranked: c.unranked,
+    /** Why there is no rank: the scorecard's own reason, or too few ranked units of its carrier. */
+    unranked: c.unranked ?? (tooFew ? 'tooFew' : null),
     complete: c.complete,
     satisfaction: c.satisfaction,
     vetoes: c.vetoes.map((v) => ({
@@ -63,7 +64,7 @@ export function yearJson(r: YearReport) {
     year: r.standard.year,
     title: r.standard.title,
     passRates: r.passRates.map(toPublicPassRate),
-    scorecards: r.ranking.map(({ card, rank }) => toPublicScorecard(card, rank)),
+    scorecards: r.ranking.map(({ card, rank, tooFew }) => toPublicScorecard(card, rank, tooFew)),
   };
 }
 
@@ -89,7 +90,7 @@ export function yearCsv(r: YearReport): string {
     'bonus',
     ...keys,
   ];
-  const rows = r.ranking.map(({ card, rank }) => {
+  const rows = r.ranking.map(({ card, rank, tooFew }) => {
     const byKey = new Map(card.indicators.map((i) => [i.key, i.points]));
     return [
       card.unitId,
@@ -100,7 +101,7 @@ export function yearCsv(r: YearReport): string {
       card.total,
       card.grade,
       rank ?? '',
-      card.unranked ?? '',
+      card.unranked ?? (tooFew ? 'tooFew' : ''),
       card.vetoes.map((v) => v.key).join(' '),
       card.bonus.counted,
       ...keys.map((k) => byKey.get(k) ?? ''),

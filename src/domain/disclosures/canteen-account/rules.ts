@@ -15,12 +15,14 @@ export function canteenTotals(a: CanteenAccount) {
     expenseFen,
     surplusFen: incomeFen - expenseFen,
     mealFeesFen,
-    /** Income meant for food: meal fees plus meal subsidies (nutrition plan). */
+    /** Income meant for food: meal fees plus meal subsidies (nutrition plan); the base of the surplus tolerance. */
     foodIncomeFen: mealFeesFen + subsidyFen,
     ingredientsFen,
-    /** Ingredients as a share of food income, in tenths of a percent (the key canteen KPI, DOMAIN.md §3.1). */
-    foodCostPermille:
-      mealFeesFen + subsidyFen > 0 ? Math.round((ingredientsFen * 1000) / (mealFeesFen + subsidyFen)) : null,
+    /**
+     * The key canteen KPI (DOMAIN.md §3.1, the food-cost share): food purchases ÷ the meal-fee income
+     * line only — subsidies are not in the denominator. An exact fraction; pages show it with two decimals.
+     */
+    foodCostShare: mealFeesFen > 0 ? { numerator: ingredientsFen, denominator: mealFeesFen } : null,
     /** Average cost per meal served, in fen. */
     costPerMealFen: a.mealsServed > 0 ? Math.round(expenseFen / a.mealsServed) : null,
   };
@@ -170,6 +172,19 @@ export function canteenChecks(a: CanteenAccount): CheckResult[] {
             reason: 'disclosures.reason.surplusHigh',
             vars: { surplus: yuan(t.surplusFen), limit: yuan(tolerance), percent: CANTEEN_SURPLUS_TOLERANCE_PERCENT },
           },
+    a.closingFen < 0
+      ? {
+          key: 'closingBalance',
+          state: 'fail',
+          reason: 'disclosures.reason.deficit',
+          vars: { closing: yuan(a.closingFen) },
+        }
+      : {
+          key: 'closingBalance',
+          state: 'pass',
+          reason: 'disclosures.reason.noDeficit',
+          vars: { closing: yuan(a.closingFen) },
+        },
     open === 0
       ? {
           key: 'suggestionsHandled',

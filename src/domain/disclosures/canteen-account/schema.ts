@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Fen, Line, Paragraph, YearMonth, disclosureBase } from '../common.ts';
+import { Fen, Line, Paragraph, SignedFen, YearMonth, disclosureBase } from '../common.ts';
 
 /** Income lines of a school canteen (DOMAIN.md §3.1: fees, subsidies, donations, other lawful income). */
 export const canteenIncomeCategories = ['mealFees', 'subsidy', 'donations', 'other'] as const;
@@ -29,12 +29,15 @@ export const CanteenAccount = z.strictObject({
   ...disclosureBase,
   /** The month these accounts cover, `YYYY-MM`. */
   month: YearMonth,
-  /** Balance at the start of the month; equals last month's closing balance. */
-  openingFen: Fen,
+  /** Balance at the start of the month; equals last month's closing balance (negative after a deficit month). */
+  openingFen: SignedFen,
   income: z.array(AccountLine(canteenIncomeCategories)).min(1).max(30),
   expense: z.array(AccountLine(canteenExpenseCategories)).min(1).max(30),
-  /** Balance at the end of the month = opening + income − expense. */
-  closingFen: Fen,
+  /**
+   * Balance at the end of the month = opening + income − expense. A negative balance (a month in deficit) is
+   * published and flagged by the `closingBalance` compliance check.
+   */
+  closingFen: SignedFen,
   /** Meals served in the month (all sittings). */
   mealsServed: z.number().int().min(0).max(1_000_000),
   /** Days the canteen served meals. */

@@ -4,6 +4,7 @@ import { isMaskedName } from '../../privacy/names.ts';
 import {
   contractedStatuses,
   fundIncomeCategories,
+  subjectKinds,
   type CollectiveAssets,
   type Contract,
   type FundMonth,
@@ -99,7 +100,10 @@ export function checkLinks(a: CollectiveAssets): Problem[] {
   linked('assets', a.assets);
   linked('resources', a.resources);
   a.contracts.forEach((c, i) => {
-    if (!subjects.has(c.subject))
+    if (c.subject === undefined) {
+      if (subjectKinds.includes(c.kind))
+        out.push(problem(['contracts', i, 'subject'], 'disclosures.assets.subjectMissing', { kind: c.kind }));
+    } else if (!subjects.has(c.subject))
       out.push(problem(['contracts', i, 'subject'], 'disclosures.assets.unknownSubject', { code: c.subject }));
     if (c.term.end < c.term.start)
       out.push(problem(['contracts', i, 'term', 'end'], 'disclosures.publicity.endBeforeStart'));
@@ -109,10 +113,10 @@ export function checkLinks(a: CollectiveAssets): Problem[] {
   return out;
 }
 
-/** A contract above the threshold names the decision that approved it. */
+/** A contract at or above the threshold ("or above" includes the number, DOMAIN.md §1.3) names the decision that approved it. */
 export function checkContractDecisions(a: CollectiveAssets): Problem[] {
   return a.contracts.flatMap((c, i) =>
-    c.priceFen > a.majorMatterThresholdFen && !c.decision
+    c.priceFen >= a.majorMatterThresholdFen && !c.decision
       ? [
           problem(['contracts', i, 'decision'], 'disclosures.assets.decisionMissing', {
             price: yuan(c.priceFen),
@@ -150,7 +154,7 @@ export function checkDecisionLinks(a: CollectiveAssets, decisions: ReadonlyMap<s
 
 /** Badge per contract: decided before signing (no "implement first, decide later"), by a compliant procedure. */
 export function contractCheck(c: Contract, threshold: number, decision: LinkedDecision | undefined): CheckResult {
-  if (c.priceFen <= threshold && !c.decision) {
+  if (c.priceFen < threshold && !c.decision) {
     return {
       key: 'contractDecision',
       state: 'notApplicable',

@@ -55,6 +55,24 @@ export const counterpartyKinds = ['organisation', 'person'] as const;
 export const contractedStatuses: readonly string[] = ['leased', 'contracted', 'shares'];
 
 const Code = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/, 'disclosures.assets.codeInvalid');
+/**
+ * A contract number as the village writes it: ASCII codes (`C-2026-01`) or real numbers with Han characters and
+ * full-width brackets (the village name, `〔2024〕`, a number and its suffix). No spaces, slashes or control characters.
+ */
+export const ContractCode = z
+  .string()
+  .regex(
+    /^[\p{Script=Han}A-Za-z0-9][\p{Script=Han}A-Za-z0-9\u3014\u3015\uFF3B\uFF3D\u3010\u3011\uFF08\uFF09()[\]_\u00B7\u2014-]{0,39}$/u,
+    'disclosures.assets.contractCodeInvalid',
+  );
+
+/**
+ * What a contract is for. Leases and contracting-out are about an asset or resource of the ledger (`subject`);
+ * works, purchases and services usually have none (a road, a batch of fertiliser).
+ */
+export const contractKinds = ['lease', 'contracting', 'works', 'purchase', 'service', 'other'] as const;
+/** Contract kinds that must name the asset or resource they are about. */
+export const subjectKinds: readonly string[] = ['lease', 'contracting'];
 
 export const FundLine = z.strictObject({
   date: IsoDate,
@@ -89,7 +107,7 @@ export const Asset = z.strictObject({
   location: Line(60),
   status: z.enum(assetStatuses),
   /** The contract code, when leased or contracted out. */
-  contract: Code.optional(),
+  contract: ContractCode.optional(),
 });
 
 export const Resource = z.strictObject({
@@ -100,13 +118,15 @@ export const Resource = z.strictObject({
   /** Area in mu, up to two decimals. */
   areaMu: z.number().positive().max(1_000_000).multipleOf(0.01),
   mode: z.enum(resourceModes),
-  contract: Code.optional(),
+  contract: ContractCode.optional(),
 });
 
 export const Contract = z.strictObject({
-  code: Code,
-  /** Code of the asset or resource the contract is about. */
-  subject: Code,
+  code: ContractCode,
+  /** What it is for; leases and contracting-out need a `subject`. */
+  kind: z.enum(contractKinds).default('lease'),
+  /** Code of the asset or resource the contract is about (none for most works and purchases). */
+  subject: Code.optional(),
   /** A company's name, or a natural person's masked name. */
   counterparty: Line(80),
   counterpartyKind: z.enum(counterpartyKinds),
@@ -126,7 +146,10 @@ export type Contract = z.infer<typeof Contract>;
 export const CollectiveAssets = z.strictObject({
   ...disclosureBase,
   year: z.number().int().min(2000).max(2100),
-  /** Contracts above this value (fen) need a 4+2 decision; set by the village rules. */
+  /**
+   * Contracts at or above this value (fen; "50,000 yuan or above" includes 50,000) need a 4+2 decision; set by the village rules
+   * (DOMAIN.md §1.3).
+   */
   majorMatterThresholdFen: Fen.default(DEFAULT_MAJOR_MATTER_THRESHOLD_FEN),
   funds: z.array(FundMonth).max(12).default([]),
   assets: z.array(Asset).max(2000).default([]),

@@ -19,9 +19,13 @@ import {
 } from './schema.ts';
 
 /**
- * The compliance verdict of a 4+2 procedure record (DOMAIN.md §1.5 validation list): order,
- * quorum, pass threshold, notice periods, posting ≥ 5 days, result disclosed. Each check gives
- * its state and the reason, so the page can explain every failure.
+ * The compliance verdict of a 4+2 procedure record (DOMAIN.md §1.5 validation list): order, the merge rule,
+ * quorum, authorisation, pass threshold, notice periods, posting ≥ 5 days, implementation after the resolution,
+ * result disclosed. Each check gives its state and the reason, so the page can explain every failure.
+ *
+ * One fault, one failed check: a fault is reported by the check it belongs to and does not cascade. A missing
+ * meeting fails `order` only (quorum, votes and notices judge the meetings that were held); merging stages 1 and
+ * 2 without one-shoulder leadership fails `merge` only. Dates after `today` (a planned completion, a posting not yet up) are pending.
  */
 
 const stageOf = <S extends DecisionStage>(d: Decision, stage: S) =>
@@ -29,11 +33,13 @@ const stageOf = <S extends DecisionStage>(d: Decision, stage: S) =>
 
 const dateOf = (s: DecisionStageRecord): string => ('postedOn' in s ? s.postedOn : s.date);
 
-/** The stages a record must have before the result: stage 2 may be merged into 1 under one-shoulder leadership. */
+/** True when stages 1 and 2 were held as one meeting. */
+export const isMerged = (d: Decision): boolean => stageOf(d, 'proposalAndDeliberation') !== undefined;
+
+/** The stages a record must have before the result: 1 and 2 (or their merged meeting), 3, 4 and the resolution posting. */
 export function requiredStages(d: Decision): DecisionStage[] {
   return [
-    'partyProposal',
-    ...(d.secretaryIsDirector ? [] : (['committeesDeliberation'] as const)),
+    ...(isMerged(d) ? (['proposalAndDeliberation'] as const) : (['partyProposal', 'committeesDeliberation'] as const)),
     'partyMeetingReview',
     'villagersResolution',
     'resolutionDisclosure',
@@ -58,26 +64,55 @@ export function checkOrder(d: Decision): CheckResult {
   return { key: 'order', state: 'pass', reason: 'disclosures.reason.orderOk' };
 }
 
-const base = (s: MeetingStageRecord, f: Fraction) => (f.of === 'expected' ? s.expected : s.present);
+/** Stages 1 and 2 may be one meeting only under one-shoulder leadership (DOMAIN.md §1.1 stage 2; §1.6 "merging steps when there is no one-shoulder leadership"). */
+export function checkMerge(d: Decision): CheckResult {
+  if (!isMerged(d)) return { key: 'merge', state: 'notApplicable', reason: 'disclosures.reason.notMerged' };
+  return d.secretaryIsDirector
+    ? { key: 'merge', state: 'pass', reason: 'disclosures.reason.mergedOneShoulder' }
+    : { key: 'merge', state: 'fail', reason: 'disclosures.reason.mergedWithoutOneShoulder' };
+}
 
-function meetingThresholds(
-  d: Decision,
-  stage: 'partyMeetingReview' | 'villagersResolution' | 'committeesDeliberation',
-): Pick<ThresholdProfile, 'quorum' | 'pass'> {
+type JudgedStage = 'proposalAndDeliberation' | 'committeesDeliberation' | 'partyMeetingReview' | 'villagersResolution';
+
+function meetingThresholds(d: Decision, stage: JudgedStage): Pick<ThresholdProfile, 'quorum' | 'pass'> {
   return stage === 'villagersResolution' ? thresholdProfiles[d.profile] : stageThresholds[stage];
 }
 
-/** The meetings whose attendance and votes are judged, in order. */
-const judgedMeetings = (d: Decision) =>
-  (['committeesDeliberation', 'partyMeetingReview', 'villagersResolution'] as const).filter(
-    (s) => !(s === 'committeesDeliberation' && d.secretaryIsDirector && !stageOf(d, s)),
-  );
+/** The meetings that were held and whose attendance and votes are judged, in order. */
+const heldMeetings = (d: Decision): MeetingStageRecord[] => {
+  const out: MeetingStageRecord[] = [];
+  for (const stage of [
+    'proposalAndDeliberation',
+    'committeesDeliberation',
+    'partyMeetingReview',
+    'villagersResolution',
+  ] as const) {
+    const s = stageOf(d, stage);
+    if (s) out.push(s);
+  }
+  return out;
+};
+
+/** The base a fraction is of, or undefined when the record lacks that number. */
+function base(s: MeetingStageRecord, f: Fraction): number | undefined {
+  if (f.of === 'expected') return s.expected;
+  if (f.of === 'present') return s.present;
+  return s.stage === 'villagersResolution' ? s.fullCapacity : undefined;
+}
 
 export function checkQuorum(d: Decision): CheckResult {
-  for (const stage of judgedMeetings(d)) {
-    const s = stageOf(d, stage);
-    if (!s) return { key: 'quorum', state: 'fail', reason: 'disclosures.reason.meetingNotHeld', vars: { stage } };
-    const alternatives = meetingThresholds(d, stage).quorum;
+  const held = heldMeetings(d);
+  if (held.length === 0) return { key: 'quorum', state: 'notApplicable', reason: 'disclosures.reason.noMeetingHeld' };
+  for (const s of held) {
+    const alternatives = meetingThresholds(d, s.stage as JudgedStage).quorum;
+    const first = alternatives[0]!;
+    if (alternatives.every((q) => q.count !== 'households' && base(s, q) === undefined))
+      return {
+        key: 'quorum',
+        state: 'fail',
+        reason: 'disclosures.reason.fullCapacityMissing',
+        vars: { stage: s.stage },
+      };
     const met = alternatives.some((q) => {
       if (q.count === 'households') {
         return (
@@ -86,33 +121,63 @@ export function checkQuorum(d: Decision): CheckResult {
           meetsFraction(s.households.represented, s.households.expected, q)
         );
       }
-      return meetsFraction(s.present, base(s, q), q);
+      const b = base(s, q);
+      return b !== undefined && meetsFraction(s.present, b, q);
     });
     if (!met) {
-      const q = alternatives[0]!;
+      const b = base(s, first) ?? s.expected;
       return {
         key: 'quorum',
         state: 'fail',
-        reason: 'disclosures.reason.quorumMissed',
-        vars: { stage, present: s.present, expected: s.expected, required: requiredCount(base(s, q), q) },
+        reason:
+          first.of === 'fullCapacity'
+            ? 'disclosures.reason.quorumMissedFullCapacity'
+            : 'disclosures.reason.quorumMissed',
+        vars: { stage: s.stage, present: s.present, expected: b, required: requiredCount(b, first) },
       };
     }
   }
   return { key: 'quorum', state: 'pass', reason: 'disclosures.reason.quorumMet' };
 }
 
+/**
+ * A villagers' representatives meeting decides only what the villagers' meeting authorised it to (Organisation
+ * Law arts. 23–24): the authorisation is recorded on the resolution and dated on or before it.
+ */
+export function checkAuthorisation(d: Decision): CheckResult {
+  const resolution = stageOf(d, 'villagersResolution');
+  if (d.profile !== 'villagersRepresentatives' || !resolution)
+    return { key: 'authorisation', state: 'notApplicable', reason: 'disclosures.reason.authorisationNotNeeded' };
+  const a = resolution.authorisation;
+  if (!a) return { key: 'authorisation', state: 'fail', reason: 'disclosures.reason.authorisationMissing' };
+  if (a.date > resolution.date)
+    return {
+      key: 'authorisation',
+      state: 'fail',
+      reason: 'disclosures.reason.authorisationAfter',
+      vars: { date: a.date, resolved: resolution.date },
+    };
+  return {
+    key: 'authorisation',
+    state: 'pass',
+    reason: 'disclosures.reason.authorisationRecorded',
+    vars: { date: a.date, scope: a.scope },
+  };
+}
+
 export function checkPassThreshold(d: Decision): CheckResult {
-  for (const stage of judgedMeetings(d)) {
-    const s = stageOf(d, stage);
-    if (!s)
-      return { key: 'passThreshold', state: 'fail', reason: 'disclosures.reason.meetingNotHeld', vars: { stage } };
-    const pass = meetingThresholds(d, stage).pass;
-    if (!meetsFraction(s.for, base(s, pass), pass)) {
+  const held = heldMeetings(d);
+  if (held.length === 0)
+    return { key: 'passThreshold', state: 'notApplicable', reason: 'disclosures.reason.noMeetingHeld' };
+  for (const s of held) {
+    const pass = meetingThresholds(d, s.stage as JudgedStage).pass;
+    const b = base(s, pass) ?? s.expected;
+    if (!meetsFraction(s.for, b, pass)) {
       return {
         key: 'passThreshold',
         state: 'fail',
         reason: 'disclosures.reason.notPassed',
-        vars: { stage, votes: s.for, required: requiredCount(base(s, pass), pass) },
+        vars: { stage: s.stage, votes: s.for, required: requiredCount(b, pass) },
       };
     }
   }
@@ -127,12 +192,13 @@ export function checkNoticePeriods(d: Decision): CheckResult {
     ['partyMeetingReview', review, review?.planSentOn, PARTY_PLAN_NOTICE_DAYS],
     ['villagersResolution', resolution, resolution?.noticeOn, noticeDays],
   ];
-  for (const [stage, s, noticeOn, days] of cases) {
-    if (!s)
-      return { key: 'noticePeriods', state: 'fail', reason: 'disclosures.reason.meetingNotHeld', vars: { stage } };
+  const held = cases.filter(([, s]) => s !== undefined);
+  if (held.length === 0)
+    return { key: 'noticePeriods', state: 'notApplicable', reason: 'disclosures.reason.noMeetingHeld' };
+  for (const [stage, s, noticeOn, days] of held) {
     if (!noticeOn)
       return { key: 'noticePeriods', state: 'fail', reason: 'disclosures.reason.noticeNotRecorded', vars: { stage } };
-    const given = daysBetween(noticeOn, s.date);
+    const given = daysBetween(noticeOn, s!.date);
     if (given < days)
       return {
         key: 'noticePeriods',
@@ -158,22 +224,25 @@ export function checkPosting(d: Decision, today: string): CheckResult {
   const postings = (['resolutionDisclosure', 'resultDisclosure'] as const)
     .map((stage) => stageOf(d, stage))
     .filter((s): s is PostingStageRecord => s !== undefined);
+  // A missing resolution posting is the order check's fault; with nothing posted there is no duration to judge.
   if (postings.length === 0)
-    return {
-      key: 'posting',
-      state: 'fail',
-      reason: 'disclosures.reason.meetingNotHeld',
-      vars: { stage: 'resolutionDisclosure' },
-    };
+    return { key: 'posting', state: 'notApplicable', reason: 'disclosures.reason.nothingPosted' };
   for (const s of postings) {
+    if (s.postedOn > today)
+      return {
+        key: 'posting',
+        state: 'pending',
+        reason: 'disclosures.reason.postingScheduled',
+        vars: { stage: s.stage, date: s.postedOn },
+      };
     const days = postedDays(s, today);
     if (days >= BOARD_POSTING_MIN_DAYS) continue;
-    if (!s.postedUntil && s.postedOn <= today) {
+    if (!s.postedUntil) {
       return {
         key: 'posting',
         state: 'pending',
         reason: 'disclosures.reason.stillPosted',
-        vars: { stage: s.stage, days: Math.max(0, days), min: BOARD_POSTING_MIN_DAYS },
+        vars: { stage: s.stage, days: Math.max(0, daysBetween(s.postedOn, today) + 1), min: BOARD_POSTING_MIN_DAYS },
       };
     }
     return {
@@ -191,34 +260,95 @@ export function checkPosting(d: Decision, today: string): CheckResult {
   };
 }
 
-export function checkResultDisclosed(d: Decision): CheckResult {
+/** What happened after the vote, in the record's own words (for decide-first-then-implement). */
+const implementationFacts = (d: Decision) =>
+  (
+    [
+      ['contractSigned', d.contractSignedOn],
+      ['worksStarted', d.worksStartedOn],
+    ] as const
+  ).filter((f): f is readonly ['contractSigned' | 'worksStarted', string] => f[1] !== undefined);
+
+/**
+ * Decide first, then implement (DOMAIN.md §1.5 "flag any implementation dated before the resolution date"; §1.6), on the record
+ * itself: a contract signed or works started before the resolution fails; on the day of the vote or later passes.
+ */
+export function checkImplementation(d: Decision): CheckResult {
+  const facts = implementationFacts(d);
+  const resolved = resolutionDate(d);
+  if (facts.length === 0)
+    return { key: 'implementation', state: 'notApplicable', reason: 'disclosures.reason.noImplementationYet' };
+  // Without a resolution the order check has already failed the record; there is nothing to compare with.
+  if (!resolved)
+    return { key: 'implementation', state: 'notApplicable', reason: 'disclosures.reason.noResolutionToCompare' };
+  const early = facts.find(([, date]) => date < resolved);
+  if (early)
+    return {
+      key: 'implementation',
+      state: 'fail',
+      reason: `disclosures.reason.implementedBeforeResolution.${early[0]}`,
+      vars: { date: early[1], resolved },
+    };
+  return {
+    key: 'implementation',
+    state: 'pass',
+    reason: 'disclosures.reason.implementedAfterResolution',
+    vars: { resolved },
+  };
+}
+
+/**
+ * The result is disclosed once implementation finished, never before it (a result posted the day before completion
+ * fails); a completion or a posting dated after `today` is pending, not a failure.
+ */
+export function checkResultDisclosed(d: Decision, today: string): CheckResult {
   const result = stageOf(d, 'resultDisclosure');
-  if (result)
+  const done = d.completedOn;
+  if (result) {
+    if (done && result.postedOn < done)
+      return {
+        key: 'resultDisclosed',
+        state: 'fail',
+        reason: 'disclosures.reason.resultBeforeCompletion',
+        vars: { date: result.postedOn, completed: done },
+      };
+    if (result.postedOn > today)
+      return {
+        key: 'resultDisclosed',
+        state: 'pending',
+        reason: 'disclosures.reason.resultScheduled',
+        vars: { date: result.postedOn },
+      };
     return {
       key: 'resultDisclosed',
       state: 'pass',
       reason: 'disclosures.reason.resultPosted',
       vars: { date: result.postedOn },
     };
-  if (d.completedOn)
+  }
+  if (!done) return { key: 'resultDisclosed', state: 'pending', reason: 'disclosures.reason.resultAwaited' };
+  if (done > today)
     return {
       key: 'resultDisclosed',
-      state: 'fail',
-      reason: 'disclosures.reason.resultMissing',
-      vars: { date: d.completedOn },
+      state: 'pending',
+      reason: 'disclosures.reason.completionAwaited',
+      vars: { date: done },
     };
-  return { key: 'resultDisclosed', state: 'pending', reason: 'disclosures.reason.resultAwaited' };
+  return { key: 'resultDisclosed', state: 'fail', reason: 'disclosures.reason.resultMissing', vars: { date: done } };
 }
 
 /** Every check, in the order the page lists them. */
 export function decisionChecks(d: Decision, today: string): CheckResult[] {
   return [
     checkOrder(d),
+    checkMerge(d),
     checkQuorum(d),
+    checkAuthorisation(d),
     checkPassThreshold(d),
     checkNoticePeriods(d),
     checkPosting(d, today),
-    checkResultDisclosed(d),
+    checkImplementation(d),
+    checkResultDisclosed(d, today),
   ];
 }
 

@@ -7,8 +7,11 @@ export interface Fraction {
   readonly den: number;
   /** true: more than the fraction; false: at least the fraction. */
   readonly strict: boolean;
-  /** What the fraction is of: those who should attend, or those present. */
-  readonly of: 'expected' | 'present';
+  /**
+   * What the fraction is of: those who should attend (all members), those present, or the members with full civil
+   * capacity (a collective economic organisation's quorum).
+   */
+  readonly of: 'expected' | 'present' | 'fullCapacity';
 }
 
 export interface ThresholdProfile {
@@ -40,9 +43,12 @@ export const thresholdProfiles = {
     noticeDays: 3,
     source: 'Villagers Committee Organisation Law (2018) art. 26; notice period: local practice',
   },
-  /** Collective economic organisation members' (or members' representatives') assembly: 2/3 of ALL members approve. */
+  /**
+   * Collective economic organisation members' (or members' representatives') assembly: quorum ≥ 2/3 of the members
+   * with full civil capacity; approval ≥ 2/3 of ALL members — two numbers, not one.
+   */
   collectiveMembers: {
-    quorum: [twoThirds('expected')],
+    quorum: [twoThirds('fullCapacity')],
     pass: twoThirds('expected'),
     noticeDays: 10,
     source: 'Rural Collective Economic Organisations Law (2024) arts. 27-28',
@@ -54,6 +60,8 @@ export const thresholdProfileKeys = ['villagersMeeting', 'villagersRepresentativ
 /** The meetings before the resolution (party-led stages; local practice, DOMAIN.md §1.1). */
 export const stageThresholds = {
   partyProposal: { quorum: [moreThanHalf('expected')], pass: moreThanHalf('present') },
+  /** Stages 1 and 2 merged under one-shoulder leadership: judged as the two committees' meeting (majority rule). */
+  proposalAndDeliberation: { quorum: [moreThanHalf('expected')], pass: moreThanHalf('present') },
   committeesDeliberation: { quorum: [moreThanHalf('expected')], pass: moreThanHalf('present') },
   /** Party members' meeting: at least 2/3 present; passes with more than half of those who should attend. */
   partyMeetingReview: { quorum: [twoThirds('expected')], pass: moreThanHalf('expected') },

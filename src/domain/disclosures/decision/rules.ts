@@ -17,6 +17,15 @@ export function checkUniqueStages(d: Decision): Problem[] {
   });
 }
 
+/** Stages 1 and 2 are recorded either as one merged meeting or as two meetings, never both. */
+export function checkMergedStage(d: Decision): Problem[] {
+  const merged = d.stages.findIndex((s) => s.stage === 'proposalAndDeliberation');
+  if (merged < 0) return [];
+  return d.stages.some((s) => s.stage === 'partyProposal' || s.stage === 'committeesDeliberation')
+    ? [problem(['stages', merged, 'stage'], 'disclosures.decision.mergedAndSeparate')]
+    : [];
+}
+
 /** present ≤ expected and for + against + abstain ≤ present (padding shows up here). */
 export function checkAttendance(d: Decision): Problem[] {
   return d.stages.flatMap((s, i) => {
@@ -32,6 +41,13 @@ export function checkAttendance(d: Decision): Problem[] {
     const votes = s.for + s.against + s.abstain;
     if (votes > s.present)
       out.push(problem(['stages', i, 'for'], 'disclosures.decision.votesExceedPresent', { votes, present: s.present }));
+    if (s.stage === 'villagersResolution' && s.fullCapacity !== undefined && s.fullCapacity > s.expected)
+      out.push(
+        problem(['stages', i, 'fullCapacity'], 'disclosures.decision.fullCapacityExceedsMembers', {
+          fullCapacity: s.fullCapacity,
+          expected: s.expected,
+        }),
+      );
     if (s.stage === 'villagersResolution' && s.households && s.households.represented > s.households.expected) {
       out.push(
         problem(['stages', i, 'households', 'represented'], 'disclosures.decision.presentExceedsExpected', {
@@ -58,5 +74,5 @@ export function checkStageDates(d: Decision): Problem[] {
 }
 
 export function validateDecision(d: Decision): Problem[] {
-  return [...checkUniqueStages(d), ...checkAttendance(d), ...checkStageDates(d)];
+  return [...checkUniqueStages(d), ...checkMergedStage(d), ...checkAttendance(d), ...checkStageDates(d)];
 }

@@ -2,8 +2,13 @@ import { z } from 'zod';
 import { DocumentLink, Fen, IsoDate, Line, Paragraph, disclosureBase } from '../common.ts';
 import { thresholdProfileKeys } from './profiles.ts';
 
-/** The six stages of the procedure in their required order (GLOSSARY: decision). */
+/**
+ * The stages of the procedure in their required order (GLOSSARY: decision). `proposalAndDeliberation` is stages 1
+ * and 2 held as one meeting, which the procedure allows only under one-shoulder leadership (the party secretary is also the committee
+ * director, DOMAIN.md §1.1): a record has either it or both of `partyProposal` and `committeesDeliberation`.
+ */
 export const decisionStages = [
+  'proposalAndDeliberation',
   'partyProposal',
   'committeesDeliberation',
   'partyMeetingReview',
@@ -67,6 +72,7 @@ const posting = {
 };
 
 export const DecisionStageRecord = z.discriminatedUnion('stage', [
+  z.strictObject({ stage: z.literal('proposalAndDeliberation'), ...meeting }),
   z.strictObject({ stage: z.literal('partyProposal'), ...meeting }),
   z.strictObject({ stage: z.literal('committeesDeliberation'), ...meeting }),
   z.strictObject({
@@ -82,6 +88,25 @@ export const DecisionStageRecord = z.discriminatedUnion('stage', [
     noticeOn: IsoDate.optional(),
     /** Households represented, for the villagers' meeting alternative quorum (2/3 of households). */
     households: z.strictObject({ expected: count, represented: count }).optional(),
+    /**
+     * Collective economic organisation assembly: members with full civil capacity, the base of its quorum (≥ 2/3
+     * of them present); `expected` stays all members, the base of its approval (≥ 2/3 of all members; Rural
+     * Collective Economic Organisations Law art. 27, DOMAIN.md §1.2).
+     */
+    fullCapacity: count.optional(),
+    /**
+     * Villagers' representatives meeting: the villagers' meeting's authorisation to decide this kind of matter
+     * (Organisation Law arts. 23–24).
+     */
+    authorisation: z
+      .strictObject({
+        /** The day the villagers' meeting granted it. */
+        date: IsoDate,
+        /** What it covers, as minuted (e.g. the representatives may decide leases of collective assets). */
+        scope: Line(120),
+        document: DocumentLink.optional(),
+      })
+      .optional(),
   }),
   z.strictObject({ stage: z.literal('resolutionDisclosure'), ...posting }),
   z.strictObject({ stage: z.literal('resultDisclosure'), ...posting }),
@@ -101,9 +126,16 @@ export const Decision = z.strictObject({
   /** Which body decides, and so which quorum and pass threshold apply. */
   profile: z.enum(thresholdProfileKeys),
   initiatedBy: z.enum(decisionInitiators),
-  /** The party secretary is also the committee director, so stages 1 and 2 may be merged. */
+  /** The party secretary is also the committee director (one-shoulder leadership), so stages 1 and 2 may be merged. */
   secretaryIsDirector: z.boolean().default(false),
-  /** When implementation finished; the result must then be disclosed. */
+  /** What happened after the vote (decide-first-then-implement is checked on these): the contract signed … */
+  contractSignedOn: IsoDate.optional(),
+  /** … works (or the service) started … */
+  worksStartedOn: IsoDate.optional(),
+  /**
+   * … and when implementation finished (or is planned to: a date after today is pending); the result must then be
+   * disclosed, on or after this day.
+   */
   completedOn: IsoDate.optional(),
   stages: z.array(DecisionStageRecord).min(1).max(12),
 });

@@ -1,16 +1,39 @@
-import type { WorkingDayCalendar } from '../../calendar/working-days.ts';
-import { problem, sum, type Problem } from '../common.ts';
+import { chinaCalendar, windowEnd, type WorkingDayCalendar } from '../../calendar/working-days.ts';
+import { problem, sum, type Problem, type PublicityWindow } from '../common.ts';
 import { PUBLICITY_MIN_WORKING_DAYS } from '../constants.ts';
 import { checkPublicityWindow, publicityStatus, type PublicityStatus } from '../publicity.ts';
 import type { StudentAid } from './schema.ts';
 
-/** Publicity of an aid list: at least 5 working days (DOMAIN.md §3.5). */
-export function checkAidPublicity(a: StudentAid, calendar: WorkingDayCalendar): Problem[] {
-  return checkPublicityWindow(a.publicity, calendar, PUBLICITY_MIN_WORKING_DAYS, ['publicity']);
+/**
+ * The window an aid list is posted for: as written, or — when `end` is left out — ending on the fifth working day
+ * counted from `start` (DOMAIN.md §3.5, Jiaocaiting Han [2017] No. 28: ≥ 5 working days). `computed` says which. A start in a
+ * year the holiday table lacks cannot be computed (a validity problem, see checkAidPublicity); the start then
+ * stands in for the end.
+ */
+export function aidWindow(
+  a: StudentAid,
+  calendar: WorkingDayCalendar = chinaCalendar,
+): PublicityWindow & { computed: boolean } {
+  if (a.publicity.end !== undefined) return { start: a.publicity.start, end: a.publicity.end, computed: false };
+  const end = windowEnd(calendar, a.publicity.start, PUBLICITY_MIN_WORKING_DAYS);
+  return { start: a.publicity.start, end: end.ok ? end.value : a.publicity.start, computed: true };
 }
 
-/** A programme called `other` needs its name. */
+/** Publicity of an aid list: at least 5 working days (DOMAIN.md §3.5); a computed end is 5 by construction. */
+export function checkAidPublicity(a: StudentAid, calendar: WorkingDayCalendar): Problem[] {
+  if (a.publicity.end === undefined) {
+    const end = windowEnd(calendar, a.publicity.start, PUBLICITY_MIN_WORKING_DAYS);
+    return end.ok ? [] : [problem(['publicity', 'start'], 'disclosures.calendar.yearMissing', { year: end.year })];
+  }
+  return checkPublicityWindow(aidWindow(a, calendar), calendar, PUBLICITY_MIN_WORKING_DAYS, ['publicity']);
+}
+
+/** A programme called `other` needs its name; a list without a programme needs an item on every row. */
 export function checkProgrammeLabel(a: StudentAid): Problem[] {
+  if (a.programme === undefined)
+    return a.recipients.flatMap((r, i) =>
+      r.item === undefined ? [problem(['recipients', i, 'item'], 'disclosures.aid.itemMissing')] : [],
+    );
   return a.programme === 'other' && !a.programmeLabel
     ? [problem(['programmeLabel'], 'disclosures.aid.programmeLabelMissing')]
     : [];
@@ -37,7 +60,7 @@ export function publicAidList(
   count: number;
   totalFen: number;
 } {
-  const status = publicityStatus(a.publicity, today);
+  const status = publicityStatus(aidWindow(a), today);
   return {
     status,
     recipients: status === 'active' ? a.recipients : [],

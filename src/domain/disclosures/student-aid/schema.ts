@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Fen, Line, Paragraph, PublicityWindow, disclosureBase } from '../common.ts';
+import { Fen, IsoDate, Line, Paragraph, disclosureBase } from '../common.ts';
 import { MaskedName } from '../../privacy/names.ts';
 
 /** Aid programmes a school publicises lists for. */
@@ -19,19 +19,34 @@ export const AidRecipient = z.strictObject({
   name: MaskedName,
   amountFen: Fen,
   tier: z.enum(aidTiers).optional(),
+  /**
+   * The row's own aid item when one list covers several (e.g. a national grant and a boarding allowance on one notice); a
+   * list without its own `programme` needs it on every row.
+   */
+  item: Line(40).optional(),
+});
+
+/**
+ * The publicity window of an aid list. `end` (inclusive) may be left out: it is then the fifth working day counted
+ * from `start` (DOMAIN.md §3.5: ≥ 5 working days; State Council holiday table), see `aidWindow`.
+ */
+export const AidPublicity = z.strictObject({
+  start: IsoDate,
+  end: IsoDate.optional(),
 });
 
 /** A student-aid list posted for public scrutiny, then taken down when its window ends. */
 export const StudentAid = z.strictObject({
   ...disclosureBase,
   title: Line(80),
-  programme: z.enum(aidProgrammes),
+  /** The list's programme; may be left out when every row names its own `item`. */
+  programme: z.enum(aidProgrammes).optional(),
   /** Name of the programme when `other`. */
   programmeLabel: Line(40).optional(),
   schoolYear: z.number().int().min(2000).max(2100),
   semester: z.enum(semesters),
   /** Publicity period: at least 5 working days; the list is taken down after it ends. */
-  publicity: PublicityWindow,
+  publicity: AidPublicity,
   /** How to raise an objection (an office, never a personal phone number). */
   objectionChannel: Paragraph(200),
   recipients: z.array(AidRecipient).min(1, 'disclosures.aid.noRecipients').max(2000),

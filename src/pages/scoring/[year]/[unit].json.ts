@@ -13,10 +13,10 @@ export const GET: APIRoute = async ({ params, locals }) => {
   const result = standard && database ? await unitScorecard(database, standard, sources, params.unit ?? '') : null;
   if (!standard || !database || !result) return Response.json({ error: { code: 'not_found' } }, { status: 404 });
   const report = await yearReport(database, standard, sources);
-  const rank = report.ranking.find((r) => r.card.unitId === result.card.unitId)?.rank ?? null;
+  const row = report.ranking.find((r) => r.card.unitId === result.card.unitId);
   return Response.json(
     {
-      ...toPublicScorecard(result.card, rank),
+      ...toPublicScorecard(result.card, row?.rank ?? null, row?.tooFew ?? false),
       history: result.history.map((h) => ({
         grade: h.grade,
         total: h.total,
