@@ -2,7 +2,16 @@ import type { AstroGlobal } from 'astro';
 import { actAsSubmitter, trackFeedback, type SubmitterAction } from '../services/feedback.ts';
 import type { TrackingView } from '../domain/feedback/public.ts';
 import { formToInput, pageChannel, readForm } from './read.ts';
-import { failureErrors, formStatus, messagesFor, readErrors, summaryOf, type SummaryItem } from './errors.ts';
+import { t } from '../i18n/t.ts';
+import {
+  failureErrors,
+  formStatus,
+  messagesFor,
+  namedMessages,
+  readErrors,
+  summaryOf,
+  type SummaryItem,
+} from './errors.ts';
 import { takeReceipt } from './receipt.ts';
 
 export interface TrackPageState {
@@ -49,7 +58,10 @@ export async function handleTrackPage(
       const result = await actAsSubmitter(page.channel, rawCode, action, input, page.client);
       if (result.ok) return { redirect: `${astro.url.pathname}#${action === 'rate' ? 'rate' : 'reopen'}-done` };
       if (result.code === 'not_found') return { ...empty };
-      errors = messagesFor(failureErrors(astro, result));
+      // 请填写理由 alone does not say which box: name it.
+      errors = namedMessages(messagesFor(failureErrors(astro, result)), {
+        reason: t('feedback.track.reopenReason'),
+      });
       status = formStatus[result.code];
     } else {
       errors = readErrors(read);

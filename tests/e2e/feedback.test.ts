@@ -147,7 +147,7 @@ describe('feedback forms with JavaScript disabled', () => {
     await page.click('#rate button[type="submit"]');
     await page.waitForLoadState();
     expect(await page.title()).toMatch(/^错误：/);
-    expect(await summary()).toEqual([['#f-rate-rating', '请选择评价']]);
+    expect(await summary()).toEqual([['#f-rate-rating', '请选择您对答复的评价']]);
     expect(await page.locator('#f-rate-secret').inputValue()).toBe('AAAAA-AAAAA');
     await page.check('#rate input[value="satisfied"]');
     await page.click('#rate button[type="submit"]');

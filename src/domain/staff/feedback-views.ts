@@ -25,6 +25,10 @@ export interface StaffItemView {
   /** The deadline the unit works against now (null when nothing is pending) and whether it passed. */
   dueAt: Date | null;
   overdue: boolean;
+  /** Whole days until `dueAt` (negative once it passed; 0 on the day), null without a deadline. */
+  daysLeft: number | null;
+  /** The first words of the masked text (or the meal's dishes), to tell rows apart in a list. */
+  snippet: string;
   body: string | null;
   meal: MealDetails | null;
   suggestion: string | null;
@@ -51,9 +55,27 @@ export function maskPersonalData(text: string): string {
 
 const masked = (s: string | null) => (s === null ? null : maskPersonalData(s));
 
+/** How many characters of the text a list row shows. */
+export const SNIPPET_LENGTH = 24;
+
+const graphemes = new Intl.Segmenter('zh-CN', { granularity: 'grapheme' });
+
+/** The start of a text that is already masked, cut at SNIPPET_LENGTH characters (graphemes), with … when cut. */
+export function snippetOf(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  const chars = Array.from(graphemes.segment(flat), (g) => g.segment);
+  return chars.length <= SNIPPET_LENGTH ? flat : `${chars.slice(0, SNIPPET_LENGTH).join('')}…`;
+}
+
+const DAY_MS = 86_400_000;
+/** Whole days left until a deadline, rounded up (2.5 days left → 3); 0 or less once it has passed. */
+export const daysUntil = (due: Date, now: Date): number => Math.ceil((due.getTime() - now.getTime()) / DAY_MS);
+
 export function toStaffItem(r: FeedbackRecord, now: Date, rules: FeedbackRules): StaffItemView {
   const status = displayStatus(r, now, rules);
   const dueAt = r.routedTo === 'unit' ? currentDeadline(r, rules) : null;
+  const body = masked(r.body);
+  const dishes = r.meal ? maskPersonalData(r.meal.dishes) : null;
   return {
     id: r.id,
     kind: r.kind,
@@ -66,8 +88,11 @@ export function toStaffItem(r: FeedbackRecord, now: Date, rules: FeedbackRules):
     receivedAt: r.receivedAt,
     dueAt,
     overdue: status === 'overdue',
-    body: masked(r.body),
-    meal: r.meal ? { ...r.meal, dishes: maskPersonalData(r.meal.dishes) } : null,
+    daysLeft: dueAt ? daysUntil(dueAt, now) : null,
+    // Masked first, cut second: a number cut in half is never left partly readable.
+    snippet: snippetOf(body ?? dishes ?? ''),
+    body,
+    meal: r.meal && dishes !== null ? { ...r.meal, dishes } : null,
     suggestion: masked(r.suggestion),
     extension: r.extensionDays !== null ? { days: r.extensionDays, reason: r.extensionReason } : null,
     reply: r.replyBody ? { body: r.replyBody, at: r.repliedAt } : null,

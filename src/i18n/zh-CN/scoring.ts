@@ -28,6 +28,7 @@ export const scoringMessages = {
   'scoring.veto.source.required': '请填写来源（如处分决定文号）',
   'scoring.veto.source.tooLong': '来源不超过 120 字',
   'scoring.comment.indicator.invalid': '请选择指标',
+  'scoring.comment.body.required': '请填写您对这项指标的意见',
   'scoring.comment.body.tooShort': '意见至少 5 个字',
   'scoring.comment.body.tooLong': '意见不超过 1000 字',
   'scoring.rule.mark': '现场考评：满分 {points} 分，按扣分项扣减',
