@@ -3,7 +3,7 @@ import { t, type MessageKey } from '../i18n/t.ts';
 /**
  * Pages and forms the search finds besides the disclosures. The forms render on demand, so Pagefind never
  * sees them in the build output: each gets a record of its own (title, lead, the words people search
- * with), so searching 陪餐 leads to the 陪餐 form. Order: forms first, then pages.
+ * with), so searching for the accompanied-meal record leads to its form. Order: forms first, then pages.
  */
 export interface SearchPage {
   url: string;

@@ -71,7 +71,7 @@ export function messagesFor(fields: FieldErrors): Record<string, string> {
 
 /**
  * Messages that name their field (GOV.UK: the summary and the field both say which field is wrong), for
- * fields whose own message is generic — a survey question (请选择一项), an indicator (格式不正确), one of
+ * fields whose own message is generic — a survey question ("choose one"), an indicator ("invalid format"), one of
  * several text boxes of a staff form. `labels` gives the field's name per path; other paths are unchanged.
  */
 export function namedMessages(

@@ -126,7 +126,7 @@ export async function handleEvaluationForm(
   const errors = failureErrors(astro, result);
   // Marks are checked per item (`C1.value`), veto fields by their own names.
   const fields = values.action === 'veto' || !('fields' in result) ? errors : prefixed(errors);
-  // 格式不正确 alone does not say where: every mark error names its indicator, every veto error its field.
+  // "Invalid format" alone does not say where: every mark error names its indicator, every veto error its field.
   const messages = namedMessages(messagesFor(fields), fieldLabels(standard, unit.carrier, Object.keys(fields)));
   return {
     values,

@@ -74,7 +74,7 @@ export async function handleRatingForm(astro: AstroGlobal): Promise<{ redirect: 
 
   const result = await submitSurveyResponse(page.channel, found.survey.id, input, page.client);
   if (result.ok) return { redirect: '/ratings/thanks/' };
-  // Each question's 请选择一项 names its question by number, as the form numbers them.
+  // Each question's "choose one" names its question by number, as the form numbers them.
   const questionLabels = Object.fromEntries(
     found.survey.questionIds.map((q, i) => [`answers.${q}`, t('ratings.questionNumber', { n: i + 1 })]),
   );

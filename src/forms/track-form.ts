@@ -58,7 +58,7 @@ export async function handleTrackPage(
       const result = await actAsSubmitter(page.channel, rawCode, action, input, page.client);
       if (result.ok) return { redirect: `${astro.url.pathname}#${action === 'rate' ? 'rate' : 'reopen'}-done` };
       if (result.code === 'not_found') return { ...empty };
-      // 请填写理由 alone does not say which box: name it.
+      // "Please give a reason" alone does not say which box: name it.
       errors = namedMessages(messagesFor(failureErrors(astro, result)), {
         reason: t('feedback.track.reopenReason'),
       });

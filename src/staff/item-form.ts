@@ -67,7 +67,7 @@ function actionSummary(action: string | null, errors: Record<string, string>): S
   return [...linked, ...rest];
 }
 
-/** What an action did, said with the item as it now is (已受理，回复期限 …). */
+/** What an action did, said with the item as it now is (accepted, reply due on …, N days left). */
 function doneMessage(action: DoneAction, item: StaffItemView): string {
   const due = item.dueAt ? formatDateTime(item.dueAt) : '';
   const days = item.daysLeft ?? 0;
