@@ -5,6 +5,9 @@ import { t, type MessageKey } from '../i18n/t.ts';
  * sees them in the build output: each gets a record of its own (title, lead, the words people search
  * with), so searching for the accompanied-meal record leads to its form. Order: forms first, then pages.
  */
+/** The Pagefind filter that marks the site's own pages and forms (the search client reads the same name). */
+const SITE_FILTER = 'site';
+
 export interface SearchPage {
   url: string;
   kind: 'form' | 'page';
@@ -61,10 +64,17 @@ export const searchPages: readonly SearchPage[] = [
 ];
 
 /** The Pagefind record of a page: its words, its title and kind as meta (the result list shows both). */
-export function searchRecord(p: SearchPage): { url: string; content: string; meta: Record<string, string> } {
+export function searchRecord(p: SearchPage): {
+  url: string;
+  content: string;
+  meta: Record<string, string>;
+  filters: Record<string, string[]>;
+} {
   return {
     url: p.url,
     content: [t(p.title), t(p.lead), t(p.keywords)].join('\n'),
     meta: { title: t(p.title), kind: t(`search.kind.${p.kind}`) },
+    // The search page asks for these first (SITE_FILTER), so a form is never buried under disclosures.
+    filters: { [SITE_FILTER]: [p.kind] },
   };
 }

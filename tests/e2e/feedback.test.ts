@@ -159,7 +159,7 @@ describe('feedback forms with JavaScript disabled', () => {
     await page.fill('#f-reopen-reason', '短');
     await page.click('#reopen button[type="submit"]');
     await page.waitForLoadState();
-    expect(await page.locator('#f-reopen-reason-error').textContent()).toBe('理由请至少填写 5 个字');
+    expect(await page.locator('#f-reopen-reason-error').textContent()).toBe('申请理由：理由请至少填写 5 个字');
     await expectAccessibleAsServed(browser, page);
 
     await page.fill('#f-rate-secret', demo.secret);

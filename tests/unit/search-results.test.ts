@@ -27,6 +27,8 @@ describe('search results', () => {
     const record = searchRecord(meal);
     expect(record.content).toContain('陪餐');
     expect(record.meta).toEqual({ title: '家长陪餐记录', kind: '表单' });
+    // The search page asks for the site's own records by this filter first (search-client.ts SITE_FILTER).
+    expect(record.filters).toEqual({ site: ['form'] });
     expect(new Set(searchPages.map((p) => p.url)).size).toBe(searchPages.length);
   });
 });

@@ -13,8 +13,15 @@ interface PagefindResult {
   data: () => Promise<ResultData>;
 }
 interface Pagefind {
-  search: (query: string) => Promise<{ results: PagefindResult[] }>;
+  search: (
+    query: string,
+    options?: { filters?: Record<string, { any: string[] }> },
+  ) => Promise<{ results: PagefindResult[] }>;
 }
+
+/** Records of the site's own forms and pages carry this filter (src/build/search-pages.ts, SITE_FILTER). */
+const SITE_FILTER = 'site';
+const MAX_SITE_RESULTS = 3;
 
 const MAX_RESULTS = 20;
 /** Written by src/build/search-index.ts after the build; not part of the Vite bundle. */
@@ -68,11 +75,15 @@ export function startSearch(doc: Document): void {
     }
     say(messages.searching ?? '');
     try {
-      const { results: hits } = await (await load()).search(query);
-      const found = distinctResults(await Promise.all(hits.slice(0, MAX_RESULTS * 2).map((r) => r.data()))).slice(
-        0,
-        MAX_RESULTS,
-      );
+      const pf = await load();
+      // Forms and pages first (a few), then everything, so a search for the meal record leads to its form even when many
+      // canteen disclosures mention it too.
+      const [site, all] = await Promise.all([
+        pf.search(query, { filters: { [SITE_FILTER]: { any: ['form', 'page'] } } }),
+        pf.search(query),
+      ]);
+      const hits = [...site.results.slice(0, MAX_SITE_RESULTS), ...all.results.slice(0, MAX_RESULTS * 2)];
+      const found = distinctResults(await Promise.all(hits.map((r) => r.data()))).slice(0, MAX_RESULTS);
       out.replaceChildren();
       const summary = doc.createElement('p');
       summary.textContent = found.length
