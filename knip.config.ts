@@ -19,8 +19,9 @@ const config: KnipConfig = {
   // Loaded with createRequire, which knip cannot follow: autocannon in tests/bench/harness.ts and
   // feedback-post.ts (it ships no types), vnu-jar (the path of vnu.jar) in tests/e2e/html-validity.test.ts.
   ignoreDependencies: ['autocannon', 'vnu-jar'],
-  // The JRE that runs vnu.jar is a system program, not a package (the test skips without it).
-  ignoreBinaries: ['java'],
+  // System programs, not packages (their tests skip without them): the JRE that runs vnu.jar, and
+  // LibreOffice, which opens the downloads in tests/e2e/downloads.test.ts.
+  ignoreBinaries: ['java', 'soffice'],
 };
 
 export default config;

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from './client.ts';
 import { feedbackItems, feedbackNotes, feedbackRedactions, staffAccounts } from './schema.ts';
 import { auditIfChanged, auditStatement } from './audit-repo.ts';
@@ -151,4 +151,17 @@ export async function listModerationQueue(database: Database): Promise<FeedbackR
     .from(feedbackItems)
     .where(and(eq(feedbackItems.visibility, 'pending'), eq(feedbackItems.routedTo, 'unit')))
     .orderBy(desc(feedbackItems.receivedAt), desc(feedbackItems.id));
+}
+
+/**
+ * The tracking codes of some items (as stored, without dashes). For the commission's own staff only
+ * (moderators, the admin): the unit an item is about never gets its code (src/staff/feedback.ts).
+ */
+export async function trackingCodesOf(database: Database, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await database.db
+    .select({ id: feedbackItems.id, code: feedbackItems.trackingCode })
+    .from(feedbackItems)
+    .where(inArray(feedbackItems.id, [...ids]));
+  return new Map(rows.map((r) => [r.id, r.code]));
 }

@@ -72,6 +72,23 @@ export function messagesFor(fields: FieldErrors): Record<string, string> {
 }
 
 /**
+ * Messages that name their field (GOV.UK: the summary and the field both say which field is wrong), for
+ * fields whose own message is generic — a survey question ("choose one"), an indicator ("invalid format"), one of
+ * several text boxes of a staff form. `labels` gives the field's name per path; other paths are unchanged.
+ */
+export function namedMessages(
+  messages: Record<string, string>,
+  labels: Readonly<Record<string, string>>,
+): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(messages).map(([path, text]) => {
+      const field = labels[path];
+      return [path, field ? t('form.namedError', { field, message: text }) : text];
+    }),
+  );
+}
+
+/**
  * The error summary (GOV.UK pattern): one link per field, in form order, to the field's id. Errors on
  * fields the form does not show (or on the whole form) link to the summary's own target.
  */

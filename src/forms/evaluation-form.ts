@@ -6,7 +6,15 @@ import type { Carrier } from '../domain/units/schema.ts';
 import { recordMarks, recordVeto, type ScoringSources } from '../services/scoring.ts';
 import type { FieldErrors } from '../services/fields.ts';
 import { readForm } from './read.ts';
-import { failureErrors, formStatus, messagesFor, readErrors, summaryOf, type SummaryItem } from './errors.ts';
+import {
+  failureErrors,
+  formStatus,
+  messagesFor,
+  namedMessages,
+  readErrors,
+  summaryOf,
+  type SummaryItem,
+} from './errors.ts';
 
 /**
  * The evaluator's form for one unit and year (staff only; the guard and CSRF checks ran before this).
@@ -124,7 +132,8 @@ export async function handleEvaluationForm(
   const errors = failureErrors(astro, result);
   // Marks are checked per item (`C1.value`), veto fields by their own names.
   const fields = values.action === 'veto' || !('fields' in result) ? errors : prefixed(errors);
-  const messages = messagesFor(fields);
+  // "Invalid format" alone does not say where: every mark error names its indicator, every veto error its field.
+  const messages = namedMessages(messagesFor(fields), fieldLabels(standard, unit.carrier, Object.keys(fields)));
   return {
     values,
     errors: messages,
@@ -138,6 +147,25 @@ export async function handleEvaluationForm(
     status: formStatus[result.code],
     saved: null,
   };
+}
+
+/** The name of the field each error path belongs to: `m.C1.…` → "C1 <indicator name>", the veto form's fields. */
+function fieldLabels(standard: Standard, carrier: Carrier, paths: readonly string[]): Record<string, string> {
+  const names = new Map(indicatorsFor(standard, carrier).map(({ indicator }) => [indicator.key, indicator.name]));
+  for (const b of standard.positiveList.items) names.set(b.key, b.name);
+  const veto: Record<string, string> = {
+    vetoKey: t('scoring.staff.vetoKey'),
+    occurredOn: t('scoring.staff.occurredOn'),
+    source: t('scoring.staff.source'),
+    note: t('scoring.staff.vetoNote'),
+  };
+  const out: Record<string, string> = {};
+  for (const p of paths) {
+    const key = /^m\.([^.]+)/.exec(p)?.[1];
+    const label = key === undefined ? veto[p] : names.has(key) ? `${key} ${names.get(key) ?? ''}` : undefined;
+    if (label) out[p] = label;
+  }
+  return out;
 }
 
 /** `C1.value` → `m.C1.value`, so errors sit next to their fields. */

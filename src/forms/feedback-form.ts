@@ -76,7 +76,11 @@ export async function handleFeedbackForm(
   }
   const values = Object.fromEntries(read.entries.filter(([k]) => !k.includes('__')).map(([k, v]) => [k, v]));
   const input = formToInput(read.entries, ['publicConsent']);
-  if (variant === 'meal') input.kind = 'accompaniedMeal';
+  if (variant === 'meal') {
+    input.kind = 'accompaniedMeal';
+    // An empty form sends no meal.* field at all: check each one, so every missing field is named.
+    input.meal ??= {};
+  }
   const result = await submitFeedback(page.channel, input, page.client);
   if (result.ok) {
     setReceipt(astro, page.channel, result.receipt.trackingCode, result.receipt.secret);

@@ -4,7 +4,16 @@ import { submitSurveyResponse } from '../services/surveys.ts';
 import type { FieldErrors } from '../services/fields.ts';
 import type { SurveyRow } from '../services/surveys.ts';
 import { formToInput, pageChannel, readForm } from './read.ts';
-import { failureErrors, formStatus, messagesFor, readErrors, summaryOf, type SummaryItem } from './errors.ts';
+import { t } from '../i18n/t.ts';
+import {
+  failureErrors,
+  formStatus,
+  messagesFor,
+  namedMessages,
+  readErrors,
+  summaryOf,
+  type SummaryItem,
+} from './errors.ts';
 
 export interface RatingPageState {
   step: 'code' | 'answers';
@@ -65,7 +74,11 @@ export async function handleRatingForm(astro: AstroGlobal): Promise<{ redirect: 
 
   const result = await submitSurveyResponse(page.channel, found.survey.id, input, page.client);
   if (result.ok) return { redirect: '/ratings/thanks/' };
-  const errors = messagesFor(failureErrors(astro, result));
+  // Each question's "choose one" names its question by number, as the form numbers them.
+  const questionLabels = Object.fromEntries(
+    found.survey.questionIds.map((q, i) => [`answers.${q}`, t('ratings.questionNumber', { n: i + 1 })]),
+  );
+  const errors = namedMessages(messagesFor(failureErrors(astro, result)), questionLabels);
   const order = ['relation', ...found.survey.questionIds.map((q) => `answers.${q}`)];
   return { ...questionnaire, errors, summary: summaryOf(errors, order, '#form'), status: formStatus[result.code] };
 }

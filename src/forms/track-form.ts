@@ -2,7 +2,16 @@ import type { AstroGlobal } from 'astro';
 import { actAsSubmitter, trackFeedback, type SubmitterAction } from '../services/feedback.ts';
 import type { TrackingView } from '../domain/feedback/public.ts';
 import { formToInput, pageChannel, readForm } from './read.ts';
-import { failureErrors, formStatus, messagesFor, readErrors, summaryOf, type SummaryItem } from './errors.ts';
+import { t } from '../i18n/t.ts';
+import {
+  failureErrors,
+  formStatus,
+  messagesFor,
+  namedMessages,
+  readErrors,
+  summaryOf,
+  type SummaryItem,
+} from './errors.ts';
 import { forgetReceipt, readReceipt } from './receipt.ts';
 
 export interface TrackPageState {
@@ -62,7 +71,10 @@ export async function handleTrackPage(
       else if (result.ok) return { redirect: `${astro.url.pathname}#${action}-done` };
       else if (result.code === 'not_found') return { ...empty };
       else {
-        errors = messagesFor(failureErrors(astro, result));
+        // "Please give a reason" alone does not say which box: name it.
+        errors = namedMessages(messagesFor(failureErrors(astro, result)), {
+          reason: t('feedback.track.reopenReason'),
+        });
         status = formStatus[result.code];
       }
     } else {

@@ -38,7 +38,8 @@ export function memoryFiles(dir: string, cacheControlFor: (pathname: string) => 
       total += st.size;
       const encoding = name.endsWith('.br') ? 'br' : name.endsWith('.gz') ? 'gzip' : undefined;
       let type = mimeLookup(encoding ? name.slice(0, -3) : name) ?? 'application/octet-stream';
-      if (type === 'text/html') type += ';charset=utf-8';
+      // Text the site writes is UTF-8; saying so keeps browsers and spreadsheet importers from guessing.
+      if (type === 'text/html' || type === 'text/csv') type += ';charset=utf-8';
       const etag = `W/"${st.size}-${st.mtime.getTime()}"`;
       const headers: Record<string, string | number> = {
         'Content-Length': st.size,

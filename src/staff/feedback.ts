@@ -1,4 +1,4 @@
-import { findFeedback, listCommissionInbox, listUnitInbox } from '../db/feedback-repo.ts';
+import { findByTrackingCode, findFeedback, listCommissionInbox, listUnitInbox } from '../db/feedback-repo.ts';
 import {
   insertNote,
   listModerationQueue,
@@ -6,7 +6,9 @@ import {
   listRedactions,
   redactText,
   routeToCommission,
+  trackingCodesOf,
 } from '../db/staff-feedback-repo.ts';
+import { formatCode, normaliseCode, TRACKING_CODE_LENGTH } from '../domain/feedback/tracking.ts';
 import {
   InternalNote,
   MaskIdentifiers,
@@ -77,6 +79,47 @@ export async function listInbox(
 export async function moderationQueue(ctx: StaffContext, rules: ChannelContext['rules']): Promise<StaffItemView[]> {
   const now = ctx.now();
   return (await listModerationQueue(ctx.database)).map((r) => toStaffItem(r, now, rules));
+}
+
+/**
+ * Whether the session sees tracking codes: the commission's own staff (moderators, the admin) do, so a
+ * citizen who calls with a code can be helped; a unit's responder never does (the unit an item is about
+ * must not be able to link a code a person shows to what that person wrote — RELIABILITY.md §2.3).
+ */
+export const seesTrackingCodes = (s: StaffSession): boolean =>
+  s.account.role === 'moderator' || s.account.role === 'admin';
+
+/** The tracking codes (formatted, XXXX-XXXX-XXXX) of listed items; empty for a session that may not see them. */
+export async function listTrackingCodes(
+  ctx: StaffContext,
+  s: StaffSession,
+  items: readonly Pick<StaffItemView, 'id'>[],
+): Promise<Map<string, string>> {
+  if (!seesTrackingCodes(s)) return new Map();
+  const codes = await trackingCodesOf(
+    ctx.database,
+    items.map((i) => i.id),
+  );
+  return new Map([...codes].map(([id, code]) => [id, formatCode(code)]));
+}
+
+/**
+ * Find an item by the tracking code a citizen reads out (dashes, spaces and case do not matter), within
+ * what the session may see; null when the code is malformed, unknown, out of scope, or the session may not
+ * search by code.
+ */
+export async function findByCode(
+  ctx: StaffContext,
+  rules: ChannelContext['rules'],
+  s: StaffSession,
+  raw: string,
+): Promise<StaffItemView | null> {
+  if (!seesTrackingCodes(s)) return null;
+  const code = normaliseCode(raw, TRACKING_CODE_LENGTH);
+  if (!code) return null;
+  const found = await findByTrackingCode(ctx.database, code);
+  if (!found || !canSee(s, found.record)) return null;
+  return toStaffItem(found.record, ctx.now(), rules);
 }
 
 export interface StaffItemDetail {

@@ -106,7 +106,9 @@ describe('the built site and its exports', () => {
   test('CSV files have the dictionary columns and one row per record', () => {
     for (const table of tables) {
       const csv = readBuilt(`data/${table.name}.csv`);
-      const [header] = csv.split('\r\n');
+      // UTF-8 with a byte-order mark (Excel on Chinese Windows needs it), then the dictionary's field names.
+      expect(csv.startsWith('\uFEFF'), table.name).toBe(true);
+      const [header] = csv.slice(1).split('\r\n');
       expect(header, table.name).toBe(table.columns.map((c) => c.key).join(','));
     }
     expect(readBuilt('data/canteen-accounts.csv').trim().split('\r\n')).toHaveLength(
@@ -270,6 +272,40 @@ describe('disclosure pages in Chromium', () => {
       () => !document.querySelector('[data-search-results]')!.textContent.includes('\u2026\u2026'),
     );
     expect(await page.locator('.search-results a[href*="/student-aid/"]').count()).toBe(0);
+    expect(await watcher.list()).toEqual([]);
+    await page.close();
+  });
+
+  test('search: 陪餐 leads to the 陪餐 form; each result names its kind and unit; no result is repeated', async () => {
+    const page = await browser.newPage();
+    const watcher = await watchPage(page);
+    await page.goto(`${server.url}/search/?q=${encodeURIComponent('陪餐')}`);
+    const form = page.locator('.search-results a[href="/feedback/meal/"]');
+    await form.waitFor({ timeout: 15_000 });
+    expect(await form.textContent()).toBe('家长陪餐记录');
+    expect(await page.locator('.search-results li').first().locator('[data-result-context]').textContent()).toBe(
+      '表单',
+    );
+    // A disclosure query: every result says its kind and unit, and no two results say the same.
+    await page.fill('#search-query', '食堂');
+    await page.click('.search-form button');
+    await page.locator('.search-results li').first().waitFor({ timeout: 15_000 });
+    await page.waitForFunction(
+      () => !document.querySelector('[data-search-results]')!.textContent.includes('\u2026\u2026'),
+    );
+    const rows = await page.locator('.search-results li').evaluateAll((lis) =>
+      lis.map((li) => ({
+        href: li.querySelector('a')!.getAttribute('href')!,
+        title: li.querySelector('a')!.textContent,
+        context: li.querySelector('[data-result-context]')!.textContent,
+      })),
+    );
+    expect(rows.length).toBeGreaterThan(1);
+    const disclosureRows = rows.filter((r) => r.href.startsWith('/disclosures/'));
+    expect(disclosureRows.length).toBeGreaterThan(0);
+    for (const r of disclosureRows) expect(r.context.split(' · ').length, JSON.stringify(r)).toBeGreaterThanOrEqual(2);
+    expect(new Set(rows.map((r) => r.href)).size).toBe(rows.length);
+    expect(new Set(rows.map((r) => `${r.title}|${r.context}`)).size).toBe(rows.length);
     expect(await watcher.list()).toEqual([]);
     await page.close();
   });

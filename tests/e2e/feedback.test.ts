@@ -164,7 +164,7 @@ describe('feedback forms with JavaScript disabled', () => {
     await page.click('#rate button[type="submit"]');
     await page.waitForLoadState();
     expect(await page.title()).toMatch(/^错误：/);
-    expect(await summary()).toEqual([['#f-rate-rating', '请选择评价']]);
+    expect(await summary()).toEqual([['#f-rate-rating', '请选择您对答复的评价']]);
     expect(await page.locator('#f-rate-secret').inputValue()).toBe('AAAAA-AAAAA');
     await page.check('#rate input[value="satisfied"]');
     await page.click('#rate button[type="submit"]');
@@ -176,7 +176,7 @@ describe('feedback forms with JavaScript disabled', () => {
     await page.fill('#f-reopen-reason', '短');
     await page.click('#reopen button[type="submit"]');
     await page.waitForLoadState();
-    expect(await page.locator('#f-reopen-reason-error').textContent()).toBe('理由请至少填写 5 个字');
+    expect(await page.locator('#f-reopen-reason-error').textContent()).toBe('申请理由：理由请至少填写 5 个字');
     await expectAccessibleAsServed(browser, page);
 
     await page.fill('#f-rate-secret', demo.secret);

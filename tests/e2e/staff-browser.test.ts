@@ -109,15 +109,23 @@ describe('staff console in Chromium', () => {
 
     await page.getByRole('button', { name: '受理', exact: true }).click();
     await page.waitForURL(/\?done=accept$/);
+    expect(await page.locator('[data-done]').innerText()).toMatch(/^已受理，回复期限 .+（还有 \d+ 天）。$/);
     await expectAccessible(page);
     // A failed reply (too short) shows the error, accessibly, and keeps the page.
     await page.getByLabel('答复内容（将在查询页面向提交人公开）').fill('好');
-    await page.getByRole('button', { name: '发送答复' }).click();
+    await page.getByRole('button', { name: '预览答复' }).click();
     await expect.poll(() => page.title()).toMatch(/^错误：/);
     await expectAccessible(page);
     await page.getByLabel('答复内容（将在查询页面向提交人公开）').fill(REPLY);
-    await page.getByRole('button', { name: '发送答复' }).click();
+    await page.getByRole('button', { name: '预览答复' }).click();
+    // The reply is shown as the submitter will see it, and sent only from the preview.
+    await page.waitForSelector('[data-reply-preview]');
+    expect(await page.locator('[data-preview-text]').innerText()).toBe(REPLY);
+    expect(await page.locator('[data-reply]').count()).toBe(0);
+    await expectAccessible(page);
+    await page.locator('[data-reply-preview] button[type="submit"]').click();
     await page.waitForURL(/\?done=reply$/);
+    expect(await page.locator('[data-done]').innerText()).toContain('答复已发送');
     expect(await page.locator('[data-reply]').innerText()).toBe(REPLY);
     await page.getByLabel('备注内容').fill('已核对公示栏二维码（内部备注，演示）');
     await page.getByRole('button', { name: '保存备注' }).click();

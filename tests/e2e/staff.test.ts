@@ -383,6 +383,7 @@ describe('responder never sees reporter identity (acceptance 2)', () => {
       { action: 'note', body: '已联系食堂核实（内部备注）' },
       { action: 'extend', days: '99', reason: '太长' },
       { action: 'reply', body: '经核实，已要求食堂按标准足量供应，感谢监督。' },
+      { action: 'reply', body: '经核实，已要求食堂按标准足量供应，感谢监督。', confirm: 'yes' },
       { action: 'close' },
       { action: 'bogus' },
     ];
@@ -400,6 +401,7 @@ describe('responder never sees reporter identity (acceptance 2)', () => {
       'post accept → 303',
       'post note → 303',
       'post extend → 422',
+      'post reply → 200',
       'post reply → 303',
       'post close → 303',
       'post bogus → 422',

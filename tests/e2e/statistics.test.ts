@@ -283,10 +283,10 @@ describe('no published breakdown cell is 1–4 (pages, CSV, JSON)', () => {
         for (const v of [cell.n, cell.rate, cell.low, cell.high])
           if (v !== undefined) expect(Number.isFinite(v)).toBe(true);
       }
-      // CSV: the value and n columns of every line.
-      const res = await fetch(`${server.url}/statistics/${key}.csv`);
+      // The long CSV (open data): the value and n columns of every line.
+      const res = await fetch(`${server.url}/data/statistics/${key}.csv`);
       expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
-      const [header, ...lines] = parseCsv(await res.text());
+      const [header, ...lines] = parseCsv((await res.text()).replace(/^\uFEFF/, ''));
       expect(header).toEqual([...CSV_COLUMNS]);
       const at = (name: (typeof CSV_COLUMNS)[number]) => header!.indexOf(name);
       for (const line of lines) {

@@ -60,7 +60,7 @@ describe('FeedbackSubmission', () => {
       'meal rating outside the scale',
       { ...meal, meal: { ...meal.meal, taste: 5 } },
       'meal.taste',
-      'feedback.meal.rating.invalid',
+      'feedback.meal.taste.invalid',
     ],
     [
       'meal date format',

@@ -1,6 +1,14 @@
 import { describe, expect, test } from 'vitest';
 import { allowsFraming, securityHeaders } from '../../src/api/security.ts';
-import { CSV_COLUMNS, datasetCsv, datasetJson, flatCell } from '../../src/site/statistics/export.ts';
+import ExcelJS from 'exceljs';
+import {
+  CSV_COLUMNS,
+  datasetCsv,
+  datasetJson,
+  datasetTableCsv,
+  datasetXlsx,
+  flatCell,
+} from '../../src/site/statistics/export.ts';
 import { formatCell } from '../../src/site/statistics/format.ts';
 import {
   disclosuresOnTimeDataset,
@@ -76,7 +84,8 @@ describe('open data of a series', () => {
 
   test('CSV: one line per cell, status words instead of blanks, quoted labels', () => {
     const csv = datasetCsv(dataset(cells));
-    const lines = csv.trimEnd().split('\r\n');
+    expect(csv.startsWith('\uFEFF')).toBe(true);
+    const lines = csv.slice(1).trimEnd().split('\r\n');
     expect(lines[0]).toBe(CSV_COLUMNS.join(','));
     expect(lines).toHaveLength(cells.length + 1);
     expect(lines[1]).toBe('reply-times,x,r,"row ""1""",c0,"标签,0",count,12,12,,,ok');
@@ -85,6 +94,36 @@ describe('open data of a series', () => {
     expect(lines[8]).toMatch(/,yoy,-19\.13,,,,ok$/);
     expect(lines[9]).toMatch(/,yoy,,,,,new$/);
     expect(csv).not.toMatch(/NaN|Infinity|undefined/);
+  });
+
+  test('table CSV for people: BOM, Chinese headers, one row per period, the page words for each cell', () => {
+    const csv = datasetTableCsv(dataset(cells));
+    expect(csv.startsWith('\uFEFF')).toBe(true);
+    const lines = csv.slice(1).trimEnd().split('\r\n');
+    expect(lines.slice(0, 3)).toEqual(['T', '数据来源：s', '统计区间：p']);
+    const header = lines.indexOf('');
+    expect(lines[header + 1]).toBe(`c,${cells.map((_, i) => `"标签,${i}"`).join(',')}`);
+    // One row per row of the table (here one), its cells as the page shows them; counts as plain numbers.
+    expect(lines).toHaveLength(header + 3);
+    const row = lines[header + 2]!;
+    expect(row.startsWith('"row ""1""",12,<5,')).toBe(true);
+    expect(row).toContain(`${formatCell(rateCell(7, 9)).text}（样本不足）`);
+    expect(row).toContain('\u221219.13%');
+    expect(csv).not.toMatch(/NaN|Infinity|undefined/);
+  });
+
+  test('.xlsx: written by ExcelJS and read back: a definitions sheet, then the table, numbers as numbers', async () => {
+    const bytes = await datasetXlsx(dataset(cells));
+    // An Office Open XML file is a zip archive.
+    expect([...bytes.slice(0, 2)]).toEqual([0x50, 0x4b]);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(bytes.buffer);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['说明', 'c']);
+    const table = wb.worksheets[1]!;
+    expect(table.getRow(1).getCell(2).value).toBe('标签,0');
+    expect(table.getRow(2).getCell(1).value).toBe('row "1"');
+    expect(table.getRow(2).getCell(2).value).toBe(12);
+    expect(table.getRow(2).getCell(3).value).toBe('<5');
   });
 
   test('JSON: typed cells and the rules; a non-finite number is refused, not written as null', () => {

@@ -49,8 +49,9 @@ export const COMMENT_MAX = 1000;
 export const CommentInput = z.strictObject({
   indicatorKey: z.string().regex(/^(?:[A-Z][A-Z0-9]{0,7}|general)$/, 'scoring.comment.indicator.invalid'),
   body: z
-    .string()
+    .string('scoring.comment.body.required')
     .trim()
+    .min(1, 'scoring.comment.body.required')
     .min(COMMENT_MIN, 'scoring.comment.body.tooShort')
     .max(COMMENT_MAX, 'scoring.comment.body.tooLong'),
 });

@@ -3,6 +3,7 @@ import { currentDeadline, daysOverdue, type FeedbackRules } from '../feedback/de
 import { displayStatus, type DisplayStatus, type FeedbackRecord, type MealDetails } from '../feedback/public.ts';
 import { BODY_MAX, BODY_MIN, REASON_MAX, REASON_MIN, type FeedbackKind } from '../feedback/schema.ts';
 import { extensionRefusal, type FeedbackState, type Visibility } from '../feedback/states.ts';
+import { beijingDate, daysBetween } from '../calendar/dates.ts';
 import { plainText } from '../text/safety.ts';
 import { maskIdentifiers } from '../privacy/identifiers.ts';
 
@@ -36,6 +37,10 @@ export interface StaffItemView {
   daysOverdue: number;
   /** An extension may still be granted now (accepted, not extended yet, due day not passed). */
   canExtend: boolean;
+  /** Whole days from today (Beijing) to the due day: 0 on the due day, negative once it passed; null without one. */
+  daysLeft: number | null;
+  /** The first words of the masked text (or the meal's dishes), to tell rows apart in a list. */
+  snippet: string;
   body: string | null;
   meal: MealDetails | null;
   suggestion: string | null;
@@ -56,10 +61,24 @@ export function maskForResponder(text: string): string {
 
 const masked = (s: string | null) => (s === null ? null : maskForResponder(s));
 
+/** How many characters of the text a list row shows. */
+export const SNIPPET_LENGTH = 24;
+
+const graphemes = new Intl.Segmenter('zh-CN', { granularity: 'grapheme' });
+
+/** The start of a text that is already masked, cut at SNIPPET_LENGTH characters (graphemes), with … when cut. */
+export function snippetOf(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  const chars = Array.from(graphemes.segment(flat), (g) => g.segment);
+  return chars.length <= SNIPPET_LENGTH ? flat : `${chars.slice(0, SNIPPET_LENGTH).join('')}…`;
+}
+
 export function toStaffItem(r: FeedbackRecord, now: Date, rules: FeedbackRules): StaffItemView {
   const status = displayStatus(r, now, rules);
   const due = currentDeadline(r, rules);
   const late = daysOverdue(r, now, rules);
+  const body = masked(r.body);
+  const dishes = r.meal ? maskForResponder(r.meal.dishes) : null;
   return {
     id: r.id,
     kind: r.kind,
@@ -75,8 +94,11 @@ export function toStaffItem(r: FeedbackRecord, now: Date, rules: FeedbackRules):
     overdue: late > 0,
     daysOverdue: late,
     canExtend: extensionRefusal(r, now, rules) === null,
-    body: masked(r.body),
-    meal: r.meal ? { ...r.meal, dishes: maskForResponder(r.meal.dishes) } : null,
+    daysLeft: due ? daysBetween(beijingDate(now), due.date) : null,
+    // Masked first, cut second: a number cut in half is never left partly readable.
+    snippet: snippetOf(body ?? dishes ?? ''),
+    body,
+    meal: r.meal && dishes !== null ? { ...r.meal, dishes } : null,
     suggestion: masked(r.suggestion),
     extension: r.extensionDays !== null ? { days: r.extensionDays, reason: r.extensionReason } : null,
     reply: r.replyBody ? { body: r.replyBody, at: r.repliedAt } : null,

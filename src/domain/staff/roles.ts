@@ -122,12 +122,15 @@ export type NewStaffAccount = z.infer<typeof NewStaffAccount>;
 /** The login form: the TOTP code is six digits (spaces tolerated). */
 export const LoginInput = z.strictObject({
   username: z
-    .string('staff.login.required')
+    .string('staff.username.required')
     .trim()
     .toLowerCase()
-    .min(1, 'staff.login.required')
+    .min(1, 'staff.username.required')
     .max(USERNAME_MAX, 'staff.login.failed'),
-  password: z.string('staff.login.required').min(1, 'staff.login.required').max(PASSWORD_MAX, 'staff.login.failed'),
+  password: z
+    .string('staff.password.required')
+    .min(1, 'staff.password.required')
+    .max(PASSWORD_MAX, 'staff.login.failed'),
   code: z
     .string('staff.login.codeRequired')
     .transform((s) => s.replace(/\s+/g, ''))

@@ -129,4 +129,20 @@ export const openDataMessages = {
 
   'data.statisticsHeading': '统计数据',
   'data.statisticsLink': '统计数据：纪委监委公布数据、监督反馈、答复时效、满意度（图表、CSV 和 JSON）',
+  'data.statisticsLong':
+    '每个统计项目另有"每格一行"的长格式 CSV（UTF-8，字段名为英文，便于程序处理和透视）；各统计页面上的表格 CSV 和 Excel 文件是给人看的宽表。',
+  'data.statisticsColumnsCaption': '统计长格式 CSV 的字段',
+  'data.statistics.field.series': '统计项目编号（见下方文件名）',
+  'data.statistics.field.table': '表格编号（一个统计项目可有多张表）',
+  'data.statistics.field.row': '行编号（期间或类别）',
+  'data.statistics.field.row_label': '行名称',
+  'data.statistics.field.column': '列编号（指标）',
+  'data.statistics.field.column_label': '列名称',
+  'data.statistics.field.kind':
+    '数值类型：count 计数，rate 比率，median 中位数，share 占比，yoy 同比，suppressed 小于 5 不公布，missing 无数据，none 不适用',
+  'data.statistics.field.value': '数值：比率、占比和同比为百分数（0–100），中位数为天数',
+  'data.statistics.field.n': '样本数（观测数）',
+  'data.statistics.field.ci95_low': '比率 95% 置信区间下限（百分数）',
+  'data.statistics.field.ci95_high': '比率 95% 置信区间上限（百分数）',
+  'data.statistics.field.status': '状态：ok，smallSample 样本不足，suppressed、missing、none，或同比的 new、zeroBoth',
 } as const;

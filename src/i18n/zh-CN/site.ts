@@ -67,6 +67,7 @@ export const siteMessages = {
   'nav.feedback': '监督意见',
   'nav.surveys': '满意度测评',
   'form.errorSummary': '提交前请修改以下问题',
+  'form.namedError': '{field}：{message}',
   'form.honeypot': '此栏供防范自动程序使用，请不要填写',
   'form.rateLimited': '提交太频繁，请在 {minutes} 分钟后再试。',
   'form.tooLarge': '提交的内容太多，请精简后重试。',

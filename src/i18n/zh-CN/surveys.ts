@@ -34,6 +34,7 @@ export const surveysMessages = {
   'ratings.codeHint': '10 位字母和数字，例如 ABCDE-FGHJK，不区分大小写。扫描二维码进入时已自动填好。',
   'ratings.next': '下一步',
   'ratings.method': '说明：网上测评是群众自愿参加的评价，与组织开展的电话调查分别统计。',
+  'ratings.questionNumber': '第 {n} 题',
   'ratings.questionsTitle': '对{unit}的满意度测评',
   'ratings.questionsLead': '测评期间：{period}。请根据您的了解作答，不了解的可以选"说不清"。',
   'ratings.relation': '您与被测评单位的关系',

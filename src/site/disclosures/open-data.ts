@@ -1,4 +1,4 @@
-import { stringify } from 'csv-stringify/sync';
+import { toCsv } from '../../lib/csv.ts';
 import { t } from '../../i18n/t.ts';
 import { kindSlugs, type DisclosureKind } from '../../domain/disclosures/kinds.ts';
 import { canteenDeadline, canteenLateness, canteenTotals } from '../../domain/disclosures/canteen-account/rules.ts';
@@ -298,7 +298,7 @@ export function tableCsv(table: Table<unknown>, ctx: Context): string {
       return v === undefined ? '' : typeof v === 'boolean' ? String(v) : v;
     }),
   );
-  return stringify([table.columns.map((c) => c.key), ...records], { record_delimiter: 'windows' });
+  return toCsv([table.columns.map((c) => c.key), ...records]);
 }
 
 /** The data of one record as published: everything the page shows, minus names of a list no longer posted. */

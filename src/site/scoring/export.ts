@@ -1,4 +1,6 @@
-import { stringify } from 'csv-stringify/sync';
+import { toCsv } from '../../lib/csv.ts';
+import { toXlsx } from '../../lib/xlsx.ts';
+import { t } from '../../i18n/t.ts';
 import type { Scorecard } from '../../domain/scoring/scorecard.ts';
 import type { CarrierPassRate } from '../../domain/scoring/ranking.ts';
 import type { Standard } from '../../domain/scoring/standard.ts';
@@ -68,47 +70,93 @@ export function yearJson(r: YearReport) {
   };
 }
 
-/** Every indicator key of a standard in display order (common, then each carrier's). */
-function indicatorColumns(s: Standard): string[] {
-  return [...s.common.map((i) => i.key), ...s.carriers.flatMap((c) => (s.individual[c] ?? []).map((i) => i.key))];
+/** Every indicator of a standard in display order (common, then each carrier's): key and name. */
+function indicatorColumns(s: Standard): { key: string; name: string }[] {
+  return [...s.common, ...s.carriers.flatMap((c) => s.individual[c] ?? [])].map((i) => ({ key: i.key, name: i.name }));
 }
 
-/** The year as CSV: one row per unit, one column per indicator (empty where it does not apply or is unscored). */
-export function yearCsv(r: YearReport): string {
-  const keys = indicatorColumns(r.standard);
+/**
+ * The year as a table for people: one row per unit, Chinese headers, names instead of codes (carrier,
+ * grade, why a unit is not ranked), one column per indicator headed "key name" (empty where it does not
+ * apply or is unscored). The JSON keeps the machine fields.
+ */
+export function yearTable(r: YearReport): (string | number)[][] {
+  const indicators = indicatorColumns(r.standard);
   const header = [
-    'unit_id',
-    'unit_name',
-    'carrier',
-    'township',
-    'year',
-    'total',
-    'grade',
-    'rank',
-    'unranked',
-    'vetoes',
-    'bonus',
-    ...keys,
+    t('scoring.export.unitId'),
+    t('scoring.year.unit'),
+    t('scoring.year.carrier'),
+    t('scoring.export.township'),
+    t('scoring.export.year'),
+    t('scoring.year.total'),
+    t('scoring.year.grade'),
+    t('scoring.year.rank'),
+    t('scoring.year.notes'),
+    t('scoring.year.vetoed'),
+    t('scoring.export.bonus'),
+    ...indicators.map((i) => `${i.key} ${i.name}`),
   ];
   const rows = r.ranking.map(({ card, rank, tooFew }) => {
     const byKey = new Map(card.indicators.map((i) => [i.key, i.points]));
     return [
       card.unitId,
       card.unitName,
-      card.carrier,
+      t(`carrier.${card.carrier}`),
       card.townshipId,
       card.year,
       card.total,
-      card.grade,
+      t(`scoring.grade.${card.grade}`),
       rank ?? '',
-      card.unranked ?? (tooFew ? 'tooFew' : ''),
-      card.vetoes.map((v) => v.key).join(' '),
+      card.unranked
+        ? t(`scoring.year.unranked.${card.unranked}`)
+        : tooFew
+          ? t('scoring.year.unranked.tooFew')
+          : '',
+      card.vetoes.map((v) => v.name).join('；'),
       card.bonus.counted,
-      ...keys.map((k) => byKey.get(k) ?? ''),
+      ...indicators.map((i) => byKey.get(i.key) ?? ''),
     ];
   });
-  return stringify([header, ...rows]);
+  return [header, ...rows];
 }
+
+/** Pass rates per carrier as a table for people (the year page's first table). */
+function passRateTable(r: YearReport): (string | number)[][] {
+  return [
+    [
+      t('scoring.year.carrier'),
+      t('scoring.year.units'),
+      t('scoring.year.assessed'),
+      t('scoring.year.passed'),
+      t('scoring.year.model'),
+      t('scoring.year.vetoed'),
+      t('scoring.year.pending'),
+      t('scoring.year.insufficient'),
+      t('scoring.export.passRatePercent'),
+    ],
+    ...r.passRates.map((p) => [
+      t(`carrier.${p.carrier}`),
+      p.units,
+      p.assessed,
+      p.passed,
+      p.model,
+      p.vetoed,
+      p.pending,
+      p.insufficient,
+      p.passRate === null ? '' : Math.round(p.passRate * 1000) / 10,
+    ]),
+  ];
+}
+
+/** The year as CSV (UTF-8 with BOM): the scorecard table, one row per unit. */
+export const yearCsv = (r: YearReport): string => toCsv(yearTable(r));
+
+/** The year as .xlsx: the scorecards (one row per unit), then the pass rates per carrier. */
+export const yearXlsx = (r: YearReport): Promise<Uint8Array<ArrayBuffer>> =>
+  toXlsx([
+    { name: t('scoring.export.scorecardsSheet', { year: r.standard.year }), rows: yearTable(r) },
+    { name: t('scoring.year.passRates'), rows: passRateTable(r) },
+  ]);
 
 /** Scorecard points as shares of their maxima, for the per-indicator chart and its table. */
 export function indicatorShares(

@@ -40,3 +40,6 @@ export const seriesPath = (key: SeriesKey): string => `/statistics/${key}/`;
 export const embedPath = (key: SeriesKey): string => `/statistics/embed/${key}/`;
 export const csvPath = (key: SeriesKey): string => `/statistics/${key}.csv`;
 export const jsonPath = (key: SeriesKey): string => `/statistics/${key}.json`;
+export const xlsxPath = (key: SeriesKey): string => `/statistics/${key}.xlsx`;
+/** The long, machine-readable CSV (one line per cell) belongs to the open data. */
+export const longCsvPath = (key: SeriesKey): string => `/data/statistics/${key}.csv`;
