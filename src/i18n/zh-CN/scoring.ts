@@ -74,6 +74,7 @@ export const scoringMessages = {
   'scoring.year.title': '{year} 年度考评结果',
   'scoring.year.lead':
     '各类别单位的达标率，以及每个单位的总分和等次。排名只在全部指标已评分、没有样本不足、没有一票否决的单位之间进行，同分并列。',
+  'scoring.year.jsonLink': '得分数据（供程序读取）',
   'scoring.year.passRates': '各类别达标率',
   'scoring.year.passRatesCaption': '{year} 年度各类别达标率',
   'scoring.year.carrier': '类别',
@@ -149,7 +150,7 @@ export const scoringMessages = {
   'scoring.card.historyWhy': '原因',
   'scoring.card.chartLabel': '{unit} {year} 年度各指标得分率柱状图，数值见下表',
   'scoring.card.chartSeries': '得分率（%）',
-  'scoring.card.data': '本评分卡 JSON',
+  'scoring.card.data': '本评分卡的数据（供程序读取）',
   'scoring.card.back': '返回 {year} 年度考评结果',
   'scoring.card.none': '没有这个单位或年度的评分卡。',
   'scoring.standard.title': '{year} 年度考评标准',

@@ -8,6 +8,8 @@ export const siteMessages = {
   'site.tagline': '公开每一项小微权力，倾听每一条群众意见',
   'site.demoBanner': '演示数据：本站所有单位、人员与数字均为虚构，仅用于展示功能。',
   'site.skipLink': '跳到正文',
+  'site.largerText': '大字模式',
+  'site.tableScrollHint': '表格较宽，可左右滑动查看其余各列。',
   'site.operator': '主办：青岚市纪委监委（演示）',
   'site.printedFrom': '打印自 {url}',
 
@@ -18,6 +20,13 @@ export const siteMessages = {
   'home.title': '首页',
   'home.intro':
     '本平台公开学校、村居、机关、企业、医院的小微权力清单和各类公示信息，群众可以提出监督意见并查询办理进度。',
+  'home.wayInLabel': '办事入口',
+  'home.wayIn.feedback': '我要反映',
+  'home.wayIn.feedbackHint': '投诉、举报线索或意见建议',
+  'home.wayIn.track': '查询进度',
+  'home.wayIn.trackHint': '凭查询码查看办理情况和答复',
+  'home.wayIn.rate': '满意度测评',
+  'home.wayIn.rateHint': '凭邀请码为学校、村居等打分',
   'home.carriersHeading': '六个清廉',
   'home.familiesHeading': '清廉家庭（按乡镇汇总）',
   'home.familiesNote': '清廉家庭只公布汇总数字，不公开任何家庭的个人信息。',

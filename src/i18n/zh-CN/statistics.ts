@@ -4,7 +4,7 @@
 export const statisticsMessages = {
   'statistics.title': '统计',
   'statistics.lead':
-    '纪委监委公布的执纪审查数据，以及本平台监督反馈、答复时效、满意度测评和公示时效的统计。每张图表下都有同样数字的表格，并可下载 CSV 和 JSON。',
+    '纪委监委公布的执纪审查数据，以及本平台监督反馈、答复时效、满意度测评和公示时效的统计。每张图表下都有同样数字的表格，并可下载可用 Excel 打开的表格。',
   'statistics.overview.official': '纪委监委公布数据',
   'statistics.overview.portal': '本平台数据',
   'statistics.overview.headline': '主要指标同比',
@@ -160,7 +160,7 @@ export const statisticsMessages = {
   'statistics.page.downloads': '下载与引用',
   'statistics.page.csv': '下载表格（CSV，可用 Excel 打开）',
   'statistics.page.xlsx': '下载 Excel 表格（.xlsx）',
-  'statistics.page.json': '下载 JSON',
+  'statistics.page.json': '下载数据（供程序读取）',
   'statistics.page.longCsv': '开放数据（每格一行的 CSV，字段说明见开放数据页）',
   'statistics.xlsx.about': '说明',
   'statistics.page.embed': '嵌入图表（供媒体使用）',

@@ -33,6 +33,15 @@ export const surveysMessages = {
   'ratings.code': '邀请码',
   'ratings.codeHint': '10 位字母和数字，例如 ABCDE-FGHJK，不区分大小写。扫描二维码进入时已自动填好。',
   'ratings.next': '下一步',
+  'ratings.noCode.heading': '没有邀请码怎么办？',
+  'ratings.noCode.how':
+    '邀请码印在纸条上，在测评期间当面发放，每人一张，不对外公布；这样可以保证一人只评一次、评价的是真正接受服务的群众。',
+  'ratings.noCode.school': '学校：在家长会上发给家长。没有拿到的，请向孩子的班主任或学校办公室索取。',
+  'ratings.noCode.village':
+    '村（社区）：在村民会议、村民代表会议上发给村民。没有参加会议的，请向村（居）委会或驻村干部索取。',
+  'ratings.noCode.other': '医院、机关、企业等单位：在办事窗口或服务台索取。',
+  'ratings.noCode.instead': '要反映具体问题，不需要邀请码，可以直接提交意见。',
+  'ratings.noCode.feedbackLink': '我要反映',
   'ratings.method': '说明：网上测评是群众自愿参加的评价，与组织开展的电话调查分别统计。',
   'ratings.questionNumber': '第 {n} 题',
   'ratings.questionsTitle': '对{unit}的满意度测评',
