@@ -85,6 +85,15 @@ describe('yearOnYear', () => {
     expect(formatChange(12)).toBe('+12.00%');
     expect(formatChange(0)).toBe('0.00%');
   });
+
+  test('formatChange does not fall into toFixed binary rounding (1.005 is stored as 1.00499…)', () => {
+    // The domain returns hundredths / 100; 1.005 can only arrive as a binary neighbour, and toFixed(2) of
+    // 1.005 prints 1.00 — the shared formatter reads the shortest decimal first.
+    expect((1.005).toFixed(2)).toBe('1.00');
+    expect(formatChange(1.005)).toBe('+1.01%');
+    expect(formatChange(-0.01)).toBe('\u22120.01%');
+    expect(formatChange(1234.56)).toBe('+1234.56%');
+  });
 });
 
 describe('suppression and small samples', () => {

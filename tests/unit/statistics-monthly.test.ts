@@ -1,7 +1,14 @@
 import { describe, expect, test } from 'vitest';
 import { monthlyYearOnYear, sameMonthLastYear } from '../../src/domain/statistics/year-on-year.ts';
 import { OfficialFiguresYear } from '../../src/domain/statistics/official-figures.ts';
-import { feedbackMonthsDataset, type FeedbackCount } from '../../src/site/statistics/portal.ts';
+import {
+  feedbackMonthsDataset,
+  replyTimesDataset,
+  type FeedbackCount,
+  type ReplyFacts,
+} from '../../src/site/statistics/portal.ts';
+import { t } from '../../src/i18n/t.ts';
+import { defaultFeedbackRules } from '../../src/domain/feedback/deadlines.ts';
 import { officialQuarterlyDataset, officialYoyDataset } from '../../src/site/statistics/official.ts';
 
 /** Monthly year-on-year figures (DOMAIN.md §5.5: same period last year, same windows in both years). */
@@ -77,6 +84,45 @@ describe('portal series: feedback per month with year-on-year (DOMAIN §5.5)', (
       kind: 'yoy',
       change: { kind: 'suppressed' },
     });
+  });
+});
+
+describe('portal series: reply times per month with the received count year-on-year (DOMAIN §5.5)', () => {
+  const item = (month: string): ReplyFacts => ({
+    month,
+    carrier: 'school',
+    state: 'submitted',
+    receivedAt: new Date(`${month}-10T02:00:00Z`),
+    acceptedAt: null,
+    extensionDays: null,
+    reopenedAt: null,
+    firstAnsweredAt: null,
+    firstAnswerDueAt: null,
+    routedTo: 'unit',
+  });
+  const items = (month: string, n: number) => Array.from({ length: n }, () => item(month));
+  const d = replyTimesDataset([...items('2027-02', 8), ...items('2028-02', 10), ...items('2028-03', 6)], {
+    computedAt: '2028-03-10T00:00:00Z',
+    currentMonth: '2028-03',
+    demo: false,
+    now: new Date('2028-03-10T00:00:00Z'),
+    rules: defaultFeedbackRules,
+  });
+  const table = d.tables[0]!;
+  const yoy = (month: string) => table.rows.find((r) => r.key === month)!.cells.at(-1);
+
+  test('DOMAIN §5.5: the months table ends with the received count against the same month last year', () => {
+    expect(table.columns.at(-1)!.key).toBe('receivedYoy');
+    // 10 in February 2028 against 8 in February 2027: +25.00%.
+    expect(yoy('2028-02')).toEqual({ kind: 'yoy', change: { kind: 'change', percent: 25 } });
+    // Months whose same month a year earlier is before the first record have nothing to compare with (never 0).
+    expect(yoy('2028-01')).toEqual({ kind: 'yoy', change: { kind: 'missing' } });
+    expect(yoy('2027-03')).toEqual({ kind: 'yoy', change: { kind: 'missing' } });
+  });
+  test('DOMAIN §5.5: the month in progress has no year-on-year; the carriers table has no such column', () => {
+    expect(yoy('2028-03')).toEqual({ kind: 'yoy', change: { kind: 'missing' } });
+    expect(d.tables[1]!.columns.map((c) => c.key)).not.toContain('receivedYoy');
+    expect(d.definitions).toContain(t('statistics.def.monthlyYoy'));
   });
 });
 

@@ -35,6 +35,7 @@ export const statisticsMessages = {
   'statistics.column.yoyOf': '{measure}同比',
   'statistics.column.total': '合计',
   'statistics.column.totalYoy': '合计同比',
+  'statistics.column.receivedYoy': '受理件数同比',
   'statistics.column.totalPersons': '合计（人次）',
   'statistics.column.received': '收到（件）',
   'statistics.column.medianDays': '首次答复用时中位数（天）',

@@ -2,12 +2,15 @@ import { t } from '../../i18n/t.ts';
 import { formatPercent } from '../../i18n/format.ts';
 import type { Cell } from '../../domain/statistics/cells.ts';
 
-/** A year-on-year percentage as published: two decimals, a real minus sign, a plus for increases. */
+/**
+ * A year-on-year percentage as published: two decimals (the domain has already rounded it half away from zero on
+ * exact arithmetic; the shared percent formatter prints it without `toFixed`'s binary rounding), a real minus sign,
+ * a plus for increases.
+ */
 export function formatChange(percent: number): string {
-  const fixed = Math.abs(percent).toFixed(2);
-  if (percent < 0) return `\u2212${fixed}%`;
-  if (percent > 0) return `+${fixed}%`;
-  return '0.00%';
+  const magnitude = formatPercent(Math.abs(percent) / 100);
+  if (magnitude === '0.00%') return magnitude;
+  return `${percent < 0 ? '\u2212' : '+'}${magnitude}`;
 }
 
 const number = new Intl.NumberFormat('zh-CN');

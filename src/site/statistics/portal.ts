@@ -233,18 +233,29 @@ export function replyTimesDataset(
   ];
   const first = unitItems.map((f) => f.month).toSorted()[0] ?? ctx.currentMonth;
   const months = monthsBetween(first, ctx.currentMonth);
+  const range = { first, last: ctx.currentMonth };
+  const received = new Map<string, number>();
+  for (const f of unitItems) received.set(f.month, (received.get(f.month) ?? 0) + 1);
+  const receivedOf = (m: string) => countCell(m < range.first || m > range.last ? null : (received.get(m) ?? 0));
   const byMonth: StatTable = {
     key: 'months',
     caption: t('statistics.replyTimes.captionMonths'),
-    columns,
+    columns: [...columns, { key: 'receivedYoy', label: t('statistics.column.receivedYoy') }],
     rows: months.map((m) => ({
       key: m,
       label: monthLabel(m),
-      cells: replyCells(
-        unitItems.filter((f) => f.month === m),
-        ctx.now,
-        ctx.rules,
-      ),
+      cells: [
+        ...replyCells(
+          unitItems.filter((f) => f.month === m),
+          ctx.now,
+          ctx.rules,
+        ),
+        yoyCell(
+          receivedOf(m),
+          receivedOf(sameMonthLastYear(m)),
+          monthlyYearOnYear(received, range, m, ctx.currentMonth),
+        ),
+      ],
     })),
     chart: {
       type: 'line',
@@ -287,6 +298,7 @@ export function replyTimesDataset(
     lead: t('statistics.replyTimes.lead'),
     definitions: [
       t('statistics.def.medianDays'),
+      t('statistics.def.monthlyYoy'),
       t('statistics.def.onTime', { ack: ctx.rules.acknowledgeDays, handle: ctx.rules.handleDays }),
       t('statistics.def.interval'),
       t('statistics.def.smallSample'),
