@@ -20,6 +20,8 @@ export const staffMessages = {
   'staff.role.evaluator': '考评员',
   'staff.home.lead': '请选择要处理的工作。所有操作都会记入防篡改的审计日志。',
   'staff.home.units': '您负责答复的单位',
+  'staff.home.calendarMissing':
+    '尚未录入 {year} 年节假日安排（content/calendar/{year}.yaml）。国务院办公厅通知发布后请及时补充，否则 {year} 年的公示期和答复期限将暂按工作日计算。',
   'staff.error.400': '请求无效',
   'staff.error.400.body': '提交的内容无法处理，请返回重试。',
   'staff.error.403': '无权访问',
@@ -78,7 +80,7 @@ export const staffMessages = {
   'staff.inbox.due': '期限',
   'staff.inbox.noDue': '—',
   'staff.inbox.dueDay': '{date} 24 时前',
-  'staff.inbox.provisional': '（暂定：该年节假日安排未录入，仅按周末顺延）',
+  'staff.inbox.provisional': '（暂按工作日计算：该年节假日安排未录入，仅按周末顺延）',
   'staff.inbox.code': '受理编号',
   'staff.inbox.snippet': '内容摘要',
   'staff.inbox.consent': '同意公开',
