@@ -62,15 +62,24 @@ export async function backupDatabase(url: string, target: string): Promise<{ fil
   const file = resolve(target);
   if (existsSync(file)) throw new BackupError('exists', `refusing to overwrite ${file}`);
   mkdirSync(dirname(file), { recursive: true });
-  const client = open(source);
+  // Written under a temporary name and renamed once checked: a crash or a full disk mid-copy never leaves a
+  // file at `target` that looks like a finished backup.
+  const partial = `${file}.partial`;
+  rmSync(partial, { force: true });
   try {
-    await client.execute({ sql: 'VACUUM INTO ?', args: [file] });
+    const client = open(source);
+    try {
+      await client.execute({ sql: 'VACUUM INTO ?', args: [partial] });
+    } finally {
+      client.close();
+    }
+    const problems = await integrityCheck(partial);
+    if (problems.join() !== 'ok')
+      throw new BackupError('integrity', `backup failed integrity_check: ${problems.join('; ')}`);
+    renameSync(partial, file);
   } finally {
-    client.close();
+    rmSync(partial, { force: true });
   }
-  const problems = await integrityCheck(file);
-  if (problems.join() !== 'ok')
-    throw new BackupError('integrity', `backup failed integrity_check: ${problems.join('; ')}`);
   return { file, bytes: statSync(file).size };
 }
 

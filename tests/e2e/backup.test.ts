@@ -118,6 +118,7 @@ describe('backup and restore under write load', () => {
       await load;
       expect(backup.code, backup.stderr).toBe(0);
       expect(JSON.parse(backup.stdout)).toMatchObject({ integrity: 'ok' });
+      expect(existsSync(`${backupFile}.partial`), 'no temporary file left behind').toBe(false);
       expect([...statuses]).toEqual([201]);
       // The writes overlapped the backup: the server kept acknowledging while it ran.
       expect(ackedDuring, 'writes acknowledged while the backup ran').toBeGreaterThan(0);
