@@ -261,7 +261,7 @@ export async function moderateItem(
 /**
  * Whether the session may call the submitter back (reveal the phone): the commission's staff only — the admin
  * for any item it sees, a moderator for the unit-routed items it sees — never a unit's responder or an
- * evaluator (the reported unit must not learn who reported it: DOMAIN.md §6.2, 第47条).
+ * evaluator (the reported unit must not learn who reported it: DOMAIN.md §6.2, art. 47).
  */
 export const canRevealContact = (s: StaffSession, r: Pick<FeedbackRecord, 'unitId' | 'routedTo'>): boolean =>
   (s.account.role === 'admin' || s.account.role === 'moderator') && canSee(s, r);

@@ -44,7 +44,7 @@ export const staffRoutes = {
   consultation: { path: '/staff/consultation/', roles: ['admin', 'evaluator'] },
   accounts: { path: '/staff/accounts/', roles: ['admin'], post: true },
   audit: { path: '/staff/audit/', roles: ['admin'] },
-  // Call-back (回访): the commission's staff reveal a submitter's phone for a stated reason; never a unit.
+  // Call-back: the commission's staff reveal a submitter's phone for a stated reason; never a unit.
   contactReveal: {
     path: '/staff/contact/[id]/',
     roles: ['admin', 'moderator'],
