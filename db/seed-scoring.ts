@@ -1,11 +1,11 @@
 import type { Database } from '../src/db/client.ts';
 import { beijingDate } from '../src/domain/calendar/dates.ts';
-import { defaultFeedbackRules } from '../src/domain/feedback/deadlines.ts';
+import { feedbackRules } from '../src/domain/feedback/deadlines.ts';
 import { indicatorsFor, type Standard } from '../src/domain/scoring/standard.ts';
 import type { MarkInput } from '../src/domain/scoring/inputs.ts';
 import { countMarks, saveMarks } from '../src/db/scoring-repo.ts';
 import { recordGrades, recordVeto, type ScoringSources } from '../src/services/scoring.ts';
-import { CONTENT_DIR, readDisclosures } from '../src/content/files.ts';
+import { CONTENT_DIR, readCalendar, readDisclosures } from '../src/content/files.ts';
 import { readStandards } from '../src/content/standards-files.ts';
 import { contentRatios } from '../src/domain/scoring/content-facts.ts';
 import type { UnitCarrier } from '../src/domain/units/schema.ts';
@@ -188,12 +188,13 @@ export async function seedDemoScoring(
   );
   const standards = readStandards(contentDir).map((f) => f.standard);
   const demoYear = Number(beijingDate(now).slice(0, 4));
-  const entries = readDisclosures(contentDir);
+  const { calendar } = readCalendar(contentDir);
+  const entries = readDisclosures(contentDir, undefined, calendar);
   const sourcesAt = (at: Date): ScoringSources => ({
     standards,
     content: contentRatios(entries, beijingDate(at)),
     now: at,
-    rules: defaultFeedbackRules,
+    rules: feedbackRules(calendar),
   });
   const gradedAt = new Date(now.getTime() - 30 * 86_400_000);
   const demoUnits = units.filter((u) => u.demo);

@@ -5,7 +5,8 @@ import { createLogger, type Logger } from './lib/log.ts';
 import { ROOT } from './lib/paths.ts';
 import { deriveChannelKeys, deriveStaffKeys, resolveSecrets, type Secrets } from './lib/secrets.ts';
 import { assertDurability, migrateDatabase, openDatabase, type Database } from './db/client.ts';
-import { defaultFeedbackRules, type FeedbackRules } from './domain/feedback/deadlines.ts';
+import { feedbackRules, type FeedbackRules } from './domain/feedback/deadlines.ts';
+import { readCalendar } from './content/files.ts';
 import { staffPolicy, type StaffPolicy } from './domain/staff/roles.ts';
 import {
   defaultAltcha,
@@ -63,7 +64,7 @@ export function createServices(database: Database, opts: ServiceOptions): Servic
     database,
     keys: deriveChannelKeys(opts.secrets),
     limits: opts.limits ?? defaultLimits(),
-    rules: opts.rules ?? defaultFeedbackRules,
+    rules: opts.rules ?? feedbackRules(readCalendar().calendar),
     altcha: opts.altcha ?? defaultAltcha,
     phone: opts.phone ?? (opts.sms ? smsOtpVerifier(opts.sms) : null),
     now,

@@ -1,7 +1,8 @@
 import { defineCollection } from 'astro:content';
 import { file, glob } from 'astro/loaders';
 import { FamilyAggregate, Township, Unit } from './domain/units/schema.ts';
-import { disclosureLoader, officialFiguresLoader } from './content/loaders.ts';
+import { calendarLoader, disclosureLoader, officialFiguresLoader } from './content/loaders.ts';
+import { HolidayYearSchema } from './domain/calendar/calendar-file.ts';
 import { OfficialFiguresYear } from './domain/statistics/official-figures.ts';
 import { disclosureSchemas } from './domain/disclosures/validate.ts';
 import { Standard } from './domain/scoring/standard.ts';
@@ -47,7 +48,11 @@ const standards = defineCollection({ loader: standardsLoader(), schema: Standard
 // The commission's published figures (statistics pages); validated by the loader, typed here.
 const officialFigures = defineCollection({ loader: officialFiguresLoader(), schema: OfficialFiguresYear });
 
+// The working-day calendar (content/calendar, one file per year): validated by the loader, typed here.
+const calendar = defineCollection({ loader: calendarLoader(), schema: HolidayYearSchema });
+
 export const collections = {
+  calendar,
   townships,
   units,
   families,

@@ -14,6 +14,7 @@ import { memoryFiles } from './lib/static-files.ts';
 import { pruneExpired } from './db/rate-limit-repo.ts';
 import { drainConnections } from './lib/drain.ts';
 import { scheduleCheckpoints } from './services/audit-checkpoint.ts';
+import { scheduleContactPurge } from './services/contact-retention.ts';
 import { createAppContext, pageLocals } from './app-context.ts';
 
 /**
@@ -84,6 +85,13 @@ export async function startServer(
     );
   }, 3_600_000);
   housekeeping.unref();
+  // Submitters' phones past the retention period: purged now and hourly (src/services/contact-retention.ts).
+  const contactPurge = scheduleContactPurge(database, {
+    now: app.now,
+    retentionDays: config.CONTACT_RETENTION_DAYS,
+    onPurged: (count) => logger.info('contacts purged', { count }),
+    onError: (e: unknown) => logger.warn('contact purge failed', { error: e instanceof Error ? e.name : 'unknown' }),
+  });
   // Signed audit checkpoints: now (what was written while the server was down), hourly, after every
   // 1,000 sealed rows, and at shutdown (src/services/audit-checkpoint.ts).
   const checkpoints = scheduleCheckpoints(database, app.auditSigner, {
@@ -179,6 +187,7 @@ export async function startServer(
     (shutdownPromise ??= (async () => {
       clearInterval(housekeeping);
       await drain.close(config.SHUTDOWN_GRACE_MS);
+      await contactPurge.stop();
       await checkpoints.flush();
       await checkpoints.stop();
       // Wait for queued writes, then close the database.

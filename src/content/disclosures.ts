@@ -8,6 +8,7 @@ import { publicityStatus } from '../domain/disclosures/publicity.ts';
 import { procurementChecks, procurementYear } from '../domain/disclosures/procurement/rules.ts';
 import { canteenChecks } from '../domain/disclosures/canteen-account/rules.ts';
 import { aidWindow } from '../domain/disclosures/student-aid/rules.ts';
+import { createCalendar } from '../domain/calendar/working-days.ts';
 import { contractCheck, type LinkedDecision } from '../domain/disclosures/collective-assets/rules.ts';
 import { decisionChecks, decisionYear, resolutionDate } from '../domain/disclosures/decision/compliance.ts';
 import { formatMonth } from '../i18n/format.ts';
@@ -20,13 +21,16 @@ async function build() {
   const today = beijingDate(new Date());
   const registry = await loadRegistry();
   const unitById = new Map(registry.units.map((u) => [u.id, u]));
-  const [procurement, canteenAccount, studentAid, collectiveAssets, decision] = await Promise.all([
+  const [procurement, canteenAccount, studentAid, collectiveAssets, decision, calendarYears] = await Promise.all([
     getCollection('procurement'),
     getCollection('canteenAccount'),
     getCollection('studentAid'),
     getCollection('collectiveAssets'),
     getCollection('decision'),
+    getCollection('calendar'),
   ]);
+  // content/calendar, validated by its loader: years without a file count Monday–Friday, provisionally.
+  const calendar = createCalendar(calendarYears.map((e) => e.data));
   const base = <K extends DisclosureKind>(kind: K, id: string, data: DisclosureData[K]) => {
     const unit = unitById.get(data.unit);
     // The loader already checked every unit reference; this guards the type only.
@@ -100,7 +104,7 @@ async function build() {
       title: e.data.title,
       checks: [],
       verdict: undefined,
-      publicity: publicityStatus(aidWindow(e.data), today),
+      publicity: publicityStatus(aidWindow(e.data, calendar), today),
     })),
     ...collectiveAssets.map((e): DisclosureItem<'collectiveAssets'> => {
       const checks = e.data.contracts.map((c) =>
@@ -137,7 +141,7 @@ async function build() {
       ]);
     }
   }
-  return { today, registry, items, linked, monthsByUnit, decisionTitles, contractsByDecision };
+  return { today, calendar, registry, items, linked, monthsByUnit, decisionTitles, contractsByDecision };
 }
 
 let cached: ReturnType<typeof build> | undefined;

@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { CORE_SCHEMA, load } from 'js-yaml';
 import type { z } from 'zod';
 import { FamilyAggregate, Township, Unit } from '../domain/units/schema.ts';
-import { chinaCalendar } from '../domain/calendar/working-days.ts';
+import { createCalendar, type WorkingDayCalendar } from '../domain/calendar/working-days.ts';
+import { CalendarFile, toHolidayYear, type HolidayYear } from '../domain/calendar/calendar-file.ts';
 import { disclosureKinds, kindSlugs, type DisclosureKind } from '../domain/disclosures/kinds.ts';
 import {
   validateDisclosures,
@@ -144,14 +145,61 @@ function disclosureFiles(contentDir: string, kind: DisclosureKind): RawEntry[] {
  * The disclosure collections, validated together (schemas, rules, cross-file checks) against the
  * unit registry. Throws ContentError listing every problem; returns only when all files are valid.
  */
-export function readDisclosures(contentDir = CONTENT_DIR, registry = readRegistry(contentDir)): ValidEntries {
+export function readDisclosures(
+  contentDir = CONTENT_DIR,
+  registry = readRegistry(contentDir),
+  calendar = readCalendar(contentDir).calendar,
+): ValidEntries {
   const files = Object.fromEntries(disclosureKinds.map((k) => [k, disclosureFiles(contentDir, k)])) as Record<
     DisclosureKind,
     RawEntry[]
   >;
-  const { entries, problems } = validateDisclosures({ units: registry.units, calendar: chinaCalendar, files });
+  const { entries, problems } = validateDisclosures({ units: registry.units, calendar, files });
   if (problems.length) throw new ContentError(problems.map(formatProblem));
   return entries;
+}
+
+/** content/calendar: one file per year, `<year>.yaml`, copied from the State Council General Office's notice. */
+export const CALENDAR_DIR = 'calendar';
+
+/**
+ * The working-day calendar of content/calendar, validated (CalendarFile; the file is named after its year).
+ * Throws ContentError with `file › field: reason`. A year without a file is not an error: dates in it count
+ * Monday–Friday and come out `provisional`.
+ */
+export function readCalendar(contentDir = CONTENT_DIR): { years: HolidayYear[]; calendar: WorkingDayCalendar } {
+  const dir = join(contentDir, CALENDAR_DIR);
+  const problems: string[] = [];
+  const years: HolidayYear[] = [];
+  for (const path of existsSync(dir) ? yamlFiles(dir) : []) {
+    const file = relative(dirname(contentDir), path);
+    let raw: unknown;
+    try {
+      raw = readYaml(path, file);
+    } catch (e) {
+      problems.push(
+        formatProblem({
+          file,
+          path: ['(file)'],
+          message: 'disclosures.file.yaml',
+          vars: { error: e instanceof Error ? (e.message.split('\n', 1)[0] ?? '') : String(e) },
+        }),
+      );
+      continue;
+    }
+    const parsed = CalendarFile.safeParse(raw);
+    if (!parsed.success) {
+      problems.push(...parsed.error.issues.map((i) => formatProblem({ file, ...issueProblem(i) })));
+      continue;
+    }
+    if (basename(path, extname(path)) !== String(parsed.data.year)) {
+      problems.push(formatProblem({ file, path: ['year'], message: 'disclosures.calendar.fileName' }));
+      continue;
+    }
+    years.push(toHolidayYear(parsed.data));
+  }
+  if (problems.length) throw new ContentError(problems);
+  return { years, calendar: createCalendar(years) };
 }
 
 /** content/official-figures: one file per year, parsed like the disclosures (js-yaml core schema). */

@@ -2,7 +2,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Loader } from 'astro/loaders';
-import { ContentError, readDisclosures, readOfficialFigures } from './files.ts';
+import { ContentError, readCalendar, readDisclosures, readOfficialFigures } from './files.ts';
 import type { DisclosureKind } from '../domain/disclosures/kinds.ts';
 import type { ValidEntries } from '../domain/disclosures/validate.ts';
 
@@ -81,6 +81,25 @@ export function officialFiguresLoader(): Loader {
       for (const e of readOfficialFigures(contentDir)) {
         const data = e.data as unknown as Record<string, unknown>;
         store.set({ id: e.id, data, digest: context.generateDigest(data) });
+      }
+    },
+  };
+}
+
+/**
+ * The loader of content/calendar: one entry per year file, validated by the same reader the server and
+ * `npm run check:content` use (readCalendar), so a bad file stops `astro build` with a `file › field: reason` line.
+ */
+export function calendarLoader(): Loader {
+  return {
+    name: 'qinglian-calendar',
+    load: async (context) => {
+      const { store, config } = context;
+      const contentDir = fileURLToPath(new URL('./content/', config.root));
+      store.clear();
+      for (const y of readCalendar(contentDir).years) {
+        const data = { ...y } as unknown as Record<string, unknown>;
+        store.set({ id: String(y.year), data, digest: context.generateDigest(data) });
       }
     },
   };

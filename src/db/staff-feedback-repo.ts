@@ -1,6 +1,13 @@
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from './client.ts';
-import { feedbackItems, feedbackNotes, feedbackRedactions, staffAccounts } from './schema.ts';
+import {
+  auditEvents,
+  feedbackContacts,
+  feedbackItems,
+  feedbackNotes,
+  feedbackRedactions,
+  staffAccounts,
+} from './schema.ts';
 import { auditIfChanged, auditStatement } from './audit-repo.ts';
 import { recordColumns } from './feedback-repo.ts';
 import type { FeedbackRecord } from '../domain/feedback/public.ts';
@@ -164,4 +171,41 @@ export async function trackingCodesOf(database: Database, ids: readonly string[]
     .from(feedbackItems)
     .where(inArray(feedbackItems.id, [...ids]));
   return new Map(rows.map((r) => [r.id, r.code]));
+}
+
+/** The audit action of a call-back (a contact reveal); the audit page counts these. */
+export const CONTACT_REVEALED = 'contactRevealed';
+
+/**
+ * Read an item's sealed contact for a call-back, with its audit row (who, which item, the reason — never the
+ * phone) in the same batch: one transaction, so no phone is read without its audit row and no row is written
+ * for a contact that is not there (already purged, or never given). Undefined when there is none.
+ */
+export async function revealSealedContact(
+  database: Database,
+  r: { feedbackId: string; accountId: string; reason: string; at: Date },
+): Promise<string | undefined> {
+  const { db } = database;
+  const detail = JSON.stringify({ reason: r.reason });
+  const [, rows] = await database.write(() =>
+    db.batch([
+      db.run(sql`INSERT INTO ${auditEvents} (at, actor, action, subject_type, subject_id, detail, public_note)
+        SELECT ${r.at.getTime()}, ${`staff:${r.accountId}`}, ${CONTACT_REVEALED}, 'feedback', ${r.feedbackId}, ${detail}, NULL
+        WHERE EXISTS (SELECT 1 FROM ${feedbackContacts} WHERE ${feedbackContacts.feedbackId} = ${r.feedbackId})`),
+      db
+        .select({ sealed: feedbackContacts.sealed })
+        .from(feedbackContacts)
+        .where(eq(feedbackContacts.feedbackId, r.feedbackId)),
+    ]),
+  );
+  return rows[0]?.sealed;
+}
+
+/** How many call-backs (contact reveals) the audit log holds. */
+export async function countContactReveals(database: Database): Promise<number> {
+  const [row] = await database.db
+    .select({ n: count() })
+    .from(auditEvents)
+    .where(eq(auditEvents.action, CONTACT_REVEALED));
+  return row?.n ?? 0;
 }

@@ -58,6 +58,8 @@ const Env = z.object({
   FEEDBACK_LIMIT_NO_POW_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(6),
   /** Survey responses per client IP per hour (a school hall shares one address, so generous). */
   SURVEY_LIMIT_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(300),
+  /** Days a submitter's phone is kept after the item closes (PIPL art.47; DOMAIN.md §7.3), then purged hourly. */
+  CONTACT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
 });
 
 /** Variables without a safe default: production refuses to start without them. */

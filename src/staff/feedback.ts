@@ -5,11 +5,13 @@ import {
   listNotes,
   listRedactions,
   redactText,
+  revealSealedContact,
   routeToCommission,
   trackingCodesOf,
 } from '../db/staff-feedback-repo.ts';
 import { formatCode, normaliseCode, TRACKING_CODE_LENGTH } from '../domain/feedback/tracking.ts';
 import {
+  ContactReveal,
   InternalNote,
   MaskIdentifiers,
   Redaction,
@@ -20,6 +22,7 @@ import {
 import { findingsBeforePublishing, type FeedbackRecord } from '../domain/feedback/public.ts';
 import { maskIdentifiers } from '../domain/privacy/identifiers.ts';
 import { runStaffCommand } from '../services/feedback.ts';
+import { unseal } from '../lib/crypto.ts';
 import { parseInput } from '../services/fields.ts';
 import { conflict, invalid, notFound, type Failure } from '../services/outcome.ts';
 import type { ChannelContext } from '../services/context.ts';
@@ -253,4 +256,40 @@ export async function moderateItem(
   }
   const done = await runStaffCommand(channel, id, input, 'moderator', { account: s.account.id });
   return done.ok ? { ok: true } : done;
+}
+
+/**
+ * Whether the session may call the submitter back (reveal the phone): the commission's staff only — the admin
+ * for any item it sees, a moderator for the unit-routed items it sees — never a unit's responder or an
+ * evaluator (the reported unit must not learn who reported it: DOMAIN.md §6.2, art. 47).
+ */
+export const canRevealContact = (s: StaffSession, r: Pick<FeedbackRecord, 'unitId' | 'routedTo'>): boolean =>
+  (s.account.role === 'admin' || s.account.role === 'moderator') && canSee(s, r);
+
+/**
+ * A call-back: the phone the submitter left, for a stated reason, audited in the same transaction as the read
+ * (src/db/staff-feedback-repo.ts). 404 outside the session's scope, 422 for a missing, too long or identifying
+ * reason, 404 (field `contact`) when the item has no contact (never given, or purged after retention).
+ */
+export async function revealContact(
+  ctx: StaffContext,
+  channel: ChannelContext,
+  s: StaffSession,
+  id: string,
+  raw: Record<string, unknown>,
+): Promise<{ ok: true; phone: string } | Failure> {
+  const record = await findFeedback(ctx.database, id);
+  if (!record || !canRevealContact(s, record)) return notFound;
+  const { _csrf: _token, ...input } = raw;
+  const parsed = parseInput(ContactReveal, input);
+  if (!parsed.ok) return parsed;
+  const sealed = await revealSealedContact(ctx.database, {
+    feedbackId: id,
+    accountId: s.account.id,
+    reason: parsed.data.reason,
+    at: ctx.now(),
+  });
+  const phone = sealed === undefined ? null : unseal(channel.keys.contact, sealed, `feedback-contact:${id}`);
+  if (phone === null) return invalid({ contact: ['staff.reveal.noContact'] });
+  return { ok: true, phone };
 }

@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { migrateDatabase, openDatabase, type Database } from '../../src/db/client.ts';
 import { CONTENT_DIR } from '../../src/content/files.ts';
 import { readStandards } from '../../src/content/standards-files.ts';
-import { defaultFeedbackRules } from '../../src/domain/feedback/deadlines.ts';
+import { defaultFeedbackRules } from '../support/calendar.ts';
 import { indicatorsFor, type Standard } from '../../src/domain/scoring/standard.ts';
 import { scoreUnit } from '../../src/domain/scoring/scorecard.ts';
 import { passRates, rankScorecards } from '../../src/domain/scoring/ranking.ts';

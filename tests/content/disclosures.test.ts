@@ -12,6 +12,7 @@ import { procurementChecks } from '../../src/domain/disclosures/procurement/rule
 import { publicAidList } from '../../src/domain/disclosures/student-aid/rules.ts';
 import { verdictOf } from '../../src/domain/disclosures/common.ts';
 import { beijingDate } from '../../src/domain/calendar/dates.ts';
+import { chinaCalendar } from '../support/calendar.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const FIXTURES = join(ROOT, 'tests/fixtures/bad-content');
@@ -40,7 +41,7 @@ describe('disclosure content', () => {
     const verdicts = disclosures.decision.map((e) => verdictOf(decisionChecks(e.data, today)));
     expect(verdicts).toContain('nonCompliant');
     expect(verdicts).toContain('compliant');
-    expect(disclosures.studentAid.some((e) => publicAidList(e.data, today).status === 'ended')).toBe(true);
+    expect(disclosures.studentAid.some((e) => publicAidList(e.data, today, chinaCalendar).status === 'ended')).toBe(true);
     expect(new Set(disclosures.collectiveAssets.map((e) => e.data.unit)).size).toBeGreaterThanOrEqual(3);
     const canteenFails = new Set(disclosures.canteenAccount.flatMap((e) => canteenChecks(e.data).filter((c) => c.state === 'fail').map((c) => c.key)));
     // closingBalance: a deficit month (DOMAIN.md §3.1) is published with its flag.

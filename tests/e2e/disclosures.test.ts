@@ -11,6 +11,7 @@ import { readDisclosures } from '../../src/content/files.ts';
 import { publicAidList } from '../../src/domain/disclosures/student-aid/rules.ts';
 import { beijingDate } from '../../src/domain/calendar/dates.ts';
 import { tables } from '../../src/site/disclosures/open-data.ts';
+import { chinaCalendar } from '../support/calendar.ts';
 
 const BUDGET_BYTES = 30 * 1024;
 const SITE = 'https://qinglian.example.org';
@@ -60,7 +61,7 @@ describe('the built site and its exports', () => {
   });
 
   test('an aid list whose publicity ended shows no names, on its page or in the data', () => {
-    const ended = disclosures.studentAid.filter((e) => publicAidList(e.data, today).status !== 'active');
+    const ended = disclosures.studentAid.filter((e) => publicAidList(e.data, today, chinaCalendar).status !== 'active');
     expect(ended.length).toBeGreaterThan(0);
     const csv = readBuilt('data/student-aid.csv');
     const json = readBuilt('data/student-aid.json');

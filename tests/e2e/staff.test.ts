@@ -305,6 +305,92 @@ describe('the extension is offered only while allowed (信访工作条例 art. 3
   });
 });
 
+describe('call-back: only the commission reveals a phone, audited (issue 17 acceptance 5)', () => {
+  test('moderator and admin reveal it for a reason, each reveal audited and counted; a responder gets 403 and never sees it', async () => {
+    const phone = '13712340000';
+    const submitted = await fetch(`${server.url}/api/feedback`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.78' },
+      body: JSON.stringify({
+        kind: 'complaint',
+        unitId: 'xixi-central-primary',
+        body: '食堂的菜价比公示的高（回访测试）。',
+        contactPhone: phone,
+        publicConsent: false,
+      }),
+    });
+    expect(submitted.status).toBe(201);
+    const receipt = (await submitted.json()) as { trackingCode: string };
+    const id = String(
+      (
+        await db.execute({
+          sql: 'SELECT id FROM feedback_items WHERE tracking_code = ?',
+          args: [receipt.trackingCode.replace(/-/g, '')],
+        })
+      ).rows[0]!.id,
+    );
+    const path = `/staff/contact/${id}/`;
+    const reveals = async () =>
+      Number(
+        (
+          await db.execute({
+            sql: "SELECT count(*) AS n FROM audit_events WHERE action = 'contactRevealed' AND subject_id = ?",
+            args: [id],
+          })
+        ).rows[0]!.n,
+      );
+
+    // The reported unit's responder: 403 on the route (GET and POST), no link, no phone on its item page.
+    expect((await get(path, sessions.responder.cookie)).status).toBe(403);
+    expect((await post(path, sessions.responder, { reason: '想联系反映人' })).status).toBe(403);
+    const inbox = await (await get(`/staff/inbox/${id}/`, sessions.responder.cookie)).text();
+    expect(inbox).not.toContain(phone);
+    expect(inbox).not.toContain('data-reveal-link');
+    expect((await post(path, sessions.evaluator, { reason: '回访' })).status).toBe(403);
+
+    // The moderator: the item page links to the call-back; GET shows the form and no phone; no reason, no phone.
+    expect(await (await get(`/staff/moderation/${id}/`, sessions.moderator.cookie)).text()).toContain(path);
+    const form = await get(path, sessions.moderator.cookie);
+    expect(form.status).toBe(200);
+    expect(await form.text()).not.toContain(phone);
+    const refused = await post(path, sessions.moderator, { reason: '' });
+    expect(refused.status).toBe(422);
+    const refusedText = await refused.text();
+    expect(refusedText).toContain(t('staff.reveal.reasonRequired'));
+    expect(refusedText).not.toContain(phone);
+    expect(await reveals()).toBe(0);
+
+    const shown = await post(path, sessions.moderator, { reason: '电话回访办理结果满意度' });
+    expect(shown.status).toBe(200);
+    expect(shown.headers.get('cache-control')).toBe('no-store');
+    expect(await shown.text()).toContain(phone);
+    const byAdmin = await post(path, sessions.admin, { reason: '核实反映情况' });
+    expect(byAdmin.status).toBe(200);
+    expect(await byAdmin.text()).toContain(phone);
+
+    // Audited: who, which item, the reason; the phone nowhere in the log.
+    const rows = (
+      await db.execute({
+        sql: "SELECT a.actor, s.username, a.detail FROM audit_events a JOIN staff_accounts s ON a.actor = 'staff:' || s.id WHERE a.action = 'contactRevealed' AND a.subject_type = 'feedback' AND a.subject_id = ? ORDER BY a.id",
+        args: [id],
+      })
+    ).rows.map((r) => ({ username: String(r.username), detail: JSON.parse(String(r.detail)) as unknown }));
+    expect(rows).toEqual([
+      { username: 'demo.moderator', detail: { reason: '电话回访办理结果满意度' } },
+      { username: 'demo.admin', detail: { reason: '核实反映情况' } },
+    ]);
+    expect(JSON.stringify((await db.execute('SELECT * FROM audit_events')).rows)).not.toContain(phone);
+
+    // Counted on the audit page.
+    const total = Number(
+      (await db.execute("SELECT count(*) AS n FROM audit_events WHERE action = 'contactRevealed'")).rows[0]!.n,
+    );
+    expect(total).toBeGreaterThanOrEqual(2);
+    const audit = await (await get('/staff/audit/', sessions.admin.cookie)).text();
+    expect(audit).toContain(t('staff.audit.reveals', { count: total }));
+  });
+});
+
 describe('responder never sees reporter identity (acceptance 2)', () => {
   test('every responder page and response, before and after handling the item: 0 identity fields found', async () => {
     // The reporter: phone as contact and in the text, name in the text, address and device in the request.

@@ -9,7 +9,7 @@ import {
   replyTimesDataset,
 } from '../../src/site/statistics/portal.ts';
 import { cellsOf } from '../../src/domain/statistics/table.ts';
-import { defaultFeedbackRules } from '../../src/domain/feedback/deadlines.ts';
+import { defaultFeedbackRules } from '../support/calendar.ts';
 import { routeOf, type FeedbackKind } from '../../src/domain/feedback/schema.ts';
 
 /**

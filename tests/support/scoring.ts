@@ -1,7 +1,7 @@
 import { readStandards } from '../../src/content/standards-files.ts';
 import { CONTENT_DIR, readDisclosures } from '../../src/content/files.ts';
 import { contentRatios } from '../../src/domain/scoring/content-facts.ts';
-import { defaultFeedbackRules } from '../../src/domain/feedback/deadlines.ts';
+import { defaultFeedbackRules } from './calendar.ts';
 import { beijingDate } from '../../src/domain/calendar/dates.ts';
 import type { ScoringSources } from '../../src/services/scoring.ts';
 

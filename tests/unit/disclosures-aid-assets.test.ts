@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { chinaCalendar } from '../../src/domain/calendar/working-days.ts';
+import { chinaCalendar } from '../support/calendar.ts';
 import {
   aidWindow,
   checkAidPublicity,
@@ -67,12 +67,12 @@ describe('student aid lists', () => {
     ['2026-11-27', 'active', 2],
     ['2026-11-28', 'ended', 0],
   ])('on %s the list is %s and shows %i names', (today, status, shown) => {
-    const list = publicAidList(sampleStudentAid(), today);
+    const list = publicAidList(sampleStudentAid(), today, chinaCalendar);
     expect(list.status).toBe(status);
     expect(list.recipients).toHaveLength(shown);
     expect(list.count).toBe(2);
     expect(list.totalFen).toBe(125_000);
-    expect(publicityStatus(aidWindow(sampleStudentAid()), today)).toBe(status);
+    expect(publicityStatus(aidWindow(sampleStudentAid(), chinaCalendar), today)).toBe(status);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { chinaCalendar } from '../../src/domain/calendar/working-days.ts';
+import { chinaCalendar } from '../support/calendar.ts';
 import { validateDisclosures, type RawEntry, type ValidationInput } from '../../src/domain/disclosures/validate.ts';
 import { disclosureKinds } from '../../src/domain/disclosures/kinds.ts';
 import { filterDisclosures, allDisclosureFilters, yearsOf } from '../../src/domain/disclosures/filter.ts';

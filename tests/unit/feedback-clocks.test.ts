@@ -4,20 +4,19 @@ import {
   currentDeadline,
   daysOverdue,
   deadlinesOf,
-  defaultFeedbackRules as rules,
   firstAnswerDueAt,
   isOverdue,
   onTimeReplyRate,
   type DeadlineFacts,
 } from '../../src/domain/feedback/deadlines.ts';
 import { endOfBeijingDay, periodEnd, workingPeriodEnd } from '../../src/domain/calendar/periods.ts';
-import { chinaCalendar } from '../../src/domain/calendar/working-days.ts';
+import { chinaCalendar, defaultFeedbackRules as rules } from '../support/calendar.ts';
 import { toStaffItem } from '../../src/domain/staff/feedback-views.ts';
 import { toTrackingView, type FeedbackRecord } from '../../src/domain/feedback/public.ts';
 
 /**
  * The feedback clocks at their boundaries (DOMAIN.md §6; Civil Code arts. 201 and 203). Every expected
- * date below was worked out by hand from the State Council's 2026 holiday notice (china-holidays.ts),
+ * date below was worked out by hand from the State Council's 2026 holiday notice (content/calendar/2026.yaml),
  * not by running the code under test.
  */
 
@@ -82,8 +81,8 @@ describe('period ends (Civil Code arts. 201, 203)', () => {
     expect(periodEnd(chinaCalendar, event, days)).toEqual({ date: expected, provisional: false });
   });
 
-  test('holiday table missing for 2027: weekends only, marked provisional (china-holidays.ts)', () => {
-    // 2026-12-02 + 60 days = 2027-01-31, a Sunday → Monday 2027-02-01, but the 2027 notice is not in the table.
+  test('no calendar file for 2027: weekends only, marked provisional', () => {
+    // 2026-12-02 + 60 days = 2027-01-31, a Sunday → Monday 2027-02-01, but there is no 2027 calendar file.
     expect(periodEnd(chinaCalendar, '2026-12-02', 60)).toEqual({ date: '2027-02-01', provisional: true });
   });
 

@@ -7,7 +7,8 @@ import {
   type FeedbackSnapshot,
   type FeedbackState,
 } from '../../src/domain/feedback/states.ts';
-import { addDays, defaultFeedbackRules as rules, FeedbackRules } from '../../src/domain/feedback/deadlines.ts';
+import { addDays, FeedbackRules } from '../../src/domain/feedback/deadlines.ts';
+import { chinaCalendar, defaultFeedbackRules as rules } from '../support/calendar.ts';
 import { endOfBeijingDay } from '../../src/domain/calendar/periods.ts';
 
 const t0 = new Date('2026-03-01T00:00:00Z');
@@ -172,6 +173,7 @@ describe('deadlines', () => {
       reopenWindowDays: 30,
       reviewDays: 30,
       commissionAcknowledgeWorkingDays: 15,
+      calendar: chinaCalendar,
     });
     expect(() => FeedbackRules.parse({ handleDays: 0 })).toThrow();
   });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { chinaCalendar } from '../../src/domain/calendar/working-days.ts';
+import { chinaCalendar } from '../support/calendar.ts';
 import { verdictOf } from '../../src/domain/disclosures/common.ts';
 import {
   canteenChecks,
@@ -380,13 +380,18 @@ describe('real-world identifiers fit the format (issue 14: widen the format, not
   ])('DOMAIN.md §3.5 (≥ 5 working days, window computed when no end is given): %s', (_l, start, end) => {
     const a = aid((x) => (x.publicity = { start }));
     expect(validateStudentAid(a, chinaCalendar)).toEqual([]);
-    expect(aidWindow(a)).toEqual({ start, end, computed: true });
-    expect(publicAidList(a, end).status).toBe('active');
-    expect(publicAidList(a, addDay(end)).status).toBe('ended');
+    expect(aidWindow(a, chinaCalendar)).toEqual({ start, end, computed: true, provisional: false });
+    expect(publicAidList(a, end, chinaCalendar).status).toBe('active');
+    expect(publicAidList(a, addDay(end), chinaCalendar).status).toBe('ended');
   });
 
   test('DOMAIN.md §3.5: a written end is kept as written', () => {
-    expect(aidWindow(sampleStudentAid())).toEqual({ start: '2026-11-23', end: '2026-11-27', computed: false });
+    expect(aidWindow(sampleStudentAid(), chinaCalendar)).toEqual({
+      start: '2026-11-23',
+      end: '2026-11-27',
+      computed: false,
+      provisional: false,
+    });
   });
 });
 

@@ -8,12 +8,13 @@ import {
   previousMonth,
   weekday,
 } from '../../src/domain/calendar/dates.ts';
-import { chinaHolidays } from '../../src/domain/calendar/china-holidays.ts';
+import { readCalendar } from '../../src/content/files.ts';
+import { chinaCalendar } from '../support/calendar.ts';
 import {
-  chinaCalendar,
   countWorkingDays,
   createCalendar,
   isWorkingDay,
+  nextYearMissing,
   windowEnd,
 } from '../../src/domain/calendar/working-days.ts';
 
@@ -56,33 +57,10 @@ describe('dates', () => {
   });
 });
 
-describe('the holiday table', () => {
-  test('years are unique, ascending and have a source', () => {
-    const years = chinaHolidays.map((y) => y.year);
-    expect(years).toEqual([...new Set(years)].toSorted());
-    for (const y of chinaHolidays) expect(y.source.length).toBeGreaterThan(20);
+describe('the shipped calendar files (content/calendar)', () => {
+  test('exactly the years whose State Council notice the project has: 2024-2026, none invented', () => {
+    expect(readCalendar().years.map((y) => y.year)).toEqual([2024, 2025, 2026]);
   });
-
-  test.each(chinaHolidays.map((y) => [y.year, y] as const))(
-    '%i: ranges are real dates inside the year, in order',
-    (year, y) => {
-      for (const [first, last] of y.holidays) {
-        expect(isIsoDate(first) && isIsoDate(last)).toBe(true);
-        expect(first <= last).toBe(true);
-        expect(first.startsWith(`${year}-`) && last.startsWith(`${year}-`)).toBe(true);
-      }
-    },
-  );
-
-  test.each(chinaHolidays.map((y) => [y.year, y] as const))(
-    '%i: adjusted working days are weekend days outside every holiday',
-    (_year, y) => {
-      for (const d of y.workingWeekendDays) {
-        expect([0, 6]).toContain(weekday(d));
-        expect(y.holidays.some(([first, last]) => d >= first && d <= last)).toBe(false);
-      }
-    },
-  );
 });
 
 describe('working days (State Council notices 2024-2026)', () => {
@@ -95,16 +73,17 @@ describe('working days (State Council notices 2024-2026)', () => {
     ['2025-10-11', 'a Saturday moved into work in 2025', true],
     ['2024-06-10', 'Dragon Boat Festival 2024', false],
   ])('%s (%s) is a working day: %s', (date, _label, expected) => {
-    expect(isWorkingDay(chinaCalendar, date)).toEqual({ ok: true, value: expected });
+    expect(isWorkingDay(chinaCalendar, date)).toEqual({ value: expected, provisional: false });
   });
 
-  test('a year the table does not cover is reported, not guessed', () => {
-    expect(isWorkingDay(chinaCalendar, '2027-01-04')).toEqual({ ok: false, reason: 'yearMissing', year: 2027 });
-    expect(countWorkingDays(chinaCalendar, '2026-12-28', '2027-01-08')).toEqual({
-      ok: false,
-      reason: 'yearMissing',
-      year: 2027,
-    });
+  test('a year without a calendar file counts Monday-Friday and says provisional, never final', () => {
+    // 2027-01-01 is a Friday: certainly New Year's Day off, but no file says so yet.
+    expect(isWorkingDay(chinaCalendar, '2027-01-01')).toEqual({ value: true, provisional: true });
+    expect(isWorkingDay(chinaCalendar, '2027-01-02')).toEqual({ value: false, provisional: true });
+    // 2026-12-28..31 from the 2026 file (4 days), 2027-01-01..08 Monday-Friday (6 days).
+    expect(countWorkingDays(chinaCalendar, '2026-12-28', '2027-01-08')).toEqual({ value: 10, provisional: true });
+    expect(countWorkingDays(chinaCalendar, '2026-12-21', '2026-12-25')).toEqual({ value: 5, provisional: false });
+    expect(windowEnd(chinaCalendar, '2026-12-29', 5)).toEqual({ value: '2027-01-04', provisional: true });
   });
 
   test.each([
@@ -114,7 +93,7 @@ describe('working days (State Council notices 2024-2026)', () => {
     ['2026-03-16', '2026-03-20', 5],
     ['2026-03-20', '2026-03-16', 0],
   ])('%s to %s holds %i working days', (start, end, days) => {
-    expect(countWorkingDays(chinaCalendar, start, end)).toEqual({ ok: true, value: days });
+    expect(countWorkingDays(chinaCalendar, start, end)).toEqual({ value: days, provisional: false });
   });
 
   test.each([
@@ -123,11 +102,23 @@ describe('working days (State Council notices 2024-2026)', () => {
     ['2026-02-14', 2, '2026-02-24'],
     ['2026-10-03', 1, '2026-10-08'],
   ])('a %s window of %i working days ends on %s', (start, n, end) => {
-    expect(windowEnd(chinaCalendar, start, n)).toEqual({ ok: true, value: end });
+    expect(windowEnd(chinaCalendar, start, n)).toEqual({ value: end, provisional: false });
   });
 
   test('a calendar is plain data: an empty year has only weekends off', () => {
-    const cal = createCalendar([{ year: 2030, source: 'test', holidays: [], workingWeekendDays: [] }]);
-    expect(countWorkingDays(cal, '2030-01-01', '2030-01-31')).toEqual({ ok: true, value: 23 });
+    const cal = createCalendar([{ year: 2030, holidays: [], workingWeekendDays: [] }]);
+    expect(countWorkingDays(cal, '2030-01-01', '2030-01-31')).toEqual({ value: 23, provisional: false });
+  });
+});
+
+describe('the console warns from 1 November when next year has no calendar file', () => {
+  test.each([
+    ['2026-10-31', null],
+    ['2026-11-01', 2027],
+    ['2026-12-31', 2027],
+    ['2025-11-01', null],
+    ['2027-03-01', null],
+  ])('on %s: %s', (today, expected) => {
+    expect(nextYearMissing(chinaCalendar, today)).toBe(expected);
   });
 });

@@ -1,4 +1,4 @@
-import { addDays, weekday, yearOf } from './dates.ts';
+import { addDays, yearOf } from './dates.ts';
 import { isWorkingDay, type WorkingDayCalendar } from './working-days.ts';
 
 /**
@@ -10,8 +10,8 @@ import { isWorkingDay, type WorkingDayCalendar } from './working-days.ts';
  *    moved working day), the period ends on the first working day after it (art. 203).
  *
  * For a year the holiday table does not list, only Saturdays and Sundays are known to be off: the date is
- * then computed from weekends alone and reported as `provisional` (the State Council notice for that year
- * is missing, see china-holidays.ts), never silently as final.
+ * then computed from weekends alone and reported as `provisional` (no content/calendar file for that year),
+ * never silently as final.
  */
 export interface DueDate {
   /** The last day of the period, `YYYY-MM-DD`, Beijing. */
@@ -20,13 +20,8 @@ export interface DueDate {
   readonly provisional: boolean;
 }
 
-/** A working day by the table, or Monday–Friday in a year the table does not cover. */
-function workingOrWeekday(calendar: WorkingDayCalendar, date: string): boolean {
-  const known = isWorkingDay(calendar, date);
-  if (known.ok) return known.value;
-  const day = weekday(date);
-  return day !== 0 && day !== 6;
-}
+/** A working day by the calendar, or Monday–Friday in a year the calendar does not cover. */
+const workingOrWeekday = (calendar: WorkingDayCalendar, date: string): boolean => isWorkingDay(calendar, date).value;
 
 const due = (calendar: WorkingDayCalendar, date: string): DueDate => ({
   date,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { beijingDate, daysBetween } from '../calendar/dates.ts';
 import { endOfBeijingDay, periodEnd, workingPeriodEnd, type DueDate } from '../calendar/periods.ts';
-import { chinaCalendar, type WorkingDayCalendar } from '../calendar/working-days.ts';
+import type { WorkingDayCalendar } from '../calendar/working-days.ts';
 
 /**
  * Deadlines as data (STYLE.md rule 3). Defaults follow the 2022 petition regulations (DOMAIN.md §6.1, §9): written
@@ -19,8 +19,13 @@ export const FeedbackRules = z.strictObject({
   reviewDays: z.number().int().min(1).max(365).default(30),
   commissionAcknowledgeWorkingDays: z.number().int().min(1).max(60).default(15),
 });
-export type FeedbackRules = z.infer<typeof FeedbackRules>;
-export const defaultFeedbackRules: FeedbackRules = Object.freeze(FeedbackRules.parse({}));
+/** The numbers above plus the working-day calendar the clocks count with (content/calendar, handed in as data). */
+export type FeedbackRules = z.infer<typeof FeedbackRules> & { readonly calendar: WorkingDayCalendar };
+/** The default numbers with `calendar`. */
+export const feedbackRules = (
+  calendar: WorkingDayCalendar,
+  numbers: z.input<typeof FeedbackRules> = {},
+): FeedbackRules => Object.freeze({ ...FeedbackRules.parse(numbers), calendar });
 
 const DAY_MS = 86_400_000;
 /** An instant `days` × 24 h later (for tests and retention windows; deadlines use calendar dates). */
@@ -59,7 +64,7 @@ const day = beijingDate;
 export function handleDueBeforeExtension(
   acceptedAt: Date,
   rules: FeedbackRules,
-  calendar: WorkingDayCalendar = chinaCalendar,
+  calendar: WorkingDayCalendar = rules.calendar,
 ): DueDate {
   return periodEnd(calendar, day(acceptedAt), rules.handleDays);
 }
@@ -68,7 +73,7 @@ export function handleDueBeforeExtension(
 export function deadlinesOf(
   f: Pick<DeadlineFacts, 'receivedAt' | 'acceptedAt' | 'extensionDays' | 'reopenedAt' | 'routedTo'>,
   rules: FeedbackRules,
-  calendar: WorkingDayCalendar = chinaCalendar,
+  calendar: WorkingDayCalendar = rules.calendar,
 ): Deadlines {
   if (f.routedTo === 'commission')
     return {
@@ -88,7 +93,7 @@ export function deadlinesOf(
 export function currentDeadline(
   f: DeadlineFacts,
   rules: FeedbackRules,
-  calendar: WorkingDayCalendar = chinaCalendar,
+  calendar: WorkingDayCalendar = rules.calendar,
 ): DueDate | null {
   const d = deadlinesOf(f, rules, calendar);
   switch (f.state) {
@@ -112,7 +117,7 @@ export function daysOverdue(
   f: DeadlineFacts,
   now: Date,
   rules: FeedbackRules,
-  calendar: WorkingDayCalendar = chinaCalendar,
+  calendar: WorkingDayCalendar = rules.calendar,
 ): number {
   const due = currentDeadline(f, rules, calendar);
   return due ? Math.max(0, daysBetween(due.date, day(now))) : 0;
@@ -126,7 +131,7 @@ export function isOverdue(
   f: DeadlineFacts,
   now: Date,
   rules: FeedbackRules,
-  calendar: WorkingDayCalendar = chinaCalendar,
+  calendar: WorkingDayCalendar = rules.calendar,
 ): boolean {
   return daysOverdue(f, now, rules, calendar) > 0;
 }
@@ -135,7 +140,7 @@ export function isOverdue(
 export function firstAnswerDueAt(
   f: Pick<DeadlineFacts, 'receivedAt' | 'acceptedAt' | 'extensionDays' | 'reopenedAt' | 'routedTo'>,
   rules: FeedbackRules,
-  calendar: WorkingDayCalendar = chinaCalendar,
+  calendar: WorkingDayCalendar = rules.calendar,
 ): Date {
   const d = deadlinesOf(f, rules, calendar);
   return endOfBeijingDay((f.acceptedAt && d.handleBy ? d.handleBy : d.acknowledgeBy).date);
@@ -145,7 +150,7 @@ export function firstAnswerDueAt(
 export function reopenUntil(
   answeredAt: Date,
   rules: FeedbackRules,
-  calendar: WorkingDayCalendar = chinaCalendar,
+  calendar: WorkingDayCalendar = rules.calendar,
 ): DueDate {
   return periodEnd(calendar, day(answeredAt), rules.reopenWindowDays);
 }
@@ -168,7 +173,7 @@ export function onTimeReplyRate(
   items: readonly DeadlineFacts[],
   now: Date,
   rules: FeedbackRules,
-  calendar: WorkingDayCalendar = chinaCalendar,
+  calendar: WorkingDayCalendar = rules.calendar,
 ): OnTimeRate {
   let due = 0;
   let onTime = 0;

@@ -5,7 +5,7 @@ import { BODY_MAX, BODY_MIN, REASON_MAX, REASON_MIN, type FeedbackKind } from '.
 import { extensionRefusal, type FeedbackState, type Visibility } from '../feedback/states.ts';
 import { beijingDate, daysBetween } from '../calendar/dates.ts';
 import { plainText } from '../text/safety.ts';
-import { maskIdentifiers } from '../privacy/identifiers.ts';
+import { findIdentifiers, maskIdentifiers } from '../privacy/identifiers.ts';
 
 /**
  * What staff pages may show of a feedback item: an allow-list (STYLE.md rule 5). A responder is staff of
@@ -139,4 +139,23 @@ export const RouteToCommission = z.strictObject({
     REASON_MIN,
     REASON_MAX,
   ),
+});
+
+/** The longest reason a call-back (contact reveal) may give; it goes into the audit log. */
+export const REVEAL_REASON_MAX = 200;
+
+/**
+ * A call-back: the commission reveals a submitter's phone for a stated reason. The reason is audited, so it
+ * must not itself carry a phone number or another identifier.
+ */
+export const ContactReveal = z.strictObject({
+  reason: plainText(
+    {
+      required: 'staff.reveal.reasonRequired',
+      tooShort: 'staff.reveal.reasonRequired',
+      tooLong: 'staff.reveal.reasonTooLong',
+    },
+    2,
+    REVEAL_REASON_MAX,
+  ).refine((r) => findIdentifiers(r).length === 0, 'staff.reveal.reasonIdentifier'),
 });

@@ -44,6 +44,13 @@ export const staffRoutes = {
   consultation: { path: '/staff/consultation/', roles: ['admin', 'evaluator'] },
   accounts: { path: '/staff/accounts/', roles: ['admin'], post: true },
   audit: { path: '/staff/audit/', roles: ['admin'] },
+  // Call-back: the commission's staff reveal a submitter's phone for a stated reason; never a unit.
+  contactReveal: {
+    path: '/staff/contact/[id]/',
+    roles: ['admin', 'moderator'],
+    params: { id: 'feedback' },
+    post: true,
+  },
 } as const satisfies Record<string, StaffRoute>;
 export type StaffRouteKey = keyof typeof staffRoutes;
 export const staffRouteKeys = Object.keys(staffRoutes) as StaffRouteKey[];

@@ -19,8 +19,15 @@ export const disclosuresMessages = {
   'disclosures.unit.wrongCarrier': '单位“{unit}”不是{carrier}，不能发布此类公示',
   'disclosures.publicity.endBeforeStart': '结束日期早于开始日期',
   'disclosures.publicity.tooShort': '公示期只有 {days} 个工作日，至少应为 {min} 个工作日',
-  'disclosures.calendar.yearMissing':
-    '节假日安排中没有 {year} 年，无法计算工作日（请在 src/domain/calendar/china-holidays.ts 补充）',
+  'disclosures.calendar.provisional':
+    '暂按工作日计算：该年节假日安排尚未公布或录入，公示期按周一至周五计算，国务院办公厅通知发布后可能调整。',
+  'disclosures.calendar.noticeYear': '通知日期应在所安排年份的前一年',
+  'disclosures.calendar.outsideYear': '日期不在本文件所安排的年份内',
+  'disclosures.calendar.lastBeforeFirst': '假期结束日期早于开始日期',
+  'disclosures.calendar.duplicate': '调休上班日重复',
+  'disclosures.calendar.bothOffAndWork': '同一天不能既是假日又是调休上班日',
+  'disclosures.calendar.workdayNotWeekend': '调休上班日应为周六或周日',
+  'disclosures.calendar.fileName': '文件名应为所安排的年份，如 2026.yaml',
   'disclosures.name.notMasked': '姓名必须脱敏，只保留姓氏，如“张*”',
   'disclosures.personalData.residentId': '疑似身份证号码（{excerpt}），公示内容不得包含身份证号',
   'disclosures.personalData.mobile': '疑似手机号码（{excerpt}），公示内容不得包含电话号码',

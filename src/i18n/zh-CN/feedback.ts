@@ -160,7 +160,8 @@ export const feedbackMessages = {
   'feedback.track.reviewBy': '重新办理期限',
   'feedback.track.afterAcceptance': '受理后 60 日内',
   'feedback.track.dueDay': '{date}（当日 24 时止，逢节假日顺延）',
-  'feedback.track.provisional': '期限所在年份的节假日安排尚未录入，期限暂按周末顺延计算，节假日安排公布后可能顺延。',
+  'feedback.track.provisional':
+    '暂按工作日计算：期限所在年份的节假日安排尚未录入，期限按周一至周五计算，节假日安排公布后可能顺延。',
   'feedback.track.none': '无',
   'feedback.track.extended': '已延期 {days} 日，理由：',
   'feedback.track.content': '意见内容',

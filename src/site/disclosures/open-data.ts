@@ -1,3 +1,4 @@
+import type { WorkingDayCalendar } from '../../domain/calendar/working-days.ts';
 import { toCsv } from '../../lib/csv.ts';
 import { t } from '../../i18n/t.ts';
 import { kindSlugs, type DisclosureKind } from '../../domain/disclosures/kinds.ts';
@@ -23,6 +24,7 @@ export const OCID_PREFIX = 'ocds-demo01';
 export interface Context {
   items: AnyDisclosureItem[];
   today: string;
+  calendar: WorkingDayCalendar;
   site: URL;
   linked: Map<string, LinkedDecision>;
 }
@@ -124,15 +126,23 @@ const canteenAccounts: Table<Row<'canteenAccount'>> = {
   ],
 };
 
-type AidRow = Row<'studentAid'> & { recipient: DisclosureItem<'studentAid'>['data']['recipients'][number] };
+type AidRow = Row<'studentAid'> & {
+  recipient: DisclosureItem<'studentAid'>['data']['recipients'][number];
+  publicityEnd: string;
+};
 const studentAid: Table<AidRow> = {
   name: 'student-aid',
   kind: 'studentAid',
   // Only lists still in their publicity window have rows: the names go when the list is taken down.
   rows: (ctx) =>
-    rowsOf(ctx, 'studentAid').flatMap((r) =>
-      publicAidList(r.item.data, ctx.today).recipients.map((recipient) => ({ ...r, recipient })),
-    ),
+    rowsOf(ctx, 'studentAid').flatMap((r) => {
+      const publicityEnd = aidWindow(r.item.data, ctx.calendar).end;
+      return publicAidList(r.item.data, ctx.today, ctx.calendar).recipients.map((recipient) => ({
+        ...r,
+        recipient,
+        publicityEnd,
+      }));
+    }),
   columns: [
     ...recordColumns('listId'),
     col('programme', 'code', (r) => r.item.data.programme),
@@ -140,7 +150,7 @@ const studentAid: Table<AidRow> = {
     col('semester', 'code', (r) => r.item.data.semester),
     col('publicityStart', 'date', (r) => r.item.data.publicity.start),
     // The computed end (fifth working day) when the list gives none.
-    col('publicityEnd', 'date', (r) => aidWindow(r.item.data).end),
+    col('publicityEnd', 'date', (r) => r.publicityEnd),
     col('grade', 'text', (r) => r.recipient.grade),
     col('class', 'text', (r) => r.recipient.class),
     col('maskedName', 'text', (r) => r.recipient.name),
@@ -302,9 +312,9 @@ export function tableCsv(table: Table<unknown>, ctx: Context): string {
 }
 
 /** The data of one record as published: everything the page shows, minus names of a list no longer posted. */
-function publicData(item: AnyDisclosureItem, today: string): unknown {
+function publicData(item: AnyDisclosureItem, ctx: Context): unknown {
   if (item.kind !== 'studentAid') return item.data;
-  const list = publicAidList(item.data, today);
+  const list = publicAidList(item.data, ctx.today, ctx.calendar);
   return { ...item.data, recipients: list.recipients, recipientCount: list.count, totalFen: list.totalFen };
 }
 
@@ -329,7 +339,7 @@ export function collectionJson(kind: DisclosureKind, ctx: Context): string {
         verdict: i.verdict ?? null,
         publicity: i.publicity ?? null,
         checks: i.checks.map((c) => ({ key: c.key, state: c.state, reason: explain(c.reason, c.vars) })),
-        data: publicData(i, ctx.today),
+        data: publicData(i, ctx),
       })),
     },
     null,

@@ -1,5 +1,6 @@
 import { getCollection } from 'astro:content';
-import { defaultFeedbackRules } from '../../domain/feedback/deadlines.ts';
+import { feedbackRules } from '../../domain/feedback/deadlines.ts';
+import { createCalendar } from '../../domain/calendar/working-days.ts';
 import type { Standard } from '../../domain/scoring/standard.ts';
 import { beijingDate } from '../../domain/calendar/dates.ts';
 import type { ScoringSources } from '../../services/scoring.ts';
@@ -24,6 +25,6 @@ export async function pageSources(locals: App.Locals): Promise<ScoringSources> {
     standards: await loadStandards(),
     content: cached.ratios,
     now,
-    rules: locals.channel?.rules ?? defaultFeedbackRules,
+    rules: locals.channel?.rules ?? feedbackRules(createCalendar((await getCollection('calendar')).map((e) => e.data))),
   };
 }

@@ -1,4 +1,4 @@
-import { chinaCalendar, windowEnd, type WorkingDayCalendar } from '../../calendar/working-days.ts';
+import { windowEnd, type WorkingDayCalendar } from '../../calendar/working-days.ts';
 import { problem, sum, type Problem, type PublicityWindow } from '../common.ts';
 import { PUBLICITY_MIN_WORKING_DAYS } from '../constants.ts';
 import { checkPublicityWindow, publicityStatus, type PublicityStatus } from '../publicity.ts';
@@ -6,25 +6,22 @@ import type { StudentAid } from './schema.ts';
 
 /**
  * The window an aid list is posted for: as written, or — when `end` is left out — ending on the fifth working day
- * counted from `start` (DOMAIN.md §3.5, Jiaocaiting Han [2017] No. 28: ≥ 5 working days). `computed` says which. A start in a
- * year the holiday table lacks cannot be computed (a validity problem, see checkAidPublicity); the start then
- * stands in for the end.
+ * counted from `start` (DOMAIN.md §3.5, Jiaocaiting Han [2017] No. 28: ≥ 5 working days). `computed` says which. A
+ * computed end in a year without a calendar file counts Monday–Friday and is `provisional`.
  */
 export function aidWindow(
   a: StudentAid,
-  calendar: WorkingDayCalendar = chinaCalendar,
-): PublicityWindow & { computed: boolean } {
-  if (a.publicity.end !== undefined) return { start: a.publicity.start, end: a.publicity.end, computed: false };
+  calendar: WorkingDayCalendar,
+): PublicityWindow & { computed: boolean; provisional: boolean } {
+  if (a.publicity.end !== undefined)
+    return { start: a.publicity.start, end: a.publicity.end, computed: false, provisional: false };
   const end = windowEnd(calendar, a.publicity.start, PUBLICITY_MIN_WORKING_DAYS);
-  return { start: a.publicity.start, end: end.ok ? end.value : a.publicity.start, computed: true };
+  return { start: a.publicity.start, end: end.value, computed: true, provisional: end.provisional };
 }
 
 /** Publicity of an aid list: at least 5 working days (DOMAIN.md §3.5); a computed end is 5 by construction. */
 export function checkAidPublicity(a: StudentAid, calendar: WorkingDayCalendar): Problem[] {
-  if (a.publicity.end === undefined) {
-    const end = windowEnd(calendar, a.publicity.start, PUBLICITY_MIN_WORKING_DAYS);
-    return end.ok ? [] : [problem(['publicity', 'start'], 'disclosures.calendar.yearMissing', { year: end.year })];
-  }
+  if (a.publicity.end === undefined) return [];
   return checkPublicityWindow(aidWindow(a, calendar), calendar, PUBLICITY_MIN_WORKING_DAYS, ['publicity']);
 }
 
@@ -54,13 +51,14 @@ export const aidDateFields = (path: readonly (string | number)[]): boolean =>
 export function publicAidList(
   a: StudentAid,
   today: string,
+  calendar: WorkingDayCalendar,
 ): {
   status: PublicityStatus;
   recipients: StudentAid['recipients'];
   count: number;
   totalFen: number;
 } {
-  const status = publicityStatus(aidWindow(a), today);
+  const status = publicityStatus(aidWindow(a, calendar), today);
   return {
     status,
     recipients: status === 'active' ? a.recipients : [],

@@ -1,0 +1,26 @@
+import { join, dirname } from 'node:path';
+import { loadConfig, ConfigError } from '../lib/config.ts';
+import { BackupError, backupDatabase, backupStamp, databaseFile } from '../db/backup.ts';
+
+/**
+ * `npm run backup [-- file]`: a consistent copy of the database in DATABASE_URL, safe while the server
+ * runs and writes (src/db/backup.ts). Without a file, `backups/qinglian-<UTC stamp>.db` next to the
+ * database. Exit 0 on success, 1 on failure.
+ */
+async function main(): Promise<number> {
+  const config = loadConfig();
+  const target =
+    process.argv[2] ??
+    join(dirname(databaseFile(config.DATABASE_URL)), 'backups', `qinglian-${backupStamp(new Date())}.db`);
+  const { file, bytes } = await backupDatabase(config.DATABASE_URL, target);
+  console.log(JSON.stringify({ backup: file, bytes, integrity: 'ok' }));
+  return 0;
+}
+
+main().then(
+  (code) => (process.exitCode = code),
+  (e: unknown) => {
+    console.error(e instanceof BackupError || e instanceof ConfigError ? e.message : e);
+    process.exitCode = 1;
+  },
+);
