@@ -17,3 +17,8 @@ declare namespace App {
     staffSession?: import('./staff/auth.ts').StaffSession | undefined;
   }
 }
+
+interface ImportMetaEnv {
+  /** DEMO at build time (astro.config.mjs): the demo banner is shown only when true. */
+  readonly DEMO: boolean;
+}

@@ -37,6 +37,7 @@ export async function startTestServer(
     PORT: '0',
     DATABASE_URL: `file:${dbFile}`,
     DEMO: 'true',
+    SITE_URL: 'https://qinglian.example.org',
     LOG_LEVEL: 'info',
     ...TEST_SECRET_ENV,
     ...opts.env,
