@@ -6,7 +6,7 @@ import { searchIndex } from './src/build/search-index.ts';
 import { loadBuildSettings } from './src/lib/config.ts';
 
 // SITE_URL and DEMO are baked into the pages; the build stamp records them (src/build/stamp.ts).
-const settings = loadBuildSettings(process.env);
+const settings = loadBuildSettings();
 
 // Static by default; pages that need the database opt out with `export const prerender = false`.
 // The Node adapter runs in middleware mode: src/server.ts owns the HTTP server and hands Astro only
