@@ -5,7 +5,9 @@ import { precompress } from './src/build/precompress.ts';
 import { searchIndex } from './src/build/search-index.ts';
 import { loadBuildSettings } from './src/lib/config.ts';
 
-// SITE_URL and DEMO are baked into the pages; the build stamp records them (src/build/stamp.ts).
+// SITE_URL and DEMO are baked into the pages; the build stamp records them (src/build/stamp.ts). DEMO is
+// a bare constant (`__DEMO__`, src/env.d.ts), not `import.meta.env.DEMO`: Astro fills import.meta.env from
+// the environment as strings, and the string "false" is true.
 const settings = loadBuildSettings();
 
 // Static by default; pages that need the database opt out with `export const prerender = false`.
@@ -18,7 +20,7 @@ export default defineConfig({
   trailingSlash: 'ignore',
   build: { format: 'directory', inlineStylesheets: 'never' },
   // Content-Security-Policy forbids inline scripts and styles: keep every asset a file.
-  vite: { build: { assetsInlineLimit: 0 }, define: { 'import.meta.env.DEMO': JSON.stringify(settings.DEMO) } },
+  vite: { build: { assetsInlineLimit: 0 }, define: { __DEMO__: JSON.stringify(settings.DEMO) } },
   // Order matters: the search index is written first so that precompress also compresses it.
   integrations: [searchIndex(), precompress(settings)],
   devToolbar: { enabled: false },

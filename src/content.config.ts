@@ -1,7 +1,8 @@
 import { defineCollection } from 'astro:content';
 import { file, glob } from 'astro/loaders';
 import { FamilyAggregate, Township, Unit } from './domain/units/schema.ts';
-import { disclosureLoader, officialFiguresLoader } from './content/loaders.ts';
+import { cityLoader, disclosureLoader, officialFiguresLoader } from './content/loaders.ts';
+import { City } from './domain/city/schema.ts';
 import { OfficialFiguresYear } from './domain/statistics/official-figures.ts';
 import { disclosureSchemas } from './domain/disclosures/validate.ts';
 import { Standard } from './domain/scoring/standard.ts';
@@ -47,7 +48,11 @@ const standards = defineCollection({ loader: standardsLoader(), schema: Standard
 // The commission's published figures (statistics pages); validated by the loader, typed here.
 const officialFigures = defineCollection({ loader: officialFiguresLoader(), schema: OfficialFiguresYear });
 
+// The city the site serves (content/city.yaml): names, the commission's contact, the logo.
+const city = defineCollection({ loader: cityLoader(), schema: City });
+
 export const collections = {
+  city,
   townships,
   units,
   families,

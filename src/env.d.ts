@@ -18,7 +18,5 @@ declare namespace App {
   }
 }
 
-interface ImportMetaEnv {
-  /** DEMO at build time (astro.config.mjs): the demo banner is shown only when true. */
-  readonly DEMO: boolean;
-}
+/** DEMO at build time (astro.config.mjs `define`): the demo banner and notices are shown only when true. */
+declare const __DEMO__: boolean;

@@ -10,13 +10,16 @@ const unsetWhenEmpty = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (
 
 /** The public address every absolute link is built from (QR codes, feed, embed snippet, canonical links). */
 const SiteUrl = z
-  .url({ protocol: /^https?$/, error: 'must be an http(s) address, e.g. https://qinglian.example.org' })
+  .url({ protocol: /^https?$/, error: 'must be an http(s) address, e.g. https://lianjie.example.gov.cn' })
   .transform((u) => new URL(u).origin);
 
 /** What `astro build` bakes into the pages; a change is a reason to rebuild (src/build/stamp.ts). */
 const BuildEnv = z.object({
-  /** The site's public origin, without a path. Required in production. */
-  SITE_URL: unsetWhenEmpty(SiteUrl.default('https://qinglian.example.org')),
+  /**
+   * The site's public origin, without a path. Required in production; the default is the local dev
+   * server, so nothing outside the environment names a public address.
+   */
+  SITE_URL: unsetWhenEmpty(SiteUrl.default('http://localhost:4321')),
   /** Seed the fictional demo city when the database is empty, and show the demo banner. */
   DEMO: z.stringbool().default(true),
 });
