@@ -14,6 +14,8 @@ export default defineConfig(
   astro.configs.recommended,
   {
     languageOptions: {
+      // Build-time constants from astro.config.mjs `define` (declared in src/env.d.ts).
+      globals: { __DEMO__: 'readonly' },
       parserOptions: {
         projectService: true,
         tsconfigRootDir: import.meta.dirname,

@@ -11,6 +11,7 @@ const config: KnipConfig = {
     'src/cli/*.ts',
     'tests/**/*.test.ts',
     'tests/bench/*.ts', // benchmarks and the baseline servers that tests/bench/run.ts spawns by path
+    'tests/support/serve-build.ts', // spawned by path by tests/support/server.ts
   ],
   project: ['**/*.{ts,mjs,js,astro}'],
   // An export that its own file also uses is part of that module's stated surface (STYLE.md §3:

@@ -18,6 +18,9 @@ import {
 import { smsOtpVerifier, type PhoneVerifier, type SmsSender } from './services/otp.ts';
 import { checkpointSigner, type CheckpointSigner } from './services/audit-checkpoint.ts';
 import type { StaffContext } from './staff/context.ts';
+import { readCity } from './content/files.ts';
+import type { City } from './domain/city/schema.ts';
+import { siteName } from './i18n/city.ts';
 
 /**
  * The one composition root (ARCHITECTURE.md): the database, the clock, the keys and the services are
@@ -40,6 +43,8 @@ export interface ServiceOptions {
   altcha?: AltchaSettings;
   /** An SMS adapter: phone verification by one-time codes through it. */
   sms?: SmsSender | null;
+  /** The city whose name signs the SMS texts; content/city.yaml when absent. */
+  city?: City;
   /** Or any other phone verifier (takes precedence over `sms`). */
   phone?: PhoneVerifier | null;
   staffPolicy?: StaffPolicy;
@@ -66,7 +71,7 @@ export function createServices(database: Database, opts: ServiceOptions): Servic
     limits: opts.limits ?? defaultLimits(),
     rules: opts.rules ?? feedbackRules(readCalendar().calendar),
     altcha: opts.altcha ?? defaultAltcha,
-    phone: opts.phone ?? (opts.sms ? smsOtpVerifier(opts.sms) : null),
+    phone: opts.phone ?? (opts.sms ? smsOtpVerifier(opts.sms, siteName(opts.city ?? readCity())) : null),
     now,
   };
   const staff: StaffContext = {

@@ -1,8 +1,9 @@
 import { defineCollection } from 'astro:content';
 import { file, glob } from 'astro/loaders';
 import { FamilyAggregate, Township, Unit } from './domain/units/schema.ts';
-import { calendarLoader, disclosureLoader, officialFiguresLoader } from './content/loaders.ts';
+import { calendarLoader, cityLoader, disclosureLoader, officialFiguresLoader } from './content/loaders.ts';
 import { HolidayYearSchema } from './domain/calendar/calendar-file.ts';
+import { City } from './domain/city/schema.ts';
 import { OfficialFiguresYear } from './domain/statistics/official-figures.ts';
 import { disclosureSchemas } from './domain/disclosures/validate.ts';
 import { Standard } from './domain/scoring/standard.ts';
@@ -51,8 +52,12 @@ const officialFigures = defineCollection({ loader: officialFiguresLoader(), sche
 // The working-day calendar (content/calendar, one file per year): validated by the loader, typed here.
 const calendar = defineCollection({ loader: calendarLoader(), schema: HolidayYearSchema });
 
+// The city the site serves (content/city.yaml): names, the commission's contact, the logo.
+const city = defineCollection({ loader: cityLoader(), schema: City });
+
 export const collections = {
   calendar,
+  city,
   townships,
   units,
   families,

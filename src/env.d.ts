@@ -17,3 +17,6 @@ declare namespace App {
     staffSession?: import('./staff/auth.ts').StaffSession | undefined;
   }
 }
+
+/** DEMO at build time (astro.config.mjs `define`): the demo banner and notices are shown only when true. */
+declare const __DEMO__: boolean;

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import sirv from 'sirv';
 import { getRequestListener } from '@hono/node-server';
@@ -26,7 +27,8 @@ import { createAppContext, pageLocals } from './app-context.ts';
  *   3. the rest → Astro's on-demand handler, which renders the prerendered 404 for unknown paths.
  */
 export const CLIENT_DIR = fileURLToPath(new URL('../dist/client', import.meta.url));
-export const SERVER_ENTRY = fileURLToPath(new URL('../dist/server/entry.mjs', import.meta.url));
+const DIST_CLIENT_DIR = CLIENT_DIR;
+const DIST_SERVER_ENTRY = fileURLToPath(new URL('../dist/server/entry.mjs', import.meta.url));
 export const VERSION = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
@@ -60,9 +62,13 @@ function cacheControl(pathname: string): string {
 export async function startServer(
   config: Config,
   logger: Logger = createLogger(config.LOG_LEVEL),
+  /** Another build's output folder (`astro build --outDir`); tests serve builds made with other settings. */
+  outDir?: string,
 ): Promise<RunningServer> {
-  if (!existsSync(SERVER_ENTRY)) {
-    throw new Error(`No build found at ${SERVER_ENTRY}. Run \`npm run build\` (npm start does it for you).`);
+  const clientDir = outDir ? join(outDir, 'client') : DIST_CLIENT_DIR;
+  const serverEntry = outDir ? join(outDir, 'server', 'entry.mjs') : DIST_SERVER_ENTRY;
+  if (!existsSync(serverEntry)) {
+    throw new Error(`No build found at ${serverEntry}. Run \`npm run build\` (npm start does it for you).`);
   }
   // The database (durability checked, audit rows a crash left sealed first), keys and services.
   const app = await createAppContext(config, { logger, version: VERSION });
@@ -125,8 +131,8 @@ export async function startServer(
   const api = apiFor(false);
   const apiTls = apiFor(true);
 
-  const memory = memoryFiles(CLIENT_DIR, cacheControl);
-  const files = sirv(CLIENT_DIR, {
+  const memory = memoryFiles(clientDir, cacheControl);
+  const files = sirv(clientDir, {
     dev: false,
     etag: true,
     gzip: true,
@@ -134,12 +140,12 @@ export async function startServer(
     extensions: ['html'],
     setHeaders: (res, pathname) => res.setHeader('Cache-Control', cacheControl(pathname)),
   });
-  const astro = ((await import(pathToFileURL(SERVER_ENTRY).href)) as { handler: NodeHandler }).handler;
+  const astro = ((await import(pathToFileURL(serverEntry).href)) as { handler: NodeHandler }).handler;
   const baseLocals = Object.freeze(pageLocals(app));
   // A fresh object per request: the middleware stores the request's staff session in it.
   const locals = () => ({ ...baseLocals });
-  const notFoundPage = existsSync(`${CLIENT_DIR}/404.html`)
-    ? readFileSync(`${CLIENT_DIR}/404.html`)
+  const notFoundPage = existsSync(`${clientDir}/404.html`)
+    ? readFileSync(`${clientDir}/404.html`)
     : Buffer.from('Not Found');
   // Astro matched no route: its 404 page is prerendered, so send that file with status 404.
   const notFound = (req: http.IncomingMessage, res: http.ServerResponse) => {

@@ -9,6 +9,7 @@ const brotli = promisify(brotliCompress);
 const gz = promisify(gzip);
 import type { AstroIntegration } from 'astro';
 import { buildInputsHash, stampText } from './stamp.ts';
+import type { BuildSettings } from '../lib/config.ts';
 
 const COMPRESSIBLE = /\.(html|css|js|mjs|json|svg|xml|txt|csv|webmanifest)$/;
 /** Smaller files are not worth a second request path. */
@@ -53,13 +54,13 @@ export async function precompressDir(dir: string): Promise<{ files: number }> {
  * Astro integration: precompress the client build and stamp it with the hash of the sources as they were
  * when the build started (src/build/stamp.ts; src/cli/prepare.ts reads it).
  */
-export function precompress(): AstroIntegration {
+export function precompress(settings: BuildSettings): AstroIntegration {
   let inputs: string | null = null;
   return {
     name: 'qinglian:precompress',
     hooks: {
       'astro:config:done': ({ config }) => {
-        inputs = buildInputsHash(fileURLToPath(config.root));
+        inputs = buildInputsHash(fileURLToPath(config.root), settings);
       },
       'astro:build:done': async ({ dir, logger }) => {
         const clientDir = fileURLToPath(dir);

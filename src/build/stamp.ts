@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import type { BuildSettings } from '../lib/config.ts';
 
 /**
  * The build stamp (dist/.build-stamp): a hash of what `astro build` reads, taken when the build starts
@@ -22,9 +23,13 @@ function* files(root: string, path: string): Generator<string> {
   for (const name of readdirSync(path).sort()) yield* files(root, join(path, name));
 }
 
-/** SHA-256 over the build inputs' relative paths and contents, in a fixed order. */
-export function buildInputsHash(root: string): string {
+/**
+ * SHA-256 over the build settings (SITE_URL, DEMO: baked into every page) and the build inputs'
+ * relative paths and contents, in a fixed order.
+ */
+export function buildInputsHash(root: string, settings: BuildSettings): string {
   const hash = createHash('sha256');
+  hash.update(`settings\0${JSON.stringify({ SITE_URL: settings.SITE_URL, DEMO: settings.DEMO })}\0`);
   for (const input of BUILD_INPUTS)
     for (const rel of files(root, join(root, input))) {
       hash.update(`${rel}\0`);

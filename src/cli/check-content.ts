@@ -1,4 +1,11 @@
-import { CONTENT_DIR, ContentError, readDisclosures, readOfficialFigures, readRegistry } from '../content/files.ts';
+import {
+  CONTENT_DIR,
+  ContentError,
+  readDisclosures,
+  readCity,
+  readOfficialFigures,
+  readRegistry,
+} from '../content/files.ts';
 import { disclosureKinds } from '../domain/disclosures/kinds.ts';
 import { readStandards, StandardsError } from '../content/standards-files.ts';
 
@@ -7,6 +14,7 @@ import { readStandards, StandardsError } from '../content/standards-files.ts';
  * full build. Exit 1 with one `file › field: reason` line per problem.
  */
 try {
+  const city = readCity();
   const registry = readRegistry();
   const { townships, units, families } = registry;
   const disclosures = readDisclosures(undefined, registry);
@@ -15,7 +23,7 @@ try {
   const counts = disclosureKinds.map((k) => `${disclosures[k].length} ${k}`).join(', ');
   const years = standards.map((s) => `${s.standard.year}${s.standard.status === 'draft' ? ' (draft)' : ''}`).join(', ');
   process.stdout.write(
-    `content ok: ${townships.length} townships, ${units.length} units, ${families.length} family aggregates; ${counts}; standards ${years}; ${official.length} years of official figures\n`,
+    `content ok: city ${city.name}; ${townships.length} townships, ${units.length} units, ${families.length} family aggregates; ${counts}; standards ${years}; ${official.length} years of official figures\n`,
   );
 } catch (e) {
   if (e instanceof ContentError || e instanceof StandardsError) {

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig, ConfigError } from '../lib/config.ts';
+import { loadBuildSettings, loadConfig, ConfigError } from '../lib/config.ts';
 import { seedDatabase } from '../../db/seed.ts';
 import { ROOT } from '../lib/paths.ts';
 import { buildInputsHash, stampedInputs } from '../build/stamp.ts';
@@ -14,11 +14,14 @@ import { createAppContext } from '../app-context.ts';
  * `npm start` runs this and then the server in one process (src/cli/start.ts).
  */
 
-/** True when there is no build, or the sources differ from what the last build read (src/build/stamp.ts). */
-export function buildIsStale(root = ROOT): boolean {
+/**
+ * True when there is no build, or the sources or the build settings (SITE_URL, DEMO) differ from what
+ * the last build read (src/build/stamp.ts).
+ */
+export function buildIsStale(root = ROOT, env = process.env): boolean {
   if (!existsSync(join(root, 'dist', 'server', 'entry.mjs'))) return true;
   const stamped = stampedInputs(root);
-  return stamped === null || stamped !== buildInputsHash(root);
+  return stamped === null || stamped !== buildInputsHash(root, loadBuildSettings(env));
 }
 
 export function build(): void {

@@ -16,6 +16,7 @@ import {
 import { explain } from '../i18n/format.ts';
 import { issueProblem } from '../domain/text/issues.ts';
 import { OfficialFiguresYear, officialFileProblems } from '../domain/statistics/official-figures.ts';
+import { City } from '../domain/city/schema.ts';
 
 /**
  * Reads content/ outside Astro (seed, CLI checks, tests) with the same domain schemas the
@@ -108,6 +109,22 @@ export function readRegistry(contentDir = CONTENT_DIR) {
   }
   if (problems.length) throw new ContentError(problems);
   return { townships, units, families };
+}
+
+/**
+ * The city the site serves (content/city.yaml), validated with the domain schema; the logo, when set,
+ * must be a file under public/ next to the content folder.
+ */
+export function readCity(contentDir = CONTENT_DIR): City {
+  const path = join(contentDir, 'city.yaml');
+  const file = relative(dirname(contentDir), path);
+  if (!existsSync(path)) throw new ContentError([`${file} › (file): missing — every site names its city there`]);
+  const r = City.safeParse(readYaml(path, file));
+  if (!r.success) throw new ContentError(describe(file, r.error));
+  const logo = r.data.logo;
+  if (logo !== undefined && !existsSync(join(dirname(contentDir), 'public', logo)))
+    throw new ContentError([`${file} › logo: no file public${logo}`]);
+  return r.data;
 }
 
 /** A problem as one line: `file › field: reason (message key)`. */

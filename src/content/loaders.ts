@@ -2,7 +2,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Loader } from 'astro/loaders';
-import { ContentError, readCalendar, readDisclosures, readOfficialFigures } from './files.ts';
+import { ContentError, readCalendar, readCity, readDisclosures, readOfficialFigures } from './files.ts';
 import type { DisclosureKind } from '../domain/disclosures/kinds.ts';
 import type { ValidEntries } from '../domain/disclosures/validate.ts';
 
@@ -101,6 +101,19 @@ export function calendarLoader(): Loader {
         const data = { ...y } as unknown as Record<string, unknown>;
         store.set({ id: String(y.year), data, digest: context.generateDigest(data) });
       }
+    },
+  };
+}
+
+/** The loader of content/city.yaml: one entry, `city`, validated by the same reader as the server's. */
+export function cityLoader(): Loader {
+  return {
+    name: 'qinglian-city',
+    load: async (context) => {
+      const { store, config } = context;
+      const data = readCity(fileURLToPath(new URL('./content/', config.root)));
+      store.clear();
+      store.set({ id: 'city', data, digest: context.generateDigest(data) });
     },
   };
 }

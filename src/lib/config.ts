@@ -8,7 +8,23 @@ import { z } from 'zod';
 /** `VAR=` in an env file means "not set". */
 const unsetWhenEmpty = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema);
 
-const Env = z.object({
+/** The public address every absolute link is built from (QR codes, feed, embed snippet, canonical links). */
+const SiteUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an http(s) address, e.g. https://lianjie.example.gov.cn' })
+  .transform((u) => new URL(u).origin);
+
+/** What `astro build` bakes into the pages; a change is a reason to rebuild (src/build/stamp.ts). */
+const BuildEnv = z.object({
+  /**
+   * The site's public origin, without a path. Required in production; the default is the local dev
+   * server, so nothing outside the environment names a public address.
+   */
+  SITE_URL: unsetWhenEmpty(SiteUrl.default('http://localhost:4321')),
+  /** Seed the fictional demo city when the database is empty, and show the demo banner. */
+  DEMO: z.stringbool().default(true),
+});
+
+const Env = BuildEnv.extend({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('localhost'),
   PORT: z.coerce.number().int().min(0).max(65535).default(4321),
@@ -19,8 +35,6 @@ const Env = z.object({
   DATABASE_AUTH_TOKEN: z.string().optional(),
   /** Busy timeout for the embedded database, in milliseconds. */
   DATABASE_BUSY_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(5000),
-  /** Seed the fictional demo city when the database is empty. */
-  DEMO: z.stringbool().default(true),
   /** Trust X-Forwarded-Proto / X-Forwarded-For from the reverse proxy in front of this process. */
   TRUST_PROXY: z.stringbool().default(false),
   /** Largest request body the API accepts, in bytes. */
@@ -63,7 +77,7 @@ const Env = z.object({
 });
 
 /** Variables without a safe default: production refuses to start without them. */
-const REQUIRED_IN_PRODUCTION = ['CONTACT_KEY', 'APP_SECRET', 'AUDIT_SIGNING_KEY'] as const;
+const REQUIRED_IN_PRODUCTION = ['SITE_URL', 'CONTACT_KEY', 'APP_SECRET', 'AUDIT_SIGNING_KEY'] as const;
 
 export type Config = Readonly<z.infer<typeof Env>>;
 
@@ -83,5 +97,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     for (const name of REQUIRED_IN_PRODUCTION) if (!env[name]) problems.push(`${name}: required in production`);
   }
   if (!result.success || problems.length) throw new ConfigError(problems);
+  return Object.freeze(result.data);
+}
+
+export type BuildSettings = Readonly<z.infer<typeof BuildEnv>>;
+
+/**
+ * The settings the static build bakes in (astro.config.mjs, the build stamp). Only these variables are
+ * read, so a build needs no secrets; `loadConfig` requires SITE_URL in production before `npm start` builds.
+ */
+export function loadBuildSettings(env: Record<string, string | undefined> = process.env): BuildSettings {
+  const result = BuildEnv.safeParse(env);
+  if (!result.success)
+    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
   return Object.freeze(result.data);
 }

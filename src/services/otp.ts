@@ -52,8 +52,11 @@ export const phoneVoterKey = (ctx: ChannelContext, surveyId: string, phone: stri
 const otpHash = (ctx: ChannelContext, challengeId: string, code: string) =>
   hmacHex(ctx.keys.pepper, `otp:${challengeId}:${code}`);
 
-/** One-time codes by SMS, state in the database (otp_challenges), so several instances can share it. */
-export function smsOtpVerifier(sender: SmsSender): PhoneVerifier {
+/**
+ * One-time codes by SMS, state in the database (otp_challenges), so several instances can share it.
+ * `signature` is the site's name (content/city.yaml) the text is signed with.
+ */
+export function smsOtpVerifier(sender: SmsSender, signature: string): PhoneVerifier {
   return {
     kind: 'sms',
     async start(ctx, surveyId, phone, client) {
@@ -78,7 +81,10 @@ export function smsOtpVerifier(sender: SmsSender): PhoneVerifier {
         now,
       );
       if (!stored.ok) return rateLimited(stored.retryAfterS);
-      const sent = await sender.send({ phone, text: t('surveys.otp.sms', { code, minutes: OTP_TTL_S / 60 }) });
+      const sent = await sender.send({
+        phone,
+        text: t('surveys.otp.sms', { site: signature, code, minutes: OTP_TTL_S / 60 }),
+      });
       if (!sent.ok) return unavailable;
       return { ok: true, challengeId, expiresAt: new Date(expiresAt).toISOString() };
     },

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { readDisclosures, readRegistry } from '../../src/content/files.ts';
+import { readCity, readDisclosures, readRegistry } from '../../src/content/files.ts';
 import { releasePackage } from '../../src/site/disclosures/open-data.ts';
 import { ocdsMethod } from '../../src/domain/disclosures/procurement/ocds.ts';
 import { Procurement } from '../../src/domain/disclosures/procurement/schema.ts';
@@ -7,6 +7,7 @@ import { codelist, ocdsPackageValidator } from '../support/ocds.ts';
 import { sampleProcurement } from '../support/disclosure-samples.ts';
 
 const SITE = new URL('https://qinglian.example.org/');
+const CITY = readCity();
 const validate = ocdsPackageValidator();
 
 describe('OCDS 1.1.5 export', () => {
@@ -14,7 +15,7 @@ describe('OCDS 1.1.5 export', () => {
   const records = readDisclosures().procurement.map((e) => ({ id: e.id, data: e.data, unitName: units.find((u) => u.id === e.data.unit)!.name }));
 
   test('the release package of the demo procurements validates against the official schema', () => {
-    const pkg = releasePackage(records, SITE, '2026-11-28');
+    const pkg = releasePackage(records, SITE, '2026-11-28', CITY);
     const ok = validate(pkg);
     expect(validate.errors ?? []).toEqual([]);
     expect(ok).toBe(true);
@@ -29,13 +30,13 @@ describe('OCDS 1.1.5 export', () => {
       { ...base, method: 'singleSource' as const, bidders: base.bidders.slice(0, 1) },
       { ...base, tenderPeriod: undefined, documents: [] },
     ].map((v, i) => ({ id: `variant-${i}`, data: Procurement.parse(JSON.parse(JSON.stringify(v))), unitName: 'School A' }));
-    const ok = validate(releasePackage(variants, SITE, '2026-11-28'));
+    const ok = validate(releasePackage(variants, SITE, '2026-11-28', CITY));
     expect(validate.errors ?? []).toEqual([]);
     expect(ok).toBe(true);
   });
 
   test('the validator does reject a broken package', () => {
-    const pkg = releasePackage(records, SITE, '2026-11-28') as { releases: Record<string, unknown>[] };
+    const pkg = releasePackage(records, SITE, '2026-11-28', CITY) as { releases: Record<string, unknown>[] };
     delete pkg.releases[0]!.ocid;
     (pkg.releases[1] as { tag: string[] }).tag = ['notATag'];
     expect(validate(pkg)).toBe(false);
@@ -43,7 +44,7 @@ describe('OCDS 1.1.5 export', () => {
   });
 
   test('release ids are unique, and codes come from the 1.1.5 codelists', () => {
-    const pkg = releasePackage(records, SITE, '2026-11-28') as { releases: { id: string; tender: { procurementMethod: string; mainProcurementCategory: string }; tag: string[] }[] };
+    const pkg = releasePackage(records, SITE, '2026-11-28', CITY) as { releases: { id: string; tender: { procurementMethod: string; mainProcurementCategory: string }; tag: string[] }[] };
     expect(new Set(pkg.releases.map((r) => r.id)).size).toBe(pkg.releases.length);
     const methods = codelist('method.csv');
     for (const m of Object.values(ocdsMethod)) expect(methods).toContain(m);

@@ -12,9 +12,11 @@ import { publicAidList } from '../../src/domain/disclosures/student-aid/rules.ts
 import { beijingDate } from '../../src/domain/calendar/dates.ts';
 import { tables } from '../../src/site/disclosures/open-data.ts';
 import { chinaCalendar } from '../support/calendar.ts';
+import { loadBuildSettings } from '../../src/lib/config.ts';
 
 const BUDGET_BYTES = 30 * 1024;
-const SITE = 'https://qinglian.example.org';
+// The origin the build under test was made with (SITE_URL, or its default).
+const SITE = loadBuildSettings().SITE_URL;
 const disclosures = readDisclosures();
 const today = beijingDate(new Date());
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { prepareDatabase } from '../../src/cli/prepare.ts';
 import { TEST_SECRET_ENV } from './channel.ts';
+import { loadBuildSettings } from '../../src/lib/config.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -26,7 +27,8 @@ export interface TestServer {
  * database that has been migrated and seeded exactly as `npm start` does. Needs a build in dist/.
  */
 export async function startTestServer(
-  opts: { dbDir?: string; env?: Record<string, string> } = {},
+  /** `outDir`: serve that build (`astro build --outDir`) instead of dist/, through tests/support/serve-build.ts. */
+  opts: { dbDir?: string; env?: Record<string, string>; outDir?: string } = {},
 ): Promise<TestServer> {
   const dir = opts.dbDir ?? mkdtempSync(join(tmpdir(), 'qinglian-e2e-'));
   const dbFile = join(dir, 'test.db');
@@ -37,13 +39,16 @@ export async function startTestServer(
     PORT: '0',
     DATABASE_URL: `file:${dbFile}`,
     DEMO: 'true',
+    // The origin the build in dist/ was made with, so that the server does not count it as stale.
+    SITE_URL: loadBuildSettings().SITE_URL,
     LOG_LEVEL: 'info',
     ...TEST_SECRET_ENV,
     ...opts.env,
   };
   await prepareDatabase(env);
   // As `npm run serve` starts it (package.json): with the start-up preload.
-  const args = ['--import', pathToFileURL(join(ROOT, 'src/lib/fast-start.ts')).href, join(ROOT, 'src/server.ts')];
+  const entry = opts.outDir ? [join(ROOT, 'tests/support/serve-build.ts'), opts.outDir] : [join(ROOT, 'src/server.ts')];
+  const args = ['--import', pathToFileURL(join(ROOT, 'src/lib/fast-start.ts')).href, ...entry];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env,

@@ -69,6 +69,7 @@ describe('keys', () => {
 
 describe('secrets in the environment', () => {
   const good = {
+    SITE_URL: 'https://qinglian.example.org',
     CONTACT_KEY: Buffer.alloc(32, 9).toString('base64'),
     APP_SECRET: 'y'.repeat(40),
     AUDIT_SIGNING_KEY: Buffer.alloc(32, 8).toString('hex'),
@@ -82,6 +83,7 @@ describe('secrets in the environment', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).problems).toEqual([
+      'SITE_URL: required in production',
       'CONTACT_KEY: required in production',
       'APP_SECRET: required in production',
       'AUDIT_SIGNING_KEY: required in production',

@@ -529,7 +529,7 @@ export const disclosuresMessages = {
   'disclosures.decision.channel': '公开渠道',
   'disclosures.decision.supervisor': '监督意见',
   'disclosures.decision.contractsHeading': '据此签订的合同',
-  'disclosures.feed.title': '青岚清廉：最新公示',
+  'disclosures.feed.title': '{site}：最新公示',
   'disclosures.feed.entryTitle': '{unit}：{title}',
   'disclosures.feed.summary': '{kind}，{unit}，{period}',
 

@@ -5,7 +5,6 @@ export const openDataMessages = {
   'data.title': '开放数据',
   'data.intro':
     '本站所有公示数据均可下载，格式为 JSON 和 CSV（UTF-8 编码），与网页内容同步生成。采购数据另按开放合同数据标准（OCDS 1.1）发布。',
-  'data.publisher': '青岚市纪委监委（演示）',
   'data.downloadsHeading': '下载',
   'data.jsonOf': '{kind}（JSON）',
   'data.ocds': '学校采购：OCDS 1.1 发布包（JSON）',

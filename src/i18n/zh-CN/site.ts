@@ -3,14 +3,17 @@
  * texts shared by every form (`common.*`, `form.*`, `text.*`).
  */
 export const siteMessages = {
-  'site.name': '青岚清廉',
-  'site.fullName': '青岚市"六个清廉"公开与监督平台',
+  'site.name': '{city}清廉',
+  'site.fullName': '{city}"六个清廉"公开与监督平台',
   'site.tagline': '公开每一项小微权力，倾听每一条群众意见',
   'site.demoBanner': '演示数据：本站所有单位、人员与数字均为虚构，仅用于展示功能。',
   'site.skipLink': '跳到正文',
   'site.largerText': '大字模式',
   'site.tableScrollHint': '表格较宽，可左右滑动查看其余各列。',
-  'site.operator': '主办：青岚市纪委监委（演示）',
+  'site.operator': '主办：{operator}',
+  'site.contact': '{commission}　地址：{address}　电话：{phone}',
+  'site.fictionalName': '{name}（虚构）',
+  'site.fictionalNote': '本市名称及以上机构名称、地址、电话均为虚构。',
   'site.printedFrom': '打印自 {url}',
 
   'nav.label': '主导航',

@@ -16,7 +16,7 @@ export const surveysMessages = {
   'surveys.otp.expired': '验证码已失效，请重新获取',
   'surveys.otp.locked': '验证码输错次数过多，请重新获取',
   'surveys.otp.wrong': '验证码不正确',
-  'surveys.otp.sms': '【青岚清廉】您的验证码是 {code}，{minutes} 分钟内有效。如非本人操作，请忽略。',
+  'surveys.otp.sms': '【{site}】您的验证码是 {code}，{minutes} 分钟内有效。如非本人操作，请忽略。',
   'surveys.phone.invalid': '请填写 11 位手机号码',
   'surveys.relation.required': '请选择您与被测评单位的关系',
   'surveys.answer.required': '请选择一项',
@@ -100,4 +100,5 @@ export const surveysMessages = {
   'surveys.sheet.qrAlt': '二维码：扫码参加测评，邀请码 {code}',
   'surveys.sheet.used': '已使用',
   'surveys.sheet.howTo': '扫码，或打开本站"满意度测评"输入邀请码',
+  'surveys.sheet.slipSite': '{site} {url}',
 } as const;

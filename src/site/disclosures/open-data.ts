@@ -11,6 +11,8 @@ import { explain, percentHundredths } from '../../i18n/format.ts';
 import { yuan as yuanString } from '../../domain/disclosures/common.ts';
 import { itemsOfKind, type AnyDisclosureItem, type DisclosureItem } from '../../content/items.ts';
 import type { Procurement } from '../../domain/disclosures/procurement/schema.ts';
+import type { City } from '../../domain/city/schema.ts';
+import { operatorName, siteName } from '../../i18n/city.ts';
 
 /**
  * Open data built at build time from the same items the pages show: JSON per collection, CSV
@@ -27,6 +29,8 @@ export interface Context {
   calendar: WorkingDayCalendar;
   site: URL;
   linked: Map<string, LinkedDecision>;
+  /** The city the site serves (content/city.yaml): the publisher and the feed's title and author. */
+  city: City;
 }
 
 export type ColumnType = 'text' | 'date' | 'month' | 'yuan' | 'integer' | 'number' | 'boolean' | 'url' | 'code';
@@ -324,6 +328,7 @@ export function collectionJson(kind: DisclosureKind, ctx: Context): string {
     {
       collection: kindSlugs[kind],
       title: t(`disclosures.kind.${kind}`),
+      publisher: operatorName(ctx.city),
       license: OPEN_DATA_LICENSE,
       dictionary: abs(ctx, '/data/'),
       asOf: ctx.today,
@@ -359,6 +364,7 @@ export function releasePackage(
   procurements: readonly ProcurementRecord[],
   site: URL,
   today: string,
+  city: City,
 ): Record<string, unknown> {
   const sorted = procurements.toSorted((a, b) => a.id.localeCompare(b.id));
   const releases = sorted.map((p) =>
@@ -377,7 +383,7 @@ export function releasePackage(
       .at(-1) ?? today;
   return toReleasePackage(releases, {
     uri: new URL('/data/ocds/release-package.json', site).href,
-    publisherName: t('data.publisher'),
+    publisherName: operatorName(city),
     publishedDate: `${newest}T00:00:00+08:00`,
     license: OPEN_DATA_LICENSE,
     publicationPolicy: new URL('/data/#policy', site).href,
@@ -390,6 +396,7 @@ export const releasePackageOf = (ctx: Context): Record<string, unknown> =>
     itemsOfKind(ctx.items, 'procurement').map((i) => ({ id: i.id, data: i.data, unitName: i.unit.name })),
     ctx.site,
     ctx.today,
+    ctx.city,
   );
 
 const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -415,11 +422,11 @@ export function atomFeed(ctx: Context): string {
   return `<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN">
   <id>${xml(self)}</id>
-  <title>${xml(t('disclosures.feed.title'))}</title>
+  <title>${xml(t('disclosures.feed.title', { site: siteName(ctx.city) }))}</title>
   <link rel="self" type="application/atom+xml" href="${xml(self)}"/>
   <link rel="alternate" type="text/html" href="${xml(abs(ctx, '/disclosures/'))}"/>
   <updated>${stamp(newest[0]?.publishedOn ?? ctx.today)}</updated>
-  <author><name>${xml(t('data.publisher'))}</name></author>
+  <author><name>${xml(operatorName(ctx.city))}</name></author>
 ${entries.join('\n')}
 </feed>
 `;
