@@ -14,6 +14,8 @@ import { memoryFiles } from './lib/static-files.ts';
 import { pruneExpired } from './db/rate-limit-repo.ts';
 import { drainConnections } from './lib/drain.ts';
 import { scheduleCheckpoints } from './services/audit-checkpoint.ts';
+import { scheduleNotifications } from './services/notifications.ts';
+import { httpSms, logSms, smtpMail } from './services/notify-channels.ts';
 import { createAppContext, pageLocals } from './app-context.ts';
 
 /**
@@ -89,6 +91,26 @@ export async function startServer(
   const checkpoints = scheduleCheckpoints(database, app.auditSigner, {
     now: app.now,
     onError: (e: unknown) => logger.warn('audit checkpoint failed', { error: e instanceof Error ? e.name : 'unknown' }),
+  });
+
+  // Notifications: deliver what the outbox holds (also what a crash left undelivered), retry with backoff.
+  const notifications = scheduleNotifications({
+    database,
+    contactKey: app.secrets.contactKey,
+    channels: {
+      sms:
+        config.NOTIFY_SMS === 'http' && config.NOTIFY_SMS_URL
+          ? httpSms({ url: config.NOTIFY_SMS_URL, token: config.NOTIFY_SMS_TOKEN })
+          : logSms(logger),
+      ...(config.SMTP_URL ? { email: smtpMail({ url: config.SMTP_URL, from: config.NOTIFY_MAIL_FROM }) } : {}),
+    },
+    logger,
+    now: app.now,
+    rules: app.channel.rules,
+    policy: { baseMs: config.NOTIFY_RETRY_BASE_MS, maxMs: 3_600_000, maxAttempts: config.NOTIFY_MAX_ATTEMPTS },
+    startDelayMs: config.NOTIFY_START_DELAY_MS,
+    pollMs: config.NOTIFY_POLL_MS,
+    reminderScanMs: config.NOTIFY_REMINDER_SCAN_MS,
   });
 
   const isHttps = (req: http.IncomingMessage) =>
@@ -179,6 +201,7 @@ export async function startServer(
     (shutdownPromise ??= (async () => {
       clearInterval(housekeeping);
       await drain.close(config.SHUTDOWN_GRACE_MS);
+      await notifications.stop();
       await checkpoints.flush();
       await checkpoints.stop();
       // Wait for queued writes, then close the database.

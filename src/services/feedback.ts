@@ -191,7 +191,13 @@ export async function submitFeedback(ctx: ChannelContext, raw: unknown, client: 
     const contactSealed = input.contactPhone
       ? seal(ctx.keys.contact, input.contactPhone, `feedback-contact:${id}`)
       : undefined;
-    const stored = await insertFeedback(ctx.database, item, { contactSealed, rateHits, altcha: pow, now });
+    const stored = await insertFeedback(ctx.database, item, {
+      contactSealed,
+      notify: contactSealed !== undefined && input.notifyConsent === true,
+      rateHits,
+      altcha: pow,
+      now,
+    });
     if (stored.ok) return { ok: true, receipt: receiptOf(ctx, recordOfNew(item), secret), replayed: false };
     switch (stored.reason) {
       case 'unknown_unit':

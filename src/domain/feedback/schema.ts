@@ -83,6 +83,8 @@ const common = {
     .max(PHONE_MAX, 'feedback.contactPhone.invalid')
     .regex(PHONE_PATTERN, 'feedback.contactPhone.invalid')
     .optional(),
+  /** Consent to be told by text when the reply is published (needs `contactPhone`); off by default. */
+  notifyConsent: z.boolean('feedback.notifyConsent.invalid').optional(),
   /** Separate consent to show the text publicly after moderation (PIPL art.25); off by default. */
   publicConsent: z.boolean('feedback.publicConsent.invalid').default(false),
 };
