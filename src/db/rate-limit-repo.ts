@@ -47,14 +47,13 @@ function errorText(e: unknown): string {
   return `${e.message} ${cause instanceof Error ? cause.message : ''}`;
 }
 
-/** Seconds until the fullest of the given counters resets (at least 1). */
-export async function retryAfter(database: Database, hits: readonly RateHit[], now: Date): Promise<number> {
-  if (hits.length === 0) return 1;
-  const rows = await database.db
+/** The stored counters of the given hits (missing ones are simply absent). */
+function readCounters(database: Database, hits: readonly RateHit[]) {
+  return database.db
     .select({
       key: rateLimits.key,
       count: rateLimits.count,
-      maxCount: rateLimits.maxCount,
+      windowStart: rateLimits.windowStart,
       expiresAt: rateLimits.expiresAt,
     })
     .from(rateLimits)
@@ -64,6 +63,12 @@ export async function retryAfter(database: Database, hits: readonly RateHit[], n
         hits.map((h) => h.key),
       ),
     );
+}
+
+/** Seconds until the fullest of the given counters resets (at least 1). */
+export async function retryAfter(database: Database, hits: readonly RateHit[], now: Date): Promise<number> {
+  if (hits.length === 0) return 1;
+  const rows = await readCounters(database, hits);
   let wait = 1;
   for (const h of hits) {
     const row = rows.find((r) => r.key === h.key);
@@ -79,20 +84,7 @@ export async function retryAfter(database: Database, hits: readonly RateHit[], n
  */
 export async function rateLimitReached(database: Database, hits: readonly RateHit[], now: Date): Promise<RateDecision> {
   if (hits.length === 0) return { ok: true };
-  const rows = await database.db
-    .select({
-      key: rateLimits.key,
-      count: rateLimits.count,
-      windowStart: rateLimits.windowStart,
-      expiresAt: rateLimits.expiresAt,
-    })
-    .from(rateLimits)
-    .where(
-      inArray(
-        rateLimits.key,
-        hits.map((h) => h.key),
-      ),
-    );
+  const rows = await readCounters(database, hits);
   let wait = 0;
   for (const h of hits) {
     const row = rows.find((r) => r.key === h.key);

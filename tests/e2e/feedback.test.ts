@@ -284,7 +284,8 @@ describe('with JavaScript on', () => {
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
     const copy = page.locator('button[data-copy="receipt-secret"]');
     await copy.click();
-    expect(await copy.textContent()).toContain('已复制');
+    // The label changes when the clipboard promise settles, a moment after the click.
+    await expect.poll(() => copy.textContent()).toContain('已复制');
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(
       (await page.locator('[data-secret]').textContent())!.trim(),
     );

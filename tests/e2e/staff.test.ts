@@ -294,7 +294,7 @@ describe('the extension is offered only while allowed (信访工作条例 art. 3
     const closed = await (await get(item, s.cookie)).text();
     expect(closed).not.toContain('id="extend"');
     expect(closed).toContain(t('staff.action.extendClosed'));
-    expect(closed).toMatch(/已超期 \d+ 日/);
+    expect(closed).toMatch(/已超期 \d+ 天/);
 
     const late = await post(item, s, { action: 'extend', days: '10', reason: '需要现场核查多个村民小组' });
     expect(late.status).toBe(409);

@@ -1,6 +1,7 @@
 import type { IdentifierKind } from '../../src/domain/privacy/identifiers.ts';
 
-function luhnComplete(body: string): string {
+/** The body with its Luhn check digit appended (bank card numbers). */
+export function luhnComplete(body: string): string {
   let total = 0;
   for (let i = 0; i < body.length; i += 1) {
     let d = Number(body[body.length - 1 - i]);

@@ -79,8 +79,6 @@ export const staffMessages = {
   'staff.inbox.noDue': '—',
   'staff.inbox.dueDay': '{date} 24 时前',
   'staff.inbox.provisional': '（暂定：该年节假日安排未录入，仅按周末顺延）',
-  'staff.inbox.openItem': '{kind}，{date} 收到',
-  'staff.inbox.overdue': '已超期',
   'staff.inbox.code': '受理编号',
   'staff.inbox.snippet': '内容摘要',
   'staff.inbox.consent': '同意公开',

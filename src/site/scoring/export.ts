@@ -107,11 +107,7 @@ export function yearTable(r: YearReport): (string | number)[][] {
       card.total,
       t(`scoring.grade.${card.grade}`),
       rank ?? '',
-      card.unranked
-        ? t(`scoring.year.unranked.${card.unranked}`)
-        : tooFew
-          ? t('scoring.year.unranked.tooFew')
-          : '',
+      card.unranked ? t(`scoring.year.unranked.${card.unranked}`) : tooFew ? t('scoring.year.unranked.tooFew') : '',
       card.vetoes.map((v) => v.name).join('；'),
       card.bonus.counted,
       ...indicators.map((i) => byKey.get(i.key) ?? ''),
