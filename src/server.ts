@@ -15,7 +15,7 @@ import { pruneExpired } from './db/rate-limit-repo.ts';
 import { drainConnections } from './lib/drain.ts';
 import { scheduleCheckpoints } from './services/audit-checkpoint.ts';
 import { scheduleNotifications } from './services/notifications.ts';
-import { httpSms, logSms, smtpMail } from './services/notify-channels.ts';
+import { httpSms, logChannel, smtpMail } from './services/notify-channels.ts';
 import { createAppContext, pageLocals } from './app-context.ts';
 
 /**
@@ -101,13 +101,16 @@ export async function startServer(
       sms:
         config.NOTIFY_SMS === 'http' && config.NOTIFY_SMS_URL
           ? httpSms({ url: config.NOTIFY_SMS_URL, token: config.NOTIFY_SMS_TOKEN })
-          : logSms(logger),
-      ...(config.SMTP_URL ? { email: smtpMail({ url: config.SMTP_URL, from: config.NOTIFY_MAIL_FROM }) } : {}),
+          : logChannel(logger, 'sms'),
+      email: config.SMTP_URL
+        ? smtpMail({ url: config.SMTP_URL, from: config.NOTIFY_MAIL_FROM })
+        : logChannel(logger, 'email'),
     },
     logger,
     now: app.now,
     rules: app.channel.rules,
     policy: { baseMs: config.NOTIFY_RETRY_BASE_MS, maxMs: 3_600_000, maxAttempts: config.NOTIFY_MAX_ATTEMPTS },
+    leaseMs: config.NOTIFY_LEASE_MS,
     startDelayMs: config.NOTIFY_START_DELAY_MS,
     pollMs: config.NOTIFY_POLL_MS,
     reminderScanMs: config.NOTIFY_REMINDER_SCAN_MS,

@@ -1,37 +1,42 @@
-import { and, asc, count, eq, inArray, isNotNull, isNull, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, gte, inArray, isNull, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { Database } from './client.ts';
+import { auditIfChanged } from './audit-repo.ts';
 import { feedbackContacts, feedbackItems, outbox, staffAccounts, staffAccountUnits, units } from './schema.ts';
 import { deadlineFactColumns } from './feedback-repo.ts';
 import type { NotificationChannel, NotificationEvent } from '../domain/notifications/events.ts';
 import type { DeadlineFacts } from '../domain/feedback/deadlines.ts';
 
 /**
- * The transactional outbox (issue 17). The `*Statement` functions return SQL for the caller's own
+ * The transactional outbox (issue 17). The `*Statement(s)` functions return SQL for the caller's own
  * batch, so a notification commits with the change it announces or not at all. Rows name recipients by
- * reference; addresses are read when a row is delivered (`findAddress`).
+ * reference; addresses are read when a row is delivered (`findAddress`), so a purged contact or a removed
+ * address is never used.
  */
 
 const newId = sql`lower(hex(randomblob(16)))`;
 
-/** Staff recipients: the channel's address column. */
+/** Staff recipients: the channel's address column (a constant per channel, never user input). */
 const addressColumn = { email: staffAccounts.email, sms: staffAccounts.phone } as const;
+const addressColumnName = { email: sql.raw('email'), sms: sql.raw('phone') } as const;
+const channels = ['email', 'sms'] as const satisfies readonly NotificationChannel[];
 
 /** New item → every active responder of its unit, one row per channel the account has an address for. */
 export function newItemStatements(feedbackId: string, unitId: string, now: Date): SQL[] {
-  return (['email', 'sms'] as const).map(
+  return channels.map(
     (
       channel,
     ) => sql`INSERT INTO ${outbox} (id, event, subject_id, recipient_kind, recipient_id, channel, created_at, next_attempt_at)
       SELECT ${newId}, 'feedbackReceived', ${feedbackId}, 'staff', a.id, ${channel}, ${now.getTime()}, ${now.getTime()}
       FROM ${staffAccounts} a JOIN ${staffAccountUnits} u ON u.account_id = a.id
       WHERE u.unit_id = ${unitId} AND a.role = 'responder' AND a.disabled_at IS NULL
-        AND a.${sql.raw(channel === 'email' ? 'email' : 'phone')} IS NOT NULL`,
+        AND a.${addressColumnName[channel]} IS NOT NULL`,
   );
 }
 
 /**
- * Reply published → the submitter, by text, if they left a phone and asked to be told. Runs right after
- * the guarded audit insert of the same batch, so `changes() = 1` holds only if the reply was stored.
+ * Reply published → the submitter, by text, only if they left a phone and ticked the consent box. Runs
+ * right after the guarded audit insert of the same batch, so `changes() = 1` holds only if the reply was
+ * stored (a reply that lost a race writes no row).
  */
 export function replyStatement(feedbackId: string, now: Date): SQL {
   return sql`INSERT INTO ${outbox} (id, event, subject_id, recipient_kind, recipient_id, channel, created_at, next_attempt_at)
@@ -44,7 +49,7 @@ export interface ReminderItem extends DeadlineFacts {
   unitId: string;
 }
 
-/** Items that may need a deadline reminder: not closed, routed to a unit. */
+/** Items that may need a deadline reminder: not answered or closed, routed to a unit. */
 export async function listOpenItems(database: Database): Promise<ReminderItem[]> {
   return database.db
     .select({ id: feedbackItems.id, unitId: feedbackItems.unitId, ...deadlineFactColumns })
@@ -58,8 +63,9 @@ export async function listOpenItems(database: Database): Promise<ReminderItem[]>
 }
 
 /**
- * Enqueue a deadline reminder for the unit's responders and every moderator, once per (item, event, due
- * day, account, channel): the unique dedupe key makes a second scan a no-op. Returns rows added.
+ * Enqueue a deadline reminder for the unit's responders and every moderator, once per (event, item, due
+ * day, account, channel): the unique dedupe key makes a repeated scan a no-op (`INSERT OR IGNORE`).
+ * Returns the rows added.
  */
 export async function enqueueReminder(
   database: Database,
@@ -68,17 +74,16 @@ export async function enqueueReminder(
   now: Date,
 ): Promise<number> {
   const { db } = database;
-  const statements = (['email', 'sms'] as const).map((channel) => {
-    const column = sql.raw(channel === 'email' ? 'email' : 'phone');
-    const key = `${reminder.event}:${item.id}:${reminder.due}:`;
-    return db.run(sql`INSERT OR IGNORE INTO ${outbox} (id, event, subject_id, recipient_kind, recipient_id, channel, dedupe_key, created_at, next_attempt_at)
+  const key = `${reminder.event}:${item.id}:${reminder.due}:`;
+  const [first, second] = channels.map((channel) =>
+    db.run(sql`INSERT OR IGNORE INTO ${outbox} (id, event, subject_id, recipient_kind, recipient_id, channel, dedupe_key, created_at, next_attempt_at)
       SELECT ${newId}, ${reminder.event}, ${item.id}, 'staff', a.id, ${channel}, ${key} || a.id || ':' || ${channel}, ${now.getTime()}, ${now.getTime()}
       FROM ${staffAccounts} a
-      WHERE a.disabled_at IS NULL AND a.${column} IS NOT NULL
+      WHERE a.disabled_at IS NULL AND a.${addressColumnName[channel]} IS NOT NULL
         AND (a.role = 'moderator' OR (a.role = 'responder'
-          AND EXISTS (SELECT 1 FROM ${staffAccountUnits} u WHERE u.account_id = a.id AND u.unit_id = ${item.unitId})))`);
-  });
-  const results = await database.write(() => db.batch([statements[0]!, statements[1]!]));
+          AND EXISTS (SELECT 1 FROM ${staffAccountUnits} u WHERE u.account_id = a.id AND u.unit_id = ${item.unitId})))`),
+  );
+  const results = await database.write(() => db.batch([first!, second!]));
   return results.reduce((n, r) => n + r.rowsAffected, 0);
 }
 
@@ -89,13 +94,39 @@ export interface PendingRow {
   recipientKind: 'staff' | 'submitter';
   recipientId: string;
   channel: NotificationChannel;
+  /** Attempts so far, this one included (counted when the row is claimed). */
   attempts: number;
 }
 
-/** Rows due for an attempt, oldest first. */
-export async function listDue(database: Database, now: Date, limit: number): Promise<PendingRow[]> {
-  return database.db
-    .select({
+const pending = and(isNull(outbox.deliveredAt), isNull(outbox.failedAt));
+
+/**
+ * Claim the rows due now, oldest first, in one write: each claimed row counts an attempt and is not due
+ * again until `leaseUntil`, so a second dispatcher (another instance) does not take it meanwhile, and a
+ * dispatcher that crashed mid-send leaves it to be tried again after the lease. Rows whose attempts are
+ * used up (the process died during their last one) are given up in the same batch.
+ */
+export async function claimDue(
+  database: Database,
+  opts: { now: Date; leaseUntil: Date; limit: number; maxAttempts: number },
+): Promise<PendingRow[]> {
+  const { db } = database;
+  const due = and(pending, lte(outbox.nextAttemptAt, opts.now));
+  const exhausted = db
+    .update(outbox)
+    .set({ failedAt: opts.now, lastError: 'attempts_exhausted' })
+    .where(and(due, gte(outbox.attempts, opts.maxAttempts)));
+  const ids = db
+    .select({ id: outbox.id })
+    .from(outbox)
+    .where(and(due, lt(outbox.attempts, opts.maxAttempts)))
+    .orderBy(asc(outbox.nextAttemptAt), asc(outbox.createdAt))
+    .limit(opts.limit);
+  const claim = db
+    .update(outbox)
+    .set({ attempts: sql`${outbox.attempts} + 1`, nextAttemptAt: opts.leaseUntil })
+    .where(inArray(outbox.id, ids))
+    .returning({
       id: outbox.id,
       event: outbox.event,
       subjectId: outbox.subjectId,
@@ -103,11 +134,12 @@ export async function listDue(database: Database, now: Date, limit: number): Pro
       recipientId: outbox.recipientId,
       channel: outbox.channel,
       attempts: outbox.attempts,
-    })
-    .from(outbox)
-    .where(and(isNull(outbox.deliveredAt), isNull(outbox.failedAt), lte(outbox.nextAttemptAt, now)))
-    .orderBy(asc(outbox.nextAttemptAt), asc(outbox.createdAt))
-    .limit(limit);
+      createdAt: outbox.createdAt,
+    });
+  const [, claimed] = await database.write(() => db.batch([exhausted, claim]));
+  return claimed
+    .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
+    .map(({ createdAt: _createdAt, ...row }) => row);
 }
 
 /** The address a row goes to now: a staff account's e-mail or phone, or the submitter's sealed phone. */
@@ -129,7 +161,10 @@ export async function findAddress(
   return a?.address && !a.disabledAt ? { address: a.address, sealed: false } : undefined;
 }
 
-/** What a message about an item may say: its tracking code and its unit's name. */
+/**
+ * What a message about an item may say: its unit's name, and its tracking code, which only the submitter's
+ * own message uses (a unit's responders never see tracking codes, src/staff/feedback.ts).
+ */
 export async function findSubject(
   database: Database,
   feedbackId: string,
@@ -146,8 +181,8 @@ export async function markDelivered(database: Database, id: string, now: Date): 
   await database.write(() =>
     database.db
       .update(outbox)
-      .set({ deliveredAt: now, attempts: sql`${outbox.attempts} + 1`, lastError: null })
-      .where(eq(outbox.id, id)),
+      .set({ deliveredAt: now, lastError: null })
+      .where(and(eq(outbox.id, id), pending)),
   );
 }
 
@@ -162,12 +197,8 @@ export async function markFailed(
   await database.write(() =>
     database.db
       .update(outbox)
-      .set({
-        attempts: sql`${outbox.attempts} + 1`,
-        lastError: error,
-        ...(retryAt ? { nextAttemptAt: retryAt } : { failedAt: now }),
-      })
-      .where(eq(outbox.id, id)),
+      .set({ lastError: error, ...(retryAt ? { nextAttemptAt: retryAt } : { failedAt: now }) })
+      .where(and(eq(outbox.id, id), pending)),
   );
 }
 
@@ -177,21 +208,54 @@ export interface OutboxCounts {
   failed: number;
 }
 
+/** How many notifications wait, went out, or were given up (the admin's audit page). */
 export async function countOutbox(database: Database): Promise<OutboxCounts> {
-  const n = async (where: SQL | undefined) =>
-    (await database.db.select({ n: count() }).from(outbox).where(where))[0]?.n ?? 0;
-  return {
-    pending: await n(and(isNull(outbox.deliveredAt), isNull(outbox.failedAt))),
-    delivered: await n(isNotNull(outbox.deliveredAt)),
-    failed: await n(isNotNull(outbox.failedAt)),
-  };
+  const [row] = await database.db
+    .select({
+      total: count(),
+      delivered: count(outbox.deliveredAt),
+      failed: count(outbox.failedAt),
+    })
+    .from(outbox);
+  const total = row?.total ?? 0;
+  const delivered = row?.delivered ?? 0;
+  const failed = row?.failed ?? 0;
+  return { pending: total - delivered - failed, delivered, failed };
 }
 
-/** Set or clear where an account is notified (staff:add, the console). */
+/** Where an account is notified (e-mail, phone; null clears), with its audit row, in one batch. */
 export async function setStaffContact(
   database: Database,
   accountId: string,
   contact: { email: string | null; phone: string | null },
-): Promise<void> {
-  await database.write(() => database.db.update(staffAccounts).set(contact).where(eq(staffAccounts.id, accountId)));
+  actor: string,
+  now: Date,
+): Promise<boolean> {
+  const { db } = database;
+  const [updated] = await database.write(() =>
+    db.batch([
+      db.update(staffAccounts).set(contact).where(eq(staffAccounts.id, accountId)),
+      // Which addresses are set, never the addresses themselves: the audit log is publishable data.
+      db.run(
+        auditIfChanged({
+          at: now,
+          actor,
+          action: 'staff.account.contact',
+          subjectType: 'staff_account',
+          subjectId: accountId,
+          detail: { email: contact.email !== null, phone: contact.phone !== null },
+        }),
+      ),
+    ]),
+  );
+  return updated.rowsAffected === 1;
+}
+
+/** An account's id by its username (staff:add --contact-only). */
+export async function findAccountId(database: Database, username: string): Promise<string | undefined> {
+  const [row] = await database.db
+    .select({ id: staffAccounts.id })
+    .from(staffAccounts)
+    .where(eq(staffAccounts.username, username));
+  return row?.id;
 }

@@ -80,6 +80,11 @@ const Env = z.object({
   /** First retry delay, doubling per attempt up to an hour; attempts before a row is given up. */
   NOTIFY_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
   NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
+  /**
+   * How long a claimed notification is left alone before it may be tried again (a crash mid-send is
+   * retried after it); must exceed a channel's timeout (10 s).
+   */
+  NOTIFY_LEASE_MS: z.coerce.number().int().min(1000).max(86_400_000).default(60_000),
   /** How often deadline reminders are looked for, in milliseconds. */
   NOTIFY_REMINDER_SCAN_MS: z.coerce.number().int().min(1000).max(86_400_000).default(900_000),
 });

@@ -5,8 +5,8 @@ import type { Logger } from '../lib/log.ts';
  * Delivery channels of the notification outbox (issue 17), pluggable: the dispatcher
  * (src/services/notifications.ts) hands each one a message with the outbox row's id as its idempotency
  * key. A channel reports failures as a result and never throws. Shipped here:
- * - `logSms`: the default SMS channel (no provider is reachable here): writes that a text would go out,
- *   never the number or the text;
+ * - `logChannel`: the default for SMS and e-mail while none is configured (no provider is reachable
+ *   here): logs that a message would go out and its length, never the address or the text;
  * - `httpSms`: a provider's HTTP API (JSON POST, `Idempotency-Key` header, bearer token), the shape most
  *   Chinese SMS gateways accept behind a small adapter; tests run it against a loopback double;
  * - `smtpMail`: e-mail over SMTP with nodemailer; the row id becomes the Message-ID, so a re-sent mail
@@ -29,11 +29,15 @@ export interface DeliveryChannel {
   close?(): void;
 }
 
-export function logSms(logger: Logger): DeliveryChannel {
+/** The default channel while no provider (SMS) or server (SMTP) is configured. */
+export function logChannel(logger: Logger, channel: 'sms' | 'email'): DeliveryChannel {
   return {
     kind: 'log',
     deliver(message) {
-      logger.info('sms not sent: no provider configured (log channel)', { length: message.text.length });
+      logger.info('notification not sent: no provider configured (log channel)', {
+        channel,
+        length: message.text.length,
+      });
       return Promise.resolve({ ok: true });
     },
   };

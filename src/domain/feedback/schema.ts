@@ -213,3 +213,15 @@ export function checkFeedbackAt(input: FeedbackInput, now: Date): Record<string,
   const problem = checkMealDate(input.meal.date, now);
   return problem ? { 'meal.date': [problem] } : {};
 }
+
+/**
+ * The reply text goes only to a phone the submitter gave (issue 17): ticking the consent box without a
+ * phone is an error on the box, not a silent no-op. Takes the raw values, so it also runs beside other
+ * field errors; returns a message key or null.
+ */
+export function checkNotifyConsent(raw: unknown): string | null {
+  if (typeof raw !== 'object' || raw === null) return null;
+  const { notifyConsent, contactPhone } = raw as { notifyConsent?: unknown; contactPhone?: unknown };
+  if (notifyConsent !== true) return null;
+  return typeof contactPhone === 'string' && contactPhone.trim() !== '' ? null : 'feedback.notifyConsent.needsPhone';
+}

@@ -43,8 +43,6 @@ export interface RetryPolicy {
   maxAttempts: number;
 }
 
-export const defaultRetryPolicy: RetryPolicy = { baseMs: 30_000, maxMs: 3_600_000, maxAttempts: 10 };
-
 /** When to try again after `attempts` failed attempts (exponential backoff), or null to give up. */
 export function nextAttemptAt(attempts: number, now: Date, policy: RetryPolicy): Date | null {
   if (attempts >= policy.maxAttempts) return null;
