@@ -27,35 +27,43 @@ export async function startSmsProvider(opts: { token?: string } = {}) {
       void (async () => {
         const key = req.headers['idempotency-key'];
         const idempotencyKey = Array.isArray(key) ? key[0] : key;
-        let body: unknown = null;
-        try {
-          body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-        } catch {
-          body = null;
-        }
-        requests.push({ idempotencyKey, authorization: req.headers.authorization, body });
-        const reply = (status: number, json: unknown) => {
-          res.writeHead(status, { 'content-type': 'application/json' });
-          res.end(JSON.stringify(json));
-        };
-        if (opts.token && req.headers.authorization !== `Bearer ${opts.token}`) return reply(401, { error: 'auth' });
-        if (failures.left > 0) {
-          failures.left--;
-          return reply(failures.status, { error: 'unavailable' });
-        }
-        const msg = body as { to?: unknown; text?: unknown } | null;
-        if (!idempotencyKey || typeof msg?.to !== 'string' || typeof msg.text !== 'string')
-          return reply(400, { error: 'bad request' });
-        if (texts.has(idempotencyKey)) return reply(200, { id: idempotencyKey, duplicate: true });
-        texts.set(idempotencyKey, { to: msg.to, text: msg.text });
-        if (onAccept && (await onAccept(idempotencyKey)) === 'drop') {
+        const answer = await handle(idempotencyKey, req.headers.authorization, Buffer.concat(chunks));
+        if (answer === 'drop') {
           res.socket?.destroy();
           return;
         }
-        return reply(200, { id: idempotencyKey, duplicate: false });
+        res.writeHead(answer.status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(answer.json));
       })();
     });
   });
+  const parse = (raw: Buffer): unknown => {
+    try {
+      return JSON.parse(raw.toString('utf8'));
+    } catch {
+      return null;
+    }
+  };
+  async function handle(
+    idempotencyKey: string | undefined,
+    authorization: string | undefined,
+    raw: Buffer,
+  ): Promise<{ status: number; json: unknown } | 'drop'> {
+    const body = parse(raw);
+    requests.push({ idempotencyKey, authorization, body });
+    if (opts.token && authorization !== `Bearer ${opts.token}`) return { status: 401, json: { error: 'auth' } };
+    if (failures.left > 0) {
+      failures.left--;
+      return { status: failures.status, json: { error: 'unavailable' } };
+    }
+    const msg = body as { to?: unknown; text?: unknown } | null;
+    if (!idempotencyKey || typeof msg?.to !== 'string' || typeof msg.text !== 'string')
+      return { status: 400, json: { error: 'bad request' } };
+    if (texts.has(idempotencyKey)) return { status: 200, json: { id: idempotencyKey, duplicate: true } };
+    texts.set(idempotencyKey, { to: msg.to, text: msg.text });
+    if (onAccept && (await onAccept(idempotencyKey)) === 'drop') return 'drop';
+    return { status: 200, json: { id: idempotencyKey, duplicate: false } };
+  }
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const { port } = server.address() as AddressInfo;
   return {
