@@ -16,6 +16,8 @@ import { pruneExpired } from './db/rate-limit-repo.ts';
 import { drainConnections } from './lib/drain.ts';
 import { scheduleCheckpoints } from './services/audit-checkpoint.ts';
 import { scheduleContactPurge } from './services/contact-retention.ts';
+import { scheduleNotifications } from './services/notifications.ts';
+import { httpSms, logChannel, smtpMail } from './services/notify-channels.ts';
 import { createAppContext, pageLocals } from './app-context.ts';
 
 /**
@@ -103,6 +105,29 @@ export async function startServer(
   const checkpoints = scheduleCheckpoints(database, app.auditSigner, {
     now: app.now,
     onError: (e: unknown) => logger.warn('audit checkpoint failed', { error: e instanceof Error ? e.name : 'unknown' }),
+  });
+
+  // Notifications: deliver what the outbox holds (also what a crash left undelivered), retry with backoff.
+  const notifications = scheduleNotifications({
+    database,
+    contactKey: app.secrets.contactKey,
+    channels: {
+      sms:
+        config.NOTIFY_SMS === 'http' && config.NOTIFY_SMS_URL
+          ? httpSms({ url: config.NOTIFY_SMS_URL, token: config.NOTIFY_SMS_TOKEN })
+          : logChannel(logger, 'sms'),
+      email: config.SMTP_URL
+        ? smtpMail({ url: config.SMTP_URL, from: config.NOTIFY_MAIL_FROM })
+        : logChannel(logger, 'email'),
+    },
+    logger,
+    now: app.now,
+    rules: app.channel.rules,
+    policy: { baseMs: config.NOTIFY_RETRY_BASE_MS, maxMs: 3_600_000, maxAttempts: config.NOTIFY_MAX_ATTEMPTS },
+    leaseMs: config.NOTIFY_LEASE_MS,
+    startDelayMs: config.NOTIFY_START_DELAY_MS,
+    pollMs: config.NOTIFY_POLL_MS,
+    reminderScanMs: config.NOTIFY_REMINDER_SCAN_MS,
   });
 
   const isHttps = (req: http.IncomingMessage) =>
@@ -194,6 +219,7 @@ export async function startServer(
       clearInterval(housekeeping);
       await drain.close(config.SHUTDOWN_GRACE_MS);
       await contactPurge.stop();
+      await notifications.stop();
       await checkpoints.flush();
       await checkpoints.stop();
       // Wait for queued writes, then close the database.

@@ -2,6 +2,7 @@ import { and, count, desc, eq, sql } from 'drizzle-orm';
 import type { Database } from './client.ts';
 import { altchaUsed, feedbackContacts, feedbackItems } from './schema.ts';
 import { auditIfChanged, auditStatement, listAudit } from './audit-repo.ts';
+import { newItemStatements, replyStatement } from './outbox-repo.ts';
 import {
   isRateLimitViolation,
   rateLimitStatements,
@@ -103,6 +104,8 @@ export async function insertFeedback(
   item: NewFeedback,
   opts: {
     contactSealed?: string | undefined;
+    /** The submitter asked to be told of the reply by text (needs a contact). */
+    notify?: boolean;
     rateHits: readonly RateHit[];
     altcha?: { id: string; expiresAt: number } | undefined;
     now: Date;
@@ -116,8 +119,17 @@ export async function insertFeedback(
       .insert(feedbackItems)
       .values({ ...item, demo: item.demo ?? false, hasContact: opts.contactSealed !== undefined, state: 'received' }),
     ...(opts.contactSealed
-      ? [db.insert(feedbackContacts).values({ feedbackId: item.id, sealed: opts.contactSealed, createdAt: opts.now })]
+      ? [
+          db.insert(feedbackContacts).values({
+            feedbackId: item.id,
+            sealed: opts.contactSealed,
+            notify: opts.notify ?? false,
+            createdAt: opts.now,
+          }),
+        ]
       : []),
+    // The unit's responders are told of a new item; a misconduct report goes to the commission only.
+    ...(item.routedTo === 'unit' ? newItemStatements(item.id, item.unitId, opts.now).map((q) => db.run(q)) : []),
     auditStatement(database, {
       at: item.receivedAt,
       actor: 'submitter',
@@ -224,7 +236,9 @@ export async function applyChange(
       publicNote: event.publicNote ?? null,
     }),
   );
-  const [updated] = await database.write(() => db.batch([update, audit]));
+  // The submitter's notification follows the guarded audit insert: it is written only if the reply was.
+  const notify = event.action === 'reply' ? [db.run(replyStatement(record.id, now))] : [];
+  const [updated] = await database.write(() => db.batch([update, audit, ...notify]));
   if (updated.rowsAffected !== 1) return { ok: false, reason: 'conflict' };
   const fresh = await findFeedback(database, record.id);
   return fresh ? { ok: true, record: fresh } : { ok: false, reason: 'conflict' };

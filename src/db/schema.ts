@@ -9,6 +9,7 @@ import { respondentRelations } from '../domain/surveys/schema.ts';
 import { grades } from '../domain/scoring/scorecard.ts';
 import { gradeRecordReasons } from '../domain/scoring/history.ts';
 import { staffRoles } from '../domain/staff/roles.ts';
+import { notificationChannels, notificationEvents } from '../domain/notifications/events.ts';
 
 /**
  * Units mirrored from content/units so that feedback, ratings and scores can reference them with
@@ -99,6 +100,8 @@ export const feedbackContacts = sqliteTable('feedback_contacts', {
     .primaryKey()
     .references(() => feedbackItems.id),
   sealed: text('sealed').notNull(),
+  /** The submitter asked to be told by text when the reply is published (purged with the contact). */
+  notify: integer('notify', { mode: 'boolean' }).notNull().default(false),
   createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
 });
 
@@ -409,6 +412,9 @@ export const staffAccounts = sqliteTable('staff_accounts', {
   /** The last TOTP time step accepted: a code is good once (RFC 6238 §5.2). */
   totpLastStep: integer('totp_last_step').notNull().default(0),
   disabledAt: integer('disabled_at', { mode: 'timestamp_ms' }),
+  /** Where notifications reach the account (src/services/notifications.ts); both optional. */
+  email: text('email'),
+  phone: text('phone'),
   demo: integer('demo', { mode: 'boolean' }).notNull().default(false),
   createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
 });
@@ -513,4 +519,35 @@ export const feedbackRedactions = sqliteTable(
     at: integer('at', { mode: 'timestamp_ms' }).notNull(),
   },
   (t) => [index('feedback_redactions_item').on(t.feedbackId)],
+);
+
+/**
+ * Notifications (issue 17): the transactional outbox. A row is written in the same batch as the change it
+ * announces and names its recipient by reference (a staff account, or the submitter of an item), never by
+ * address: the address is read at delivery time, so a purged contact is never texted. The row id is the
+ * idempotency key every channel passes on (src/services/notifications.ts).
+ */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: text('id').primaryKey(),
+    event: text('event', { enum: notificationEvents }).notNull(),
+    /** The feedback item the event is about. */
+    subjectId: text('subject_id').notNull(),
+    recipientKind: text('recipient_kind', { enum: ['staff', 'submitter'] }).notNull(),
+    /** A staff account id, or the feedback item id for its submitter. */
+    recipientId: text('recipient_id').notNull(),
+    channel: text('channel', { enum: notificationChannels }).notNull(),
+    /** Set for events that must be enqueued once only (deadline reminders). */
+    dedupeKey: text('dedupe_key').unique(),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at', { mode: 'timestamp_ms' }).notNull(),
+    deliveredAt: integer('delivered_at', { mode: 'timestamp_ms' }),
+    /** Given up after the last attempt, or nothing to deliver to (no address any more). */
+    failedAt: integer('failed_at', { mode: 'timestamp_ms' }),
+    /** A short failure code, never an address or a provider's free text. */
+    lastError: text('last_error'),
+  },
+  (t) => [index('outbox_pending').on(t.deliveredAt, t.failedAt, t.nextAttemptAt)],
 );

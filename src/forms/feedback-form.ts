@@ -10,7 +10,7 @@ export type FeedbackFormVariant = 'general' | 'meal';
 
 /** Field order of each form: the error summary lists errors in this order. */
 export const fieldOrder: Record<FeedbackFormVariant, readonly string[]> = {
-  general: ['kind', 'unitId', 'body', 'contactPhone', 'publicConsent'],
+  general: ['kind', 'unitId', 'body', 'contactPhone', 'notifyConsent', 'publicConsent'],
   meal: [
     'unitId',
     'meal.date',
@@ -22,6 +22,7 @@ export const fieldOrder: Record<FeedbackFormVariant, readonly string[]> = {
     'meal.price',
     'suggestion',
     'contactPhone',
+    'notifyConsent',
     'publicConsent',
   ],
 };
@@ -75,7 +76,7 @@ export async function handleFeedbackForm(
     return { ...blank, status: read.status, errors: messages, summary: summaryOf(messages, [], '#form') };
   }
   const values = Object.fromEntries(read.entries.filter(([k]) => !k.includes('__')).map(([k, v]) => [k, v]));
-  const input = formToInput(read.entries, ['publicConsent']);
+  const input = formToInput(read.entries, ['publicConsent', 'notifyConsent']);
   if (variant === 'meal') {
     input.kind = 'accompaniedMeal';
     // An empty form sends no meal.* field at all: check each one, so every missing field is named.

@@ -74,6 +74,35 @@ const Env = BuildEnv.extend({
   SURVEY_LIMIT_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(300),
   /** Days a submitter's phone is kept after the item closes (PIPL art.47; DOMAIN.md §7.3), then purged hourly. */
   CONTACT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+  /**
+   * Notifications (issue 17). The SMS channel: `log` (default: writes that a text would go out, sends
+   * nothing) or `http` (a provider's HTTP API at NOTIFY_SMS_URL, see src/services/notify-channels.ts).
+   */
+  NOTIFY_SMS: z.enum(['log', 'http']).default('log'),
+  NOTIFY_SMS_URL: unsetWhenEmpty(z.url().optional()),
+  NOTIFY_SMS_TOKEN: unsetWhenEmpty(z.string().optional()),
+  /** E-mail over SMTP, e.g. `smtps://user:pass@mail.example.org:465`; unset: no e-mail is sent. */
+  SMTP_URL: unsetWhenEmpty(
+    z
+      .string()
+      .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+      .optional(),
+  ),
+  NOTIFY_MAIL_FROM: z.string().min(3).default('qinglian@localhost'),
+  /** How often the dispatcher looks for due rows, in milliseconds. */
+  NOTIFY_POLL_MS: z.coerce.number().int().min(100).max(3_600_000).default(5_000),
+  /** Wait this long after start before the first delivery run (tests use it to crash before delivery). */
+  NOTIFY_START_DELAY_MS: z.coerce.number().int().min(0).max(3_600_000).default(1_000),
+  /** First retry delay, doubling per attempt up to an hour; attempts before a row is given up. */
+  NOTIFY_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
+  NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
+  /**
+   * How long a claimed notification is left alone before it may be tried again (a crash mid-send is
+   * retried after it); must exceed a channel's timeout (10 s).
+   */
+  NOTIFY_LEASE_MS: z.coerce.number().int().min(1000).max(86_400_000).default(60_000),
+  /** How often deadline reminders are looked for, in milliseconds. */
+  NOTIFY_REMINDER_SCAN_MS: z.coerce.number().int().min(1000).max(86_400_000).default(900_000),
 });
 
 /** Variables without a safe default: production refuses to start without them. */
@@ -96,6 +125,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if ((env.NODE_ENV ?? 'development') === 'production') {
     for (const name of REQUIRED_IN_PRODUCTION) if (!env[name]) problems.push(`${name}: required in production`);
   }
+  if (result.success && result.data.NOTIFY_SMS === 'http' && !result.data.NOTIFY_SMS_URL)
+    problems.push('NOTIFY_SMS_URL: required when NOTIFY_SMS=http');
   if (!result.success || problems.length) throw new ConfigError(problems);
   return Object.freeze(result.data);
 }

@@ -20,6 +20,7 @@ import {
   SecretInput,
   checkFeedbackAt,
   checkMealDate,
+  checkNotifyConsent,
   normalisePhone,
   routeOf,
   type FeedbackInput,
@@ -106,6 +107,12 @@ function withClockChecks(raw: unknown, now: Date, errors: FieldErrors): FieldErr
   return problem ? mergeErrors(errors, { 'meal.date': [problem] }) : errors;
 }
 
+/** The consent to a reply text needs a phone (checked beside the other field errors). */
+function withConsentCheck(raw: unknown, errors: FieldErrors): FieldErrors {
+  const problem = errors.notifyConsent ? null : checkNotifyConsent(raw);
+  return problem ? mergeErrors(errors, { notifyConsent: [problem] }) : errors;
+}
+
 export type SubmitResult = { ok: true; receipt: FeedbackReceipt; replayed: boolean } | Failure;
 
 function receiptOf(ctx: ChannelContext, record: FeedbackRecord, secret: string): FeedbackReceipt {
@@ -139,7 +146,7 @@ export async function submitFeedback(ctx: ChannelContext, raw: unknown, client: 
   const parsed = FeedbackSubmission.safeParse(raw);
   const now = ctx.now();
   if (!parsed.success) {
-    const errors = withClockChecks(raw, now, withOtherFields(raw, fieldErrors(parsed.error)));
+    const errors = withConsentCheck(raw, withClockChecks(raw, now, withOtherFields(raw, fieldErrors(parsed.error))));
     const unitId = (raw as { unitId?: unknown } | null)?.unitId;
     return invalid(
       !errors.unitId && typeof unitId === 'string' ? mergeErrors(errors, await unitErrors(ctx, unitId)) : errors,
@@ -147,7 +154,7 @@ export async function submitFeedback(ctx: ChannelContext, raw: unknown, client: 
   }
   const { idempotencyKey: givenKey, website: _honeypot, altcha, ...rest } = parsed.data;
   const input: FeedbackInput = rest.contactPhone ? { ...rest, contactPhone: normalisePhone(rest.contactPhone) } : rest;
-  const timed = checkFeedbackAt(input, now);
+  const timed = withConsentCheck(input, checkFeedbackAt(input, now));
   if (Object.keys(timed).length) return invalid(mergeErrors(timed, await unitErrors(ctx, input.unitId)));
 
   const key = givenKey ?? Buffer.from(random(18)).toString('base64url');
@@ -191,7 +198,13 @@ export async function submitFeedback(ctx: ChannelContext, raw: unknown, client: 
     const contactSealed = input.contactPhone
       ? seal(ctx.keys.contact, input.contactPhone, `feedback-contact:${id}`)
       : undefined;
-    const stored = await insertFeedback(ctx.database, item, { contactSealed, rateHits, altcha: pow, now });
+    const stored = await insertFeedback(ctx.database, item, {
+      contactSealed,
+      notify: input.notifyConsent === true,
+      rateHits,
+      altcha: pow,
+      now,
+    });
     if (stored.ok) return { ok: true, receipt: receiptOf(ctx, recordOfNew(item), secret), replayed: false };
     switch (stored.reason) {
       case 'unknown_unit':

@@ -83,6 +83,8 @@ const common = {
     .max(PHONE_MAX, 'feedback.contactPhone.invalid')
     .regex(PHONE_PATTERN, 'feedback.contactPhone.invalid')
     .optional(),
+  /** Consent to be told by text when the reply is published (needs `contactPhone`); off by default. */
+  notifyConsent: z.boolean('feedback.notifyConsent.invalid').optional(),
   /** Separate consent to show the text publicly after moderation (PIPL art.25); off by default. */
   publicConsent: z.boolean('feedback.publicConsent.invalid').default(false),
 };
@@ -210,4 +212,16 @@ export function checkFeedbackAt(input: FeedbackInput, now: Date): Record<string,
   if (input.kind !== 'accompaniedMeal') return {};
   const problem = checkMealDate(input.meal.date, now);
   return problem ? { 'meal.date': [problem] } : {};
+}
+
+/**
+ * The reply text goes only to a phone the submitter gave (issue 17): ticking the consent box without a
+ * phone is an error on the box, not a silent no-op. Takes the raw values, so it also runs beside other
+ * field errors; returns a message key or null.
+ */
+export function checkNotifyConsent(raw: unknown): string | null {
+  if (typeof raw !== 'object' || raw === null) return null;
+  const { notifyConsent, contactPhone } = raw as { notifyConsent?: unknown; contactPhone?: unknown };
+  if (notifyConsent !== true) return null;
+  return typeof contactPhone === 'string' && contactPhone.trim() !== '' ? null : 'feedback.notifyConsent.needsPhone';
 }

@@ -14,6 +14,8 @@ export const feedbackMessages = {
   'feedback.disclosureId.invalid': '公示编号无效',
   'feedback.contactPhone.invalid': '请填写 11 位手机号码，或者留空',
   'feedback.publicConsent.invalid': '请选择是否同意公开',
+  'feedback.notifyConsent.invalid': '请选择是否接收答复短信',
+  'feedback.notifyConsent.needsPhone': '要接收答复短信，请在上面填写手机号码；不需要短信请取消勾选',
   'feedback.idempotencyKey.invalid': '提交编号无效，请刷新页面后重新提交',
   'feedback.honeypot.filled': '此栏请留空',
   'feedback.altcha.invalid': '自动验证未通过，请刷新页面后重新提交',
@@ -91,6 +93,9 @@ export const feedbackMessages = {
     '您填写的内容里似乎有{kinds}。公开时这些号码会被遮盖；如非必要，请删除。姓名无法自动识别，请不要填写。',
   'feedback.form.phone': '手机号码（选填）',
   'feedback.form.phoneHint': '只在需要回访时使用，加密保存，不会公开，也不会提供给被反映的单位。不填也可以提交。',
+  'feedback.form.notify': '单位答复后，发短信通知我（选填）',
+  'feedback.form.notifyHint':
+    '勾选并填写手机号码后，单位答复时会给这个号码发一条短信，只告知已有答复和跟踪码，不含答复内容。不勾选就不发。',
   'feedback.form.consent': '同意在审核后公开意见内容（不含任何个人信息）',
   'feedback.form.consentHint': '不勾选也会正常办理，只是不在网站上公开。检举控告一律不公开。',
   'feedback.meal.consentHint': '不勾选也会正常登记，只是不在网站上公开。',

@@ -6,6 +6,7 @@
  */
 import { disclosuresMessages } from './disclosures.ts';
 import { feedbackMessages } from './feedback.ts';
+import { notificationsMessages } from './notifications.ts';
 import { openDataMessages } from './open-data.ts';
 import { privacyMessages } from './privacy.ts';
 import { scoringMessages } from './scoring.ts';
@@ -27,6 +28,7 @@ export const messageAreas = {
   statistics: statisticsMessages,
   scoring: scoringMessages,
   staff: staffMessages,
+  notifications: notificationsMessages,
 } as const;
 
 type Areas = typeof messageAreas;
@@ -50,6 +52,7 @@ export const messages = {
   ...statisticsMessages,
   ...scoringMessages,
   ...staffMessages,
+  ...notificationsMessages,
 } as const;
 
 export type MessageKey = keyof typeof messages;
