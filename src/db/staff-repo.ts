@@ -143,7 +143,7 @@ export async function listAccountOverviews(database: Database): Promise<AccountO
     return {
       ...a,
       totpPending: e?.totpPending ?? false,
-      lastLoginAt: e?.lastLoginAt == null ? null : new Date(Number(e.lastLoginAt)),
+      lastLoginAt: e?.lastLoginAt == null ? null : new Date(e.lastLoginAt),
     };
   });
 }

@@ -135,6 +135,7 @@ export async function handleSurveyAction(
       if (!done.ok) return failed(astro, state, done, []);
       return { ...state, redirect: `${here}?done=${r.values.action}` };
     }
+    case undefined:
     default:
       return unreadable(state);
   }

@@ -1,18 +1,10 @@
-import {
-  listAccountOverviews,
-  listAccounts,
-  unitNames as unitNamesRepo,
-  type AccountOverview,
-  type StaffAccount,
-} from '../db/staff-repo.ts';
+import { listAccountOverviews, unitNames as unitNamesRepo, type AccountOverview } from '../db/staff-repo.ts';
 import { listUnits } from '../db/units-repo.ts';
 import type { StaffContext } from './context.ts';
 
 /** Read-only lookups the staff pages need (pages do not import src/db). */
 export const unitNames = (ctx: StaffContext, ids: readonly string[]): Promise<Map<string, string>> =>
   unitNamesRepo(ctx.database, ids);
-
-export const allAccounts = (ctx: StaffContext): Promise<StaffAccount[]> => listAccounts(ctx.database);
 
 export type { AccountOverview };
 /** Every account with its enrolment state and last successful login (the accounts console). */

@@ -45,7 +45,7 @@ export const staffRoutes = {
   accounts: { path: '/staff/accounts/', roles: ['admin'], post: true },
   account: { path: '/staff/accounts/[id]/', roles: ['admin'], params: { id: 'account' }, post: true },
   /**
-   * Surveys are run by the commission (DOMAIN.md §5: the 党风廉政建设 satisfaction survey is the
+   * Surveys are run by the commission (DOMAIN.md §5: the clean-government satisfaction survey is the
    * commission's instrument, C6 of the standard), so the commission admin only: moderators handle
    * feedback, evaluators mark units that the survey rates, responders belong to the rated units.
    */

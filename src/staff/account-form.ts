@@ -1,10 +1,10 @@
 import type { AstroGlobal } from 'astro';
 import { t } from '../i18n/t.ts';
-import type { StaffSession } from '../staff/auth.ts';
-import type { StaffContext } from '../staff/context.ts';
-import { changeRole, createConsoleAccount, resetEnrolment, setDisabled } from '../staff/accounts.ts';
+import type { StaffSession } from './auth.ts';
+import type { StaffContext } from './context.ts';
+import { changeRole, createConsoleAccount, resetEnrolment, setDisabled } from './accounts.ts';
 import type { Failure } from '../services/outcome.ts';
-import { formToInput, readForm } from './read.ts';
+import { formToInput, readForm } from '../forms/read.ts';
 import {
   failureErrors,
   formStatus,
@@ -13,7 +13,7 @@ import {
   readErrors,
   summaryOf,
   type SummaryItem,
-} from './errors.ts';
+} from '../forms/errors.ts';
 
 /**
  * The accounts console's forms (admin only; the guard and the CSRF checks ran before this). The create
