@@ -269,6 +269,8 @@ async function seedSurveys(
         closesOn: shift(90),
         questionIds: [...questionSets[carrier]],
         demo: true,
+        // The demo results are public from the start (a real survey is published by the commission).
+        publishedAt: now,
       },
       now,
       'system',

@@ -4,7 +4,9 @@ import { checkContentType, checkOrigin, checkToken } from './staff/csrf.ts';
 import { staffErrorPage } from './staff/guard.ts';
 
 const isStaffPath = (path: string) => path === '/staff' || path.startsWith('/staff/');
-const isLogin = (path: string) => path === '/staff/login' || path === '/staff/login/';
+/** The pages that sign in (no session, so no synchronizer token yet): Origin and body type are still checked. */
+const isLogin = (path: string) =>
+  path === '/staff/login' || path === '/staff/login/' || path === '/staff/enrol' || path === '/staff/enrol/';
 
 /**
  * On-demand pages: declare the charset (Astro sends bare `text/html`) and keep live pages out of

@@ -158,6 +158,14 @@ export const surveys = sqliteTable('surveys', {
   opensOn: text('opens_on').notNull(),
   closesOn: text('closes_on').notNull(),
   questionIds: text('question_ids', { mode: 'json' }).notNull().$type<QuestionId[]>(),
+  /** The units surveyed (ids of the carrier); null: every unit of the carrier. */
+  unitIds: text('unit_ids', { mode: 'json' }).$type<string[]>(),
+  /** The year of the standard whose satisfaction indicator the survey feeds (null: demo and older rows). */
+  standardYear: integer('standard_year'),
+  /** Closed early by the commission: no responses from then on, whatever `closes_on` says. */
+  closedAt: integer('closed_at', { mode: 'timestamp_ms' }),
+  /** Results are public only from this moment (src/services/surveys.ts surveyResults). */
+  publishedAt: integer('published_at', { mode: 'timestamp_ms' }),
   demo: integer('demo', { mode: 'boolean' }).notNull().default(false),
   createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
 });
@@ -411,6 +419,13 @@ export const staffAccounts = sqliteTable('staff_accounts', {
   totpSealed: text('totp_sealed').notNull(),
   /** The last TOTP time step accepted: a code is good once (RFC 6238 §5.2). */
   totpLastStep: integer('totp_last_step').notNull().default(0),
+  /**
+   * The TOTP secret has not been confirmed yet (an account made in the console, or a reset enrolment):
+   * the user signs in with the password at /staff/enrol/, scans the QR code and confirms one code.
+   */
+  totpPending: integer('totp_pending', { mode: 'boolean' }).notNull().default(false),
+  /** The password was set by an admin (shown once): the user chooses their own at enrolment. */
+  passwordChange: integer('password_change', { mode: 'boolean' }).notNull().default(false),
   disabledAt: integer('disabled_at', { mode: 'timestamp_ms' }),
   /** Where notifications reach the account (src/services/notifications.ts); both optional. */
   email: text('email'),

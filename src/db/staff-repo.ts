@@ -26,6 +26,9 @@ export interface NewAccountRow {
   unitIds: string[];
   demo: boolean;
   createdAt: Date;
+  /** Made in the console: TOTP to be enrolled and the password replaced at first login. */
+  totpPending?: boolean;
+  passwordChange?: boolean;
 }
 
 export async function insertAccount(
@@ -44,7 +47,7 @@ export async function insertAccount(
       action: 'staff.account.create',
       subjectType: 'staff_account',
       subjectId: a.id,
-      detail: { username: a.username, role: a.role, unitIds },
+      detail: { username: a.username, role: a.role, unitIds, enrolment: a.totpPending ?? false },
     }),
   ];
   try {
@@ -91,11 +94,190 @@ export async function findCredentials(database: Database, username: string) {
       passwordHash: staffAccounts.passwordHash,
       totpSealed: staffAccounts.totpSealed,
       totpLastStep: staffAccounts.totpLastStep,
+      totpPending: staffAccounts.totpPending,
+      passwordChange: staffAccounts.passwordChange,
       disabledAt: staffAccounts.disabledAt,
     })
     .from(staffAccounts)
     .where(eq(staffAccounts.username, username));
   return row;
+}
+
+/** The same credentials by account id (the enrolment step). */
+export async function findCredentialsById(database: Database, id: string) {
+  const [row] = await database.db
+    .select({
+      id: staffAccounts.id,
+      username: staffAccounts.username,
+      totpSealed: staffAccounts.totpSealed,
+      totpPending: staffAccounts.totpPending,
+      passwordChange: staffAccounts.passwordChange,
+      disabledAt: staffAccounts.disabledAt,
+    })
+    .from(staffAccounts)
+    .where(eq(staffAccounts.id, id));
+  return row;
+}
+
+/** An account of the console list, with its enrolment state and last successful login. */
+export interface AccountOverview extends StaffAccount {
+  totpPending: boolean;
+  lastLoginAt: Date | null;
+}
+
+export async function listAccountOverviews(database: Database): Promise<AccountOverview[]> {
+  const accounts = await listAccounts(database);
+  const extra = await database.db
+    .select({
+      id: staffAccounts.id,
+      totpPending: staffAccounts.totpPending,
+      // Written out: drizzle leaves columns unqualified in a single-table select, and `id` would bind to staff_logins.
+      lastLoginAt: sql<
+        number | null
+      >`(SELECT max(l.at) FROM staff_logins AS l WHERE l.account_id = "staff_accounts"."id" AND l.outcome = 'ok')`,
+    })
+    .from(staffAccounts);
+  const byId = new Map(extra.map((e) => [e.id, e]));
+  return accounts.map((a) => {
+    const e = byId.get(a.id);
+    return {
+      ...a,
+      totpPending: e?.totpPending ?? false,
+      lastLoginAt: e?.lastLoginAt == null ? null : new Date(e.lastLoginAt),
+    };
+  });
+}
+
+/**
+ * Change an account's role and units in one batch with its audit row (old and new values). The change
+ * takes effect at the account's next request: sessions read the account on every request.
+ */
+export async function updateAccountRole(
+  database: Database,
+  accountId: string,
+  change: { role: StaffRole; unitIds: string[] },
+  actor: string,
+  now: Date,
+): Promise<{ ok: true } | { ok: false; reason: 'unknown_account' | 'unknown_unit' }> {
+  const { db } = database;
+  const [before] = await db
+    .select({ role: staffAccounts.role })
+    .from(staffAccounts)
+    .where(eq(staffAccounts.id, accountId));
+  if (!before) return { ok: false, reason: 'unknown_account' };
+  const beforeUnits = (await unitsOf(database, [accountId])).get(accountId) ?? [];
+  const statements = [
+    db.update(staffAccounts).set({ role: change.role }).where(eq(staffAccounts.id, accountId)),
+    db.delete(staffAccountUnits).where(eq(staffAccountUnits.accountId, accountId)),
+    ...change.unitIds.map((unitId) => db.insert(staffAccountUnits).values({ accountId, unitId })),
+    auditStatement(database, {
+      at: now,
+      actor,
+      action: 'staff.account.role',
+      subjectType: 'staff_account',
+      subjectId: accountId,
+      detail: { from: { role: before.role, unitIds: beforeUnits }, to: change },
+    }),
+  ];
+  try {
+    await database.write(() => db.batch(statements as [(typeof statements)[number], ...typeof statements]));
+    return { ok: true };
+  } catch (e) {
+    if (
+      /FOREIGN KEY constraint failed/.test(
+        String((e as { message?: unknown }).message) + String((e as { cause?: Error }).cause?.message),
+      )
+    )
+      return { ok: false, reason: 'unknown_unit' };
+    throw e;
+  }
+}
+
+/**
+ * Reset an account's TOTP enrolment: a new sealed secret, pending until the user confirms a code at
+ * /staff/enrol/; every session of the account ends in the same batch.
+ */
+export async function resetTotp(
+  database: Database,
+  accountId: string,
+  totpSealed: string,
+  actor: string,
+  now: Date,
+): Promise<boolean> {
+  const { db } = database;
+  const [changed] = await database.write(() =>
+    db.batch([
+      db.update(staffAccounts).set({ totpSealed, totpPending: true }).where(eq(staffAccounts.id, accountId)),
+      db.run(
+        auditIfChanged({
+          at: now,
+          actor,
+          action: 'staff.account.totpReset',
+          subjectType: 'staff_account',
+          subjectId: accountId,
+        }),
+      ),
+      db
+        .update(staffSessions)
+        .set({ revokedAt: now })
+        .where(and(eq(staffSessions.accountId, accountId), isNull(staffSessions.revokedAt))),
+    ]),
+  );
+  return changed.rowsAffected === 1;
+}
+
+/**
+ * The first login after creation or a reset, in one batch: the enrolment is confirmed (and the admin's
+ * password replaced) only if still pending and the code's step is new, then the session, the login log row
+ * and the audit row, each only if that update changed the account.
+ */
+export async function completeEnrolment(
+  database: Database,
+  s: {
+    idHash: string;
+    accountId: string;
+    csrfToken: string;
+    now: Date;
+    step: number;
+    ipKey: string;
+    subjectKey: string;
+    /** The expected sealed secret: a reset after the QR was shown makes the step fail. */
+    totpSealed: string;
+    passwordHash: string | null;
+  },
+): Promise<boolean> {
+  const { db } = database;
+  const take = db
+    .update(staffAccounts)
+    .set({
+      totpLastStep: s.step,
+      totpPending: false,
+      passwordChange: false,
+      ...(s.passwordHash ? { passwordHash: s.passwordHash } : {}),
+    })
+    .where(
+      and(
+        eq(staffAccounts.id, s.accountId),
+        eq(staffAccounts.totpPending, true),
+        eq(staffAccounts.totpSealed, s.totpSealed),
+        sql`${staffAccounts.totpLastStep} < ${s.step}`,
+        isNull(staffAccounts.disabledAt),
+      ),
+    );
+  const session = sql`INSERT INTO ${staffSessions} (id_hash, account_id, csrf_token, created_at, last_seen_at)
+    SELECT ${s.idHash}, ${s.accountId}, ${s.csrfToken}, ${s.now.getTime()}, ${s.now.getTime()} WHERE changes() = 1`;
+  const logged = sql`INSERT INTO ${staffLogins} (at, account_id, outcome, ip_key, subject_key)
+    SELECT ${s.now.getTime()}, ${s.accountId}, 'ok', ${s.ipKey}, ${s.subjectKey} WHERE changes() = 1`;
+  const audit = auditIfChanged({
+    at: s.now,
+    actor: `staff:${s.accountId}`,
+    action: 'staff.account.enrolled',
+    subjectType: 'staff_account',
+    subjectId: s.accountId,
+    detail: { passwordChanged: s.passwordHash !== null },
+  });
+  const results = await database.write(() => db.batch([take, db.run(session), db.run(logged), db.run(audit)]));
+  return results[0].rowsAffected === 1;
 }
 
 export async function listAccounts(database: Database): Promise<StaffAccount[]> {

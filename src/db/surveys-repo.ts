@@ -1,4 +1,4 @@
-import { and, asc, count, eq, isNull, ne, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { Database } from './client.ts';
 import {
   invitationBatches,
@@ -10,7 +10,7 @@ import {
   surveys,
   units,
 } from './schema.ts';
-import { auditStatement } from './audit-repo.ts';
+import { auditIfChanged, auditStatement } from './audit-repo.ts';
 import {
   isRateLimitViolation,
   rateLimitStatements,
@@ -25,6 +25,11 @@ import type { UnitCarrier } from '../domain/units/schema.ts';
 
 export interface SurveyRow extends SurveyDefinition {
   demo: boolean;
+  /** Null: every unit of the carrier. */
+  unitIds: string[] | null;
+  standardYear: number | null;
+  closedAt: Date | null;
+  publishedAt: Date | null;
 }
 
 const surveyColumns = {
@@ -35,12 +40,21 @@ const surveyColumns = {
   closesOn: surveys.closesOn,
   questionIds: surveys.questionIds,
   demo: surveys.demo,
+  unitIds: surveys.unitIds,
+  standardYear: surveys.standardYear,
+  closedAt: surveys.closedAt,
+  publishedAt: surveys.publishedAt,
 };
 
 /** Create a survey with its audit row. */
 export async function insertSurvey(
   database: Database,
-  s: SurveyDefinition & { demo?: boolean },
+  s: SurveyDefinition & {
+    demo?: boolean;
+    unitIds?: string[] | null;
+    standardYear?: number | null;
+    publishedAt?: Date | null;
+  },
   now: Date,
   actor = 'staff',
 ): Promise<void> {
@@ -53,10 +67,102 @@ export async function insertSurvey(
         action: 'surveyCreated',
         subjectType: 'survey',
         subjectId: s.id,
-        detail: { carrier: s.carrier },
+        detail: { carrier: s.carrier, unitIds: s.unitIds ?? null, standardYear: s.standardYear ?? null },
       }),
     ]),
   );
+}
+
+/**
+ * Close a survey early, or publish its results: one conditional update and its audit row in one batch
+ * (the audit row only if the update changed the survey). False when the step did not apply.
+ */
+export async function markSurvey(
+  database: Database,
+  id: string,
+  step: 'close' | 'publish',
+  actor: string,
+  now: Date,
+): Promise<boolean> {
+  const { db } = database;
+  const change =
+    step === 'close'
+      ? db
+          .update(surveys)
+          .set({ closedAt: now })
+          .where(and(eq(surveys.id, id), isNull(surveys.closedAt), isNull(surveys.publishedAt)))
+      : db
+          .update(surveys)
+          .set({ publishedAt: now, closedAt: sql`coalesce(${surveys.closedAt}, ${now.getTime()})` })
+          .where(and(eq(surveys.id, id), isNull(surveys.publishedAt)));
+  const [changed] = await database.write(() =>
+    db.batch([
+      change,
+      db.run(
+        auditIfChanged({
+          at: now,
+          actor,
+          action: step === 'close' ? 'surveyClosed' : 'surveyPublished',
+          subjectType: 'survey',
+          subjectId: id,
+        }),
+      ),
+    ]),
+  );
+  return changed.rowsAffected === 1;
+}
+
+export interface BatchSummary {
+  id: string;
+  unitId: string;
+  unitName: string;
+  label: string;
+  size: number;
+  used: number;
+  createdAt: Date;
+}
+
+/** A survey's batches with how many codes were used (never the codes). */
+export async function listBatches(database: Database, surveyId: string): Promise<BatchSummary[]> {
+  return database.db
+    .select({
+      id: invitationBatches.id,
+      unitId: invitationBatches.unitId,
+      unitName: units.name,
+      label: invitationBatches.label,
+      size: invitationBatches.size,
+      used: sql<number>`(SELECT count(*) FROM ${invitationCodes} WHERE ${invitationCodes.batchId} = ${invitationBatches.id} AND ${invitationCodes.usedAt} IS NOT NULL)`.mapWith(
+        Number,
+      ),
+      createdAt: invitationBatches.createdAt,
+    })
+    .from(invitationBatches)
+    .innerJoin(units, eq(units.id, invitationBatches.unitId))
+    .where(eq(invitationBatches.surveyId, surveyId))
+    .orderBy(asc(invitationBatches.createdAt), asc(invitationBatches.id));
+}
+
+/** The sealed unused codes of a survey (one batch, or all), in batch and print order, for the slips. */
+export async function unusedCodes(database: Database, surveyId: string, batchId?: string) {
+  return database.db
+    .select({
+      id: invitationCodes.id,
+      sealed: invitationCodes.sealed,
+      batchId: invitationCodes.batchId,
+      unitName: units.name,
+      label: invitationBatches.label,
+    })
+    .from(invitationCodes)
+    .innerJoin(invitationBatches, eq(invitationBatches.id, invitationCodes.batchId))
+    .innerJoin(units, eq(units.id, invitationCodes.unitId))
+    .where(
+      and(
+        eq(invitationCodes.surveyId, surveyId),
+        isNull(invitationCodes.usedAt),
+        ...(batchId ? [eq(invitationCodes.batchId, batchId)] : []),
+      ),
+    )
+    .orderBy(asc(invitationBatches.createdAt), asc(invitationCodes.batchId), asc(invitationCodes.position));
 }
 
 export async function findSurvey(database: Database, id: string): Promise<SurveyRow | undefined> {
@@ -285,12 +391,12 @@ export async function tallyAnswers(database: Database, surveyId: string) {
     .groupBy(surveyResponses.unitId, surveyAnswersTable.questionId, surveyAnswersTable.answer);
 }
 
-/** Units of a carrier (every unit is listed in results, even with no responses). */
-export async function listUnitsOfCarrier(database: Database, carrier: UnitCarrier) {
+/** Units of a carrier (every unit is listed in results, even with no responses); `only` narrows to a survey's units. */
+export async function listUnitsOfCarrier(database: Database, carrier: UnitCarrier, only?: readonly string[] | null) {
   return database.db
     .select({ id: units.id, name: units.name })
     .from(units)
-    .where(eq(units.carrier, carrier))
+    .where(and(eq(units.carrier, carrier), ...(only ? [inArray(units.id, [...only])] : [])))
     .orderBy(asc(units.id));
 }
 

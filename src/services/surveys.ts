@@ -32,9 +32,12 @@ export function toSurveyView(s: SurveyRow, now: Date): SurveyView {
   };
 }
 
-export async function surveyViews(ctx: ChannelContext): Promise<SurveyView[]> {
+/** Every survey (to answer one); `published` keeps only those whose results are public. */
+export async function surveyViews(ctx: ChannelContext, opts: { published?: boolean } = {}): Promise<SurveyView[]> {
   const now = ctx.now();
-  return (await listSurveys(ctx.database)).map((s) => toSurveyView(s, now));
+  return (await listSurveys(ctx.database))
+    .filter((s) => !opts.published || s.publishedAt !== null)
+    .map((s) => toSurveyView(s, now));
 }
 
 /**
@@ -42,12 +45,17 @@ export async function surveyViews(ctx: ChannelContext): Promise<SurveyView[]> {
  * rate without `unsure`, n and 95 % Wilson intervals; staff of the unit are not counted; units below the
  * minimum sample are shown but never ranked.
  */
-export async function surveyResults(ctx: ChannelContext, surveyId: string): Promise<SurveyResults | null> {
+export async function surveyResults(
+  ctx: ChannelContext,
+  surveyId: string,
+  opts: { unpublished?: boolean } = {},
+): Promise<SurveyResults | null> {
   const survey = await findSurvey(ctx.database, surveyId);
-  if (!survey) return null;
+  // Results are public only once the commission has published them (issue 17); the console may look earlier.
+  if (!survey || (!survey.publishedAt && !opts.unpublished)) return null;
   const [tally, unitList] = await Promise.all([
     tallyAnswers(ctx.database, surveyId),
-    listUnitsOfCarrier(ctx.database, survey.carrier),
+    listUnitsOfCarrier(ctx.database, survey.carrier, survey.unitIds),
   ]);
   const counts = new Map<string, AnswerCounts>();
   const total = emptyCounts();

@@ -35,21 +35,30 @@ export type LoginResult =
   | { ok: false; reason: 'failed' }
   | { ok: false; reason: 'throttled' | 'delayed'; retryAfterS: number };
 
+type Credentials = NonNullable<Awaited<ReturnType<typeof findCredentials>>>;
+
+export type FirstFactor =
+  | {
+      ok: true;
+      account: Credentials;
+      now: Date;
+      ipKey: string;
+      subjectKey: string;
+      log: (accountId: string | null, outcome: LoginOutcome) => Promise<void>;
+    }
+  | { ok: false; reason: 'failed' }
+  | { ok: false; reason: 'throttled' | 'delayed'; retryAfterS: number };
+
 /**
- * Check username, password and TOTP code. Every attempt is logged (staff_logins). The limits
- * (src/domain/staff/login-limits.ts) count per typed username and per client address, never lock an
- * account, and treat an unknown username exactly like a known one: the same checks, one Argon2
- * verification either way, the same answers. The answer never says which factor was wrong.
+ * The login limits and the password, shared by the login and the enrolment step: every attempt is logged,
+ * an unknown username costs one Argon2 verification like a known one, and every failure answers the same.
  */
-export async function login(
+export async function firstFactor(
   ctx: StaffContext,
-  raw: unknown,
+  username: string,
+  password: string,
   ip: string,
-  replacingToken: string | null,
-): Promise<LoginResult> {
-  const parsed = LoginInput.safeParse(raw);
-  if (!parsed.success) return { ok: false, reason: 'invalid', fields: fieldErrors(parsed.error) };
-  const { username, password, code } = parsed.data;
+): Promise<FirstFactor> {
   const now = ctx.now();
   const ipKey = loginAddressKey(ctx, ip);
   const subjectKey = loginSubjectKey(ctx, username);
@@ -81,6 +90,32 @@ export async function login(
   }
   if (!passwordOk) {
     await log(account.id, 'password');
+    return { ok: false, reason: 'failed' };
+  }
+  return { ok: true, account, now, ipKey, subjectKey, log };
+}
+
+/**
+ * Check username, password and TOTP code. Every attempt is logged (staff_logins). The limits
+ * (src/domain/staff/login-limits.ts) count per typed username and per client address, never lock an
+ * account, and treat an unknown username exactly like a known one: the same checks, one Argon2
+ * verification either way, the same answers. The answer never says which factor was wrong.
+ */
+export async function login(
+  ctx: StaffContext,
+  raw: unknown,
+  ip: string,
+  replacingToken: string | null,
+): Promise<LoginResult> {
+  const parsed = LoginInput.safeParse(raw);
+  if (!parsed.success) return { ok: false, reason: 'invalid', fields: fieldErrors(parsed.error) };
+  const { username, password, code } = parsed.data;
+  const first = await firstFactor(ctx, username, password, ip);
+  if (!first.ok) return first;
+  const { account, now, ipKey, subjectKey, log } = first;
+  if (account.totpPending) {
+    // Not enrolled yet (or reset): only /staff/enrol/ signs this account in; the answer here is the same failure.
+    await log(account.id, 'code');
     return { ok: false, reason: 'failed' };
   }
   const secret = unseal(ctx.keys.totp, account.totpSealed, `staff-totp:${account.id}`);

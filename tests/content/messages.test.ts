@@ -17,7 +17,14 @@ const isKeyLike = (s: string) => /^[a-zA-Z]+(\.[\w-]+)+$/.test(s) && segments.ha
 /**
  * Dotted literals that look like message keys but are not: audit-log action names (src/db/staff-repo.ts).
  */
-const notKeys = new Set(['staff.login', 'staff.account.create', 'staff.account.disable', 'staff.account.enable',
+const notKeys = new Set([
+  'staff.login',
+  'staff.account.create',
+  'staff.account.disable',
+  'staff.account.enable',
+  'staff.account.role',
+  'staff.account.totpReset',
+  'staff.account.enrolled',
   'staff.account.contact',
 ]);
 

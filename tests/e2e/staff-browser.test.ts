@@ -166,14 +166,37 @@ describe('staff console in Chromium', () => {
         )
       ).rows[0]!.id,
     );
+    const moderatorId = String(
+      (await db.execute("SELECT id FROM staff_accounts WHERE username = 'demo.moderator'")).rows[0]!.id,
+    );
     const plan: [DemoUsername, string[]][] = [
       ['demo.moderator', ['/staff/moderation/', `/staff/moderation/${pending}/`]],
-      ['demo.admin', ['/staff/inbox/', `/staff/inbox/${pending}/`, '/staff/accounts/', '/staff/audit/']],
+      [
+        'demo.admin',
+        [
+          '/staff/inbox/',
+          `/staff/inbox/${pending}/`,
+          '/staff/accounts/',
+          `/staff/accounts/${moderatorId}/`,
+          '/staff/audit/',
+          '/staff/surveys/',
+          '/staff/surveys/school-demo/',
+          '/staff/surveys/school-demo/slips/',
+        ],
+      ],
       [
         'demo.evaluator',
         ['/staff/evaluation/', `/staff/evaluation/${YEAR}/xixi-central-primary/`, '/staff/consultation/'],
       ],
     ];
+    {
+      // The first-login page, without a session.
+      const context = await browser.newContext({ locale: 'zh-CN' });
+      const page = await context.newPage();
+      await page.goto(`${server.url}/staff/enrol/`);
+      await expectAccessible(page);
+      await context.close();
+    }
     for (const [username, paths] of plan) {
       const { context, page } = await signInWithBrowser(username);
       await expectAccessible(page);
@@ -204,7 +227,12 @@ describe('staff console in Chromium', () => {
         '/staff/moderation/',
         '/staff/moderation/:id/',
         '/staff/accounts/',
+        '/staff/accounts/:id/',
         '/staff/audit/',
+        '/staff/surveys/',
+        '/staff/surveys/school-demo/',
+        '/staff/surveys/school-demo/slips/',
+        '/staff/enrol/',
         '/staff/evaluation/',
         `/staff/evaluation/${YEAR}/xixi-central-primary/`,
         '/staff/consultation/',

@@ -39,6 +39,7 @@ const sessions = {} as Record<StaffRole, { cookie: string; csrf: string }>;
 let hetang: { cookie: string; csrf: string };
 let xixiItem: string;
 let hetangItem: string;
+let moderatorId: string;
 
 async function itemOf(unitId: string, kind = 'suggestion'): Promise<string> {
   const rs = await db.execute({
@@ -65,6 +66,9 @@ beforeAll(async () => {
   hetang = await signIn(server.url, 'demo.hetang');
   xixiItem = await itemOf('xixi-central-primary');
   hetangItem = await itemOf('hetang-village');
+  moderatorId = String(
+    (await db.execute("SELECT id FROM staff_accounts WHERE username = 'demo.moderator'")).rows[0]!.id,
+  );
 });
 
 const get = (path: string, cookie?: string) =>
@@ -93,6 +97,9 @@ function pathOf(key: (typeof staffRouteKeys)[number]): string {
     feedback: () => xixiItem,
     unit: () => 'xixi-central-primary',
     year: () => String(new Date().getUTCFullYear()),
+    account: () => moderatorId,
+    // The demo seed makes one survey per carrier (db/seed-channel.ts).
+    survey: () => 'school-demo',
   };
   return route.path.replace(/\[(\w+)\]/g, (_, name: string) => {
     const kind = route.params?.[name];

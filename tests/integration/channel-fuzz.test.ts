@@ -43,6 +43,7 @@ beforeAll(async () => {
       opensOn: '2026-01-01',
       closesOn: '2026-12-31',
       questionIds: [...questionSets.school],
+      publishedAt: TEST_NOW,
     },
     TEST_NOW,
   );

@@ -244,6 +244,7 @@ describe('GET /api/surveys/{id}/results', () => {
           opensOn: '2026-01-01',
           closesOn: '2026-12-31',
           questionIds: ['overall', 'canteen'],
+          publishedAt: TEST_NOW,
         },
         TEST_NOW,
       );
@@ -310,6 +311,18 @@ describe('GET /api/surveys/{id}/results', () => {
     const res = await testApi(database).request('/api/surveys/nope/results');
     expect(res.status).toBe(404);
     expect((await errorOf(res)).code).toBe('not_found');
+  });
+
+  test('404 for a survey whose results are not published yet (issue 17), 200 once published', async () => {
+    const res = await testApi(database).request('/api/surveys/school-2026/results');
+    expect(res.status).toBe(404);
+    expect((await errorOf(res)).code).toBe('not_found');
+    await database.client.execute({
+      sql: "UPDATE surveys SET published_at = ? WHERE id = 'school-2026'",
+      args: [TEST_NOW.getTime()],
+    });
+    expect((await testApi(database).request('/api/surveys/school-2026/results')).status).toBe(200);
+    await database.client.execute("UPDATE surveys SET published_at = NULL WHERE id = 'school-2026'");
   });
 });
 

@@ -13,7 +13,7 @@ export const staffRoles = ['admin', 'moderator', 'responder', 'evaluator'] as co
 export type StaffRole = (typeof staffRoles)[number];
 
 /** How a route's `[param]` is filled in tests: a feedback item id, a unit id or a year. */
-export type RouteParam = 'feedback' | 'unit' | 'year';
+export type RouteParam = 'feedback' | 'unit' | 'year' | 'account' | 'survey';
 
 export interface StaffRoute {
   /** The URL pattern with Astro-style `[param]` segments; always under /staff/. */
@@ -43,6 +43,15 @@ export const staffRoutes = {
   },
   consultation: { path: '/staff/consultation/', roles: ['admin', 'evaluator'] },
   accounts: { path: '/staff/accounts/', roles: ['admin'], post: true },
+  account: { path: '/staff/accounts/[id]/', roles: ['admin'], params: { id: 'account' }, post: true },
+  /**
+   * Surveys are run by the commission (DOMAIN.md §5: the clean-government satisfaction survey is the
+   * commission's instrument, C6 of the standard), so the commission admin only: moderators handle
+   * feedback, evaluators mark units that the survey rates, responders belong to the rated units.
+   */
+  surveys: { path: '/staff/surveys/', roles: ['admin'], post: true },
+  survey: { path: '/staff/surveys/[id]/', roles: ['admin'], params: { id: 'survey' }, post: true },
+  surveySlips: { path: '/staff/surveys/[id]/slips/', roles: ['admin'], params: { id: 'survey' } },
   audit: { path: '/staff/audit/', roles: ['admin'] },
   // Call-back: the commission's staff reveal a submitter's phone for a stated reason; never a unit.
   contactReveal: {
@@ -107,24 +116,63 @@ export const Password = z
   .min(PASSWORD_MIN, 'staff.password.tooShort')
   .max(PASSWORD_MAX, 'staff.password.tooLong');
 
+const DisplayName = z
+  .string('staff.displayName.required')
+  .trim()
+  .min(1, 'staff.displayName.required')
+  .max(DISPLAY_NAME_MAX, 'staff.displayName.tooLong');
+const Role = z.enum(staffRoles, 'staff.role.invalid');
+/** Units a responder answers for (at least one); empty for the other roles. */
+const UnitIds = z.array(z.string().min(1)).default([]);
+const responderUnits = (a: { role: StaffRole; unitIds: string[] }) => (a.role === 'responder') === a.unitIds.length > 0;
+const responderUnitsError = { error: 'staff.units.responderOnly', path: ['unitIds'] };
+
 export const NewStaffAccount = z
-  .strictObject({
-    username: Username,
-    displayName: z
-      .string('staff.displayName.required')
-      .trim()
-      .min(1, 'staff.displayName.required')
-      .max(DISPLAY_NAME_MAX, 'staff.displayName.tooLong'),
-    role: z.enum(staffRoles, 'staff.role.invalid'),
-    password: Password,
-    /** Units a responder answers for (at least one); empty for the other roles. */
-    unitIds: z.array(z.string().min(1)).default([]),
-  })
-  .refine((a) => (a.role === 'responder') === a.unitIds.length > 0, {
-    error: 'staff.units.responderOnly',
-    path: ['unitIds'],
-  });
+  .strictObject({ username: Username, displayName: DisplayName, role: Role, password: Password, unitIds: UnitIds })
+  .refine(responderUnits, responderUnitsError);
 export type NewStaffAccount = z.infer<typeof NewStaffAccount>;
+
+/**
+ * An account made by an admin in the console: no password is typed (one is generated and shown once) and
+ * the user enrols TOTP at first login (/staff/enrol/).
+ */
+export const ConsoleAccount = z
+  .strictObject({ username: Username, displayName: DisplayName, role: Role, unitIds: UnitIds })
+  .refine(responderUnits, responderUnitsError);
+export type ConsoleAccount = z.infer<typeof ConsoleAccount>;
+
+/** A change of role and units (the same responder ⇔ units rule). */
+export const AccountRoleChange = z
+  .strictObject({ role: Role, unitIds: UnitIds })
+  .refine(responderUnits, responderUnitsError);
+export type AccountRoleChange = z.infer<typeof AccountRoleChange>;
+
+/** The first-login step: the password (shown once by the admin), then the code from the scanned QR. */
+export const EnrolStart = z.strictObject({
+  username: z
+    .string('staff.username.required')
+    .trim()
+    .toLowerCase()
+    .min(1, 'staff.username.required')
+    .max(USERNAME_MAX, 'staff.login.failed'),
+  password: z
+    .string('staff.password.required')
+    .min(1, 'staff.password.required')
+    .max(PASSWORD_MAX, 'staff.login.failed'),
+});
+
+export const EnrolFinish = z.strictObject({
+  ticket: z.string('staff.enrol.expired').min(1, 'staff.enrol.expired').max(400, 'staff.enrol.expired'),
+  code: z
+    .string('staff.login.codeRequired')
+    .transform((s) => s.replace(/\s+/g, ''))
+    .pipe(z.string().regex(/^\d{6}$/, 'staff.login.codeInvalid')),
+  /** Required when the password was set by an admin. */
+  newPassword: Password.optional(),
+});
+
+/** How long the enrolment step (QR shown, code not yet confirmed) stays valid. */
+export const ENROL_TICKET_MS = 10 * 60_000;
 
 /** The login form: the TOTP code is six digits (spaces tolerated). */
 export const LoginInput = z.strictObject({

@@ -45,9 +45,11 @@ export const SurveyDefinition = z
   });
 export type SurveyDefinition = z.infer<typeof SurveyDefinition>;
 
-/** True while a survey accepts responses on `today` (a Beijing date). */
-export const isSurveyOpen = (s: Pick<SurveyDefinition, 'opensOn' | 'closesOn'>, today: string): boolean =>
-  s.opensOn <= today && today <= s.closesOn;
+/** True while a survey accepts responses on `today` (a Beijing date) and was not closed early. */
+export const isSurveyOpen = (
+  s: Pick<SurveyDefinition, 'opensOn' | 'closesOn'> & { closedAt?: Date | null },
+  today: string,
+): boolean => !s.closedAt && s.opensOn <= today && today <= s.closesOn;
 
 export const OTP_LENGTH = 6;
 export const INVITATION_CODE_INPUT_MAX = 32;
