@@ -12,6 +12,8 @@ import { createApi } from './api/app.ts';
 import { allowsFraming, allowsWasm, securityHeaders } from './api/security.ts';
 import { createLogger, type Logger } from './lib/log.ts';
 import { memoryFiles } from './lib/static-files.ts';
+import { readCity } from './content/files.ts';
+import { siteName } from './i18n/city.ts';
 import { pruneExpired } from './db/rate-limit-repo.ts';
 import { drainConnections } from './lib/drain.ts';
 import { scheduleCheckpoints } from './services/audit-checkpoint.ts';
@@ -110,6 +112,7 @@ export async function startServer(
   // Notifications: deliver what the outbox holds (also what a crash left undelivered), retry with backoff.
   const notifications = scheduleNotifications({
     database,
+    signature: siteName(readCity()),
     contactKey: app.secrets.contactKey,
     channels: {
       sms:

@@ -55,6 +55,8 @@ export interface DispatcherOptions {
   leaseMs: number;
   /** Rows tried per run. */
   batchSize?: number;
+  /** The signature texts open with: the site's name (content/city.yaml), as SMS providers require. */
+  signature: string;
 }
 
 export interface RunReport {
@@ -82,11 +84,12 @@ export function messageFor(
   row: Pick<PendingRow, 'id' | 'event' | 'recipientKind'>,
   to: string,
   subject: { trackingCode: string; unitName: string },
+  signature: string,
 ): OutgoingMessage {
   const vars =
     row.recipientKind === 'submitter'
-      ? { code: formatCode(subject.trackingCode) }
-      : { unit: subject.unitName, days: REMINDER_DAYS_BEFORE };
+      ? { site: signature, code: formatCode(subject.trackingCode) }
+      : { site: signature, unit: subject.unitName, days: REMINDER_DAYS_BEFORE };
   const keys = texts[row.event];
   return { idempotencyKey: row.id, to, subject: t(keys.subject), text: t(keys.text, vars) };
 }
@@ -127,7 +130,7 @@ export async function dispatchDue(opts: DispatcherOptions): Promise<RunReport> {
       await giveUp('unreadable_contact');
       continue;
     }
-    const result = await channel.deliver(messageFor(row, to, subject));
+    const result = await channel.deliver(messageFor(row, to, subject, opts.signature));
     if (result.ok) {
       await markDelivered(opts.database, row.id, opts.now());
       report.delivered++;

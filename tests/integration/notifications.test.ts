@@ -87,6 +87,7 @@ const dispatcher = (over: Partial<DispatcherOptions> = {}): DispatcherOptions =>
   now: () => TEST_NOW,
   policy,
   leaseMs: 30_000,
+  signature: '测试市清廉',
   ...over,
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { nextAttemptAt, reminderDue, type RetryPolicy } from '../../src/domain/notifications/events.ts';
-import { defaultFeedbackRules, type DeadlineFacts } from '../../src/domain/feedback/deadlines.ts';
+import { type DeadlineFacts } from '../../src/domain/feedback/deadlines.ts';
+import { defaultFeedbackRules } from '../support/calendar.ts';
 
 const policy: RetryPolicy = { baseMs: 30_000, maxMs: 3_600_000, maxAttempts: 10 };
 const at = new Date('2026-03-01T08:00:00Z');

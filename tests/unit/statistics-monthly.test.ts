@@ -8,7 +8,7 @@ import {
   type ReplyFacts,
 } from '../../src/site/statistics/portal.ts';
 import { t } from '../../src/i18n/t.ts';
-import { defaultFeedbackRules } from '../../src/domain/feedback/deadlines.ts';
+import { defaultFeedbackRules } from '../support/calendar.ts';
 import { officialQuarterlyDataset, officialYoyDataset } from '../../src/site/statistics/official.ts';
 
 /** Monthly year-on-year figures (DOMAIN.md §5.5: same period last year, same windows in both years). */
