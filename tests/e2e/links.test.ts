@@ -33,7 +33,7 @@ test('every same-origin link in the built pages resolves', { timeout: 300_000 },
       await res.arrayBuffer();
       // The staff login is the one redirect a public page may lead to (the console's entry).
       const ok = res.status === 200 || (path.startsWith('/staff/') && res.status === 303);
-      if (!ok) dead.push(`${path} → ${res.status} (linked from ${from.get(path)})`);
+      if (!ok) dead.push(`${path} → ${res.status} (linked from ${from.get(path) ?? '?'})`);
     }
   } finally {
     await server.stop();
