@@ -1,3 +1,4 @@
+import { loadBuildSettings } from '../../src/lib/config.ts';
 import http from 'node:http';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -62,7 +63,13 @@ function post(agent: http.Agent, port: number, key: string): Promise<number> {
 const cli = (script: string, args: string[], dbFile: string) =>
   run(process.execPath, [join(ROOT, 'src/cli', script), ...args], {
     cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: `file:${dbFile}`, ...TEST_SECRET_ENV },
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      SITE_URL: loadBuildSettings().SITE_URL,
+      DATABASE_URL: `file:${dbFile}`,
+      ...TEST_SECRET_ENV,
+    },
   }).then(
     (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
     (e: unknown) => {

@@ -1,3 +1,4 @@
+import { loadBuildSettings } from '../../src/lib/config.ts';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -74,6 +75,7 @@ const serverEnv = () => ({
   DATABASE_URL: `file:${server.dbFile}`,
   DEMO: 'false',
   NODE_ENV: 'production',
+  SITE_URL: loadBuildSettings().SITE_URL,
 });
 
 /** A code of a fresh 30-second step (a step is accepted once per account). */

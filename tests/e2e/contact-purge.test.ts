@@ -1,3 +1,4 @@
+import { loadBuildSettings } from '../../src/lib/config.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +29,7 @@ describe('the server purges expired contacts on its schedule', () => {
     const env = {
       ...process.env,
       NODE_ENV: 'production',
+      SITE_URL: loadBuildSettings().SITE_URL,
       DATABASE_URL: `file:${join(dir, 'test.db')}`,
       DEMO: 'true',
       LOG_LEVEL: 'silent',

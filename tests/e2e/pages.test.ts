@@ -7,6 +7,8 @@ import { z } from 'zod';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { axeViolations, formatViolations, launchBrowser, pngSize, watchPage, WECHAT_360 } from '../support/browser.ts';
 import { t } from '../../src/i18n/t.ts';
+import { readCity } from '../../src/content/files.ts';
+import { siteFullName } from '../../src/i18n/city.ts';
 
 /**
  * The built site in Chromium (tests/support/chromium.ts) against the real production server (src/server.ts):
@@ -71,7 +73,7 @@ const PAGES: PageCase[] = [
     path: '/',
     status: 200,
     async content(page) {
-      expect(await text(page, 'h1')).toBe(t('site.fullName'));
+      expect(await text(page, 'h1')).toBe(siteFullName(readCity()));
       for (const carrier of ['agency', 'school', 'village', 'enterprise', 'hospital'] as const) {
         const link = page.locator(`main a[href="/units/in/${carrier}/all/"]`);
         expect(await link.count(), carrier).toBe(1);
