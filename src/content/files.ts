@@ -179,6 +179,19 @@ export function readDisclosures(
 /** content/calendar: one file per year, `<year>.yaml`, copied from the State Council General Office's notice. */
 export const CALENDAR_DIR = 'calendar';
 
+const UNREADABLE = Symbol('unreadable');
+
+/** A YAML file's data, or UNREADABLE after recording why it cannot be parsed (the parser's first line). */
+function readYamlOrRecord(path: string, file: string, problems: string[]): unknown {
+  try {
+    return readYaml(path, file);
+  } catch (e) {
+    const error = e instanceof Error ? (e.message.split('\n', 1)[0] ?? '') : String(e);
+    problems.push(formatProblem({ file, path: ['(file)'], message: 'disclosures.file.yaml', vars: { error } }));
+    return UNREADABLE;
+  }
+}
+
 /**
  * The working-day calendar of content/calendar, validated (CalendarFile; the file is named after its year).
  * Throws ContentError with `file › field: reason`. A year without a file is not an error: dates in it count
@@ -190,20 +203,8 @@ export function readCalendar(contentDir = CONTENT_DIR): { years: HolidayYear[]; 
   const years: HolidayYear[] = [];
   for (const path of existsSync(dir) ? yamlFiles(dir) : []) {
     const file = relative(dirname(contentDir), path);
-    let raw: unknown;
-    try {
-      raw = readYaml(path, file);
-    } catch (e) {
-      problems.push(
-        formatProblem({
-          file,
-          path: ['(file)'],
-          message: 'disclosures.file.yaml',
-          vars: { error: e instanceof Error ? (e.message.split('\n', 1)[0] ?? '') : String(e) },
-        }),
-      );
-      continue;
-    }
+    const raw = readYamlOrRecord(path, file, problems);
+    if (raw === UNREADABLE) continue;
     const parsed = CalendarFile.safeParse(raw);
     if (!parsed.success) {
       problems.push(...parsed.error.issues.map((i) => formatProblem({ file, ...issueProblem(i) })));
@@ -244,20 +245,8 @@ export function readOfficialFigures(
   for (const path of yamlFiles(dir)) {
     const file = relative(dirname(contentDir), path);
     const id = basename(path, extname(path));
-    let raw: unknown;
-    try {
-      raw = readYaml(path, file);
-    } catch (e) {
-      problems.push(
-        formatProblem({
-          file,
-          path: ['(file)'],
-          message: 'disclosures.file.yaml',
-          vars: { error: e instanceof Error ? e.message.split('\n')[0]! : String(e) },
-        }),
-      );
-      continue;
-    }
+    const raw = readYamlOrRecord(path, file, problems);
+    if (raw === UNREADABLE) continue;
     const parsed = OfficialFiguresYear.safeParse(raw);
     if (!parsed.success) {
       problems.push(
