@@ -123,6 +123,9 @@ export async function findCredentialsById(database: Database, id: string) {
 export interface AccountOverview extends StaffAccount {
   totpPending: boolean;
   lastLoginAt: Date | null;
+  /** Where the account is notified (admin view only). */
+  email: string | null;
+  phone: string | null;
 }
 
 export async function listAccountOverviews(database: Database): Promise<AccountOverview[]> {
@@ -131,6 +134,8 @@ export async function listAccountOverviews(database: Database): Promise<AccountO
     .select({
       id: staffAccounts.id,
       totpPending: staffAccounts.totpPending,
+      email: staffAccounts.email,
+      phone: staffAccounts.phone,
       // Written out: drizzle leaves columns unqualified in a single-table select, and `id` would bind to staff_logins.
       lastLoginAt: sql<
         number | null
@@ -144,6 +149,8 @@ export async function listAccountOverviews(database: Database): Promise<AccountO
       ...a,
       totpPending: e?.totpPending ?? false,
       lastLoginAt: e?.lastLoginAt == null ? null : new Date(e.lastLoginAt),
+      email: e?.email ?? null,
+      phone: e?.phone ?? null,
     };
   });
 }

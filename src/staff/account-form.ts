@@ -4,6 +4,7 @@ import type { StaffSession } from './auth.ts';
 import type { StaffContext } from './context.ts';
 import { changeRole, createConsoleAccount, resetEnrolment, setDisabled } from './accounts.ts';
 import type { Failure } from '../services/outcome.ts';
+import { setNotifyContact } from '../services/notifications.ts';
 import { formToInput, readForm } from '../forms/read.ts';
 import {
   failureErrors,
@@ -18,8 +19,9 @@ import {
 /**
  * The accounts console's forms (admin only; the guard and the CSRF checks ran before this). The create
  * form: `username`, `displayName`, `role`, `unitIds` (repeated checkbox); the account page: `action` =
- * `role` (with `role`, `unitIds`), `reset`, `disable` or `enable`. Nobody changes, resets or disables the
- * account they are signed in with (no lock-out by mistake).
+ * `role` (with `role`, `unitIds`), `contact` (with `email`, `phone`: where the account is notified; empty
+ * clears), `reset`, `disable` or `enable`. Nobody changes the role of, resets or disables the account they
+ * are signed in with (no lock-out by mistake); their own notification contact they may set.
  */
 export interface AccountFormState {
   values: {
@@ -27,6 +29,8 @@ export interface AccountFormState {
     displayName?: string | undefined;
     role?: string | undefined;
     unitIds: string[];
+    email?: string | undefined;
+    phone?: string | undefined;
   };
   errors: Record<string, string>;
   summary: SummaryItem[];
@@ -34,10 +38,10 @@ export interface AccountFormState {
   /** After a create: the initial password, shown on this one response only. */
   created: { username: string; password: string } | null;
   /** After an action on the account page: what was done (a message key). */
-  done: 'role' | 'reset' | 'disable' | 'enable' | null;
+  done: 'role' | 'contact' | 'reset' | 'disable' | 'enable' | null;
 }
 
-const CREATE_ORDER = ['username', 'displayName', 'role', 'unitIds'];
+const CREATE_ORDER = ['username', 'displayName', 'role', 'unitIds', 'email', 'phone'];
 const empty = (): AccountFormState => ({
   values: { unitIds: [] },
   errors: {},
@@ -55,6 +59,8 @@ function failed(astro: Pick<AstroGlobal, 'response'>, state: AccountFormState, f
     displayName: t('staff.accounts.name'),
     role: t('staff.accounts.role'),
     unitIds: t('staff.accounts.units'),
+    email: t('staff.account.email'),
+    phone: t('staff.account.phone'),
   };
   const errors = namedMessages(messagesFor(failureErrors(astro, f)), labels);
   return { ...state, errors, summary: summaryOf(errors, CREATE_ORDER, '#main'), status: formStatus[f.code] };
@@ -100,6 +106,18 @@ export async function handleAccountAction(
   const r = await read(astro);
   if (!r.ok) return { ...state, status: r.status, errors: r.errors, summary: summaryOf(r.errors, [], '#main') };
   const actor = `staff:${session.account.id}`;
+  if (r.input.action === 'contact') {
+    const values = { unitIds: [], email: str(r.input.email), phone: str(r.input.phone) };
+    const set = await setNotifyContact(
+      ctx.database,
+      accountId,
+      { email: values.email, phone: values.phone },
+      actor,
+      ctx.now(),
+    );
+    if (!set.ok) return failed(astro, { ...state, values }, set);
+    return { ...state, done: 'contact' };
+  }
   if (accountId === session.account.id) {
     const errors = { _: t('staff.accounts.selfRefused') };
     return { ...state, status: 409, errors, summary: summaryOf(errors, [], '#main') };

@@ -184,6 +184,26 @@ describe('a city starts with DEMO=false (issue 17 acceptance 1)', () => {
     await admin.goto(`${server.url}/staff/accounts/`);
     const row = admin.locator('tr', { hasText: 'zhang.resp' });
     expect(await row.innerText()).not.toContain('从未登录');
+    // Where the responder is notified, set in the console: a bad number is named, nothing is stored.
+    await row.locator('a').first().click();
+    await admin.waitForSelector('input[name="action"][value="contact"]', { state: 'attached' });
+    const contactForm = admin.locator('form:has(input[name="action"][value="contact"])');
+    await contactForm.locator('input[name="email"]').fill('zhang@school.example');
+    await contactForm.locator('input[name="phone"]').fill('1380013');
+    await contactForm.locator('button[type="submit"]').click();
+    await admin.waitForSelector('.error-summary');
+    expect(await admin.locator('.error-summary').innerText()).toContain('手机号码');
+    const contactOf = async () =>
+      (await db.execute("SELECT email, phone FROM staff_accounts WHERE username = 'zhang.resp'")).rows[0]!;
+    expect(await contactOf()).toMatchObject({ email: null, phone: null });
+    await contactForm.locator('input[name="phone"]').fill('138 0013 8000');
+    await contactForm.locator('button[type="submit"]').click();
+    await admin.waitForSelector('text=通知方式已保存');
+    expect(await contactOf()).toMatchObject({ email: 'zhang@school.example', phone: '13800138000' });
+    const contactAudit = await db.execute(
+      "SELECT detail FROM audit_events WHERE action = 'staff.account.contact' ORDER BY id DESC LIMIT 1",
+    );
+    expect(JSON.parse(String(contactAudit.rows[0]!.detail))).toEqual({ email: true, phone: true });
     const roles = await db.execute('SELECT username, role FROM staff_accounts ORDER BY username');
     expect(roles.rows.map((r) => `${String(r.username)}:${String(r.role)}`)).toEqual([
       'chen.eval:evaluator',

@@ -215,6 +215,13 @@ export const staffMessages = {
   'staff.account.reset': '重置 {name} 的两步验证',
   'staff.account.disableTitle': '停用或启用',
   'staff.account.done.role': '角色和单位已保存。',
+  'staff.account.done.contact': '通知方式已保存。',
+  'staff.account.contactTitle': '通知方式',
+  'staff.account.contactLead':
+    '新件、临近或超过办理期限时，系统向这里发送提醒。两项都可留空；留空即不再通过该渠道通知。',
+  'staff.account.email': '电子邮箱',
+  'staff.account.phone': '手机号码（短信）',
+  'staff.account.saveContact': '保存通知方式',
   'staff.account.done.reset': '两步验证已重置，该账号的登录会话已全部结束。',
   'staff.account.done.disable': '账号已停用，登录会话已全部结束。',
   'staff.account.done.enable': '账号已重新启用。',
