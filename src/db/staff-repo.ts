@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Database } from './client.ts';
 import { staffAccounts, staffAccountUnits, staffLogins, staffSessions, units } from './schema.ts';
 import { auditIfChanged, auditStatement } from './audit-repo.ts';
@@ -233,6 +233,37 @@ export async function resetTotp(
   return changed.rowsAffected === 1;
 }
 
+/** What opens a session: the new session's id hash and CSRF token, the TOTP step used, the login log keys. */
+interface SessionOpening {
+  idHash: string;
+  accountId: string;
+  csrfToken: string;
+  now: Date;
+  step: number;
+  ipKey: string;
+  subjectKey: string;
+}
+
+/**
+ * The session, the login log row and the audit row of a login, each guarded by `changes() = 1`: they run
+ * right after the statement that takes the TOTP step, so they are written only if it changed the account.
+ */
+function openSessionIfTaken(s: SessionOpening, action: string, detail?: Record<string, unknown>): [SQL, SQL, SQL] {
+  const session = sql`INSERT INTO ${staffSessions} (id_hash, account_id, csrf_token, created_at, last_seen_at)
+    SELECT ${s.idHash}, ${s.accountId}, ${s.csrfToken}, ${s.now.getTime()}, ${s.now.getTime()} WHERE changes() = 1`;
+  const logged = sql`INSERT INTO ${staffLogins} (at, account_id, outcome, ip_key, subject_key)
+    SELECT ${s.now.getTime()}, ${s.accountId}, 'ok', ${s.ipKey}, ${s.subjectKey} WHERE changes() = 1`;
+  const audit = auditIfChanged({
+    at: s.now,
+    actor: `staff:${s.accountId}`,
+    action,
+    subjectType: 'staff_account',
+    subjectId: s.accountId,
+    ...(detail ? { detail } : {}),
+  });
+  return [session, logged, audit];
+}
+
 /**
  * The first login after creation or a reset, in one batch: the enrolment is confirmed (and the admin's
  * password replaced) only if still pending and the code's step is new, then the session, the login log row
@@ -240,14 +271,7 @@ export async function resetTotp(
  */
 export async function completeEnrolment(
   database: Database,
-  s: {
-    idHash: string;
-    accountId: string;
-    csrfToken: string;
-    now: Date;
-    step: number;
-    ipKey: string;
-    subjectKey: string;
+  s: SessionOpening & {
     /** The expected sealed secret: a reset after the QR was shown makes the step fail. */
     totpSealed: string;
     passwordHash: string | null;
@@ -271,17 +295,8 @@ export async function completeEnrolment(
         isNull(staffAccounts.disabledAt),
       ),
     );
-  const session = sql`INSERT INTO ${staffSessions} (id_hash, account_id, csrf_token, created_at, last_seen_at)
-    SELECT ${s.idHash}, ${s.accountId}, ${s.csrfToken}, ${s.now.getTime()}, ${s.now.getTime()} WHERE changes() = 1`;
-  const logged = sql`INSERT INTO ${staffLogins} (at, account_id, outcome, ip_key, subject_key)
-    SELECT ${s.now.getTime()}, ${s.accountId}, 'ok', ${s.ipKey}, ${s.subjectKey} WHERE changes() = 1`;
-  const audit = auditIfChanged({
-    at: s.now,
-    actor: `staff:${s.accountId}`,
-    action: 'staff.account.enrolled',
-    subjectType: 'staff_account',
-    subjectId: s.accountId,
-    detail: { passwordChanged: s.passwordHash !== null },
+  const [session, logged, audit] = openSessionIfTaken(s, 'staff.account.enrolled', {
+    passwordChanged: s.passwordHash !== null,
   });
   const results = await database.write(() => db.batch([take, db.run(session), db.run(logged), db.run(audit)]));
   return results[0].rowsAffected === 1;
@@ -372,16 +387,7 @@ export async function logLogin(
  */
 export async function startSession(
   database: Database,
-  s: {
-    idHash: string;
-    accountId: string;
-    csrfToken: string;
-    now: Date;
-    step: number;
-    ipKey: string;
-    subjectKey: string;
-    replacing: string | null;
-  },
+  s: SessionOpening & { replacing: string | null },
 ): Promise<boolean> {
   const { db } = database;
   const take = db
@@ -394,17 +400,7 @@ export async function startSession(
         isNull(staffAccounts.disabledAt),
       ),
     );
-  const session = sql`INSERT INTO ${staffSessions} (id_hash, account_id, csrf_token, created_at, last_seen_at)
-    SELECT ${s.idHash}, ${s.accountId}, ${s.csrfToken}, ${s.now.getTime()}, ${s.now.getTime()} WHERE changes() = 1`;
-  const logged = sql`INSERT INTO ${staffLogins} (at, account_id, outcome, ip_key, subject_key)
-    SELECT ${s.now.getTime()}, ${s.accountId}, 'ok', ${s.ipKey}, ${s.subjectKey} WHERE changes() = 1`;
-  const audit = auditIfChanged({
-    at: s.now,
-    actor: `staff:${s.accountId}`,
-    action: 'staff.login',
-    subjectType: 'staff_account',
-    subjectId: s.accountId,
-  });
+  const [session, logged, audit] = openSessionIfTaken(s, 'staff.login');
   const statements = [
     ...(s.replacing
       ? [
