@@ -172,10 +172,17 @@ const optionalText = (max: number) =>
     .nullable()
     .optional();
 
+/** The longest notification e-mail address (RFC 5321 path limit) and mobile number as typed (spaces, +86). */
+export const CONTACT_EMAIL_MAX = 254;
+export const CONTACT_PHONE_MAX = 20;
+
 /** Where an account is told of items: an e-mail address and/or a mobile number; empty clears. */
 export const StaffContactInput = z.strictObject({
-  email: optionalText(254).refine((s) => s == null || z.email().safeParse(s).success, 'notify.email.invalid'),
-  phone: optionalText(20).refine((s) => s == null || PHONE_PATTERN.test(s), 'notify.phone.invalid'),
+  email: optionalText(CONTACT_EMAIL_MAX).refine(
+    (s) => s == null || z.email().safeParse(s).success,
+    'notify.email.invalid',
+  ),
+  phone: optionalText(CONTACT_PHONE_MAX).refine((s) => s == null || PHONE_PATTERN.test(s), 'notify.phone.invalid'),
 });
 
 /** Set where a staff account is notified (staff:add flags); audited without the addresses themselves. */

@@ -41,7 +41,8 @@ export interface AccountFormState {
   done: 'role' | 'contact' | 'reset' | 'disable' | 'enable' | null;
 }
 
-const CREATE_ORDER = ['username', 'displayName', 'role', 'unitIds', 'email', 'phone'];
+/** The order of the error summary: the create form's fields, then the account page's contact fields. */
+const FIELD_ORDER = ['username', 'displayName', 'role', 'unitIds', 'email', 'phone'];
 const empty = (): AccountFormState => ({
   values: { unitIds: [] },
   errors: {},
@@ -63,7 +64,7 @@ function failed(astro: Pick<AstroGlobal, 'response'>, state: AccountFormState, f
     phone: t('staff.account.phone'),
   };
   const errors = namedMessages(messagesFor(failureErrors(astro, f)), labels);
-  return { ...state, errors, summary: summaryOf(errors, CREATE_ORDER, '#main'), status: formStatus[f.code] };
+  return { ...state, errors, summary: summaryOf(errors, FIELD_ORDER, '#main'), status: formStatus[f.code] };
 }
 
 async function read(astro: AstroGlobal) {
