@@ -50,6 +50,22 @@ export const demoStaff = [
     totpSecret: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ',
     unitIds: [],
   },
+  {
+    username: 'demo.evaluator2',
+    displayName: '演示考评员二',
+    role: 'evaluator',
+    password: 'demo-evaluator2-password',
+    totpSecret: 'HAZTIMZVGY3DOOBZHAZTIMZVGY3DOOBZ',
+    unitIds: [],
+  },
+  {
+    username: 'demo.lead',
+    displayName: '演示考评组组长',
+    role: 'lead',
+    password: 'demo-lead-password',
+    totpSecret: 'NBSWY3DPNBSWY3DPNBSWY3DPNBSWY3DP',
+    unitIds: [],
+  },
 ] as const;
 
 export async function seedDemoStaff(database: Database, secrets: Secrets, now: Date): Promise<number> {

@@ -18,6 +18,7 @@ import {
 import { smsOtpVerifier, type PhoneVerifier, type SmsSender } from './services/otp.ts';
 import { checkpointSigner, type CheckpointSigner } from './services/audit-checkpoint.ts';
 import type { StaffContext } from './staff/context.ts';
+import { attachmentStore, attachmentsDirOf, type AttachmentStore } from './services/attachments.ts';
 import { readCity } from './content/files.ts';
 import type { City } from './domain/city/schema.ts';
 import { siteName } from './i18n/city.ts';
@@ -118,6 +119,8 @@ export interface AppContext extends Services {
   version: string;
   /** Signs the audit chain's checkpoints (AUDIT_SIGNING_KEY; src/services/audit-checkpoint.ts). */
   auditSigner: CheckpointSigner;
+  /** Stored files (ATTACHMENTS_DIR; src/services/attachments.ts). */
+  attachments: AttachmentStore;
   /** Wait for queued writes, seal the audit rows written so far, close the database. */
   close(): Promise<void>;
 }
@@ -154,6 +157,7 @@ export async function createAppContext(config: Config, overrides: AppOverrides =
     logger: logger ?? createLogger(config.LOG_LEVEL),
     version: version ?? packageVersion(),
     auditSigner: checkpointSigner(secrets.auditSigningKey),
+    attachments: attachmentStore(database, attachmentsDirOf(config)),
     close: () =>
       (closing ??= (async () => {
         await database.write(async () => undefined);
@@ -170,6 +174,7 @@ export function pageLocals(app: AppContext): App.Locals {
     version: app.version,
     channel: app.channel,
     staff: app.staff,
+    attachments: app.attachments,
     trustProxy: app.config.TRUST_PROXY,
     auditKey: { keyId: app.auditSigner.keyId, publicKey: app.auditSigner.publicKey },
   };

@@ -7,6 +7,8 @@ declare namespace App {
     version?: string;
     /** The feedback channel (src/services/context.ts), shared with the API. */
     channel?: import('./services/context.ts').ChannelContext;
+    /** Stored files: evidence photos and documents (src/services/attachments.ts). */
+    attachments?: import('./services/attachments.ts').AttachmentStore;
     /** Trust X-Forwarded-For for the client address (rate limits). */
     trustProxy?: boolean;
     /** The staff console (src/staff/context.ts). */

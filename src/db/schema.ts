@@ -313,6 +313,18 @@ export const otpChallenges = sqliteTable('otp_challenges', {
  * comments on a draft standard. The standards themselves are content (content/standards/<year>.yaml).
  */
 
+/** What a mark says, in the final marks and in each evaluator's own (the same columns in both tables). */
+const markColumns = () => ({
+  /** boolean finding or count (JSON), or null. */
+  value: text('value', { mode: 'json' }).$type<boolean | number | Record<string, number> | null>(),
+  /** Points given when a portal rate had too small a sample. */
+  points: real('points'),
+  /** Itemised deductions: [{ key, count, note }]. */
+  deductions: text('deductions', { mode: 'json' })
+    .notNull()
+    .$type<{ key: string; count: number; note?: string | undefined }[]>(),
+});
+
 /** What the evaluators recorded for one indicator or bonus item of one unit and year (one row, updated in place; the audit log keeps every version). */
 export const evaluationMarks = sqliteTable(
   'evaluation_marks',
@@ -324,24 +336,127 @@ export const evaluationMarks = sqliteTable(
     year: integer('year').notNull(),
     /** An indicator key (`C1`) or a positive-list item key. */
     itemKey: text('item_key').notNull(),
-    /** boolean finding or count (JSON), or null. */
-    value: text('value', { mode: 'json' }).$type<boolean | number | Record<string, number> | null>(),
-    /** Points given when a portal rate had too small a sample. */
-    points: real('points'),
-    /** Itemised deductions: [{ key, count, note }]. */
-    deductions: text('deductions', { mode: 'json' })
-      .notNull()
-      .$type<{ key: string; count: number; note?: string | undefined }[]>(),
+    ...markColumns(),
     /** The evaluators' evidence note (public on the scorecard; no personal data). */
     note: text('note'),
     evaluator: text('evaluator').notNull(),
     recordedAt: integer('recorded_at', { mode: 'timestamp_ms' }).notNull(),
+    /**
+     * Set when the unit and year are signed off (the team lead's reconciled mark, or legacy data from before
+     * the evaluation team): a trigger of migration 0007 then refuses any UPDATE or DELETE of the row, except
+     * the re-sign-off of an upheld appeal, which raises `signoffVersion` to a recorded sign-off.
+     */
+    signedOffAt: integer('signed_off_at', { mode: 'timestamp_ms' }),
+    signoffVersion: integer('signoff_version').notNull().default(0),
+    /** The lead's reason where the evaluators differed or the lead set the mark (public: no personal data). */
+    reconcileReason: text('reconcile_reason'),
     demo: integer('demo', { mode: 'boolean' }).notNull().default(false),
   },
   (t) => [
     uniqueIndex('evaluation_marks_item').on(t.unitId, t.year, t.itemKey),
     index('evaluation_marks_year').on(t.year),
   ],
+);
+
+/**
+ * Stored files (issue 17): content-addressed by the sha256 of the bytes served (images re-encoded without
+ * metadata first). The bytes live in ATTACHMENTS_DIR (src/services/attachments.ts), not in the database.
+ */
+export const attachments = sqliteTable('attachments', {
+  sha256: text('sha256').primaryKey(),
+  /** Checked by content (magic bytes), never by the name or the declared type. */
+  mime: text('mime', { enum: ['application/pdf', 'image/jpeg', 'image/png'] }).notNull(),
+  size: integer('size').notNull(),
+  createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+  createdBy: text('created_by').notNull(),
+});
+
+/**
+ * One evaluator's own mark of one item for a unit and year (the evaluation team, issue 17): a deduction
+ * count per item, or points given directly with a reason. Updated by its evaluator until the sign-off;
+ * then a trigger of migration 0007 refuses any UPDATE or DELETE.
+ */
+export const evaluatorMarks = sqliteTable(
+  'evaluator_marks',
+  {
+    id: text('id').primaryKey(),
+    unitId: text('unit_id')
+      .notNull()
+      .references(() => units.id),
+    year: integer('year').notNull(),
+    itemKey: text('item_key').notNull(),
+    /** `staff:<account id>`. */
+    evaluator: text('evaluator').notNull(),
+    ...markColumns(),
+    /** The evidence note, the mandatory reason (public once signed off; checked by the identifier detector). */
+    note: text('note').notNull(),
+    recordedAt: integer('recorded_at', { mode: 'timestamp_ms' }).notNull(),
+    signedOffAt: integer('signed_off_at', { mode: 'timestamp_ms' }),
+    demo: integer('demo', { mode: 'boolean' }).notNull().default(false),
+  },
+  (t) => [
+    uniqueIndex('evaluator_marks_item').on(t.evaluator, t.unitId, t.year, t.itemKey),
+    index('evaluator_marks_unit_year').on(t.unitId, t.year),
+  ],
+);
+
+/** The files attached to an evaluator's mark as evidence. */
+export const markEvidence = sqliteTable(
+  'mark_evidence',
+  {
+    markId: text('mark_id')
+      .notNull()
+      .references(() => evaluatorMarks.id),
+    sha256: text('sha256')
+      .notNull()
+      .references(() => attachments.sha256),
+    addedAt: integer('added_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.markId, t.sha256] }), index('mark_evidence_sha').on(t.sha256)],
+);
+
+/** Every sign-off of a unit and year: version 1 by the lead; a higher one only as the re-sign-off of an upheld appeal. */
+export const evaluationSignoffs = sqliteTable(
+  'evaluation_signoffs',
+  {
+    id: text('id').primaryKey(),
+    unitId: text('unit_id')
+      .notNull()
+      .references(() => units.id),
+    year: integer('year').notNull(),
+    version: integer('version').notNull(),
+    signedAt: integer('signed_at', { mode: 'timestamp_ms' }).notNull(),
+    signedBy: text('signed_by').notNull(),
+    /** The upheld appeal a re-sign-off answers; null for the first sign-off. */
+    appealId: text('appeal_id'),
+    demo: integer('demo', { mode: 'boolean' }).notNull().default(false),
+  },
+  (t) => [uniqueIndex('evaluation_signoffs_version').on(t.unitId, t.year, t.version)],
+);
+
+export const appealOutcomes = ['upheld', 'rejected'] as const;
+
+/** A unit's appeal (申诉) against a signed-off evaluation, and the commission's answer. */
+export const evaluationAppeals = sqliteTable(
+  'evaluation_appeals',
+  {
+    id: text('id').primaryKey(),
+    unitId: text('unit_id')
+      .notNull()
+      .references(() => units.id),
+    year: integer('year').notNull(),
+    itemKey: text('item_key').notNull(),
+    /** The unit's reason (staff only; checked by the identifier detector). */
+    reason: text('reason').notNull(),
+    lodgedBy: text('lodged_by').notNull(),
+    lodgedAt: integer('lodged_at', { mode: 'timestamp_ms' }).notNull(),
+    answer: text('answer'),
+    outcome: text('outcome', { enum: appealOutcomes }),
+    answeredBy: text('answered_by'),
+    answeredAt: integer('answered_at', { mode: 'timestamp_ms' }),
+    demo: integer('demo', { mode: 'boolean' }).notNull().default(false),
+  },
+  (t) => [index('evaluation_appeals_unit_year').on(t.unitId, t.year)],
 );
 
 /** A negative-list event (date, type, source). It vetoes every assessment year whose look-back window holds the date. */

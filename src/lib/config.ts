@@ -33,6 +33,11 @@ const Env = BuildEnv.extend({
     .regex(/^(file:|libsql:\/\/|https?:\/\/|wss?:\/\/)/, 'must start with file:, libsql://, http(s):// or ws(s)://')
     .default('file:db/local.db'),
   DATABASE_AUTH_TOKEN: z.string().optional(),
+  /**
+   * Where stored files (evidence photos and documents, src/services/attachments.ts) are kept; created when
+   * missing. Default: `attachments/` next to the embedded database file.
+   */
+  ATTACHMENTS_DIR: unsetWhenEmpty(z.string().min(1).optional()),
   /** Busy timeout for the embedded database, in milliseconds. */
   DATABASE_BUSY_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(5000),
   /** Trust X-Forwarded-Proto / X-Forwarded-For from the reverse proxy in front of this process. */

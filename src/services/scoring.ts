@@ -22,7 +22,8 @@ import { indicatorsFor, type RatioSource, type Standard } from '../domain/scorin
 import { unitCarriers } from '../domain/units/schema.ts';
 import { contentRatiosOf, type ContentRatios } from '../domain/scoring/content-facts.ts';
 import { parseInput } from './fields.ts';
-import { invalid, notFound, type Failure } from './outcome.ts';
+import { conflict, invalid, notFound, type Failure } from './outcome.ts';
+import { signoffsOf } from '../db/evaluation-team-repo.ts';
 
 /**
  * Scoring use cases shared by pages, the JSON/CSV exports, the seed and the evaluator forms: gather the
@@ -153,7 +154,7 @@ export async function unitScorecard(database: Database, standard: Standard, sour
 export type WriteOutcome = { ok: true } | Failure;
 
 /** Field errors of one mark against the year's standard and the unit's carrier, keyed as in MarkInput; null when valid. */
-function markErrors(standard: Standard, unit: ScoredUnit, m: MarkInput): Record<string, string[]> | null {
+export function markErrors(standard: Standard, unit: ScoredUnit, m: MarkInput): Record<string, string[]> | null {
   const indicator = indicatorsFor(standard, unit.carrier).find((i) => i.indicator.key === m.itemKey)?.indicator;
   const bonus = standard.positiveList.items.find((b) => b.key === m.itemKey);
   if (!indicator && !bonus) return { itemKey: ['scoring.mark.itemKey.unknown'] };
@@ -219,6 +220,9 @@ export async function recordMarks(
     else marks.push(parsed.data);
   }
   if (Object.keys(errors).length) return invalid(errors);
+  // Once the evaluation team signed the year off, its marks are locked (the database refuses it too).
+  if ((await signoffsOf(database, unitId, standard.year)).length > 0)
+    return conflict({ _: ['scoring.signoff.locked'] });
   await saveMarks(database, unitId, standard.year, marks, actor, now);
   return { ok: true };
 }

@@ -24,6 +24,7 @@ const ROLE_ACCOUNT: Record<StaffRole, DemoUsername> = {
   moderator: 'demo.moderator',
   responder: 'demo.xixi',
   evaluator: 'demo.evaluator',
+  lead: 'demo.lead',
 };
 
 // The reporter of the identity scan: a phone, a name, a client address and a device that must never

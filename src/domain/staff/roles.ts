@@ -7,9 +7,10 @@ import { z } from 'zod';
  *
  * Separation of duties (MLPS 2.0 level 3, separation of duties; RELIABILITY.md §2.1): the commission admin manages accounts and handles the
  * misconduct reports routed to the commission; moderators moderate; responders answer for their own
- * units only; evaluators mark. Nobody gets everything.
+ * units only; evaluators mark; the evaluation team's lead (组长) reconciles the evaluators' marks, signs a
+ * unit's year off and answers the units' appeals, but marks nothing as an evaluator. Nobody gets everything.
  */
-export const staffRoles = ['admin', 'moderator', 'responder', 'evaluator'] as const;
+export const staffRoles = ['admin', 'moderator', 'responder', 'evaluator', 'lead'] as const;
 export type StaffRole = (typeof staffRoles)[number];
 
 /** How a route's `[param]` is filled in tests: a feedback item id, a unit id or a year. */
@@ -41,6 +42,22 @@ export const staffRoutes = {
     params: { year: 'year', unit: 'unit' },
     post: true,
   },
+  /** One evaluator's own marks of a unit and year, with evidence (notes, photos, documents; multipart). */
+  evaluationTeam: {
+    path: '/staff/evaluation/[year]/[unit]/team/',
+    roles: ['evaluator'],
+    params: { year: 'year', unit: 'unit' },
+    post: true,
+  },
+  /** The lead: every evaluator's marks side by side, reconciliation and sign-off. */
+  evaluationSignoff: {
+    path: '/staff/evaluation/[year]/[unit]/signoff/',
+    roles: ['lead'],
+    params: { year: 'year', unit: 'unit' },
+    post: true,
+  },
+  /** Appeals (申诉): a unit's responder lodges one for its own units; the lead answers. */
+  appeals: { path: '/staff/appeals/', roles: ['responder', 'lead'], post: true },
   consultation: { path: '/staff/consultation/', roles: ['admin', 'evaluator'] },
   accounts: { path: '/staff/accounts/', roles: ['admin'], post: true },
   account: { path: '/staff/accounts/[id]/', roles: ['admin'], params: { id: 'account' }, post: true },

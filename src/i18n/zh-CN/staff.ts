@@ -12,6 +12,7 @@ export const staffMessages = {
   'staff.nav.surveys': '满意度测评',
   'staff.nav.audit': '审计日志',
   'staff.nav.consultation': '标准征求意见',
+  'staff.nav.appeals': '考评申诉',
 
   'staff.signedInAs': '当前登录：{name}（{role}）',
   'staff.logout': '退出登录',
@@ -19,6 +20,7 @@ export const staffMessages = {
   'staff.role.moderator': '审核员',
   'staff.role.responder': '单位答复人',
   'staff.role.evaluator': '考评员',
+  'staff.role.lead': '考评组组长',
   'staff.home.lead': '请选择要处理的工作。所有操作都会记入防篡改的审计日志。',
   'staff.home.units': '您负责答复的单位',
   'staff.home.calendarMissing':
@@ -59,7 +61,7 @@ export const staffMessages = {
   'staff.password.tooLong': '密码最多 128 个字符',
   'staff.displayName.required': '请填写姓名或称呼',
   'staff.displayName.tooLong': '姓名或称呼最多 40 个字',
-  'staff.role.invalid': '角色只能是 admin、moderator、responder 或 evaluator',
+  'staff.role.invalid': '角色只能是 admin、moderator、responder、evaluator 或 lead',
   'staff.units.responderOnly': '单位答复人必须绑定至少一个单位，其他角色不绑定单位',
   'staff.units.unknown': '单位不存在',
   'staff.note.required': '请填写备注内容',
