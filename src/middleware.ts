@@ -1,6 +1,8 @@
 import { defineMiddleware } from 'astro:middleware';
 import { resolveSession, SESSION_COOKIE } from './staff/auth.ts';
-import { checkContentType, checkOrigin, checkToken } from './staff/csrf.ts';
+import { bodyType, checkContentType, checkGivenToken, checkOrigin, checkToken, multipartToken } from './staff/csrf.ts';
+import { acceptsMultipart } from './domain/staff/roles.ts';
+import { MULTIPART_BODY_LIMIT } from './forms/read.ts';
 import { staffErrorPage } from './staff/guard.ts';
 
 const isStaffPath = (path: string) => path === '/staff' || path.startsWith('/staff/');
@@ -42,12 +44,18 @@ async function staffRequest(context: Context, next: Next): Promise<Response> {
   context.locals.staffSession = resolved.ok ? resolved.session : undefined;
   const method = context.request.method;
   if (method !== 'GET' && method !== 'HEAD') {
-    const refused = checkOrigin(context.request) ?? checkContentType(context.request);
+    const refused = checkOrigin(context.request) ?? checkContentType(context.request, acceptsMultipart(path(context)));
     if (refused) return staffErrorPage(refused === 'content_type' ? 415 : 403);
     if (!isLogin(path(context))) {
       if (!resolved.ok) return new Response(null, { status: 303, headers: { Location: '/staff/login/' } });
-      const body = await context.request.clone().text();
-      if (checkToken(body, resolved.session.csrfToken)) return staffErrorPage(403);
+      if (bodyType(context.request) === 'multipart/form-data') {
+        // An upload is parsed only when it declares a length within the limit (browsers always do).
+        const declared = Number(context.request.headers.get('content-length') ?? 'NaN');
+        if (!(declared > 0 && declared <= MULTIPART_BODY_LIMIT)) return staffErrorPage(413);
+        if (checkGivenToken(await multipartToken(context.request), resolved.session.csrfToken))
+          return staffErrorPage(403);
+      } else if (checkToken(await context.request.clone().text(), resolved.session.csrfToken))
+        return staffErrorPage(403);
     }
   }
   return next();

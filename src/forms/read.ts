@@ -6,6 +6,8 @@ import type { ChannelContext, ClientInfo } from '../services/context.ts';
  * shape it like the JSON the API takes, and parse it with the same domain schema.
  */
 export const FORM_BODY_LIMIT = 64 * 1024;
+/** A multipart post (file uploads): at most two files of the attachment store's 10 MB and the fields. */
+export const MULTIPART_BODY_LIMIT = 20 * 1024 * 1024 + 256 * 1024;
 
 const fatalUtf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -64,6 +66,33 @@ export async function readForm(request: Request): Promise<FormRead> {
   }
   const entries = parseUrlEncoded(text);
   return entries ? { ok: true, entries } : { ok: false, status: 400 };
+}
+
+export type MultipartRead =
+  { ok: true; entries: [string, string][]; files: Uint8Array[] } | { ok: false; status: 400 | 413 | 415 };
+
+/**
+ * Read a multipart form (the middleware checked its declared length and token): text fields as entries (each
+ * checked like a urlencoded value: valid UTF-8 only), and the bytes of every non-empty file field.
+ */
+export async function readMultipartForm(request: Request): Promise<MultipartRead> {
+  const type = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
+  if (type !== 'multipart/form-data') return { ok: false, status: 415 };
+  const declared = Number(request.headers.get('content-length') ?? 'NaN');
+  if (!(declared > 0 && declared <= MULTIPART_BODY_LIMIT)) return { ok: false, status: 413 };
+  let form: FormData;
+  try {
+    form = await request.formData();
+  } catch {
+    return { ok: false, status: 400 };
+  }
+  const entries: [string, string][] = [];
+  const files: Uint8Array[] = [];
+  for (const [name, value] of form.entries()) {
+    if (typeof value === 'string') entries.push([name, value]);
+    else if (value.size > 0) files.push(new Uint8Array(await value.arrayBuffer()));
+  }
+  return { ok: true, entries, files };
 }
 
 /**

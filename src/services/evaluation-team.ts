@@ -19,6 +19,7 @@ import {
 } from '../db/evaluation-team-repo.ts';
 import { MarkInput, NOTE_MAX } from '../domain/scoring/inputs.ts';
 import { indicatorsFor, type Standard } from '../domain/scoring/standard.ts';
+import type { Carrier } from '../domain/units/schema.ts';
 import { findIdentifiers } from '../domain/privacy/identifiers.ts';
 import { markErrors, unitMarks, type WriteOutcome } from './scoring.ts';
 import { parseInput } from './fields.ts';
@@ -47,7 +48,7 @@ async function scoredUnit(database: Database, unitId: string): Promise<ScoredUni
 }
 
 /** The standard's item keys of a unit, in the standard's order (indicators, then bonus items). */
-export function itemKeysOf(standard: Standard, unit: Pick<ScoredUnit, 'carrier'>): string[] {
+export function itemKeysOf(standard: Standard, unit: { carrier: Carrier }): string[] {
   return [
     ...indicatorsFor(standard, unit.carrier).map(({ indicator }) => indicator.key),
     ...standard.positiveList.items.map((b) => b.key),
@@ -200,6 +201,8 @@ export async function signOffUnit(
 export interface PublicEvaluation {
   signedOffAt: Date | null;
   version: number;
+  /** The latest re-sign-off (an upheld appeal), or null. */
+  resignedAt: Date | null;
   /** Evidence per item: each signed-off evaluator mark's note and files. */
   evidence: Record<string, { note: string; files: string[] }[]>;
   appeals: { itemKey: string; lodgedAt: Date; answeredAt: Date | null; outcome: AppealOutcome | null }[];
@@ -220,6 +223,7 @@ export async function publicEvaluation(
   return {
     signedOffAt: view.signoffs[0]!.signedAt,
     version: view.signoffs.at(-1)!.version,
+    resignedAt: view.signoffs.length > 1 ? view.signoffs.at(-1)!.signedAt : null,
     evidence,
     // Allow-list: which item, when, and the outcome; never who lodged it, the reason or the answer's text.
     appeals: view.appeals.map((a) => ({

@@ -30,15 +30,34 @@ export function checkOrigin(request: Request): CsrfRefusal | null {
   return null;
 }
 
-export function checkContentType(request: Request): CsrfRefusal | null {
-  const type = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
-  return type === 'application/x-www-form-urlencoded' ? null : 'content_type';
+/** The media type of a request's body, lower case, without parameters. */
+export const bodyType = (request: Request): string | undefined =>
+  request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
+
+/** Urlencoded bodies only, or also multipart on the routes that take file uploads (`multipart` in the matrix). */
+export function checkContentType(request: Request, multipart = false): CsrfRefusal | null {
+  const type = bodyType(request);
+  if (type === 'application/x-www-form-urlencoded') return null;
+  return multipart && type === 'multipart/form-data' ? null : 'content_type';
+}
+
+/** The `_csrf` field of a multipart body (read from a clone; the page reads the body itself). */
+export async function multipartToken(request: Request): Promise<string | null> {
+  try {
+    const value = (await request.clone().formData()).get(CSRF_FIELD);
+    return typeof value === 'string' ? value : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The body's `_csrf` equals the session token (constant-time compare). */
 export function checkToken(body: string, expected: string): CsrfRefusal | null {
-  const entries = parseUrlEncoded(body);
-  const given = entries?.find(([k]) => k === CSRF_FIELD)?.[1];
+  return checkGivenToken(parseUrlEncoded(body)?.find(([k]) => k === CSRF_FIELD)?.[1], expected);
+}
+
+/** A given token (from either body type) equals the session token (constant-time compare). */
+export function checkGivenToken(given: string | null | undefined, expected: string): CsrfRefusal | null {
   if (!given) return 'token';
   const a = Buffer.from(given);
   const b = Buffer.from(expected);

@@ -52,7 +52,7 @@ export function inScope(session: StaffSession, scope: UnitScope): boolean {
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** A small, self-contained error page (no layout needed, accessible: lang, title, one h1 in main). */
-export function staffErrorPage(status: 400 | 403 | 404 | 415 | 503): Response {
+export function staffErrorPage(status: 400 | 403 | 404 | 413 | 415 | 503): Response {
   const title = t(`staff.error.${status}`);
   const html = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)} - ${escapeHtml(t('staff.title'))}</title></head><body><main><h1>${escapeHtml(title)}</h1><p>${escapeHtml(t(`staff.error.${status}.body`))}</p><p><a href="/staff/">${escapeHtml(t('staff.nav.home'))}</a></p></main></body></html>`;
   return new Response(html, {

@@ -12,7 +12,7 @@ import { signIn, type DemoUsername } from '../support/staff.ts';
 /**
  * The Nu Html Checker (vnu, from the `vnu-jar` package) finds no error in any page: every file the
  * build wrote to dist/client, and every on-demand page reached by following same-origin links from
- * them, from the public entry points and from the staff home of an admin and an evaluator. One JVM
+ * them, from the public entry points and from the staff home of an admin, an evaluator, the team lead and a responder. One JVM
  * runs over both folders. Needs Java 11+ (`default-jre-headless`, which .ci/run installs); without
  * it the test is skipped and says why.
  */
@@ -23,7 +23,7 @@ if (!JAVA) console.warn(NO_JAVA);
 
 /** On-demand pages no built page links to (forms, the staff login). */
 const PUBLIC_ENTRIES = ['/feedback/', '/feedback/meal/', '/feedback/track/', '/ratings/', '/surveys/', '/staff/login/'];
-const STAFF: DemoUsername[] = ['demo.admin', 'demo.evaluator'];
+const STAFF: DemoUsername[] = ['demo.admin', 'demo.evaluator', 'demo.lead', 'demo.xixi'];
 /** Bounds the crawl: the demo city has far fewer on-demand pages than this. */
 const MAX_PAGES = 1500;
 

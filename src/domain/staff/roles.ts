@@ -25,6 +25,8 @@ export interface StaffRoute {
   params?: Readonly<Record<string, RouteParam>>;
   /** Whether the route's page accepts POST (form actions) besides GET. */
   post?: boolean;
+  /** Whether its forms may be `multipart/form-data` (file uploads); every other POST is urlencoded only. */
+  multipart?: boolean;
 }
 
 const everyone = staffRoles;
@@ -48,6 +50,7 @@ export const staffRoutes = {
     roles: ['evaluator'],
     params: { year: 'year', unit: 'unit' },
     post: true,
+    multipart: true,
   },
   /** The lead: every evaluator's marks side by side, reconciliation and sign-off. */
   evaluationSignoff: {
@@ -80,6 +83,16 @@ export const staffRoutes = {
 } as const satisfies Record<string, StaffRoute>;
 export type StaffRouteKey = keyof typeof staffRoutes;
 export const staffRouteKeys = Object.keys(staffRoutes) as StaffRouteKey[];
+
+const patterns = staffRouteKeys.map(
+  (key) => [key, new RegExp(`^${staffRoutes[key].path.replace(/\[\w+\]/g, '[^/]+')}$`)] as const,
+);
+
+/** Whether a path's route takes multipart form posts (file uploads). */
+export function acceptsMultipart(path: string): boolean {
+  const key = patterns.find(([, re]) => re.test(path))?.[0];
+  return key !== undefined && 'multipart' in staffRoutes[key];
+}
 
 /** True when the role may use the route (the unit scope is checked separately). */
 export function canAccess(role: StaffRole, route: StaffRouteKey): boolean {

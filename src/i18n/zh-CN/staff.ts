@@ -31,6 +31,8 @@ export const staffMessages = {
   'staff.error.403.body': '您的账号没有此页面的权限，或请求不是从本站页面发出的。',
   'staff.error.404': '未找到',
   'staff.error.404.body': '没有找到这项内容，或它不在您负责的范围内。',
+  'staff.error.413': '上传的内容太大',
+  'staff.error.413.body': '一次提交的文件合计不能超过 20 MB，每个文件不超过 10 MB。请分几次上传。',
   'staff.error.415': '不支持的提交格式',
   'staff.error.415.body': '请使用本站页面上的表单提交。',
   'staff.error.503': '服务暂不可用',
