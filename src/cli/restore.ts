@@ -1,10 +1,12 @@
 import { loadConfig, ConfigError } from '../lib/config.ts';
-import { BackupError, backupStamp, restoreDatabase } from '../db/backup.ts';
+import { BackupError, backupStamp, restoreAttachments, restoreDatabase } from '../db/backup.ts';
+import { attachmentsDirOf } from '../services/attachments.ts';
 
 /**
  * `npm run restore -- <file>`: put a backup in place of the database in DATABASE_URL. Stop the server
  * first: the restore refuses (exit 3) while any process has the database open. The backup must pass
- * `PRAGMA integrity_check` (exit 2 otherwise); the replaced file is kept as `<db>.before-restore-<stamp>`.
+ * `PRAGMA integrity_check` (exit 2 otherwise); the replaced file is kept as `<db>.before-restore-<stamp>`. The
+ * files of `<file>.attachments/` are copied back into the attachment store (ATTACHMENTS_DIR).
  */
 async function main(): Promise<number> {
   const file = process.argv[2];
@@ -14,7 +16,16 @@ async function main(): Promise<number> {
   }
   const config = loadConfig();
   const r = await restoreDatabase(config.DATABASE_URL, file, backupStamp(new Date()));
-  console.log(JSON.stringify({ restored: r.file, from: file, previous: r.previous, integrity: 'ok' }));
+  const attachments = restoreAttachments(attachmentsDirOf(config), file);
+  console.log(
+    JSON.stringify({
+      restored: r.file,
+      from: file,
+      previous: r.previous,
+      integrity: 'ok',
+      attachments: attachments?.files ?? null,
+    }),
+  );
   return 0;
 }
 

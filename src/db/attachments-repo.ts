@@ -26,7 +26,7 @@ export async function insertAttachment(database: Database, a: AttachmentRow, act
       auditStatement(database, {
         at: now,
         actor,
-        action: 'attachment.store',
+        action: 'attachments.store',
         subjectType: 'attachment',
         subjectId: a.sha256,
         detail: { mime: a.mime, size: a.size },

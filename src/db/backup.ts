@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { createClient, type Client } from '@libsql/client';
 
@@ -124,4 +124,43 @@ export async function restoreDatabase(
   if (after.join() !== 'ok')
     throw new BackupError('integrity', `restored file failed integrity_check: ${after.join('; ')}`);
   return { file: live, previous };
+}
+
+/** Where a backup's copy of the attachment store goes: `<backup file>.attachments/`. */
+export const attachmentsBackupDir = (backupFile: string): string => `${resolve(backupFile)}.attachments`;
+
+/** The number of files under a directory (0 when it does not exist). */
+function countFiles(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length;
+}
+
+/**
+ * Copy the attachment store (content-addressed files, never changed once written) next to a backup. Run after
+ * the database copy: every attachment row in that copy was written after its file, so its file is here too
+ * (files stored later are extra and harmless). Written under a temporary name and renamed, like the database.
+ */
+export function backupAttachments(attachmentsDir: string, backupFile: string): { dir: string; files: number } {
+  const dir = attachmentsBackupDir(backupFile);
+  if (existsSync(dir)) throw new BackupError('exists', `refusing to overwrite ${dir}`);
+  const partial = `${dir}.partial`;
+  rmSync(partial, { recursive: true, force: true });
+  mkdirSync(partial, { recursive: true });
+  if (existsSync(attachmentsDir))
+    cpSync(attachmentsDir, partial, { recursive: true, filter: (f) => !f.endsWith('.partial') });
+  renameSync(partial, dir);
+  return { dir, files: countFiles(dir) };
+}
+
+/**
+ * Put a backup's attachments back (after `restoreDatabase`): every file of `<backup>.attachments/` is copied
+ * into the live store; files already there have the same content (same hash) and are left as they are.
+ * A backup without the folder (taken before the store existed) restores nothing and says so (null).
+ */
+export function restoreAttachments(attachmentsDir: string, backupFile: string): { dir: string; files: number } | null {
+  const dir = attachmentsBackupDir(backupFile);
+  if (!existsSync(dir)) return null;
+  mkdirSync(attachmentsDir, { recursive: true });
+  cpSync(dir, attachmentsDir, { recursive: true, force: false, errorOnExist: false });
+  return { dir, files: countFiles(dir) };
 }

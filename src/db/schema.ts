@@ -436,7 +436,7 @@ export const evaluationSignoffs = sqliteTable(
 
 export const appealOutcomes = ['upheld', 'rejected'] as const;
 
-/** A unit's appeal (申诉) against a signed-off evaluation, and the commission's answer. */
+/** A unit's appeal against a signed-off evaluation, and the commission's answer. */
 export const evaluationAppeals = sqliteTable(
   'evaluation_appeals',
   {

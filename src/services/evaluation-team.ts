@@ -55,12 +55,23 @@ export function itemKeysOf(standard: Standard, unit: { carrier: Carrier }): stri
   ];
 }
 
-/** Checks a reason or evidence note: required, bounded, and free of identifiers. */
-function textErrors(text: string | null | undefined, prefix: string, min = 1, max = NOTE_MAX): string | null {
+/** The message keys of a free-text field: required, too long, holds an identifier. */
+type TextKeys = readonly [required: string, tooLong: string, identifier: string];
+// prettier-ignore
+const NOTE_KEYS: TextKeys = ['scoring.mark.note.required', 'scoring.mark.note.tooLong', 'scoring.mark.note.identifier'];
+// prettier-ignore
+const REASON_KEYS: TextKeys = ['scoring.signoff.reason.required', 'scoring.signoff.reason.tooLong', 'scoring.signoff.reason.identifier'];
+// prettier-ignore
+const APPEAL_KEYS: TextKeys = ['scoring.appeal.reason.required', 'scoring.appeal.reason.tooLong', 'scoring.appeal.reason.identifier'];
+// prettier-ignore
+const ANSWER_KEYS: TextKeys = ['scoring.appeal.answer.required', 'scoring.appeal.answer.tooLong', 'scoring.appeal.answer.identifier'];
+
+/** Checks a reason or evidence note: required, bounded, and free of identifiers (the message key, or null). */
+function textErrors(text: string | null | undefined, keys: TextKeys, min = 1, max = NOTE_MAX): string | null {
   const v = text?.trim() ?? '';
-  if (v.length < min) return `${prefix}.required`;
-  if (v.length > max) return `${prefix}.tooLong`;
-  if (hasIdentifier(v)) return `${prefix}.identifier`;
+  if (v.length < min) return keys[0];
+  if (v.length > max) return keys[1];
+  if (hasIdentifier(v)) return keys[2];
   return null;
 }
 
@@ -87,7 +98,7 @@ export async function recordTeamMark(
   if (!parsed.ok) return parsed;
   const problems = markErrors(standard, unit, parsed.data);
   if (problems) return invalid(problems);
-  const noteError = textErrors(parsed.data.note, 'scoring.mark.note');
+  const noteError = textErrors(parsed.data.note, NOTE_KEYS);
   if (noteError) return invalid({ note: [noteError] });
   const saved = await saveTeamMark(
     database,
@@ -188,7 +199,7 @@ export async function signOffUnit(
     }
     const chosen = item.marks.find((m) => m.id === choices[item.itemKey]);
     if (!chosen) errors[`choice.${item.itemKey}`] = ['scoring.signoff.choice.required'];
-    const reasonError = textErrors(reasons[item.itemKey], 'scoring.signoff.reason');
+    const reasonError = textErrors(reasons[item.itemKey], REASON_KEYS);
     if (reasonError) errors[`reason.${item.itemKey}`] = [reasonError];
     if (chosen && !reasonError) finals.push(finalOf(chosen, reasons[item.itemKey]!.trim()));
   }
@@ -260,7 +271,7 @@ export async function lodgeAppeal(
   if (now.getTime() > view.appealUntil.getTime()) return deadlinePassed({ _: ['scoring.appeal.windowClosed'] });
   const errors: Record<string, string[]> = {};
   if (!itemKeysOf(standard, view.unit).includes(input.itemKey)) errors.itemKey = ['scoring.appeal.itemKey.unknown'];
-  const reasonError = textErrors(input.reason, 'scoring.appeal.reason', APPEAL_REASON_MIN, APPEAL_TEXT_MAX);
+  const reasonError = textErrors(input.reason, APPEAL_KEYS, APPEAL_REASON_MIN, APPEAL_TEXT_MAX);
   if (reasonError) errors.reason = [reasonError];
   if (Object.keys(errors).length) return invalid(errors);
   await insertAppeal(
@@ -304,7 +315,7 @@ export async function answerUnitAppeal(
   const errors: Record<string, string[]> = {};
   const outcome = input.outcome === 'upheld' || input.outcome === 'rejected' ? input.outcome : null;
   if (!outcome) errors.outcome = ['scoring.appeal.outcome.required'];
-  const answerError = textErrors(input.answer, 'scoring.appeal.answer', 1, APPEAL_TEXT_MAX);
+  const answerError = textErrors(input.answer, ANSWER_KEYS, 1, APPEAL_TEXT_MAX);
   if (answerError) errors.answer = [answerError];
   let resign: { version: number; mark: FinalMark } | null = null;
   if (outcome === 'upheld' && input.mark !== undefined) {

@@ -60,7 +60,7 @@ function post(agent: http.Agent, port: number, key: string): Promise<number> {
 }
 
 /** Run a CLI as `npm run backup|restore` does (package.json), with the server's DATABASE_URL. */
-const cli = (script: string, args: string[], dbFile: string) =>
+const cli = (script: string, args: string[], dbFile: string, env: Record<string, string> = {}) =>
   run(process.execPath, [join(ROOT, 'src/cli', script), ...args], {
     cwd: ROOT,
     env: {
@@ -69,6 +69,7 @@ const cli = (script: string, args: string[], dbFile: string) =>
       SITE_URL: loadBuildSettings().SITE_URL,
       DATABASE_URL: `file:${dbFile}`,
       ...TEST_SECRET_ENV,
+      ...env,
     },
   }).then(
     (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
@@ -181,6 +182,41 @@ describe('backup and restore under write load', () => {
       const check = createClient({ url: `file:${live}` });
       expect((await check.execute('SELECT x FROM t')).rows.map((row) => row.x)).toEqual(['kept']);
       check.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  test('the attachment store is copied to <backup>.attachments/ and put back by restore', async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { createHash } = await import('node:crypto');
+    const dir = mkdtempSync(join(tmpdir(), 'qinglian-backup-files-'));
+    try {
+      const live = join(dir, 'live.db');
+      const c = createClient({ url: `file:${live}` });
+      await c.execute('CREATE TABLE t (x TEXT)');
+      c.close();
+      const store = join(dir, 'files');
+      const bytes = Buffer.from('%PDF-1.4 evidence kept across a restore');
+      const sha = createHash('sha256').update(bytes).digest('hex');
+      mkdirSync(join(store, sha.slice(0, 2)), { recursive: true });
+      writeFileSync(join(store, sha.slice(0, 2), sha), bytes);
+      const env = { ATTACHMENTS_DIR: store };
+      const backupFile = join(dir, 'backups', 'copy.db');
+      const backup = await cli('backup.ts', [backupFile], live, env);
+      expect(backup.code, backup.stderr).toBe(0);
+      expect(JSON.parse(backup.stdout)).toMatchObject({ attachments: `${backupFile}.attachments`, files: 1 });
+      expect(readFileSync(join(`${backupFile}.attachments`, sha.slice(0, 2), sha)).equals(bytes)).toBe(true);
+      expect(existsSync(`${backupFile}.attachments.partial`)).toBe(false);
+      // A second backup to the same name is refused rather than mixed into the first.
+      expect((await cli('backup.ts', [backupFile], live, env)).code).toBe(1);
+
+      rmSync(store, { recursive: true, force: true });
+      await releaseClosedConnections();
+      const restored = await cli('restore.ts', [backupFile], live, env);
+      expect(restored.code, restored.stderr).toBe(0);
+      expect(JSON.parse(restored.stdout)).toMatchObject({ attachments: 1 });
+      expect(readFileSync(join(store, sha.slice(0, 2), sha)).equals(bytes)).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -25,7 +25,7 @@ const CARD = `/scoring/${YEAR}/${UNIT}/`;
 let server: TestServer;
 let browser: Browser;
 let db: Client;
-const pages = {} as Record<DemoUsername, Page>;
+const pages: Partial<Record<DemoUsername, Page>> = {};
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -45,7 +45,8 @@ beforeAll(() => {
 
 /** Sign in with JavaScript off (the login form is a plain form too). */
 async function signedIn(username: DemoUsername): Promise<Page> {
-  if (pages[username]) return pages[username];
+  const open = pages[username];
+  if (open) return open;
   const context = await browser.newContext({ locale: 'zh-CN', javaScriptEnabled: false });
   const page = await context.newPage();
   await page.goto(`${server.url}/staff/login/`);
@@ -71,13 +72,14 @@ const gpsPhoto = () =>
     })
     .toBuffer();
 
-async function markItem(page: Page, key: string, fields: Record<string, string>, photo?: Buffer): Promise<void> {
+/** A minimal PDF (named .jpg on upload: the type is decided by the content). */
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+
+async function markItem(page: Page, key: string, fields: Record<string, string>, file?: Buffer): Promise<void> {
   const section = page.locator(`#item-${key}`);
   for (const [name, value] of Object.entries(fields)) await section.locator(`[name="${name}"]`).fill(value);
-  if (photo)
-    await section
-      .locator('input[type=file]')
-      .setInputFiles({ name: 'site.jpg', mimeType: 'image/jpeg', buffer: photo });
+  if (file)
+    await section.locator('input[type=file]').setInputFiles({ name: 'site.jpg', mimeType: 'image/jpeg', buffer: file });
   await section.getByRole('button', { name: `保存 ${key} 的评分` }).click();
 }
 
@@ -107,7 +109,7 @@ describe('evaluation team in Chromium, without JavaScript', () => {
 
     const e2 = await signedIn('demo.evaluator2');
     await e2.goto(`${server.url}${TEAM}`);
-    await markItem(e2, 'S1', { 'm.S1.d.notPublished': '2', 'm.S1.note': '招生计划和结果均未公开（演示）' });
+    await markItem(e2, 'S1', { 'm.S1.d.notPublished': '2', 'm.S1.note': '招生计划和结果均未公开（演示）' }, PDF);
     await e2.waitForURL(/\?saved=S1/);
     await markItem(e2, 'S3', { 'm.S3.note': '抽查三个月陪餐记录（演示）' });
     await e2.waitForURL(/\?saved=S3/);
@@ -166,6 +168,17 @@ describe('evaluation team in Chromium, without JavaScript', () => {
     const bytes = Buffer.from(await res.arrayBuffer());
     expect((await sharp(bytes).metadata()).exif).toBeUndefined();
     expect(bytes.includes(Buffer.from('GPS-Leak-9000'))).toBe(false);
+    // The PDF is a sandboxed download, never rendered inline or sniffed.
+    const pdfSha = String(
+      (await db.execute("SELECT sha256 FROM attachments WHERE mime = 'application/pdf'")).rows[0]!.sha256,
+    );
+    const pdf = await fetch(`${server.url}/scoring/evidence/${pdfSha}`);
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    expect(pdf.headers.get('content-disposition')).toMatch(/^attachment; filename="[0-9a-f]{16}\.pdf"$/);
+    expect(pdf.headers.get('content-security-policy')).toMatch(/^sandbox/);
+    expect(pdf.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(Buffer.from(await pdf.arrayBuffer()).equals(PDF)).toBe(true);
     expect(await page.content()).not.toMatch(/demo\.evaluator|演示考评员/);
   });
 

@@ -317,7 +317,7 @@ describe('two evaluators, the lead, the locks and an appeal', () => {
     expect(actions.filter((a) => a === 'evaluation.signoff')).toHaveLength(2);
     expect(actions).toContain('evaluation.appeal.lodge');
     expect(actions).toContain('evaluation.appeal.answer');
-    expect(await count("SELECT count(*) AS n FROM audit_events WHERE action = 'attachment.store'")).toBeGreaterThan(0);
+    expect(await count("SELECT count(*) AS n FROM audit_events WHERE action = 'attachments.store'")).toBeGreaterThan(0);
     const report = verifyChain(await readChain(database.client));
     expect(report.ok).toBe(true);
     // No note text, reason or answer in the audit details.

@@ -30,7 +30,7 @@ const Points = z
 
 export const DEFAULT_LOOK_BACK_YEARS = 2;
 export const DEFAULT_BONUS_CAP = 5;
-/** Days after a sign-off within which the unit may appeal (申诉), when a standard does not say. */
+/** Days after a sign-off within which the unit may appeal, when a standard does not say. */
 export const DEFAULT_APPEAL_DAYS = 10;
 export const DEFAULT_MIN_SAMPLE = 30;
 
@@ -179,7 +179,7 @@ const StandardShape = z.strictObject({
     })
     .default({ cap: DEFAULT_BONUS_CAP, items: [] }),
   grading: Grading.default({ model: { minScore: 95, minSatisfaction: 0.95 }, pass: { minScore: 90 } }),
-  /** Appeals (申诉): calendar days after the evaluation team's sign-off within which the unit may lodge one. */
+  /** Appeals: calendar days after the evaluation team's sign-off within which the unit may lodge one. */
   appeal: z
     .strictObject({ days: z.number().int().min(1).max(60).default(DEFAULT_APPEAL_DAYS) })
     .default({ days: DEFAULT_APPEAL_DAYS }),

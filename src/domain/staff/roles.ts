@@ -7,7 +7,7 @@ import { z } from 'zod';
  *
  * Separation of duties (MLPS 2.0 level 3, separation of duties; RELIABILITY.md §2.1): the commission admin manages accounts and handles the
  * misconduct reports routed to the commission; moderators moderate; responders answer for their own
- * units only; evaluators mark; the evaluation team's lead (组长) reconciles the evaluators' marks, signs a
+ * units only; evaluators mark; the evaluation team's lead reconciles the evaluators' marks, signs a
  * unit's year off and answers the units' appeals, but marks nothing as an evaluator. Nobody gets everything.
  */
 export const staffRoles = ['admin', 'moderator', 'responder', 'evaluator', 'lead'] as const;
@@ -59,7 +59,7 @@ export const staffRoutes = {
     params: { year: 'year', unit: 'unit' },
     post: true,
   },
-  /** Appeals (申诉): a unit's responder lodges one for its own units; the lead answers. */
+  /** Appeals: a unit's responder lodges one for its own units; the lead answers. */
   appeals: { path: '/staff/appeals/', roles: ['responder', 'lead'], post: true },
   consultation: { path: '/staff/consultation/', roles: ['admin', 'evaluator'] },
   accounts: { path: '/staff/accounts/', roles: ['admin'], post: true },

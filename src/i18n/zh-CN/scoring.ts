@@ -241,7 +241,7 @@ export const scoringMessages = {
   'scoring.appeal.notSignedOff': '该单位本年度考评尚未签字确认，暂不能申诉',
   'scoring.appeal.windowClosed': '申诉期已过：考评组签字确认后 {days} 个自然日内（截至 {until}）可以申诉，现已不能提出',
   'scoring.appeal.itemKey.unknown': '请选择要申诉的指标',
-  'scoring.appeal.reason.required': '请填写申诉理由',
+  'scoring.appeal.reason.required': '请填写申诉理由（至少 5 个字）',
   'scoring.appeal.reason.tooLong': '申诉理由不超过 1000 字',
   'scoring.appeal.reason.identifier': '申诉理由中含有身份证号、电话号码或银行卡号等个人信息，请删去',
   'scoring.appeal.answer.required': '请填写答复内容',
