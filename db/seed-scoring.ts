@@ -16,6 +16,9 @@ import { submitSurveyResponse } from '../src/services/surveys.ts';
 import { findSurvey } from '../src/db/surveys-repo.ts';
 import { questionSets } from '../src/domain/surveys/questions.ts';
 import { demoRandom, unlimited } from './seed-channel.ts';
+import { recordTeamMark } from '../src/services/evaluation-team.ts';
+import { countTeamMarks } from '../src/db/evaluation-team-repo.ts';
+import { findCredentials } from '../src/db/staff-repo.ts';
 
 /**
  * 演示数据 for scoring (DEMO only, only while no mark exists): fictional evaluator marks for every demo unit in
@@ -247,4 +250,45 @@ export async function seedDemoScoring(
     if (!r.ok) throw new Error(`demo veto failed for ${u.id}: ${r.code}`);
   }
   return true;
+}
+
+/** The demo unit the evaluation team has marked but the lead has not signed off yet. */
+export const DEMO_TEAM_UNIT = 'qinglan-no1-middle-school';
+
+/**
+ * 演示数据 for the evaluation team (DEMO only, only while no evaluator mark exists, after the demo accounts):
+ * the two demo evaluators' own marks of one school in the demo year, agreeing on one item and differing on
+ * another, so the lead's sign-off page has something to reconcile. Nothing is signed off: the scorecards (and
+ * the golden files) stay as the marks above make them until a lead signs off in the demo.
+ */
+export async function seedDemoTeam(database: Database, now: Date, contentDir = CONTENT_DIR): Promise<number> {
+  if ((await countTeamMarks(database)) > 0) return 0;
+  const year = Number(beijingDate(now).slice(0, 4));
+  const standard = readStandards(contentDir)
+    .map((f) => f.standard)
+    .find((s) => s.year === year && s.status === 'adopted');
+  const [one, two] = await Promise.all([
+    findCredentials(database, 'demo.evaluator'),
+    findCredentials(database, 'demo.evaluator2'),
+  ]);
+  if (!standard || !one || !two) return 0;
+  const marks: [string, { itemKey: string; deductions: { key: string; count: number }[]; note: string }][] = [
+    [one.id, { itemKey: 'S1', deductions: [], note: '招生政策、计划、结果均已公开（演示数据）' }],
+    [two.id, { itemKey: 'S1', deductions: [], note: '抽查招生网页，公开齐全（演示数据）' }],
+    [
+      one.id,
+      { itemKey: 'S2', deductions: [{ key: 'lateMonth', count: 1 }], note: '3 月收支公示晚于 15 日（演示数据）' },
+    ],
+    [
+      two.id,
+      { itemKey: 'S2', deductions: [{ key: 'lateMonth', count: 2 }], note: '3 月、5 月收支公示逾期（演示数据）' },
+    ],
+  ];
+  let n = 0;
+  for (const [account, mark] of marks) {
+    const r = await recordTeamMark(database, standard, DEMO_TEAM_UNIT, mark, [], `staff:${account}`, now, true);
+    if (!r.ok) throw new Error(`demo team mark ${mark.itemKey} not recorded: ${r.code}`);
+    n++;
+  }
+  return n;
 }

@@ -3,7 +3,7 @@ import { countUnits, upsertUnits } from '../src/db/units-repo.ts';
 import { readRegistry } from '../src/content/files.ts';
 import type { Secrets } from '../src/lib/secrets.ts';
 import { seedDemoChannel, type DemoCodes } from './seed-channel.ts';
-import { seedDemoScoring } from './seed-scoring.ts';
+import { seedDemoScoring, seedDemoTeam } from './seed-scoring.ts';
 import { seedDemoStaff } from './seed-staff.ts';
 
 /**
@@ -33,5 +33,7 @@ export async function seedDatabase(
   if (opts.demo && opts.secrets) await seedDemoScoring(database, opts.secrets, units, opts.now, opts.contentDir);
   // Demo staff accounts (README "Demo staff accounts") only in demo mode, only into an empty table.
   if (opts.demo && opts.secrets) await seedDemoStaff(database, opts.secrets, opts.now);
+  // The evaluation team's demo marks need the demo evaluators' accounts.
+  if (opts.demo && opts.secrets) await seedDemoTeam(database, opts.now, opts.contentDir);
   return { units: await countUnits(database), ...(demoCodes ? { demoCodes } : {}) };
 }

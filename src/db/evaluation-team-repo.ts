@@ -101,6 +101,12 @@ export async function awaitingSignoff(database: Database): Promise<{ unitId: str
     GROUP BY m.unit_id, m.year ORDER BY m.year DESC, m.unit_id`);
 }
 
+/** How many evaluator marks exist (the demo seed runs only on an empty table). */
+export async function countTeamMarks(database: Database): Promise<number> {
+  const [row] = await database.db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(evaluatorMarks);
+  return row?.n ?? 0;
+}
+
 export type LockedWrite = { ok: true } | { ok: false; reason: 'locked' };
 
 /** Insert or replace one evaluator's mark with its new evidence files, and its audit row, in one batch. */

@@ -262,6 +262,14 @@ describe('evaluation team in Chromium, without JavaScript', () => {
     expect(await page.content()).not.toContain('校门口公示栏');
     expect(await page.content()).not.toContain('经现场复核');
     await accessible(page);
+    // The scorecard's JSON carries the same allow-listed facts.
+    const json = (await (await fetch(`${server.url}/scoring/${YEAR}/${UNIT}.json`)).json()) as {
+      signoff: { version: number; evidence: Record<string, { files: string[] }[]>; appeals: { outcome: string }[] };
+    };
+    expect(json.signoff.version).toBe(2);
+    expect(json.signoff.appeals).toEqual([expect.objectContaining({ itemKey: 'S1', outcome: 'upheld' })]);
+    expect(json.signoff.evidence.S1!.flatMap((e) => e.files)).toContain(`/scoring/evidence/${photoSha}`);
+    expect(JSON.stringify(json)).not.toMatch(/校门口公示栏|经现场复核|staff:/);
   });
 
   test('everything is audited and the chain verifies', async () => {
