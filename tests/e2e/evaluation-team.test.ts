@@ -125,6 +125,53 @@ describe('evaluation team in Chromium, without JavaScript', () => {
     expect((await fetch(`${server.url}/scoring/evidence/${photoSha}`)).status).toBe(404);
   });
 
+  test('uploads: type by content (422), size (413), token and route checked before anything is parsed', async () => {
+    const e1 = await signedIn('demo.evaluator');
+    const token = await csrfOf(e1);
+    const post = (
+      path: string,
+      multipart: Record<string, string | { name: string; mimeType: string; buffer: Buffer }>,
+    ) => e1.request.post(`${server.url}${path}`, { headers: { origin: server.url }, multipart, maxRedirects: 0 });
+    const before = Number((await db.execute('SELECT count(*) AS n FROM attachments')).rows[0]!.n);
+    // An HTML file named .png: refused by its content, with the field named on the page.
+    const html = await post(TEAM, {
+      _csrf: token,
+      item: 'S2',
+      'm.S2.note': '食堂公示（演示）',
+      files: { name: 'x.png', mimeType: 'image/png', buffer: Buffer.from('<html><script>alert(1)</script></html>') },
+    });
+    expect(html.status()).toBe(422);
+    expect(await html.text()).toContain('只能上传 PDF、JPEG 或 PNG 文件');
+    // A file over 10 MB inside the 20 MB post limit: 413 with the store's own message.
+    const big = Buffer.alloc(10 * 1024 * 1024 + 10, 0x20);
+    big.write('%PDF-1.4');
+    const tooBig = await post(TEAM, {
+      _csrf: token,
+      item: 'S2',
+      'm.S2.note': '大文件（演示）',
+      files: { name: 'a.pdf', mimeType: 'application/pdf', buffer: big },
+    });
+    expect(tooBig.status()).toBe(413);
+    expect(await tooBig.text()).toContain('文件超过 10 MB');
+    // Over the post limit: refused by the middleware before the body is parsed.
+    const huge = await post(TEAM, {
+      _csrf: token,
+      item: 'S2',
+      files: { name: 'b.pdf', mimeType: 'application/pdf', buffer: Buffer.alloc(21 * 1024 * 1024) },
+    });
+    expect(huge.status()).toBe(413);
+    // Without the token: 403; multipart to a route that takes no uploads: 415.
+    expect((await post(TEAM, { item: 'S2', 'm.S2.note': '无令牌（演示）' })).status()).toBe(403);
+    expect((await post('/staff/evaluation/', { _csrf: token, year: String(YEAR) })).status()).toBe(415);
+    expect(Number((await db.execute('SELECT count(*) AS n FROM attachments')).rows[0]!.n)).toBe(before);
+    expect(
+      Number(
+        (await db.execute("SELECT count(*) AS n FROM evaluator_marks WHERE item_key = 'S2' AND unit_id = ?", [UNIT]))
+          .rows[0]!.n,
+      ),
+    ).toBe(0);
+  });
+
   test('the lead sees both marks side by side, reconciles S1 with a reason and signs off', async () => {
     const lead = await signedIn('demo.lead');
     await lead.goto(`${server.url}/staff/appeals/`);

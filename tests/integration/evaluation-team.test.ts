@@ -330,3 +330,40 @@ describe('two evaluators, the lead, the locks and an appeal', () => {
     expect(details).not.toContain('经复核');
   });
 });
+
+describe('migration 0007 on a database with marks from before the evaluation team', () => {
+  test('existing marks are backfilled as signed off by `legacy` and locked', async () => {
+    const { cpSync, mkdirSync, writeFileSync } = await import('node:fs');
+    const { migrate } = await import('drizzle-orm/libsql/migrator');
+    const { openDatabase, migrateDatabase, MIGRATIONS_FOLDER } = await import('../../src/db/client.ts');
+    const dir = mkdtempSync(join(tmpdir(), 'qinglian-0007-'));
+    const upTo6 = join(dir, 'migrations');
+    mkdirSync(join(upTo6, 'meta'), { recursive: true });
+    const journal = JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as {
+      entries: { tag: string }[];
+    };
+    const before = journal.entries.filter((e) => e.tag < '0007');
+    expect(before).toHaveLength(7);
+    for (const e of before) cpSync(join(MIGRATIONS_FOLDER, `${e.tag}.sql`), join(upTo6, `${e.tag}.sql`));
+    writeFileSync(join(upTo6, 'meta', '_journal.json'), JSON.stringify({ ...journal, entries: before }));
+    const db = await openDatabase({ url: `file:${join(dir, 'old.db')}` });
+    try {
+      await migrate(db.db, { migrationsFolder: upTo6 });
+      await db.client.execute('PRAGMA foreign_keys = OFF');
+      await db.client.execute(
+        "INSERT INTO evaluation_marks (id, unit_id, year, item_key, deductions, evaluator, recorded_at) VALUES ('u:2025:S1', 'u', 2025, 'S1', '[]', 'staff:old', 1700000000000)",
+      );
+      await db.client.execute('PRAGMA foreign_keys = ON');
+      await migrateDatabase(db);
+      const mark = (await db.client.execute('SELECT signed_off_at, signoff_version FROM evaluation_marks')).rows[0]!;
+      expect([Number(mark.signed_off_at), Number(mark.signoff_version)]).toEqual([1700000000000, 1]);
+      const signoff = (await db.client.execute('SELECT unit_id, year, version, signed_by FROM evaluation_signoffs'))
+        .rows;
+      expect(signoff.map((r) => [r.unit_id, r.year, r.version, r.signed_by])).toEqual([['u', 2025, 1, 'legacy']]);
+      await expect(db.client.execute("UPDATE evaluation_marks SET note = 'x'")).rejects.toThrow(/signed off, locked/);
+    } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
