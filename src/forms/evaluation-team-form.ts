@@ -22,7 +22,7 @@ import { failureErrors, formStatus, messagesFor, readErrors, summaryOf, type Sum
 /**
  * The evaluation team's forms (issue 17), all without JavaScript: an evaluator's mark of one item with its
  * evidence (multipart: `item`, the mark fields of src/components/scoring/IndicatorFields.astro — `m.<KEY>.…`,
- * `b.<KEY>` for a bonus item — and `files`), the lead's sign-off (`choice.<KEY>`, `reason.<KEY>`), a unit's
+ * `b.<KEY>` for a bonus item — and `files`), the lead's sign-off (`choice.<KEY>`: an evaluator mark's id or `set`, with the mark fields; `reason.<KEY>`), a unit's
  * appeal (`evaluation` = `<year>:<unit>`, `itemKey`, `reason`) and the lead's answer (`appeal`, `outcome`,
  * `answer`, `remark` plus the mark fields of the appealed item).
  */
@@ -127,7 +127,7 @@ export async function handleSignoffForm(
   astro: AstroGlobal,
   database: Database,
   standard: Standard,
-  unitId: string,
+  unit: { id: string; carrier: Carrier },
   actor: string,
 ): Promise<{ redirect: string } | TeamFormState> {
   if (astro.request.method !== 'POST')
@@ -143,8 +143,16 @@ export async function handleSignoffForm(
         .map(([k, v]) => [k.slice(prefix.length), v]),
     );
   const now = astro.locals.staff?.now() ?? new Date(0);
-  const result = await signOffUnit(database, standard, unitId, pick('choice.'), pick('reason.'), actor, now);
-  if (result.ok) return { redirect: `/staff/evaluation/${standard.year}/${unitId}/signoff/?saved=signoff` };
+  const choices = pick('choice.');
+  // A mark the lead sets is read from the same fields as an evaluator's (`m.<KEY>.…`).
+  const marks = marksFromForm(standard, unit.carrier, values) as { itemKey: string }[];
+  const set = Object.fromEntries(
+    Object.keys(choices)
+      .filter((k) => choices[k] === 'set')
+      .map((k) => [k, marks.find((m) => m.itemKey === k) ?? {}]),
+  );
+  const result = await signOffUnit(database, standard, unit.id, { choices, reasons: pick('reason.'), set }, actor, now);
+  if (result.ok) return { redirect: `/staff/evaluation/${standard.year}/${unit.id}/signoff/?saved=signoff` };
   return failed(astro, values, result, '', '#signoff');
 }
 

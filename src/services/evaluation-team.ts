@@ -171,17 +171,26 @@ const finalOf = (m: TeamMark, reason: string | null): FinalMark => ({
   chosen: m.id,
 });
 
+/** The lead's decisions on the items where the evaluators differ. */
+export interface SignoffDecisions {
+  /** Per item: the id of the evaluator mark taken, or `set` for the lead's own mark in `set`. */
+  choices: Readonly<Record<string, string>>;
+  /** Per item: why (required wherever the evaluators differ). */
+  reasons: Readonly<Record<string, string>>;
+  /** Per item chosen as `set`: the lead's mark (MarkInput without the item key). */
+  set?: Readonly<Record<string, unknown>>;
+}
+
 /**
- * Sign a unit's year off. `choices[itemKey]` is the id of the evaluator mark the lead takes where the
- * evaluators differ, `reasons[itemKey]` why (both required there); where they agree their mark is taken.
- * Errors are keyed `choice.<item>` and `reason.<item>`.
+ * Sign a unit's year off. Where the evaluators agree their mark is taken; where they differ the lead takes
+ * one evaluator's mark or sets one (`choices`, `set`), with a reason. Errors are keyed `choice.<item>`,
+ * `reason.<item>` and, for a mark the lead set, `m.<item>.<field>`.
  */
 export async function signOffUnit(
   database: Database,
   standard: Standard,
   unitId: string,
-  choices: Readonly<Record<string, string>>,
-  reasons: Readonly<Record<string, string>>,
+  decisions: SignoffDecisions,
   lead: string,
   now: Date,
   demo = false,
@@ -197,11 +206,37 @@ export async function signOffUnit(
       finals.push(finalOf(item.marks[0]!, null));
       continue;
     }
-    const chosen = item.marks.find((m) => m.id === choices[item.itemKey]);
-    if (!chosen) errors[`choice.${item.itemKey}`] = ['scoring.signoff.choice.required'];
-    const reasonError = textErrors(reasons[item.itemKey], REASON_KEYS);
-    if (reasonError) errors[`reason.${item.itemKey}`] = [reasonError];
-    if (chosen && !reasonError) finals.push(finalOf(chosen, reasons[item.itemKey]!.trim()));
+    const key = item.itemKey;
+    const reasonError = textErrors(decisions.reasons[key], REASON_KEYS);
+    if (reasonError) errors[`reason.${key}`] = [reasonError];
+    const reason = decisions.reasons[key]?.trim() ?? '';
+    if (decisions.choices[key] === 'set') {
+      const parsed = parseInput(MarkInput, {
+        ...(decisions.set?.[key] as object | undefined),
+        itemKey: key,
+        note: null,
+      });
+      const problems = parsed.ok
+        ? markErrors(standard, view.unit, parsed.data)
+        : 'fields' in parsed
+          ? parsed.fields
+          : {};
+      for (const [k, v] of Object.entries(problems ?? {})) errors[`m.${key}.${k}`] = v;
+      if (parsed.ok && !problems && !reasonError)
+        finals.push({
+          itemKey: key,
+          value: parsed.data.value,
+          points: parsed.data.points,
+          deductions: parsed.data.deductions.map((d) => ({ key: d.key, count: d.count })),
+          note: reason,
+          reason,
+          chosen: null,
+        });
+      continue;
+    }
+    const chosen = item.marks.find((m) => m.id === decisions.choices[key]);
+    if (!chosen) errors[`choice.${key}`] = ['scoring.signoff.choice.required'];
+    if (chosen && !reasonError) finals.push(finalOf(chosen, reason));
   }
   if (Object.keys(errors).length) return invalid(errors);
   const r = await signOff(database, unitId, standard.year, finals, lead, now, demo);

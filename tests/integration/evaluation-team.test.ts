@@ -184,7 +184,7 @@ describe('two evaluators, the lead, the locks and an appeal', () => {
       ['S1', false],
       ['S3', true],
     ]);
-    expect(await signOffUnit(database, standard, UNIT, {}, {}, LEAD, TEST_NOW)).toEqual({
+    expect(await signOffUnit(database, standard, UNIT, { choices: {}, reasons: {} }, LEAD, TEST_NOW)).toEqual({
       ok: false,
       code: 'invalid',
       fields: { 'choice.S1': ['scoring.signoff.choice.required'], 'reason.S1': ['scoring.signoff.reason.required'] },
@@ -192,7 +192,14 @@ describe('two evaluators, the lead, the locks and an appeal', () => {
     const e2Mark = view.items[0]!.marks.find((m) => m.evaluator === E2)!;
     const auditBefore = await count("SELECT count(*) AS n FROM audit_events WHERE action LIKE 'evaluation.%'");
     expect(
-      await signOffUnit(database, standard, UNIT, { S1: e2Mark.id }, { S1: '现场核查两项均未公开' }, LEAD, TEST_NOW),
+      await signOffUnit(
+        database,
+        standard,
+        UNIT,
+        { choices: { S1: e2Mark.id }, reasons: { S1: '现场核查两项均未公开' } },
+        LEAD,
+        TEST_NOW,
+      ),
     ).toEqual({ ok: true });
     // One sign-off row, two reconciled marks, and their three audit rows.
     expect(await count("SELECT count(*) AS n FROM audit_events WHERE action LIKE 'evaluation.%'")).toBe(
@@ -202,7 +209,56 @@ describe('two evaluators, the lead, the locks and an appeal', () => {
     expect(marks.S1).toMatchObject({ deductions: [{ key: 'notPublished', count: 2 }], note: '招生计划和结果均未公开' });
     const card = (await unitScorecard(database, standard, sources, UNIT))!.card;
     expect(card.indicators.find((i) => i.key === 'S1')!.points).toBe(4);
-    expect(await signOffUnit(database, standard, UNIT, {}, {}, LEAD, TEST_NOW)).toMatchObject({ code: 'conflict' });
+    expect(await signOffUnit(database, standard, UNIT, { choices: {}, reasons: {} }, LEAD, TEST_NOW)).toMatchObject({
+      code: 'conflict',
+    });
+  });
+
+  test('where evaluators differ the lead may also set the final mark, checked like any mark', async () => {
+    const other = 'nanhu-nine-year-school';
+    for (const [who, count] of [
+      [E1, 1],
+      [E2, 2],
+    ] as const)
+      expect(
+        await recordTeamMark(
+          database,
+          standard,
+          other,
+          { itemKey: 'S1', deductions: [{ key: 'notPublished', count }], note: '招生信息公开情况（测试）' },
+          [],
+          who,
+          TEST_NOW,
+        ),
+      ).toEqual({ ok: true });
+    const reasons = { S1: '组长现场复核后核定' };
+    expect(
+      await signOffUnit(
+        database,
+        standard,
+        other,
+        { choices: { S1: 'set' }, reasons, set: { S1: { deductions: [{ key: 'nope', count: 1 }] } } },
+        LEAD,
+        TEST_NOW,
+      ),
+    ).toEqual({ ok: false, code: 'invalid', fields: { 'm.S1.deductions.0.key': ['scoring.mark.deduction.unknown'] } });
+    expect(
+      await signOffUnit(
+        database,
+        standard,
+        other,
+        { choices: { S1: 'set' }, reasons, set: { S1: { deductions: [{ key: 'notPublished', count: 3 }] } } },
+        LEAD,
+        TEST_NOW,
+      ),
+    ).toEqual({ ok: true });
+    expect((await unitMarks(database, 2026, other)).S1).toMatchObject({
+      deductions: [{ key: 'notPublished', count: 3 }],
+      note: '组长现场复核后核定',
+    });
+    expect(
+      (await unitScorecard(database, standard, sources, other))!.card.indicators.find((i) => i.key === 'S1')!.points,
+    ).toBe(2);
   });
 
   test('signed off: the evidence is public, edits are refused by the service and by the triggers', async () => {

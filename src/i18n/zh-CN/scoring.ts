@@ -276,6 +276,7 @@ export const scoringMessages = {
   'scoring.signoff.agreed': '一致',
   'scoring.signoff.differ': '不一致',
   'scoring.signoff.choose': '采用这位考评员的评分',
+  'scoring.signoff.set': '不采用以上评分，由组长核定为：',
   'scoring.signoff.reason': '采用理由（公开，勿含个人信息）',
   'scoring.signoff.submit': '签字确认',
   'scoring.signoff.done': '已于 {date} 签字确认（第 {version} 版）。评分已锁定。',
