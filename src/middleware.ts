@@ -2,6 +2,7 @@ import { defineMiddleware } from 'astro:middleware';
 import { resolveSession, SESSION_COOKIE } from './staff/auth.ts';
 import { checkContentType, checkOrigin, checkToken } from './staff/csrf.ts';
 import { staffErrorPage } from './staff/guard.ts';
+import { isMultipart, readUploadBody, UPLOAD_PATHS, uploadTokenValid } from './staff/upload.ts';
 
 const isStaffPath = (path: string) => path === '/staff' || path.startsWith('/staff/');
 /** The pages that sign in (no session, so no synchronizer token yet): Origin and body type are still checked. */
@@ -42,6 +43,17 @@ async function staffRequest(context: Context, next: Next): Promise<Response> {
   context.locals.staffSession = resolved.ok ? resolved.session : undefined;
   const method = context.request.method;
   if (method !== 'GET' && method !== 'HEAD') {
+    // The disclosure upload is the one multipart form: capped, parsed once, its token checked here too.
+    if (UPLOAD_PATHS.includes(path(context)) && isMultipart(context.request)) {
+      const origin = checkOrigin(context.request);
+      if (origin) return staffErrorPage(403);
+      if (!resolved.ok) return new Response(null, { status: 303, headers: { Location: '/staff/login/' } });
+      const body = await readUploadBody(context.request);
+      if (!body.ok) return staffErrorPage(body.status);
+      if (!uploadTokenValid(body.form, resolved.session.csrfToken)) return staffErrorPage(403);
+      context.locals.staffUpload = body.form;
+      return next();
+    }
     const refused = checkOrigin(context.request) ?? checkContentType(context.request);
     if (refused) return staffErrorPage(refused === 'content_type' ? 415 : 403);
     if (!isLogin(path(context))) {

@@ -48,6 +48,7 @@ export function canSee(s: StaffSession, r: Pick<FeedbackRecord, 'unitId' | 'rout
     case 'moderator':
       return r.routedTo === 'unit';
     case 'evaluator':
+    case 'publisher':
       return false;
   }
 }

@@ -1,5 +1,5 @@
 import type { AstroGlobal } from 'astro';
-import { canAccess, type StaffRouteKey } from '../domain/staff/roles.ts';
+import { canAccess, unitBoundRoles, type StaffRouteKey } from '../domain/staff/roles.ts';
 import { t } from '../i18n/t.ts';
 import type { StaffSession } from './auth.ts';
 import type { StaffContext } from './context.ts';
@@ -44,15 +44,15 @@ export function requireStaff(
   return { ok: true, session, ctx };
 }
 
-/** Responders act only for their own units; the other roles are not unit-bound. */
+/** Responders and publishers act only for their own units; the other roles are not unit-bound. */
 export function inScope(session: StaffSession, scope: UnitScope): boolean {
-  return session.account.role !== 'responder' || session.account.unitIds.includes(scope.unitId);
+  return !unitBoundRoles.includes(session.account.role) || session.account.unitIds.includes(scope.unitId);
 }
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** A small, self-contained error page (no layout needed, accessible: lang, title, one h1 in main). */
-export function staffErrorPage(status: 400 | 403 | 404 | 415 | 503): Response {
+export function staffErrorPage(status: 400 | 403 | 404 | 413 | 415 | 503): Response {
   const title = t(`staff.error.${status}`);
   const html = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)} - ${escapeHtml(t('staff.title'))}</title></head><body><main><h1>${escapeHtml(title)}</h1><p>${escapeHtml(t(`staff.error.${status}.body`))}</p><p><a href="/staff/">${escapeHtml(t('staff.nav.home'))}</a></p></main></body></html>`;
   return new Response(html, {

@@ -24,6 +24,7 @@ const ROLE_ACCOUNT: Record<StaffRole, DemoUsername> = {
   moderator: 'demo.moderator',
   responder: 'demo.xixi',
   evaluator: 'demo.evaluator',
+  publisher: 'demo.publisher',
 };
 
 // The reporter of the identity scan: a phone, a name, a client address and a device that must never
@@ -100,6 +101,7 @@ function pathOf(key: (typeof staffRouteKeys)[number]): string {
     account: () => moderatorId,
     // The demo seed makes one survey per carrier (db/seed-channel.ts).
     survey: () => 'school-demo',
+    template: () => 'canteen-accounts.xlsx',
   };
   return route.path.replace(/\[(\w+)\]/g, (_, name: string) => {
     const kind = route.params?.[name];

@@ -64,7 +64,7 @@ let template: Uint8Array;
 let valid: Uint8Array;
 const hostile: { name: string; file: string; bytes: () => Promise<Uint8Array> | Uint8Array; expected?: string }[] = [];
 const add = (name: string, file: string, bytes: () => Promise<Uint8Array> | Uint8Array, expected?: string) =>
-  hostile.push({ name, file, bytes, expected });
+  hostile.push(expected === undefined ? { name, file, bytes } : { name, file, bytes, expected });
 
 async function edit(change: (wb: ExcelJS.Workbook) => void): Promise<Uint8Array> {
   const wb = new ExcelJS.Workbook();

@@ -237,6 +237,31 @@ export const sheetsMessages = {
   'sheets.value.enum': '“{value}”不在下拉列表中',
   'sheets.value.unit': '“{value}”不在单位目录中',
 
+  // The staff page /staff/disclosures/.
+  'sheets.page.lead':
+    '下载本单位的公示模板，在 Excel 或 WPS 中填写后上传。系统按网站发布时的同一套规则检查（金额精确到分、与上月衔接、公示期、个人信息等），并逐项指出所在工作表、行和列。',
+  'sheets.page.resultTitle': '检查结果 - {title}',
+  'sheets.page.notSubmitted': '检查结果，尚未提交',
+  'sheets.page.notStored': '本页只检查文件，不保存任何内容，也不会公开。提交与审核功能稍后上线。',
+  'sheets.page.refused': '文件未被读取',
+  'sheets.page.problems': '发现 {count} 个问题，请修改后重新上传',
+  'sheets.page.noProblems': '未发现问题：共 {count} 条公示，发布后将如下所示',
+  'sheets.page.replaces': '将更正已公布的同编号公示',
+  'sheets.page.rows': '「{sheet}」{count} 行',
+  'sheets.page.personalDataNone': '个人信息检查：未发现身份证号、手机号、银行卡号、出生日期',
+  'sheets.page.personalDataFound': '个人信息检查：发现 {count} 处',
+  'sheets.page.templates': '下载模板',
+  'sheets.page.kindLine': '{kind}：',
+  'sheets.page.noKinds': '您的账号未绑定可发布公示的单位。',
+  'sheets.page.templateXlsx': 'Excel 模板（.xlsx）',
+  'sheets.page.templateCsv': 'CSV 模板',
+  'sheets.page.upload': '上传并检查',
+  'sheets.page.kind': '公示类型',
+  'sheets.page.file': '文件（.xlsx 或 .csv，不超过 5 MB）',
+  'sheets.page.submit': '检查文件',
+  'sheets.page.badKind': '请选择公示类型。',
+  'sheets.page.noFile': '请选择要上传的文件。',
+
   // Files refused as a whole.
   'sheets.refusal.tooLarge': '文件超过 5 MB，无法检查。请删除多余的工作表或图片后重试。',
   'sheets.refusal.empty': '文件是空的。',

@@ -61,6 +61,8 @@ export interface CheckedRecord<K extends DisclosureKind = DisclosureKind> {
   publicity?: PublicityStatus;
   /** The personal-data scan's findings (always empty for a valid record: any finding is a validity problem). */
   personalData: number;
+  /** How many rows each sheet after the first gave this record. */
+  rows: { sheet: string; count: number }[];
 }
 
 export type UploadResult =
@@ -138,6 +140,8 @@ interface Draft {
   data: Record<string, unknown>;
   /** Object path (`income.2.amountFen`) → where it came from. */
   origin: Map<string, Location>;
+  /** Rows per sheet after the first. */
+  rows: Map<string, number>;
 }
 
 interface Built {
@@ -181,7 +185,6 @@ function build(kind: DisclosureKind, sheets: readonly GridSheet[], ctx: UploadCo
         locate({ sheet: s.name === '' ? explain('sheets.sheet.unnamed') : s.name }, 'sheets.sheet.unknown'),
       );
   const drafts = new Map<string, Draft>();
-  const counts = new Map<string, number>();
   for (const sl of layout.sheets) {
     const name = sheetName(kind, sl.key);
     const sheet = sheets.find((s) => s.name === name);
@@ -214,7 +217,7 @@ function build(kind: DisclosureKind, sheets: readonly GridSheet[], ctx: UploadCo
           ['(file name)', { sheet: name, row: row.number, column: idColumn }],
         ]);
         for (const [p, l] of where) origin.set(p, l);
-        drafts.set(id, { id, data: obj, origin });
+        drafts.set(id, { id, data: obj, origin, rows: new Map() });
         continue;
       }
       const draft = drafts.get(id);
@@ -245,7 +248,7 @@ function build(kind: DisclosureKind, sheets: readonly GridSheet[], ctx: UploadCo
       list.push(obj);
       draft.origin.set(at, { sheet: name, row: row.number });
       for (const [p, l] of where) draft.origin.set(`${at}.${p}`, l);
-      counts.set(name, (counts.get(name) ?? 0) + 1);
+      draft.rows.set(name, (draft.rows.get(name) ?? 0) + 1);
     }
   }
   for (const d of drafts.values()) {
@@ -365,6 +368,7 @@ export async function checkUpload(
           ...(checks.length ? { verdict: verdictOf(checks) } : {}),
           ...(publicity ? { publicity } : {}),
           personalData: scanForPersonalData(kind, e.data).length,
+          rows: [...(byId.get(e.id)?.rows ?? [])].map(([sheet, count]) => ({ sheet, count })),
         };
       });
     return { outcome: 'valid', kind, records };

@@ -178,7 +178,7 @@ function readCsv(bytes: Uint8Array): Grid {
   if (hasControlCharacters(text)) return { ok: false, refusal: 'csvMalformed' };
   let records: string[][];
   try {
-    records = parse<string[]>(text, {
+    records = parse(text, {
       relax_column_count: true,
       skip_empty_lines: false,
       max_record_size: 100_000,
