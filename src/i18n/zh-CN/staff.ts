@@ -39,7 +39,7 @@ export const staffMessages = {
   'staff.error.503.body': '工作台暂时无法使用，请稍后再试。',
   'staff.login.title': '工作人员登录',
   'staff.login.lead':
-    '本页面仅供纪委监委、审核员、单位答复人和考评员使用。登录需要密码和身份验证器 App 中的 6 位动态码。',
+    '本页面仅供纪委监委、审核员、单位答复人、考评员和单位公示员使用。登录需要密码和身份验证器 App 中的 6 位动态码。',
   'staff.login.username': '用户名',
   'staff.login.password': '密码',
   'staff.login.code': '动态验证码',
@@ -202,7 +202,7 @@ export const staffMessages = {
   'staff.accounts.manage': '管理 {name}',
   'staff.accounts.new': '新建账号',
   'staff.accounts.usernameHint': '小写字母开头，3 至 40 位小写字母、数字、点、下划线或连字符',
-  'staff.accounts.unitsHint': '仅单位答复人需要勾选其负责答复的单位（至少一个）；其他角色不勾选。',
+  'staff.accounts.unitsHint': '单位答复人和单位公示员需要勾选其负责的单位（至少一个）；其他角色不勾选。',
   'staff.accounts.create': '创建账号',
   'staff.accounts.created': '账号 {username} 已创建。',
   'staff.accounts.initialPassword': '初始密码（只显示这一次，请当面或通过安全渠道交给本人）：',
