@@ -5,7 +5,7 @@ import { readDisclosures, readRegistry } from '../../src/content/files.ts';
 import { isMessageKey } from '../../src/i18n/t.ts';
 import { checkUpload, type UploadResult } from '../../src/publishing/sheets/check.ts';
 import { xlsxTemplate } from '../../src/publishing/sheets/template.ts';
-import { fillTemplate, uploadContext } from '../support/sheets.ts';
+import { csvText, fillTemplate, uploadContext } from '../support/sheets.ts';
 import { unzipEntries, zip } from '../support/zip.ts';
 
 /**
@@ -267,6 +267,13 @@ add(
   'bad.csv',
   () => new Uint8Array([0x41, 0x2c, 0x81, 0x20, 0x81, 0x7f, 0x0a]),
   'csvEncoding',
+);
+add(
+  'a CSV repeating a block',
+  'twice.csv',
+  () =>
+    new TextEncoder().encode(csvText('canteenAccount', [canteen], unitName) + csvText('canteenAccount', [], unitName)),
+  'sheets.sheet.duplicate',
 );
 add(
   'a CSV without block markers',

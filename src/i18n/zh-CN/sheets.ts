@@ -210,6 +210,7 @@ export const sheetsMessages = {
 
   // Problems with the file's structure and its cells.
   'sheets.sheet.missing': '缺少此工作表，请使用下载的模板',
+  'sheets.sheet.duplicate': '此工作表出现了不止一次，请合并为一个',
   'sheets.sheet.unknown': '模板中没有此工作表，其内容不会被读取，请删除或移到对应的工作表',
   'sheets.sheet.empty': '工作表为空，缺少表头',
   'sheets.sheet.noRecords': '没有填写任何数据行（示例行不计）',
@@ -257,6 +258,7 @@ export const sheetsMessages = {
   'sheets.page.templateCsv': 'CSV 模板',
   'sheets.page.upload': '上传并检查',
   'sheets.page.kind': '公示类型',
+  'sheets.page.chooseKind': '请选择',
   'sheets.page.file': '文件（.xlsx 或 .csv，不超过 5 MB）',
   'sheets.page.submit': '检查文件',
   'sheets.page.badKind': '请选择公示类型。',

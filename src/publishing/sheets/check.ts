@@ -184,6 +184,11 @@ function build(kind: DisclosureKind, sheets: readonly GridSheet[], ctx: UploadCo
       problems.push(
         locate({ sheet: s.name === '' ? explain('sheets.sheet.unnamed') : s.name }, 'sheets.sheet.unknown'),
       );
+  // A CSV may repeat a block; only one sheet of a name is read, so a second one is refused, not ignored.
+  sheets.forEach((s, i) => {
+    if (sheets.findIndex((o) => o.name === s.name) !== i)
+      problems.push(locate({ sheet: s.name }, 'sheets.sheet.duplicate'));
+  });
   const drafts = new Map<string, Draft>();
   for (const sl of layout.sheets) {
     const name = sheetName(kind, sl.key);
