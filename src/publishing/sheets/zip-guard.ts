@@ -63,34 +63,38 @@ function centralDirectory(buf: Buffer): ZipEntry[] | ZipRefusal {
   return entries;
 }
 
-/** Every entry inflated within its declared size; the total within the cap. */
+/**
+ * Every entry inflated, each within the per-entry cap and all within the total cap, whatever the headers
+ * declare (inflation stops at the cap: a bomb costs at most the cap's worth of work). An entry whose real size
+ * or CRC differs from its header is damaged (or forged) and refused as not a readable spreadsheet.
+ */
 function inflateAll(buf: Buffer, entries: readonly ZipEntry[]): Map<string, Buffer> | ZipRefusal {
   const out = new Map<string, Buffer>();
-  let total = 0;
+  let declared = 0;
+  let inflatedTotal = 0;
   for (const e of entries) {
     if (e.flags & 0x1) return 'encrypted';
-    total += e.size;
-    if (e.size > sheetLimits.zipEntryBytes || total > sheetLimits.zipTotalBytes) return 'zipBomb';
+    declared += e.size;
+    if (e.size > sheetLimits.zipEntryBytes || declared > sheetLimits.zipTotalBytes) return 'zipBomb';
     const at = e.localOffset;
     if (at + 30 > buf.length || buf.readUInt32LE(at) !== LOCAL) return 'notSpreadsheet';
     const start = at + 30 + buf.readUInt16LE(at + 26) + buf.readUInt16LE(at + 28);
     const data = buf.subarray(start, start + e.compressedSize);
     if (data.length !== e.compressedSize) return 'notSpreadsheet';
-    if (e.method === 0) {
-      if (e.compressedSize !== e.size) return 'notSpreadsheet';
-      if (crc32(data) !== e.crc) return 'notSpreadsheet';
-      out.set(e.name, data);
-    } else if (e.method === 8) {
+    let content: Buffer;
+    if (e.method === 0) content = data;
+    else if (e.method === 8) {
+      const room = Math.min(sheetLimits.zipEntryBytes, sheetLimits.zipTotalBytes - inflatedTotal);
       try {
-        // One byte more than declared: an entry that inflates past its declared size is a lie.
-        const inflated = inflateRawSync(data, { maxOutputLength: e.size + 1 });
-        if (inflated.length !== e.size) return 'zipBomb';
-        if (crc32(inflated) !== e.crc) return 'notSpreadsheet';
-        out.set(e.name, inflated);
+        content = inflateRawSync(data, { maxOutputLength: room });
       } catch (error) {
+        // RangeError: the output reached the cap.
         return error instanceof RangeError ? 'zipBomb' : 'notSpreadsheet';
       }
     } else return 'notSpreadsheet';
+    inflatedTotal += content.length;
+    if (content.length !== e.size || crc32(content) !== e.crc) return 'notSpreadsheet';
+    out.set(e.name, content);
   }
   return out;
 }
