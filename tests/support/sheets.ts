@@ -100,7 +100,9 @@ export function csvText(
   const lines: string[] = [];
   const esc = (v: string | number | undefined) => {
     const s = v === undefined ? '' : typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(2) : String(v);
-    return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+    const quote = '"';
+    const special = [quote, ',', '\r', '\n'].some((c) => s.includes(c));
+    return special ? quote + s.replaceAll(quote, quote + quote) + quote : s;
   };
   for (const sheet of kindLayouts[kind].sheets) {
     const name = sheetName(kind, sheet.key);
