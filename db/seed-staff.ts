@@ -43,6 +43,14 @@ export const demoStaff = [
     unitIds: ['hetang-village'],
   },
   {
+    username: 'demo.publisher',
+    displayName: '演示公示员（西溪镇中心小学、荷塘村）',
+    role: 'publisher',
+    password: 'demo-publisher-password',
+    totpSecret: 'OBUWE3DJONUGK4TQOVRGY2LTNBSXEMJS',
+    unitIds: ['xixi-central-primary', 'hetang-village'],
+  },
+  {
     username: 'demo.evaluator',
     displayName: '演示考评员',
     role: 'evaluator',

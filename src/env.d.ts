@@ -17,6 +17,8 @@ declare namespace App {
     auditKey?: { keyId: string; publicKey: string };
     /** The signed-in staff member's session, set by src/middleware.ts on /staff/ paths. */
     staffSession?: import('./staff/auth.ts').StaffSession | undefined;
+    /** The disclosure upload's multipart form, read (capped) and CSRF-checked by src/middleware.ts. */
+    staffUpload?: FormData;
   }
 }
 

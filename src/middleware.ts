@@ -4,6 +4,7 @@ import { bodyType, checkContentType, checkGivenToken, checkOrigin, checkToken, m
 import { acceptsMultipart } from './domain/staff/roles.ts';
 import { MULTIPART_BODY_LIMIT } from './forms/read.ts';
 import { staffErrorPage } from './staff/guard.ts';
+import { isMultipart, readUploadBody, UPLOAD_PATHS, uploadTokenValid } from './staff/upload.ts';
 
 const isStaffPath = (path: string) => path === '/staff' || path.startsWith('/staff/');
 /** The pages that sign in (no session, so no synchronizer token yet): Origin and body type are still checked. */
@@ -44,6 +45,18 @@ async function staffRequest(context: Context, next: Next): Promise<Response> {
   context.locals.staffSession = resolved.ok ? resolved.session : undefined;
   const method = context.request.method;
   if (method !== 'GET' && method !== 'HEAD') {
+    // The disclosure spreadsheet upload is read here under its own cap (a chunked body is cut off), parsed once
+    // and its token checked; the evaluation evidence uploads (acceptsMultipart) take the generic path below.
+    if (UPLOAD_PATHS.includes(path(context)) && isMultipart(context.request)) {
+      const origin = checkOrigin(context.request);
+      if (origin) return staffErrorPage(403);
+      if (!resolved.ok) return new Response(null, { status: 303, headers: { Location: '/staff/login/' } });
+      const body = await readUploadBody(context.request);
+      if (!body.ok) return staffErrorPage(body.status);
+      if (!uploadTokenValid(body.form, resolved.session.csrfToken)) return staffErrorPage(403);
+      context.locals.staffUpload = body.form;
+      return next();
+    }
     const refused = checkOrigin(context.request) ?? checkContentType(context.request, acceptsMultipart(path(context)));
     if (refused) return staffErrorPage(refused === 'content_type' ? 415 : 403);
     if (!isLogin(path(context))) {

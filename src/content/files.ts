@@ -158,6 +158,11 @@ function disclosureFiles(contentDir: string, kind: DisclosureKind): RawEntry[] {
   });
 }
 
+/** Every disclosure file as read, before validation (an upload is checked against them, src/publishing/sheets). */
+export function readDisclosureFiles(contentDir = CONTENT_DIR): Record<DisclosureKind, RawEntry[]> {
+  return Object.fromEntries(disclosureKinds.map((k) => [k, disclosureFiles(contentDir, k)])) as Record<DisclosureKind, RawEntry[]>;
+}
+
 /**
  * The disclosure collections, validated together (schemas, rules, cross-file checks) against the
  * unit registry. Throws ContentError listing every problem; returns only when all files are valid.
@@ -167,10 +172,7 @@ export function readDisclosures(
   registry = readRegistry(contentDir),
   calendar = readCalendar(contentDir).calendar,
 ): ValidEntries {
-  const files = Object.fromEntries(disclosureKinds.map((k) => [k, disclosureFiles(contentDir, k)])) as Record<
-    DisclosureKind,
-    RawEntry[]
-  >;
+  const files = readDisclosureFiles(contentDir);
   const { entries, problems } = validateDisclosures({ units: registry.units, calendar, files });
   if (problems.length) throw new ContentError(problems.map(formatProblem));
   return entries;

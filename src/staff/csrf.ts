@@ -7,7 +7,8 @@ import { parseUrlEncoded } from '../forms/read.ts';
  *  1. the request comes from this origin: `Sec-Fetch-Site: same-origin` when the browser sends it, and
  *     an `Origin` whose host is this request's host (a POST without Origin is refused);
  *  2. the body is `application/x-www-form-urlencoded` (so text/plain and JSON posts are refused even
- *     from tools that forge the headers above);
+ *     from tools that forge the headers above) — the one exception is the disclosure upload, multipart on its
+ *     own path only (./upload.ts), whose token is checked the same way;
  *  3. the body's `_csrf` field equals the session's synchronizer token (not for the login form, which
  *     has no session yet; it relies on 1 and 2 and on the SameSite=Strict cookie).
  * No staff page changes anything on GET or HEAD.

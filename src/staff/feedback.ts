@@ -49,6 +49,7 @@ export function canSee(s: StaffSession, r: Pick<FeedbackRecord, 'unitId' | 'rout
       return r.routedTo === 'unit';
     case 'evaluator':
     case 'lead':
+    case 'publisher':
       return false;
   }
 }

@@ -1,5 +1,5 @@
 import type { AstroGlobal } from 'astro';
-import { canAccess, type StaffRouteKey } from '../domain/staff/roles.ts';
+import { canAccess, unitBoundRoles, type StaffRouteKey } from '../domain/staff/roles.ts';
 import { t } from '../i18n/t.ts';
 import type { StaffSession } from './auth.ts';
 import type { StaffContext } from './context.ts';
@@ -44,9 +44,9 @@ export function requireStaff(
   return { ok: true, session, ctx };
 }
 
-/** Responders act only for their own units; the other roles are not unit-bound. */
+/** Responders and publishers act only for their own units; the other roles are not unit-bound. */
 export function inScope(session: StaffSession, scope: UnitScope): boolean {
-  return session.account.role !== 'responder' || session.account.unitIds.includes(scope.unitId);
+  return !unitBoundRoles.includes(session.account.role) || session.account.unitIds.includes(scope.unitId);
 }
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

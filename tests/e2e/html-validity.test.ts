@@ -23,7 +23,7 @@ if (!JAVA) console.warn(NO_JAVA);
 
 /** On-demand pages no built page links to (forms, the staff login). */
 const PUBLIC_ENTRIES = ['/feedback/', '/feedback/meal/', '/feedback/track/', '/ratings/', '/surveys/', '/staff/login/'];
-const STAFF: DemoUsername[] = ['demo.admin', 'demo.evaluator', 'demo.lead', 'demo.xixi'];
+const STAFF: DemoUsername[] = ['demo.admin', 'demo.evaluator', 'demo.lead', 'demo.xixi', 'demo.publisher'];
 /** Bounds the crawl: the demo city has far fewer on-demand pages than this. */
 const MAX_PAGES = 1500;
 

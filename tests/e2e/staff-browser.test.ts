@@ -188,6 +188,7 @@ describe('staff console in Chromium', () => {
         'demo.evaluator',
         ['/staff/evaluation/', `/staff/evaluation/${YEAR}/xixi-central-primary/`, '/staff/consultation/'],
       ],
+      ['demo.publisher', ['/staff/disclosures/']],
     ];
     {
       // The first-login page, without a session.
@@ -236,6 +237,7 @@ describe('staff console in Chromium', () => {
         '/staff/evaluation/',
         `/staff/evaluation/${YEAR}/xixi-central-primary/`,
         '/staff/consultation/',
+        '/staff/disclosures/',
       ]),
     );
   }, 180_000);

@@ -25,6 +25,7 @@ const ROLE_ACCOUNT: Record<StaffRole, DemoUsername> = {
   responder: 'demo.xixi',
   evaluator: 'demo.evaluator',
   lead: 'demo.lead',
+  publisher: 'demo.publisher',
 };
 
 // The reporter of the identity scan: a phone, a name, a client address and a device that must never
@@ -101,6 +102,7 @@ function pathOf(key: (typeof staffRouteKeys)[number]): string {
     account: () => moderatorId,
     // The demo seed makes one survey per carrier (db/seed-channel.ts).
     survey: () => 'school-demo',
+    template: () => 'canteen-accounts.xlsx',
   };
   return route.path.replace(/\[(\w+)\]/g, (_, name: string) => {
     const kind = route.params?.[name];

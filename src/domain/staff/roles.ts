@@ -8,13 +8,14 @@ import { z } from 'zod';
  * Separation of duties (MLPS 2.0 level 3, separation of duties; RELIABILITY.md §2.1): the commission admin manages accounts and handles the
  * misconduct reports routed to the commission; moderators moderate; responders answer for their own
  * units only; evaluators mark; the evaluation team's lead reconciles the evaluators' marks, signs a
- * unit's year off and answers the units' appeals, but marks nothing as an evaluator. Nobody gets everything.
+ * unit's year off and answers the units' appeals, but marks nothing as an evaluator; publishers (a unit's
+ * disclosure clerk, issue 12) prepare disclosures for their own units only. Nobody gets everything.
  */
-export const staffRoles = ['admin', 'moderator', 'responder', 'evaluator', 'lead'] as const;
+export const staffRoles = ['admin', 'moderator', 'responder', 'evaluator', 'lead', 'publisher'] as const;
 export type StaffRole = (typeof staffRoles)[number];
 
 /** How a route's `[param]` is filled in tests: a feedback item id, a unit id or a year. */
-export type RouteParam = 'feedback' | 'unit' | 'year' | 'account' | 'survey';
+export type RouteParam = 'feedback' | 'unit' | 'year' | 'account' | 'survey' | 'template';
 
 export interface StaffRoute {
   /** The URL pattern with Astro-style `[param]` segments; always under /staff/. */
@@ -73,6 +74,16 @@ export const staffRoutes = {
   survey: { path: '/staff/surveys/[id]/', roles: ['admin'], params: { id: 'survey' }, post: true },
   surveySlips: { path: '/staff/surveys/[id]/slips/', roles: ['admin'], params: { id: 'survey' } },
   audit: { path: '/staff/audit/', roles: ['admin'] },
+  /**
+   * Disclosure publishing (issue 12): a unit's publisher downloads templates and checks an upload for the units
+   * they are bound to. Nothing is stored yet; approval by the unit's head (or the commission) comes later.
+   */
+  disclosures: { path: '/staff/disclosures/', roles: ['publisher'], post: true },
+  disclosureTemplate: {
+    path: '/staff/disclosures/templates/[file]',
+    roles: ['publisher'],
+    params: { file: 'template' },
+  },
   // Call-back: the commission's staff reveal a submitter's phone for a stated reason; never a unit.
   contactReveal: {
     path: '/staff/contact/[id]/',
@@ -152,9 +163,12 @@ const DisplayName = z
   .min(1, 'staff.displayName.required')
   .max(DISPLAY_NAME_MAX, 'staff.displayName.tooLong');
 const Role = z.enum(staffRoles, 'staff.role.invalid');
-/** Units a responder answers for (at least one); empty for the other roles. */
+/** Units a responder answers for, or a publisher publishes for (at least one); empty for the other roles. */
 const UnitIds = z.array(z.string().min(1)).default([]);
-const responderUnits = (a: { role: StaffRole; unitIds: string[] }) => (a.role === 'responder') === a.unitIds.length > 0;
+/** The roles that act for units (bound to one or more): responders and publishers. */
+export const unitBoundRoles: readonly StaffRole[] = ['responder', 'publisher'];
+const responderUnits = (a: { role: StaffRole; unitIds: string[] }) =>
+  unitBoundRoles.includes(a.role) === a.unitIds.length > 0;
 const responderUnitsError = { error: 'staff.units.responderOnly', path: ['unitIds'] };
 
 export const NewStaffAccount = z

@@ -10,6 +10,7 @@ import { notificationsMessages } from './notifications.ts';
 import { openDataMessages } from './open-data.ts';
 import { privacyMessages } from './privacy.ts';
 import { scoringMessages } from './scoring.ts';
+import { sheetsMessages } from './sheets.ts';
 import { siteMessages } from './site.ts';
 import { staffMessages } from './staff.ts';
 import { statisticsMessages } from './statistics.ts';
@@ -28,6 +29,7 @@ export const messageAreas = {
   statistics: statisticsMessages,
   scoring: scoringMessages,
   staff: staffMessages,
+  sheets: sheetsMessages,
   notifications: notificationsMessages,
 } as const;
 
@@ -52,6 +54,7 @@ export const messages = {
   ...statisticsMessages,
   ...scoringMessages,
   ...staffMessages,
+  ...sheetsMessages,
   ...notificationsMessages,
 } as const;
 

@@ -1,0 +1,36 @@
+import { beijingDate } from '../domain/calendar/dates.ts';
+import { disclosureKinds, kindCarriers, kindSlugs, type DisclosureKind } from '../domain/disclosures/kinds.ts';
+import type { RawEntry } from '../domain/disclosures/validate.ts';
+import type { UploadContext } from '../publishing/sheets/check.ts';
+import { loadDisclosures } from './disclosures.ts';
+
+/**
+ * What an upload is checked against on the staff page: the registry, the working-day calendar and every
+ * disclosure the build published (the collections baked into this build), so the rules across records
+ * (months in sequence, contracts → decisions) see the same neighbours as `npm run check:content`.
+ */
+export async function uploadContextFor(unitIds: readonly string[], now: Date): Promise<UploadContext> {
+  const { registry, calendar, items } = await loadDisclosures();
+  const existing = Object.fromEntries(
+    disclosureKinds.map((k) => [
+      k,
+      items.filter((i) => i.kind === k).map((i): RawEntry => ({ file: `${kindSlugs[k]}/${i.id}`, id: i.id, data: i.data })),
+    ]),
+  ) as Record<DisclosureKind, RawEntry[]>;
+  return {
+    units: registry.units,
+    allowedUnits: unitIds,
+    calendar,
+    existing,
+    today: beijingDate(now),
+    demo: __DEMO__,
+  };
+}
+
+/** The clerk's units that publish a kind (its carrier), with their names, for templates and the kind list. */
+export async function unitsForKind(unitIds: readonly string[], kind: DisclosureKind) {
+  const { registry } = await loadDisclosures();
+  return registry.units
+    .filter((u) => unitIds.includes(u.id) && u.carrier === kindCarriers[kind])
+    .map((u) => ({ id: u.id, name: u.name }));
+}
