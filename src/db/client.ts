@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createClient, type Client } from '@libsql/client';
+import { createClient } from '@libsql/client';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import * as schema from './schema.ts';
@@ -11,7 +11,8 @@ import { createWriteQueue, QueueClient, type WriteOptions } from './write-queue.
 export type Db = LibSQLDatabase<typeof schema>;
 
 export interface Database {
-  client: Client;
+  /** The client every reader and writer uses: it routes a write's statements to its group commit. */
+  client: QueueClient;
   db: Db;
   /**
    * Run a write (a `batch()` or a few statements) after every earlier write has finished; on the embedded

@@ -52,6 +52,9 @@ interface GroupContext {
 
 const context = new AsyncLocalStorage<GroupContext>();
 
+/** Statements that change nothing: a SELECT, or a PRAGMA that only reads (no `=`). */
+const READ_ONLY = /^\s*(?:SELECT\b|PRAGMA\s+[\w.]+\s*;?\s*$)/i;
+
 const normalise = (stmt: InStatement | [string, InArgs?] | string): InStatement =>
   Array.isArray(stmt) ? { sql: stmt[0], args: stmt[1] ?? [] } : stmt;
 
@@ -60,6 +63,12 @@ export class QueueClient implements Client {
   readonly base: Client;
   /** Resolves when the group holding the connection has committed or rolled back; null when none does. */
   gate: Promise<void> | null = null;
+  /**
+   * Counts what may have changed data through this client: every commit of the queue and every call
+   * outside it that is not a plain read. The response cache re-reads the data versions when it moved
+   * (commits by other processes it learns from `PRAGMA data_version`).
+   */
+  changes = 0;
 
   constructor(base: Client) {
     this.base = base;
@@ -87,14 +96,22 @@ export class QueueClient implements Client {
     const ctx = this.current();
     if (ctx) return ctx.tx.execute(stmt);
     await this.free();
-    return this.base.execute(stmt);
+    try {
+      return await this.base.execute(stmt);
+    } finally {
+      if (!READ_ONLY.test(stmt.sql)) this.changes += 1;
+    }
   }
 
   async batch(stmts: (InStatement | [string, InArgs?])[], mode?: TransactionMode): Promise<ResultSet[]> {
     const ctx = this.current();
     if (!ctx) {
       await this.free();
-      return this.base.batch(stmts, mode);
+      try {
+        return await this.base.batch(stmts, mode);
+      } finally {
+        this.changes += 1;
+      }
     }
     // A batch is atomic: a nested savepoint inside the write's own.
     const name = `qb${String(++ctx.savepoints)}`;
@@ -124,13 +141,18 @@ export class QueueClient implements Client {
   async migrate(stmts: InStatement[]): Promise<ResultSet[]> {
     if (this.current()) throw new Error('migrate() inside a grouped write: run it with { alone: true }');
     await this.free();
-    return this.base.migrate(stmts);
+    try {
+      return await this.base.migrate(stmts);
+    } finally {
+      this.changes += 1;
+    }
   }
 
   async transaction(mode?: TransactionMode): Promise<Transaction> {
     if (this.current())
       throw new Error('transaction() inside a write: the write already runs in one; use batch() or execute()');
     await this.free();
+    // Not counted in `changes`: outside the queue only the start-up durability probe uses one.
     return this.base.transaction(mode);
   }
 
@@ -138,7 +160,11 @@ export class QueueClient implements Client {
     const ctx = this.current();
     if (ctx) return ctx.tx.executeMultiple(sql);
     await this.free();
-    return this.base.executeMultiple(sql);
+    try {
+      await this.base.executeMultiple(sql);
+    } finally {
+      this.changes += 1;
+    }
   }
 
   sync(): ReturnType<Client['sync']> {
@@ -167,9 +193,11 @@ export function createWriteQueue(client: QueueClient, grouped: boolean, afterCom
   const runAlone = async (job: Job) => {
     try {
       const value = await job.fn();
+      client.changes += 1;
       afterCommit();
       job.resolve(value);
     } catch (e) {
+      client.changes += 1;
       job.reject(e);
     }
   };
@@ -234,6 +262,7 @@ export function createWriteQueue(client: QueueClient, grouped: boolean, afterCom
     stats.groups += 1;
     stats.writes += jobs.length;
     stats.largestGroup = Math.max(stats.largestGroup, jobs.length);
+    client.changes += 1;
     afterCommit();
     for (const [i, job] of jobs.entries()) {
       const o = outcomes[i];
