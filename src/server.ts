@@ -198,9 +198,19 @@ export async function startServer(
       return;
     }
     const set = allowsWasm(url) ? headerSets.search : allowsFraming(url) ? headerSets.embed : headerSets.page;
-    for (const [k, v] of set[https ? 1 : 0]!) res.setHeader(k, v);
-    // Public on-demand reads (src/lib/cache-routes.ts) from the response cache; everything else as before.
-    if (cache.handle(req, res, https, () => astro(req, res, () => notFound(req, res), locals()))) return;
+    const secure = () => {
+      for (const [k, v] of set[https ? 1 : 0]!) res.setHeader(k, v);
+    };
+    // Public on-demand reads (src/lib/cache-routes.ts) from the response cache, which keeps the security
+    // headers with the rest (the key says http or https); everything else as before.
+    if (
+      cache.handle(req, res, https, () => {
+        secure();
+        return astro(req, res, () => notFound(req, res), locals());
+      })
+    )
+      return;
+    secure();
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       void astro(req, res, () => notFound(req, res), locals());
       return;

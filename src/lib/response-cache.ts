@@ -16,8 +16,8 @@ import { cacheRouteFor, type CacheRoute } from './cache-routes.ts';
  *
  * Versions: the `data_versions` table (triggers bump a table's row on every change). It is re-read when
  * this process's client changed something (`QueueClient.changes`, bumped after every commit of the write
- * queue) or `PRAGMA data_version` moved (another process committed to the file), so a request costs one
- * PRAGMA. With a libSQL server there is no such pragma: the versions are re-read at most every
+ * queue) or `PRAGMA data_version` moved (another process committed to the file): one PRAGMA per turn of
+ * the event loop, shared by the requests read in that turn. With a libSQL server there is no such pragma: the versions are re-read at most every
  * `remoteTtlMs` (1 s), so another instance's write shows within that time; this instance's own writes
  * show at once.
  *
@@ -50,6 +50,8 @@ interface Entry {
   br: Buffer | null;
   gzip: Buffer | null;
   bytes: number;
+  /** Header objects per encoding and label, built on first use. */
+  headerSets: Map<string, http.OutgoingHttpHeaders>;
 }
 
 const brotli = promisify(brotliCompress);
@@ -111,17 +113,26 @@ export function createResponseCache(database: Database, opts: ResponseCacheOptio
   let readAt = 0;
   let reading: Promise<AreaVersions> | null = null;
 
+  const readEmbedded = async (): Promise<AreaVersions> => {
+    const counter = await readCommitCounter(client);
+    if (versions && counter === seenCounter && client.changes === seenChanges) return versions;
+    const changes = client.changes;
+    const v = await readAreaVersions(client);
+    versions = v;
+    seenCounter = counter;
+    seenChanges = changes;
+    return v;
+  };
+  // One PRAGMA per turn of the event loop, not per request: the requests read in this turn's poll
+  // phase share a check that runs after them (setImmediate), so it sees every commit that finished
+  // before any of them arrived. A request read later starts the next check.
+  let check: Promise<AreaVersions> | null = null;
   const currentVersions = async (): Promise<AreaVersions> => {
-    if (embedded) {
-      const counter = await readCommitCounter(client);
-      if (versions && counter === seenCounter && client.changes === seenChanges) return versions;
-      const changes = client.changes;
-      const v = await readAreaVersions(client);
-      versions = v;
-      seenCounter = counter;
-      seenChanges = changes;
-      return v;
-    }
+    if (embedded)
+      return (check ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+        check = null;
+        return readEmbedded();
+      }));
     if (versions && client.changes === seenChanges && now() - readAt < remoteTtlMs) return versions;
     reading ??= (async () => {
       const changes = client.changes;
@@ -159,23 +170,36 @@ export function createResponseCache(database: Database, opts: ResponseCacheOptio
     }
   };
 
+  /** The full header set of an entry's answer in one encoding, built once (writeHead with one object). */
+  const headersOf = (e: Entry, enc: 'br' | 'gzip' | null, label: 'hit' | 'miss'): http.OutgoingHttpHeaders => {
+    const key = `${enc ?? 'identity'} ${label}`;
+    const known = e.headerSets.get(key);
+    if (known) return known;
+    const body = enc === 'br' ? e.br : enc === 'gzip' ? e.gzip : e.identity;
+    const h: http.OutgoingHttpHeaders = Object.fromEntries(e.headers);
+    h.ETag = e.etag;
+    h.Vary = 'Accept-Encoding';
+    h['X-Cache'] = label;
+    if (enc) h['Content-Encoding'] = enc;
+    h['Content-Length'] = body?.length ?? 0;
+    e.headerSets.set(key, h);
+    return h;
+  };
+
   const send = (req: http.IncomingMessage, res: http.ServerResponse, e: Entry, label: 'hit' | 'miss') => {
-    for (const [k, v] of e.headers) res.setHeader(k, v);
-    res.setHeader('ETag', e.etag);
-    res.setHeader('Vary', 'Accept-Encoding');
-    res.setHeader('X-Cache', label);
     if (ifNoneMatchMatches(req.headers['if-none-match'], e.etag)) {
       stats.notModified += 1;
-      res.statusCode = 304;
-      res.removeHeader('Content-Type');
+      const h = { ...headersOf(e, null, label) };
+      delete h['Content-Length'];
+      delete h['Content-Type'];
+      res.writeHead(304, h);
       res.end();
       return;
     }
-    const enc = acceptedEncoding(req.headers['accept-encoding']);
-    const body = enc === 'br' && e.br ? e.br : enc === 'gzip' && e.gzip ? e.gzip : e.identity;
-    if (body !== e.identity) res.setHeader('Content-Encoding', enc === 'br' ? 'br' : 'gzip');
-    res.setHeader('Content-Length', body.length);
-    res.statusCode = e.status;
+    const wanted = acceptedEncoding(req.headers['accept-encoding']);
+    const enc = wanted === 'br' && e.br ? 'br' : wanted === 'gzip' && e.gzip ? 'gzip' : null;
+    const body = enc === 'br' ? e.br! : enc === 'gzip' ? e.gzip! : e.identity;
+    res.writeHead(e.status, headersOf(e, enc, label));
     res.end(req.method === 'HEAD' ? undefined : body);
   };
 
@@ -284,6 +308,7 @@ export function createResponseCache(database: Database, opts: ResponseCacheOptio
         br: null,
         gzip: null,
         bytes: body.length + key.length,
+        headerSets: new Map(),
       };
       insert(entry);
       compress(entry);

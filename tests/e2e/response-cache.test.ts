@@ -138,6 +138,27 @@ describe('ETag, 304 and encodings', () => {
   });
 });
 
+describe('headers', () => {
+  test('a hit carries the same security and content headers as the miss it was stored from', async () => {
+    for (const path of ['/statistics/feedback-months/', '/statistics/embed/feedback-months/', '/api/units']) {
+      await db.execute("UPDATE units SET name = name WHERE id = 'hetang-village'");
+      const miss = await get(path);
+      const hit = await get(path);
+      expect([miss.cache, hit.cache], path).toEqual(['miss', 'hit']);
+      for (const h of [
+        'content-security-policy',
+        'x-frame-options',
+        'x-content-type-options',
+        'referrer-policy',
+        'content-type',
+        'cache-control',
+      ])
+        expect(hit.headers.get(h), `${path} ${h}`).toBe(miss.headers.get(h));
+      expect(miss.headers.get('content-security-policy'), path).toBeTruthy();
+    }
+  });
+});
+
 describe('never from the cache', () => {
   test('a tracking-code lookup, twice with a write in between: both computed, the second shows the write', async () => {
     const { trackingCode } = await postFeedback('缓存测试：个人查询不得缓存');
