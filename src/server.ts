@@ -12,6 +12,7 @@ import { createApi } from './api/app.ts';
 import { allowsFraming, allowsWasm, securityHeaders } from './api/security.ts';
 import { createLogger, type Logger } from './lib/log.ts';
 import { memoryFiles } from './lib/static-files.ts';
+import { createResponseCache, type ResponseCache } from './lib/response-cache.ts';
 import { readCity } from './content/files.ts';
 import { siteName } from './i18n/city.ts';
 import { pruneExpired } from './db/rate-limit-repo.ts';
@@ -48,6 +49,7 @@ export interface RunningServer {
   server: http.Server;
   port: number;
   database: Database;
+  cache: ResponseCache;
   /**
    * Stop accepting, answer every request already received with `Connection: close` (up to the grace
    * period), wait for queued writes, close the database.
@@ -185,15 +187,30 @@ export async function startServer(
     res.end(req.method === 'HEAD' ? undefined : notFoundPage);
   };
 
+  // Public on-demand reads served from memory while their data is unchanged (src/lib/response-cache.ts).
+  const cache = createResponseCache(database);
   const server = http.createServer((req, res) => {
     const https = isHttps(req);
     const url = req.url ?? '/';
     if (url === '/api' || url.startsWith('/api/') || url.startsWith('/api?')) {
-      void (https ? apiTls : api)(req, res);
+      const handler = https ? apiTls : api;
+      if (!cache.handle(req, res, https, () => handler(req, res))) void handler(req, res);
       return;
     }
     const set = allowsWasm(url) ? headerSets.search : allowsFraming(url) ? headerSets.embed : headerSets.page;
-    for (const [k, v] of set[https ? 1 : 0]!) res.setHeader(k, v);
+    const secure = () => {
+      for (const [k, v] of set[https ? 1 : 0]!) res.setHeader(k, v);
+    };
+    // Public on-demand reads (src/lib/cache-routes.ts) from the response cache, which keeps the security
+    // headers with the rest (the key says http or https); everything else as before.
+    if (
+      cache.handle(req, res, https, () => {
+        secure();
+        return astro(req, res, () => notFound(req, res), locals());
+      })
+    )
+      return;
+    secure();
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       void astro(req, res, () => notFound(req, res), locals());
       return;
@@ -229,7 +246,7 @@ export async function startServer(
       await app.close();
     })());
 
-  return { server, port, database, shutdown };
+  return { server, port, database, cache, shutdown };
 }
 
 /** Load the configuration, serve, and stop cleanly on SIGTERM / SIGINT (`npm run serve`, src/cli/start.ts). */

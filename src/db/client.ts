@@ -1,26 +1,32 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createClient, type Client } from '@libsql/client';
+import { createClient } from '@libsql/client';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import * as schema from './schema.ts';
 import { sealPending } from './audit-chain.ts';
+import { createWriteQueue, QueueClient, type WriteOptions } from './write-queue.ts';
 
 export type Db = LibSQLDatabase<typeof schema>;
 
 export interface Database {
-  client: Client;
+  /** The client every reader and writer uses: it routes a write's statements to its group commit. */
+  client: QueueClient;
   db: Db;
   /**
-   * Run a write (a `batch()` or a short transaction) after every earlier write has finished. A seal of
-   * the audit hash chain follows in the same queue (coalesced: one seal after a burst of writes).
+   * Run a write (a `batch()` or a few statements) after every earlier write has finished; on the embedded
+   * database the writes waiting together share one commit (group commit, src/db/write-queue.ts), each
+   * in a savepoint of its own, and each resolves only after that commit. A seal of the audit hash chain
+   * follows in the same queue (coalesced: one seal after a burst of writes).
    */
-  write<T>(fn: () => Promise<T>): Promise<T>;
+  write<T>(fn: () => Promise<T>, opts?: WriteOptions): Promise<T>;
   /** Seal the audit rows written so far (in the queue); resolves with the number sealed. */
   seal(): Promise<number>;
   /** Call `listener` with the number of rows each seal sealed (the checkpoint schedule counts them). */
   onSealed(listener: (sealed: number) => void): () => void;
+  /** Groups committed by the queue and the writes in them (tests and the bench read it). */
+  readonly writeStats: { groups: number; writes: number; largestGroup: number };
   close(): void;
   readonly url: string;
 }
@@ -57,36 +63,32 @@ export async function openDatabase(opts: {
     await client.execute('PRAGMA synchronous = FULL');
     await client.execute('PRAGMA foreign_keys = ON');
   }
-  const db = drizzle(client, { schema });
-  let tail: Promise<unknown> = Promise.resolve();
+  const queueClient = new QueueClient(client);
+  const db = drizzle(queueClient, { schema });
   // Sealing the audit chain (src/db/audit-chain.ts) is a job of this same queue, so it sees the
   // committed order. It is coalesced: one seal runs 10 ms after the first write of a burst (or after
-  // 64 writes), sealing all of it, so sequential writers do not pay a second commit each.
+  // 64 writes), sealing all of it, so sequential writers do not pay a second commit each. In a group
+  // (src/db/write-queue.ts) the seal is one more write of the group; listeners hear of it after the commit.
   let sealTimer: ReturnType<typeof setTimeout> | null = null;
   let unsealedWrites = 0;
   const sealListeners = new Set<(sealed: number) => void>();
-  const seal = async () => {
-    const n = await sealPending(client).catch(() => 0);
-    if (n > 0) for (const listener of sealListeners) listener(n);
-    return n;
-  };
-  const enqueueSeal = (): Promise<number> => {
+  const queue = createWriteQueue(queueClient, embedded, () => undefined);
+  const enqueueSeal = async (): Promise<number> => {
     if (sealTimer) clearTimeout(sealTimer);
     sealTimer = null;
     unsealedWrites = 0;
-    const run = tail.then(seal, seal);
-    tail = run;
-    return run;
+    // A seal that fails (e.g. before the migration that adds the chain columns) leaves the rows for
+    // the next one; nothing is lost, and the verifier reports them as pending meanwhile.
+    const n = await queue.enqueue(() => sealPending(queueClient)).catch(() => 0);
+    if (n > 0) for (const listener of sealListeners) listener(n);
+    return n;
   };
   return {
-    client,
+    client: queueClient,
     db,
     url: opts.url,
-    write<T>(fn: () => Promise<T>): Promise<T> {
-      const run = tail.then(fn, fn);
-      tail = run.catch(() => undefined);
-      // A seal that fails (e.g. before the migration that adds the chain columns) leaves the rows for
-      // the next one; nothing is lost, and the verifier reports them as pending meanwhile.
+    write<T>(fn: () => Promise<T>, writeOpts?: WriteOptions): Promise<T> {
+      const run = queue.enqueue(fn, writeOpts);
       if (++unsealedWrites >= 64) void enqueueSeal();
       else if (!sealTimer) {
         sealTimer = setTimeout(() => void enqueueSeal(), 10);
@@ -99,6 +101,7 @@ export async function openDatabase(opts: {
       sealListeners.add(listener);
       return () => sealListeners.delete(listener);
     },
+    writeStats: queue.stats,
     close: () => {
       if (sealTimer) clearTimeout(sealTimer);
       client.close();
@@ -158,7 +161,7 @@ export async function assertDurability(database: Database): Promise<DurabilityRe
 
 /** Apply every committed migration in db/migrations (idempotent). */
 export async function migrateDatabase(database: Database): Promise<void> {
-  await database.write(() => migrate(database.db, { migrationsFolder: MIGRATIONS_FOLDER }));
+  await database.write(() => migrate(database.db, { migrationsFolder: MIGRATIONS_FOLDER }), { alone: true });
 }
 
 /** The number of applied migrations and the newest one's tag time, for /api/health. */

@@ -681,3 +681,14 @@ export const outbox = sqliteTable(
   },
   (t) => [index('outbox_pending').on(t.deliveredAt, t.failedAt, t.nextAttemptAt)],
 );
+
+/**
+ * One row per table whose rows public pages show: its version, bumped by a trigger on every INSERT,
+ * UPDATE and DELETE (migration 0008_data_versions, hand-written SQL at its end). The response cache
+ * (src/lib/response-cache.ts) reads it to know which public reads a commit made stale; the map from
+ * tables to the cached areas is src/db/data-versions.ts.
+ */
+export const dataVersions = sqliteTable('data_versions', {
+  name: text('name').primaryKey(),
+  version: integer('version').notNull().default(0),
+});

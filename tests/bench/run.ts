@@ -13,6 +13,8 @@ import {
 import { feedbackPostBenchmark } from './feedback-post.ts';
 import { disclosureBuildBenchmark } from './disclosure-build.ts';
 import { scoringBenchmark } from './scoring.ts';
+import { cachedReadBenchmarks } from './cached-reads.ts';
+import { targetTable } from './targets.ts';
 
 /**
  * `npm run bench`: the production server against bare Node baselines, interleaved in one run.
@@ -20,7 +22,8 @@ import { scoringBenchmark } from './scoring.ts';
  * its targets a measure() instead of a request; see harness.ts).
  *
  * Knobs (environment): BENCH_ROUNDS (3), BENCH_SECONDS (5), BENCH_WARMUP_SECONDS (1),
- * BENCH_CONNECTIONS (10), BENCH_ONLY (substring of a benchmark name).
+ * BENCH_CONNECTIONS (10), BENCH_ONLY (substrings of benchmark names, comma-separated), BENCH_SCALES
+ * (data sizes of the cached-read benchmarks, "1,10,100").
  */
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const HERE = fileURLToPath(new URL('.', import.meta.url));
@@ -28,6 +31,8 @@ const VERSION = (JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { ve
 const UNITS_BR = `${ROOT}dist/client/units/index.html.br`;
 
 const BENCHMARKS: Benchmark[] = [
+  // Cached public reads at the demo size, 10× and 100× (BENCH_SCALES), and the first read after a write.
+  ...cachedReadBenchmarks((line) => process.stdout.write(`${line}\n`)),
   {
     name: 'API /api/health',
     baseline: 'bare node:http',
@@ -103,7 +108,8 @@ async function main(): Promise<void> {
     log: (line) => process.stdout.write(`${line}\n`),
   };
   const only = process.env.BENCH_ONLY;
-  const selected = BENCHMARKS.filter((b) => !only || b.name.includes(only));
+  // Several substrings may be given, separated by commas.
+  const selected = BENCHMARKS.filter((b) => !only || only.split(',').some((o) => b.name.includes(o)));
   for (const line of environmentLines(opts)) opts.log(line);
 
   const ctx = new BenchContext();
@@ -122,6 +128,7 @@ async function main(): Promise<void> {
     await ctx.close();
   }
   report(results, opts);
+  targetTable(results, opts.log);
   opts.log(`\n(total ${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
 

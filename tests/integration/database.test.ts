@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
 import { describe, expect, test } from 'vitest';
 import {
   assertDurability,
@@ -109,6 +110,105 @@ describe('write queue', () => {
     try {
       await expect(database.write(async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
       await expect(database.write(async () => 'next')).resolves.toBe('next');
+    } finally {
+      dispose();
+    }
+  });
+
+  test('group commit: one failing write inside a group leaves the others committed, each with its own outcome', async () => {
+    const { database, dispose } = await freshDatabase({ seed: false });
+    try {
+      await database.client.execute('CREATE TABLE g (n INTEGER NOT NULL UNIQUE)');
+      const groupsBefore = database.writeStats.groups;
+      // Enqueued in the same tick: they wait together and run as one group.
+      const writes = Array.from({ length: 20 }, (_, i) =>
+        database.write(async () => {
+          if (i === 7) {
+            // A batch whose second statement violates UNIQUE: its first statement must be undone too.
+            await database.client.batch([
+              { sql: 'INSERT INTO g (n) VALUES (?)', args: [1007] },
+              { sql: 'INSERT INTO g (n) VALUES (?)', args: [3] },
+            ]);
+          }
+          if (i === 12) throw new Error('write 12 refuses');
+          await database.db.run(sql`INSERT INTO g (n) VALUES (${i})`);
+          return i;
+        }),
+      );
+      const outcomes = await Promise.allSettled(writes);
+      expect(outcomes.map((o) => o.status)).toEqual(
+        Array.from({ length: 20 }, (_, i) => (i === 7 || i === 12 ? 'rejected' : 'fulfilled')),
+      );
+      expect(String((outcomes[7] as PromiseRejectedResult).reason)).toMatch(/UNIQUE/);
+      const rs = await database.client.execute('SELECT n FROM g ORDER BY n');
+      expect(rs.rows.map((r) => Number(r.n))).toEqual(
+        Array.from({ length: 20 }, (_, i) => i).filter((i) => i !== 7 && i !== 12),
+      );
+      // All twenty shared fewer commits than writes (the group may be split by the seal timer at most).
+      expect(database.writeStats.groups - groupsBefore).toBeLessThanOrEqual(2);
+      expect(database.writeStats.largestGroup).toBeGreaterThanOrEqual(10);
+    } finally {
+      dispose();
+    }
+  });
+
+  test('group commit: nothing resolves before its commit, and a read meanwhile sees only committed rows', async () => {
+    const { database, dispose } = await freshDatabase({ seed: false });
+    try {
+      await database.client.execute('CREATE TABLE h (n INTEGER NOT NULL)');
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      let resolvedFirst = false;
+      const first = database
+        .write(async () => {
+          await database.client.execute('INSERT INTO h (n) VALUES (1)');
+          await held; // the group is still open: no commit yet
+          return 1;
+        })
+        .then((v) => {
+          resolvedFirst = true;
+          return v;
+        });
+      const second = database.write(async () => database.client.execute('INSERT INTO h (n) VALUES (2)'));
+      // A write may return a drizzle query (a thenable, not a promise): it must run inside the group too.
+      const third = database.write(() => database.db.run(sql`INSERT INTO h (n) VALUES (3)`));
+      await new Promise((r) => setTimeout(r, 30));
+      expect(resolvedFirst).toBe(false);
+      // A read outside the queue waits for the open group, then sees both rows, committed.
+      const read = database.client.execute('SELECT count(*) AS n FROM h');
+      release();
+      expect(Number((await read).rows[0]!.n)).toBe(3);
+      await expect(first).resolves.toBe(1);
+      await second;
+      await third;
+      // From a second connection (another process would see the same): the rows are on disk.
+      const other = await openDatabase({ url: database.url });
+      try {
+        expect(Number((await other.client.execute('SELECT count(*) AS n FROM h')).rows[0]!.n)).toBe(3);
+      } finally {
+        other.close();
+      }
+    } finally {
+      dispose();
+    }
+  });
+
+  test('group commit: a write whose transaction SQLite abandons is rejected, the others run again and commit', async () => {
+    const { database, dispose } = await freshDatabase({ seed: false });
+    try {
+      await database.client.execute('CREATE TABLE k (n INTEGER NOT NULL)');
+      const writes = [0, 1, 2, 3].map((i) =>
+        database.write(async () => {
+          await database.client.execute({ sql: 'INSERT INTO k (n) VALUES (?)', args: [i] });
+          // Ends the group's transaction under the queue (what SQLite itself does on SQLITE_FULL).
+          if (i === 2) await database.client.execute('ROLLBACK');
+          return i;
+        }),
+      );
+      const outcomes = await Promise.allSettled(writes);
+      expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+      const rs = await database.client.execute('SELECT n FROM k ORDER BY n');
+      expect(rs.rows.map((r) => Number(r.n))).toEqual([0, 1, 3]);
     } finally {
       dispose();
     }

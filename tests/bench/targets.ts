@@ -1,0 +1,84 @@
+import { loadavg } from 'node:os';
+import { median, summarize, type BenchResult } from './harness.ts';
+
+/**
+ * The targets table of issue 15, filled from this run's results: each line says what was measured and
+ * whether the target was met, or that its benchmark did not run (BENCH_ONLY). Nothing is assumed.
+ */
+export function targetTable(results: BenchResult[], log: (line: string) => void): void {
+  const ratio = (r: BenchResult) => summarize(r.subject).rate / summarize(r.baseline).rate;
+  const failures = (r: BenchResult) => r.subject.reduce((n, m) => n + m.failures, 0);
+  const rows: string[][] = [['what', 'measured', 'target', 'met']];
+  const cached = results.filter((r) => r.bench.name.startsWith('cached '));
+  for (const r of cached) {
+    const s = summarize(r.subject);
+    const ok = ratio(r) >= 0.5 && s.p99 <= 10 && failures(r) === 0;
+    rows.push([
+      r.bench.name,
+      `${ratio(r).toFixed(2)}× rate, p99 ${s.p99.toFixed(2)} ms${failures(r) ? `, ${String(failures(r))} failures` : ''}`,
+      '≥ 0.5×, p99 ≤ 10 ms',
+      ok ? 'yes' : 'NO',
+    ]);
+  }
+  if (!cached.length) rows.push(['cached public reads', 'not run', '≥ 0.5×, p99 ≤ 10 ms', '-']);
+  const first = results.filter((r) => r.bench.name.startsWith('first read after a write'));
+  for (const r of first) {
+    const s = summarize(r.subject);
+    rows.push([
+      r.bench.name,
+      `p50 ${s.p50.toFixed(2)} ms, p99 ${s.p99.toFixed(2)} ms, ${String(failures(r))} stale of ${String(r.subject.reduce((n, m) => n + m.count + m.failures, 0))}`,
+      'correct; report latency',
+      failures(r) === 0 ? 'yes (correct)' : 'NO',
+    ]);
+  }
+  if (!first.length) rows.push(['first read after a write', 'not run', 'correct; report latency', '-']);
+  const post = results.find((r) => r.bench.name.startsWith('feedback POST'));
+  rows.push(
+    post
+      ? [
+          'feedback POST',
+          `${ratio(post).toFixed(2)}× (per-round median ${median(post.subject.map((m, i) => m.rate / (post.baseline[i]?.rate ?? Number.NaN))).toFixed(2)}×), ${String(failures(post))} lost or failed`,
+          '≥ 0.5×, 0 lost',
+          ratio(post) >= 0.5 && failures(post) === 0 ? 'yes' : 'NO',
+        ]
+      : ['feedback POST', 'not run', '≥ 0.5×, 0 lost', '-'],
+  );
+  const build = results.find((r) => r.bench.name.startsWith('build '));
+  rows.push(
+    build
+      ? [
+          'full build of 5,000 disclosures',
+          `${ratio(build).toFixed(2)}× bare Astro`,
+          '≥ 0.5×',
+          ratio(build) >= 0.5 ? 'yes' : 'NO',
+        ]
+      : ['full build of 5,000 disclosures', 'not run', '≥ 0.5×', '-'],
+  );
+  rows.push(['incremental build after one changed disclosure', 'not measured by this bench', '≤ 0.2× full', '-']);
+  const scoring = results.find((r) => r.bench.name.toLowerCase().includes('scoring'));
+  rows.push(
+    scoring
+      ? [
+          'scoring (see its lines above for size and seconds)',
+          `${summarize(scoring.subject).p50.toFixed(0)} ms p50`,
+          '< 1 s at 10,000 units × 5M answers',
+          '-',
+        ]
+      : ['scoring 10,000 units over 5M answers', 'not run', '< 1 s', '-'],
+  );
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => (row[c] ?? '').length)));
+  log(
+    `\nIssue 15 targets (this run; load average ${loadavg()
+      .map((n) => n.toFixed(2))
+      .join(' ')})`,
+  );
+  for (const [i, row] of rows.entries()) {
+    log(
+      `  ${row
+        .map((cell, c) => cell.padEnd(widths[c]!))
+        .join('  ')
+        .trimEnd()}`,
+    );
+    if (i === 0) log(`  ${widths.map((w) => '-'.repeat(w)).join('  ')}`);
+  }
+}
