@@ -70,7 +70,14 @@ async function fill(database: Database, standard: Standard): Promise<void> {
     const unitId = `u${String(u).padStart(4, '0')}`;
     for (const { indicator } of indicatorsFor(standard, unitCarriers[u % 5]!)) {
       const m = indicator.measure;
-      const value = m.kind === 'boolean' ? 'true' : m.kind === 'count' ? String(m.minimum) : 'null';
+      // A count with several items (C3: 廉政党课 ≥ 1, 警示教育 ≥ 2) is marked as one count per item.
+      const count =
+        m.kind === 'count'
+          ? m.items
+            ? JSON.stringify(Object.fromEntries(m.items.map((i) => [i.key, i.minimum])))
+            : String(m.minimum ?? 1)
+          : 'null';
+      const value = m.kind === 'boolean' ? 'true' : count;
       const points = m.kind === 'ratio' || m.kind === 'bands' ? String(indicator.points * 0.9) : 'null';
       const deductions =
         m.kind === 'mark' && indicator.deductions[0] && u % 3 === 0
