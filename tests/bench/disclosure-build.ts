@@ -39,6 +39,9 @@ const write = (dir: string, path: string, data: unknown) => {
 export function generateContent(contentDir: string, schools = 250, villages = 125): number {
   cpSync(join(ROOT, 'content/townships'), join(contentDir, 'townships'), { recursive: true });
   cpSync(join(ROOT, 'content/families'), join(contentDir, 'families'), { recursive: true });
+  // Every site names its city (content/city.yaml) and counts working days from content/calendar.
+  cpSync(join(ROOT, 'content/city.yaml'), join(contentDir, 'city.yaml'));
+  cpSync(join(ROOT, 'content/calendar'), join(contentDir, 'calendar'), { recursive: true });
   const school = read('units/xixi-central-primary.yaml');
   const village = read('units/liuwan-village.yaml');
   const months = readdirSync(join(ROOT, 'content/canteen-accounts')).filter((f) =>
