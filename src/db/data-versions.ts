@@ -48,6 +48,8 @@ export const TABLE_AREAS: Readonly<Record<string, readonly Area[]>> = {
 /** Tables no public page, JSON, CSV or feed reads: writes to them leave every cached read valid. */
 export const NON_PUBLIC_TABLES: ReadonlySet<string> = new Set([
   'feedback_contacts',
+  // The rebuild queue (issue 12): staff see a build's progress; nothing public reads it.
+  'site_builds',
   'rate_limits',
   'altcha_used',
   'otp_challenges',

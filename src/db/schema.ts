@@ -692,3 +692,33 @@ export const dataVersions = sqliteTable('data_versions', {
   name: text('name').primaryKey(),
   version: integer('version').notNull().default(0),
 });
+
+export const siteBuildStates = ['queued', 'building', 'live', 'failed'] as const;
+
+/**
+ * The rebuild queue of the public site (issue 12 "Live without restart"). An approval, a correction, a
+ * withdrawal or the nightly schedule inserts a `queued` row (in the same batch as the change that needs
+ * it: src/db/site-builds-repo.ts); the builder takes every queued row at once (coalesced into one build,
+ * `build_id` naming the build that covered them), builds into a fresh folder and swaps it in.
+ */
+export const siteBuilds = sqliteTable(
+  'site_builds',
+  {
+    id: text('id').primaryKey(),
+    /** What asked for it: `approval`, `correction`, `withdrawal`, `nightly`, `manual`. */
+    reason: text('reason').notNull(),
+    /** The staff account that asked for it (null for the schedule). */
+    requestedBy: text('requested_by'),
+    requestedAt: integer('requested_at', { mode: 'timestamp_ms' }).notNull(),
+    state: text('state', { enum: siteBuildStates }).notNull().default('queued'),
+    /** The build that covered this request (its own id when it ran it; another's when coalesced). */
+    buildId: text('build_id'),
+    startedAt: integer('started_at', { mode: 'timestamp_ms' }),
+    finishedAt: integer('finished_at', { mode: 'timestamp_ms' }),
+    /** Why a build failed, in the build's words (no personal data: file paths and rule codes). */
+    error: text('error'),
+    /** The content file or stored disclosure the failure names, when the build named one. */
+    errorSubject: text('error_subject'),
+  },
+  (t) => [index('site_builds_state').on(t.state, t.requestedAt)],
+);
