@@ -50,6 +50,10 @@ export const NON_PUBLIC_TABLES: ReadonlySet<string> = new Set([
   'feedback_contacts',
   // The rebuild queue (issue 12): staff see a build's progress; nothing public reads it.
   'site_builds',
+  // The disclosure store (issue 12): read by the static build (the content loader), not by a cached
+  // on-demand read; an approval queues the rebuild (site_builds) in its own batch instead.
+  'disclosure_submissions',
+  'disclosure_versions',
   'rate_limits',
   'altcha_used',
   'otp_challenges',

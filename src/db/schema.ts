@@ -722,3 +722,65 @@ export const siteBuilds = sqliteTable(
   },
   (t) => [index('site_builds_state').on(t.state, t.requestedAt)],
 );
+
+export const disclosureSubmissionStates = ['submitted', 'approved', 'rejected'] as const;
+export const disclosureChanges = ['publish', 'correction', 'withdrawal'] as const;
+
+/**
+ * A disclosure a publisher submitted for approval (issue 12 "the disclosure store"): the records exactly as
+ * `checkUpload` (src/publishing/sheets/check.ts) produced them, as JSON. `kind` is any `DisclosureKind`
+ * (text, not an enum: kinds are added without a migration). Rows move submitted → approved or rejected.
+ */
+export const disclosureSubmissions = sqliteTable(
+  'disclosure_submissions',
+  {
+    id: text('id').primaryKey(),
+    kind: text('kind').notNull(),
+    unitId: text('unit_id').notNull(),
+    /** The permalink slug of the disclosure this submission publishes, corrects or withdraws. */
+    disclosureId: text('disclosure_id').notNull(),
+    change: text('change', { enum: disclosureChanges }).notNull(),
+    /** The record as checkUpload produced it; null for a withdrawal. */
+    data: text('data', { mode: 'json' }).$type<unknown>(),
+    sourceFileName: text('source_file_name'),
+    /** Why: required for a correction or a withdrawal. */
+    reason: text('reason'),
+    submittedBy: text('submitted_by').notNull(),
+    submittedAt: integer('submitted_at', { mode: 'timestamp_ms' }).notNull(),
+    state: text('state', { enum: disclosureSubmissionStates }).notNull().default('submitted'),
+    decidedBy: text('decided_by'),
+    decidedAt: integer('decided_at', { mode: 'timestamp_ms' }),
+    rejectionReason: text('rejection_reason'),
+  },
+  (t) => [
+    index('disclosure_submissions_unit_state').on(t.unitId, t.state),
+    index('disclosure_submissions_disclosure').on(t.disclosureId),
+  ],
+);
+
+/**
+ * The approved versions of stored disclosures, one series per disclosure id (the permalink slug), whatever
+ * its source. Append-only (triggers of its migration), with one exception: once a student-aid list's
+ * publicity window has ended, the recipients' names are blanked in every version (`scrubbed_at` set once;
+ * the trigger allows exactly that change and nothing else).
+ */
+export const disclosureVersions = sqliteTable(
+  'disclosure_versions',
+  {
+    id: text('id').primaryKey(),
+    disclosureId: text('disclosure_id').notNull(),
+    version: integer('version').notNull(),
+    kind: text('kind').notNull(),
+    unitId: text('unit_id').notNull(),
+    change: text('change', { enum: disclosureChanges }).notNull(),
+    /** The record (null for a withdrawal: the notice shows the reason, not the data). */
+    data: text('data', { mode: 'json' }).$type<unknown>(),
+    reason: text('reason'),
+    submissionId: text('submission_id').notNull(),
+    approvedBy: text('approved_by').notNull(),
+    approvedAt: integer('approved_at', { mode: 'timestamp_ms' }).notNull(),
+    /** When the expired aid recipients' names were removed (the one allowed update). */
+    scrubbedAt: integer('scrubbed_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [uniqueIndex('disclosure_versions_series').on(t.disclosureId, t.version)],
+);
