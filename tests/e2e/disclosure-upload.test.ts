@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createClient } from '@libsql/client';
 import iconv from 'iconv-lite';
 import type { Browser, Page } from 'playwright-core';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -57,10 +58,10 @@ async function expectAccessible(): Promise<void> {
   expect(violations, `${page.url()}\n${formatViolations(violations)}`).toEqual([]);
 }
 
-async function upload(kindLabel: string, file: string): Promise<string> {
+async function upload(kindLabel: string, file: string, button = '检查文件'): Promise<string> {
   await page.getByLabel('公示类型').selectOption({ label: kindLabel });
   await page.getByLabel(/^文件/).setInputFiles(file);
-  await page.getByRole('button', { name: '检查文件' }).click();
+  await page.getByRole('button', { name: button }).click();
   await page.waitForLoadState('load');
   await expectAccessible();
   return page.locator('main').innerText();
@@ -91,6 +92,65 @@ describe('disclosure upload in Chromium', () => {
     expect(good).toContain('xixi-central-primary-2026-08');
     expect(good).toContain('个人信息检查：未发现');
     expect(good).toContain('按时公布');
+  });
+
+  test('检查并提交审核 stores a valid new record as a submission; a permalink of content/ is refused', async () => {
+    const template = new Uint8Array(
+      Buffer.from(
+        await (
+          await fetch(`${server.url}/staff/disclosures/templates/canteen-accounts.xlsx`, {
+            headers: { cookie: (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ') },
+          })
+        ).arrayBuffer(),
+      ),
+    );
+    const taken = join(dir, 'month-taken.xlsx');
+    writeFileSync(taken, await fillTemplate(template, 'canteenAccount', [month], unitName));
+    const refused = await upload('学校食堂收支', taken, '检查并提交审核');
+    expect(refused).toContain('提交结果');
+    expect(refused).toContain('该编号已被已公开的内容使用');
+    expect(refused).toContain('store.disclosureId.inContent');
+
+    const oct = published.canteenAccount.find((e) => e.id === 'xixi-central-primary-2026-10')!;
+    const nov = {
+      ...oct,
+      id: 'xixi-central-primary-2026-11',
+      data: {
+        ...oct.data,
+        month: '2026-11',
+        publishedOn: '2026-12-01',
+        openingFen: oct.data.closingFen,
+        closingFen: oct.data.closingFen + (oct.data.closingFen - oct.data.openingFen),
+      },
+    };
+    const file = join(dir, 'month-new.xlsx');
+    writeFileSync(file, await fillTemplate(template, 'canteenAccount', [nov], unitName));
+    const text = await upload('学校食堂收支', file, '检查并提交审核');
+    expect(text).toContain('提交结果');
+    expect(text).toContain('xixi-central-primary-2026-11');
+    expect(text).toContain('已提交审核');
+
+    const client = createClient({ url: `file:${server.dbFile}` });
+    try {
+      const rs = await client.execute(
+        "SELECT kind, unit_id, change, state, source_file_name, data FROM disclosure_submissions WHERE disclosure_id = 'xixi-central-primary-2026-11'",
+      );
+      expect(rs.rows).toHaveLength(1);
+      expect(rs.rows[0]).toMatchObject({
+        kind: 'canteenAccount',
+        unit_id: 'xixi-central-primary',
+        change: 'publish',
+        state: 'submitted',
+        source_file_name: 'month-new.xlsx',
+      });
+      expect(JSON.parse(String(rs.rows[0]?.data))).toMatchObject({ month: '2026-11', closingFen: nov.data.closingFen });
+      const audit = await client.execute(
+        "SELECT action FROM audit_events WHERE subject_type = 'disclosure' AND subject_id = 'xixi-central-primary-2026-11'",
+      );
+      expect(audit.rows.map((r) => r.action)).toEqual(['disclosure.submitted']);
+    } finally {
+      client.close();
+    }
   });
 
   test('the same with a GB18030 CSV', async () => {
