@@ -17,6 +17,9 @@ export const sheetsMessages = {
   'sheets.at.cell': '「{sheet}」第 {row} 行「{column}」：{reason}',
   'sheets.at.row': '「{sheet}」第 {row} 行：{reason}',
   'sheets.at.sheet': '「{sheet}」：{reason}',
+  'sheets.diff.cell': '「{sheet}」第 {row} 行「{column}」',
+  'sheets.diff.row': '「{sheet}」第 {row} 行',
+  'sheets.diff.field': '「{sheet}」「{column}」',
 
   // Sheets.
   'sheets.sheet.instructions': '说明',
