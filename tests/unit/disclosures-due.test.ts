@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { canteenDeadline, overdueCanteenMonths } from '../../src/domain/disclosures/due.ts';
+import { canteenDeadline } from '../../src/domain/disclosures/canteen-account/rules.ts';
+import { overdueCanteenMonths } from '../../src/domain/disclosures/due.ts';
 
 describe('overdue canteen months', () => {
   it('is in time on the 15th and overdue by one day on the 16th', () => {

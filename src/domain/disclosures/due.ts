@@ -1,4 +1,5 @@
 import { daysBetween, nextMonth } from '../calendar/dates.ts';
+import { canteenDeadline } from './canteen-account/rules.ts';
 
 /**
  * Monthly canteen accounts are owed "每月15日前公示" (DOMAIN.md §3.1): the account of month M is due by the
@@ -10,8 +11,6 @@ export interface OverdueMonth {
   readonly deadline: string;
   readonly daysOverdue: number;
 }
-
-export const canteenDeadline = (period: string): string => `${nextMonth(period)}-15`;
 
 export function overdueCanteenMonths(firstPeriod: string, filed: ReadonlySet<string>, today: string): OverdueMonth[] {
   const out: OverdueMonth[] = [];
