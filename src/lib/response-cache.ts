@@ -27,6 +27,12 @@ import { cacheRouteFor, type CacheRoute } from './cache-routes.ts';
  * the libuv pool); the identity body serves until they are ready. ETags are weak (one per body, shared
  * by its encodings); If-None-Match is compared weakly over the whole list, `*` included.
  * Memory: least recently used entries go first past `maxBytes` (all encodings counted).
+ *
+ * Concurrent misses: while one request renders a key at a given stamp, the others that miss the same
+ * key at the same stamp wait for that render and are answered from its entry (`X-Cache: coalesced`),
+ * so N concurrent readers of a stale page cost one render. When that render is not kept (an error, a
+ * status other than 200, a private answer, the client gone before the end), each waiter renders for
+ * itself as if it had never waited.
  */
 export interface ResponseCacheOptions {
   maxBytes?: number;
@@ -105,7 +111,9 @@ export function createResponseCache(database: Database, opts: ResponseCacheOptio
 
   const entries = new Map<string, Entry>();
   let total = 0;
-  const stats = { hits: 0, misses: 0, notModified: 0, bypass: 0, evicted: 0 };
+  const stats = { hits: 0, misses: 0, coalesced: 0, notModified: 0, bypass: 0, evicted: 0 };
+  /** Renders under way, per key: the stamp they were started at and their entry (null: not kept). */
+  const pending = new Map<string, { stamp: string; done: Promise<Entry | null> }>();
 
   let versions: AreaVersions | null = null;
   let seenChanges = -1;
@@ -171,7 +179,8 @@ export function createResponseCache(database: Database, opts: ResponseCacheOptio
   };
 
   /** The full header set of an entry's answer in one encoding, built once (writeHead with one object). */
-  const headersOf = (e: Entry, enc: 'br' | 'gzip' | null, label: 'hit' | 'miss'): http.OutgoingHttpHeaders => {
+  type Label = 'hit' | 'miss' | 'coalesced';
+  const headersOf = (e: Entry, enc: 'br' | 'gzip' | null, label: Label): http.OutgoingHttpHeaders => {
     const key = `${enc ?? 'identity'} ${label}`;
     const known = e.headerSets.get(key);
     if (known) return known;
@@ -186,7 +195,7 @@ export function createResponseCache(database: Database, opts: ResponseCacheOptio
     return h;
   };
 
-  const send = (req: http.IncomingMessage, res: http.ServerResponse, e: Entry, label: 'hit' | 'miss') => {
+  const send = (req: http.IncomingMessage, res: http.ServerResponse, e: Entry, label: Label) => {
     if (ifNoneMatchMatches(req.headers['if-none-match'], e.etag)) {
       stats.notModified += 1;
       const h = { ...headersOf(e, null, label) };
@@ -238,8 +247,11 @@ export function createResponseCache(database: Database, opts: ResponseCacheOptio
     key: string,
     stamp: string,
     downstream: () => unknown,
+    settle: (entry: Entry | null) => void,
   ) => {
     const chunks: Buffer[] = [];
+    // The client gone before the end: the waiters must not wait for an answer that may never come.
+    res.once('close', () => settle(null));
     let status = 200;
     // The overrides below are own properties: deleting them uncovers ServerResponse's methods again.
     const restore = () => {
@@ -288,6 +300,7 @@ export function createResponseCache(database: Database, opts: ResponseCacheOptio
         res.statusCode = statusCode;
         if (!res.hasHeader('content-length') && !res.getHeader('transfer-encoding'))
           res.setHeader('Content-Length', body.length);
+        settle(null);
         res.end(req.method === 'HEAD' ? undefined : body);
         const callback = [chunk, encoding, cb].find((f) => typeof f === 'function') as (() => void) | undefined;
         if (callback) queueMicrotask(callback);
@@ -312,6 +325,7 @@ export function createResponseCache(database: Database, opts: ResponseCacheOptio
       };
       insert(entry);
       compress(entry);
+      settle(entry);
       res.removeHeader('content-length');
       send(req, res, entry, 'miss');
       const callback = [chunk, encoding, cb].find((f) => typeof f === 'function') as (() => void) | undefined;
@@ -321,9 +335,14 @@ export function createResponseCache(database: Database, opts: ResponseCacheOptio
     delete req.headers['accept-encoding'];
     try {
       const r = downstream();
-      if (r instanceof Promise) r.catch(() => restore());
+      if (r instanceof Promise)
+        r.catch(() => {
+          restore();
+          settle(null);
+        });
     } catch (e) {
       restore();
+      settle(null);
       throw e;
     }
   };
@@ -373,12 +392,38 @@ export function createResponseCache(database: Database, opts: ResponseCacheOptio
       return;
     }
     if (hit) remove(hit);
+    const inflight = pending.get(key.key);
+    const waited = inflight?.stamp === stamp;
+    if (inflight && waited) {
+      const entry = await inflight.done;
+      if (entry) {
+        stats.coalesced += 1;
+        send(req, res, entry, 'coalesced');
+        return;
+      }
+    }
     stats.misses += 1;
     if (req.method === 'HEAD') {
       downstream();
       return;
     }
-    capture(req, res, key.key, stamp, downstream);
+    // A waiter whose render failed renders for itself without making others wait on it again.
+    if (waited) {
+      capture(req, res, key.key, stamp, downstream, () => undefined);
+      return;
+    }
+    let settle!: (entry: Entry | null) => void;
+    const render = {
+      stamp,
+      done: new Promise<Entry | null>((resolve) => {
+        settle = (entry) => {
+          if (pending.get(key.key) === render) pending.delete(key.key);
+          resolve(entry);
+        };
+      }),
+    };
+    pending.set(key.key, render);
+    capture(req, res, key.key, stamp, downstream, settle);
   };
 
   return {
