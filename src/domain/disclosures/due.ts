@@ -2,9 +2,9 @@ import { daysBetween, nextMonth } from '../calendar/dates.ts';
 import { canteenDeadline } from './canteen-account/rules.ts';
 
 /**
- * Monthly canteen accounts are owed "每月15日前公示" (DOMAIN.md §3.1): the account of month M is due by the
+ * Monthly canteen accounts are owed by the 15th of each month (DOMAIN.md §3.1): the account of month M is due by the
  * 15th of month M+1 (that day included, calendar days). This module lists, for one unit, the months owed up
- * to `today` from its first owed month, and which of them are 逾期未公示 (not filed, deadline passed).
+ * to `today` from its first owed month, and which of them are overdue (not filed, deadline passed).
  */
 export interface OverdueMonth {
   readonly period: string;

@@ -30,8 +30,8 @@ function leaves(
 }
 
 /**
- * Where a field sits in the template: 「sheet」第 n 行「column」 for a row of a child sheet (n counts the
- * record's rows of that sheet from 1), 「sheet」「column」 for the record's own sheet; the path itself when
+ * Where a field sits in the template: sheet, row n and column for a row of a child sheet (n counts the
+ * record's rows of that sheet from 1), sheet and column for the record's own sheet (messages sheets.diff.*); the path itself when
  * no column holds it.
  */
 function labelOf(kind: DisclosureKind, path: readonly (string | number)[]): string {
