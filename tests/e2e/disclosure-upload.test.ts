@@ -128,7 +128,7 @@ describe('disclosure upload in Chromium', () => {
     const text = await upload('学校食堂收支', file, '检查并提交审核');
     expect(text).toContain('提交结果');
     expect(text).toContain('xixi-central-primary-2026-11');
-    expect(text).toContain('已提交审核');
+    expect(text).toContain('已保存为待审核提交');
 
     const client = createClient({ url: `file:${server.dbFile}` });
     try {
