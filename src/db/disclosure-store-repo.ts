@@ -151,12 +151,16 @@ export async function approveSubmission(
   d: Decision,
   recheck: (s: Submission) => Promise<readonly unknown[]>,
 ): Promise<StoreResult<{ versionId: string; version: number; buildRequestId: string }>> {
+  // The re-check reads every published disclosure: it runs before the write, so the group commit is not
+  // held across it; the write then checks again that the submission is still pending.
+  const first = await pending(database, d);
+  if (!first.ok) return first;
+  const problems = await recheck(first.submission);
+  if (problems.length > 0) return { ok: false, code: 'store.submission.invalidNow', status: 422, problems } as const;
   return database.write(async () => {
     const p = await pending(database, d);
     if (!p.ok) return p;
     const s = p.submission;
-    const problems = await recheck(s);
-    if (problems.length > 0) return { ok: false, code: 'store.submission.invalidNow', status: 422, problems } as const;
     const latest = await latestVersion(database, s.disclosureId);
     if (s.change === 'publish' && latest) return { ok: false, code: 'store.disclosureId.taken', status: 409 } as const;
     if (s.change !== 'publish' && (!latest || latest.change === 'withdrawal'))
