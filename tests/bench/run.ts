@@ -11,10 +11,11 @@ import {
   type RunOptions,
 } from './harness.ts';
 import { feedbackPostBenchmark } from './feedback-post.ts';
-import { disclosureBuildBenchmark } from './disclosure-build.ts';
+import { disclosureBuildBenchmark, incrementalBuildBenchmark } from './disclosure-build.ts';
 import { scoringBenchmark } from './scoring.ts';
 import { cachedReadBenchmarks } from './cached-reads.ts';
 import { targetTable } from './targets.ts';
+import { compressionLevelTable } from './compression-levels.ts';
 
 /**
  * `npm run bench`: the production server against bare Node baselines, interleaved in one run.
@@ -89,6 +90,8 @@ const BENCHMARKS: Benchmark[] = [
   scoringBenchmark((line) => process.stdout.write(`${line}\n`)),
   // Builds, not requests: minutes per round (BENCH_ONLY=build to run it alone).
   disclosureBuildBenchmark,
+  // A rebuild after one changed disclosure against the full build of the same project (BENCH_ONLY=incremental).
+  incrementalBuildBenchmark,
 ];
 
 const num = (name: string, fallback: number) => {
@@ -121,6 +124,9 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stopOnSignal);
 
   const started = Date.now();
+  // Not a ratio: the size/time table the build's compression levels were chosen from.
+  if (!only || only.split(',').some((o) => 'compression levels'.includes(o)))
+    compressionLevelTable(`${ROOT}dist/client`, opts.log);
   const results: BenchResult[] = [];
   try {
     for (const bench of selected) results.push(await runBenchmark(bench, ctx, opts));

@@ -54,7 +54,18 @@ export function targetTable(results: BenchResult[], log: (line: string) => void)
         ]
       : ['full build of 5,000 disclosures', 'not run', '≥ 0.5×', '-'],
   );
-  rows.push(['incremental build after one changed disclosure', 'not measured by this bench', '≤ 0.2× full', '-']);
+  // Rates are pages/s over the same pages: the time ratio is the inverse of the rate ratio.
+  const incremental = results.find((r) => r.bench.name.startsWith('incremental build'));
+  rows.push(
+    incremental
+      ? [
+          'incremental build after one changed disclosure',
+          `${(1 / ratio(incremental)).toFixed(2)}× the full build's time (${(summarize(incremental.subject).p50 / 1000).toFixed(1)} s vs ${(summarize(incremental.baseline).p50 / 1000).toFixed(1)} s)`,
+          '≤ 0.2× full',
+          1 / ratio(incremental) <= 0.2 ? 'yes' : 'NO',
+        ]
+      : ['incremental build after one changed disclosure', 'not run', '≤ 0.2× full', '-'],
+  );
   // Not the cached scoring pages ("cached /scoring/…"): the scoring benchmark itself.
   const scoring = results.find((r) => r.bench.name.startsWith('scoring '));
   rows.push(
