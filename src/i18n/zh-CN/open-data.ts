@@ -144,4 +144,6 @@ export const openDataMessages = {
   'data.statistics.field.ci95_low': '比率 95% 置信区间下限（百分数）',
   'data.statistics.field.ci95_high': '比率 95% 置信区间上限（百分数）',
   'data.statistics.field.status': '状态：ok，smallSample 样本不足，suppressed、missing、none，或同比的 new、zeroBoth',
+  'data.field.version': '版本号：首次公布为 1，每次更正加 1',
+  'data.field.corrected': '是否已更正（true/false）',
 } as const;
