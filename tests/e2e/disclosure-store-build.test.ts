@@ -14,6 +14,9 @@ import { expectAccessibleAsServed, launchBrowser } from '../support/browser.ts';
 import { TEST_SECRET_ENV } from '../support/channel.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { approveSteps, contentRecord, scrubAid, type Step } from '../support/stored-disclosures.ts';
+import { fillTemplate } from '../support/sheets.ts';
+import { signIn } from '../support/staff.ts';
+import { readRegistry } from '../../src/content/files.ts';
 
 /**
  * Issue 12, "Store" and "Corrections and withdrawals": a database holding approved versions (a publication, a
@@ -250,6 +253,45 @@ describe('a build with approved versions in the store', () => {
     const files = readFileSync(join(OUT, 'client', 'disclosures', 'decisions', ROAD, 'index.html'), 'utf8');
     expect(files).toContain('***********');
     expect(files).not.toContain(PHONE);
+  });
+});
+
+describe('the publisher’s page over this build', () => {
+  /** Submits one aid list through the no-JS multipart form (检查并提交审核); the page's status and text. */
+  // One sign-in: a TOTP code is accepted once.
+  let session: Promise<{ cookie: string; csrf: string }> | undefined;
+  async function submitAid(id: string): Promise<{ status: number; text: string }> {
+    const { cookie, csrf } = await (session ??= signIn(server.url, 'demo.publisher'));
+    const template = await fetch(`${server.url}/staff/disclosures/templates/student-aid.xlsx`, { headers: { cookie } });
+    expect(template.status).toBe(200);
+    const units = readRegistry().units;
+    const filled = await fillTemplate(
+      new Uint8Array(await template.arrayBuffer()),
+      'studentAid',
+      [{ id, data: aid }],
+      (u) => units.find((x) => x.id === u)!.name,
+    );
+    const form = new FormData();
+    form.set('_csrf', csrf);
+    form.set('kind', 'studentAid');
+    form.set('action', 'submit');
+    form.set('file', new File([filled], 'aid.xlsx'));
+    const res = await fetch(`${server.url}/staff/disclosures/`, {
+      method: 'POST',
+      headers: { cookie, origin: server.url },
+      body: form,
+    });
+    return { status: res.status, text: stripTags(await res.text()) };
+  }
+
+  test('a stored id is the store’s (taken), not a file of content/; a content/ id is still refused as such', async () => {
+    const stored = await submitAid(AID);
+    expect(stored.status).toBe(409);
+    expect(stored.text).toContain('store.disclosureId.taken');
+    expect(stored.text).not.toContain('store.disclosureId.inContent');
+    const file = await submitAid('xixi-central-primary-2026-autumn-combined');
+    expect(file.status).toBe(409);
+    expect(file.text).toContain('store.disclosureId.inContent');
   });
 });
 
