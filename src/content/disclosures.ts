@@ -7,7 +7,7 @@ import type { DisclosureData } from '../domain/disclosures/validate.ts';
 import { publicityStatus } from '../domain/disclosures/publicity.ts';
 import { procurementChecks, procurementYear } from '../domain/disclosures/procurement/rules.ts';
 import { canteenChecks } from '../domain/disclosures/canteen-account/rules.ts';
-import { aidWindow } from '../domain/disclosures/student-aid/rules.ts';
+import { publicAidList } from '../domain/disclosures/student-aid/rules.ts';
 import { createCalendar } from '../domain/calendar/working-days.ts';
 import { contractCheck, type LinkedDecision } from '../domain/disclosures/collective-assets/rules.ts';
 import { decisionChecks, decisionYear, resolutionDate } from '../domain/disclosures/decision/compliance.ts';
@@ -116,7 +116,8 @@ async function build() {
       title: e.data.title,
       checks: [],
       verdict: undefined,
-      publicity: publicityStatus(aidWindow(e.data, calendar), today),
+      // The list's own status: a list whose names the store blanked is taken down.
+      publicity: publicAidList(e.data, today, calendar).status,
     })),
     ...collectiveAssets.map((e): DisclosureItem<'collectiveAssets'> => {
       const checks = e.data.contracts.map((c) =>

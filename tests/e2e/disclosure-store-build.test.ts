@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -319,4 +320,23 @@ describe('a build with an invalid stored record', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 300_000);
+});
+
+// Last: a JVM run of seconds leaves the server's keep-alive sockets idle, so no HTTP test follows it.
+describe('the new pages are valid HTML', () => {
+  const JAVA = spawnSync('java', ['-version'], { stdio: 'ignore' }).status === 0;
+  test('vnu finds no error in the corrected, withdrawn and scrubbed permalinks', (ctx) => {
+    ctx.skip(!JAVA, 'vnu: skipped, no `java` on PATH (install a JRE 11+, e.g. Debian default-jre-headless)');
+    const jar = createRequire(import.meta.url)('vnu-jar') as string;
+    const pages = [`decisions/${ROAD}`, `decisions/${DUPLICATE}`, `student-aid/${AID}`].map((p) =>
+      join(OUT, 'client', 'disclosures', p, 'index.html'),
+    );
+    const run = spawnSync('java', ['-jar', jar, '--errors-only', '--format', 'json', ...pages], {
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    const report = JSON.parse(run.stderr) as { messages: { type: string; url?: string; message: string }[] };
+    expect(report.messages.filter((m) => m.type !== 'info')).toEqual([]);
+    expect(run.status).toBe(0);
+  });
 });
