@@ -1,7 +1,14 @@
 import { defineCollection } from 'astro:content';
 import { file, glob } from 'astro/loaders';
 import { FamilyAggregate, Township, Unit } from './domain/units/schema.ts';
-import { calendarLoader, cityLoader, disclosureLoader, officialFiguresLoader } from './content/loaders.ts';
+import {
+  calendarLoader,
+  cityLoader,
+  disclosureHistoryLoader,
+  disclosureLoader,
+  officialFiguresLoader,
+} from './content/loaders.ts';
+import { DisclosureHistory } from './domain/disclosures/history.ts';
 import { HolidayYearSchema } from './domain/calendar/calendar-file.ts';
 import { City } from './domain/city/schema.ts';
 import { OfficialFiguresYear } from './domain/statistics/official-figures.ts';
@@ -43,6 +50,11 @@ const collectiveAssets = defineCollection({
 });
 const decision = defineCollection({ loader: disclosureLoader('decision'), schema: disclosureSchemas.decision });
 
+// The disclosure store's public history (issue 12): per stored disclosure its approved versions (publication,
+// corrections, withdrawal) with dates, reasons and the fields each correction changed. Read with the
+// collections above, in the same load.
+const disclosureHistory = defineCollection({ loader: disclosureHistoryLoader(), schema: DisclosureHistory });
+
 // The yearly scoring standards (issue 6): validated by the domain schema with its consistency rules.
 const standards = defineCollection({ loader: standardsLoader(), schema: Standard });
 
@@ -66,6 +78,7 @@ export const collections = {
   studentAid,
   collectiveAssets,
   decision,
+  disclosureHistory,
   standards,
   officialFigures,
 };

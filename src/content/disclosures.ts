@@ -7,28 +7,39 @@ import type { DisclosureData } from '../domain/disclosures/validate.ts';
 import { publicityStatus } from '../domain/disclosures/publicity.ts';
 import { procurementChecks, procurementYear } from '../domain/disclosures/procurement/rules.ts';
 import { canteenChecks } from '../domain/disclosures/canteen-account/rules.ts';
-import { aidWindow } from '../domain/disclosures/student-aid/rules.ts';
+import { publicAidList } from '../domain/disclosures/student-aid/rules.ts';
 import { createCalendar } from '../domain/calendar/working-days.ts';
 import { contractCheck, type LinkedDecision } from '../domain/disclosures/collective-assets/rules.ts';
 import { decisionChecks, decisionYear, resolutionDate } from '../domain/disclosures/decision/compliance.ts';
 import { formatMonth } from '../i18n/format.ts';
 import { beijingDate } from '../domain/calendar/dates.ts';
-import { itemsOfKind, type AnyDisclosureItem, type DisclosureItem } from './items.ts';
+import { currentVersion, isWithdrawn } from '../domain/disclosures/history.ts';
+import { itemsOfKind, type AnyDisclosureItem, type DisclosureItem, type WithdrawnDisclosure } from './items.ts';
 
-export { itemsOfKind, type AnyDisclosureItem, type DisclosureItem, type Verdict } from './items.ts';
+export {
+  itemsOfKind,
+  type AnyDisclosureItem,
+  type DisclosureItem,
+  type Verdict,
+  type WithdrawnDisclosure,
+} from './items.ts';
 
 async function build() {
   const today = beijingDate(new Date());
   const registry = await loadRegistry();
   const unitById = new Map(registry.units.map((u) => [u.id, u]));
-  const [procurement, canteenAccount, studentAid, collectiveAssets, decision, calendarYears] = await Promise.all([
-    getCollection('procurement'),
-    getCollection('canteenAccount'),
-    getCollection('studentAid'),
-    getCollection('collectiveAssets'),
-    getCollection('decision'),
-    getCollection('calendar'),
-  ]);
+  const [procurement, canteenAccount, studentAid, collectiveAssets, decision, calendarYears, historyEntries] =
+    await Promise.all([
+      getCollection('procurement'),
+      getCollection('canteenAccount'),
+      getCollection('studentAid'),
+      getCollection('collectiveAssets'),
+      getCollection('decision'),
+      getCollection('calendar'),
+      getCollection('disclosureHistory'),
+    ]);
+  // The disclosure store's versions: a stored disclosure has an entry, a file in content/ none.
+  const histories = new Map(historyEntries.map((e) => [e.id, e.data]));
   // content/calendar, validated by its loader: years without a file count Monday–Friday, provisionally.
   const calendar = createCalendar(calendarYears.map((e) => e.data));
   const base = <K extends DisclosureKind>(kind: K, id: string, data: DisclosureData[K]) => {
@@ -43,6 +54,7 @@ async function build() {
       unit,
       townshipName: registry.townshipName(unit.township),
       publishedOn: data.publishedOn,
+      history: histories.get(id),
     };
   };
 
@@ -104,7 +116,8 @@ async function build() {
       title: e.data.title,
       checks: [],
       verdict: undefined,
-      publicity: publicityStatus(aidWindow(e.data, calendar), today),
+      // The list's own status: a list whose names the store blanked is taken down.
+      publicity: publicAidList(e.data, today, calendar).status,
     })),
     ...collectiveAssets.map((e): DisclosureItem<'collectiveAssets'> => {
       const checks = e.data.contracts.map((c) =>
@@ -141,7 +154,29 @@ async function build() {
       ]);
     }
   }
-  return { today, calendar, registry, items, linked, monthsByUnit, decisionTitles, contractsByDecision };
+  // Withdrawn stored disclosures: not in the collections; their permalinks show the withdrawal notice.
+  const withdrawn = historyEntries
+    .filter((e) => isWithdrawn(e.data))
+    .flatMap((e): WithdrawnDisclosure[] => {
+      const unit = unitById.get(e.data.unit);
+      if (!unit) return [];
+      const last = currentVersion(e.data);
+      return [
+        {
+          kind: e.data.kind,
+          id: e.id,
+          href: permalink(e.data.kind, e.id),
+          unit,
+          townshipName: registry.townshipName(unit.township),
+          history: e.data,
+          withdrawnAt: last.approvedAt,
+          withdrawnOn: last.approvedOn,
+          reason: last.reason,
+        },
+      ];
+    })
+    .toSorted((a, b) => b.withdrawnAt.localeCompare(a.withdrawnAt) || a.id.localeCompare(b.id));
+  return { today, calendar, registry, items, withdrawn, linked, monthsByUnit, decisionTitles, contractsByDecision };
 }
 
 let cached: ReturnType<typeof build> | undefined;

@@ -3,6 +3,7 @@ import type { CheckResult, verdictOf } from '../domain/disclosures/common.ts';
 import type { DisclosureKind } from '../domain/disclosures/kinds.ts';
 import type { DisclosureData } from '../domain/disclosures/validate.ts';
 import type { PublicityStatus } from '../domain/disclosures/publicity.ts';
+import type { DisclosureHistory } from '../domain/disclosures/history.ts';
 
 export type Verdict = ReturnType<typeof verdictOf>;
 
@@ -25,6 +26,22 @@ export interface DisclosureItem<K extends DisclosureKind = DisclosureKind> {
   checks: CheckResult[];
   verdict: Verdict | undefined;
   publicity: PublicityStatus | undefined;
+  /** Its versions when it comes from the disclosure store (issue 12); undefined for a file in content/. */
+  history: DisclosureHistory | undefined;
+}
+
+/** A stored disclosure whose last version is a withdrawal: its permalink shows the notice, nothing of its data. */
+export interface WithdrawnDisclosure {
+  kind: DisclosureKind;
+  id: string;
+  href: string;
+  unit: ListedUnit;
+  townshipName: string;
+  history: DisclosureHistory;
+  /** The withdrawal's instant (ISO 8601) and date in Beijing, and its (masked) reason. */
+  withdrawnAt: string;
+  withdrawnOn: string;
+  reason: string | null;
 }
 
 export type AnyDisclosureItem = { [K in DisclosureKind]: DisclosureItem<K> }[DisclosureKind];

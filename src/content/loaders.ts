@@ -1,18 +1,30 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Loader } from 'astro/loaders';
-import { ContentError, readCalendar, readCity, readDisclosures, readOfficialFigures } from './files.ts';
+import { createHash } from 'node:crypto';
+import type { Loader, LoaderContext } from 'astro/loaders';
+import {
+  ContentError,
+  readCalendar,
+  readCity,
+  readDisclosureFiles,
+  readOfficialFigures,
+  readRegistry,
+} from './files.ts';
+import { publishedDisclosures, type Published } from './store.ts';
+import { readApprovedVersions } from '../db/disclosure-store-snapshot.ts';
+import { loadDatabaseSettings } from '../lib/config.ts';
 import type { DisclosureKind } from '../domain/disclosures/kinds.ts';
-import type { ValidEntries } from '../domain/disclosures/validate.ts';
 
 /**
- * Astro content loader for the disclosure collections. It reads content/ with exactly the code
- * `npm run check:content` uses (same schemas, same rules, same cross-file checks), so one bad file
- * stops `astro build` with the same `file › field: reason` lines. The five collections share one
- * read per change of the content folder.
+ * Astro content loaders for the disclosure collections. They read content/ with exactly the code
+ * `npm run check:content` uses (same schemas, same rules, same cross-file checks) and, besides, the latest
+ * approved version of every disclosure in the store (the database named by DATABASE_URL; none without one),
+ * validated together with the files, so one bad file stops `astro build` with `file › field: reason` and one
+ * bad stored record with `store:<id> › field: reason`. The five collections and the history share one read
+ * per change of the content folder or of the store.
  */
-let cached: { signature: string; entries: ValidEntries } | undefined;
+let cached: { key: string; published: Promise<Published> } | undefined;
 
 /** Names, sizes and times of every file under content/: changes whenever a clerk edits anything. */
 function signature(dir: string): string {
@@ -31,36 +43,67 @@ function signature(dir: string): string {
   return parts.join('\n');
 }
 
-export function readDisclosuresCached(contentDir: string): ValidEntries {
-  const sig = signature(contentDir);
-  if (cached?.signature !== sig) cached = { signature: sig, entries: readDisclosures(contentDir) };
-  return cached.entries;
+async function loadPublished(contentDir: string): Promise<Published> {
+  const db = loadDatabaseSettings();
+  const stored = await readApprovedVersions({ url: db.DATABASE_URL, authToken: db.DATABASE_AUTH_TOKEN });
+  const key = `${signature(contentDir)}\n${createHash('sha256').update(JSON.stringify(stored)).digest('hex')}`;
+  if (cached?.key !== key) {
+    const published = (async () => {
+      const registry = readRegistry(contentDir);
+      return publishedDisclosures({
+        units: registry.units,
+        calendar: readCalendar(contentDir).calendar,
+        files: readDisclosureFiles(contentDir),
+        stored,
+      });
+    })();
+    cached = { key, published };
+  }
+  return cached.published;
+}
+
+/** Loads with `sync` now and, in the dev server, again after any content edit (a bad edit is logged, the last good data kept). */
+function loadAndWatch(context: LoaderContext, sync: (published: Published) => void) {
+  const { config, watcher, logger } = context;
+  const contentDir = fileURLToPath(new URL('./content/', config.root));
+  const run = async () => sync(await loadPublished(contentDir));
+  watcher?.on('all', (_event, path) => {
+    if (!path.startsWith(contentDir)) return;
+    run().catch((e: unknown) => {
+      if (e instanceof ContentError) logger.error(e.message);
+      else throw e;
+    });
+  });
+  return run();
 }
 
 export function disclosureLoader(kind: DisclosureKind): Loader {
   return {
     name: `qinglian-disclosures:${kind}`,
     load: async (context) => {
-      const { store, config, watcher, logger } = context;
-      const contentDir = fileURLToPath(new URL('./content/', config.root));
-      const sync = () => {
-        const entries = readDisclosuresCached(contentDir)[kind];
+      const { store } = context;
+      await loadAndWatch(context, (published) => {
         store.clear();
-        for (const e of entries) {
+        for (const e of published.entries[kind]) {
           const data = e.data as unknown as Record<string, unknown>;
           store.set({ id: e.id, data, digest: context.generateDigest(data) });
         }
-      };
-      sync();
-      // Dev server: any content edit can change another file's verdict (continuity, links), so
-      // every disclosure collection re-reads; a bad edit is logged and the last good data kept.
-      watcher?.on('all', (_event, path) => {
-        if (!path.startsWith(contentDir)) return;
-        try {
-          sync();
-        } catch (e) {
-          if (e instanceof ContentError) logger.error(e.message);
-          else throw e;
+      });
+    },
+  };
+}
+
+/** The history of every stored disclosure (versions, corrections, withdrawals), one entry per permalink. */
+export function disclosureHistoryLoader(): Loader {
+  return {
+    name: 'qinglian-disclosure-history',
+    load: async (context) => {
+      const { store } = context;
+      await loadAndWatch(context, (published) => {
+        store.clear();
+        for (const e of published.history) {
+          const data = e.data as unknown as Record<string, unknown>;
+          store.set({ id: e.id, data, digest: context.generateDigest(data) });
         }
       });
     },

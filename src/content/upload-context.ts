@@ -34,3 +34,13 @@ export async function unitsForKind(unitIds: readonly string[], kind: DisclosureK
     .filter((u) => unitIds.includes(u.id) && u.carrier === kindCarriers[kind])
     .map((u) => ({ id: u.id, name: u.name }));
 }
+
+/**
+ * The ids of the disclosures published from files in content/ (every kind), never the stored ones this build
+ * merged in: a new submission must not take a file's permalink (`store.disclosureId.inContent`), while a
+ * stored id is the store's own business (`store.disclosureId.taken`, or a correction of it).
+ */
+export async function contentDisclosureIds(): Promise<ReadonlySet<string>> {
+  const { items } = await loadDisclosures();
+  return new Set(items.filter((i) => i.history === undefined).map((i) => i.id));
+}

@@ -148,3 +148,17 @@ export function loadBuildSettings(env: Record<string, string | undefined> = proc
     throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
   return Object.freeze(result.data);
 }
+
+const DatabaseEnv = Env.pick({ DATABASE_URL: true, DATABASE_AUTH_TOKEN: true });
+export type DatabaseSettings = Readonly<z.infer<typeof DatabaseEnv>>;
+
+/**
+ * Where the database is, and nothing else: the site build reads the approved versions of the disclosure store
+ * from it (src/content/store.ts) without needing the server's secrets.
+ */
+export function loadDatabaseSettings(env: Record<string, string | undefined> = process.env): DatabaseSettings {
+  const result = DatabaseEnv.safeParse(env);
+  if (!result.success)
+    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
+  return Object.freeze(result.data);
+}

@@ -74,6 +74,14 @@ describe('student aid lists', () => {
     expect(list.totalFen).toBe(125_000);
     expect(publicityStatus(aidWindow(sampleStudentAid(), chinaCalendar), today)).toBe(status);
   });
+
+  test('a list whose names the store blanked is taken down even inside its window: no blank name is shown', () => {
+    const a = sampleStudentAid();
+    const scrubbed = { ...a, recipients: a.recipients.map((r) => ({ ...r, name: '' })) };
+    const list = publicAidList(scrubbed, '2026-11-23', chinaCalendar);
+    expect(list).toEqual({ status: 'ended', recipients: [], count: 2, totalFen: 125_000 });
+    expect(publicAidList(a, '2026-11-23', chinaCalendar).status).toBe('active');
+  });
 });
 
 describe('village three-asset ledgers', () => {

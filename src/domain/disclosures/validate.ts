@@ -13,7 +13,7 @@ import { Decision } from './decision/schema.ts';
 import { validateDecision } from './decision/rules.ts';
 import { Procurement } from './procurement/schema.ts';
 import { validateProcurement } from './procurement/rules.ts';
-import { StudentAid } from './student-aid/schema.ts';
+import { ScrubbedStudentAid, StudentAid } from './student-aid/schema.ts';
 import { aidDateFields, validateStudentAid } from './student-aid/rules.ts';
 
 /**
@@ -38,6 +38,8 @@ export interface RawEntry {
   data: unknown;
   /** The YAML parser's message when the file could not be read as YAML. */
   parseError?: string;
+  /** A stored aid list whose recipients' names were blanked once its publicity window ended. */
+  scrubbed?: boolean;
 }
 
 export interface Entry<T> {
@@ -101,7 +103,8 @@ export function validateDisclosures(input: ValidationInput): { entries: ValidEnt
       }
       if (!Slug.safeParse(raw.id).success) report(raw.file, [problem(['(file name)'], 'disclosures.fileName.invalid')]);
       report(raw.file, scanForPersonalData(kind, raw.data));
-      const parsed = disclosureSchemas[kind].safeParse(raw.data);
+      const schema = kind === 'studentAid' && raw.scrubbed === true ? ScrubbedStudentAid : disclosureSchemas[kind];
+      const parsed = schema.safeParse(raw.data);
       if (!parsed.success) {
         report(raw.file, fromZod(parsed.error));
         continue;

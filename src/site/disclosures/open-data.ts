@@ -9,7 +9,13 @@ import { decisionStages } from '../../domain/disclosures/decision/schema.ts';
 import { releaseDateOf, toOcdsRelease, toReleasePackage } from '../../domain/disclosures/procurement/ocds.ts';
 import { explain, percentHundredths } from '../../i18n/format.ts';
 import { yuan as yuanString } from '../../domain/disclosures/common.ts';
-import { itemsOfKind, type AnyDisclosureItem, type DisclosureItem } from '../../content/items.ts';
+import {
+  itemsOfKind,
+  type AnyDisclosureItem,
+  type DisclosureItem,
+  type WithdrawnDisclosure,
+} from '../../content/items.ts';
+import { currentVersion, isCorrected } from '../../domain/disclosures/history.ts';
 import type { Procurement } from '../../domain/disclosures/procurement/schema.ts';
 import type { City } from '../../domain/city/schema.ts';
 import { operatorName, siteName } from '../../i18n/city.ts';
@@ -29,6 +35,8 @@ export interface Context {
   calendar: WorkingDayCalendar;
   site: URL;
   linked: Map<string, LinkedDecision>;
+  /** Stored disclosures withdrawn (issue 12): listed as withdrawals, never with their data. */
+  withdrawn: WithdrawnDisclosure[];
   /** The city the site serves (content/city.yaml): the publisher and the feed's title and author. */
   city: City;
 }
@@ -60,6 +68,16 @@ const recordColumns = <R extends { item: AnyDisclosureItem; url: string }>(idKey
   col(idKey, 'code', (r) => r.item.id),
   col('url', 'url', (r) => r.url),
   ...unitColumns<R>(),
+];
+
+/** The version in force: 1 for a file of content/ or a stored disclosure never corrected. */
+const versionOf = (item: AnyDisclosureItem): number => (item.history ? currentVersion(item.history).version : 1);
+const correctedOf = (item: AnyDisclosureItem): boolean => item.history !== undefined && isCorrected(item.history);
+
+/** The last columns of every table: the record's version and whether it was corrected. */
+const versionColumns = (): Column<{ item: AnyDisclosureItem }>[] => [
+  col('version', 'integer', (r) => versionOf(r.item)),
+  col('corrected', 'boolean', (r) => correctedOf(r.item)),
 ];
 
 type Row<K extends DisclosureKind> = { item: DisclosureItem<K>; url: string };
@@ -293,17 +311,12 @@ const decisions: Table<Row<'decision'>> = {
   ],
 };
 
-/** Every CSV table, in the order the field dictionary lists them. */
-export const tables = [
-  procurements,
-  canteenAccounts,
-  studentAid,
-  funds,
-  assets,
-  resources,
-  contracts,
-  decisions,
-] as unknown as Table<unknown>[];
+/** Every CSV table, in the order the field dictionary lists them; each ends with the version columns. */
+export const tables = (
+  [procurements, canteenAccounts, studentAid, funds, assets, resources, contracts, decisions] as unknown as Table<{
+    item: AnyDisclosureItem;
+  }>[]
+).map((table) => ({ ...table, columns: [...table.columns, ...versionColumns()] })) as unknown as Table<unknown>[];
 
 export function tableCsv(table: Table<unknown>, ctx: Context): string {
   const records = table.rows(ctx).map((row) =>
@@ -322,8 +335,20 @@ function publicData(item: AnyDisclosureItem, ctx: Context): unknown {
   return { ...item.data, recipients: list.recipients, recipientCount: list.count, totalFen: list.totalFen };
 }
 
+/** The public versions of a stored disclosure (reasons already masked by the loader), allow-listed field by field. */
+const versionsJson = (item: { history: AnyDisclosureItem['history'] }) =>
+  item.history?.versions.map((v) => ({
+    version: v.version,
+    change: v.change,
+    approvedAt: v.approvedAt,
+    approvedOn: v.approvedOn,
+    reason: v.reason,
+    changedFields: v.changedFields,
+  })) ?? null;
+
 export function collectionJson(kind: DisclosureKind, ctx: Context): string {
   const items = ctx.items.filter((i) => i.kind === kind);
+  const withdrawn = ctx.withdrawn.filter((w) => w.kind === kind);
   return JSON.stringify(
     {
       collection: kindSlugs[kind],
@@ -344,7 +369,21 @@ export function collectionJson(kind: DisclosureKind, ctx: Context): string {
         verdict: i.verdict ?? null,
         publicity: i.publicity ?? null,
         checks: i.checks.map((c) => ({ key: c.key, state: c.state, reason: explain(c.reason, c.vars) })),
+        version: versionOf(i),
+        corrected: correctedOf(i),
+        versions: versionsJson(i),
         data: publicData(i, ctx),
+      })),
+      // Withdrawn disclosures: their permalink shows the notice; nothing of the record's data goes out.
+      withdrawnCount: withdrawn.length,
+      withdrawn: withdrawn.map((w) => ({
+        id: w.id,
+        url: abs(ctx, w.href),
+        unit: { id: w.unit.id, name: w.unit.name, township: w.townshipName },
+        withdrawnAt: w.withdrawnAt,
+        withdrawnOn: w.withdrawnOn,
+        reason: w.reason,
+        versions: versionsJson(w),
       })),
     },
     null,
@@ -402,21 +441,66 @@ export const releasePackageOf = (ctx: Context): Record<string, unknown> =>
 const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 export const FEED_SIZE = 50;
 
-/** Atom feed of the newest disclosures (by publication date). */
+interface FeedEntry {
+  id: string;
+  title: string;
+  href: string;
+  /** RFC 3339. */
+  updated: string;
+  kind: DisclosureKind;
+  summary: string;
+}
+
+/**
+ * Atom feed of the newest disclosures (by publication date), of every correction (by its approval) and of
+ * every withdrawal: a correction or a withdrawal is an entry of its own, with its reason (masked by the loader).
+ */
 export function atomFeed(ctx: Context): string {
-  const newest = ctx.items
-    .toSorted((a, b) => b.publishedOn.localeCompare(a.publishedOn) || a.href.localeCompare(b.href))
-    .slice(0, FEED_SIZE);
   const stamp = (d: string) => `${d}T00:00:00+08:00`;
+  const kindLabel = (k: DisclosureKind) => t(`disclosures.kind.${k}`);
+  const reasonText = (r: string | null) => r ?? t('disclosures.history.none');
+  const all: FeedEntry[] = [
+    ...ctx.items.map((i) => ({
+      id: abs(ctx, i.href),
+      title: t('disclosures.feed.entryTitle', { unit: i.unit.name, title: i.title }),
+      href: abs(ctx, i.href),
+      updated: stamp(i.publishedOn),
+      kind: i.kind,
+      summary: t('disclosures.feed.summary', { kind: kindLabel(i.kind), unit: i.unit.name, period: i.period }),
+    })),
+    ...ctx.items.flatMap((i) =>
+      (i.history?.versions ?? [])
+        .filter((v) => v.change === 'correction')
+        .map((v) => ({
+          id: `${abs(ctx, i.href)}#version-${String(v.version)}`,
+          title: t('disclosures.feed.correctionTitle', { unit: i.unit.name, title: i.title, version: v.version }),
+          href: abs(ctx, i.href),
+          updated: v.approvedAt,
+          kind: i.kind,
+          summary: t('disclosures.feed.correctionSummary', { reason: reasonText(v.reason) }),
+        })),
+    ),
+    ...ctx.withdrawn.map((w) => ({
+      id: `${abs(ctx, w.href)}#withdrawn`,
+      title: t('disclosures.feed.withdrawalTitle', { unit: w.unit.name, kind: kindLabel(w.kind) }),
+      href: abs(ctx, w.href),
+      updated: w.withdrawnAt,
+      kind: w.kind,
+      summary: t('disclosures.feed.withdrawalSummary', { reason: reasonText(w.reason) }),
+    })),
+  ];
+  const newest = all
+    .toSorted((a, b) => Date.parse(b.updated) - Date.parse(a.updated) || a.id.localeCompare(b.id))
+    .slice(0, FEED_SIZE);
   const self = abs(ctx, '/disclosures/feed.xml');
   const entries = newest.map(
-    (i) => `  <entry>
-    <id>${xml(abs(ctx, i.href))}</id>
-    <title>${xml(t('disclosures.feed.entryTitle', { unit: i.unit.name, title: i.title }))}</title>
-    <link rel="alternate" type="text/html" href="${xml(abs(ctx, i.href))}"/>
-    <updated>${stamp(i.publishedOn)}</updated>
-    <category term="${xml(kindSlugs[i.kind])}" label="${xml(t(`disclosures.kind.${i.kind}`))}"/>
-    <summary>${xml(t('disclosures.feed.summary', { kind: t(`disclosures.kind.${i.kind}`), unit: i.unit.name, period: i.period }))}</summary>
+    (e) => `  <entry>
+    <id>${xml(e.id)}</id>
+    <title>${xml(e.title)}</title>
+    <link rel="alternate" type="text/html" href="${xml(e.href)}"/>
+    <updated>${e.updated}</updated>
+    <category term="${xml(kindSlugs[e.kind])}" label="${xml(kindLabel(e.kind))}"/>
+    <summary>${xml(e.summary)}</summary>
   </entry>`,
   );
   return `<?xml version="1.0" encoding="utf-8"?>
@@ -425,7 +509,7 @@ export function atomFeed(ctx: Context): string {
   <title>${xml(t('disclosures.feed.title', { site: siteName(ctx.city) }))}</title>
   <link rel="self" type="application/atom+xml" href="${xml(self)}"/>
   <link rel="alternate" type="text/html" href="${xml(abs(ctx, '/disclosures/'))}"/>
-  <updated>${stamp(newest[0]?.publishedOn ?? ctx.today)}</updated>
+  <updated>${newest[0]?.updated ?? stamp(ctx.today)}</updated>
   <author><name>${xml(operatorName(ctx.city))}</name></author>
 ${entries.join('\n')}
 </feed>

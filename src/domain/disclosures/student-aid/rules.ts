@@ -46,7 +46,8 @@ export const aidDateFields = (path: readonly (string | number)[]): boolean =>
 
 /**
  * What the public may see of an aid list on `today`: the names only while the list is posted.
- * Before the window, nothing is shown; after it, the list is taken down and only counts remain.
+ * Before the window, nothing is shown; after it, the list is taken down and only counts remain; a list whose
+ * names were blanked in the store counts as taken down.
  */
 export function publicAidList(
   a: StudentAid,
@@ -58,7 +59,9 @@ export function publicAidList(
   count: number;
   totalFen: number;
 } {
-  const status = publicityStatus(aidWindow(a, calendar), today);
+  // A list whose names the disclosure store blanked (ScrubbedStudentAid) is taken down, whatever the calendar says.
+  const scrubbed = a.recipients.some((r) => r.name === '');
+  const status = scrubbed ? 'ended' : publicityStatus(aidWindow(a, calendar), today);
   return {
     status,
     recipients: status === 'active' ? a.recipients : [],

@@ -52,3 +52,14 @@ export const StudentAid = z.strictObject({
   recipients: z.array(AidRecipient).min(1, 'disclosures.aid.noRecipients').max(2000),
 });
 export type StudentAid = z.infer<typeof StudentAid>;
+
+/**
+ * A stored aid list after its publicity window ended: the disclosure store blanked every recipient's name in
+ * every version (the store's one allowed update), so a name is the empty string and nothing else.
+ */
+export const ScrubbedStudentAid = StudentAid.extend({
+  recipients: z
+    .array(AidRecipient.extend({ name: z.literal('') }))
+    .min(1, 'disclosures.aid.noRecipients')
+    .max(2000),
+});

@@ -1,0 +1,77 @@
+import { statSync } from 'node:fs';
+import { createClient } from '@libsql/client';
+import { asc } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/libsql';
+import { isEmbedded } from './client.ts';
+import { disclosureVersions } from './schema.ts';
+
+/** One approved version as the site build reads it (src/content/store.ts). */
+export interface ApprovedVersion {
+  disclosureId: string;
+  version: number;
+  kind: string;
+  unitId: string;
+  change: 'publish' | 'correction' | 'withdrawal';
+  data: unknown;
+  reason: string | null;
+  approvedAt: Date;
+  /** Set once the names of an expired aid list were blanked (in every version). */
+  scrubbedAt: Date | null;
+}
+
+/** The path of an embedded database's file, or undefined for `:memory:` and remote databases. */
+function embeddedPath(url: string): string | undefined {
+  if (!isEmbedded(url) || !url.startsWith('file:')) return undefined;
+  const path = url.slice('file:'.length).split('?')[0] ?? '';
+  return path && path !== ':memory:' ? path : undefined;
+}
+
+/**
+ * Every approved version in the disclosure store, ordered by disclosure and version, for the site build
+ * (issue 12). Opened on a connection of its own, read-only (`PRAGMA query_only`), for one short read: the
+ * running server keeps its own connection and write queue. A database file that is absent or empty, or a
+ * database without the store's tables (before migration 0010), has no stored disclosures: the build then
+ * publishes content/ alone, as the demo and the tests do.
+ */
+export async function readApprovedVersions(opts: {
+  url: string;
+  authToken?: string | undefined;
+}): Promise<ApprovedVersion[]> {
+  const path = embeddedPath(opts.url);
+  if (isEmbedded(opts.url)) {
+    // Opening a missing file would create it: look first.
+    if (path === undefined) return [];
+    const size = statSync(path, { throwIfNoEntry: false })?.size ?? 0;
+    if (size === 0) return [];
+  }
+  const client = createClient({
+    url: opts.url,
+    ...(opts.authToken ? { authToken: opts.authToken } : {}),
+    ...(isEmbedded(opts.url) ? { concurrency: 1, timeout: 5000 } : {}),
+  });
+  try {
+    if (isEmbedded(opts.url)) await client.execute('PRAGMA query_only = ON');
+    const table = await client.execute({
+      sql: "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+      args: ['disclosure_versions'],
+    });
+    if (table.rows.length === 0) return [];
+    const rows = await drizzle(client)
+      .select()
+      .from(disclosureVersions)
+      .orderBy(asc(disclosureVersions.disclosureId), asc(disclosureVersions.version));
+    return rows.map((r) => ({
+      disclosureId: r.disclosureId,
+      version: r.version,
+      kind: r.kind,
+      unitId: r.unitId,
+      change: r.change,
+      data: r.data,
+      reason: r.reason,
+      approvedAt: r.approvedAt,
+      scrubbedAt: r.scrubbedAt,
+    }));
+  } finally {
+    client.close();
+  }
+}
