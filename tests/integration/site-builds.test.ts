@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
@@ -9,6 +9,9 @@ import { approveSubmission, createSubmission, listVersions } from '../../src/db/
 import { auditEvents, siteBuilds } from '../../src/db/schema.ts';
 import { getSiteBuild, siteBuildRequestStatement } from '../../src/db/site-builds-repo.ts';
 import { readCalendar } from '../../src/content/files.ts';
+import { buildInputsHash } from '../../src/build/stamp.ts';
+import { buildIsStale } from '../../src/cli/prepare.ts';
+import { loadBuildSettings } from '../../src/lib/config.ts';
 import { createLogger } from '../../src/lib/log.ts';
 import { ROOT } from '../../src/lib/paths.ts';
 import {
@@ -284,5 +287,42 @@ describe('the nightly tick', () => {
         requestedBy: null,
         state: 'queued',
       });
+  });
+});
+
+describe('after a restart: which build is served, and is it stale', () => {
+  test('the pointer wins over dist/ unless dist/ is newer; npm start checks the stamp of the build it will serve', () => {
+    const root = mkdtempSync(join(tmpdir(), 'qinglian-root-'));
+    try {
+      const buildsDir = join(root, 'data', 'builds');
+      const env = { SITE_BUILDS_DIR: buildsDir, DATABASE_URL: 'file:db/local.db', SITE_URL: 'http://localhost:4321' };
+      const inputs = buildInputsHash(root, loadBuildSettings(env));
+      const output = (dir: string, builtAt: string, stamped: string) => {
+        mkdirSync(join(dir, 'server'), { recursive: true });
+        writeFileSync(join(dir, 'server', 'entry.mjs'), '');
+        writeFileSync(join(dir, '.build-stamp'), JSON.stringify({ builtAt, inputs: stamped }));
+      };
+      output(join(root, 'dist'), '2026-03-01T00:00:00.000Z', inputs);
+      expect(liveOutDir(buildsDir, root)).toBeUndefined();
+      expect(buildIsStale(root, env)).toBe(false);
+
+      // The worker's newer build, stamped from other sources (a deploy changed the code since): served, and stale.
+      const id = '11111111-2222-4333-8444-555555555555';
+      output(join(buildsDir, id), '2026-03-02T00:00:00.000Z', 'older sources');
+      writeFileSync(join(buildsDir, 'live.json'), JSON.stringify({ buildId: id, builtAt: '2026-03-02T00:00:00.000Z' }));
+      expect(liveOutDir(buildsDir, root)).toBe(join(buildsDir, id));
+      expect(buildIsStale(root, env)).toBe(true);
+
+      // `npm start` rebuilt dist/ after it: dist/ is newer, so it is served and not stale.
+      output(join(root, 'dist'), '2026-03-03T00:00:00.000Z', inputs);
+      expect(liveOutDir(buildsDir, root)).toBeUndefined();
+      expect(buildIsStale(root, env)).toBe(false);
+
+      // A pointer to a folder that is gone, or garbage, is ignored.
+      writeFileSync(join(buildsDir, 'live.json'), '{"buildId":"../../etc","builtAt":"x"}');
+      expect(liveOutDir(buildsDir, root)).toBeUndefined();
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
