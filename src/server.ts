@@ -22,6 +22,7 @@ import { scheduleContactPurge } from './services/contact-retention.ts';
 import { scheduleNotifications } from './services/notifications.ts';
 import { httpSms, logChannel, smtpMail } from './services/notify-channels.ts';
 import {
+  absoluteDatabaseUrl,
   buildsDirOf,
   liveOutDir,
   scheduleNightlyRebuild,
@@ -273,7 +274,7 @@ export async function startServer(
     now: app.now,
     buildsDir,
     buildEnv: {
-      DATABASE_URL: config.DATABASE_URL,
+      DATABASE_URL: absoluteDatabaseUrl(config.DATABASE_URL),
       ...(config.DATABASE_AUTH_TOKEN ? { DATABASE_AUTH_TOKEN: config.DATABASE_AUTH_TOKEN } : {}),
     },
     served: outDir,

@@ -56,6 +56,12 @@ export async function requestSiteBuild(database: Database, r: SiteBuildRequest):
  * Run once at start, before the worker takes anything. Returns how many.
  */
 export async function requeueInterruptedBuilds(database: Database, at: Date): Promise<number> {
+  const [any] = await database.db
+    .select({ id: siteBuilds.id })
+    .from(siteBuilds)
+    .where(eq(siteBuilds.state, 'building'))
+    .limit(1);
+  if (!any) return 0;
   return database.write(async () => {
     const stale = await database.db
       .select({ id: siteBuilds.id, buildId: siteBuilds.buildId })
@@ -86,6 +92,13 @@ export async function requeueInterruptedBuilds(database: Database, at: Date): Pr
  * one batch with the audit row. Returns their ids (empty: nothing was queued, nothing written).
  */
 export async function claimQueuedBuilds(database: Database, buildId: string, at: Date): Promise<string[]> {
+  // The worker polls: a plain read first, so an empty queue never takes the write lock.
+  const [any] = await database.db
+    .select({ id: siteBuilds.id })
+    .from(siteBuilds)
+    .where(eq(siteBuilds.state, 'queued'))
+    .limit(1);
+  if (!any) return [];
   return database.write(async () => {
     const queued = await database.db
       .select({ id: siteBuilds.id })

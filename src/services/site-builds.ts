@@ -54,6 +54,15 @@ export const astroBuildCommand: BuildCommandFor = (outDir) => ({
   args: ['build', '--outDir', outDir],
 });
 
+/**
+ * DATABASE_URL as the build's child process (working directory: the project) must read it: a relative
+ * embedded file resolved against this process's working directory.
+ */
+export function absoluteDatabaseUrl(url: string): string {
+  if (!url.startsWith('file:') || url.startsWith('file:/') || url === 'file::memory:') return url;
+  return `file:${resolve(url.slice(5))}`;
+}
+
 /** The folder of SITE_BUILDS_DIR, or `builds/` next to an embedded database file. */
 export function buildsDirOf(config: { SITE_BUILDS_DIR?: string | undefined; DATABASE_URL: string }): string {
   if (config.SITE_BUILDS_DIR) return resolve(config.SITE_BUILDS_DIR);
@@ -117,7 +126,10 @@ export function liveOutDir(buildsDir: string, root = ROOT): string | undefined {
 function linkModules(buildsDir: string): void {
   mkdirSync(buildsDir, { recursive: true });
   const link = join(buildsDir, 'node_modules');
-  if (!existsSync(link)) symlinkSync(join(ROOT, 'node_modules'), link, 'dir');
+  if (existsSync(link)) return;
+  // A dangling link (the project moved) is replaced.
+  rmSync(link, { force: true });
+  symlinkSync(join(ROOT, 'node_modules'), link, 'dir');
 }
 
 const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*[A-Za-z]`, 'g');

@@ -99,6 +99,8 @@ describe('live without restart', () => {
     });
     try {
       db = createClient({ url: `file:${server.dbFile}` });
+      // The server writes too: wait for its lock rather than fail.
+      await db.execute('PRAGMA busy_timeout = 10000');
       admin = await signIn(server.url, 'demo.admin');
       expect((await text(`${server.url}/`)).body).toContain(MARKER);
 

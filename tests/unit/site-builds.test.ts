@@ -1,8 +1,9 @@
+import { resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { nextBeijingTime } from '../../src/domain/calendar/dates.ts';
 import { createCalendar } from '../../src/domain/calendar/working-days.ts';
 import { aidNamesExpired } from '../../src/domain/disclosures/student-aid/rules.ts';
-import { buildFailure } from '../../src/services/site-builds.ts';
+import { absoluteDatabaseUrl, buildFailure } from '../../src/services/site-builds.ts';
 import { buildSteps } from '../../src/site/builds/labels.ts';
 
 describe('the nightly schedule: 00:05 Beijing time', () => {
@@ -92,5 +93,13 @@ describe('the progress page steps', () => {
       ['building', true, false],
       ['failed', true, true],
     ]);
+  });
+});
+
+describe('the database the build reads', () => {
+  test('a relative embedded file is made absolute (the build runs in the project folder); others unchanged', () => {
+    expect(absoluteDatabaseUrl('file:db/local.db')).toBe(`file:${resolve('db/local.db')}`);
+    expect(absoluteDatabaseUrl('file:/var/lib/q/db.db')).toBe('file:/var/lib/q/db.db');
+    expect(absoluteDatabaseUrl('libsql://x.example.org')).toBe('libsql://x.example.org');
   });
 });
