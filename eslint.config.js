@@ -8,7 +8,16 @@ import tseslint from 'typescript-eslint';
 
 export default defineConfig(
   // Same idea as .prettierignore: generated output, data and vendored files are not linted.
-  globalIgnores(['dist/', '.astro/', 'node_modules/', 'tests/.artifacts/', 'db/migrations/', 'content/', 'vendor/']),
+  globalIgnores([
+    'dist/',
+    'db/builds/',
+    '.astro/',
+    'node_modules/',
+    'tests/.artifacts/',
+    'db/migrations/',
+    'content/',
+    'vendor/',
+  ]),
   js.configs.recommended,
   tseslint.configs.strictTypeChecked,
   astro.configs.recommended,

@@ -13,7 +13,7 @@ import { allowsFraming, allowsWasm, securityHeaders } from './api/security.ts';
 import { createLogger, type Logger } from './lib/log.ts';
 import { memoryFiles } from './lib/static-files.ts';
 import { createResponseCache, type ResponseCache } from './lib/response-cache.ts';
-import { readCity } from './content/files.ts';
+import { readCalendar, readCity } from './content/files.ts';
 import { siteName } from './i18n/city.ts';
 import { pruneExpired } from './db/rate-limit-repo.ts';
 import { drainConnections } from './lib/drain.ts';
@@ -21,6 +21,14 @@ import { scheduleCheckpoints } from './services/audit-checkpoint.ts';
 import { scheduleContactPurge } from './services/contact-retention.ts';
 import { scheduleNotifications } from './services/notifications.ts';
 import { httpSms, logChannel, smtpMail } from './services/notify-channels.ts';
+import {
+  absoluteDatabaseUrl,
+  buildsDirOf,
+  liveOutDir,
+  scheduleNightlyRebuild,
+  startRebuildWorker,
+  type BuildCommandFor,
+} from './services/site-builds.ts';
 import { createAppContext, pageLocals } from './app-context.ts';
 
 /**
@@ -32,8 +40,7 @@ import { createAppContext, pageLocals } from './app-context.ts';
  *   3. the rest → Astro's on-demand handler, which renders the prerendered 404 for unknown paths.
  */
 export const CLIENT_DIR = fileURLToPath(new URL('../dist/client', import.meta.url));
-const DIST_CLIENT_DIR = CLIENT_DIR;
-const DIST_SERVER_ENTRY = fileURLToPath(new URL('../dist/server/entry.mjs', import.meta.url));
+const DIST_DIR = fileURLToPath(new URL('../dist', import.meta.url));
 export const VERSION = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
@@ -65,16 +72,62 @@ function cacheControl(pathname: string): string {
   return 'public, max-age=3600';
 }
 
+interface Site {
+  memory: ReturnType<typeof memoryFiles>;
+  files: ReturnType<typeof sirv>;
+  astro: NodeHandler;
+  notFound: (req: http.IncomingMessage, res: http.ServerResponse) => void;
+}
+
+/** One build's output folder, ready to serve: its files in memory, sirv over the rest, its on-demand handler. */
+async function loadSite(outDir: string): Promise<Site> {
+  const clientDir = join(outDir, 'client');
+  const memory = memoryFiles(clientDir, cacheControl);
+  const files = sirv(clientDir, {
+    dev: false,
+    etag: true,
+    gzip: true,
+    brotli: true,
+    extensions: ['html'],
+    setHeaders: (res, pathname) => res.setHeader('Cache-Control', cacheControl(pathname)),
+  });
+  const entry = join(outDir, 'server', 'entry.mjs');
+  const astro = ((await import(pathToFileURL(entry).href)) as { handler: NodeHandler }).handler;
+  const notFoundPage = existsSync(`${clientDir}/404.html`)
+    ? readFileSync(`${clientDir}/404.html`)
+    : Buffer.from('Not Found');
+  // Astro matched no route: its 404 page is prerendered, so send that file with status 404.
+  const notFound = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    res.writeHead(404, {
+      'Content-Type': 'text/html; charset=utf-8',
+      'Content-Length': notFoundPage.length,
+      'Cache-Control': 'no-cache',
+    });
+    res.end(req.method === 'HEAD' ? undefined : notFoundPage);
+  };
+  return { memory, files, astro, notFound };
+}
+
+/** What tests change about a server (the product never passes these). */
+export interface StartOptions {
+  /** The rebuild worker's build command (default: `astro build --outDir <folder>`). */
+  buildCommand?: BuildCommandFor;
+}
+
 export async function startServer(
   config: Config,
   logger: Logger = createLogger(config.LOG_LEVEL),
   /** Another build's output folder (`astro build --outDir`); tests serve builds made with other settings. */
   outDir?: string,
+  options: StartOptions = {},
 ): Promise<RunningServer> {
-  const clientDir = outDir ? join(outDir, 'client') : DIST_CLIENT_DIR;
-  const serverEntry = outDir ? join(outDir, 'server', 'entry.mjs') : DIST_SERVER_ENTRY;
-  if (!existsSync(serverEntry)) {
-    throw new Error(`No build found at ${serverEntry}. Run \`npm run build\` (npm start does it for you).`);
+  const buildsDir = buildsDirOf(config);
+  // Without a folder given: the rebuild worker's newest successful build when it is not older than dist/.
+  outDir ??= liveOutDir(buildsDir);
+  if (!existsSync(join(outDir ?? DIST_DIR, 'server', 'entry.mjs'))) {
+    throw new Error(
+      `No build found at ${join(outDir ?? DIST_DIR, 'server', 'entry.mjs')}. Run \`npm run build\` (npm start does it for you).`,
+    );
   }
   // The database (durability checked, audit rows a crash left sealed first), keys and services.
   const app = await createAppContext(config, { logger, version: VERSION });
@@ -161,35 +214,15 @@ export async function startServer(
   const api = apiFor(false);
   const apiTls = apiFor(true);
 
-  const memory = memoryFiles(clientDir, cacheControl);
-  const files = sirv(clientDir, {
-    dev: false,
-    etag: true,
-    gzip: true,
-    brotli: true,
-    extensions: ['html'],
-    setHeaders: (res, pathname) => res.setHeader('Cache-Control', cacheControl(pathname)),
-  });
-  const astro = ((await import(pathToFileURL(serverEntry).href)) as { handler: NodeHandler }).handler;
   const baseLocals = Object.freeze(pageLocals(app));
   // A fresh object per request: the middleware stores the request's staff session in it.
   const locals = () => ({ ...baseLocals });
-  const notFoundPage = existsSync(`${clientDir}/404.html`)
-    ? readFileSync(`${clientDir}/404.html`)
-    : Buffer.from('Not Found');
-  // Astro matched no route: its 404 page is prerendered, so send that file with status 404.
-  const notFound = (req: http.IncomingMessage, res: http.ServerResponse) => {
-    res.writeHead(404, {
-      'Content-Type': 'text/html; charset=utf-8',
-      'Content-Length': notFoundPage.length,
-      'Cache-Control': 'no-cache',
-    });
-    res.end(req.method === 'HEAD' ? undefined : notFoundPage);
-  };
-
+  // The site served now; the rebuild worker swaps it for a new build (a request keeps the one it arrived on).
+  let site = await loadSite(outDir ?? DIST_DIR);
   // Public on-demand reads served from memory while their data is unchanged (src/lib/response-cache.ts).
   const cache = createResponseCache(database);
   const server = http.createServer((req, res) => {
+    const { memory, files, astro, notFound } = site;
     const https = isHttps(req);
     const url = req.url ?? '/';
     if (url === '/api' || url.startsWith('/api/') || url.startsWith('/api?')) {
@@ -233,10 +266,47 @@ export async function startServer(
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
 
+  // The rebuild worker (src/services/site-builds.ts): a good build is swapped in here, atomically for new
+  // requests, and the response cache forgets what the old site rendered.
+  const worker = await startRebuildWorker({
+    database,
+    logger,
+    now: app.now,
+    buildsDir,
+    buildEnv: {
+      DATABASE_URL: absoluteDatabaseUrl(config.DATABASE_URL),
+      ...(config.DATABASE_AUTH_TOKEN ? { DATABASE_AUTH_TOKEN: config.DATABASE_AUTH_TOKEN } : {}),
+    },
+    served: outDir,
+    swap: async (dir) => {
+      site = await loadSite(dir);
+      cache.clear();
+    },
+    ...(options.buildCommand ? { command: options.buildCommand } : {}),
+    timeoutMs: config.SITE_BUILD_TIMEOUT_MS,
+    pollMs: config.SITE_BUILD_POLL_MS,
+  });
+  // 00:05 Beijing time: expired aid names leave the store, then the site is rebuilt (publicity windows end).
+  const nightly = config.NIGHTLY_REBUILD
+    ? scheduleNightlyRebuild({
+        database,
+        now: app.now,
+        calendar: () => readCalendar().calendar,
+        onDone: (r) => {
+          logger.info('nightly rebuild queued', { scrubbed: r.scrubbed });
+          worker.kick();
+        },
+        onError: (e: unknown) =>
+          logger.warn('nightly rebuild failed', { error: e instanceof Error ? e.name : 'unknown' }),
+      })
+    : null;
+
   let shutdownPromise: Promise<void> | null = null;
   const shutdown = () =>
     (shutdownPromise ??= (async () => {
       clearInterval(housekeeping);
+      nightly?.stop();
+      await worker.stop();
       await drain.close(config.SHUTDOWN_GRACE_MS);
       await contactPurge.stop();
       await notifications.stop();

@@ -39,15 +39,16 @@ export function buildInputsHash(root: string, settings: BuildSettings): string {
   return hash.digest('hex');
 }
 
-export const stampPath = (root: string): string => join(root, 'dist', '.build-stamp');
+/** The stamp of an output folder (`dist/`, or a folder given to `astro build --outDir`). */
+const stampPath = (outDir: string): string => join(outDir, '.build-stamp');
 
 export const stampText = (inputs: string, builtAt: Date): string =>
   `${JSON.stringify({ builtAt: builtAt.toISOString(), inputs })}\n`;
 
-/** The inputs hash recorded by the last successful build, or null (no build, or an older stamp). */
-export function stampedInputs(root: string): string | null {
+/** The inputs hash recorded by the output folder's build, or null (no build, or an older stamp). */
+export function stampedInputs(outDir: string): string | null {
   try {
-    const parsed = JSON.parse(readFileSync(stampPath(root), 'utf8')) as { inputs?: unknown };
+    const parsed = JSON.parse(readFileSync(stampPath(outDir), 'utf8')) as { inputs?: unknown };
     return typeof parsed.inputs === 'string' ? parsed.inputs : null;
   } catch {
     return null;

@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadBuildSettings, loadConfig, ConfigError } from '../lib/config.ts';
+import { loadBuildSettings, loadBuildsLocation, loadConfig, ConfigError } from '../lib/config.ts';
 import { seedDatabase } from '../../db/seed.ts';
 import { ROOT } from '../lib/paths.ts';
 import { buildInputsHash, stampedInputs } from '../build/stamp.ts';
 import { createAppContext } from '../app-context.ts';
+import { buildsDirOf, liveOutDir } from '../services/site-builds.ts';
 
 /**
  * What `npm start` does before serving (ARCHITECTURE.md): apply migrations, mirror the unit registry
@@ -16,11 +17,13 @@ import { createAppContext } from '../app-context.ts';
 
 /**
  * True when there is no build, or the sources or the build settings (SITE_URL, DEMO) differ from what
- * the last build read (src/build/stamp.ts).
+ * the build the server will serve read (src/build/stamp.ts): the rebuild worker's newest successful build
+ * when there is one not older than dist/ (src/services/site-builds.ts `liveOutDir`), else dist/.
  */
 export function buildIsStale(root = ROOT, env = process.env): boolean {
-  if (!existsSync(join(root, 'dist', 'server', 'entry.mjs'))) return true;
-  const stamped = stampedInputs(root);
+  const served = liveOutDir(buildsDirOf(loadBuildsLocation(env)), root) ?? join(root, 'dist');
+  if (!existsSync(join(served, 'server', 'entry.mjs'))) return true;
+  const stamped = stampedInputs(served);
   return stamped === null || stamped !== buildInputsHash(root, loadBuildSettings(env));
 }
 

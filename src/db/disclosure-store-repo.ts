@@ -232,6 +232,16 @@ export async function rejectSubmission(
   });
 }
 
+/** The permalinks of every stored student-aid list (the nightly scrub walks them). */
+export async function storedAidListIds(database: Database): Promise<string[]> {
+  const rows = await database.db
+    .selectDistinct({ id: disclosureVersions.disclosureId })
+    .from(disclosureVersions)
+    .where(eq(disclosureVersions.kind, 'studentAid'))
+    .orderBy(asc(disclosureVersions.disclosureId));
+  return rows.map((r) => r.id);
+}
+
 /**
  * The one exception to immutability: blanks the recipients' names in every version of a student-aid list
  * whose publicity window has ended, with an audit row, in one batch. `windowEnded` decides from the latest

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { and, asc, count, desc, eq, inArray } from 'drizzle-orm';
 import type { Database } from './client.ts';
+import { auditStatement } from './audit-repo.ts';
 import { siteBuilds } from './schema.ts';
 
 export interface SiteBuildRequest {
@@ -21,4 +23,148 @@ export function siteBuildRequestStatement(database: Database, r: SiteBuildReques
       .insert(siteBuilds)
       .values({ id, reason: r.reason, requestedBy: r.requestedBy, requestedAt: r.requestedAt, state: 'queued' }),
   };
+}
+
+export type SiteBuild = typeof siteBuilds.$inferSelect;
+
+const SYSTEM = 'system:site-builds';
+
+/**
+ * A manual rebuild asked for in the staff console: the request and its audit row in one batch.
+ * Returns the request's id (its progress page).
+ */
+export async function requestSiteBuild(database: Database, r: SiteBuildRequest): Promise<string> {
+  const { id, statement } = siteBuildRequestStatement(database, r);
+  await database.write(() =>
+    database.db.batch([
+      statement,
+      auditStatement(database, {
+        at: r.requestedAt,
+        actor: r.requestedBy ?? SYSTEM,
+        action: 'site.build.requested',
+        subjectType: 'site_build',
+        subjectId: id,
+        detail: { reason: r.reason },
+      }),
+    ]),
+  );
+  return id;
+}
+
+/**
+ * Requests a crash left `building` go back to `queued` (their build never finished), with an audit row.
+ * Run once at start, before the worker takes anything. Returns how many.
+ */
+export async function requeueInterruptedBuilds(database: Database, at: Date): Promise<number> {
+  const [any] = await database.db
+    .select({ id: siteBuilds.id })
+    .from(siteBuilds)
+    .where(eq(siteBuilds.state, 'building'))
+    .limit(1);
+  if (!any) return 0;
+  return database.write(async () => {
+    const stale = await database.db
+      .select({ id: siteBuilds.id, buildId: siteBuilds.buildId })
+      .from(siteBuilds)
+      .where(eq(siteBuilds.state, 'building'));
+    if (stale.length === 0) return 0;
+    const ids = stale.map((s) => s.id);
+    await database.db.batch([
+      database.db
+        .update(siteBuilds)
+        .set({ state: 'queued', buildId: null, startedAt: null })
+        .where(and(inArray(siteBuilds.id, ids), eq(siteBuilds.state, 'building'))),
+      auditStatement(database, {
+        at,
+        actor: SYSTEM,
+        action: 'site.build.requeued',
+        subjectType: 'site_build',
+        subjectId: stale[0]!.buildId ?? ids[0]!,
+        detail: { requests: ids.length },
+      }),
+    ]);
+    return ids.length;
+  });
+}
+
+/**
+ * Takes every queued request for one build (coalesced): they all get `buildId` and state `building`, in
+ * one batch with the audit row. Returns their ids (empty: nothing was queued, nothing written).
+ */
+export async function claimQueuedBuilds(database: Database, buildId: string, at: Date): Promise<string[]> {
+  // The worker polls: a plain read first, so an empty queue never takes the write lock.
+  const [any] = await database.db
+    .select({ id: siteBuilds.id })
+    .from(siteBuilds)
+    .where(eq(siteBuilds.state, 'queued'))
+    .limit(1);
+  if (!any) return [];
+  return database.write(async () => {
+    const queued = await database.db
+      .select({ id: siteBuilds.id })
+      .from(siteBuilds)
+      .where(eq(siteBuilds.state, 'queued'))
+      .orderBy(asc(siteBuilds.requestedAt));
+    if (queued.length === 0) return [];
+    const ids = queued.map((q) => q.id);
+    await database.db.batch([
+      database.db
+        .update(siteBuilds)
+        .set({ state: 'building', buildId, startedAt: at })
+        .where(and(inArray(siteBuilds.id, ids), eq(siteBuilds.state, 'queued'))),
+      auditStatement(database, {
+        at,
+        actor: SYSTEM,
+        action: 'site.build.started',
+        subjectType: 'site_build',
+        subjectId: buildId,
+        detail: { requests: ids.length },
+      }),
+    ]);
+    return ids;
+  });
+}
+
+export type BuildOutcome = { state: 'live' } | { state: 'failed'; error: string; errorSubject: string | null };
+
+/** Ends a build: every request it took becomes `live` or `failed` (with the error), with the audit row. */
+export async function finishBuild(database: Database, buildId: string, outcome: BuildOutcome, at: Date) {
+  await database.write(() =>
+    database.db.batch([
+      database.db
+        .update(siteBuilds)
+        .set({
+          state: outcome.state,
+          finishedAt: at,
+          error: outcome.state === 'failed' ? outcome.error : null,
+          errorSubject: outcome.state === 'failed' ? outcome.errorSubject : null,
+        })
+        .where(and(eq(siteBuilds.buildId, buildId), eq(siteBuilds.state, 'building'))),
+      auditStatement(database, {
+        at,
+        actor: SYSTEM,
+        action: outcome.state === 'live' ? 'site.build.live' : 'site.build.failed',
+        subjectType: 'site_build',
+        subjectId: buildId,
+        ...(outcome.state === 'failed' ? { detail: { errorSubject: outcome.errorSubject } } : {}),
+      }),
+    ]),
+  );
+}
+
+/** One request, or undefined. */
+export async function getSiteBuild(database: Database, id: string): Promise<SiteBuild | undefined> {
+  const [row] = await database.db.select().from(siteBuilds).where(eq(siteBuilds.id, id));
+  return row;
+}
+
+/** The newest requests first. */
+export async function recentSiteBuilds(database: Database, limit: number): Promise<SiteBuild[]> {
+  return database.db.select().from(siteBuilds).orderBy(desc(siteBuilds.requestedAt)).limit(limit);
+}
+
+/** How many requests share one build. */
+export async function countBuildRequests(database: Database, buildId: string): Promise<number> {
+  const [row] = await database.db.select({ n: count() }).from(siteBuilds).where(eq(siteBuilds.buildId, buildId));
+  return row?.n ?? 0;
 }

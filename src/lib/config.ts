@@ -38,6 +38,17 @@ const Env = BuildEnv.extend({
    * missing. Default: `attachments/` next to the embedded database file.
    */
   ATTACHMENTS_DIR: unsetWhenEmpty(z.string().min(1).optional()),
+  /**
+   * Where the rebuild worker writes each build (`<dir>/<build id>/`) and the pointer to the build being served
+   * (`<dir>/live.json`); created when missing. Default: `builds/` next to the embedded database file.
+   */
+  SITE_BUILDS_DIR: unsetWhenEmpty(z.string().min(1).optional()),
+  /** A rebuild that runs longer than this is stopped and counts as failed, in milliseconds. */
+  SITE_BUILD_TIMEOUT_MS: z.coerce.number().int().min(1000).max(7_200_000).default(1_200_000),
+  /** How often the rebuild worker looks for queued requests, in milliseconds. */
+  SITE_BUILD_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(2_000),
+  /** The scheduled rebuild at 00:05 Beijing time (and the aid name scrub before it). */
+  NIGHTLY_REBUILD: z.stringbool().default(true),
   /** Busy timeout for the embedded database, in milliseconds. */
   DATABASE_BUSY_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(5000),
   /** Trust X-Forwarded-Proto / X-Forwarded-For from the reverse proxy in front of this process. */
@@ -137,6 +148,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 }
 
 export type BuildSettings = Readonly<z.infer<typeof BuildEnv>>;
+
+const BuildsEnv = Env.pick({ SITE_BUILDS_DIR: true, DATABASE_URL: true });
+
+/** Where the rebuild worker's builds are (SITE_BUILDS_DIR, DATABASE_URL): what `npm start` reads before building. */
+export function loadBuildsLocation(env: Record<string, string | undefined> = process.env): z.infer<typeof BuildsEnv> {
+  return BuildsEnv.parse(env);
+}
 
 /**
  * The settings the static build bakes in (astro.config.mjs, the build stamp). Only these variables are

@@ -111,6 +111,8 @@ export function createResponseCache(database: Database, opts: ResponseCacheOptio
 
   const entries = new Map<string, Entry>();
   let total = 0;
+  /** Bumped by `clear()`: part of every stamp. */
+  let generation = 0;
   const stats = { hits: 0, misses: 0, coalesced: 0, notModified: 0, bypass: 0, evicted: 0 };
   /** Renders under way, per key: the stamp they were started at and their entry (null: not kept). */
   const pending = new Map<string, { stamp: string; done: Promise<Entry | null> }>();
@@ -362,7 +364,7 @@ export function createResponseCache(database: Database, opts: ResponseCacheOptio
       stats.bypass += 1;
       return false;
     }
-    void lookup(req, res, key, downstream);
+    void lookup(req, res, key, downstream, generation);
     return true;
   };
 
@@ -371,6 +373,7 @@ export function createResponseCache(database: Database, opts: ResponseCacheOptio
     res: http.ServerResponse,
     key: { key: string; route: CacheRoute },
     downstream: () => unknown,
+    gen: number,
   ): Promise<void> => {
     let v: AreaVersions;
     try {
@@ -381,7 +384,7 @@ export function createResponseCache(database: Database, opts: ResponseCacheOptio
       downstream();
       return;
     }
-    const stamp = stampOf(key.route, v);
+    const stamp = `g${String(gen)}.${stampOf(key.route, v)}`;
     const hit = entries.get(key.key);
     if (hit && hit.stamp === stamp && now() - hit.storedAt < maxAgeMs) {
       stats.hits += 1;
@@ -435,7 +438,12 @@ export function createResponseCache(database: Database, opts: ResponseCacheOptio
     get size() {
       return entries.size;
     },
+    /**
+     * Forget every entry, and every render already under way: a request that arrived before the call keeps
+     * the generation it arrived in, so what it renders is never served to a later one (a swapped-in site).
+     */
     clear() {
+      generation += 1;
       entries.clear();
       total = 0;
     },

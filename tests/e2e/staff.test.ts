@@ -68,11 +68,19 @@ beforeAll(async () => {
   hetang = await signIn(server.url, 'demo.hetang');
   xixiItem = await itemOf('xixi-central-primary');
   hetangItem = await itemOf('hetang-village');
+  // The server writes too: wait for its lock rather than fail.
+  await db.execute('PRAGMA busy_timeout = 10000');
+  await db.execute({
+    sql: `INSERT INTO site_builds (id, reason, requested_at, state, build_id, started_at, finished_at, error)
+          VALUES (?, 'manual', ?, 'failed', ?, ?, ?, 'matrix fixture')`,
+    args: [BUILD_ID, Date.now(), BUILD_ID, Date.now(), Date.now()],
+  });
   moderatorId = String(
     (await db.execute("SELECT id FROM staff_accounts WHERE username = 'demo.moderator'")).rows[0]!.id,
   );
 });
 
+const BUILD_ID = '00000000-0000-4000-8000-00000000b111';
 const get = (path: string, cookie?: string) =>
   fetch(`${server.url}${path}`, { redirect: 'manual', headers: cookie ? { cookie } : {} });
 const post = (
@@ -103,6 +111,8 @@ function pathOf(key: (typeof staffRouteKeys)[number]): string {
     // The demo seed makes one survey per carrier (db/seed-channel.ts).
     survey: () => 'school-demo',
     template: () => 'canteen-accounts.xlsx',
+    // A finished request inserted below (a queued one would start a real build).
+    build: () => BUILD_ID,
   };
   return route.path.replace(/\[(\w+)\]/g, (_, name: string) => {
     const kind = route.params?.[name];

@@ -1,10 +1,27 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Database } from '../../src/db/client.ts';
 import { auditStatement } from '../../src/db/audit-repo.ts';
+import { approveSubmission, createSubmission, listVersions } from '../../src/db/disclosure-store-repo.ts';
 import { auditEvents, siteBuilds } from '../../src/db/schema.ts';
-import { siteBuildRequestStatement } from '../../src/db/site-builds-repo.ts';
+import { getSiteBuild, siteBuildRequestStatement } from '../../src/db/site-builds-repo.ts';
+import { readCalendar } from '../../src/content/files.ts';
+import { buildInputsHash } from '../../src/build/stamp.ts';
+import { buildIsStale } from '../../src/cli/prepare.ts';
+import { loadBuildSettings } from '../../src/lib/config.ts';
+import { createLogger } from '../../src/lib/log.ts';
+import { ROOT } from '../../src/lib/paths.ts';
+import {
+  liveOutDir,
+  nightlyRebuild,
+  startRebuildWorker,
+  type BuildCommandFor,
+} from '../../src/services/site-builds.ts';
 import { freshDatabase } from '../support/db.ts';
+import { waitFor } from '../support/wait.ts';
 
 let database: Database;
 let dispose: () => void;
@@ -40,5 +57,272 @@ describe('site build requests', () => {
     ).rejects.toThrow();
     expect(await database.db.select().from(siteBuilds).where(eq(siteBuilds.id, lost.id))).toEqual([]);
     expect((await database.db.select().from(auditEvents)).length).toBe(1);
+  });
+});
+
+/**
+ * The rebuild worker over a real libSQL file, with small fake build commands (a node one-liner writing an
+ * output folder, failing, or hanging) and a swap that records what it was given; the real `astro build`
+ * and the real server's swap are in tests/e2e/live-rebuild.test.ts.
+ */
+describe('the rebuild worker', () => {
+  let w: { database: Database; dispose: () => void; dir: string };
+  beforeAll(async () => {
+    const fresh = await freshDatabase({ seed: false });
+    w = { database: fresh.database, dispose: fresh.dispose, dir: mkdtempSync(join(tmpdir(), 'qinglian-builds-')) };
+    return () => {
+      w.dispose();
+      rmSync(w.dir, { recursive: true, force: true });
+    };
+  });
+  const silent = createLogger('silent');
+  const queue = async (n: number) => {
+    const ids: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const r = siteBuildRequestStatement(w.database, { reason: 'manual', requestedBy: null, requestedAt: new Date() });
+      await w.database.write(() => w.database.db.batch([r.statement]));
+      ids.push(r.id);
+    }
+    return ids;
+  };
+  const rowsOf = (ids: readonly string[]) => Promise.all(ids.map(async (id) => (await getSiteBuild(w.database, id))!));
+  /** Writes `<outDir>/server/entry.mjs`, `client/index.html` (with DATABASE_URL), a build stamp; after `ms`. */
+  const fakeBuild =
+    (ms = 0): BuildCommandFor =>
+    (outDir) => ({
+      command: process.execPath,
+      args: [
+        '-e',
+        `setTimeout(() => { const fs = require('node:fs'); const d = process.argv[1];
+          fs.mkdirSync(d + '/server', { recursive: true }); fs.mkdirSync(d + '/client', { recursive: true });
+          fs.writeFileSync(d + '/server/entry.mjs', 'export const handler = () => {};');
+          fs.writeFileSync(d + '/client/index.html', String(process.env.DATABASE_URL));
+          fs.writeFileSync(d + '/.build-stamp', JSON.stringify({ builtAt: new Date().toISOString(), inputs: '' }));
+        }, ${String(ms)});`,
+        outDir,
+      ],
+    });
+  async function withWorker(command: BuildCommandFor, fn: (swaps: string[]) => Promise<void>, timeoutMs = 60_000) {
+    const swaps: string[] = [];
+    const worker = await startRebuildWorker({
+      database: w.database,
+      logger: silent,
+      now: () => new Date(),
+      buildsDir: w.dir,
+      buildEnv: { DATABASE_URL: 'file:/the/test/database.db' },
+      served: undefined,
+      swap: (dir) => {
+        swaps.push(dir);
+        return Promise.resolve();
+      },
+      command,
+      timeoutMs,
+      pollMs: 50,
+    });
+    try {
+      await fn(swaps);
+    } finally {
+      await worker.stop();
+    }
+  }
+  const settled = (ids: readonly string[]) => async () =>
+    (await rowsOf(ids)).every((r) => r.state === 'live' || r.state === 'failed');
+
+  test('three queued requests are coalesced into one build, swapped in with the database named', async () => {
+    const ids = await queue(3);
+    await withWorker(fakeBuild(), async (swaps) => {
+      await waitFor(settled(ids), 'the build', { timeoutMs: 20_000, intervalMs: 50 });
+      const rows = await rowsOf(ids);
+      expect(rows.map((r) => r.state)).toEqual(['live', 'live', 'live']);
+      expect(new Set(rows.map((r) => r.buildId)).size).toBe(1);
+      expect(swaps).toEqual([join(w.dir, rows[0]!.buildId!)]);
+      expect(readFileSync(join(swaps[0]!, 'client', 'index.html'), 'utf8')).toBe('file:/the/test/database.db');
+      // The pointer names it: a restart serves it (it is newer than dist/).
+      expect(JSON.parse(readFileSync(join(w.dir, 'live.json'), 'utf8'))).toMatchObject({ buildId: rows[0]!.buildId });
+      expect(liveOutDir(w.dir)).toBe(swaps[0]);
+      const actions = (await w.database.db.select().from(auditEvents)).map((a) => a.action);
+      expect(actions.filter((a) => a === 'site.build.started')).toHaveLength(1);
+      expect(actions.filter((a) => a === 'site.build.live')).toHaveLength(1);
+    });
+  });
+
+  test('requests that arrive while a build runs wait for the next one; older folders go, the previous stays', async () => {
+    await withWorker(fakeBuild(1500), async (swaps) => {
+      const [first] = await queue(1);
+      await waitFor(async () => (await rowsOf([first!]))[0]!.state === 'building', 'building', {
+        timeoutMs: 10_000,
+        intervalMs: 20,
+      });
+      const later = await queue(2);
+      await waitFor(settled([first!, ...later]), 'both builds', { timeoutMs: 30_000, intervalMs: 50 });
+      const [a, b, c] = await rowsOf([first!, ...later]);
+      expect([a!.state, b!.state, c!.state]).toEqual(['live', 'live', 'live']);
+      expect(b!.buildId).toBe(c!.buildId);
+      expect(a!.buildId).not.toBe(b!.buildId);
+      expect(swaps).toHaveLength(2);
+      // Three successful builds so far in this folder: the newest and the one before it remain.
+      const dirs = readdirSync(w.dir).filter((n) => /^[0-9a-f-]{36}$/.test(n));
+      expect(dirs.sort()).toEqual([a!.buildId!, b!.buildId!].sort());
+    });
+  });
+
+  test('a failing build: the site is not swapped, the request says why and names the file, no personal data', async () => {
+    const [id] = await queue(1);
+    const failing: BuildCommandFor = () => ({
+      command: process.execPath,
+      args: [
+        '-e',
+        `console.log('building pages...');
+         console.error(${JSON.stringify(join(ROOT, 'content/student-aid/xixi-2026-spring.yaml'))} + ' › recipients.0.name: not masked, call 13812345678 (disclosures.name.notMasked)');
+         console.error('    at load (file:///x/loader.mjs:1:1)');
+         process.exit(1);`,
+      ],
+    });
+    const before = readFileSync(join(w.dir, 'live.json'), 'utf8');
+    await withWorker(failing, async (swaps) => {
+      await waitFor(settled([id!]), 'the failed build', { timeoutMs: 20_000, intervalMs: 50 });
+      const [row] = await rowsOf([id!]);
+      expect(row).toMatchObject({ state: 'failed', errorSubject: 'content/student-aid/xixi-2026-spring.yaml' });
+      expect(row!.error).toContain('content/student-aid/xixi-2026-spring.yaml › recipients.0.name: not masked');
+      expect(row!.error).not.toContain(ROOT);
+      expect(row!.error).not.toContain('13812345678');
+      expect(row!.error).not.toContain('loader.mjs');
+      expect(swaps).toEqual([]);
+      expect(existsSync(join(w.dir, row!.buildId!))).toBe(false);
+      expect(readFileSync(join(w.dir, 'live.json'), 'utf8')).toBe(before);
+    });
+  });
+
+  test('a build past the timeout is stopped and fails; a store subject is named as the build names it', async () => {
+    const [id] = await queue(1);
+    const hanging: BuildCommandFor = () => ({
+      command: process.execPath,
+      args: ['-e', `console.error('store:aid-2026-9 › publicity.end: before start'); setTimeout(() => {}, 60_000);`],
+    });
+    await withWorker(
+      hanging,
+      async (swaps) => {
+        await waitFor(settled([id!]), 'the timeout', { timeoutMs: 20_000, intervalMs: 50 });
+        const [row] = await rowsOf([id!]);
+        expect(row).toMatchObject({ state: 'failed', errorSubject: 'store:aid-2026-9' });
+        expect(row!.error).toMatch(/^build timed out after 1 s\nstore:aid-2026-9 › publicity.end: before start$/);
+        expect(swaps).toEqual([]);
+      },
+      800,
+    );
+  });
+
+  test('requests a crash left building are re-queued at start and built', async () => {
+    const [id] = await queue(1);
+    await w.database.write(() =>
+      w.database.db.batch([
+        w.database.db
+          .update(siteBuilds)
+          .set({ state: 'building', buildId: 'crashed-build', startedAt: new Date() })
+          .where(eq(siteBuilds.id, id!)),
+      ]),
+    );
+    await withWorker(fakeBuild(), async () => {
+      await waitFor(settled([id!]), 'the re-queued build', { timeoutMs: 20_000, intervalMs: 50 });
+      const [row] = await rowsOf([id!]);
+      expect(row!.state).toBe('live');
+      expect(row!.buildId).not.toBe('crashed-build');
+      const actions = (await w.database.db.select().from(auditEvents)).map((a) => a.action);
+      expect(actions).toContain('site.build.requeued');
+    });
+  });
+});
+
+describe('the nightly tick', () => {
+  let n: { database: Database; dispose: () => void };
+  beforeAll(async () => {
+    n = await freshDatabase({ seed: false });
+    return () => n.dispose();
+  });
+
+  test('expired aid names leave every stored version, then a nightly rebuild is queued', async () => {
+    const at = new Date('2026-03-02T08:00:00Z');
+    const list = {
+      id: 'aid-nightly',
+      unit: 'school-a',
+      title: 'aid list',
+      publicity: { start: '2026-03-02' },
+      recipients: [{ grade: 'g7', class: 'c1', name: 'A*', amountFen: 100000 }],
+    };
+    const sub = await createSubmission(
+      n.database,
+      {
+        kind: 'studentAid',
+        unitId: 'school-a',
+        disclosureId: 'aid-nightly',
+        change: 'publish',
+        data: list,
+        sourceFileName: 'aid.xlsx',
+        reason: null,
+        submittedBy: 'publisher-1',
+        at,
+      },
+      new Set(),
+    );
+    if (!sub.ok) throw new Error(sub.code);
+    const approved = await approveSubmission(
+      n.database,
+      { submissionId: sub.id, approver: 'approver-1', approverUnits: ['school-a'], at },
+      () => Promise.resolve([]),
+    );
+    expect(approved.ok).toBe(true);
+    const { calendar } = readCalendar();
+    // No end given: the window is five working days from Monday 2 March 2026, so it ends on Friday 6 March.
+    // The tick at 00:05 on Friday (Beijing) keeps the names; the one at 00:05 on Saturday removes them.
+    const friday = await nightlyRebuild(n.database, new Date('2026-03-05T16:05:00Z'), calendar);
+    expect(friday.scrubbed).toBe(0);
+    expect((await listVersions(n.database, 'aid-nightly'))[0]!.scrubbedAt).toBeNull();
+    const saturday = await nightlyRebuild(n.database, new Date('2026-03-06T16:05:00Z'), calendar);
+    expect(saturday.scrubbed).toBe(1);
+    const [v] = await listVersions(n.database, 'aid-nightly');
+    expect((v!.data as { recipients: { name: string }[] }).recipients.map((r) => r.name)).toEqual(['']);
+    for (const r of [friday, saturday])
+      expect(await getSiteBuild(n.database, r.requestId)).toMatchObject({
+        reason: 'nightly',
+        requestedBy: null,
+        state: 'queued',
+      });
+  });
+});
+
+describe('after a restart: which build is served, and is it stale', () => {
+  test('the pointer wins over dist/ unless dist/ is newer; npm start checks the stamp of the build it will serve', () => {
+    const root = mkdtempSync(join(tmpdir(), 'qinglian-root-'));
+    try {
+      const buildsDir = join(root, 'data', 'builds');
+      const env = { SITE_BUILDS_DIR: buildsDir, DATABASE_URL: 'file:db/local.db', SITE_URL: 'http://localhost:4321' };
+      const inputs = buildInputsHash(root, loadBuildSettings(env));
+      const output = (dir: string, builtAt: string, stamped: string) => {
+        mkdirSync(join(dir, 'server'), { recursive: true });
+        writeFileSync(join(dir, 'server', 'entry.mjs'), '');
+        writeFileSync(join(dir, '.build-stamp'), JSON.stringify({ builtAt, inputs: stamped }));
+      };
+      output(join(root, 'dist'), '2026-03-01T00:00:00.000Z', inputs);
+      expect(liveOutDir(buildsDir, root)).toBeUndefined();
+      expect(buildIsStale(root, env)).toBe(false);
+
+      // The worker's newer build, stamped from other sources (a deploy changed the code since): served, and stale.
+      const id = '11111111-2222-4333-8444-555555555555';
+      output(join(buildsDir, id), '2026-03-02T00:00:00.000Z', 'older sources');
+      writeFileSync(join(buildsDir, 'live.json'), JSON.stringify({ buildId: id, builtAt: '2026-03-02T00:00:00.000Z' }));
+      expect(liveOutDir(buildsDir, root)).toBe(join(buildsDir, id));
+      expect(buildIsStale(root, env)).toBe(true);
+
+      // `npm start` rebuilt dist/ after it: dist/ is newer, so it is served and not stale.
+      output(join(root, 'dist'), '2026-03-03T00:00:00.000Z', inputs);
+      expect(liveOutDir(buildsDir, root)).toBeUndefined();
+      expect(buildIsStale(root, env)).toBe(false);
+
+      // A pointer to a folder that is gone, or garbage, is ignored.
+      writeFileSync(join(buildsDir, 'live.json'), '{"buildId":"../../etc","builtAt":"x"}');
+      expect(liveOutDir(buildsDir, root)).toBeUndefined();
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

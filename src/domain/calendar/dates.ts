@@ -82,3 +82,16 @@ export const YearMonth = z.string().refine(isYearMonth, 'disclosures.month.inval
 export function beijingDate(at: Date): string {
   return new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
 }
+
+/**
+ * The first instant strictly after `after` when the Beijing clock shows `hour:minute` (China has one time
+ * zone and no DST, so every day has the same UTC offset): the nightly rebuild's next tick.
+ */
+export function nextBeijingTime(after: Date, hour: number, minute: number): Date {
+  const offset = 8 * 3_600_000;
+  const local = after.getTime() + offset;
+  const day = Math.floor(local / 86_400_000) * 86_400_000;
+  let at = day + (hour * 60 + minute) * 60_000;
+  if (at <= local) at += 86_400_000;
+  return new Date(at - offset);
+}

@@ -15,7 +15,7 @@ export const staffRoles = ['admin', 'moderator', 'responder', 'evaluator', 'lead
 export type StaffRole = (typeof staffRoles)[number];
 
 /** How a route's `[param]` is filled in tests: a feedback item id, a unit id or a year. */
-export type RouteParam = 'feedback' | 'unit' | 'year' | 'account' | 'survey' | 'template';
+export type RouteParam = 'feedback' | 'unit' | 'year' | 'account' | 'survey' | 'template' | 'build';
 
 export interface StaffRoute {
   /** The URL pattern with Astro-style `[param]` segments; always under /staff/. */
@@ -84,6 +84,13 @@ export const staffRoutes = {
     roles: ['publisher'],
     params: { file: 'template' },
   },
+  /**
+   * Rebuilds of the public site (issue 12 "Live without restart"): the commission admin lists them and
+   * queues a manual one; a request's progress page is also the publisher's, who sees the rebuild an
+   * approval queued. (The approver role, once added, belongs on `build` too.)
+   */
+  builds: { path: '/staff/builds/', roles: ['admin'], post: true },
+  build: { path: '/staff/builds/[id]/', roles: ['publisher', 'admin'], params: { id: 'build' } },
   // Call-back: the commission's staff reveal a submitter's phone for a stated reason; never a unit.
   contactReveal: {
     path: '/staff/contact/[id]/',

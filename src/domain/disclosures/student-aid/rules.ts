@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { IsoDate } from '../../calendar/dates.ts';
 import { windowEnd, type WorkingDayCalendar } from '../../calendar/working-days.ts';
 import { problem, sum, type Problem, type PublicityWindow } from '../common.ts';
 import { PUBLICITY_MIN_WORKING_DAYS } from '../constants.ts';
@@ -10,13 +12,29 @@ import type { StudentAid } from './schema.ts';
  * computed end in a year without a calendar file counts Monday–Friday and is `provisional`.
  */
 export function aidWindow(
-  a: StudentAid,
+  a: Pick<StudentAid, 'publicity'>,
   calendar: WorkingDayCalendar,
 ): PublicityWindow & { computed: boolean; provisional: boolean } {
   if (a.publicity.end !== undefined)
     return { start: a.publicity.start, end: a.publicity.end, computed: false, provisional: false };
   const end = windowEnd(calendar, a.publicity.start, PUBLICITY_MIN_WORKING_DAYS);
   return { start: a.publicity.start, end: end.value, computed: true, provisional: end.provisional };
+}
+
+const StoredPublicity = z.object({ publicity: z.object({ start: IsoDate, end: IsoDate.optional() }) });
+
+/**
+ * Whether a stored aid list's names must go (its publicity window ended before `today`): the rule the nightly
+ * scrub applies to every stored version series. A record without a readable window is left alone.
+ */
+export function aidNamesExpired(data: unknown, today: string, calendar: WorkingDayCalendar): boolean {
+  const parsed = StoredPublicity.safeParse(data);
+  if (!parsed.success) return false;
+  const { start, end } = parsed.data.publicity;
+  return (
+    publicityStatus(aidWindow({ publicity: end === undefined ? { start } : { start, end } }, calendar), today) ===
+    'ended'
+  );
 }
 
 /** Publicity of an aid list: at least 5 working days (DOMAIN.md §3.5); a computed end is 5 by construction. */
