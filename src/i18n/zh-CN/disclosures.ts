@@ -6,6 +6,7 @@ export const disclosuresMessages = {
   // Content problems reported by the build and `npm run check:content`.
   'disclosures.date.invalid': '日期应写成 YYYY-MM-DD，且必须是真实日期',
   'disclosures.month.invalid': '月份应写成 YYYY-MM',
+  'disclosures.quarter.invalid': '季度应写成 YYYY-Q1 至 YYYY-Q4',
   'disclosures.amount.notNumber': '金额应为数字（单位：分）',
   'disclosures.amount.notWholeFen': '金额应为整数分（如 1234.50 元写作 123450）',
   'disclosures.amount.negative': '金额不能为负数',
