@@ -11,11 +11,12 @@ import { aidWindow } from '../domain/disclosures/student-aid/rules.ts';
 import { createCalendar } from '../domain/calendar/working-days.ts';
 import { contractCheck, type LinkedDecision } from '../domain/disclosures/collective-assets/rules.ts';
 import { decisionChecks, decisionYear, resolutionDate } from '../domain/disclosures/decision/compliance.ts';
-import { formatMonth } from '../i18n/format.ts';
+import { formatMonth, formatPeriod } from '../i18n/format.ts';
 import { beijingDate } from '../domain/calendar/dates.ts';
-import { itemsOfKind, type AnyDisclosureItem, type DisclosureItem } from './items.ts';
+import { itemsOfKind, type AnyDisclosureItem, type DisclosureItem, type OverdueItem } from './items.ts';
+import { overdueEntries, periodYear } from '../domain/disclosures/due.ts';
 
-export { itemsOfKind, type AnyDisclosureItem, type DisclosureItem, type Verdict } from './items.ts';
+export { itemsOfKind, type AnyDisclosureItem, type DisclosureItem, type OverdueItem, type Verdict } from './items.ts';
 
 async function build() {
   const today = beijingDate(new Date());
@@ -141,7 +142,26 @@ async function build() {
       ]);
     }
   }
-  return { today, calendar, registry, items, linked, monthsByUnit, decisionTitles, contractsByDecision };
+  // What is due and not published by its deadline (src/domain/disclosures/due.ts), as of the build day.
+  const overdue = overdueEntries({ units: registry.units, canteenAccount, collectiveAssets }, today).flatMap(
+    (o): OverdueItem[] => {
+      const unit = unitById.get(o.unit);
+      if (!unit) return [];
+      return [
+        {
+          kind: o.kind,
+          unit,
+          townshipName: registry.townshipName(unit.township),
+          period: o.period,
+          periodLabel: formatPeriod(o.period),
+          year: periodYear(o.period),
+          deadline: o.deadline,
+          daysOverdue: o.daysOverdue,
+        },
+      ];
+    },
+  );
+  return { today, calendar, registry, items, overdue, linked, monthsByUnit, decisionTitles, contractsByDecision };
 }
 
 let cached: ReturnType<typeof build> | undefined;

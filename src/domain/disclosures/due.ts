@@ -71,7 +71,7 @@ export function overduePeriods(
 }
 
 /** The quarters a village's yearly ledgers file: those whose three months are all in a year's fund ledger. */
-export function filedQuarters(ledgers: readonly Pick<CollectiveAssets, 'funds'>[]): Set<string> {
+export function filedQuarters(ledgers: readonly { funds: readonly { month: string }[] }[]): Set<string> {
   const months = new Set(ledgers.flatMap((l) => l.funds.map((m) => m.month)));
   return new Set([...months].map(quarterOfMonth).filter((q) => monthsOfQuarter(q).every((m) => months.has(m))));
 }
@@ -87,7 +87,7 @@ export interface OwingUnit {
 export interface DueInputs {
   units: readonly OwingUnit[];
   canteenAccount: readonly { data: Pick<CanteenAccount, 'unit' | 'month'> }[];
-  collectiveAssets: readonly { data: Pick<CollectiveAssets, 'unit' | 'funds'> }[];
+  collectiveAssets: readonly { data: Pick<CollectiveAssets, 'unit'> & { funds: readonly { month: string }[] } }[];
 }
 
 export interface OverdueEntry extends OverduePeriod {
