@@ -5,7 +5,7 @@ import { indicatorsFor, type Standard } from '../src/domain/scoring/standard.ts'
 import type { MarkInput } from '../src/domain/scoring/inputs.ts';
 import { countMarks, saveMarks } from '../src/db/scoring-repo.ts';
 import { recordGrades, recordVeto, type ScoringSources } from '../src/services/scoring.ts';
-import { CONTENT_DIR, readCalendar, readDisclosures } from '../src/content/files.ts';
+import { CONTENT_DIR, readCalendar, readDisclosures, readRegistry } from '../src/content/files.ts';
 import { readStandards } from '../src/content/standards-files.ts';
 import { contentRatios } from '../src/domain/scoring/content-facts.ts';
 import type { UnitCarrier } from '../src/domain/units/schema.ts';
@@ -192,7 +192,8 @@ export async function seedDemoScoring(
   const standards = readStandards(contentDir).map((f) => f.standard);
   const demoYear = Number(beijingDate(now).slice(0, 4));
   const { calendar } = readCalendar(contentDir);
-  const entries = readDisclosures(contentDir, undefined, calendar);
+  const registry = readRegistry(contentDir);
+  const entries = { ...readDisclosures(contentDir, registry, calendar), units: registry.units };
   const sourcesAt = (at: Date): ScoringSources => ({
     standards,
     content: contentRatios(entries, beijingDate(at)),

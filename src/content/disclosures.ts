@@ -11,15 +11,23 @@ import { publicAidList } from '../domain/disclosures/student-aid/rules.ts';
 import { createCalendar } from '../domain/calendar/working-days.ts';
 import { contractCheck, type LinkedDecision } from '../domain/disclosures/collective-assets/rules.ts';
 import { decisionChecks, decisionYear, resolutionDate } from '../domain/disclosures/decision/compliance.ts';
-import { formatMonth } from '../i18n/format.ts';
+import { formatMonth, formatPeriod } from '../i18n/format.ts';
 import { beijingDate } from '../domain/calendar/dates.ts';
 import { currentVersion, isWithdrawn } from '../domain/disclosures/history.ts';
-import { itemsOfKind, type AnyDisclosureItem, type DisclosureItem, type WithdrawnDisclosure } from './items.ts';
+import {
+  itemsOfKind,
+  type AnyDisclosureItem,
+  type DisclosureItem,
+  type OverdueItem,
+  type WithdrawnDisclosure,
+} from './items.ts';
+import { overdueEntries, periodYear } from '../domain/disclosures/due.ts';
 
 export {
   itemsOfKind,
   type AnyDisclosureItem,
   type DisclosureItem,
+  type OverdueItem,
   type Verdict,
   type WithdrawnDisclosure,
 } from './items.ts';
@@ -176,7 +184,37 @@ async function build() {
       ];
     })
     .toSorted((a, b) => b.withdrawnAt.localeCompare(a.withdrawnAt) || a.id.localeCompare(b.id));
-  return { today, calendar, registry, items, withdrawn, linked, monthsByUnit, decisionTitles, contractsByDecision };
+  // What is due and not published by its deadline (src/domain/disclosures/due.ts), as of the build day.
+  const overdue = overdueEntries({ units: registry.units, canteenAccount, collectiveAssets }, today).flatMap(
+    (o): OverdueItem[] => {
+      const unit = unitById.get(o.unit);
+      if (!unit) return [];
+      return [
+        {
+          kind: o.kind,
+          unit,
+          townshipName: registry.townshipName(unit.township),
+          period: o.period,
+          periodLabel: formatPeriod(o.period),
+          year: periodYear(o.period),
+          deadline: o.deadline,
+          daysOverdue: o.daysOverdue,
+        },
+      ];
+    },
+  );
+  return {
+    today,
+    calendar,
+    registry,
+    items,
+    withdrawn,
+    overdue,
+    linked,
+    monthsByUnit,
+    decisionTitles,
+    contractsByDecision,
+  };
 }
 
 let cached: ReturnType<typeof build> | undefined;

@@ -1,6 +1,7 @@
 import type { ListedUnit } from '../domain/units/filter.ts';
 import type { CheckResult, verdictOf } from '../domain/disclosures/common.ts';
 import type { DisclosureKind } from '../domain/disclosures/kinds.ts';
+import type { PeriodicKind } from '../domain/disclosures/due.ts';
 import type { DisclosureData } from '../domain/disclosures/validate.ts';
 import type { PublicityStatus } from '../domain/disclosures/publicity.ts';
 import type { DisclosureHistory } from '../domain/disclosures/history.ts';
@@ -45,6 +46,21 @@ export interface WithdrawnDisclosure {
 }
 
 export type AnyDisclosureItem = { [K in DisclosureKind]: DisclosureItem<K> }[DisclosureKind];
+
+/** A period a unit owes and has not published by its deadline (shown as overdue), as pages and open data show it. */
+export interface OverdueItem {
+  kind: PeriodicKind;
+  unit: ListedUnit;
+  townshipName: string;
+  /** `2026-03` or `2026-Q1`. */
+  period: string;
+  /** The period in words. */
+  periodLabel: string;
+  year: number;
+  deadline: string;
+  /** Calendar days since the deadline on the build day: 1 on the day after it. */
+  daysOverdue: number;
+}
 
 
 export const itemsOfKind = <K extends DisclosureKind>(

@@ -32,6 +32,12 @@ export function formatMonth(month: string): string {
   return monthFormat.format(Date.UTC(y, m - 1, 1));
 }
 
+/** A disclosure period as read: `2026-03` → the zh-CN month, `2026-Q1` → the year's first quarter. */
+export function formatPeriod(period: string): string {
+  const q = /^(\d{4})-Q([1-4])$/.exec(period);
+  return q ? t('disclosures.period.quarter', { year: q[1] ?? '', quarter: q[2] ?? '' }) : formatMonth(period);
+}
+
 const yuanFormat = new Intl.NumberFormat('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 /** Fen as yuan for reading: `123450` → `1,234.50`. */
 export const formatYuan = (fen: number): string => yuanFormat.format(fen / 100);
@@ -118,6 +124,7 @@ export function explain(message: string, vars: Record<string, string | number> =
       // Dates and months in reasons read the way the rest of the page writes them.
       if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)) return [k, formatDate(v)];
       if (typeof v === 'string' && /^\d{4}-\d{2}$/.test(v)) return [k, formatMonth(v)];
+      if (typeof v === 'string' && /^\d{4}-Q[1-4]$/.test(v)) return [k, formatPeriod(v)];
       if (typeof v === 'string' && /^-?\d+\.\d{2}$/.test(v)) return [k, yuanFormat.format(Number(v))];
       return [k, v];
     }),

@@ -7,7 +7,8 @@ import { builtFiles, builtTextFiles, pageWeight, readBuilt, sitePath } from '../
 import { ocdsPackageValidator } from '../support/ocds.ts';
 import { decodeQrPath } from '../support/qr-decode.ts';
 import { findPersonalData } from '../../src/domain/disclosures/personal-data.ts';
-import { readDisclosures } from '../../src/content/files.ts';
+import { readDisclosures, readRegistry } from '../../src/content/files.ts';
+import { overdueEntries } from '../../src/domain/disclosures/due.ts';
 import { publicAidList } from '../../src/domain/disclosures/student-aid/rules.ts';
 import { beijingDate } from '../../src/domain/calendar/dates.ts';
 import { tables } from '../../src/site/disclosures/open-data.ts';
@@ -118,8 +119,12 @@ describe('the built site and its exports', () => {
       const [header] = csv.slice(1).split('\r\n');
       expect(header, table.name).toBe(table.columns.map((c) => c.key).join(','));
     }
+    // One row per filed month, plus one per month owed and overdue (tests/e2e/overdue.test.ts).
+    const overdueMonths = overdueEntries({ ...disclosures, units: readRegistry().units }, today).filter(
+      (o) => o.kind === 'canteenAccount',
+    );
     expect(readBuilt('data/canteen-accounts.csv').trim().split('\r\n')).toHaveLength(
-      disclosures.canteenAccount.length + 1,
+      disclosures.canteenAccount.length + overdueMonths.length + 1,
     );
     expect(readBuilt('data/decisions.csv').trim().split('\r\n')).toHaveLength(disclosures.decision.length + 1);
     const dictionary = readBuilt('data/index.html');

@@ -7,6 +7,7 @@ import { z } from 'zod';
  */
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const YEAR_MONTH = /^(\d{4})-(\d{2})$/;
+const YEAR_QUARTER = /^(\d{4})-Q([1-4])$/;
 const MS_PER_DAY = 86_400_000;
 
 /** True for a real calendar date written `YYYY-MM-DD` (2026-02-30 is false). */
@@ -73,10 +74,35 @@ export function lastDayOfMonth(yearMonth: string): string {
   return `${yearMonth}-${String(daysInMonth(y, m)).padStart(2, '0')}`;
 }
 
+/** True for `YYYY-Qn` with a quarter 1–4 (`2026-Q3`). */
+export function isYearQuarter(value: string): boolean {
+  const m = YEAR_QUARTER.exec(value);
+  return m !== null && Number(m[1]) >= 1900 && Number(m[1]) <= 2200;
+}
+
+/** The quarter a `YYYY-MM` month lies in: `2026-08` → `2026-Q3`. */
+export function quarterOfMonth(yearMonth: string): string {
+  return `${yearMonth.slice(0, 4)}-Q${String(Math.ceil(Number(yearMonth.slice(5, 7)) / 3))}`;
+}
+
+/** The three `YYYY-MM` months of a quarter, in order. */
+export function monthsOfQuarter(yearQuarter: string): [string, string, string] {
+  const first = (Number(yearQuarter.slice(6)) - 1) * 3 + 1;
+  const month = (m: number) => `${yearQuarter.slice(0, 4)}-${String(m).padStart(2, '0')}`;
+  return [month(first), month(first + 1), month(first + 2)];
+}
+
+/** `2026-Q4` → `2027-Q1`. */
+export function nextQuarter(yearQuarter: string): string {
+  return quarterOfMonth(nextMonth(monthsOfQuarter(yearQuarter)[2]));
+}
+
 /** A content field holding a calendar date (`2026-03-15`). */
 export const IsoDate = z.string().refine(isIsoDate, 'disclosures.date.invalid');
 /** A content field holding a month (`2026-03`). */
 export const YearMonth = z.string().refine(isYearMonth, 'disclosures.month.invalid');
+/** A content field holding a quarter (`2026-Q1`). */
+export const YearQuarter = z.string().refine(isYearQuarter, 'disclosures.quarter.invalid');
 
 /** The Beijing calendar date (YYYY-MM-DD) of an instant: the one "today" of the product (China has one time zone, no DST). */
 export function beijingDate(at: Date): string {

@@ -9,6 +9,13 @@ export const PUBLICITY_MIN_WORKING_DAYS = 5;
 /** Canteen accounts for a month are published by this day of the following month (Tongling school table footer; a kindergarten rule). */
 export const CANTEEN_PUBLISH_BY_DAY = 15;
 
+/**
+ * A village's quarterly disclosures (general village affairs and the three-asset ledger, at least quarterly: Village
+ * Committees Organisation Law art. 30) are posted by this day of the quarter's next month (a county disclosure
+ * catalogue: "each quarter's first month, the 20th"; DOMAIN.md §2.1–2.2).
+ */
+export const VILLAGE_QUARTER_PUBLISH_BY_DAY = 20;
+
 /** [R] Monthly canteen surplus or deficit tolerated, as a percentage of meal-fee income (kindergarten example: 2%). */
 export const CANTEEN_SURPLUS_TOLERANCE_PERCENT = 2;
 

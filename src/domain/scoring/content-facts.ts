@@ -5,11 +5,15 @@ import { decisionChecks, decisionYear } from '../disclosures/decision/compliance
 import { verdictOf } from '../disclosures/common.ts';
 import type { Evidence, Ratio } from './interpret.ts';
 import { permalink } from '../disclosures/kinds.ts';
+import type { CollectiveAssets } from '../disclosures/collective-assets/schema.ts';
+import { filedQuarters, overdueEntries, periodYear, type OwingUnit } from '../disclosures/due.ts';
 
 /**
  * Rates the scoring engine reads from content/ (the disclosures clerks publish), per unit and year:
- * - disclosureOnTime: disclosures with a publication deadline (canteen accounts: by the 15th of the next month)
- *   published on time ÷ all of them;
+ * - disclosureOnTime: the periods of every periodic kind (src/domain/disclosures/due.ts) published on time ÷ all
+ *   periods filed or owed: a canteen month filed after the 15th of the next month is late, a ledger quarter filed
+ *   counts as on time (a village's yearly file carries one publication date, so a quarter cannot be dated), and a
+ *   period owed and not filed by its deadline is not on time from the day after (shown as overdue, not published);
  * - decisionCompliance: village decision-procedure records judged compliant ÷ those with a final verdict (pending ones wait).
  * Every failing record is an evidence link. The same checks as the disclosure pages, so a scorecard and a
  * permalink never disagree.
@@ -18,7 +22,10 @@ export type ContentRatios = Map<string, { disclosureOnTime?: Ratio; decisionComp
 
 export interface ContentEntries {
   canteenAccount: readonly { id: string; data: CanteenAccount }[];
+  collectiveAssets: readonly { id: string; data: CollectiveAssets }[];
   decision: readonly { id: string; data: Decision }[];
+  /** Carriers and configured first owed periods (content/units). */
+  units: readonly OwingUnit[];
 }
 
 const key = (unit: string, year: number) => `${unit}|${year}`;
@@ -58,6 +65,21 @@ export function contentRatios(entries: ContentEntries, today: string): ContentRa
             href: permalink('canteenAccount', e.id),
           },
     );
+  }
+  const ledgers = Map.groupBy(
+    entries.collectiveAssets.toSorted((a, b) => a.id.localeCompare(b.id)),
+    (e) => e.data.unit,
+  );
+  for (const [unit, list] of ledgers) {
+    for (const quarter of [...filedQuarters(list.map((e) => e.data))].toSorted())
+      bump(unit, periodYear(quarter), 'disclosureOnTime', true, null);
+  }
+  for (const o of overdueEntries(entries, today)) {
+    bump(o.unit, periodYear(o.period), 'disclosureOnTime', false, {
+      label: 'scoring.evidence.overdueDisclosure',
+      vars: { period: o.period, days: o.daysOverdue },
+      href: `/units/${o.unit}/#overdue`,
+    });
   }
   for (const e of [...entries.decision].sort((a, b) => a.id.localeCompare(b.id))) {
     const verdict = verdictOf(decisionChecks(e.data, today));

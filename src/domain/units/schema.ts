@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { YearMonth, YearQuarter } from '../calendar/dates.ts';
 
 /** The six carriers of the programme (GLOSSARY: carrier). */
 export const carriers = ['agency', 'school', 'village', 'enterprise', 'hospital', 'family'] as const;
@@ -47,24 +48,46 @@ export const Power = z.strictObject({
 export type Power = z.infer<typeof Power>;
 
 /** A unit evaluated under the programme (everything but families). */
-export const Unit = z.strictObject({
-  /** Permanent slug; the file name without extension is used when absent. */
-  id: Slug.optional(),
-  /** Full official name. */
-  name: z.string().trim().min(2).max(NAME_MAX),
-  /** Which carrier the unit is evaluated as. */
-  carrier: z.enum(unitCarriers),
-  /** The township id (see content/townships). */
-  township: Slug,
-  /** The lead department (GLOSSARY: leadDepartment) responsible for the carrier. */
-  leadDepartment: z.string().trim().min(2).max(NAME_MAX),
-  /** A short public description (no personal data). */
-  summary: z.string().trim().max(400).optional(),
-  /** The unit's power list. */
-  powers: z.array(Power).max(60).default([]),
-  /** True for the fictional demo city (demo data). */
-  demo: z.boolean().default(false),
-});
+export const Unit = z
+  .strictObject({
+    /** Permanent slug; the file name without extension is used when absent. */
+    id: Slug.optional(),
+    /** Full official name. */
+    name: z.string().trim().min(2).max(NAME_MAX),
+    /** Which carrier the unit is evaluated as. */
+    carrier: z.enum(unitCarriers),
+    /** The township id (see content/townships). */
+    township: Slug,
+    /** The lead department (GLOSSARY: leadDepartment) responsible for the carrier. */
+    leadDepartment: z.string().trim().min(2).max(NAME_MAX),
+    /** A short public description (no personal data). */
+    summary: z.string().trim().max(400).optional(),
+    /** The unit's power list. */
+    powers: z.array(Power).max(60).default([]),
+    /** True for the fictional demo city (demo data). */
+    demo: z.boolean().default(false),
+    /**
+     * The first period of each periodic disclosure the unit owes (src/domain/disclosures/README.md, "What is due"):
+     * a school with a canteen owes monthly canteen accounts, a village its quarterly three-asset ledger. Absent: the
+     * unit owes from its first filed period, and a unit that never filed is not known to owe the kind.
+     */
+    dueFrom: z
+      .strictObject({
+        /** The first month of canteen accounts owed (`2025-09`); schools with a canteen only. */
+        canteenAccount: YearMonth.optional(),
+        /** The first quarter of the three-asset ledger owed (`2026-Q1`); villages only. */
+        collectiveAssets: YearQuarter.optional(),
+      })
+      .optional(),
+  })
+  .superRefine((u, ctx) => {
+    // The carrier that publishes each periodic kind (src/domain/disclosures/kinds.ts, kindCarriers).
+    const owner = { canteenAccount: 'school', collectiveAssets: 'village' } as const;
+    for (const kind of ['canteenAccount', 'collectiveAssets'] as const) {
+      if (u.dueFrom?.[kind] !== undefined && u.carrier !== owner[kind])
+        ctx.addIssue({ code: 'custom', path: ['dueFrom', kind], message: 'units.dueFrom.notForCarrier' });
+    }
+  });
 export type Unit = z.infer<typeof Unit>;
 
 /** Yearly aggregate of family-carrier activity for one township: families are never listed one by one. */

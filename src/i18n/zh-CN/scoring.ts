@@ -60,6 +60,7 @@ export const scoringMessages = {
   'scoring.gradeReason.belowPass': '总分低于达标分数线',
   'scoring.gradeReason.belowSatisfaction': '群众满意率低于达标要求，无论总分多少均不达标',
   'scoring.evidence.lateDisclosure': '{period} 公示逾期',
+  'scoring.evidence.overdueDisclosure': '逾期未公示 {period}（已逾期 {days} 天）',
   'scoring.evidence.nonCompliantDecision': '不合规：{title}',
   'scoring.evidence.surveys': '满意度测评结果',
   'scoring.evidence.feedback': '本单位监督意见及按期答复率',

@@ -40,6 +40,7 @@ export const unitsMessages = {
   'units.pageSize.invalid': '每页条数应为 1 到 100',
   'units.slug.invalid': '只能使用小写字母、数字和连字符',
   'units.slug.tooLong': '不能超过 64 个字符',
+  'units.dueFrom.notForCarrier': '该类单位不发布这类定期公示，请删除此项',
   'families.recognised.exceedsHouseholds': '评定户数不能超过参与户数',
 
   'unit.disclosuresNoneForCarrier': '该类单位的公示事项将陆续上线。',

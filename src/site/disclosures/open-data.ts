@@ -13,9 +13,12 @@ import {
   itemsOfKind,
   type AnyDisclosureItem,
   type DisclosureItem,
+  type OverdueItem,
   type WithdrawnDisclosure,
 } from '../../content/items.ts';
 import { currentVersion, isCorrected } from '../../domain/disclosures/history.ts';
+import { filedQuarters, periodDeadline, periodicKinds, type PeriodicKind } from '../../domain/disclosures/due.ts';
+import type { ListedUnit } from '../../domain/units/filter.ts';
 import type { Procurement } from '../../domain/disclosures/procurement/schema.ts';
 import type { City } from '../../domain/city/schema.ts';
 import { operatorName, siteName } from '../../i18n/city.ts';
@@ -31,6 +34,8 @@ export const OCID_PREFIX = 'ocds-demo01';
 
 export interface Context {
   items: AnyDisclosureItem[];
+  /** Periods owed and not published by their deadline on the build day (shown as overdue). */
+  overdue: OverdueItem[];
   today: string;
   calendar: WorkingDayCalendar;
   site: URL;
@@ -74,10 +79,27 @@ const recordColumns = <R extends { item: AnyDisclosureItem; url: string }>(idKey
 const versionOf = (item: AnyDisclosureItem): number => (item.history ? currentVersion(item.history).version : 1);
 const correctedOf = (item: AnyDisclosureItem): boolean => item.history !== undefined && isCorrected(item.history);
 
-/** The last columns of every table: the record's version and whether it was corrected. */
-const versionColumns = (): Column<{ item: AnyDisclosureItem }>[] => [
-  col('version', 'integer', (r) => versionOf(r.item)),
-  col('corrected', 'boolean', (r) => correctedOf(r.item)),
+/**
+ * A row of any table: a record's row has its item; a row of a periodic kind is a filed record (`filed`, `ledger`)
+ * or a period overdue (no record, so no version).
+ */
+type AnyRow = {
+  item?: AnyDisclosureItem;
+  filed?: { item: AnyDisclosureItem } | undefined;
+  ledger?: { item: AnyDisclosureItem } | undefined;
+};
+const itemOfRow = (r: AnyRow) => r.item ?? r.filed?.item ?? r.ledger?.item;
+
+/** The last columns of every table: the record's version and whether it was corrected (empty for an overdue period). */
+const versionColumns = (): Column<AnyRow>[] => [
+  col('version', 'integer', (r) => {
+    const item = itemOfRow(r);
+    return item ? versionOf(item) : undefined;
+  }),
+  col('corrected', 'boolean', (r) => {
+    const item = itemOfRow(r);
+    return item ? correctedOf(item) : undefined;
+  }),
 ];
 
 type Row<K extends DisclosureKind> = { item: DisclosureItem<K>; url: string };
@@ -110,41 +132,145 @@ const procurements: Table<Row<'procurement'>> = {
   ],
 };
 
-const canteenAccounts: Table<Row<'canteenAccount'>> = {
+/**
+ * One row per month a school filed, and one per month it owes and has not published (`status` `overdue`: the month,
+ * its deadline and the days overdue; the figures are empty).
+ */
+type CanteenRow = {
+  filed: Row<'canteenAccount'> | undefined;
+  overdue: OverdueItem | undefined;
+  unit: ListedUnit;
+  townshipName: string;
+  month: string;
+};
+const ifFiled =
+  <V>(value: (r: Row<'canteenAccount'>) => V) =>
+  (r: CanteenRow): V | undefined =>
+    r.filed ? value(r.filed) : undefined;
+const canteenAccounts: Table<CanteenRow> = {
   name: 'canteen-accounts',
   kind: 'canteenAccount',
   rows: (ctx) =>
-    rowsOf(ctx, 'canteenAccount').toSorted(
-      (a, b) => a.item.unit.id.localeCompare(b.item.unit.id) || a.item.data.month.localeCompare(b.item.data.month),
-    ),
+    [
+      ...rowsOf(ctx, 'canteenAccount').map((filed): CanteenRow => ({
+        filed,
+        overdue: undefined,
+        unit: filed.item.unit,
+        townshipName: filed.item.townshipName,
+        month: filed.item.data.month,
+      })),
+      ...ctx.overdue
+        .filter((o) => o.kind === 'canteenAccount')
+        .map((o): CanteenRow => ({
+          filed: undefined,
+          overdue: o,
+          unit: o.unit,
+          townshipName: o.townshipName,
+          month: o.period,
+        })),
+    ].toSorted((a, b) => a.unit.id.localeCompare(b.unit.id) || a.month.localeCompare(b.month)),
   columns: [
-    ...recordColumns(),
-    col('month', 'month', (r) => r.item.data.month),
-    col('publishedOn', 'date', (r) => r.item.publishedOn),
-    col('deadline', 'date', (r) => canteenDeadline(r.item.data.month)),
-    col('daysLate', 'integer', (r) => canteenLateness(r.item.data)),
-    col('openingYuan', 'yuan', (r) => yuanString(r.item.data.openingFen)),
-    col('incomeYuan', 'yuan', (r) => yuanString(canteenTotals(r.item.data).incomeFen)),
-    col('expenseYuan', 'yuan', (r) => yuanString(canteenTotals(r.item.data).expenseFen)),
-    col('closingYuan', 'yuan', (r) => yuanString(r.item.data.closingFen)),
-    col('foodIncomeYuan', 'yuan', (r) => yuanString(canteenTotals(r.item.data).foodIncomeFen)),
-    col('ingredientsYuan', 'yuan', (r) => yuanString(canteenTotals(r.item.data).ingredientsFen)),
-    col('foodCostPercent', 'number', (r) => {
-      // Percent with two decimals, half away from zero on the exact fraction (ingredients ÷ meal-fee income).
-      const share = canteenTotals(r.item.data).foodCostShare;
-      return share === null ? undefined : (percentHundredths(share.numerator, share.denominator) / 100).toFixed(2);
-    }),
-    col('mealsServed', 'integer', (r) => r.item.data.mealsServed),
-    col('servingDays', 'integer', (r) => r.item.data.servingDays),
-    col('leaderDays', 'integer', (r) => r.item.data.accompaniedMeals.leaderDays),
-    col('parentSessions', 'integer', (r) => r.item.data.accompaniedMeals.parentSessions),
-    col('suggestions', 'integer', (r) => r.item.data.accompaniedMeals.suggestions.length),
+    col(
+      'id',
+      'code',
+      ifFiled((r) => r.item.id),
+    ),
+    col(
+      'url',
+      'url',
+      ifFiled((r) => r.url),
+    ),
+    col('unit', 'code', (r) => r.unit.id),
+    col('unitName', 'text', (r) => r.unit.name),
+    col('township', 'text', (r) => r.townshipName),
+    col('month', 'month', (r) => r.month),
+    col('status', 'code', (r) => (r.filed ? 'filed' : 'overdue')),
+    col(
+      'publishedOn',
+      'date',
+      ifFiled((r) => r.item.publishedOn),
+    ),
+    col('deadline', 'date', (r) => canteenDeadline(r.month)),
+    col(
+      'daysLate',
+      'integer',
+      ifFiled((r) => canteenLateness(r.item.data)),
+    ),
+    col('daysOverdue', 'integer', (r) => r.overdue?.daysOverdue),
+    col(
+      'openingYuan',
+      'yuan',
+      ifFiled((r) => yuanString(r.item.data.openingFen)),
+    ),
+    col(
+      'incomeYuan',
+      'yuan',
+      ifFiled((r) => yuanString(canteenTotals(r.item.data).incomeFen)),
+    ),
+    col(
+      'expenseYuan',
+      'yuan',
+      ifFiled((r) => yuanString(canteenTotals(r.item.data).expenseFen)),
+    ),
+    col(
+      'closingYuan',
+      'yuan',
+      ifFiled((r) => yuanString(r.item.data.closingFen)),
+    ),
+    col(
+      'foodIncomeYuan',
+      'yuan',
+      ifFiled((r) => yuanString(canteenTotals(r.item.data).foodIncomeFen)),
+    ),
+    col(
+      'ingredientsYuan',
+      'yuan',
+      ifFiled((r) => yuanString(canteenTotals(r.item.data).ingredientsFen)),
+    ),
+    col(
+      'foodCostPercent',
+      'number',
+      ifFiled((r) => {
+        // Percent with two decimals, half away from zero on the exact fraction (ingredients ÷ meal-fee income).
+        const share = canteenTotals(r.item.data).foodCostShare;
+        return share === null ? undefined : (percentHundredths(share.numerator, share.denominator) / 100).toFixed(2);
+      }),
+    ),
+    col(
+      'mealsServed',
+      'integer',
+      ifFiled((r) => r.item.data.mealsServed),
+    ),
+    col(
+      'servingDays',
+      'integer',
+      ifFiled((r) => r.item.data.servingDays),
+    ),
+    col(
+      'leaderDays',
+      'integer',
+      ifFiled((r) => r.item.data.accompaniedMeals.leaderDays),
+    ),
+    col(
+      'parentSessions',
+      'integer',
+      ifFiled((r) => r.item.data.accompaniedMeals.parentSessions),
+    ),
+    col(
+      'suggestions',
+      'integer',
+      ifFiled((r) => r.item.data.accompaniedMeals.suggestions.length),
+    ),
     col(
       'suggestionsOpen',
       'integer',
-      (r) => r.item.data.accompaniedMeals.suggestions.filter((s) => s.status !== 'handled').length,
+      ifFiled((r) => r.item.data.accompaniedMeals.suggestions.filter((s) => s.status !== 'handled').length),
     ),
-    col('verdict', 'code', (r) => r.item.verdict),
+    col(
+      'verdict',
+      'code',
+      ifFiled((r) => r.item.verdict),
+    ),
   ],
 };
 
@@ -279,6 +405,54 @@ const contracts: Table<ContractRow> = {
   ],
 };
 
+/**
+ * The village ledger by quarter (DOMAIN.md §2.2: at least quarterly): one row per quarter a yearly file carries in
+ * full (`filed`, with that file), and one per quarter owed and not published by its deadline (`overdue`).
+ */
+type QuarterRow = {
+  ledger: Ledger | undefined;
+  overdue: OverdueItem | undefined;
+  unit: ListedUnit;
+  townshipName: string;
+  period: string;
+};
+const quarters: Table<QuarterRow> = {
+  name: 'collective-assets-quarters',
+  kind: 'collectiveAssets',
+  rows: (ctx) =>
+    [
+      ...rowsOf(ctx, 'collectiveAssets').flatMap((ledger) =>
+        [...filedQuarters([ledger.item.data])].map((period): QuarterRow => ({
+          ledger,
+          overdue: undefined,
+          unit: ledger.item.unit,
+          townshipName: ledger.item.townshipName,
+          period,
+        })),
+      ),
+      ...ctx.overdue
+        .filter((o) => o.kind === 'collectiveAssets')
+        .map((o): QuarterRow => ({
+          ledger: undefined,
+          overdue: o,
+          unit: o.unit,
+          townshipName: o.townshipName,
+          period: o.period,
+        })),
+    ].toSorted((a, b) => a.unit.id.localeCompare(b.unit.id) || a.period.localeCompare(b.period)),
+  columns: [
+    col('unit', 'code', (r) => r.unit.id),
+    col('unitName', 'text', (r) => r.unit.name),
+    col('township', 'text', (r) => r.townshipName),
+    col('period', 'code', (r) => r.period),
+    col('status', 'code', (r) => (r.ledger ? 'filed' : 'overdue')),
+    col('deadline', 'date', (r) => periodDeadline('collectiveAssets', r.period)),
+    col('daysOverdue', 'integer', (r) => r.overdue?.daysOverdue),
+    col('ledgerId', 'code', (r) => r.ledger?.item.id),
+    col('url', 'url', (r) => r.ledger?.url),
+  ],
+};
+
 const decisions: Table<Row<'decision'>> = {
   name: 'decisions',
   kind: 'decision',
@@ -313,9 +487,17 @@ const decisions: Table<Row<'decision'>> = {
 
 /** Every CSV table, in the order the field dictionary lists them; each ends with the version columns. */
 export const tables = (
-  [procurements, canteenAccounts, studentAid, funds, assets, resources, contracts, decisions] as unknown as Table<{
-    item: AnyDisclosureItem;
-  }>[]
+  [
+    procurements,
+    canteenAccounts,
+    studentAid,
+    funds,
+    assets,
+    resources,
+    contracts,
+    quarters,
+    decisions,
+  ] as unknown as Table<AnyRow>[]
 ).map((table) => ({ ...table, columns: [...table.columns, ...versionColumns()] })) as unknown as Table<unknown>[];
 
 export function tableCsv(table: Table<unknown>, ctx: Context): string {
@@ -346,6 +528,24 @@ const versionsJson = (item: { history: AnyDisclosureItem['history'] }) =>
     changedFields: v.changedFields,
   })) ?? null;
 
+/** A periodic kind's periods owed and not published by their deadline on the build day (nothing for other kinds). */
+function overdueJson(kind: DisclosureKind, ctx: Context) {
+  if (!(periodicKinds as readonly string[]).includes(kind)) return {};
+  const rows = ctx.overdue.filter((o) => o.kind === (kind as PeriodicKind));
+  return {
+    overdueCount: rows.length,
+    overdue: rows.map((o) => ({
+      status: 'overdue',
+      unit: { id: o.unit.id, name: o.unit.name, township: o.townshipName },
+      url: abs(ctx, `/units/${o.unit.id}/#overdue`),
+      period: o.period,
+      periodLabel: o.periodLabel,
+      deadline: o.deadline,
+      daysOverdue: o.daysOverdue,
+    })),
+  };
+}
+
 export function collectionJson(kind: DisclosureKind, ctx: Context): string {
   const items = ctx.items.filter((i) => i.kind === kind);
   const withdrawn = ctx.withdrawn.filter((w) => w.kind === kind);
@@ -359,6 +559,7 @@ export function collectionJson(kind: DisclosureKind, ctx: Context): string {
       asOf: ctx.today,
       amounts: 'fen',
       count: items.length,
+      ...overdueJson(kind, ctx),
       items: items.map((i) => ({
         id: i.id,
         url: abs(ctx, i.href),

@@ -5,6 +5,7 @@ import type { Standard } from '../../domain/scoring/standard.ts';
 import { beijingDate } from '../../domain/calendar/dates.ts';
 import type { ScoringSources } from '../../services/scoring.ts';
 import { contentRatios, type ContentRatios } from '../../domain/scoring/content-facts.ts';
+import { loadRegistry } from '../../content/registry.ts';
 
 /** Every standard of content/standards (validated by the collection's loader), by year. */
 export async function loadStandards(): Promise<Standard[]> {
@@ -18,8 +19,13 @@ export async function pageSources(locals: App.Locals): Promise<ScoringSources> {
   const now = locals.channel?.now() ?? new Date();
   const day = beijingDate(now);
   if (cached?.day !== day) {
-    const [canteenAccount, decision] = await Promise.all([getCollection('canteenAccount'), getCollection('decision')]);
-    cached = { day, ratios: contentRatios({ canteenAccount, decision }, day) };
+    const [canteenAccount, collectiveAssets, decision, { units }] = await Promise.all([
+      getCollection('canteenAccount'),
+      getCollection('collectiveAssets'),
+      getCollection('decision'),
+      loadRegistry(),
+    ]);
+    cached = { day, ratios: contentRatios({ canteenAccount, collectiveAssets, decision, units }, day) };
   }
   return {
     standards: await loadStandards(),

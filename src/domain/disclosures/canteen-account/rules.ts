@@ -1,6 +1,7 @@
 import { daysBetween, daysInMonth, lastDayOfMonth, nextMonth, previousMonth } from '../../calendar/dates.ts';
 import { problem, sum, yuan, type CheckResult, type Problem } from '../common.ts';
-import { CANTEEN_PUBLISH_BY_DAY, CANTEEN_SURPLUS_TOLERANCE_PERCENT } from '../constants.ts';
+import { CANTEEN_SURPLUS_TOLERANCE_PERCENT } from '../constants.ts';
+import { periodDeadline } from '../due.ts';
 import type { CanteenAccount } from './schema.ts';
 
 /** Totals and ratios shown with every month. */
@@ -114,7 +115,7 @@ export function checkContinuity<T extends { id: string; data: CanteenAccount }>(
 
 /** The publication deadline of a month's accounts: the 15th of the following month. */
 export function canteenDeadline(month: string): string {
-  return `${nextMonth(month)}-${String(CANTEEN_PUBLISH_BY_DAY).padStart(2, '0')}`;
+  return periodDeadline('canteenAccount', month);
 }
 
 /** Calendar days after the deadline (0 when on time). */
