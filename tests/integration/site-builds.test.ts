@@ -17,6 +17,7 @@ import { ROOT } from '../../src/lib/paths.ts';
 import {
   liveOutDir,
   nightlyRebuild,
+  scheduleNightlyRebuild,
   startRebuildWorker,
   type BuildCommandFor,
 } from '../../src/services/site-builds.ts';
@@ -323,6 +324,35 @@ describe('after a restart: which build is served, and is it stale', () => {
       expect(liveOutDir(buildsDir, root)).toBeUndefined();
     } finally {
       rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the nightly timer', () => {
+  test('fires at 00:05 Beijing time and queues a nightly rebuild (a clock 0.5 s before it)', async () => {
+    const fresh = await freshDatabase({ seed: false });
+    try {
+      // 00:04:59.5 Beijing on 3 March 2026, moving with real time.
+      const offset = new Date('2026-03-02T16:04:59.500Z').getTime() - Date.now();
+      const done: string[] = [];
+      const errors: unknown[] = [];
+      const timer = scheduleNightlyRebuild({
+        database: fresh.database,
+        now: () => new Date(Date.now() + offset),
+        calendar: () => readCalendar().calendar,
+        onDone: (r) => done.push(r.requestId),
+        onError: (e) => errors.push(e),
+      });
+      try {
+        await waitFor(() => done.length > 0 || errors.length > 0, 'the nightly tick', { timeoutMs: 10_000 });
+      } finally {
+        timer.stop();
+      }
+      expect(errors).toEqual([]);
+      expect(done).toHaveLength(1);
+      expect(await getSiteBuild(fresh.database, done[0]!)).toMatchObject({ reason: 'nightly', state: 'queued' });
+    } finally {
+      fresh.dispose();
     }
   });
 });
