@@ -40,7 +40,7 @@ const BAD = 'store-liuwan-bad';
 
 const road = { ...contentRecord('decisions/liuwan-village-road-hardening.yaml'), title: '柳湾村六组村道修补工程' };
 const roadCorrected = { ...road, title: '柳湾村六组至七组村道修补工程', amountFen: 47_000_000 };
-const aid = {
+const aid: Record<string, unknown> = {
   ...contentRecord('student-aid/xixi-central-primary-2026-autumn-combined.yaml'),
   title: '2025年春季学期资助名单公示（存储）',
   schoolYear: 2025,
@@ -276,7 +276,7 @@ describe('the publisher’s page over this build', () => {
     form.set('_csrf', csrf);
     form.set('kind', 'studentAid');
     form.set('action', 'submit');
-    form.set('file', new File([filled], 'aid.xlsx'));
+    form.set('file', new File([new Uint8Array(filled)], 'aid.xlsx'));
     const res = await fetch(`${server.url}/staff/disclosures/`, {
       method: 'POST',
       headers: { cookie, origin: server.url },

@@ -63,8 +63,17 @@ describe('overdue periods in the built pages and open data', () => {
       }
       expect(unitPage).toContain('id="overdue"');
     }
-    // A unit with nothing overdue has no such section.
+    // A unit with nothing overdue has no such section; the list's township and year filters apply to the section.
     expect(readBuilt('units/xixi-central-primary/index.html')).not.toContain('data-overdue=');
+    expect(readBuilt('disclosures/canteen-accounts/in/nanhu/2025/index.html')).toContain(
+      'data-overdue="nanhu-nine-year-school:2025-09"',
+    );
+    expect(readBuilt('disclosures/canteen-accounts/in/nanhu/2026/index.html')).not.toContain(
+      'data-overdue="nanhu-nine-year-school:2025-09"',
+    );
+    expect(readBuilt('disclosures/canteen-accounts/in/xixi/all/index.html')).not.toContain(
+      'data-overdue="nanhu-nine-year-school',
+    );
   });
 
   test('the kind’s JSON lists them with status, period, deadline and daysOverdue; other kinds have no such list', () => {

@@ -23,7 +23,7 @@ const merge = (stored: ApprovedVersion[]) =>
 
 const road = contentRecord('decisions/liuwan-village-road-hardening.yaml');
 const decision = (over: Record<string, unknown> = {}) => ({ ...road, title: '柳湾村六组村道修补工程', ...over });
-const aid = () => ({
+const aid = (): Record<string, unknown> => ({
   ...contentRecord('student-aid/xixi-central-primary-2026-autumn-combined.yaml'),
   title: '2025年春季学期资助名单公示',
   schoolYear: 2025,
