@@ -26,6 +26,7 @@ const ROLE_ACCOUNT: Record<StaffRole, DemoUsername> = {
   evaluator: 'demo.evaluator',
   lead: 'demo.lead',
   publisher: 'demo.publisher',
+  approver: 'demo.approver',
 };
 
 // The reporter of the identity scan: a phone, a name, a client address and a device that must never

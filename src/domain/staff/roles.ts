@@ -9,9 +9,11 @@ import { z } from 'zod';
  * misconduct reports routed to the commission; moderators moderate; responders answer for their own
  * units only; evaluators mark; the evaluation team's lead reconciles the evaluators' marks, signs a
  * unit's year off and answers the units' appeals, but marks nothing as an evaluator; publishers (a unit's
- * disclosure clerk, issue 12) prepare disclosures for their own units only. Nobody gets everything.
+ * disclosure clerk, issue 12) prepare disclosures for their own units only, and approvers (the unit's head, or for a
+ * village's 村务 the 村务监督委员会 sign-off, DOMAIN.md §2.3) approve or return them for their own units, never
+ * their own submissions. Nobody gets everything.
  */
-export const staffRoles = ['admin', 'moderator', 'responder', 'evaluator', 'lead', 'publisher'] as const;
+export const staffRoles = ['admin', 'moderator', 'responder', 'evaluator', 'lead', 'publisher', 'approver'] as const;
 export type StaffRole = (typeof staffRoles)[number];
 
 /** How a route's `[param]` is filled in tests: a feedback item id, a unit id or a year. */
@@ -163,10 +165,10 @@ const DisplayName = z
   .min(1, 'staff.displayName.required')
   .max(DISPLAY_NAME_MAX, 'staff.displayName.tooLong');
 const Role = z.enum(staffRoles, 'staff.role.invalid');
-/** Units a responder answers for, or a publisher publishes for (at least one); empty for the other roles. */
+/** Units a responder answers for, a publisher publishes for or an approver approves for (at least one); empty for the other roles. */
 const UnitIds = z.array(z.string().min(1)).default([]);
-/** The roles that act for units (bound to one or more): responders and publishers. */
-export const unitBoundRoles: readonly StaffRole[] = ['responder', 'publisher'];
+/** The roles that act for units (bound to one or more): responders, publishers and approvers. */
+export const unitBoundRoles: readonly StaffRole[] = ['responder', 'publisher', 'approver'];
 const responderUnits = (a: { role: StaffRole; unitIds: string[] }) =>
   unitBoundRoles.includes(a.role) === a.unitIds.length > 0;
 const responderUnitsError = { error: 'staff.units.responderOnly', path: ['unitIds'] };
