@@ -10,14 +10,14 @@ import { z } from 'zod';
  * units only; evaluators mark; the evaluation team's lead reconciles the evaluators' marks, signs a
  * unit's year off and answers the units' appeals, but marks nothing as an evaluator; publishers (a unit's
  * disclosure clerk, issue 12) prepare disclosures for their own units only, and approvers (the unit's head, or for a
- * village's 村务 the 村务监督委员会 sign-off, DOMAIN.md §2.3) approve or return them for their own units, never
+ * village's affairs the village supervisory committee sign-off, DOMAIN.md §2.3) approve or return them for their own units, never
  * their own submissions. Nobody gets everything.
  */
 export const staffRoles = ['admin', 'moderator', 'responder', 'evaluator', 'lead', 'publisher', 'approver'] as const;
 export type StaffRole = (typeof staffRoles)[number];
 
 /** How a route's `[param]` is filled in tests: a feedback item id, a unit id or a year. */
-export type RouteParam = 'feedback' | 'unit' | 'year' | 'account' | 'survey' | 'template';
+export type RouteParam = 'feedback' | 'unit' | 'year' | 'account' | 'survey' | 'template' | 'submission';
 
 export interface StaffRoute {
   /** The URL pattern with Astro-style `[param]` segments; always under /staff/. */
@@ -86,6 +86,10 @@ export const staffRoutes = {
     roles: ['publisher'],
     params: { file: 'template' },
   },
+  /** Approval (issue 12): the approver's units' pending submissions, oldest first. */
+  approvals: { path: '/staff/approvals/', roles: ['approver'] },
+  /** One submission previewed as the public will see it, with approve / return (and the village committee's sign-off). */
+  approval: { path: '/staff/approvals/[id]/', roles: ['approver'], params: { id: 'submission' }, post: true },
   // Call-back: the commission's staff reveal a submitter's phone for a stated reason; never a unit.
   contactReveal: {
     path: '/staff/contact/[id]/',
