@@ -51,6 +51,16 @@ export const demoStaff = [
     unitIds: ['xixi-central-primary', 'hetang-village'],
   },
   {
+    // The demo publisher's units' head: approves or returns their submissions (issue 12); for 荷塘村's 村务
+    // kinds the approval records the 村务监督委员会 review (DOMAIN.md §2.3).
+    username: 'demo.approver',
+    displayName: '演示审批人（西溪镇中心小学、荷塘村）',
+    role: 'approver',
+    password: 'demo-approver-password',
+    totpSecret: 'MFYHA4TPOZSXELLEMVWW6LLTMVRXEZLU',
+    unitIds: ['xixi-central-primary', 'hetang-village'],
+  },
+  {
     username: 'demo.evaluator',
     displayName: '演示考评员',
     role: 'evaluator',

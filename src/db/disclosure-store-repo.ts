@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Database } from './client.ts';
 import { auditStatement } from './audit-repo.ts';
-import { disclosureSubmissions, disclosureVersions } from './schema.ts';
+import { disclosureSubmissions, disclosureVersions, type SupervisionRecord } from './schema.ts';
 import { siteBuildRequestStatement } from './site-builds-repo.ts';
 
 /**
@@ -108,6 +108,35 @@ export async function createSubmission(
   });
 }
 
+/** One submission by id, or undefined. */
+export async function findSubmission(database: Database, id: string) {
+  const [row] = await database.db.select().from(disclosureSubmissions).where(eq(disclosureSubmissions.id, id));
+  return row;
+}
+
+/** The submissions one publisher made, newest first (their list with each one's state). */
+export async function listSubmissionsBy(database: Database, submittedBy: string, limit = 50) {
+  return database.db
+    .select()
+    .from(disclosureSubmissions)
+    .where(eq(disclosureSubmissions.submittedBy, submittedBy))
+    .orderBy(desc(disclosureSubmissions.submittedAt))
+    .limit(limit);
+}
+
+/** The latest version of every stored disclosure of the given units (what a publisher may correct or withdraw). */
+export async function listStoredOfUnits(database: Database, unitIds: readonly string[]) {
+  if (unitIds.length === 0) return [];
+  const rows = await database.db
+    .select()
+    .from(disclosureVersions)
+    .where(inArray(disclosureVersions.unitId, [...unitIds]))
+    .orderBy(asc(disclosureVersions.disclosureId), desc(disclosureVersions.version));
+  const latest = new Map<string, (typeof rows)[number]>();
+  for (const r of rows) if (!latest.has(r.disclosureId)) latest.set(r.disclosureId, r);
+  return [...latest.values()];
+}
+
 /** Pending submissions of the given units, oldest first (the approver's list). */
 export async function listPendingSubmissions(database: Database, unitIds: readonly string[]) {
   if (unitIds.length === 0) return [];
@@ -145,10 +174,12 @@ async function pending(database: Database, d: Decision): Promise<StoreResult<{ s
  * Approves a submission: the next version, the submission's state, the audit row and the site build
  * request in ONE batch. `recheck` runs the current rules over the submission together with everything
  * published now and returns its problems (something published meanwhile can change the verdict).
+ * `supervision` is the village village supervisory committee's review when this approval is its sign-off (the caller decides
+ * when it is required and validates it); it is recorded on the submission, the version and the audit row.
  */
 export async function approveSubmission(
   database: Database,
-  d: Decision,
+  d: Decision & { supervision?: SupervisionRecord | null },
   recheck: (s: Submission) => Promise<readonly unknown[]>,
 ): Promise<StoreResult<{ versionId: string; version: number; buildRequestId: string }>> {
   // The re-check reads every published disclosure: it runs before the write, so the group commit is not
@@ -185,10 +216,11 @@ export async function approveSubmission(
         submissionId: s.id,
         approvedBy: d.approver,
         approvedAt: d.at,
+        supervision: d.supervision ?? null,
       }),
       database.db
         .update(disclosureSubmissions)
-        .set({ state: 'approved', decidedBy: d.approver, decidedAt: d.at })
+        .set({ state: 'approved', decidedBy: d.approver, decidedAt: d.at, supervision: d.supervision ?? null })
         .where(and(eq(disclosureSubmissions.id, s.id), eq(disclosureSubmissions.state, 'submitted'))),
       auditStatement(database, {
         at: d.at,
@@ -196,7 +228,12 @@ export async function approveSubmission(
         action: `disclosure.${s.change === 'publish' ? 'approved' : s.change}`,
         subjectType: 'disclosure',
         subjectId: s.disclosureId,
-        detail: { submission: s.id, version, build: build.id },
+        detail: {
+          submission: s.id,
+          version,
+          build: build.id,
+          ...(d.supervision ? { supervision: d.supervision } : {}),
+        },
         publicNote: s.reason,
       }),
       build.statement,

@@ -723,6 +723,12 @@ export const siteBuilds = sqliteTable(
   (t) => [index('site_builds_state').on(t.state, t.requestedAt)],
 );
 
+/** The village supervisory committee's sign-off of a village affairs disclosure: review date (YYYY-MM-DD) and opinion. */
+export interface SupervisionRecord {
+  reviewedOn: string;
+  opinion: string;
+}
+
 export const disclosureSubmissionStates = ['submitted', 'approved', 'rejected'] as const;
 export const disclosureChanges = ['publish', 'correction', 'withdrawal'] as const;
 
@@ -751,6 +757,8 @@ export const disclosureSubmissions = sqliteTable(
     decidedBy: text('decided_by'),
     decidedAt: integer('decided_at', { mode: 'timestamp_ms' }),
     rejectionReason: text('rejection_reason'),
+    /** The village supervisory committee's review recorded with the approval of a village's village affairs kind (DOMAIN.md §2.3). */
+    supervision: text('supervision', { mode: 'json' }).$type<SupervisionRecord>(),
   },
   (t) => [
     index('disclosure_submissions_unit_state').on(t.unitId, t.state),
@@ -779,6 +787,8 @@ export const disclosureVersions = sqliteTable(
     submissionId: text('submission_id').notNull(),
     approvedBy: text('approved_by').notNull(),
     approvedAt: integer('approved_at', { mode: 'timestamp_ms' }).notNull(),
+    /** The village supervisory committee's review (date and opinion) when the approval was its sign-off; null otherwise. */
+    supervision: text('supervision', { mode: 'json' }).$type<SupervisionRecord>(),
     /** When the expired aid recipients' names were removed (the one allowed update). */
     scrubbedAt: integer('scrubbed_at', { mode: 'timestamp_ms' }),
   },

@@ -50,6 +50,7 @@ export function canSee(s: StaffSession, r: Pick<FeedbackRecord, 'unitId' | 'rout
     case 'evaluator':
     case 'lead':
     case 'publisher':
+    case 'approver':
       return false;
   }
 }

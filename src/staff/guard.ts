@@ -44,7 +44,7 @@ export function requireStaff(
   return { ok: true, session, ctx };
 }
 
-/** Responders and publishers act only for their own units; the other roles are not unit-bound. */
+/** Responders, publishers and approvers act only for their own units; the other roles are not unit-bound. */
 export function inScope(session: StaffSession, scope: UnitScope): boolean {
   return !unitBoundRoles.includes(session.account.role) || session.account.unitIds.includes(scope.unitId);
 }

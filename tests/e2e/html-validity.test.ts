@@ -8,6 +8,8 @@ import { expect, test } from 'vitest';
 import { builtFiles, CLIENT_DIR, sitePath } from '../support/built-site.ts';
 import { startTestServer } from '../support/server.ts';
 import { signIn, type DemoUsername } from '../support/staff.ts';
+import { createClient } from '@libsql/client';
+import { sampleCanteenAccount } from '../support/disclosure-samples.ts';
 
 /**
  * The Nu Html Checker (vnu, from the `vnu-jar` package) finds no error in any page: every file the
@@ -23,7 +25,14 @@ if (!JAVA) console.warn(NO_JAVA);
 
 /** On-demand pages no built page links to (forms, the staff login). */
 const PUBLIC_ENTRIES = ['/feedback/', '/feedback/meal/', '/feedback/track/', '/ratings/', '/surveys/', '/staff/login/'];
-const STAFF: DemoUsername[] = ['demo.admin', 'demo.evaluator', 'demo.lead', 'demo.xixi', 'demo.publisher'];
+const STAFF: DemoUsername[] = [
+  'demo.admin',
+  'demo.evaluator',
+  'demo.lead',
+  'demo.xixi',
+  'demo.publisher',
+  'demo.approver',
+];
 /** Bounds the crawl: the demo city has far fewer on-demand pages than this. */
 const MAX_PAGES = 1500;
 
@@ -63,6 +72,23 @@ test('vnu finds no error in the built pages and the on-demand pages', async (ctx
         seeds: [...PUBLIC_ENTRIES, ...built.flatMap((f) => pageLinks(readFileSync(f, 'utf8')))],
       },
     ];
+    {
+      // One pending submission, so the approver's crawl reaches the approval page (issue 12) and the
+      // publisher's page lists it.
+      const db = createClient({ url: `file:${server.dbFile}` });
+      const publisher = (await db.execute("SELECT id FROM staff_accounts WHERE username = 'demo.publisher'")).rows[0]!;
+      await db.execute({
+        sql: `INSERT INTO disclosure_submissions (id, kind, unit_id, disclosure_id, change, data, source_file_name,
+                submitted_by, submitted_at, state) VALUES (?, 'canteenAccount', 'xixi-central-primary', 'vnu-canteen', 'publish', ?, 'm.xlsx', ?, ?, 'submitted')`,
+        args: [
+          crypto.randomUUID(),
+          JSON.stringify({ ...sampleCanteenAccount('2026-03'), unit: 'xixi-central-primary' }),
+          `staff:${String(publisher.id)}`,
+          Date.now(),
+        ],
+      });
+      db.close();
+    }
     for (const who of STAFF) sessions.push({ who, cookie: (await signIn(server.url, who)).cookie, seeds: ['/staff/'] });
 
     for (const { who, cookie, seeds } of sessions) {

@@ -189,6 +189,8 @@ describe('staff console in Chromium', () => {
         ['/staff/evaluation/', `/staff/evaluation/${YEAR}/xixi-central-primary/`, '/staff/consultation/'],
       ],
       ['demo.publisher', ['/staff/disclosures/']],
+      // The approval page of a submission is walked by tests/e2e/disclosure-approval.test.ts.
+      ['demo.approver', ['/staff/approvals/']],
     ];
     {
       // The first-login page, without a session.
@@ -238,6 +240,7 @@ describe('staff console in Chromium', () => {
         `/staff/evaluation/${YEAR}/xixi-central-primary/`,
         '/staff/consultation/',
         '/staff/disclosures/',
+        '/staff/approvals/',
       ]),
     );
   }, 180_000);

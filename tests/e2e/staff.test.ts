@@ -13,6 +13,7 @@ import {
 } from '../../src/domain/staff/roles.ts';
 import { readChain, verifyChain } from '../../src/db/audit-chain.ts';
 import { t } from '../../src/i18n/t.ts';
+import { sampleCanteenAccount } from '../support/disclosure-samples.ts';
 
 /**
  * Issue 5 acceptance 1–3 against the real server: the role × route matrix (every route in
@@ -26,6 +27,7 @@ const ROLE_ACCOUNT: Record<StaffRole, DemoUsername> = {
   evaluator: 'demo.evaluator',
   lead: 'demo.lead',
   publisher: 'demo.publisher',
+  approver: 'demo.approver',
 };
 
 // The reporter of the identity scan: a phone, a name, a client address and a device that must never
@@ -42,6 +44,7 @@ let hetang: { cookie: string; csrf: string };
 let xixiItem: string;
 let hetangItem: string;
 let moderatorId: string;
+let submissionId: string;
 
 async function itemOf(unitId: string, kind = 'suggestion'): Promise<string> {
   const rs = await db.execute({
@@ -78,6 +81,22 @@ beforeAll(async () => {
   moderatorId = String(
     (await db.execute("SELECT id FROM staff_accounts WHERE username = 'demo.moderator'")).rows[0]!.id,
   );
+  // One pending submission of the demo publisher's school, for the approval page (issue 12).
+  const publisher = String(
+    (await db.execute("SELECT id FROM staff_accounts WHERE username = 'demo.publisher'")).rows[0]!.id,
+  );
+  submissionId = crypto.randomUUID();
+  await db.execute({
+    sql: `INSERT INTO disclosure_submissions (id, kind, unit_id, disclosure_id, change, data, source_file_name,
+            submitted_by, submitted_at, state) VALUES (?, 'canteenAccount', 'xixi-central-primary', ?, 'publish', ?, 'm.xlsx', ?, ?, 'submitted')`,
+    args: [
+      submissionId,
+      'matrix-canteen-2026-03',
+      JSON.stringify({ ...sampleCanteenAccount('2026-03'), unit: 'xixi-central-primary' }),
+      `staff:${publisher}`,
+      Date.now(),
+    ],
+  });
 });
 
 const BUILD_ID = '00000000-0000-4000-8000-00000000b111';
@@ -113,6 +132,7 @@ function pathOf(key: (typeof staffRouteKeys)[number]): string {
     template: () => 'canteen-accounts.xlsx',
     // A finished request inserted below (a queued one would start a real build).
     build: () => BUILD_ID,
+    submission: () => submissionId,
   };
   return route.path.replace(/\[(\w+)\]/g, (_, name: string) => {
     const kind = route.params?.[name];

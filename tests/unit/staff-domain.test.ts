@@ -28,6 +28,16 @@ describe('permission matrix', () => {
     expect(staffRoles.filter((r) => canAccess(r, 'moderationItem'))).toEqual(['moderator']);
     expect(staffRoles.filter((r) => canAccess(r, 'evaluation'))).toEqual(['evaluator']);
   });
+  test('separation of duties (issue 12): only approvers approve, only publishers publish', () => {
+    expect(staffRoles.filter((r) => canAccess(r, 'approvals'))).toEqual(['approver']);
+    expect(staffRoles.filter((r) => canAccess(r, 'approval'))).toEqual(['approver']);
+    expect(staffRoles.filter((r) => canAccess(r, 'disclosures'))).toEqual(['publisher']);
+  });
+  test('an approver is bound to at least one unit, like a publisher', () => {
+    const account = { username: 'wang.head', displayName: 'Wang', role: 'approver', password: 'x'.repeat(12) };
+    expect(NewStaffAccount.safeParse({ ...account, unitIds: [] }).success).toBe(false);
+    expect(NewStaffAccount.safeParse({ ...account, unitIds: ['a'] }).success).toBe(true);
+  });
 });
 
 describe('loginGate', () => {

@@ -9,13 +9,15 @@ import { z } from 'zod';
  * misconduct reports routed to the commission; moderators moderate; responders answer for their own
  * units only; evaluators mark; the evaluation team's lead reconciles the evaluators' marks, signs a
  * unit's year off and answers the units' appeals, but marks nothing as an evaluator; publishers (a unit's
- * disclosure clerk, issue 12) prepare disclosures for their own units only. Nobody gets everything.
+ * disclosure clerk, issue 12) prepare disclosures for their own units only, and approvers (the unit's head, or for a
+ * village's affairs the village supervisory committee sign-off, DOMAIN.md §2.3) approve or return them for their own units, never
+ * their own submissions. Nobody gets everything.
  */
-export const staffRoles = ['admin', 'moderator', 'responder', 'evaluator', 'lead', 'publisher'] as const;
+export const staffRoles = ['admin', 'moderator', 'responder', 'evaluator', 'lead', 'publisher', 'approver'] as const;
 export type StaffRole = (typeof staffRoles)[number];
 
 /** How a route's `[param]` is filled in tests: a feedback item id, a unit id or a year. */
-export type RouteParam = 'feedback' | 'unit' | 'year' | 'account' | 'survey' | 'template' | 'build';
+export type RouteParam = 'feedback' | 'unit' | 'year' | 'account' | 'survey' | 'template' | 'build' | 'submission';
 
 export interface StaffRoute {
   /** The URL pattern with Astro-style `[param]` segments; always under /staff/. */
@@ -84,13 +86,17 @@ export const staffRoutes = {
     roles: ['publisher'],
     params: { file: 'template' },
   },
+  /** Approval (issue 12): the approver's units' pending submissions, oldest first. */
+  approvals: { path: '/staff/approvals/', roles: ['approver'] },
+  /** One submission previewed as the public will see it, with approve / return (and the village committee's sign-off). */
+  approval: { path: '/staff/approvals/[id]/', roles: ['approver'], params: { id: 'submission' }, post: true },
   /**
    * Rebuilds of the public site (issue 12 "Live without restart"): the commission admin lists them and
-   * queues a manual one; a request's progress page is also the publisher's, who sees the rebuild an
-   * approval queued. (The approver role, once added, belongs on `build` too.)
+   * queues a manual one; a request's progress page is also the approver's, whose approval queued it, and the
+   * publisher's, who submitted what it publishes.
    */
   builds: { path: '/staff/builds/', roles: ['admin'], post: true },
-  build: { path: '/staff/builds/[id]/', roles: ['publisher', 'admin'], params: { id: 'build' } },
+  build: { path: '/staff/builds/[id]/', roles: ['approver', 'publisher', 'admin'], params: { id: 'build' } },
   // Call-back: the commission's staff reveal a submitter's phone for a stated reason; never a unit.
   contactReveal: {
     path: '/staff/contact/[id]/',
@@ -170,10 +176,10 @@ const DisplayName = z
   .min(1, 'staff.displayName.required')
   .max(DISPLAY_NAME_MAX, 'staff.displayName.tooLong');
 const Role = z.enum(staffRoles, 'staff.role.invalid');
-/** Units a responder answers for, or a publisher publishes for (at least one); empty for the other roles. */
+/** Units a responder answers for, a publisher publishes for or an approver approves for (at least one); empty for the other roles. */
 const UnitIds = z.array(z.string().min(1)).default([]);
-/** The roles that act for units (bound to one or more): responders and publishers. */
-export const unitBoundRoles: readonly StaffRole[] = ['responder', 'publisher'];
+/** The roles that act for units (bound to one or more): responders, publishers and approvers. */
+export const unitBoundRoles: readonly StaffRole[] = ['responder', 'publisher', 'approver'];
 const responderUnits = (a: { role: StaffRole; unitIds: string[] }) =>
   unitBoundRoles.includes(a.role) === a.unitIds.length > 0;
 const responderUnitsError = { error: 'staff.units.responderOnly', path: ['unitIds'] };

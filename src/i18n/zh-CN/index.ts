@@ -4,6 +4,7 @@
  * segment says which file holds it (`nav.*` in site.ts, `data.*` in open-data.ts, …); every first segment
  * lives in one file only (tests/content/messages.test.ts).
  */
+import { approvalMessages } from './approval.ts';
 import { disclosuresMessages } from './disclosures.ts';
 import { feedbackMessages } from './feedback.ts';
 import { notificationsMessages } from './notifications.ts';
@@ -31,6 +32,7 @@ export const messageAreas = {
   staff: staffMessages,
   sheets: sheetsMessages,
   notifications: notificationsMessages,
+  approval: approvalMessages,
 } as const;
 
 type Areas = typeof messageAreas;
@@ -56,6 +58,7 @@ export const messages = {
   ...staffMessages,
   ...sheetsMessages,
   ...notificationsMessages,
+  ...approvalMessages,
 } as const;
 
 export type MessageKey = keyof typeof messages;

@@ -247,9 +247,9 @@ export const sheetsMessages = {
   'sheets.page.resultTitle': '检查结果 - {title}',
   'sheets.page.notSubmitted': '检查结果，尚未提交',
   'sheets.page.notStored':
-    '「检查文件」只检查，不保存任何内容，也不会公开。检查无误后可选「检查并提交审核」保存为待审核提交；审核页面尚未上线，提交暂不会公开。',
+    '「检查文件」只检查，不保存任何内容，也不会公开。检查无误后可选「检查并提交审核」保存为待审核提交，由单位审批人在「公示审批」页面批准后公开。',
   'sheets.page.submittedHeading': '提交结果',
-  'sheets.page.submittedOne': '已保存为待审核提交。审核页面尚未上线，暂不会公开。',
+  'sheets.page.submittedOne': '已保存为待审核提交，单位审批人批准后公开。',
   'sheets.page.submitForApproval': '检查并提交审核',
   'sheets.page.store.disclosureId.inContent': '该编号已被已公开的内容使用，请换一个编号。',
   'sheets.page.store.disclosureId.taken': '该编号已公开；如需修改，请提交更正。',

@@ -14,6 +14,7 @@ export const staffMessages = {
   'staff.nav.consultation': '标准征求意见',
   'staff.nav.appeals': '考评申诉',
   'staff.nav.disclosures': '公示发布',
+  'staff.nav.approvals': '公示审批',
   'staff.nav.builds': '网站构建',
 
   'staff.signedInAs': '当前登录：{name}（{role}）',
@@ -24,6 +25,7 @@ export const staffMessages = {
   'staff.role.evaluator': '考评员',
   'staff.role.lead': '考评组组长',
   'staff.role.publisher': '单位公示员',
+  'staff.role.approver': '单位审批人',
   'staff.home.lead': '请选择要处理的工作。所有操作都会记入防篡改的审计日志。',
   'staff.home.units': '您负责答复的单位',
   'staff.home.calendarMissing':
@@ -67,8 +69,8 @@ export const staffMessages = {
   'staff.password.tooLong': '密码最多 128 个字符',
   'staff.displayName.required': '请填写姓名或称呼',
   'staff.displayName.tooLong': '姓名或称呼最多 40 个字',
-  'staff.role.invalid': '角色只能是 admin、moderator、responder、evaluator、lead 或 publisher',
-  'staff.units.responderOnly': '单位答复人和单位公示员必须绑定至少一个单位，其他角色不绑定单位',
+  'staff.role.invalid': '角色只能是 admin、moderator、responder、evaluator、lead、publisher 或 approver',
+  'staff.units.responderOnly': '单位答复人、单位公示员和单位审批人必须绑定至少一个单位，其他角色不绑定单位',
   'staff.units.unknown': '单位不存在',
   'staff.note.required': '请填写备注内容',
   'staff.note.tooLong': '备注太长，请精简到 2000 字以内',
