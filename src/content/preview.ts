@@ -46,6 +46,7 @@ export async function previewItem(kind: DisclosureKind, id: string, data: unknow
           checks,
           verdict: verdictOf(checks),
           publicity: publicityStatus(d.publicity, today),
+          history: undefined,
         } satisfies DisclosureItem<'procurement'>;
       }
       case 'canteenAccount': {
@@ -63,6 +64,7 @@ export async function previewItem(kind: DisclosureKind, id: string, data: unknow
           checks,
           verdict: verdictOf(checks),
           publicity: undefined,
+          history: undefined,
         } satisfies DisclosureItem<'canteenAccount'>;
       }
       case 'studentAid': {
@@ -78,6 +80,7 @@ export async function previewItem(kind: DisclosureKind, id: string, data: unknow
           checks: [],
           verdict: undefined,
           publicity: publicityStatus(aidWindow(d, calendar), today),
+          history: undefined,
         } satisfies DisclosureItem<'studentAid'>;
       }
       case 'collectiveAssets': {
@@ -96,6 +99,7 @@ export async function previewItem(kind: DisclosureKind, id: string, data: unknow
           checks,
           verdict: verdictOf(checks),
           publicity: undefined,
+          history: undefined,
         } satisfies DisclosureItem<'collectiveAssets'>;
       }
       case 'decision': {
@@ -113,6 +117,7 @@ export async function previewItem(kind: DisclosureKind, id: string, data: unknow
           checks,
           verdict: verdictOf(checks),
           publicity: undefined,
+          history: undefined,
         } satisfies DisclosureItem<'decision'>;
       }
     }
