@@ -57,6 +57,9 @@ function historyOf(kind: DisclosureKind, versions: readonly ApprovedVersion[]): 
       approvedOn: beijingDate(v.approvedAt),
       reason: maskOrNull(v.reason),
       changedFields,
+      supervision: v.supervision
+        ? { reviewedOn: v.supervision.reviewedOn, opinion: maskOrNull(v.supervision.opinion) ?? '' }
+        : null,
     };
   });
   const last = versions[versions.length - 1]!;

@@ -174,7 +174,7 @@ async function pending(database: Database, d: Decision): Promise<StoreResult<{ s
  * Approves a submission: the next version, the submission's state, the audit row and the site build
  * request in ONE batch. `recheck` runs the current rules over the submission together with everything
  * published now and returns its problems (something published meanwhile can change the verdict).
- * `supervision` is the village village supervisory committee's review when this approval is its sign-off (the caller decides
+ * `supervision` is the village supervisory committee's review when this approval is its sign-off (the caller decides
  * when it is required and validates it); it is recorded on the submission, the version and the audit row.
  */
 export async function approveSubmission(

@@ -17,6 +17,8 @@ export interface ApprovedVersion {
   approvedAt: Date;
   /** Set once the names of an expired aid list were blanked (in every version). */
   scrubbedAt: Date | null;
+  /** The village supervisory committee's review recorded with the approval of a village affairs kind. */
+  supervision: { reviewedOn: string; opinion: string } | null;
 }
 
 /** The path of an embedded database's file, or undefined for `:memory:` and remote databases. */
@@ -70,6 +72,7 @@ export async function readApprovedVersions(opts: {
       reason: r.reason,
       approvedAt: r.approvedAt,
       scrubbedAt: r.scrubbedAt,
+      supervision: r.supervision ?? null,
     }));
   } finally {
     client.close();

@@ -60,6 +60,7 @@ const steps: Step[] = [
     data: roadCorrected,
     reason: `工程范围和金额录入有误，经村务监督委员会核实更正，咨询 ${PHONE}`,
     at: at('2026-11-20T03:00:00Z'),
+    supervision: { reviewedOn: '2026-11-19', opinion: '同意更正后公开' },
   },
   {
     change: 'publish',
@@ -164,6 +165,8 @@ describe('a build with approved versions in the store', () => {
     const text = stripTags(html);
     expect(text).toContain('柳湾村六组至七组村道修补工程');
     expect(text).toContain('已更正');
+    // The approval in force was the village supervisory committee's sign-off (DOMAIN.md §2.3).
+    expect(text).toMatch(/经村务监督委员会审核（2026[^）]*19[^）]*）：同意更正后公开/);
     expect(text).toContain('第 2 版');
     expect(text).toContain('第 1 版');
     expect(text).toContain(formatDate('2026-11-20'));

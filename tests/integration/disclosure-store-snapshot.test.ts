@@ -67,6 +67,7 @@ describe('the build’s read of the disclosure store', () => {
         reason: '标题有误',
         approvedAt: new Date('2026-11-04T02:00:00Z'),
         scrubbedAt: null,
+        supervision: null,
         data: { title: '村道修补（更正）' },
       });
       expect(read[3]!.data).toBeNull();

@@ -23,7 +23,16 @@ export const contentIds = (): ReadonlySet<string> =>
 
 export type Step =
   | { change: 'publish'; kind: DisclosureKind; id: string; data: Record<string, unknown>; at: Date }
-  | { change: 'correction'; kind: DisclosureKind; id: string; data: Record<string, unknown>; reason: string; at: Date }
+  | {
+      change: 'correction';
+      kind: DisclosureKind;
+      id: string;
+      data: Record<string, unknown>;
+      reason: string;
+      at: Date;
+      /** The village supervisory committee's review, when this approval is its sign-off. */
+      supervision?: { reviewedOn: string; opinion: string };
+    }
   | { change: 'withdrawal'; kind: DisclosureKind; id: string; unit: string; reason: string; at: Date };
 
 /**
@@ -53,7 +62,13 @@ export async function approveSteps(database: Database, steps: readonly Step[]): 
     if (!submitted.ok) throw new Error(`${s.id}: ${submitted.code}`);
     const approved = await approveSubmission(
       database,
-      { submissionId: submitted.id, approver: 'staff:approver-test', approverUnits: [unitId], at: s.at },
+      {
+        submissionId: submitted.id,
+        approver: 'staff:approver-test',
+        approverUnits: [unitId],
+        at: s.at,
+        ...(s.change === 'correction' && s.supervision ? { supervision: s.supervision } : {}),
+      },
       () => Promise.resolve([]),
     );
     if (!approved.ok) throw new Error(`${s.id}: ${approved.code}`);

@@ -51,6 +51,7 @@ function version(
     reason: change === 'publish' ? null : 'reason',
     approvedAt: new Date(Date.UTC(2026, 10, n, 2)),
     scrubbedAt: null,
+    supervision: null,
     ...over,
   };
 }

@@ -22,6 +22,8 @@ export const HistoryVersion = z.strictObject({
   reason: z.string().nullable(),
   /** Where each changed field sits in the template (sheet, row, column); empty for a publication or a withdrawal. */
   changedFields: z.array(z.string()),
+  /** The village supervisory committee's review date and opinion (DOMAIN.md §2.3), for village affairs kinds; null otherwise. */
+  supervision: z.strictObject({ reviewedOn: IsoDate, opinion: z.string() }).nullable(),
 });
 export type HistoryVersion = z.infer<typeof HistoryVersion>;
 

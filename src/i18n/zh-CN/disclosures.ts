@@ -568,6 +568,7 @@ export const disclosuresMessages = {
   'disclosures.store.unknownKind': '公示库中的记录类别“{kind}”无法识别',
   'disclosures.store.idInContent': '该编号已被 content/ 中的文件使用：同一公示只能有一个固定网址',
   'disclosures.history.corrected': '已更正',
+  'disclosures.supervision.reviewed': '经村务监督委员会审核（{date}）：{opinion}',
   'disclosures.history.correctedNote':
     '本公示已于 {date} 更正，现为第 {version} 版。各版本的日期、原因和改动见“版本记录”。',
   'disclosures.history.heading': '版本记录',
