@@ -118,11 +118,10 @@ export async function scoreYear(
   unitId?: string,
 ): Promise<UnitScorecard[]> {
   const rows = await yearInputs(database, standard.year, sources, unitId);
-  return rows.map(({ unit, input }) => ({
-    ...scoreUnit(standard, input),
-    unitName: unit.name,
-    townshipId: unit.townshipId,
-  }));
+  // The fresh scorecard gets the unit's name and township (appended, as a spread would, without copying it).
+  return rows.map(({ unit, input }) =>
+    Object.assign(scoreUnit(standard, input), { unitName: unit.name, townshipId: unit.townshipId }),
+  );
 }
 
 export interface YearReport {
