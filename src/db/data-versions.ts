@@ -20,6 +20,8 @@ export const TABLE_AREAS: Readonly<Record<string, readonly Area[]>> = {
   townships: ['units'],
   units: ['units'],
   feedback_items: ['feedback'],
+  // Reply-timeliness counters kept by triggers on feedback_items (migration 0012_scoring_aggregates).
+  reply_tallies: ['feedback'],
   feedback_redactions: ['feedback'],
   // Staff notes are not shown publicly today; mapped so that a public use later cannot go stale.
   feedback_notes: ['feedback'],

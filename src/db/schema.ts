@@ -91,7 +91,40 @@ export const feedbackItems = sqliteTable(
   (t) => [
     index('feedback_unit_visibility').on(t.unitId, t.visibility, t.receivedAt),
     index('feedback_unit_route').on(t.unitId, t.routedTo),
+    // The items of units not answered yet, with every deadline fact (a covering partial index): yearly scoring
+    // reads them without visiting the table (src/db/scoring-inputs-repo.ts replyTimeliness repeats this WHERE).
+    index('feedback_unit_unanswered')
+      .on(
+        t.receivedAt,
+        t.unitId,
+        t.state,
+        t.acceptedAt,
+        t.extensionDays,
+        t.reopenedAt,
+        // Only for SQLite to see the index covers the WHERE too (it does not drop the index's own terms).
+        t.routedTo,
+        t.firstAnsweredAt,
+        t.firstAnswerDueAt,
+      )
+      .where(sql`routed_to = 'unit' AND (first_answered_at IS NULL OR first_answer_due_at IS NULL)`),
   ],
+);
+
+/**
+ * Answered items routed to a unit per (unit, Beijing year of receipt): how many, and how many were first answered
+ * on or before their due day. Kept by triggers on feedback_items (migration 0012_scoring_aggregates), in the same
+ * statement as every change of the facts, so that yearly scoring reads one counter per unit instead of scanning
+ * every item (bench: 1,000,000 items). feedback_items stays the record; a row whose `due` fell back to 0 is kept.
+ */
+export const replyTallies = sqliteTable(
+  'reply_tallies',
+  {
+    unitId: text('unit_id').notNull(),
+    year: integer('year').notNull(),
+    due: integer('due').notNull(),
+    onTime: integer('on_time').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.unitId, t.year] })],
 );
 
 /** The optional phone, AES-256-GCM encrypted with CONTACT_KEY (bound to the item id). */

@@ -1,4 +1,5 @@
 import { asc, desc, eq, sql } from 'drizzle-orm';
+import { jsonRows } from './scoring-inputs-repo.ts';
 import type { Database } from './client.ts';
 import { auditStatement } from './audit-repo.ts';
 import { rateLimitStatements, type RateHit, isRateLimitViolation, retryAfter } from './rate-limit-repo.ts';
@@ -18,30 +19,43 @@ export interface ScoredUnit {
   townshipId: string;
 }
 
-/** Every unit the registry mirrors (the population scored each year), optionally one carrier. */
+/** Every unit the registry mirrors (the population scored each year), optionally one carrier; by id. */
 export async function listScoredUnits(database: Database, carrier?: UnitCarrier): Promise<ScoredUnit[]> {
-  return database.db
-    .select({ id: units.id, name: units.name, carrier: units.carrier, townshipId: units.townshipId })
-    .from(units)
-    .where(carrier ? eq(units.carrier, carrier) : undefined)
-    .orderBy(asc(units.id));
+  // One JSON text rather than a row per unit (10,000 units: ~10× less time in the driver).
+  const rows = await jsonRows<[string, string, UnitCarrier, string]>(
+    database,
+    sql`SELECT id, json_array(id, name, carrier, township_id) AS r FROM ${units}
+      ${carrier ? sql`WHERE carrier = ${carrier}` : sql``}`,
+    sql`id`,
+  );
+  return rows.map(([id, name, c, townshipId]) => ({ id, name, carrier: c, townshipId }));
 }
 
 /**
- * The year's marks, by unit and item key. One JSON object per unit is built in SQL: materialising 80,000
- * rows one by one through the driver costs ten times more than parsing 2,000 strings (bench: 2,000 units).
+ * The year's marks, by unit and item key. One JSON text for the whole year, `[[unit, [[key, value, points,
+ * deductions, note], …]], …]`, is built in SQL: materialising 136,000 rows one by one through the driver costs
+ * several times more than parsing one string (bench: 10,000 units).
  */
 export async function marksOfYear(
   database: Database,
   year: number,
   unitId?: string,
 ): Promise<Map<string, Record<string, Mark>>> {
-  const rows = await database.db.all<{ unit: string; marks: string }>(sql`
-    SELECT unit_id AS unit, json_group_object(item_key, json_object('value', json(value), 'points', points, 'deductions', json(deductions), 'note', note)) AS marks
+  type Row = [string, NonNullable<Mark['value']> | null, number | null, NonNullable<Mark['deductions']>, string | null];
+  const rows = await jsonRows<[string, Row[]]>(
+    database,
+    sql`SELECT json_array(unit_id, json_group_array(json_array(item_key, json(value), points, json(deductions), note))) AS r
     FROM ${evaluationMarks}
     WHERE year = ${year} ${unitId ? sql`AND unit_id = ${unitId}` : sql``}
-    GROUP BY unit_id`);
-  return new Map(rows.map((r) => [r.unit, JSON.parse(r.marks) as Record<string, Mark>]));
+    GROUP BY unit_id`,
+  );
+  const out = new Map<string, Record<string, Mark>>();
+  for (const [unit, marks] of rows) {
+    const byKey: Record<string, Mark> = {};
+    for (const [key, value, points, deductions, note] of marks) byKey[key] = { value, points, deductions, note };
+    out.set(unit, byKey);
+  }
+  return out;
 }
 
 /** Every veto event, by unit (a few per year across the city). */

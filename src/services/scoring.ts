@@ -12,7 +12,7 @@ import {
   type NewGradeRecord,
   type ScoredUnit,
 } from '../db/scoring-repo.ts';
-import { isOverdue, type FeedbackRules } from '../domain/feedback/deadlines.ts';
+import { isOverdue, type DeadlineFacts, type FeedbackRules } from '../domain/feedback/deadlines.ts';
 import type { Mark, Ratio } from '../domain/scoring/interpret.ts';
 import { MarkInput, VetoEventInput } from '../domain/scoring/inputs.ts';
 import { downgradesAfterVeto } from '../domain/scoring/history.ts';
@@ -62,13 +62,21 @@ async function portalRatios(
       evidence: [{ label: 'scoring.evidence.surveys', href: '/surveys/' }],
     };
   const units = new Set([...reply.answered.keys(), ...reply.open.keys()]);
+  // Unanswered items count once their due day has ended (the same rule as the unit page's on-time rate), decided
+  // once per distinct set of deadline facts (the repository shares one object per set across units).
+  const decided = new Map<DeadlineFacts, boolean>();
+  const overdue = (f: DeadlineFacts) => {
+    let d = decided.get(f);
+    if (d === undefined) decided.set(f, (d = isOverdue(f, sources.now, sources.rules)));
+    return d;
+  };
   for (const unit of units) {
     const a = reply.answered.get(unit) ?? { due: 0, onTime: 0 };
-    // Unanswered items count once their due day has ended (the same rule as the unit page's on-time rate).
-    const overdue = (reply.open.get(unit) ?? []).filter((f) => isOverdue(f, sources.now, sources.rules)).length;
+    let overdueItems = 0;
+    for (const g of reply.open.get(unit) ?? []) if (overdue(g.facts)) overdueItems += g.n;
     slot(unit).replyOnTime = {
       numerator: a.onTime,
-      denominator: a.due + overdue,
+      denominator: a.due + overdueItems,
       evidence: [{ label: 'scoring.evidence.feedback', href: `/units/${unit}/feedback/` }],
     };
   }
@@ -110,11 +118,10 @@ export async function scoreYear(
   unitId?: string,
 ): Promise<UnitScorecard[]> {
   const rows = await yearInputs(database, standard.year, sources, unitId);
-  return rows.map(({ unit, input }) => ({
-    ...scoreUnit(standard, input),
-    unitName: unit.name,
-    townshipId: unit.townshipId,
-  }));
+  // The fresh scorecard gets the unit's name and township (appended, as a spread would, without copying it).
+  return rows.map(({ unit, input }) =>
+    Object.assign(scoreUnit(standard, input), { unitName: unit.name, townshipId: unit.townshipId }),
+  );
 }
 
 export interface YearReport {

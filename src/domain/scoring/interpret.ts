@@ -87,6 +87,10 @@ export interface BaseScore {
  * six places): 8,999.5 of 10,000 (89.995 %) is below 90 % even though it displays as 90.00 %.
  */
 export function reaches(numerator: number, denominator: number, threshold: number): boolean {
+  const left = numerator * 1_000_000;
+  const right = Math.round(threshold * 1_000_000) * denominator;
+  // Both products exact in a double (every count the portal holds): the same comparison without BigInt.
+  if (Number.isSafeInteger(left) && Number.isSafeInteger(right)) return left >= right;
   return BigInt(numerator) * 1_000_000n >= BigInt(Math.round(threshold * 1_000_000)) * BigInt(denominator);
 }
 
@@ -100,6 +104,53 @@ function rateInput(m: Extract<Measure, { kind: 'ratio' | 'bands' }>, ratios: Par
   return { n, x, rate: n > 0 ? x / n : null, sufficient: n >= m.minSample };
 }
 
+/**
+ * The rule of an indicator (what its scorecard line and the standard's page say), built once per indicator: it
+ * depends on the standard only, and the scorecards of a year share it (frozen). Standards are not changed once
+ * parsed.
+ */
+const rules = new WeakMap<Indicator, RuleApplied>();
+function ruleOf(ind: Indicator): RuleApplied {
+  let rule = rules.get(ind);
+  if (!rule) {
+    rule = buildRule(ind);
+    Object.freeze(rule.vars);
+    rules.set(ind, Object.freeze(rule));
+  }
+  return rule;
+}
+
+function buildRule(ind: Indicator): RuleApplied {
+  const m = ind.measure;
+  switch (m.kind) {
+    case 'mark':
+      return { key: 'scoring.rule.mark', vars: { points: ind.points } };
+    case 'boolean':
+      return { key: 'scoring.rule.boolean', vars: { points: ind.points } };
+    case 'count':
+      if (m.items)
+        return {
+          key: m.shortfallVeto ? 'scoring.rule.countItemsVeto' : 'scoring.rule.countItems',
+          vars: { points: ind.points, items: m.items.map((i) => `${i.label} ≥ ${i.minimum}`).join('、') },
+        };
+      return {
+        key: m.shortfallVeto ? 'scoring.rule.countVeto' : 'scoring.rule.count',
+        vars: { points: ind.points, minimum: m.minimum ?? 1 },
+      };
+    case 'ratio':
+      return { key: 'scoring.rule.ratio', vars: { points: ind.points, source: m.source, minSample: m.minSample } };
+    case 'bands': {
+      const bands = m.bands
+        .map((b) => `≥${Math.round(b.min * 1000) / 10}%→${Math.round(b.share * ind.points * 100) / 100}`)
+        .join(' / ');
+      return {
+        key: 'scoring.rule.bands',
+        vars: { points: ind.points, source: m.source, minSample: m.minSample, bands },
+      };
+    }
+  }
+}
+
 /** The score of one measure kind, before deductions. */
 export function scoreMeasure(
   ind: Indicator,
@@ -108,23 +159,18 @@ export function scoreMeasure(
 ): BaseScore {
   const max = toCents(ind.points);
   const m = ind.measure;
+  const rule = ruleOf(ind);
   switch (m.kind) {
     case 'mark': {
-      const rule = { key: 'scoring.rule.mark', vars: { points: ind.points } };
       if (!mark) return { status: 'notMarked', baseCents: null, measured: null, rule };
       return { status: 'scored', baseCents: max, measured: null, rule };
     }
     case 'boolean': {
-      const rule = { key: 'scoring.rule.boolean', vars: { points: ind.points } };
       if (typeof mark?.value !== 'boolean') return { status: 'notMarked', baseCents: null, measured: null, rule };
       return { status: 'scored', baseCents: mark.value ? max : 0, measured: { value: mark.value }, rule };
     }
     case 'count': {
       if (m.items) {
-        const rule = {
-          key: m.shortfallVeto ? 'scoring.rule.countItemsVeto' : 'scoring.rule.countItems',
-          vars: { points: ind.points, items: m.items.map((i) => `${i.label} ≥ ${i.minimum}`).join('、') },
-        };
         const counts = mark?.value;
         if (typeof counts !== 'object' || counts === null || m.items.some((i) => typeof counts[i.key] !== 'number'))
           return { status: 'notMarked', baseCents: null, measured: null, rule };
@@ -133,49 +179,26 @@ export function scoreMeasure(
           return { key: i.key, label: i.label, count, minimum: i.minimum, met: count >= i.minimum };
         });
         const met = items.every((i) => i.met);
-        return {
-          status: 'scored',
-          baseCents: met ? max : 0,
-          measured: { value: null, items },
-          rule,
-          ...(!met && m.shortfallVeto ? { triggersVeto: m.shortfallVeto } : {}),
-        };
+        const base: BaseScore = { status: 'scored', baseCents: met ? max : 0, measured: { value: null, items }, rule };
+        if (!met && m.shortfallVeto) base.triggersVeto = m.shortfallVeto;
+        return base;
       }
       const minimum = m.minimum ?? 1;
-      const rule = {
-        key: m.shortfallVeto ? 'scoring.rule.countVeto' : 'scoring.rule.count',
-        vars: { points: ind.points, minimum },
-      };
       if (typeof mark?.value !== 'number') return { status: 'notMarked', baseCents: null, measured: null, rule };
       const met = mark.value >= minimum;
-      return {
-        status: 'scored',
-        baseCents: met ? max : 0,
-        measured: { value: mark.value },
-        rule,
-        ...(!met && m.shortfallVeto ? { triggersVeto: m.shortfallVeto } : {}),
-      };
+      const base: BaseScore = { status: 'scored', baseCents: met ? max : 0, measured: { value: mark.value }, rule };
+      if (!met && m.shortfallVeto) base.triggersVeto = m.shortfallVeto;
+      return base;
     }
     case 'ratio': {
       const r = rateInput(m, ratios);
       const measured = { value: r.rate, numerator: r.x, denominator: r.n, source: m.source };
-      const rule = {
-        key: 'scoring.rule.ratio',
-        vars: { points: ind.points, source: m.source, minSample: m.minSample },
-      };
       if (!r.sufficient) return insufficient(measured, mark, max, rule);
       return { status: 'scored', baseCents: Math.round((max * r.x) / r.n), measured, rule };
     }
     case 'bands': {
       const r = rateInput(m, ratios);
       const measured = { value: r.rate, numerator: r.x, denominator: r.n, source: m.source };
-      const bands = m.bands
-        .map((b) => `≥${Math.round(b.min * 1000) / 10}%→${Math.round(b.share * ind.points * 100) / 100}`)
-        .join(' / ');
-      const rule = {
-        key: 'scoring.rule.bands',
-        vars: { points: ind.points, source: m.source, minSample: m.minSample, bands },
-      };
       if (!r.sufficient) return insufficient(measured, mark, max, rule);
       // Compared as x ≥ min·n in exact arithmetic: 19/20 must reach the 95 % band.
       const band = m.bands.find((b) => reaches(r.x, r.n, b.min));

@@ -10,6 +10,9 @@ export const isRankable = (c: Scorecard): boolean => c.unranked === null;
 /** A ranking needs at least this many ranked units of the class: "ranked first" of one unit says nothing. */
 export const MIN_RANKED = 2;
 
+/** `a.localeCompare(b)` (the default locale and options), without looking the collation up on every call. */
+const byId = new Intl.Collator().compare;
+
 /**
  * Rank scorecards (of one carrier) by total, highest first; equal totals share a rank (1, 2, 2, 4). Unrankable
  * ones get no rank and follow, by unit id. When fewer than `MIN_RANKED` units may be ranked, nobody gets a rank
@@ -18,7 +21,7 @@ export const MIN_RANKED = 2;
 export function rankScorecards<T extends Scorecard>(
   cards: readonly T[],
 ): { card: T; rank: number | null; tooFew: boolean }[] {
-  const ranked = cards.filter(isRankable).toSorted((a, b) => b.total - a.total || a.unitId.localeCompare(b.unitId));
+  const ranked = cards.filter(isRankable).toSorted((a, b) => b.total - a.total || byId(a.unitId, b.unitId));
   const out: { card: T; rank: number | null; tooFew: boolean }[] = [];
   const tooFew = ranked.length < MIN_RANKED;
   if (tooFew) for (const card of ranked) out.push({ card, rank: null, tooFew: true });
@@ -27,7 +30,7 @@ export function rankScorecards<T extends Scorecard>(
       const prev = out[i - 1];
       out.push({ card, rank: prev && prev.card.total === card.total ? prev.rank : i + 1, tooFew: false });
     });
-  for (const card of cards.filter((c) => !isRankable(c)).toSorted((a, b) => a.unitId.localeCompare(b.unitId)))
+  for (const card of cards.filter((c) => !isRankable(c)).toSorted((a, b) => byId(a.unitId, b.unitId)))
     out.push({ card, rank: null, tooFew: false });
   return out;
 }

@@ -1,5 +1,13 @@
 import type { Carrier } from '../units/schema.ts';
-import { indicatorsFor, lookBackWindow, vetoItemsFor, type RatioSource, type Standard } from './standard.ts';
+import {
+  indicatorsFor,
+  lookBackWindow,
+  vetoItemsFor,
+  type Indicator,
+  type RatioSource,
+  type Standard,
+  type VetoItem,
+} from './standard.ts';
 import {
   fromCents,
   reaches,
@@ -108,20 +116,73 @@ export interface Scorecard {
 
 const inWindow = (date: string, w: { from: string; to: string }) => date >= w.from && date <= w.to;
 
+/** What a carrier's scorecards share within one standard, worked out once (a year scores thousands of units). */
+interface CarrierPlan {
+  window: { from: string; to: string };
+  /** The negative-list items that apply to the carrier, by key. */
+  vetoItems: ReadonlyMap<string, VetoItem>;
+  indicators: readonly {
+    group: 'common' | 'individual';
+    indicator: Indicator;
+    /** The rate an indicator measures (ratio, bands), else null. */
+    source: RatioSource | null;
+  }[];
+}
+
+const plans = new WeakMap<Standard, Map<Carrier, CarrierPlan>>();
+/** The first item of each key (as `find` would give). */
+const byKey = <T extends { key: string }>(items: readonly T[]) => {
+  const out = new Map<string, T>();
+  for (const i of items) if (!out.has(i.key)) out.set(i.key, i);
+  return out;
+};
+const negativeItems = new WeakMap<Standard, ReadonlyMap<string, VetoItem>>();
+
+function planOf(standard: Standard, carrier: Carrier): CarrierPlan {
+  let mine = plans.get(standard);
+  if (!mine) plans.set(standard, (mine = new Map<Carrier, CarrierPlan>()));
+  let plan = mine.get(carrier);
+  if (!plan) {
+    plan = {
+      window: lookBackWindow(standard),
+      vetoItems: byKey(vetoItemsFor(standard, carrier)),
+      indicators: indicatorsFor(standard, carrier).map(({ group, indicator }) => ({
+        group,
+        indicator,
+        source:
+          indicator.measure.kind === 'ratio' || indicator.measure.kind === 'bands' ? indicator.measure.source : null,
+      })),
+    };
+    mine.set(carrier, plan);
+  }
+  return plan;
+}
+
+function negativeItemOf(standard: Standard, key: string): VetoItem | undefined {
+  let items = negativeItems.get(standard);
+  if (!items) negativeItems.set(standard, (items = byKey(standard.negativeList.items)));
+  return items.get(key);
+}
+
+const NO_EVIDENCE: readonly Evidence[] = Object.freeze([]);
+
 /**
  * The scorecard of one unit for one year (DOMAIN.md §4.3 "Aggregation"): each indicator by its measure,
  * deductions floored at 0 per indicator, bonus capped, total capped; any veto in the look-back window → fail;
  * otherwise model (score and measured satisfaction), pass, fail, or pending while marks are missing.
+ * What depends on the standard and carrier only (indicator list, veto items, rules) is worked out once per
+ * standard and carrier; standards are not changed once parsed.
  */
 export function scoreUnit(standard: Standard, input: UnitInputs): Scorecard {
+  const plan = planOf(standard, input.carrier);
   const vetoes: AppliedVeto[] = [];
-  const window = lookBackWindow(standard);
-  const applicable = vetoItemsFor(standard, input.carrier);
-  for (const e of [...input.vetoEvents].sort(
-    (a, b) => a.occurredOn.localeCompare(b.occurredOn) || a.key.localeCompare(b.key),
-  )) {
-    const item = applicable.find((v) => v.key === e.key);
-    if (item && inWindow(e.occurredOn, window)) {
+  const events =
+    input.vetoEvents.length > 1
+      ? input.vetoEvents.toSorted((a, b) => a.occurredOn.localeCompare(b.occurredOn) || a.key.localeCompare(b.key))
+      : input.vetoEvents;
+  for (const e of events) {
+    const item = plan.vetoItems.get(e.key);
+    if (item && inWindow(e.occurredOn, plan.window)) {
       vetoes.push({
         key: item.key,
         name: item.name,
@@ -134,16 +195,25 @@ export function scoreUnit(standard: Standard, input: UnitInputs): Scorecard {
   }
 
   const indicators: IndicatorResult[] = [];
+  const insufficient: string[] = [];
   let subtotalCents = 0;
-  for (const { group, indicator } of indicatorsFor(standard, input.carrier)) {
+  let complete = true;
+  let satisfactionMeasured = false;
+  let satisfactionSmall = false;
+  for (const { group, indicator, source } of plan.indicators) {
     const mark = input.marks[indicator.key];
     const base = scoreMeasure(indicator, mark, input.ratios);
-    const deductions = base.baseCents === null ? [] : resolveDeductions(indicator, mark);
-    const cents =
-      base.baseCents === null ? null : Math.max(0, base.baseCents - deductions.reduce((s, d) => s + d.cents, 0));
-    if (cents !== null) subtotalCents += cents;
+    let cents: number | null = null;
+    let deductions: DeductionResult[] = [];
+    if (base.baseCents !== null) {
+      deductions = resolveDeductions(indicator, mark);
+      let taken = 0;
+      for (const d of deductions) taken += d.cents;
+      cents = Math.max(0, base.baseCents - taken);
+      subtotalCents += cents;
+    } else complete = false;
     if (base.triggersVeto) {
-      const item = standard.negativeList.items.find((v) => v.key === base.triggersVeto);
+      const item = negativeItemOf(standard, base.triggersVeto);
       if (item)
         vetoes.push({
           key: item.key,
@@ -154,8 +224,12 @@ export function scoreUnit(standard: Standard, input: UnitInputs): Scorecard {
           note: null,
         });
     }
-    const source =
-      indicator.measure.kind === 'ratio' || indicator.measure.kind === 'bands' ? indicator.measure.source : null;
+    if (base.status === 'insufficientSample' || base.status === 'insufficientSampleMarked')
+      insufficient.push(indicator.key);
+    if (source === 'satisfaction') {
+      if (base.status === 'scored') satisfactionMeasured = true;
+      else satisfactionSmall = true;
+    }
     indicators.push({
       key: indicator.key,
       name: indicator.name,
@@ -167,32 +241,31 @@ export function scoreUnit(standard: Standard, input: UnitInputs): Scorecard {
       rule: base.rule,
       deductions,
       note: mark?.note ?? null,
-      evidence: source ? (input.ratios[source]?.evidence ?? []) : [],
+      // A fresh array per scorecard where there is evidence; the shared empty one is frozen.
+      evidence: source ? (input.ratios[source]?.evidence ?? []) : (NO_EVIDENCE as Evidence[]),
       evidenceSource: indicator.evidence ?? null,
     });
   }
 
-  const bonusItems = standard.positiveList.items.flatMap((b) => {
+  const bonusItems: Scorecard['bonus']['items'] = [];
+  let awardedCents = 0;
+  for (const b of standard.positiveList.items) {
     const m = input.marks[b.key];
-    return m && m.value !== false ? [{ key: b.key, name: b.name, points: b.points, note: m.note ?? null }] : [];
-  });
-  const awardedCents = bonusItems.reduce((s, b) => s + toCents(b.points), 0);
+    if (m && m.value !== false) {
+      bonusItems.push({ key: b.key, name: b.name, points: b.points, note: m.note ?? null });
+      awardedCents += toCents(b.points);
+    }
+  }
   const countedCents = Math.min(awardedCents, toCents(standard.positiveList.cap));
   const maxCents = toCents(standard.totalPoints);
   const totalCents = Math.min(maxCents, subtotalCents + countedCents);
 
-  const complete = indicators.every((i) => i.points !== null);
-  const insufficient = indicators
-    .filter((i) => i.status === 'insufficientSample' || i.status === 'insufficientSampleMarked')
-    .map((i) => i.key);
   const sat = input.ratios.satisfaction;
-  const satisfactionMeasured = indicators.some((i) => i.measured?.source === 'satisfaction' && i.status === 'scored');
   const satisfaction =
     sat && sat.denominator > 0 && satisfactionMeasured
       ? { rate: sat.numerator / sat.denominator, x: sat.numerator, n: sat.denominator }
       : null;
 
-  const satisfactionSmall = indicators.some((i) => i.measured?.source === 'satisfaction' && i.status !== 'scored');
   const unranked =
     vetoes.length > 0 ? 'veto' : !complete ? 'incomplete' : satisfactionSmall ? 'insufficientSample' : null;
   const { grade, reason } = gradeOf(standard, { vetoed: vetoes.length > 0, complete, totalCents, satisfaction });
