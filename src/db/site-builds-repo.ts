@@ -41,7 +41,7 @@ export async function requestSiteBuild(database: Database, r: SiteBuildRequest):
       auditStatement(database, {
         at: r.requestedAt,
         actor: r.requestedBy ?? SYSTEM,
-        action: 'site.build.requested',
+        action: 'siteBuild.requested',
         subjectType: 'site_build',
         subjectId: id,
         detail: { reason: r.reason },
@@ -77,7 +77,7 @@ export async function requeueInterruptedBuilds(database: Database, at: Date): Pr
       auditStatement(database, {
         at,
         actor: SYSTEM,
-        action: 'site.build.requeued',
+        action: 'siteBuild.requeued',
         subjectType: 'site_build',
         subjectId: stale[0]!.buildId ?? ids[0]!,
         detail: { requests: ids.length },
@@ -115,7 +115,7 @@ export async function claimQueuedBuilds(database: Database, buildId: string, at:
       auditStatement(database, {
         at,
         actor: SYSTEM,
-        action: 'site.build.started',
+        action: 'siteBuild.started',
         subjectType: 'site_build',
         subjectId: buildId,
         detail: { requests: ids.length },
@@ -143,7 +143,7 @@ export async function finishBuild(database: Database, buildId: string, outcome: 
       auditStatement(database, {
         at,
         actor: SYSTEM,
-        action: outcome.state === 'live' ? 'site.build.live' : 'site.build.failed',
+        action: outcome.state === 'live' ? 'siteBuild.live' : 'siteBuild.failed',
         subjectType: 'site_build',
         subjectId: buildId,
         ...(outcome.state === 'failed' ? { detail: { errorSubject: outcome.errorSubject } } : {}),

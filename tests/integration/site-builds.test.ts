@@ -142,8 +142,8 @@ describe('the rebuild worker', () => {
       expect(JSON.parse(readFileSync(join(w.dir, 'live.json'), 'utf8'))).toMatchObject({ buildId: rows[0]!.buildId });
       expect(liveOutDir(w.dir)).toBe(swaps[0]);
       const actions = (await w.database.db.select().from(auditEvents)).map((a) => a.action);
-      expect(actions.filter((a) => a === 'site.build.started')).toHaveLength(1);
-      expect(actions.filter((a) => a === 'site.build.live')).toHaveLength(1);
+      expect(actions.filter((a) => a === 'siteBuild.started')).toHaveLength(1);
+      expect(actions.filter((a) => a === 'siteBuild.live')).toHaveLength(1);
     });
   });
 
@@ -229,7 +229,7 @@ describe('the rebuild worker', () => {
       expect(row!.state).toBe('live');
       expect(row!.buildId).not.toBe('crashed-build');
       const actions = (await w.database.db.select().from(auditEvents)).map((a) => a.action);
-      expect(actions).toContain('site.build.requeued');
+      expect(actions).toContain('siteBuild.requeued');
     });
   });
 });
