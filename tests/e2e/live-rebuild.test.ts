@@ -118,7 +118,10 @@ describe('live without restart', () => {
       await waitFor(async () => (await stateOf(id!)) === 'building', 'building', { timeoutMs: 10_000, intervalMs: 50 });
       const during = await text(`${server.url}${location}`, { cookie: admin.cookie });
       expect(during.status).toBe(200);
-      expect(during.body).toContain('<meta http-equiv="refresh" content="3">');
+      // No meta refresh (WCAG 2.2.1): the progress part updates itself with JavaScript, a link reloads it without.
+      expect(during.body).not.toContain('http-equiv="refresh"');
+      expect(during.body).toContain('data-finished="false"');
+      expect(during.body).toContain(`<a href="${location}">刷新进度</a>`);
       expect(during.body).toMatch(/<li data-step="building"[^>]*aria-current="step"/);
       // Still the old site while it builds.
       expect((await text(`${server.url}/old-site.txt`)).body).toBe('old site\n');
@@ -128,7 +131,7 @@ describe('live without restart', () => {
         intervalMs: 100,
       });
       const after = await text(`${server.url}${location}`, { cookie: admin.cookie });
-      expect(after.body).not.toContain('http-equiv="refresh"');
+      expect(after.body).toContain('data-finished="true"');
       expect(after.body).toMatch(/<li data-step="failed"[^>]*aria-current="step"/);
       expect(after.body).toContain('content/student-aid/xixi-2026-spring.yaml');
       expect(after.body).toContain('publicity.end: fewer than 5 working days');
