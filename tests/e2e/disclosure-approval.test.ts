@@ -7,8 +7,8 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { readDisclosures, readRegistry } from '../../src/content/files.ts';
 import { expectAccessibleAsServed, launchBrowser } from '../support/browser.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { fillTemplate } from '../support/sheets.ts';
-import { demoAccount, demoCode, type DemoUsername } from '../support/staff.ts';
+import { fillTemplate, followingCanteenMonth } from '../support/sheets.ts';
+import { signInInBrowser } from '../support/staff.ts';
 
 /**
  * Issue 12 (the approval step) in Chromium WITHOUT JavaScript: the demo publisher submits a canteen month
@@ -46,22 +46,9 @@ beforeAll(() => {
   return () => db.close();
 });
 
-/** Signs in with the plain login form in a context without JavaScript. */
-async function signInNoJs(username: DemoUsername, next: string): Promise<Page> {
-  const context = await browser.newContext({ javaScriptEnabled: false, locale: 'zh-CN' });
-  const page = await context.newPage();
-  await page.goto(`${server.url}/staff/login/?next=${encodeURIComponent(next)}`);
-  const a = demoAccount(username);
-  await page.getByLabel('用户名').fill(a.username);
-  await page.getByLabel('密码', { exact: true }).fill(a.password);
-  await page.getByLabel('动态验证码').fill(demoCode(username));
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.waitForURL(`${server.url}${next}`);
-  return page;
-}
 beforeAll(async () => {
-  publisher = await signInNoJs('demo.publisher', '/staff/disclosures/');
-  approver = await signInNoJs('demo.approver', '/staff/approvals/');
+  publisher = await signInInBrowser(browser, server.url, 'demo.publisher', '/staff/disclosures/');
+  approver = await signInInBrowser(browser, server.url, 'demo.approver', '/staff/approvals/');
   return async () => {
     await publisher.context().close();
     await approver.context().close();
@@ -101,13 +88,6 @@ const auditOf = async (disclosureId: string) =>
     ])
   ).map((r) => r.action);
 
-/** A canteen month after the last published one of 西溪镇中心小学, as the clerk fills it in. */
-function nextMonth(id: string, month: string, publishedOn: string, openingFen: number) {
-  const oct = published.canteenAccount.find((e) => e.id === 'xixi-central-primary-2026-10')!;
-  const delta = oct.data.closingFen - oct.data.openingFen;
-  return { ...oct, id, data: { ...oct.data, month, publishedOn, openingFen, closingFen: openingFen + delta } };
-}
-
 /** The canteen template as the publisher downloads it. */
 async function template(): Promise<Uint8Array> {
   const res = await fetch(`${server.url}/staff/disclosures/templates/canteen-accounts.xlsx`, {
@@ -115,7 +95,7 @@ async function template(): Promise<Uint8Array> {
   });
   return new Uint8Array(await res.arrayBuffer());
 }
-async function submitMonth(record: ReturnType<typeof nextMonth>, name: string): Promise<void> {
+async function submitMonth(record: typeof nov, name: string): Promise<void> {
   const file = join(dir, name);
   writeFileSync(file, await fillTemplate(await template(), 'canteenAccount', [record], unitName));
   await publisher.goto(`${server.url}/staff/disclosures/`);
@@ -134,7 +114,7 @@ async function openFromQueue(disclosureId: string): Promise<void> {
 }
 
 const oct = published.canteenAccount.find((e) => e.id === 'xixi-central-primary-2026-10')!;
-const nov = nextMonth('xixi-central-primary-2026-11', '2026-11', '2026-12-01', oct.data.closingFen);
+const nov = followingCanteenMonth(oct, 'xixi-central-primary-2026-11', '2026-11', '2026-12-01');
 
 describe('approval in Chromium without JavaScript', () => {
   test('publisher submits → the approver’s queue lists it with kind, unit, slug, change, submitter and time', async () => {

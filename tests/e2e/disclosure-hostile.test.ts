@@ -4,7 +4,7 @@ import { readDisclosures, readRegistry } from '../../src/content/files.ts';
 import { t } from '../../src/i18n/t.ts';
 import { hostileUploads } from '../support/hostile-sheets.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { fillTemplate } from '../support/sheets.ts';
+import { fillTemplate, followingCanteenMonth } from '../support/sheets.ts';
 import { signIn } from '../support/staff.ts';
 
 /**
@@ -18,17 +18,7 @@ const published = readDisclosures(undefined, registry);
 const unitName = (id: string) => registry.units.find((u) => u.id === id)!.name;
 const oct = published.canteenAccount.find((e) => e.id === 'xixi-central-primary-2026-10')!;
 // A month content/ does not have yet, so the valid base would really be stored.
-const nov = {
-  ...oct,
-  id: 'xixi-central-primary-2026-11',
-  data: {
-    ...oct.data,
-    month: '2026-11',
-    publishedOn: '2026-12-01',
-    openingFen: oct.data.closingFen,
-    closingFen: oct.data.closingFen + (oct.data.closingFen - oct.data.openingFen),
-  },
-};
+const nov = followingCanteenMonth(oct, 'xixi-central-primary-2026-11', '2026-11', '2026-12-01');
 
 let server: TestServer;
 let session: { cookie: string; csrf: string };

@@ -9,7 +9,7 @@ import { readDisclosures, readRegistry } from '../../src/content/files.ts';
 import { sheetLimits } from '../../src/publishing/sheets/limits.ts';
 import { axeViolations, formatViolations, launchBrowser } from '../support/browser.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { csvText, fillTemplate } from '../support/sheets.ts';
+import { csvText, fillTemplate, followingCanteenMonth } from '../support/sheets.ts';
 import { demoAccount, demoCode, signIn } from '../support/staff.ts';
 
 /**
@@ -112,17 +112,7 @@ describe('disclosure upload in Chromium', () => {
     expect(refused).toContain('store.disclosureId.inContent');
 
     const oct = published.canteenAccount.find((e) => e.id === 'xixi-central-primary-2026-10')!;
-    const nov = {
-      ...oct,
-      id: 'xixi-central-primary-2026-11',
-      data: {
-        ...oct.data,
-        month: '2026-11',
-        publishedOn: '2026-12-01',
-        openingFen: oct.data.closingFen,
-        closingFen: oct.data.closingFen + (oct.data.closingFen - oct.data.openingFen),
-      },
-    };
+    const nov = followingCanteenMonth(oct, 'xixi-central-primary-2026-11', '2026-11', '2026-12-01');
     const file = join(dir, 'month-new.xlsx');
     writeFileSync(file, await fillTemplate(template, 'canteenAccount', [nov], unitName));
     const text = await upload('学校食堂收支', file, '检查并提交审核');

@@ -11,8 +11,8 @@ import { permalink } from '../../src/domain/disclosures/kinds.ts';
 import { loadBuildSettings } from '../../src/lib/config.ts';
 import { expectAccessibleAsServed, launchBrowser } from '../support/browser.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { csvText, fillTemplate } from '../support/sheets.ts';
-import { demoAccount, demoCode, type DemoUsername } from '../support/staff.ts';
+import { csvText, fillTemplate, followingCanteenMonth } from '../support/sheets.ts';
+import { signInInBrowser } from '../support/staff.ts';
 
 /**
  * Issue 12, acceptance 1 and 3, end to end in Chromium WITHOUT JavaScript and without restarting the server:
@@ -33,25 +33,15 @@ const registry = readRegistry();
 const published = readDisclosures(undefined, registry);
 const unitName = (id: string) => registry.units.find((u) => u.id === id)!.name;
 const oct = published.canteenAccount.find((e) => e.id === 'xixi-central-primary-2026-10')!;
-const nov = {
-  ...oct,
-  id: 'xixi-central-primary-2026-11',
-  data: {
-    ...oct.data,
-    month: '2026-11',
-    publishedOn: '2026-12-01',
-    openingFen: oct.data.closingFen,
-    closingFen: oct.data.closingFen + (oct.data.closingFen - oct.data.openingFen),
-  },
-};
+const nov = followingCanteenMonth(oct, 'xixi-central-primary-2026-11', '2026-11', '2026-12-01');
 const path = permalink('canteenAccount', nov.id);
 
 beforeAll(async () => {
   server = await startTestServer();
   browser = await launchBrowser();
   db = createClient({ url: `file:${server.dbFile}` });
-  publisher = await signInNoJs('demo.publisher', '/staff/disclosures/');
-  approver = await signInNoJs('demo.approver', '/staff/approvals/');
+  publisher = await signInInBrowser(browser, server.url, 'demo.publisher', '/staff/disclosures/');
+  approver = await signInInBrowser(browser, server.url, 'demo.approver', '/staff/approvals/');
   return async () => {
     db.close();
     await browser.close();
@@ -60,19 +50,6 @@ beforeAll(async () => {
     rmSync(dir, { recursive: true, force: true });
   };
 }, 120_000);
-
-async function signInNoJs(username: DemoUsername, next: string): Promise<Page> {
-  const context = await browser.newContext({ javaScriptEnabled: false, locale: 'zh-CN', acceptDownloads: true });
-  const page = await context.newPage();
-  await page.goto(`${server.url}/staff/login/?next=${encodeURIComponent(next)}`);
-  const a = demoAccount(username);
-  await page.getByLabel('用户名').fill(a.username);
-  await page.getByLabel('密码', { exact: true }).fill(a.password);
-  await page.getByLabel('动态验证码').fill(demoCode(username));
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.waitForURL(`${server.url}${next}`);
-  return page;
-}
 
 const accessible = (page: Page) => expectAccessibleAsServed(browser, page);
 

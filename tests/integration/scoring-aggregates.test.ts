@@ -216,19 +216,20 @@ describe('scoring aggregates kept at write time equal a computation from scratch
       { numRuns: 40, seed: SEED },
     );
     // The sequences reached every counter this test is about (otherwise it proves little).
-    const [[answered, onTime, late, open, routed]] = await rows(`
+    const [counts] = await rows(`
       SELECT sum(first_answered_at IS NOT NULL), sum(first_answered_at <= first_answer_due_at),
         sum(first_answered_at > first_answer_due_at), sum(first_answered_at IS NULL), sum(routed_to = 'commission')
       FROM feedback_items`);
+    const [answered, onTime, late, open, routed] = counts ?? [];
     expect(
       [answered, onTime, late, open, routed].map(Number).every((n) => n > 0),
       `answered ${String(answered)}, on time ${String(onTime)}, late ${String(late)}, open ${String(open)}, routed ${String(routed)}`,
     ).toBe(true);
-    const [[responses]] = await rows('SELECT count(*) FROM survey_responses');
+    const [[responses] = []] = await rows('SELECT count(*) FROM survey_responses');
     expect(Number(responses)).toBeGreaterThan(10);
   }, 300_000);
 
-  test('the backfill of migration 0011 counts the items stored before it', async () => {
+  test('the backfill of migration 0012 counts the items stored before it', async () => {
     // The migration's own statement, run again over the items the sequences above left.
     const migration = readFileSync(
       fileURLToPath(new URL('../../db/migrations/0012_scoring_aggregates.sql', import.meta.url)),

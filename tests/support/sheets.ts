@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import type { DisclosureKind } from '../../src/domain/disclosures/kinds.ts';
+import type { CanteenAccount } from '../../src/domain/disclosures/canteen-account/schema.ts';
 import { readCalendar, readDisclosureFiles, readRegistry } from '../../src/content/files.ts';
 import { columnLabel, sheetName, type UploadContext } from '../../src/publishing/sheets/check.ts';
 import { kindLayouts, type Column } from '../../src/publishing/sheets/layouts.ts';
@@ -112,4 +113,23 @@ export function csvText(
     lines.push('');
   }
   return lines.join('\r\n');
+}
+
+/**
+ * The canteen month after `previous` as its clerk would file it: a new permalink, the opening balance carried over
+ * and the same movement, so the account balances and follows on.
+ */
+export function followingCanteenMonth<T extends { id: string; data: CanteenAccount }>(
+  previous: T,
+  id: string,
+  month: string,
+  publishedOn: string,
+): T {
+  const movement = previous.data.closingFen - previous.data.openingFen;
+  const openingFen = previous.data.closingFen;
+  return {
+    ...previous,
+    id,
+    data: { ...previous.data, month, publishedOn, openingFen, closingFen: openingFen + movement },
+  };
 }

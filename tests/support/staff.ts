@@ -1,3 +1,4 @@
+import type { Browser, Page } from 'playwright-core';
 import { demoStaff } from '../../db/seed-staff.ts';
 import { totpCode } from '../../src/staff/credentials.ts';
 
@@ -40,4 +41,27 @@ export async function signIn(
   const csrf = /name="_csrf" value="([^"]+)"/.exec(await home.text())?.[1];
   if (!csrf) throw new Error('no CSRF token on the staff home page');
   return { cookie, csrf };
+}
+
+/**
+ * Sign in with the plain login form in a new browser context (JavaScript off unless asked), and land on `next`.
+ * The context accepts downloads (template links).
+ */
+export async function signInInBrowser(
+  browser: Browser,
+  base: string,
+  username: DemoUsername,
+  next: string,
+  { javaScript = false }: { javaScript?: boolean } = {},
+): Promise<Page> {
+  const context = await browser.newContext({ javaScriptEnabled: javaScript, locale: 'zh-CN', acceptDownloads: true });
+  const page = await context.newPage();
+  await page.goto(`${base}/staff/login/?next=${encodeURIComponent(next)}`);
+  const a = demoAccount(username);
+  await page.getByLabel('用户名').fill(a.username);
+  await page.getByLabel('密码', { exact: true }).fill(a.password);
+  await page.getByLabel('动态验证码').fill(demoCode(username));
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.waitForURL(`${base}${next}`);
+  return page;
 }
