@@ -12,6 +12,7 @@ import {
 } from './harness.ts';
 import { feedbackPostBenchmark } from './feedback-post.ts';
 import { disclosureBuildBenchmark, incrementalBuildBenchmark } from './disclosure-build.ts';
+import { publishToLiveBenchmark } from './publish-live.ts';
 import { scoringBenchmark } from './scoring.ts';
 import { cachedReadBenchmarks } from './cached-reads.ts';
 import { targetTable } from './targets.ts';
@@ -92,6 +93,8 @@ const BENCHMARKS: Benchmark[] = [
   disclosureBuildBenchmark,
   // A rebuild after one changed disclosure against the full build of the same project (BENCH_ONLY=incremental).
   incrementalBuildBenchmark,
+  // Issue 12: an approval to its permalink served by the running server at 5,000 disclosures (BENCH_ONLY=publish).
+  publishToLiveBenchmark((line) => process.stdout.write(`${line}\n`)),
 ];
 
 const num = (name: string, fallback: number) => {
