@@ -124,6 +124,19 @@ const Env = BuildEnv.extend({
 /** Variables without a safe default: production refuses to start without them. */
 const REQUIRED_IN_PRODUCTION = ['SITE_URL', 'CONTACT_KEY', 'APP_SECRET', 'AUDIT_SIGNING_KEY'] as const;
 
+/**
+ * The server's secrets: what nothing but the server process needs. The site build reads only the build settings and
+ * the database (loadBuildSettings, loadDatabaseSettings), so the rebuild worker leaves these out of its child's
+ * environment.
+ */
+export const SERVER_SECRETS = [
+  'CONTACT_KEY',
+  'APP_SECRET',
+  'AUDIT_SIGNING_KEY',
+  'SMTP_URL',
+  'NOTIFY_SMS_TOKEN',
+] as const;
+
 export type Config = Readonly<z.infer<typeof Env>>;
 
 export class ConfigError extends Error {

@@ -29,6 +29,7 @@ import type { WorkingDayCalendar } from '../domain/calendar/working-days.ts';
 import { aidNamesExpired } from '../domain/disclosures/student-aid/rules.ts';
 import { maskIdentifiers } from '../domain/privacy/identifiers.ts';
 import type { Logger } from '../lib/log.ts';
+import { SERVER_SECRETS } from '../lib/config.ts';
 import { ROOT } from '../lib/paths.ts';
 
 /**
@@ -248,11 +249,15 @@ export async function startRebuildWorker(o: RebuildWorkerOptions): Promise<Rebui
     const outDir = join(o.buildsDir, buildId);
     o.logger.info('site build started', { buildId, requests: taken.length });
     linkModules(o.buildsDir);
-    const env = {
-      ...process.env,
-      ...o.buildEnv,
-      PATH: `${join(ROOT, 'node_modules', '.bin')}:${process.env.PATH ?? ''}`,
-    };
+    // The build needs no secret (src/lib/config.ts SERVER_SECRETS): a build step can never leak one.
+    const secret = new Set<string>(SERVER_SECRETS);
+    const env = Object.fromEntries(
+      Object.entries({
+        ...process.env,
+        ...o.buildEnv,
+        PATH: `${join(ROOT, 'node_modules', '.bin')}:${process.env.PATH ?? ''}`,
+      }).filter(([name]) => !secret.has(name)),
+    );
     const started = performance.now();
     const r = await runBuild(command(outDir), env, o.timeoutMs, abort.signal);
     if (abort.signal.aborted) return false;

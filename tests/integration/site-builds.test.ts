@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest';
 import type { Database } from '../../src/db/client.ts';
 import { auditStatement } from '../../src/db/audit-repo.ts';
 import { approveSubmission, createSubmission, listVersions } from '../../src/db/disclosure-store-repo.ts';
@@ -11,7 +11,7 @@ import { getSiteBuild, siteBuildRequestStatement } from '../../src/db/site-build
 import { readCalendar } from '../../src/content/files.ts';
 import { buildInputsHash } from '../../src/build/stamp.ts';
 import { buildIsStale } from '../../src/cli/prepare.ts';
-import { loadBuildSettings } from '../../src/lib/config.ts';
+import { loadBuildSettings, SERVER_SECRETS } from '../../src/lib/config.ts';
 import { createLogger } from '../../src/lib/log.ts';
 import { ROOT } from '../../src/lib/paths.ts';
 import {
@@ -98,6 +98,7 @@ describe('the rebuild worker', () => {
           fs.mkdirSync(d + '/server', { recursive: true }); fs.mkdirSync(d + '/client', { recursive: true });
           fs.writeFileSync(d + '/server/entry.mjs', 'export const handler = () => {};');
           fs.writeFileSync(d + '/client/index.html', String(process.env.DATABASE_URL));
+          fs.writeFileSync(d + '/client/secrets.txt', ${JSON.stringify([...SERVER_SECRETS])}.filter((n) => process.env[n] !== undefined).join(','));
           fs.writeFileSync(d + '/.build-stamp', JSON.stringify({ builtAt: new Date().toISOString(), inputs: '' }));
         }, ${String(ms)});`,
         outDir,
@@ -129,8 +130,17 @@ describe('the rebuild worker', () => {
   const settled = (ids: readonly string[]) => async () =>
     (await rowsOf(ids)).every((r) => r.state === 'live' || r.state === 'failed');
 
-  test('three queued requests are coalesced into one build, swapped in with the database named', async () => {
+  test('three queued requests are coalesced into one build, swapped in with the database named and no secret', async () => {
     const ids = await queue(3);
+    // The server's own secrets are in its environment; the build's child must not get them.
+    const saved = Object.fromEntries(SERVER_SECRETS.map((n) => [n, process.env[n]]));
+    for (const n of SERVER_SECRETS) process.env[n] = `secret-of-${n}`.padEnd(40, 'x');
+    onTestFinished(() => {
+      for (const n of SERVER_SECRETS) {
+        if (saved[n] === undefined) Reflect.deleteProperty(process.env, n);
+        else process.env[n] = saved[n];
+      }
+    });
     await withWorker(fakeBuild(), async (swaps) => {
       await waitFor(settled(ids), 'the build', { timeoutMs: 20_000, intervalMs: 50 });
       const rows = await rowsOf(ids);
@@ -138,6 +148,7 @@ describe('the rebuild worker', () => {
       expect(new Set(rows.map((r) => r.buildId)).size).toBe(1);
       expect(swaps).toEqual([join(w.dir, rows[0]!.buildId!)]);
       expect(readFileSync(join(swaps[0]!, 'client', 'index.html'), 'utf8')).toBe('file:/the/test/database.db');
+      expect(readFileSync(join(swaps[0]!, 'client', 'secrets.txt'), 'utf8')).toBe('');
       // The pointer names it: a restart serves it (it is newer than dist/).
       expect(JSON.parse(readFileSync(join(w.dir, 'live.json'), 'utf8'))).toMatchObject({ buildId: rows[0]!.buildId });
       expect(liveOutDir(w.dir)).toBe(swaps[0]);
