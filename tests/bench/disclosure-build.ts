@@ -179,6 +179,21 @@ export function prepareProjects(opts: { schools?: number; villages?: number } = 
   return { work, ours, bare, files, cleanup: () => rmSync(work, { recursive: true, force: true }) };
 }
 
+/** One build as a harness measurement: the rate is pages per second, "p50/p99" its wall time. */
+export function buildMeasurement(run: BuildRun): Measurement {
+  const ms = run.seconds * 1000;
+  return {
+    rate: run.pages / run.seconds,
+    p50: ms,
+    p99: ms,
+    count: run.pages,
+    failures: 0,
+    targetCpu: (run.cpuSeconds / run.seconds) * 100,
+    loadCpu: 0,
+    otherCpu: null,
+  };
+}
+
 /**
  * A harness target whose one operation is a whole build; the rate is pages per second. `cold` empties the cache
  * first; `before` runs before each build, untimed.
@@ -187,18 +202,7 @@ function buildTarget(dir: string, cleanup: () => void, opts: { cold?: boolean; b
   return {
     async measure(): Promise<Measurement> {
       opts.before?.();
-      const run = timedBuild(dir, opts.cold ?? true);
-      const ms = run.seconds * 1000;
-      return {
-        rate: run.pages / run.seconds,
-        p50: ms,
-        p99: ms,
-        count: run.pages,
-        failures: 0,
-        targetCpu: (run.cpuSeconds / run.seconds) * 100,
-        loadCpu: 0,
-        otherCpu: null,
-      };
+      return buildMeasurement(timedBuild(dir, opts.cold ?? true));
     },
     async stop() {
       cleanup();

@@ -26,7 +26,8 @@ import { getSiteBuild } from '../../src/db/site-builds-repo.ts';
 import { permalink } from '../../src/domain/disclosures/kinds.ts';
 import { loadBuildSettings, loadConfig } from '../../src/lib/config.ts';
 import { TEST_SECRET_ENV } from '../support/channel.ts';
-import { prepareProjects, timedBuild } from './disclosure-build.ts';
+import { listeningPort } from '../support/server.ts';
+import { buildMeasurement, prepareProjects, timedBuild } from './disclosure-build.ts';
 import type { Benchmark, Measurement, Target } from './harness.ts';
 
 /** The target of issue 12: a newly approved disclosure is live within this. */
@@ -177,25 +178,7 @@ async function startCopyServer(s: Setup): Promise<{ url: string; child: ChildPro
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output.join('')}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      const text = chunk.toString('utf8');
-      output.push(text);
-      if (output.length > 200) output.splice(0, output.length - 200);
-      const m = /"url":"http:\/\/[^:]+:(\d+)\//.exec(text);
-      if (m) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${String(code)}:\n${output.join('')}`));
-    });
-  });
+  const port = await listeningPort(child, output, 60_000, 200);
   return { url: `http://127.0.0.1:${String(port)}`, child, output };
 }
 
@@ -263,17 +246,7 @@ export function publishToLiveBenchmark(log: (line: string) => void): Benchmark {
       // newest build by then, so this does not disturb it.
       const run = timedBuild(s.project.ours, true, s.env);
       s.lastFullBuild = run.seconds;
-      const ms = run.seconds * 1000;
-      return {
-        rate: run.pages / run.seconds,
-        p50: ms,
-        p99: ms,
-        count: run.pages,
-        failures: 0,
-        targetCpu: (run.cpuSeconds / run.seconds) * 100,
-        loadCpu: 0,
-        otherCpu: null,
-      };
+      return buildMeasurement(run);
     },
     stop: async () => undefined,
   };

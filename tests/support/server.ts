@@ -55,24 +55,7 @@ export async function startTestServer(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output.join('')}`)), 30_000);
-    const onData = (chunk: Buffer) => {
-      const text = chunk.toString('utf8');
-      output.push(text);
-      const m = /"url":"http:\/\/[^:]+:(\d+)\//.exec(text);
-      if (m) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${String(code)}:\n${output.join('')}`));
-    });
-  });
+  const port = await listeningPort(child, output, 30_000);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return {
     url: `http://127.0.0.1:${port}`,
@@ -88,4 +71,35 @@ export async function startTestServer(
       if (!opts.dbDir) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The port a starting production server listens on, read from its "listening" log line. Every line it writes is
+ * appended to `output` (the last `keep` chunks when given). Rejects when it exits first or takes over `timeoutMs`.
+ */
+export function listeningPort(
+  child: ChildProcess,
+  output: string[],
+  timeoutMs: number,
+  keep = Number.POSITIVE_INFINITY,
+): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output.join('')}`)), timeoutMs);
+    const onData = (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      output.push(text);
+      if (output.length > keep) output.splice(0, output.length - keep);
+      const m = /"url":"http:\/\/[^:]+:(\d+)\//.exec(text);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${String(code)}:\n${output.join('')}`));
+    });
+  });
 }
