@@ -1,5 +1,5 @@
 import { defineCollection } from 'astro:content';
-import { file, glob } from 'astro/loaders';
+import { file } from 'astro/loaders';
 import { FamilyAggregate, Township, Unit } from './domain/units/schema.ts';
 import {
   calendarLoader,
@@ -7,7 +7,10 @@ import {
   disclosureHistoryLoader,
   disclosureLoader,
   officialFiguresLoader,
+  powerListHistoryLoader,
+  unitsLoader,
 } from './content/loaders.ts';
+import { PowerListHistory } from './domain/units/power-list.ts';
 import { DisclosureHistory } from './domain/disclosures/history.ts';
 import { HolidayYearSchema } from './domain/calendar/calendar-file.ts';
 import { City } from './domain/city/schema.ts';
@@ -23,10 +26,12 @@ const townships = defineCollection({
   schema: Township,
 });
 
-const units = defineCollection({
-  loader: glob({ base: './content/units', pattern: '*.yaml' }),
-  schema: Unit,
-});
+// Units: the files of content/units with each unit's approved power list from the disclosure store merged in
+// (issue 12), read by the same code as `npm run check:content`.
+const units = defineCollection({ loader: unitsLoader(), schema: Unit });
+
+// The public history of each approved power list (versions, dates, reasons, entries added / changed / removed).
+const powerListHistory = defineCollection({ loader: powerListHistoryLoader(), schema: PowerListHistory });
 
 const families = defineCollection({
   loader: file('./content/families/families.yaml'),
@@ -79,6 +84,7 @@ export const collections = {
   collectiveAssets,
   decision,
   disclosureHistory,
+  powerListHistory,
   standards,
   officialFigures,
 };

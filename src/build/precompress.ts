@@ -7,7 +7,8 @@ import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
 import type { AstroIntegration } from 'astro';
 import { buildInputsHash, stampText } from './stamp.ts';
-import type { BuildSettings } from '../lib/config.ts';
+import { loadDatabaseSettings, type BuildSettings } from '../lib/config.ts';
+import { storeSignature } from '../db/disclosure-store-snapshot.ts';
 
 const brotli = promisify(brotliCompress);
 const gz = promisify(gzip);
@@ -150,8 +151,10 @@ export function precompress(settings: BuildSettings): AstroIntegration {
   return {
     name: 'qinglian:precompress',
     hooks: {
-      'astro:config:done': ({ config }) => {
-        inputs = buildInputsHash(fileURLToPath(config.root), settings);
+      'astro:config:done': async ({ config }) => {
+        const db = loadDatabaseSettings();
+        const store = await storeSignature({ url: db.DATABASE_URL, authToken: db.DATABASE_AUTH_TOKEN });
+        inputs = buildInputsHash(fileURLToPath(config.root), settings, store);
         cacheDir = join(fileURLToPath(config.cacheDir), 'qinglian-precompress');
       },
       'astro:build:done': async ({ dir, logger }) => {

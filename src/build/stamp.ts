@@ -24,12 +24,15 @@ function* files(root: string, path: string): Generator<string> {
 }
 
 /**
- * SHA-256 over the build settings (SITE_URL, DEMO: baked into every page) and the build inputs'
- * relative paths and contents, in a fixed order.
+ * SHA-256 over the build settings (SITE_URL, DEMO: baked into every page), the disclosure store's approved
+ * versions (`store`: src/db/disclosure-store-snapshot.ts `storeSignature`, what the loaders merge into the
+ * collections; empty without a store) and the build inputs' relative paths and contents, in a fixed order.
  */
-export function buildInputsHash(root: string, settings: BuildSettings): string {
+export function buildInputsHash(root: string, settings: BuildSettings, store = ''): string {
   const hash = createHash('sha256');
   hash.update(`settings\0${JSON.stringify({ SITE_URL: settings.SITE_URL, DEMO: settings.DEMO })}\0`);
+  // Absent from the hash when empty: a build from content/ alone keeps the stamp it had before the store.
+  if (store !== '') hash.update(`store\0${store}\0`);
   for (const input of BUILD_INPUTS)
     for (const rel of files(root, join(root, input))) {
       hash.update(`${rel}\0`);

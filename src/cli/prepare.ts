@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadBuildSettings, loadBuildsLocation, loadConfig, ConfigError } from '../lib/config.ts';
+import { loadBuildSettings, loadBuildsLocation, loadConfig, loadDatabaseSettings, ConfigError } from '../lib/config.ts';
+import { storeSignature } from '../db/disclosure-store-snapshot.ts';
 import { seedDatabase } from '../../db/seed.ts';
 import { ROOT } from '../lib/paths.ts';
 import { buildInputsHash, stampedInputs } from '../build/stamp.ts';
@@ -20,11 +21,15 @@ import { buildsDirOf, liveOutDir } from '../services/site-builds.ts';
  * the build the server will serve read (src/build/stamp.ts): the rebuild worker's newest successful build
  * when there is one not older than dist/ (src/services/site-builds.ts `liveOutDir`), else dist/.
  */
-export function buildIsStale(root = ROOT, env = process.env): boolean {
+export async function buildIsStale(root = ROOT, env = process.env): Promise<boolean> {
   const served = liveOutDir(buildsDirOf(loadBuildsLocation(env)), root) ?? join(root, 'dist');
   if (!existsSync(join(served, 'server', 'entry.mjs'))) return true;
   const stamped = stampedInputs(served);
-  return stamped === null || stamped !== buildInputsHash(root, loadBuildSettings(env));
+  if (stamped === null) return true;
+  // The store's approved versions are build inputs too: an approval since the build makes it stale.
+  const db = loadDatabaseSettings(env);
+  const store = await storeSignature({ url: db.DATABASE_URL, authToken: db.DATABASE_AUTH_TOKEN });
+  return stamped !== buildInputsHash(root, loadBuildSettings(env), store);
 }
 
 export function build(): void {
@@ -58,7 +63,7 @@ export async function prepare(args: readonly string[]): Promise<void> {
     }
   }
   if (!args.includes('--no-build')) {
-    if (buildIsStale()) build();
+    if (await buildIsStale()) build();
     else process.stdout.write('build is up to date\n');
   }
 }

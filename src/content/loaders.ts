@@ -11,7 +11,7 @@ import {
   readOfficialFigures,
   readRegistry,
 } from './files.ts';
-import { publishedDisclosures, type Published } from './store.ts';
+import { publishedDisclosures, publishedPowerLists, type Published, type PowerListEntry } from './store.ts';
 import { readApprovedVersions } from '../db/disclosure-store-snapshot.ts';
 import { loadDatabaseSettings } from '../lib/config.ts';
 import type { DisclosureKind } from '../domain/disclosures/kinds.ts';
@@ -24,7 +24,10 @@ import type { DisclosureKind } from '../domain/disclosures/kinds.ts';
  * bad stored record with `store:<id> › field: reason`. The five collections and the history share one read
  * per change of the content folder or of the store.
  */
-let cached: { key: string; published: Promise<Published> } | undefined;
+let cached: { key: string; published: Promise<Loaded> } | undefined;
+
+/** What one read gives the collections: the disclosures, and the units with their approved power lists merged in. */
+type Loaded = Published & { units: ReturnType<typeof readRegistry>['units']; powerLists: PowerListEntry[] };
 
 /** Names, sizes and times of every file under content/: changes whenever a clerk edits anything. */
 function signature(dir: string): string {
@@ -43,19 +46,22 @@ function signature(dir: string): string {
   return parts.join('\n');
 }
 
-async function loadPublished(contentDir: string): Promise<Published> {
+async function loadPublished(contentDir: string): Promise<Loaded> {
   const db = loadDatabaseSettings();
   const stored = await readApprovedVersions({ url: db.DATABASE_URL, authToken: db.DATABASE_AUTH_TOKEN });
   const key = `${signature(contentDir)}\n${createHash('sha256').update(JSON.stringify(stored)).digest('hex')}`;
   if (cached?.key !== key) {
     const published = (async () => {
       const registry = readRegistry(contentDir);
-      return publishedDisclosures({
-        units: registry.units,
+      // The approved power lists first: the disclosures are checked against the units as the site shows them.
+      const powers = publishedPowerLists(registry.units, stored);
+      const published = publishedDisclosures({
+        units: powers.units,
         calendar: readCalendar(contentDir).calendar,
         files: readDisclosureFiles(contentDir),
         stored,
       });
+      return { ...published, units: powers.units, powerLists: powers.history };
     })();
     cached = { key, published };
   }
@@ -63,7 +69,7 @@ async function loadPublished(contentDir: string): Promise<Published> {
 }
 
 /** Loads with `sync` now and, in the dev server, again after any content edit (a bad edit is logged, the last good data kept). */
-function loadAndWatch(context: LoaderContext, sync: (published: Published) => void) {
+function loadAndWatch(context: LoaderContext, sync: (published: Loaded) => void) {
   const { config, watcher, logger } = context;
   const contentDir = fileURLToPath(new URL('./content/', config.root));
   const run = async () => sync(await loadPublished(contentDir));
@@ -102,6 +108,43 @@ export function disclosureHistoryLoader(): Loader {
       await loadAndWatch(context, (published) => {
         store.clear();
         for (const e of published.history) {
+          const data = e.data as unknown as Record<string, unknown>;
+          store.set({ id: e.id, data, digest: context.generateDigest(data) });
+        }
+      });
+    },
+  };
+}
+
+/**
+ * The loader of content/units (issue 12): every unit file, read and checked by the reader `npm run check:content`
+ * uses, with the `powers` of a unit replaced by its latest approved power list in the store, when it has one.
+ */
+export function unitsLoader(): Loader {
+  return {
+    name: 'qinglian-units',
+    load: async (context) => {
+      const { store } = context;
+      await loadAndWatch(context, (loaded) => {
+        store.clear();
+        for (const u of loaded.units) {
+          const data = u as unknown as Record<string, unknown>;
+          store.set({ id: u.id, data, digest: context.generateDigest(data) });
+        }
+      });
+    },
+  };
+}
+
+/** The public history of every approved power list, one entry per unit id. */
+export function powerListHistoryLoader(): Loader {
+  return {
+    name: 'qinglian-power-list-history',
+    load: async (context) => {
+      const { store } = context;
+      await loadAndWatch(context, (loaded) => {
+        store.clear();
+        for (const e of loaded.powerLists) {
           const data = e.data as unknown as Record<string, unknown>;
           store.set({ id: e.id, data, digest: context.generateDigest(data) });
         }

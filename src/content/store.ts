@@ -11,6 +11,13 @@ import {
   type ValidEntries,
 } from '../domain/disclosures/validate.ts';
 import { maskOrNull } from '../domain/privacy/identifiers.ts';
+import type { Power, Unit } from '../domain/units/schema.ts';
+import {
+  checkPowerList,
+  powerChanges,
+  powerListKind,
+  type PowerListHistory,
+} from '../domain/units/power-list.ts';
 import { fieldDiff } from '../publishing/sheets/diff.ts';
 import { ContentError, formatProblem } from './files.ts';
 
@@ -86,6 +93,8 @@ export function publishedDisclosures(
   for (const [id, versions] of series(input.stored)) {
     const file = storeFile(id);
     const last = versions[versions.length - 1]!;
+    // Power lists are merged into the units (publishedPowerLists), not into a disclosure collection.
+    if (last.kind === powerListKind) continue;
     if (!isKind(last.kind)) {
       problems.push({ file, ...problem(['kind'], 'disclosures.store.unknownKind', { kind: last.kind }) });
       continue;
@@ -104,4 +113,68 @@ export function publishedDisclosures(
   problems.push(...validated.problems);
   if (problems.length) throw new ContentError(problems.map(formatProblem));
   return { entries: validated.entries, history: history.toSorted((a, b) => a.id.localeCompare(b.id)) };
+}
+
+/** A unit's approved power list as the unit page shows it: the entries in force and the public history. */
+export interface PowerListEntry {
+  id: string;
+  data: PowerListHistory;
+}
+
+/**
+ * The units with the approved power lists of the store merged in (issue 12): the latest approved version of
+ * `powers-<unit>` replaces the `powers` of that unit's file in content/units. The version in force is checked
+ * by the rules the publisher's form applies (`PowerListRecord`: the content schema, the identifier detector,
+ * unique titles) and must name a unit of content/units: a bad one throws ContentError naming
+ * `store:powers-<unit> › field: reason`, as a bad stored disclosure does.
+ */
+export function publishedPowerLists<U extends Pick<Unit, 'powers'> & { id: string }>(
+  units: readonly U[],
+  stored: readonly ApprovedVersion[],
+): { units: U[]; history: PowerListEntry[] } {
+  const problems: LocatedProblem[] = [];
+  const lists = new Map<string, { powers: Power[]; history: PowerListHistory }>();
+  const known = new Set(units.map((u) => u.id));
+  for (const [id, versions] of series(stored)) {
+    const last = versions[versions.length - 1]!;
+    if (last.kind !== powerListKind) continue;
+    const file = storeFile(id);
+    if (!known.has(last.unitId)) {
+      problems.push({ file, ...problem(['unit'], 'powers.store.unknownUnit', { unit: last.unitId }) });
+      continue;
+    }
+    let before: Power[] = units.find((u) => u.id === last.unitId)!.powers;
+    const history: PowerListHistory = { unit: last.unitId, versions: [] };
+    // Only the version in force is checked (as for disclosures: a rule added later does not stop the build over
+    // an old version); an older one that no longer passes counts as an empty list in the history's changes.
+    const checked = checkPowerList(last.data);
+    if (!checked.ok || checked.data.unit !== last.unitId) {
+      const found = checked.ok ? [problem(['unit'], 'powers.store.otherUnit', { unit: last.unitId })] : checked.problems;
+      problems.push(...found.map((p) => ({ file, ...p })));
+      continue;
+    }
+    for (const v of versions) {
+      const parsed = v === last ? checked : checkPowerList(v.data);
+      const after = parsed.ok ? parsed.data.powers : [];
+      const c = powerChanges(before, after);
+      history.versions.push({
+        version: v.version,
+        approvedOn: beijingDate(v.approvedAt),
+        reason: maskOrNull(v.reason),
+        added: c.added.map((p) => p.title),
+        changed: c.changed.map((p) => p.after.title),
+        removed: c.removed.map((p) => p.title),
+      });
+      before = after;
+    }
+    lists.set(last.unitId, { powers: checked.data.powers, history });
+  }
+  if (problems.length) throw new ContentError(problems.map(formatProblem));
+  return {
+    units: units.map((u) => {
+      const list = lists.get(u.id);
+      return list ? { ...u, powers: list.powers } : u;
+    }),
+    history: [...lists.values()].map((l) => ({ id: l.history.unit, data: l.history })).toSorted((a, b) => a.id.localeCompare(b.id)),
+  };
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { createClient } from '@libsql/client';
 import { asc } from 'drizzle-orm';
@@ -77,4 +78,18 @@ export async function readApprovedVersions(opts: {
   } finally {
     client.close();
   }
+}
+
+/**
+ * What the build stamp (src/build/stamp.ts) records of the store: a hash over every approved version's
+ * disclosure id, version and scrub time, so a build made before an approval (or a nightly scrub) is stale
+ * after it. The empty string when the database has no stored versions, so a site built from content/ alone
+ * keeps the stamp it always had.
+ */
+export async function storeSignature(opts: { url: string; authToken?: string | undefined }): Promise<string> {
+  const versions = await readApprovedVersions(opts);
+  if (versions.length === 0) return '';
+  const hash = createHash('sha256');
+  for (const v of versions) hash.update(`${v.disclosureId}\0${v.version}\0${v.scrubbedAt?.toISOString() ?? ''}\n`);
+  return hash.digest('hex');
 }

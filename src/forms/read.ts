@@ -51,13 +51,14 @@ export function parseUrlEncoded(body: string): [string, string][] | null {
 
 export type FormRead = { ok: true; entries: [string, string][] } | { ok: false; status: 400 | 413 | 415 };
 
-export async function readForm(request: Request): Promise<FormRead> {
+/** `limit`: the body's cap in bytes (a form that carries a whole list, e.g. /staff/powers/, needs more than the default). */
+export async function readForm(request: Request, limit = FORM_BODY_LIMIT): Promise<FormRead> {
   const type = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
   if (type !== 'application/x-www-form-urlencoded') return { ok: false, status: 415 };
   const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > FORM_BODY_LIMIT) return { ok: false, status: 413 };
+  if (declared > limit) return { ok: false, status: 413 };
   const bytes = new Uint8Array(await request.arrayBuffer());
-  if (bytes.byteLength > FORM_BODY_LIMIT) return { ok: false, status: 413 };
+  if (bytes.byteLength > limit) return { ok: false, status: 413 };
   let text: string;
   try {
     text = fatalUtf8.decode(bytes);

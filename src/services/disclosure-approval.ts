@@ -13,6 +13,7 @@ import {
 } from '../db/disclosure-store-repo.ts';
 import { listAccounts, unitNames } from '../db/staff-repo.ts';
 import { needsSupervision, Rejection, StaffReason, supervisionReview } from '../domain/disclosures/approval.ts';
+import { disclosureKinds } from '../domain/disclosures/kinds.ts';
 import type { FieldErrors } from './fields.ts';
 import { parseInput } from './fields.ts';
 
@@ -130,7 +131,9 @@ export async function ownSubmissions(database: Database, submittedBy: string, un
 
 /** The stored disclosures of a publisher's units that are still online (a correction or withdrawal can name them). */
 export async function correctableOfUnits(database: Database, unitIds: readonly string[]) {
-  return (await listStoredOfUnits(database, unitIds)).filter((v) => v.change !== 'withdrawal');
+  // Disclosures only: a unit's power list is changed on /staff/powers/ by submitting a new list.
+  const isDisclosure = (kind: string) => (disclosureKinds as readonly string[]).includes(kind);
+  return (await listStoredOfUnits(database, unitIds)).filter((v) => v.change !== 'withdrawal' && isDisclosure(v.kind));
 }
 
 /**

@@ -303,11 +303,16 @@ describe('the nightly tick', () => {
 });
 
 describe('after a restart: which build is served, and is it stale', () => {
-  test('the pointer wins over dist/ unless dist/ is newer; npm start checks the stamp of the build it will serve', () => {
+  test('the pointer wins over dist/ unless dist/ is newer; npm start checks the stamp of the build it will serve', async () => {
     const root = mkdtempSync(join(tmpdir(), 'qinglian-root-'));
     try {
       const buildsDir = join(root, 'data', 'builds');
-      const env = { SITE_BUILDS_DIR: buildsDir, DATABASE_URL: 'file:db/local.db', SITE_URL: 'http://localhost:4321' };
+      // A database file that does not exist: no stored versions, so the store adds nothing to the stamp.
+      const env = {
+        SITE_BUILDS_DIR: buildsDir,
+        DATABASE_URL: `file:${join(root, 'none.db')}`,
+        SITE_URL: 'http://localhost:4321',
+      };
       const inputs = buildInputsHash(root, loadBuildSettings(env));
       const output = (dir: string, builtAt: string, stamped: string) => {
         mkdirSync(join(dir, 'server'), { recursive: true });
@@ -316,19 +321,19 @@ describe('after a restart: which build is served, and is it stale', () => {
       };
       output(join(root, 'dist'), '2026-03-01T00:00:00.000Z', inputs);
       expect(liveOutDir(buildsDir, root)).toBeUndefined();
-      expect(buildIsStale(root, env)).toBe(false);
+      expect(await buildIsStale(root, env)).toBe(false);
 
       // The worker's newer build, stamped from other sources (a deploy changed the code since): served, and stale.
       const id = '11111111-2222-4333-8444-555555555555';
       output(join(buildsDir, id), '2026-03-02T00:00:00.000Z', 'older sources');
       writeFileSync(join(buildsDir, 'live.json'), JSON.stringify({ buildId: id, builtAt: '2026-03-02T00:00:00.000Z' }));
       expect(liveOutDir(buildsDir, root)).toBe(join(buildsDir, id));
-      expect(buildIsStale(root, env)).toBe(true);
+      expect(await buildIsStale(root, env)).toBe(true);
 
       // `npm start` rebuilt dist/ after it: dist/ is newer, so it is served and not stale.
       output(join(root, 'dist'), '2026-03-03T00:00:00.000Z', inputs);
       expect(liveOutDir(buildsDir, root)).toBeUndefined();
-      expect(buildIsStale(root, env)).toBe(false);
+      expect(await buildIsStale(root, env)).toBe(false);
 
       // A pointer to a folder that is gone, or garbage, is ignored.
       writeFileSync(join(buildsDir, 'live.json'), '{"buildId":"../../etc","builtAt":"x"}');

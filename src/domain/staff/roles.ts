@@ -86,6 +86,11 @@ export const staffRoutes = {
     roles: ['publisher'],
     params: { file: 'template' },
   },
+  /**
+   * A unit's power list (issue 12 "Every carrier publishes"): its publisher edits the list in force with plain
+   * forms and submits the whole list for approval, for the units they are bound to only.
+   */
+  powers: { path: '/staff/powers/', roles: ['publisher'], post: true },
   /** Approval (issue 12): the approver's units' pending submissions, oldest first. */
   approvals: { path: '/staff/approvals/', roles: ['approver'] },
   /** One submission previewed as the public will see it, with approve / return (and the village committee's sign-off). */

@@ -9,6 +9,7 @@ import { disclosuresMessages } from './disclosures.ts';
 import { feedbackMessages } from './feedback.ts';
 import { notificationsMessages } from './notifications.ts';
 import { openDataMessages } from './open-data.ts';
+import { powersMessages } from './powers.ts';
 import { privacyMessages } from './privacy.ts';
 import { scoringMessages } from './scoring.ts';
 import { sheetsMessages } from './sheets.ts';
@@ -33,6 +34,7 @@ export const messageAreas = {
   sheets: sheetsMessages,
   notifications: notificationsMessages,
   approval: approvalMessages,
+  powers: powersMessages,
 } as const;
 
 type Areas = typeof messageAreas;
@@ -59,6 +61,7 @@ export const messages = {
   ...sheetsMessages,
   ...notificationsMessages,
   ...approvalMessages,
+  ...powersMessages,
 } as const;
 
 export type MessageKey = keyof typeof messages;
