@@ -188,7 +188,7 @@ describe('staff console in Chromium', () => {
         'demo.evaluator',
         ['/staff/evaluation/', `/staff/evaluation/${YEAR}/xixi-central-primary/`, '/staff/consultation/'],
       ],
-      ['demo.publisher', ['/staff/disclosures/']],
+      ['demo.publisher', ['/staff/disclosures/', '/staff/powers/']],
       // The approval page of a submission is walked by tests/e2e/disclosure-approval.test.ts.
       ['demo.approver', ['/staff/approvals/']],
     ];
@@ -240,6 +240,7 @@ describe('staff console in Chromium', () => {
         `/staff/evaluation/${YEAR}/xixi-central-primary/`,
         '/staff/consultation/',
         '/staff/disclosures/',
+        '/staff/powers/',
         '/staff/approvals/',
       ]),
     );
