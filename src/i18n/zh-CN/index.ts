@@ -5,6 +5,7 @@
  * lives in one file only (tests/content/messages.test.ts).
  */
 import { approvalMessages } from './approval.ts';
+import { decisionFormMessages } from './decision-form.ts';
 import { disclosuresMessages } from './disclosures.ts';
 import { feedbackMessages } from './feedback.ts';
 import { notificationsMessages } from './notifications.ts';
@@ -33,6 +34,7 @@ export const messageAreas = {
   sheets: sheetsMessages,
   notifications: notificationsMessages,
   approval: approvalMessages,
+  'decision-form': decisionFormMessages,
 } as const;
 
 type Areas = typeof messageAreas;
@@ -58,6 +60,7 @@ export const messages = {
   ...staffMessages,
   ...sheetsMessages,
   ...notificationsMessages,
+  ...decisionFormMessages,
   ...approvalMessages,
 } as const;
 
