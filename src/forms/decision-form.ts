@@ -6,7 +6,7 @@ import { explain } from '../i18n/format.ts';
 import { columnLabel, type UploadContext } from '../publishing/sheets/check.ts';
 import { kindLayouts, type Column } from '../publishing/sheets/layouts.ts';
 import { checkRecord } from '../publishing/sheets/recheck.ts';
-import { convertCell } from '../publishing/sheets/values.ts';
+import { convertCell, valueLabel } from '../publishing/sheets/values.ts';
 import type { Database } from '../services/context.ts';
 import type { StoredDecision } from '../services/decision-records.ts';
 import { createSubmission, storeRefusalMessage } from '../services/disclosure-store.ts';
@@ -36,7 +36,7 @@ const stageColumns = kindLayouts.decision.sheets[1]!.columns.filter((c) => c.pat
 /** On the next-stage form only the facts after the vote may change with the stage; the rest is the record in force. */
 const progressFields = ['contractSignedOn', 'worksStartedOn', 'completedOn'] as const;
 
-const fieldOf = (c: Column) => (c.path === '' ? 'id' : c.path);
+export const fieldOf = (c: Column): string => (c.path === '' ? 'id' : c.path);
 export const stageField = (path: string) => `stage.${path}`;
 
 /** The columns of one stage's fields, exactly as DecisionStageRecord defines that stage. */
@@ -52,8 +52,31 @@ export function mainColumnsOf(mode: 'new' | 'stage'): readonly Column[] {
     : mainColumns.filter((c) => (progressFields as readonly string[]).includes(c.path));
 }
 
+/** A form field's column (the template's). */
+export type FormColumn = Column;
+
 /** The label of a form field, as the template's column header. */
-export const labelOf = (c: Column): string => columnLabel(c);
+export const fieldLabel = (c: Column): string => columnLabel(c);
+
+/** A drop-down's choices: the clerk's villages for the unit, the codes with their labels for an enumeration. */
+export function fieldOptions(c: Column, units: readonly { id: string; name: string }[]) {
+  if (c.type === 'unit') return units.map((u) => ({ value: u.id, label: u.name }));
+  if (c.type === 'enum') return (c.values ?? []).map((v) => ({ value: v, label: valueLabel(c, v) }));
+  return undefined;
+}
+
+/** The schema's length limits of the text fields, as the inputs' maxlength (the server checks them anyway). */
+const textLimits: Record<string, number> = {
+  title: 80,
+  form: 60,
+  summary: 300,
+  'minutes.title': 120,
+  'authorisation.scope': 120,
+  channel: 60,
+  supervisorOpinion: 300,
+};
+export const fieldMaxLength = (c: Column): number =>
+  textLimits[c.path] ?? (c.type === 'text' || c.type === 'id' ? 300 : 40);
 
 export interface FormProblem {
   /** The form field (`title`, `stage.present`), or `_` for the record as a whole. */
@@ -82,7 +105,7 @@ export interface DecisionFormInput {
   /** The body's fields as read by `readForm` (the CSRF token already checked and ignored here). */
   entries: readonly (readonly [string, string])[];
   /** The record in force, for `mode: 'stage'`. */
-  record?: StoredDecision;
+  record?: StoredDecision | undefined;
   ctx: UploadContext;
 }
 
@@ -114,8 +137,8 @@ export function checkDecisionForm(input: DecisionFormInput): DecisionFormResult 
   const problems: FormProblem[] = [];
   const main = mainColumnsOf(mode);
   const labels = new Map<string, string>([['stage', explain('decisionForm.stage.label')]]);
-  for (const c of main) labels.set(fieldOf(c), labelOf(c));
-  for (const c of stageColumns) labels.set(stageField(c.path), labelOf(c));
+  for (const c of main) labels.set(fieldOf(c), fieldLabel(c));
+  for (const c of stageColumns) labels.set(stageField(c.path), fieldLabel(c));
   for (const [k, v] of input.entries) {
     if (!FORM_FIELDS.has(k) && !labels.has(k)) {
       problems.push(named('_', undefined, 'decisionForm.field.unknown', { field: k.slice(0, 40) }));

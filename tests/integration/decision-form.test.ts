@@ -410,7 +410,7 @@ describe('fuzz', () => {
           const r = await submitDecisionForm(
             {
               mode: 'new',
-              entries: [...entries, ['action', 'submit']].filter(
+              entries: [...entries, ['action', 'submit'] as [string, string]].filter(
                 (e, i, all) => all.findIndex((o) => o[0] === e[0]) === i,
               ),
               ctx,
