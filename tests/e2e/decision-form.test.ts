@@ -1,3 +1,8 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createClient, type Client } from '@libsql/client';
 import type { Browser, Page } from 'playwright-core';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -46,7 +51,14 @@ beforeAll(async () => {
   };
 });
 
-const accessible = (page: Page) => expectAccessibleAsServed(browser, page);
+// Every page state checked by axe is also kept for the Nu Html Checker at the end (the POST states cannot be
+// fetched again, so the document as Chromium parsed it is what is checked).
+const states = mkdtempSync(join(tmpdir(), 'qinglian-decision-form-'));
+let stateCount = 0;
+const accessible = async (page: Page) => {
+  await expectAccessibleAsServed(browser, page);
+  writeFileSync(join(states, `state-${String((stateCount += 1))}.html`), await page.content());
+};
 const rows = async (sql: string, args: (string | number)[] = []) => (await db.execute({ sql, args })).rows;
 const submissionsOf = (id: string) =>
   rows('SELECT id, change, state FROM disclosure_submissions WHERE disclosure_id = ? ORDER BY submitted_at', [id]);
@@ -178,5 +190,21 @@ describe('a 4+2 record stage by stage, without JavaScript', () => {
     await publisher.goto(`${server.url}${PATH}`);
     expect(await publisher.locator(`tr[data-record="${ID}"]`).innerText()).toContain('党员大会审议');
     await accessible(publisher);
+  });
+
+  test('vnu finds no error in any state of the form pages', (ctx) => {
+    const java = spawnSync('java', ['-version'], { stdio: 'ignore' }).status === 0;
+    ctx.skip(!java, 'vnu: skipped, no `java` on PATH (install a JRE 11+, e.g. Debian default-jre-headless)');
+    const jar = createRequire(import.meta.url)('vnu-jar') as string;
+    const files = Array.from({ length: stateCount }, (_, i) => join(states, `state-${String(i + 1)}.html`));
+    expect(files.length).toBeGreaterThan(5);
+    const run = spawnSync('java', ['-jar', jar, '--errors-only', '--format', 'json', ...files], {
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    const report = JSON.parse(run.stderr) as { messages: { type: string; url?: string; message: string }[] };
+    expect(report.messages.filter((m) => m.type !== 'info')).toEqual([]);
+    expect(run.status).toBe(0);
+    rmSync(states, { recursive: true, force: true });
   });
 });
