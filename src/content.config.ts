@@ -56,7 +56,7 @@ const collectiveAssets = defineCollection({
 const decision = defineCollection({ loader: disclosureLoader('decision'), schema: disclosureSchemas.decision });
 
 // The disclosure store's public history (issue 12): per stored disclosure its approved versions (publication,
-// corrections, withdrawal) with dates, reasons and the fields each correction changed. Read with the
+// corrections, progress of a 4+2 record, withdrawal) with dates, reasons and the fields each version changed. Read with the
 // collections above, in the same load.
 const disclosureHistory = defineCollection({ loader: disclosureHistoryLoader(), schema: DisclosureHistory });
 

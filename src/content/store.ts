@@ -19,6 +19,9 @@ import {
   type PowerListHistory,
 } from '../domain/units/power-list.ts';
 import { fieldDiff } from '../publishing/sheets/diff.ts';
+import { addedStages } from '../domain/disclosures/decision/progress.ts';
+import type { Decision } from '../domain/disclosures/decision/schema.ts';
+import { t } from '../i18n/t.ts';
 import { ContentError, formatProblem } from './files.ts';
 
 /**
@@ -48,13 +51,29 @@ function series(stored: readonly ApprovedVersion[]): Map<string, ApprovedVersion
   return out;
 }
 
+/**
+ * What a version changed, as the public list names it. A correction: every changed field where the template has
+ * it. Progress (a 4+2 record's next stage): the stage it added by name, then any other field it changed (the
+ * implementation dates); the added stage's own cells are not listed one by one.
+ */
+function changedLabels(kind: DisclosureKind, change: 'correction' | 'progress', before: unknown, after: unknown) {
+  if (change === 'correction' || kind !== 'decision') return [...new Set(fieldDiff(kind, before, after).map((c) => c.label))];
+  const b = before as Decision;
+  const a = after as Decision;
+  const stages = addedStages(b, a).map((stage) =>
+    t('disclosures.history.stageAdded', { stage: t(`disclosures.stage.${stage}`) }),
+  );
+  const others = fieldDiff(kind, { ...b, stages: [] }, { ...a, stages: [] }).map((c) => c.label);
+  return [...new Set([...stages, ...others])];
+}
+
 /** Every version of one stored disclosure as the public sees it: reasons masked, changed fields labelled. */
 function historyOf(kind: DisclosureKind, versions: readonly ApprovedVersion[]): DisclosureHistory {
   let before: unknown;
   const out: HistoryVersion[] = versions.map((v) => {
     const changedFields =
-      v.change === 'correction' && before !== undefined && v.data !== null
-        ? [...new Set(fieldDiff(kind, before, v.data).map((c) => c.label))]
+      (v.change === 'correction' || v.change === 'progress') && before !== undefined && v.data !== null
+        ? changedLabels(kind, v.change, before, v.data)
         : [];
     if (v.data !== null) before = v.data;
     return {

@@ -61,8 +61,8 @@ export async function listVersions(database: Database, disclosureId: string) {
 
 /**
  * Stores a submission. `contentIds` are the ids of the disclosures in content/ (a stored disclosure must
- * never take a file's permalink). A publish needs a new id; a correction or withdrawal an existing,
- * not withdrawn one of the same kind and unit, and a reason.
+ * never take a file's permalink). A publish needs a new id; a correction, withdrawal or progress an existing,
+ * not withdrawn one of the same kind and unit, and a correction or withdrawal a reason.
  */
 export async function createSubmission(
   database: Database,
@@ -70,7 +70,9 @@ export async function createSubmission(
   contentIds: ReadonlySet<string>,
 ): Promise<StoreResult<{ id: string }>> {
   if (contentIds.has(s.disclosureId)) return { ok: false, code: 'store.disclosureId.inContent', status: 409 };
-  if (s.change !== 'publish' && !s.reason?.trim()) return { ok: false, code: 'store.reason.required', status: 400 };
+  // A correction or withdrawal says why; progress (a decision's next stage) is its own reason.
+  if ((s.change === 'correction' || s.change === 'withdrawal') && !s.reason?.trim())
+    return { ok: false, code: 'store.reason.required', status: 400 };
   const id = randomUUID();
   return database.write(async () => {
     const latest = await latestVersion(database, s.disclosureId);
@@ -137,6 +139,16 @@ export async function listStoredOfUnits(database: Database, unitIds: readonly st
   return [...latest.values()];
 }
 
+/** Whether a submission for this permalink is awaiting approval. */
+export async function hasPendingSubmission(database: Database, disclosureId: string): Promise<boolean> {
+  const rows = await database.db
+    .select({ id: disclosureSubmissions.id })
+    .from(disclosureSubmissions)
+    .where(and(eq(disclosureSubmissions.disclosureId, disclosureId), eq(disclosureSubmissions.state, 'submitted')))
+    .limit(1);
+  return rows.length > 0;
+}
+
 /** Pending submissions of the given units, oldest first (the approver's list). */
 export async function listPendingSubmissions(database: Database, unitIds: readonly string[]) {
   if (unitIds.length === 0) return [];
@@ -199,7 +211,7 @@ export async function approveSubmission(
     const version = (latest?.version ?? 0) + 1;
     const versionId = randomUUID();
     const build = siteBuildRequestStatement(database, {
-      reason: s.change === 'publish' ? 'approval' : s.change,
+      reason: s.change === 'publish' || s.change === 'progress' ? 'approval' : s.change,
       requestedBy: d.approver,
       requestedAt: d.at,
     });

@@ -12,7 +12,7 @@ export interface ApprovedVersion {
   version: number;
   kind: string;
   unitId: string;
-  change: 'publish' | 'correction' | 'withdrawal';
+  change: 'publish' | 'correction' | 'withdrawal' | 'progress';
   data: unknown;
   reason: string | null;
   approvedAt: Date;

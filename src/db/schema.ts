@@ -763,7 +763,7 @@ export interface SupervisionRecord {
 }
 
 export const disclosureSubmissionStates = ['submitted', 'approved', 'rejected'] as const;
-export const disclosureChanges = ['publish', 'correction', 'withdrawal'] as const;
+export const disclosureChanges = ['publish', 'correction', 'withdrawal', 'progress'] as const;
 
 /**
  * A disclosure a publisher submitted for approval (issue 12 "the disclosure store"): the records exactly as

@@ -37,9 +37,15 @@ const ROAD = 'store-liuwan-road-repair';
 const DUPLICATE = 'store-liuwan-duplicate';
 const AID = 'store-xixi-aid-2025-spring';
 const BAD = 'store-liuwan-bad';
+const TEA = 'store-liuwan-tea-stage-by-stage';
 
 const road = { ...contentRecord('decisions/liuwan-village-road-hardening.yaml'), title: '柳湾村六组村道修补工程' };
 const roadCorrected = { ...road, title: '柳湾村六组至七组村道修补工程', amountFen: 47_000_000 };
+// A 4+2 record published stage by stage (the plain form): the first two stages, then the party meeting as progress.
+const tea = contentRecord('decisions/liuwan-village-tea-garden-contract.yaml');
+const teaStages = tea.stages as { stage: string }[];
+const teaFirst = { ...tea, title: '柳湾村茶园发包（逐环节公开）', stages: teaStages.slice(0, 2) };
+const teaNext = { ...teaFirst, stages: teaStages.slice(0, 3) };
 const aid: Record<string, unknown> = {
   ...contentRecord('student-aid/xixi-central-primary-2026-autumn-combined.yaml'),
   title: '2025年春季学期资助名单公示（存储）',
@@ -77,6 +83,8 @@ const steps: Step[] = [
     reason: '与另一则公示重复，予以撤回',
     at: at('2026-11-25T01:00:00Z'),
   },
+  { change: 'publish', kind: 'decision', id: TEA, data: teaFirst, at: at('2026-11-03T02:00:00Z') },
+  { change: 'progress', kind: 'decision', id: TEA, data: teaNext, at: at('2026-11-21T02:00:00Z') },
   { change: 'publish', kind: 'studentAid', id: AID, data: aid, at: at('2026-03-02T01:00:00Z') },
   {
     change: 'correction',
@@ -183,6 +191,25 @@ describe('a build with approved versions in the store', () => {
     await expect(page.locator('tr[data-version]').count()).resolves.toBe(2);
     await expectAccessibleAsServed(browser, page);
     await page.close();
+  });
+
+  test('a record published stage by stage says 进展更新 (never 已更正) and its versions name the added stage', async () => {
+    const text = stripTags(await fetchText(`/disclosures/decisions/${TEA}/`));
+    expect(teaStages[2]!.stage).toBe('partyMeetingReview');
+    expect(text).toContain('柳湾村茶园发包（逐环节公开）');
+    expect(text).toContain('已于 ' + formatDate('2026-11-21') + ' 更新进展，现为第 2 版');
+    expect(text).toContain('进展更新');
+    expect(text).toContain('新增环节：党员大会审议');
+    expect(text).not.toContain('已更正');
+    const page = await browser.newPage({ locale: 'zh-CN' });
+    await page.goto(`${server.url}/disclosures/decisions/${TEA}/`);
+    await expect(page.locator('tr[data-version]').count()).resolves.toBe(2);
+    await expectAccessibleAsServed(browser, page);
+    await page.close();
+    // The feed has an entry for the progress, not a correction.
+    const feed = await fetchText('/disclosures/feed.xml');
+    expect(feed).toContain(`/disclosures/decisions/${TEA}/#version-2`);
+    expect(feed).toContain('进展更新，第 2 版');
   });
 
   test('the withdrawn disclosure keeps its permalink as a notice: 已撤回, when and why, none of its data', async () => {
@@ -328,10 +355,10 @@ describe('a build with an invalid stored record', () => {
 // Last: a JVM run of seconds leaves the server's keep-alive sockets idle, so no HTTP test follows it.
 describe('the new pages are valid HTML', () => {
   const JAVA = spawnSync('java', ['-version'], { stdio: 'ignore' }).status === 0;
-  test('vnu finds no error in the corrected, withdrawn and scrubbed permalinks', (ctx) => {
+  test('vnu finds no error in the corrected, progressed, withdrawn and scrubbed permalinks', (ctx) => {
     ctx.skip(!JAVA, 'vnu: skipped, no `java` on PATH (install a JRE 11+, e.g. Debian default-jre-headless)');
     const jar = createRequire(import.meta.url)('vnu-jar') as string;
-    const pages = [`decisions/${ROAD}`, `decisions/${DUPLICATE}`, `student-aid/${AID}`].map((p) =>
+    const pages = [`decisions/${ROAD}`, `decisions/${DUPLICATE}`, `decisions/${TEA}`, `student-aid/${AID}`].map((p) =>
       join(OUT, 'client', 'disclosures', p, 'index.html'),
     );
     const run = spawnSync('java', ['-jar', jar, '--errors-only', '--format', 'json', ...pages], {

@@ -23,6 +23,8 @@ export const contentIds = (): ReadonlySet<string> =>
 
 export type Step =
   | { change: 'publish'; kind: DisclosureKind; id: string; data: Record<string, unknown>; at: Date }
+  /** A 4+2 record's next stage (the plain form's submission): a new version that is not a correction. */
+  | { change: 'progress'; kind: 'decision'; id: string; data: Record<string, unknown>; at: Date }
   | {
       change: 'correction';
       kind: DisclosureKind;
@@ -53,7 +55,7 @@ export async function approveSteps(database: Database, steps: readonly Step[]): 
         change: s.change,
         data: s.change === 'withdrawal' ? null : s.data,
         sourceFileName: s.change === 'withdrawal' ? null : `${s.id}.xlsx`,
-        reason: s.change === 'publish' ? null : s.reason,
+        reason: s.change === 'publish' || s.change === 'progress' ? null : s.reason,
         submittedBy: 'staff:publisher-test',
         at: s.at,
       },

@@ -5,11 +5,12 @@ import { disclosureKinds } from './kinds.ts';
 
 /**
  * The public history of a disclosure kept in the disclosure store (issue 12): every approved version with
- * its change (first publication, correction, withdrawal), when it was approved, the reason (already passed
+ * its change (first publication, correction, withdrawal, or progress: a 4+2 record's next stage, which is not a
+ * correction and never makes the page say corrected), when it was approved, the reason (already passed
  * through the identifier detector: a reason that carries an identifier comes out masked) and the labels of
  * the fields that changed from the version before. Disclosures from content/ have no history entry.
  */
-export const disclosureChanges = ['publish', 'correction', 'withdrawal'] as const;
+export const disclosureChanges = ['publish', 'correction', 'withdrawal', 'progress'] as const;
 export type DisclosureChange = (typeof disclosureChanges)[number];
 
 export const HistoryVersion = z.strictObject({
@@ -44,3 +45,11 @@ export const isWithdrawn = (h: DisclosureHistory): boolean => currentVersion(h).
 /** A corrected disclosure: still published, with at least one correction approved after its publication. */
 export const isCorrected = (h: DisclosureHistory): boolean =>
   !isWithdrawn(h) && h.versions.some((v) => v.change === 'correction');
+
+/** The last correction of a disclosure (what its corrected note dates), or undefined. */
+export const lastCorrection = (h: DisclosureHistory): HistoryVersion | undefined =>
+  h.versions.findLast((v) => v.change === 'correction');
+
+/** A stored record that progressed after its publication (a 4+2 record's later stages), still published. */
+export const hasProgress = (h: DisclosureHistory): boolean =>
+  !isWithdrawn(h) && h.versions.some((v) => v.change === 'progress');

@@ -91,6 +91,11 @@ export const staffRoutes = {
    * forms and submits the whole list for approval, for the units they are bound to only.
    */
   powers: { path: '/staff/powers/', roles: ['publisher'], post: true },
+  /**
+   * A village's 4+2 record as a plain form (issue 12): a new record with its first stage, and with `?record=<id>`
+   * the next stage of a stored record of the publisher's units; both submit for the committee's sign-off.
+   */
+  decisionForm: { path: '/staff/disclosures/decision/', roles: ['publisher'], post: true },
   /** Approval (issue 12): the approver's units' pending submissions, oldest first. */
   approvals: { path: '/staff/approvals/', roles: ['approver'] },
   /** One submission previewed as the public will see it, with approve / return (and the village committee's sign-off). */

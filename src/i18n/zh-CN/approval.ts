@@ -20,6 +20,7 @@ export const approvalMessages = {
   'approval.change.publish': '发布',
   'approval.change.correction': '更正',
   'approval.change.withdrawal': '撤回',
+  'approval.change.progress': '进展更新',
   'approval.state.submitted': '待审核',
   'approval.state.approved': '已批准',
   'approval.state.rejected': '已退回',

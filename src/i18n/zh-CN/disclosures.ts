@@ -583,6 +583,10 @@ export const disclosuresMessages = {
   'disclosures.change.publish': '首次公布',
   'disclosures.change.correction': '更正',
   'disclosures.change.withdrawal': '撤回',
+  'disclosures.change.progress': '进展更新',
+  'disclosures.history.stageAdded': '新增环节：{stage}',
+  'disclosures.history.progressNote':
+    '本记录按程序进展逐步公开，已于 {date} 更新进展，现为第 {version} 版。各版本新增的环节见“版本记录”。',
   'disclosures.withdrawn.badge': '已撤回',
   'disclosures.withdrawn.title': '{kind}公示（已撤回）',
   'disclosures.withdrawn.description': '{unit}的一则{kind}公示已于 {date} 撤回',
@@ -591,6 +595,7 @@ export const disclosuresMessages = {
   'disclosures.withdrawn.reason': '撤回原因',
   'disclosures.feed.correctionTitle': '{unit}：{title}（已更正，第 {version} 版）',
   'disclosures.feed.correctionSummary': '更正原因：{reason}',
+  'disclosures.feed.progressTitle': '{unit}：{title}（进展更新，第 {version} 版）',
   'disclosures.feed.withdrawalTitle': '{unit}：一则{kind}公示已撤回',
   'disclosures.feed.withdrawalSummary': '撤回原因：{reason}',
 } as const;

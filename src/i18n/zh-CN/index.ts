@@ -5,6 +5,7 @@
  * lives in one file only (tests/content/messages.test.ts).
  */
 import { approvalMessages } from './approval.ts';
+import { decisionFormMessages } from './decision-form.ts';
 import { disclosuresMessages } from './disclosures.ts';
 import { feedbackMessages } from './feedback.ts';
 import { notificationsMessages } from './notifications.ts';
@@ -35,6 +36,7 @@ export const messageAreas = {
   notifications: notificationsMessages,
   approval: approvalMessages,
   powers: powersMessages,
+  'decision-form': decisionFormMessages,
 } as const;
 
 type Areas = typeof messageAreas;
@@ -60,6 +62,7 @@ export const messages = {
   ...staffMessages,
   ...sheetsMessages,
   ...notificationsMessages,
+  ...decisionFormMessages,
   ...approvalMessages,
   ...powersMessages,
 } as const;

@@ -20,7 +20,7 @@ export const openDataMessages = {
   'data.policy.amounts': 'JSON 中的金额单位为“分”（整数）；CSV 中的金额单位为“元”，保留两位小数。',
   'data.policy.ocds': 'OCDS 发布包中每个采购一条发布，发布编号随内容变化；OCID 前缀为演示用占位符。',
   'data.policy.corrections':
-    '公示更正后，JSON 中的 version、corrected、versions 和 CSV 末尾的 version、corrected 两列注明版本号、是否更正，以及各版本的日期、原因和改动的内容；撤回的公示不再提供数据，只在 JSON 的 withdrawn 中列出编号、撤回日期和原因。订阅中每次更正、撤回各有一条。原因中的电话、证件号等一律打码。',
+    '公示更正后，JSON 中的 version、corrected、versions 和 CSV 末尾的 version、corrected 两列注明版本号、是否更正，以及各版本的日期、原因和改动的内容；撤回的公示不再提供数据，只在 JSON 的 withdrawn 中列出编号、撤回日期和原因。四议两公开记录按环节逐步公开时，每新增一个环节为一次“进展更新”（versions 中 change 为 progress），不算更正，corrected 仍为 false。订阅中每次更正、撤回、进展更新各有一条。原因中的电话、证件号等一律打码。',
   'data.dictionaryHeading': '字段说明',
   'data.dictionaryIntro': '下表由生成 CSV 文件的同一份列定义自动生成。代码类字段的取值见各公示页面的中文名称。',
   'data.csvLink': '下载 {file}',
@@ -161,6 +161,6 @@ export const openDataMessages = {
   'data.statistics.field.ci95_low': '比率 95% 置信区间下限（百分数）',
   'data.statistics.field.ci95_high': '比率 95% 置信区间上限（百分数）',
   'data.statistics.field.status': '状态：ok，smallSample 样本不足，suppressed、missing、none，或同比的 new、zeroBoth',
-  'data.field.version': '版本号：首次公布为 1，每次更正加 1',
+  'data.field.version': '版本号：首次公布为 1，每次更正或进展更新加 1',
   'data.field.corrected': '是否已更正（true/false）',
 } as const;

@@ -14,6 +14,7 @@ export const staffMessages = {
   'staff.nav.consultation': '标准征求意见',
   'staff.nav.appeals': '考评申诉',
   'staff.nav.disclosures': '公示发布',
+  'staff.nav.decisionForm': '四议两公开填报',
   'staff.nav.approvals': '公示审批',
   'staff.nav.powers': '小微权力清单',
   'staff.nav.builds': '网站构建',

@@ -3,10 +3,11 @@ import { powerListKind } from '../../domain/units/power-list.ts';
 import { t } from '../../i18n/t.ts';
 
 /** The labels of the approval step's lists (issue 12): the change a submission makes and its state. */
-export const changeLabel: Readonly<Record<'publish' | 'correction' | 'withdrawal', string>> = {
+export const changeLabel: Readonly<Record<'publish' | 'correction' | 'withdrawal' | 'progress', string>> = {
   publish: t('approval.change.publish'),
   correction: t('approval.change.correction'),
   withdrawal: t('approval.change.withdrawal'),
+  progress: t('approval.change.progress'),
 };
 
 export const stateLabel: Readonly<Record<'submitted' | 'approved' | 'rejected', string>> = {

@@ -654,7 +654,7 @@ interface FeedEntry {
 
 /**
  * Atom feed of the newest disclosures (by publication date), of every correction (by its approval) and of
- * every withdrawal: a correction or a withdrawal is an entry of its own, with its reason (masked by the loader).
+ * every withdrawal (and every progress version of a 4+2 record): a correction or a withdrawal is an entry of its own, with its reason (masked by the loader).
  */
 export function atomFeed(ctx: Context): string {
   const stamp = (d: string) => `${d}T00:00:00+08:00`;
@@ -679,6 +679,19 @@ export function atomFeed(ctx: Context): string {
           updated: v.approvedAt,
           kind: i.kind,
           summary: t('disclosures.feed.correctionSummary', { reason: reasonText(v.reason) }),
+        })),
+    ),
+    // A 4+2 record's next stage is news too (progress, not a correction): an entry naming what was added.
+    ...ctx.items.flatMap((i) =>
+      (i.history?.versions ?? [])
+        .filter((v) => v.change === 'progress')
+        .map((v) => ({
+          id: `${abs(ctx, i.href)}#version-${String(v.version)}`,
+          title: t('disclosures.feed.progressTitle', { unit: i.unit.name, title: i.title, version: v.version }),
+          href: abs(ctx, i.href),
+          updated: v.approvedAt,
+          kind: i.kind,
+          summary: v.changedFields.join('；') || t('disclosures.history.none'),
         })),
     ),
     ...ctx.withdrawn.map((w) => ({
