@@ -117,8 +117,10 @@ describe('a 4+2 record stage by stage, without JavaScript', () => {
     const text = await preview.innerText();
     expect(text).toContain('荷塘清淤工程');
     expect(text).toContain('党组织提议');
-    // The verdicts as the public page shows them: the later stages are still missing.
-    expect(text).toContain('不合规');
+    // The verdicts as the public page shows them: the later stages are awaited, not a failure.
+    expect(text).toContain('合规，尚有环节进行中');
+    expect(text).toContain('程序进行中，下一环节为');
+    expect(text).not.toContain('存在不合规问题');
     expect(await publisher.locator('main').innerText()).toContain('检查结果，尚未提交');
     await accessible(publisher);
     expect(await submissionsOf(ID)).toEqual([]);

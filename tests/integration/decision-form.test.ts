@@ -80,8 +80,13 @@ describe('a new record', () => {
     expect(preview.data.stages).toEqual([
       expect.objectContaining({ stage: 'partyProposal', date: '2026-11-18', expected: 5, present: 5, for: 5 }),
     ]);
-    // The compliance verdicts the public page will show: the missing stages fail the order check.
-    expect(preview.checks.find((c) => c.key === 'order')).toMatchObject({ state: 'fail' });
+    // The compliance verdicts the public page will show: a record under way awaits its later stages (pending).
+    expect(preview.checks.find((c) => c.key === 'order')).toMatchObject({
+      state: 'pending',
+      reason: 'disclosures.reason.stageAwaited',
+      vars: { stage: 'committeesDeliberation' },
+    });
+    expect(preview.checks.some((c) => c.state === 'fail')).toBe(false);
     expect(await submissions()).toBe(before);
 
     const r = await submitDecisionForm(

@@ -132,6 +132,40 @@ describe('decision compliance verdict', () => {
     expect(verdictOf(checks)).toBe('compliant');
   });
 
+  test('order: a record filed stage by stage awaits its next stage (pending); a skipped or unfinished one after implementation fails', () => {
+    const underWay = (d: Decision) => {
+      d.stages = d.stages.filter((s) => s.stage === 'partyProposal' || s.stage === 'committeesDeliberation');
+      delete d.contractSignedOn;
+      delete d.worksStartedOn;
+      delete d.completedOn;
+    };
+    const pending = checkOrder(withChange(underWay));
+    expect(pending).toMatchObject({
+      state: 'pending',
+      reason: 'disclosures.reason.stageAwaited',
+      vars: { stage: 'partyMeetingReview' },
+    });
+    expect(verdictOf(decisionChecks(withChange(underWay), TODAY))).toBe('pending');
+    // The same record with the works already started: implemented before the vote.
+    const implemented = withChange((d) => {
+      underWay(d);
+      d.worksStartedOn = '2025-12-01';
+    });
+    expect(checkOrder(implemented)).toMatchObject({ state: 'fail', reason: 'disclosures.reason.stageMissing' });
+    // A stage skipped before a later one recorded is a failure even with nothing implemented.
+    const skipped = withChange((d) => {
+      d.stages = d.stages.filter((s) => s.stage !== 'partyMeetingReview');
+      delete d.contractSignedOn;
+      delete d.worksStartedOn;
+      delete d.completedOn;
+    });
+    expect(checkOrder(skipped)).toMatchObject({
+      state: 'fail',
+      reason: 'disclosures.reason.stageMissing',
+      vars: { stage: 'partyMeetingReview' },
+    });
+  });
+
   test.each([
     [
       'order: a required stage is missing',

@@ -138,6 +138,7 @@ export const disclosuresMessages = {
   'disclosures.reason.suggestionsDone': '本月 {count} 条陪餐意见均已办理。',
   'disclosures.reason.suggestionsOpen': '还有 {count} 条陪餐意见正在办理。',
   'disclosures.reason.stageMissing': '缺少“{stage}”环节。',
+  'disclosures.reason.stageAwaited': '程序进行中，下一环节为“{stage}”。',
   'disclosures.reason.stageOutOfOrder': '“{stage}”的日期早于前一环节“{previousStage}”，顺序颠倒。',
   'disclosures.reason.orderOk': '各环节齐全，按规定顺序进行。',
   'disclosures.reason.quorumMissed':

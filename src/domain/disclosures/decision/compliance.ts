@@ -46,10 +46,22 @@ export function requiredStages(d: Decision): DecisionStage[] {
   ];
 }
 
+/**
+ * Stages must all be held, in order. A record still under way (filed stage by stage: every missing stage comes
+ * after the last one recorded, and nothing has been implemented yet) awaits them: pending, not a failure. A stage
+ * skipped before a later one, or a missing stage once the contract, works or completion are recorded, fails.
+ */
 export function checkOrder(d: Decision): CheckResult {
-  const missing = requiredStages(d).find((s) => !stageOf(d, s));
-  if (missing)
-    return { key: 'order', state: 'fail', reason: 'disclosures.reason.stageMissing', vars: { stage: missing } };
+  const missing = requiredStages(d).filter((s) => !stageOf(d, s));
+  if (missing.length > 0) {
+    const last = Math.max(...d.stages.map((s) => decisionStages.indexOf(s.stage)));
+    const implemented =
+      d.contractSignedOn !== undefined || d.worksStartedOn !== undefined || d.completedOn !== undefined;
+    const underWay = !implemented && missing.every((s) => decisionStages.indexOf(s) > last);
+    return underWay
+      ? { key: 'order', state: 'pending', reason: 'disclosures.reason.stageAwaited', vars: { stage: missing[0]! } }
+      : { key: 'order', state: 'fail', reason: 'disclosures.reason.stageMissing', vars: { stage: missing[0]! } };
+  }
   const present = decisionStages.map((s) => stageOf(d, s)).filter((s): s is DecisionStageRecord => s !== undefined);
   for (let i = 1; i < present.length; i += 1) {
     if (dateOf(present[i]!) < dateOf(present[i - 1]!)) {
