@@ -49,6 +49,7 @@ const collectiveAssets = defineCollection({
   schema: disclosureSchemas.collectiveAssets,
 });
 const decision = defineCollection({ loader: disclosureLoader('decision'), schema: disclosureSchemas.decision });
+const matter = defineCollection({ loader: disclosureLoader('matter'), schema: disclosureSchemas.matter });
 
 // The disclosure store's public history (issue 12): per stored disclosure its approved versions (publication,
 // corrections, withdrawal) with dates, reasons and the fields each correction changed. Read with the
@@ -78,6 +79,7 @@ export const collections = {
   studentAid,
   collectiveAssets,
   decision,
+  matter,
   disclosureHistory,
   standards,
   officialFigures,

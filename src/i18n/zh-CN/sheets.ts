@@ -43,6 +43,8 @@ export const sheetsMessages = {
   'sheets.sheet.collectiveAssets.contracts': '合同',
   'sheets.sheet.decision.main': '决策事项',
   'sheets.sheet.decision.stages': '程序记录',
+  'sheets.sheet.matter.main': '公开事项',
+  'sheets.sheet.matter.documents': '相关文件',
 
   // Column headers.
   'sheets.col.id': '编号',
@@ -135,6 +137,9 @@ export const sheetsMessages = {
   'sheets.col.decisionId': '决策记录编号',
   'sheets.col.contractNote': '备注',
   'sheets.col.matterTitle': '事项名称',
+  'sheets.col.power': '所属小微权力清单事项',
+  'sheets.col.decidedOn': '决定日期',
+  'sheets.col.matterText': '正文',
   'sheets.col.decisionCategory': '事项类别',
   'sheets.col.matterAmount': '涉及金额（元）',
   'sheets.col.decisionProfile': '决策机构',
@@ -189,6 +194,7 @@ export const sheetsMessages = {
   'sheets.rule.month': '月份，如 2026-05',
   'sheets.rule.bool': '从下拉列表选择“是”或“否”',
   'sheets.rule.enum': '从下拉列表选择：{values}',
+  'sheets.rule.power': '从下拉列表选择本单位小微权力清单中的事项',
   'sheets.note.id': '同一编号即同一条公示的网址，请与“{first}”表一致',
   'sheets.note.methodRationale': '非公开招标时必填',
   'sheets.note.voluntaryPurchase': '校服、教辅必须写明“自愿购买”',
@@ -210,6 +216,9 @@ export const sheetsMessages = {
   'sheets.note.meetingOnly': '会议环节填写',
   'sheets.note.postingOnly': '公开环节填写',
   'sheets.note.url': '以 https:// 开头的网址',
+  'sheets.note.power': '必须与所选公开单位的小微权力清单事项名称完全一致',
+  'sheets.note.matterEnd': '可不填：长期公开的事项不设结束日期',
+  'sheets.note.matterText': '每段一行（单元格内按 Alt+Enter 换行），不写身份证号、手机号、银行卡号',
 
   // Problems with the file's structure and its cells.
   'sheets.sheet.missing': '缺少此工作表，请使用下载的模板',
