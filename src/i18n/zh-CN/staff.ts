@@ -14,6 +14,7 @@ export const staffMessages = {
   'staff.nav.consultation': '标准征求意见',
   'staff.nav.appeals': '考评申诉',
   'staff.nav.disclosures': '公示发布',
+  'staff.nav.disclosureMatter': '填写事项公开',
   'staff.nav.approvals': '公示审批',
   'staff.nav.builds': '网站构建',
 
