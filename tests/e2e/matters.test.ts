@@ -9,7 +9,7 @@ import { axeViolations, formatViolations, launchBrowser, watchPage } from '../su
 import { readBuilt } from '../support/built-site.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { fillTemplate } from '../support/sheets.ts';
-import { demoAccount, demoCode } from '../support/staff.ts';
+import { demoAccount, demoCode, signInInBrowser } from '../support/staff.ts';
 
 /**
  * Issue 12, "Every carrier publishes": the general matter disclosure (事项公开) in the built site and in Chromium —
@@ -176,5 +176,28 @@ describe('publishing a matter as the demo publisher', () => {
     expect(await page.locator('[data-done="matter"]').innerText()).toContain('已通过检查并提交审核');
     await page.goto(`${server.url}/staff/disclosures/`);
     expect(await page.locator('[data-my-submissions]').innerText()).toContain('hetang-village-2026-pond-cleaning');
+  });
+
+  test('the approver previews the submitted matter as the public will see it (0 axe violations)', async () => {
+    const approver = await signInInBrowser(browser, server.url, 'demo.approver', '/staff/approvals/', {
+      javaScript: true,
+    });
+    try {
+      await approver
+        .locator('tr', { hasText: 'hetang-village-2026-pond-cleaning' })
+        .getByRole('link', { name: '预览并审批' })
+        .click();
+      await approver.waitForLoadState('load');
+      const text = await approver.locator('main').innerText();
+      expect(text).toContain('荷塘村西塘清淤工程结果公开');
+      expect(text).toContain('所属小微权力清单事项');
+      expect(text).toContain('村级小额工程项目');
+      expect(text).toContain('18,000.00');
+      expect(text).toContain('工程已完工并验收。');
+      const violations = await axeViolations(approver);
+      expect(violations, formatViolations(violations)).toEqual([]);
+    } finally {
+      await approver.context().close();
+    }
   });
 });
