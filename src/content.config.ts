@@ -54,6 +54,7 @@ const collectiveAssets = defineCollection({
   schema: disclosureSchemas.collectiveAssets,
 });
 const decision = defineCollection({ loader: disclosureLoader('decision'), schema: disclosureSchemas.decision });
+const matter = defineCollection({ loader: disclosureLoader('matter'), schema: disclosureSchemas.matter });
 
 // The disclosure store's public history (issue 12): per stored disclosure its approved versions (publication,
 // corrections, progress of a 4+2 record, withdrawal) with dates, reasons and the fields each version changed. Read with the
@@ -83,6 +84,7 @@ export const collections = {
   studentAid,
   collectiveAssets,
   decision,
+  matter,
   disclosureHistory,
   powerListHistory,
   standards,

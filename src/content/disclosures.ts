@@ -11,8 +11,9 @@ import { publicAidList } from '../domain/disclosures/student-aid/rules.ts';
 import { createCalendar } from '../domain/calendar/working-days.ts';
 import { contractCheck, type LinkedDecision } from '../domain/disclosures/collective-assets/rules.ts';
 import { decisionChecks, decisionYear, resolutionDate } from '../domain/disclosures/decision/compliance.ts';
-import { formatMonth, formatPeriod } from '../i18n/format.ts';
+import { formatDate, formatMonth, formatPeriod } from '../i18n/format.ts';
 import { beijingDate } from '../domain/calendar/dates.ts';
+import { matterFacts } from '../domain/disclosures/matter/rules.ts';
 import { currentVersion, isWithdrawn } from '../domain/disclosures/history.ts';
 import {
   itemsOfKind,
@@ -36,13 +37,14 @@ async function build() {
   const today = beijingDate(new Date());
   const registry = await loadRegistry();
   const unitById = new Map(registry.units.map((u) => [u.id, u]));
-  const [procurement, canteenAccount, studentAid, collectiveAssets, decision, calendarYears, historyEntries] =
+  const [procurement, canteenAccount, studentAid, collectiveAssets, decision, matter, calendarYears, historyEntries] =
     await Promise.all([
       getCollection('procurement'),
       getCollection('canteenAccount'),
       getCollection('studentAid'),
       getCollection('collectiveAssets'),
       getCollection('decision'),
+      getCollection('matter'),
       getCollection('calendar'),
       getCollection('disclosureHistory'),
     ]);
@@ -143,6 +145,15 @@ async function build() {
       };
     }),
     ...decisions,
+    ...matter.map(
+      (e): DisclosureItem<'matter'> => ({
+        ...base('matter', e.id, e.data),
+        ...matterFacts(e.data, today),
+        period: formatDate(e.data.decidedOn),
+        checks: [],
+        verdict: undefined,
+      }),
+    ),
   ];
   items.sort((a, b) => b.sortKey.localeCompare(a.sortKey) || a.unit.name.localeCompare(b.unit.name, 'zh-CN'));
 

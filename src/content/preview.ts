@@ -1,5 +1,5 @@
 import { t } from '../i18n/t.ts';
-import { formatMonth } from '../i18n/format.ts';
+import { formatDate, formatMonth } from '../i18n/format.ts';
 import { verdictOf } from '../domain/disclosures/common.ts';
 import { permalink, type DisclosureKind } from '../domain/disclosures/kinds.ts';
 import type { DisclosureData } from '../domain/disclosures/validate.ts';
@@ -9,6 +9,7 @@ import { canteenChecks } from '../domain/disclosures/canteen-account/rules.ts';
 import { aidWindow } from '../domain/disclosures/student-aid/rules.ts';
 import { contractCheck } from '../domain/disclosures/collective-assets/rules.ts';
 import { decisionChecks, decisionYear, resolutionDate } from '../domain/disclosures/decision/compliance.ts';
+import { matterFacts } from '../domain/disclosures/matter/rules.ts';
 import { loadDisclosures, type AnyDisclosureItem, type DisclosureItem } from './disclosures.ts';
 
 /**
@@ -119,6 +120,19 @@ export async function previewItem(kind: DisclosureKind, id: string, data: unknow
           publicity: undefined,
           history: undefined,
         } satisfies DisclosureItem<'decision'>;
+      }
+      case 'matter': {
+        const d = data as DisclosureData['matter'];
+        return {
+          ...base,
+          kind,
+          data: d,
+          ...matterFacts(d, today),
+          period: formatDate(d.decidedOn),
+          checks: [],
+          verdict: undefined,
+          history: undefined,
+        } satisfies DisclosureItem<'matter'>;
       }
     }
   })();

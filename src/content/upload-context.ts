@@ -1,5 +1,5 @@
 import { beijingDate } from '../domain/calendar/dates.ts';
-import { disclosureKinds, kindCarriers, kindSlugs, type DisclosureKind } from '../domain/disclosures/kinds.ts';
+import { disclosureKinds, kindSlugs, publishesKind, type DisclosureKind } from '../domain/disclosures/kinds.ts';
 import type { RawEntry } from '../domain/disclosures/validate.ts';
 import type { UploadContext } from '../publishing/sheets/check.ts';
 import { loadDisclosures } from './disclosures.ts';
@@ -27,12 +27,12 @@ export async function uploadContextFor(unitIds: readonly string[], now: Date): P
   };
 }
 
-/** The clerk's units that publish a kind (its carrier), with their names, for templates and the kind list. */
+/** The clerk's units that publish a kind (its carriers), with their names and power titles, for templates and the kind list. */
 export async function unitsForKind(unitIds: readonly string[], kind: DisclosureKind) {
   const { registry } = await loadDisclosures();
   return registry.units
-    .filter((u) => unitIds.includes(u.id) && u.carrier === kindCarriers[kind])
-    .map((u) => ({ id: u.id, name: u.name }));
+    .filter((u) => unitIds.includes(u.id) && publishesKind(kind, u.carrier))
+    .map((u) => ({ id: u.id, name: u.name, powers: u.powers.map((p) => ({ title: p.title })) }));
 }
 
 /**

@@ -49,6 +49,17 @@ describe('disclosure content', () => {
     expect(disclosures.procurement.some((e) => procurementChecks(e.data, today).some((c) => c.state === 'fail'))).toBe(true);
   });
 
+  test('matters: every unit carrier publishes some, each an item of its own unit’s power list', () => {
+    const carrierOf = new Map(units.map((u) => [u.id, u]));
+    const carriers = new Set(disclosures.matter.map((e) => carrierOf.get(e.data.unit)?.carrier));
+    expect([...carriers].toSorted()).toEqual(['agency', 'enterprise', 'hospital', 'school', 'village']);
+    for (const e of disclosures.matter)
+      expect(carrierOf.get(e.data.unit)?.powers.map((p) => p.title), e.file).toContain(e.data.power);
+    // Open-ended publicity (a standing rule) and a window both occur in the demo.
+    expect(disclosures.matter.some((e) => e.data.publicity.end === undefined)).toBe(true);
+    expect(disclosures.matter.some((e) => e.data.publicity.end !== undefined)).toBe(true);
+  });
+
   test('every disclosure is labelled demo data', () => {
     for (const k of disclosureKinds) for (const e of disclosures[k]) expect(e.data.demo, e.file).toBe(true);
   });

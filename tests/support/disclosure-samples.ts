@@ -3,6 +3,7 @@ import { CanteenAccount } from '../../src/domain/disclosures/canteen-account/sch
 import { StudentAid } from '../../src/domain/disclosures/student-aid/schema.ts';
 import { CollectiveAssets } from '../../src/domain/disclosures/collective-assets/schema.ts';
 import { Decision } from '../../src/domain/disclosures/decision/schema.ts';
+import { Matter } from '../../src/domain/disclosures/matter/schema.ts';
 
 /**
  * One valid record of each disclosure kind, built fresh on every call so a test can change it.
@@ -236,3 +237,17 @@ export function changed<T>(sample: () => T, change: (value: T) => unknown): T {
   change(value);
   return value;
 }
+
+/** A matter of `agency-a` (whose power list holds "Licence approval"), its publicity over. */
+export const sampleMatter = () =>
+  Matter.parse({
+    unit: 'agency-a',
+    power: 'Licence approval',
+    title: 'Licence granted to a bakery',
+    decidedOn: '2026-03-02',
+    publicity: { start: '2026-03-03', end: '2026-03-09' },
+    amountFen: 120_000,
+    text: 'The bureau granted the licence.\nObjections go to the bureau office.',
+    documents: [{ title: 'Licence', date: '2026-03-02' }],
+    publishedOn: '2026-03-03',
+  });

@@ -39,6 +39,7 @@ function typed(column: Column, value: unknown, unitName: (id: string) => string)
     case 'id':
     case 'int':
     case 'month':
+    case 'power':
     case 'text':
       return value as string | number;
   }

@@ -8,6 +8,7 @@ import {
   sampleCanteenAccount,
   sampleCollectiveAssets,
   sampleDecision,
+  sampleMatter,
   sampleProcurement,
   sampleStudentAid,
 } from '../support/disclosure-samples.ts';
@@ -15,6 +16,7 @@ import {
 const units = [
   { id: 'school-a', carrier: 'school' as const },
   { id: 'village-a', carrier: 'village' as const },
+  { id: 'agency-a', carrier: 'agency' as const, powers: [{ title: 'Licence approval' }] },
 ];
 const none = Object.fromEntries(
   disclosureKinds.map((k) => [k, [] as RawEntry[]]),
@@ -36,9 +38,10 @@ describe('validateDisclosures', () => {
       studentAid: [raw('a.yaml', sampleStudentAid())],
       collectiveAssets: [raw('l.yaml', sampleCollectiveAssets())],
       decision: [raw('d.yaml', sampleDecision(), 'village-a-tea')],
+      matter: [raw('m.yaml', sampleMatter())],
     });
     expect(lines(r)).toEqual([]);
-    expect(disclosureKinds.map((k) => r.entries[k].length)).toEqual([1, 1, 1, 1, 1]);
+    expect(disclosureKinds.map((k) => r.entries[k].length)).toEqual([1, 1, 1, 1, 1, 1]);
   });
 
   test.each([

@@ -16,6 +16,8 @@ const fixtures: [DisclosureKind, string][] = [
   ['studentAid', 'nanhu-nine-year-school-2026-autumn-boarding'],
   ['collectiveAssets', 'hetang-village-2026'],
   ['decision', 'liuwan-village-tea-garden-contract'],
+  ['matter', 'qinglan-peoples-hospital-2026-drug-consumables'],
+  ['matter', 'qinglan-water-2026-price-adjustment'],
 ];
 
 const registry = readRegistry();
@@ -80,5 +82,39 @@ describe('spreadsheet round trip', () => {
     const csv = csvTemplate('canteenAccount', templateUnits('xixi-central-primary'));
     expect(csv.startsWith('\uFEFF【月度收支】')).toBe(true);
     expect(csv).toContain('【收入明细】');
+  });
+
+  test('matters: the power drop-down lists the clerk’s units’ power titles; another unit’s power is named at its cell', async () => {
+    const unit = registry.units.find((u) => u.id === 'qinglan-peoples-hospital')!;
+    const template = await xlsxTemplate('matter', { units: [unit] });
+    const ExcelJS = (await import('exceljs')).default;
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(template) as unknown as ArrayBuffer);
+    const lists = wb.getWorksheet('选项')!;
+    const column = [1, 2, 3, 4].find((c) => lists.getCell(1, c).value === '所属小微权力清单事项')!;
+    expect([lists.getCell(2, column).value, lists.getCell(3, column).value]).toEqual([
+      '药品耗材采购',
+      '大型医用设备购置',
+    ]);
+    const main = wb.getWorksheet('公开事项')!;
+    expect(main.getCell(3, 4).dataValidation).toMatchObject({ type: 'list' });
+
+    const e = fixture('matter', 'qinglan-peoples-hospital-2026-drug-consumables');
+    const wrong = { ...e, data: { ...e.data, power: '阳光招生' } };
+    const result = await checkUpload(
+      'matter',
+      'm.xlsx',
+      await fillTemplate(template, 'matter', [wrong], unitName),
+      ctx,
+    );
+    expect(result.outcome).toBe('problems');
+    if (result.outcome !== 'problems') return;
+    expect(result.problems).toHaveLength(1);
+    expect(result.problems[0]).toMatchObject({
+      code: 'disclosures.matter.unknownPower',
+      sheet: '公开事项',
+      row: 3,
+      column: '所属小微权力清单事项',
+    });
   });
 });

@@ -24,9 +24,9 @@ export interface DueSchedule {
 }
 
 export const dueSchedules: Record<PeriodicKind, DueSchedule> = {
-  canteenAccount: { carrier: kindCarriers.canteenAccount, cadence: 'month', publishByDay: CANTEEN_PUBLISH_BY_DAY },
+  canteenAccount: { carrier: kindCarriers.canteenAccount[0]!, cadence: 'month', publishByDay: CANTEEN_PUBLISH_BY_DAY },
   collectiveAssets: {
-    carrier: kindCarriers.collectiveAssets,
+    carrier: kindCarriers.collectiveAssets[0]!,
     cadence: 'quarter',
     publishByDay: VILLAGE_QUARTER_PUBLISH_BY_DAY,
   },

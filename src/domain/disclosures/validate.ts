@@ -3,7 +3,7 @@ import type { WorkingDayCalendar } from '../calendar/working-days.ts';
 import { Slug, type UnitCarrier } from '../units/schema.ts';
 import { problem, yuan, type Problem } from './common.ts';
 import { issueProblem } from '../text/issues.ts';
-import { kindCarriers, type DisclosureKind } from './kinds.ts';
+import { kindCarriers, publishesKind, type DisclosureKind } from './kinds.ts';
 import { scanValue } from './personal-data.ts';
 import { CanteenAccount } from './canteen-account/schema.ts';
 import { checkContinuity, validateCanteenAccount } from './canteen-account/rules.ts';
@@ -15,6 +15,8 @@ import { Procurement } from './procurement/schema.ts';
 import { validateProcurement } from './procurement/rules.ts';
 import { ScrubbedStudentAid, StudentAid } from './student-aid/schema.ts';
 import { aidDateFields, validateStudentAid } from './student-aid/rules.ts';
+import { Matter } from './matter/schema.ts';
+import { checkPower, validateMatter } from './matter/rules.ts';
 
 /**
  * Validates every disclosure file together: personal-data scan, schema, the kind's own rules and
@@ -27,6 +29,7 @@ export const disclosureSchemas = {
   studentAid: StudentAid,
   collectiveAssets: CollectiveAssets,
   decision: Decision,
+  matter: Matter,
 } as const satisfies Record<DisclosureKind, z.ZodType>;
 
 export type DisclosureData = { [K in DisclosureKind]: z.infer<(typeof disclosureSchemas)[K]> };
@@ -54,8 +57,15 @@ export interface LocatedProblem extends Problem {
   file: string;
 }
 
+/** A unit as the rules see it: its carrier, and its power list (a matter names one of its items). */
+export interface ValidationUnit {
+  id: string;
+  carrier: UnitCarrier;
+  powers?: readonly { title: string }[];
+}
+
 export interface ValidationInput {
-  units: readonly { id: string; carrier: UnitCarrier }[];
+  units: readonly ValidationUnit[];
   calendar: WorkingDayCalendar;
   files: { [K in DisclosureKind]: readonly RawEntry[] };
 }
@@ -87,11 +97,12 @@ const fileRules: { [K in DisclosureKind]: Rule<K> } = {
   studentAid: validateStudentAid,
   collectiveAssets: validateCollectiveAssets,
   decision: validateDecision,
+  matter: validateMatter,
 };
 
 export function validateDisclosures(input: ValidationInput): { entries: ValidEntries; problems: LocatedProblem[] } {
   const problems: LocatedProblem[] = [];
-  const units = new Map(input.units.map((u) => [u.id, u.carrier]));
+  const units = new Map(input.units.map((u) => [u.id, u]));
   const report = (file: string, found: readonly Problem[]) => problems.push(...found.map((p) => ({ ...p, file })));
 
   function parseKind<K extends DisclosureKind>(kind: K): Entry<DisclosureData[K]>[] {
@@ -110,12 +121,18 @@ export function validateDisclosures(input: ValidationInput): { entries: ValidEnt
         continue;
       }
       const data = parsed.data as DisclosureData[K];
-      const carrier = units.get(data.unit);
-      if (carrier === undefined) report(raw.file, [problem(['unit'], 'disclosures.unit.unknown', { unit: data.unit })]);
-      else if (carrier !== kindCarriers[kind])
+      const unit = units.get(data.unit);
+      if (unit === undefined) report(raw.file, [problem(['unit'], 'disclosures.unit.unknown', { unit: data.unit })]);
+      else if (!publishesKind(kind, unit.carrier))
         report(raw.file, [
-          problem(['unit'], 'disclosures.unit.wrongCarrier', { unit: data.unit, carrier: kindCarriers[kind] }),
+          problem(['unit'], 'disclosures.unit.wrongCarrier', {
+            unit: data.unit,
+            carrier: kindCarriers[kind].join(','),
+          }),
         ]);
+      // A matter is the exercise of an item of its own unit's power list.
+      if (unit !== undefined && kind === 'matter')
+        report(raw.file, checkPower(data as DisclosureData['matter'], unit.powers));
       report(raw.file, fileRules[kind](data, input.calendar));
       // Cross-file checks see every file that parsed, so one bad month is not reported as missing.
       out.push({ file: raw.file, id: raw.id, data });
@@ -129,6 +146,7 @@ export function validateDisclosures(input: ValidationInput): { entries: ValidEnt
     studentAid: parseKind('studentAid'),
     collectiveAssets: parseKind('collectiveAssets'),
     decision: parseKind('decision'),
+    matter: parseKind('matter'),
   };
 
   // Canteen months of one school form one sequence.
@@ -178,6 +196,7 @@ export function validateDisclosures(input: ValidationInput): { entries: ValidEnt
       studentAid: keep(entries.studentAid),
       collectiveAssets: keep(entries.collectiveAssets),
       decision: keep(entries.decision),
+      matter: keep(entries.matter),
     },
     problems,
   };

@@ -81,6 +81,8 @@ export const staffRoutes = {
    * they are bound to. Nothing is stored yet; approval by the unit's head (or the commission) comes later.
    */
   disclosures: { path: '/staff/disclosures/', roles: ['publisher'], post: true },
+  /** One matter (a unit's power-list item exercised) drafted in a plain HTML form, submitted like an upload. */
+  disclosureMatter: { path: '/staff/disclosures/matter/', roles: ['publisher'], post: true },
   disclosureTemplate: {
     path: '/staff/disclosures/templates/[file]',
     roles: ['publisher'],

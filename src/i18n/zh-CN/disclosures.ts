@@ -20,6 +20,9 @@ export const disclosuresMessages = {
   'disclosures.unit.wrongCarrier': '单位“{unit}”不是{carrier}，不能发布此类公示',
   'disclosures.publicity.endBeforeStart': '结束日期早于开始日期',
   'disclosures.publicity.tooShort': '公示期只有 {days} 个工作日，至少应为 {min} 个工作日',
+  'disclosures.matter.unknownPower': '“{power}”不在本单位的小微权力清单中（清单事项：{powers}）',
+  'disclosures.matter.noPowers': '本单位尚未公布小微权力清单，不能发布“{power}”事项；请先录入清单',
+  'disclosures.matter.tooManyParagraphs': '正文段落过多（最多 30 段）',
   'disclosures.calendar.provisional':
     '暂按工作日计算：该年节假日安排尚未公布或录入，公示期按周一至周五计算，国务院办公厅通知发布后可能调整。',
   'disclosures.calendar.noticeYear': '通知日期应在所安排年份的前一年',
@@ -209,6 +212,7 @@ export const disclosuresMessages = {
   'disclosures.kind.studentAid': '学生资助名单',
   'disclosures.kind.collectiveAssets': '村级“三资”台账',
   'disclosures.kind.decision': '“四议两公开”决策记录',
+  'disclosures.kind.matter': '事项公开',
   'disclosures.kindIntro.procurement':
     '校服、教辅材料和食堂大宗物资的采购方式、家长委员会参与、投标供应商、成交结果和单价，成交结果公示不少于5个工作日。',
   'disclosures.kindIntro.canteenAccount':
@@ -219,6 +223,8 @@ export const disclosuresMessages = {
     '村（社区）集体资金逐笔收支及余额、资产台账、资源台账和合同，超过重大事项标准的合同关联“四议两公开”决策记录。',
   'disclosures.kindIntro.decision':
     '村级重大事项“四议两公开”各环节的日期、应到实到、表决结果，以及系统对程序顺序、到会人数、表决、通知、公开时间和结果公开的逐项核查。',
+  'disclosures.kindIntro.matter':
+    '机关、国有企业、医院、学校和村（社区）按小微权力清单公开的具体事项：所属清单事项、决定日期、公示期、涉及金额、正文和相关文件。',
   'disclosures.procurementCategory.uniform': '校服',
   'disclosures.procurementCategory.teachingMaterials': '教辅材料',
   'disclosures.procurementCategory.canteenSupplies': '食堂物资',
@@ -599,4 +605,13 @@ export const disclosuresMessages = {
   'disclosures.feed.progressTitle': '{unit}：{title}（进展更新，第 {version} 版）',
   'disclosures.feed.withdrawalTitle': '{unit}：一则{kind}公示已撤回',
   'disclosures.feed.withdrawalSummary': '撤回原因：{reason}',
+
+  // The matter page (事项公开).
+  'disclosures.matter.heading': '事项内容',
+  'disclosures.matter.power': '所属小微权力清单事项',
+  'disclosures.matter.powerLink': '查看本单位小微权力清单',
+  'disclosures.matter.decidedOn': '决定日期',
+  'disclosures.matter.amount': '涉及金额',
+  'disclosures.matter.textHeading': '正文',
+  'disclosures.matter.openEnded': '自 {start} 起公示，未设结束日期。',
 } as const;

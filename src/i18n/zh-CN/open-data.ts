@@ -40,6 +40,7 @@ export const openDataMessages = {
   'data.table.collective-assets-resources': '村级资源台账',
   'data.table.collective-assets-contracts': '村级合同台账',
   'data.table.decisions': '“四议两公开”决策记录',
+  'data.table.matters': '事项公开（按小微权力清单）',
   'data.table.collective-assets-quarters': '村级三资按季度公示情况（含逾期未公示）',
   'data.overdueHeading': '逾期未公示',
   'data.overdueIntro':
@@ -142,6 +143,12 @@ export const openDataMessages = {
   'data.field.worksStartedOn': '开工日期',
   'data.field.completedOn': '实施完成日期（晚于生成日期的为计划日期）',
   'data.field.failedChecks': '未通过的核查项代码（空格分隔）',
+  'data.field.power': '所属小微权力清单事项（与单位清单中的名称一致）',
+  'data.field.decidedOn': '决定日期',
+  'data.field.publicityStatus':
+    '公示状态代码（upcoming 未开始、active 公示中、ended 已结束；未设结束日期的自开始日起一直为 active）',
+  'data.field.text': '正文（每行一段）',
+  'data.field.documents': '相关文件数量（文件标题、日期和链接见 matters.json）',
 
   'data.statisticsHeading': '统计数据',
   'data.statisticsLink': '统计数据：纪委监委公布数据、监督反馈、答复时效、满意度（图表、CSV 和 JSON）',

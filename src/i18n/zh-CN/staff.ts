@@ -15,6 +15,7 @@ export const staffMessages = {
   'staff.nav.appeals': '考评申诉',
   'staff.nav.disclosures': '公示发布',
   'staff.nav.decisionForm': '四议两公开填报',
+  'staff.nav.disclosureMatter': '填写事项公开',
   'staff.nav.approvals': '公示审批',
   'staff.nav.powers': '小微权力清单',
   'staff.nav.builds': '网站构建',

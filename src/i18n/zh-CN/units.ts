@@ -54,7 +54,6 @@ export const unitsMessages = {
   'units.dueFrom.notForCarrier': '该类单位不发布这类定期公示，请删除此项',
   'families.recognised.exceedsHouseholds': '评定户数不能超过参与户数',
 
-  'unit.disclosuresNoneForCarrier': '该类单位的公示事项将陆续上线。',
   'unit.disclosuresAllOfKind': '全市{kind}列表',
 
   'unit.feedbackSee': '查看该单位公开的监督意见、按期答复率和满意度',

@@ -7,6 +7,7 @@ import { decisionChecks, resolutionDate } from '../../domain/disclosures/decisio
 import { procurementChecks } from '../../domain/disclosures/procurement/rules.ts';
 import { publicityStatus, type PublicityStatus } from '../../domain/disclosures/publicity.ts';
 import { aidWindow } from '../../domain/disclosures/student-aid/rules.ts';
+import { matterPublicity } from '../../domain/disclosures/matter/rules.ts';
 import {
   scanForPersonalData,
   validateDisclosures,
@@ -25,7 +26,8 @@ import { convertCell, type Cell } from './values.ts';
  * published), with every problem located at its sheet, row and column. Stores nothing; never throws.
  */
 export interface UploadContext {
-  units: readonly { id: string; name: string; carrier: UnitCarrier }[];
+  /** The registry's units: the power list is what a matter's power is checked against (and its drop-down). */
+  units: readonly { id: string; name: string; carrier: UnitCarrier; powers?: readonly { title: string }[] }[];
   /** The units this clerk publishes for; a record of another unit is refused. Undefined: any unit. */
   allowedUnits?: readonly string[];
   calendar: WorkingDayCalendar;
@@ -308,6 +310,8 @@ function verdicts(
     }
     case 'decision':
       return { checks: decisionChecks(data as DisclosureData['decision'], ctx.today) };
+    case 'matter':
+      return { checks: [], publicity: matterPublicity(data as DisclosureData['matter'], ctx.today) };
   }
 }
 

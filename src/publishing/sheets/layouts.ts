@@ -46,7 +46,12 @@ export type ColumnType =
   | 'date'
   | 'month'
   | 'bool'
-  | 'enum';
+  | 'enum'
+  /**
+   * An item of the unit's power list, by its title: the template's drop-down lists the power titles of the clerk's
+   * units; the upload keeps the text and the domain rule checks it against the record's own unit.
+   */
+  | 'power';
 
 export interface Column {
   /** Where the value goes inside the row's object (`award.supplier`); empty for the linking id column. */
@@ -329,10 +334,31 @@ const decision: KindLayout = {
   ],
 };
 
+const matter: KindLayout = {
+  kind: 'matter',
+  sheets: [
+    mainSheet(
+      col('power', 'power', 'power', { required: true, note: 'power' }),
+      col('title', 'title', 'text', { required: true }),
+      col('decidedOn', 'decidedOn', 'date', { required: true }),
+      col('publicity.start', 'publicityStart', 'date', { required: true }),
+      col('publicity.end', 'publicityEnd', 'date', { note: 'matterEnd' }),
+      col('amountFen', 'matterAmount', 'fen'),
+      col('text', 'matterText', 'text', { required: true, note: 'matterText' }),
+    ),
+    childSheet('documents', 'documents', [
+      col('title', 'documentTitle', 'text', { required: true }),
+      col('url', 'documentUrl', 'text', { note: 'url' }),
+      col('date', 'documentDate', 'date'),
+    ]),
+  ],
+};
+
 export const kindLayouts: Record<DisclosureKind, KindLayout> = {
   procurement,
   canteenAccount,
   studentAid,
   collectiveAssets,
   decision,
+  matter,
 };

@@ -14,8 +14,8 @@ import { valueLabel } from './values.ts';
  * example), for clerks who work in CSV.
  */
 export interface TemplateContext {
-  /** The units the clerk may publish for (the unit drop-down). */
-  units: readonly { id: string; name: string }[];
+  /** The units the clerk may publish for (the unit drop-down), with their power lists (the power drop-down). */
+  units: readonly { id: string; name: string; powers?: readonly { title: string }[] }[];
 }
 
 /** Editable rows per sheet below the header (lists can be long; everything else is short). */
@@ -26,6 +26,8 @@ const AMOUNT = new Set(['fen', 'signedFen']);
 
 function choices(column: Column, ctx: TemplateContext): string[] | undefined {
   if (column.type === 'unit') return ctx.units.map((u) => u.name);
+  // Every power title of the clerk's units once; the upload checks the title against the record's own unit.
+  if (column.type === 'power') return [...new Set(ctx.units.flatMap((u) => (u.powers ?? []).map((p) => p.title)))];
   if (column.type === 'bool') return [explain('sheets.bool.true'), explain('sheets.bool.false')];
   if (column.type === 'enum') return (column.values ?? []).map((v) => valueLabel(column, v));
   return undefined;
@@ -51,6 +53,7 @@ function example(column: Column, ctx: TemplateContext): string | number {
     case 'bool':
     case 'enum':
     case 'unit':
+    case 'power':
       return choices(column, ctx)?.[0] ?? '';
   }
 }

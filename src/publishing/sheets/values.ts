@@ -109,6 +109,7 @@ export function convertCell(cell: Cell, column: Column, ctx: ValueContext): Conv
   switch (column.type) {
     case 'id':
     case 'text':
+    case 'power':
       return { ok: true, value: asText(cell).trim() };
     case 'unit': {
       const text = asText(cell).trim();

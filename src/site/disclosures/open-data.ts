@@ -485,6 +485,27 @@ const decisions: Table<Row<'decision'>> = {
   ],
 };
 
+const matters: Table<Row<'matter'>> = {
+  name: 'matters',
+  kind: 'matter',
+  rows: (ctx) => rowsOf(ctx, 'matter'),
+  columns: [
+    ...recordColumns(),
+    col('title', 'text', (r) => r.item.title),
+    col('power', 'text', (r) => r.item.data.power),
+    col('decidedOn', 'date', (r) => r.item.data.decidedOn),
+    col('publicityStart', 'date', (r) => r.item.data.publicity.start),
+    col('publicityEnd', 'date', (r) => r.item.data.publicity.end),
+    col('publicityStatus', 'code', (r) => r.item.publicity),
+    col('amountYuan', 'yuan', (r) =>
+      r.item.data.amountFen === undefined ? undefined : yuanString(r.item.data.amountFen),
+    ),
+    col('publishedOn', 'date', (r) => r.item.data.publishedOn),
+    col('text', 'text', (r) => r.item.data.text),
+    col('documents', 'integer', (r) => r.item.data.documents.length),
+  ],
+};
+
 /** Every CSV table, in the order the field dictionary lists them; each ends with the version columns. */
 export const tables = (
   [
@@ -497,6 +518,7 @@ export const tables = (
     contracts,
     quarters,
     decisions,
+    matters,
   ] as unknown as Table<AnyRow>[]
 ).map((table) => ({ ...table, columns: [...table.columns, ...versionColumns()] })) as unknown as Table<unknown>[];
 
