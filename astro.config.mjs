@@ -23,4 +23,7 @@ export default defineConfig({
   // The search index, precompression (the index included) and the build stamp, after the pages are written.
   integrations: [postBuild(settings)],
   devToolbar: { enabled: false },
+  // Pages whose `cacheKey` (src/content/disclosures.ts) and code are unchanged are copied from the last build's
+  // cache (node_modules/.astro) instead of rendered: the rebuild after one approval renders the pages it changed.
+  experimental: { incrementalBuild: true },
 });
