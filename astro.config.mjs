@@ -1,8 +1,7 @@
 // @ts-check
 import { defineConfig } from 'astro/config';
 import node from '@astrojs/node';
-import { precompress } from './src/build/precompress.ts';
-import { searchIndex } from './src/build/search-index.ts';
+import { postBuild } from './src/build/post-build.ts';
 import { loadBuildSettings } from './src/lib/config.ts';
 
 // SITE_URL and DEMO are baked into the pages; the build stamp records them (src/build/stamp.ts). DEMO is
@@ -21,7 +20,10 @@ export default defineConfig({
   build: { format: 'directory', inlineStylesheets: 'never' },
   // Content-Security-Policy forbids inline scripts and styles: keep every asset a file.
   vite: { build: { assetsInlineLimit: 0 }, define: { __DEMO__: JSON.stringify(settings.DEMO) } },
-  // Order matters: the search index is written first so that precompress also compresses it.
-  integrations: [searchIndex(), precompress(settings)],
+  // The search index, precompression (the index included) and the build stamp, after the pages are written.
+  integrations: [postBuild(settings)],
   devToolbar: { enabled: false },
+  // Pages whose `cacheKey` (src/content/disclosures.ts) and code are unchanged are copied from the last build's
+  // cache (node_modules/.astro) instead of rendered: the rebuild after one approval renders the pages it changed.
+  experimental: { incrementalBuild: true },
 });

@@ -2,13 +2,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { copyFile, link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
-import type { AstroIntegration } from 'astro';
-import { buildInputsHash, stampText } from './stamp.ts';
-import { loadDatabaseSettings, type BuildSettings } from '../lib/config.ts';
-import { storeSignature } from '../db/disclosure-store-snapshot.ts';
 
 const brotli = promisify(brotliCompress);
 const gz = promisify(gzip);
@@ -26,11 +21,12 @@ const MIN_BYTES = 1024;
 export const compressionLevels = { brotli: 5, gzip: 6 } as const;
 export type CompressionLevels = { brotli: number; gzip: number };
 
-async function* walk(dir: string): AsyncGenerator<string> {
+async function* walk(dir: string, exclude: readonly string[] = []): AsyncGenerator<string> {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) yield* walk(path);
-    else yield path;
+    if (entry.isDirectory()) {
+      if (!exclude.includes(entry.name)) yield* walk(path);
+    } else yield path;
   }
 }
 
@@ -43,6 +39,14 @@ export interface PrecompressOptions {
   levels?: CompressionLevels;
   /** Cache entries older than this and not used by this run are removed (another build may be writing its own). */
   pruneAfterMs?: number;
+  /** Folders directly under `dir` left out: compressed by a later call (the search index, written meanwhile). */
+  exclude?: readonly string[];
+  /**
+   * The cache keys of the same build's earlier calls; this call adds its own. With `prune: false` the cache is not
+   * pruned (a later call of the same build prunes with every key).
+   */
+  used?: Set<string>;
+  prune?: boolean;
 }
 
 export interface PrecompressResult {
@@ -79,10 +83,10 @@ async function place(from: string, to: string): Promise<void> {
 export async function precompressDir(dir: string, opts: PrecompressOptions = {}): Promise<PrecompressResult> {
   const levels = opts.levels ?? compressionLevels;
   const paths: string[] = [];
-  for await (const path of walk(dir))
+  for await (const path of walk(dir, opts.exclude))
     if (COMPRESSIBLE.test(path) && (await stat(path)).size >= MIN_BYTES) paths.push(path);
   const suffix = `b${levels.brotli}g${levels.gzip}`;
-  const used = new Set<string>();
+  const used = opts.used ?? new Set<string>();
   let compressed = 0;
   let next = 0;
   const worker = async () => {
@@ -120,7 +124,8 @@ export async function precompressDir(dir: string, opts: PrecompressOptions = {})
     }
   };
   await Promise.all(Array.from({ length: Math.max(2, availableParallelism()) }, worker));
-  const pruned = opts.cacheDir ? await prune(opts.cacheDir, used, opts.pruneAfterMs ?? 3_600_000) : 0;
+  const pruned =
+    opts.cacheDir && opts.prune !== false ? await prune(opts.cacheDir, used, opts.pruneAfterMs ?? 3_600_000) : 0;
   return { files: paths.length, compressed, pruned };
 }
 
@@ -138,34 +143,4 @@ async function prune(cacheDir: string, used: ReadonlySet<string>, afterMs: numbe
     if (name.endsWith('.br')) removed += 1;
   }
   return removed;
-}
-
-/**
- * Astro integration: precompress the client build (cached under Astro's cache folder, node_modules/.astro by
- * default) and stamp it with the hash of the sources as they were when the build started (src/build/stamp.ts;
- * src/cli/prepare.ts reads it).
- */
-export function precompress(settings: BuildSettings): AstroIntegration {
-  let inputs: string | null = null;
-  let cacheDir: string | undefined;
-  return {
-    name: 'qinglian:precompress',
-    hooks: {
-      'astro:config:done': async ({ config }) => {
-        const db = loadDatabaseSettings();
-        const store = await storeSignature({ url: db.DATABASE_URL, authToken: db.DATABASE_AUTH_TOKEN });
-        inputs = buildInputsHash(fileURLToPath(config.root), settings, store);
-        cacheDir = join(fileURLToPath(config.cacheDir), 'qinglian-precompress');
-      },
-      'astro:build:done': async ({ dir, logger }) => {
-        const clientDir = fileURLToPath(dir);
-        const started = performance.now();
-        const r = await precompressDir(clientDir, cacheDir ? { cacheDir } : {});
-        logger.info(
-          `precompressed ${r.files} files in ${((performance.now() - started) / 1000).toFixed(1)}s (${r.compressed} compressed, ${r.files - r.compressed} from the cache, ${r.pruned} cache entries pruned)`,
-        );
-        await writeFile(join(clientDir, '..', '.build-stamp'), stampText(inputs ?? '', new Date()));
-      },
-    },
-  };
 }

@@ -1,6 +1,4 @@
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import type { AstroIntegration } from 'astro';
 import * as pagefind from 'pagefind';
 import { searchPages, searchRecord } from './search-pages.ts';
 
@@ -8,8 +6,8 @@ import { searchPages, searchRecord } from './search-pages.ts';
 const LANGUAGE = 'zh-cn';
 
 /**
- * Astro integration: build the static full-text search index with Pagefind after the pages are
- * written (and before they are precompressed). Only elements marked `data-pagefind-body` are
+ * The static full-text search index, built with Pagefind into `<clientDir>/pagefind/` after the pages are written
+ * (src/build/post-build.ts). Only elements marked `data-pagefind-body` are
  * indexed: disclosure pages, never aid lists, each with its unit, kind and period as meta; the forms
  * and main pages are added as records of their own (src/build/search-pages.ts). The npm package runs
  * Pagefind's extended binary, which segments Chinese text.
@@ -30,17 +28,4 @@ export async function buildSearchIndex(clientDir: string): Promise<{ pages: numb
   } finally {
     await pagefind.close();
   }
-}
-
-export function searchIndex(): AstroIntegration {
-  return {
-    name: 'qinglian:search-index',
-    hooks: {
-      'astro:build:done': async ({ dir, logger }) => {
-        const started = performance.now();
-        const { pages } = await buildSearchIndex(fileURLToPath(dir));
-        logger.info(`indexed ${pages} pages for search in ${((performance.now() - started) / 1000).toFixed(1)}s`);
-      },
-    },
-  };
 }

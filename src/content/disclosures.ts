@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { getCollection } from 'astro:content';
+import { siteCity } from './city.ts';
 import { loadRegistry } from './registry.ts';
 import { t } from '../i18n/t.ts';
 import { verdictOf } from '../domain/disclosures/common.ts';
@@ -33,9 +35,12 @@ export {
   type WithdrawnDisclosure,
 } from './items.ts';
 
+/** SHA-256 of the JSON of `parts`. */
+const digestOf = (parts: readonly unknown[]): string => createHash('sha256').update(JSON.stringify(parts)).digest('hex');
+
 async function build() {
   const today = beijingDate(new Date());
-  const registry = await loadRegistry();
+  const [registry, city] = await Promise.all([loadRegistry(), siteCity()]);
   const unitById = new Map(registry.units.map((u) => [u.id, u]));
   const [procurement, canteenAccount, studentAid, collectiveAssets, decision, matter, calendarYears, historyEntries] =
     await Promise.all([
@@ -214,9 +219,18 @@ async function build() {
       ];
     },
   );
+  // What every page may render besides its own data: the site address and demo flag baked in, the build day, the
+  // working-day calendar, the city (every page's header and footer).
+  const siteKey = digestOf([import.meta.env.SITE, __DEMO__, today, calendarYears.map((e) => e.data), city]);
   return {
     today,
     calendar,
+    /**
+     * A page's `cacheKey` for Astro's incremental build (`experimental.incrementalBuild`): a digest of everything it
+     * renders from, `parts` (its props, the data it looks up) and the site's own. Equal keys, equal page: Astro copies
+     * the previous build's page instead of rendering it again (its code is tracked by Astro itself).
+     */
+    cacheKey: (...parts: readonly unknown[]): string => digestOf([siteKey, ...parts]),
     registry,
     items,
     withdrawn,

@@ -50,6 +50,14 @@ export interface BuildCommand {
 /** The command that builds the site into `outDir` (tests give a small fake one). */
 export type BuildCommandFor = (outDir: string) => BuildCommand;
 
+/**
+ * Astro's incremental-build manifest (`experimental.incrementalBuild`, astro.config.mjs) in the project's cache folder:
+ * which page was rendered with which cache key. A build that fails or is stopped after rendering has already
+ * replaced some cached pages without writing the manifest, so the manifest is removed: the next build renders
+ * every page (and writes a manifest that matches the cache again).
+ */
+export const INCREMENTAL_MANIFEST = join(ROOT, 'node_modules', '.astro', 'incremental-build.json');
+
 export const astroBuildCommand: BuildCommandFor = (outDir) => ({
   command: join(ROOT, 'node_modules', '.bin', 'astro'),
   args: ['build', '--outDir', outDir],
@@ -295,6 +303,7 @@ export async function startRebuildWorker(o: RebuildWorkerOptions): Promise<Rebui
       o.logger.info('site build live', { buildId, seconds });
     } else {
       rmSync(outDir, { recursive: true, force: true });
+      rmSync(INCREMENTAL_MANIFEST, { force: true });
       o.logger.warn('site build failed', { buildId, seconds, errorSubject: outcome.errorSubject ?? '' });
     }
     return true;

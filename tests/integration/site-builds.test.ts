@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest';
 import type { Database } from '../../src/db/client.ts';
@@ -15,6 +15,7 @@ import { loadBuildSettings, SERVER_SECRETS } from '../../src/lib/config.ts';
 import { createLogger } from '../../src/lib/log.ts';
 import { ROOT } from '../../src/lib/paths.ts';
 import {
+  INCREMENTAL_MANIFEST,
   liveOutDir,
   nightlyRebuild,
   scheduleNightlyRebuild,
@@ -191,8 +192,12 @@ describe('the rebuild worker', () => {
       ],
     });
     const before = readFileSync(join(w.dir, 'live.json'), 'utf8');
+    // A failed build may have replaced cached pages without writing Astro's manifest: the manifest goes.
+    mkdirSync(dirname(INCREMENTAL_MANIFEST), { recursive: true });
+    writeFileSync(INCREMENTAL_MANIFEST, '{}');
     await withWorker(failing, async (swaps) => {
       await waitFor(settled([id!]), 'the failed build', { timeoutMs: 20_000, intervalMs: 50 });
+      expect(existsSync(INCREMENTAL_MANIFEST)).toBe(false);
       const [row] = await rowsOf([id!]);
       expect(row).toMatchObject({ state: 'failed', errorSubject: 'content/student-aid/xixi-2026-spring.yaml' });
       expect(row!.error).toContain('content/student-aid/xixi-2026-spring.yaml › recipients.0.name: not masked');

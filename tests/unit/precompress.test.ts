@@ -92,6 +92,23 @@ describe('precompressDir', () => {
     expect(cacheEntries(cacheDir)).toBe(6);
   });
 
+  // src/build/post-build.ts: the pages while Pagefind writes its folder, then that folder; one prune for both.
+  test('in two calls (a folder left out, then that folder) the same files are compressed and pruning keeps both', async () => {
+    const old = new Date(Date.now() - 2 * 3_600_000);
+    for (const e of readdirSync(cacheDir, { recursive: true, withFileTypes: true }))
+      if (e.isFile()) utimesSync(join(e.parentPath, e.name), old, old);
+    const dir = site('six', { ...pages, 'units/index.html': page(2), 'pagefind/pagefind-entry.json': page(3) });
+    const used = new Set<string>();
+    const first = await precompressDir(dir, { cacheDir, exclude: ['pagefind'], used, prune: false });
+    expect(first).toEqual({ files: 3, compressed: 0, pruned: 0 });
+    expect(existsSync(join(dir, 'pagefind/pagefind-entry.json.br'))).toBe(false);
+    const second = await precompressDir(join(dir, 'pagefind'), { cacheDir, used });
+    expect(second).toEqual({ files: 1, compressed: 1, pruned: 0 });
+    expect(brotliDecompressSync(readFileSync(join(dir, 'pagefind/pagefind-entry.json.br'))).toString()).toBe(page(3));
+    // The three files of the first call and the one of the second, br + gz each: nothing of this build was pruned.
+    expect(cacheEntries(cacheDir)).toBe(8);
+  });
+
   test('without a cache every file is compressed', async () => {
     const dir = site('five', pages);
     expect(await precompressDir(dir)).toEqual({ files: 3, compressed: 3, pruned: 0 });

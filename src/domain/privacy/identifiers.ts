@@ -1,4 +1,4 @@
-import { MAX_SEPARATORS, SEPARATOR, normaliseForDetection, type NormalisedText } from './normalise.ts';
+import { MAX_SEPARATORS, SEPARATOR, mayHoldAlnum, normaliseForDetection, type NormalisedText } from './normalise.ts';
 import {
   isBankCardNumber,
   isCardGrouping,
@@ -219,11 +219,17 @@ const isPlateSerial = (serial: string) => serial.length === 6 || (serial.match(/
 const BIRTH_DATE =
   /(?<![0-9])(?:(?:19|20)\d{2}(?:[-/.]|\s*\u5e74\s*)(?:0?[1-9]|1[0-2])(?:[-/.]|\s*\u6708\s*)(?:0?[1-9]|[12]\d|3[01])(?:\s*\u65e5)?|(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))(?![0-9])/g;
 
+/** What an e-mail address (every way of writing its `@`) and a plate (its province) cannot do without: cheap tests first. */
+const EMAIL_HINT = /@|#|\u827e\u7279|at/iu;
+const PLATE_HINT = new RegExp(`[${PROVINCES}]`, 'u');
+
 function patternSpans(n: string, opts: DetectOptions): Span[] {
   const out: Span[] = [];
-  for (const m of n.matchAll(EMAIL)) out.push({ kind: 'email', a: m.index, b: m.index + m[0].length });
-  for (const m of n.matchAll(PLATE))
-    if (isPlateSerial(m[1]!)) out.push({ kind: 'plate', a: m.index, b: m.index + m[0].length });
+  if (EMAIL_HINT.test(n))
+    for (const m of n.matchAll(EMAIL)) out.push({ kind: 'email', a: m.index, b: m.index + m[0].length });
+  if (PLATE_HINT.test(n))
+    for (const m of n.matchAll(PLATE))
+      if (isPlateSerial(m[1]!)) out.push({ kind: 'plate', a: m.index, b: m.index + m[0].length });
   if (opts.birthDates)
     for (const m of n.matchAll(BIRTH_DATE)) out.push({ kind: 'birthDate', a: m.index, b: m.index + m[0].length });
   return out;
@@ -259,6 +265,8 @@ function detect(norm: NormalisedText, opts: DetectOptions): Span[] {
 
 /** The identifiers in `text`, in order, not overlapping, as spans of `text` itself. */
 export function findIdentifiers(text: string, opts: DetectOptions = {}): Finding[] {
+  // Every detector starts from a letter or a digit of the normalised text (numbers, e-mail, plates, dates).
+  if (!mayHoldAlnum(text)) return [];
   const norm = normaliseForDetection(text);
   return detect(norm, opts).map((s) => ({ kind: s.kind, start: norm.from[s.a]!, end: norm.to[s.b - 1]! }));
 }

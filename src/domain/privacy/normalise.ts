@@ -61,9 +61,19 @@ const HAN_DIGIT_RUN = new RegExp(`${HAN_DIGIT}(?:${SEPARATOR.source}{0,${MAX_SEP
 /** Format characters (Cf: zero-width, bidi, soft hyphen, BOM …) and the invisible fillers that are not Cf. */
 const INVISIBLE = /^[\p{Cf}\u034f\u115f\u1160\u3164\uffa0\u180e]$/u;
 
+/** Han digits in `text` (every one is a single UTF-16 unit). */
+function countHanDigits(text: string): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i += 1) if (HAN_DIGIT_CODES.has(text.charCodeAt(i))) count += 1;
+  return count;
+}
+const HAN_DIGIT_CODES = new Set(Object.keys(HAN_DIGITS).map((c) => c.charCodeAt(0)));
+
 /** Positions (UTF-16 offsets) of Han digits that belong to a run of at least seven, with their values. */
 function hanDigitPositions(text: string): Map<number, string> {
   const out = new Map<number, string>();
+  // A run of seven needs seven Han digits in the text: most texts have fewer, and counting is cheaper than the search.
+  if (countHanDigits(text) < 7) return out;
   for (const m of text.matchAll(HAN_DIGIT_RUN)) {
     const digits = Array.from(m[0]).filter((c) => HAN_DIGITS[c] !== undefined).length;
     if (digits < 7) continue;
@@ -73,6 +83,48 @@ function hanDigitPositions(text: string): Map<number, string> {
     }
   }
   return out;
+}
+
+/** One code point's normalised form, Han digits aside: remembered, as texts repeat the same few thousand characters. */
+const normalisedChars = new Map<string, string>();
+function normaliseChar(ch: string): string {
+  let out = normalisedChars.get(ch);
+  if (out === undefined) {
+    out = INVISIBLE.test(ch) ? '' : ch.normalize('NFKC');
+    normalisedChars.set(ch, out);
+  }
+  return out;
+}
+
+/** Whether a code point's normalised form holds a letter or digit (what every identifier starts from). */
+const alnumChars = new Map<string, boolean>();
+const ALNUM = /[0-9a-z]/iu;
+
+/**
+ * False when the normalised text cannot hold an ASCII letter or digit, the first thing every finding needs: no code
+ * point normalises to one, and there are fewer than seven Han digits (which become digits only in a run of seven).
+ * A cheap pass that spares most texts without any number (a title, a label) the normalisation and the detectors.
+ */
+export function mayHoldAlnum(text: string): boolean {
+  for (let i = 0; i < text.length;) {
+    const cp = text.codePointAt(i)!;
+    if (cp < 0x80) {
+      // ASCII normalises to itself.
+      if ((cp >= 0x30 && cp <= 0x39) || (cp >= 0x41 && cp <= 0x5a) || (cp >= 0x61 && cp <= 0x7a)) return true;
+      i += 1;
+      continue;
+    }
+    const len = cp > 0xffff ? 2 : 1;
+    const ch = text.slice(i, i + len);
+    let alnum = alnumChars.get(ch);
+    if (alnum === undefined) {
+      alnum = ALNUM.test(normaliseChar(ch));
+      alnumChars.set(ch, alnum);
+    }
+    if (alnum) return true;
+    i += len;
+  }
+  return countHanDigits(text) >= 7;
 }
 
 /** Normalise `text` for the detector (see the file comment), keeping the way back to the original. */
@@ -85,7 +137,7 @@ export function normaliseForDetection(text: string): NormalisedText {
     const cp = text.codePointAt(i)!;
     const len = cp > 0xffff ? 2 : 1;
     const ch = text.slice(i, i + len);
-    const out = han.get(i) ?? (INVISIBLE.test(ch) ? '' : ch.normalize('NFKC'));
+    const out = han.get(i) ?? normaliseChar(ch);
     for (let k = 0; k < out.length; k += 1) {
       parts.push(out[k]!);
       from.push(i);
