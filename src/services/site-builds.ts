@@ -56,7 +56,7 @@ export type BuildCommandFor = (outDir: string) => BuildCommand;
  * replaced some cached pages without writing the manifest, so the manifest is removed: the next build renders
  * every page (and writes a manifest that matches the cache again).
  */
-export const INCREMENTAL_MANIFEST = join(ROOT, 'node_modules', '.astro', 'incremental-build.json');
+const INCREMENTAL_MANIFEST = join(ROOT, 'node_modules', '.astro', 'incremental-build.json');
 
 export const astroBuildCommand: BuildCommandFor = (outDir) => ({
   command: join(ROOT, 'node_modules', '.bin', 'astro'),
@@ -222,6 +222,8 @@ export interface RebuildWorkerOptions {
   /** The folder served now (kept as the previous build after the next swap). */
   served: string | undefined;
   command?: BuildCommandFor;
+  /** Astro's incremental-build manifest, removed after a failed build (default: the project's, INCREMENTAL_MANIFEST). */
+  incrementalManifest?: string;
   timeoutMs: number;
   pollMs: number;
 }
@@ -303,7 +305,7 @@ export async function startRebuildWorker(o: RebuildWorkerOptions): Promise<Rebui
       o.logger.info('site build live', { buildId, seconds });
     } else {
       rmSync(outDir, { recursive: true, force: true });
-      rmSync(INCREMENTAL_MANIFEST, { force: true });
+      rmSync(o.incrementalManifest ?? INCREMENTAL_MANIFEST, { force: true });
       o.logger.warn('site build failed', { buildId, seconds, errorSubject: outcome.errorSubject ?? '' });
     }
     return true;

@@ -15,7 +15,6 @@ import { loadBuildSettings, SERVER_SECRETS } from '../../src/lib/config.ts';
 import { createLogger } from '../../src/lib/log.ts';
 import { ROOT } from '../../src/lib/paths.ts';
 import {
-  INCREMENTAL_MANIFEST,
   liveOutDir,
   nightlyRebuild,
   scheduleNightlyRebuild,
@@ -24,6 +23,9 @@ import {
 } from '../../src/services/site-builds.ts';
 import { freshDatabase } from '../support/db.ts';
 import { waitFor } from '../support/wait.ts';
+
+/** Where the worker under test keeps Astro's incremental-build manifest (a fake one, in the test's own folder). */
+const manifestOf = (dir: string) => join(dir, 'astro-cache', 'incremental-build.json');
 
 let database: Database;
 let dispose: () => void;
@@ -119,6 +121,8 @@ describe('the rebuild worker', () => {
         return Promise.resolve();
       },
       command,
+      // Never the project's own manifest: other test files build the real site meanwhile.
+      incrementalManifest: manifestOf(w.dir),
       timeoutMs,
       pollMs: 50,
     });
@@ -193,11 +197,11 @@ describe('the rebuild worker', () => {
     });
     const before = readFileSync(join(w.dir, 'live.json'), 'utf8');
     // A failed build may have replaced cached pages without writing Astro's manifest: the manifest goes.
-    mkdirSync(dirname(INCREMENTAL_MANIFEST), { recursive: true });
-    writeFileSync(INCREMENTAL_MANIFEST, '{}');
+    mkdirSync(dirname(manifestOf(w.dir)), { recursive: true });
+    writeFileSync(manifestOf(w.dir), '{}');
     await withWorker(failing, async (swaps) => {
       await waitFor(settled([id!]), 'the failed build', { timeoutMs: 20_000, intervalMs: 50 });
-      expect(existsSync(INCREMENTAL_MANIFEST)).toBe(false);
+      expect(existsSync(manifestOf(w.dir))).toBe(false);
       const [row] = await rowsOf([id!]);
       expect(row).toMatchObject({ state: 'failed', errorSubject: 'content/student-aid/xixi-2026-spring.yaml' });
       expect(row!.error).toContain('content/student-aid/xixi-2026-spring.yaml › recipients.0.name: not masked');
