@@ -219,6 +219,9 @@ export async function readChain(client: Client): Promise<ChainRow[]> {
   return rs.rows.map((r) => toChainRow(r));
 }
 
+/** Rows sealed by one UPDATE (3 bound values each, well under SQLite's limit of 32,766). */
+const SEAL_CHUNK = 500;
+
 /**
  * Seal the rows written since the last sealed one. Deterministic, so two processes sealing at once
  * write the same values (and `hash IS NULL` makes the second a no-op). Returns the number sealed.
@@ -238,10 +241,16 @@ export async function sealPending(client: Client): Promise<number> {
     pending.rows.map((r) => toChainRow(r)),
     headRow ? String(headRow.hash) : GENESIS,
   );
+  // One statement per chunk of rows, not one per row: each statement is prepared anew (with the table's
+  // triggers), which cost more than the update itself when every group commit is followed by a seal.
+  const chunks: ChainRow[][] = [];
+  for (let i = 0; i < sealed.length; i += SEAL_CHUNK) chunks.push(sealed.slice(i, i + SEAL_CHUNK));
   await client.batch(
-    sealed.map((r) => ({
-      sql: 'UPDATE audit_events SET prev_hash = ?, hash = ? WHERE id = ? AND hash IS NULL',
-      args: [r.prevHash, r.hash, r.id],
+    chunks.map((rows) => ({
+      sql: `UPDATE audit_events SET prev_hash = v.column2, hash = v.column3
+        FROM (VALUES ${rows.map(() => '(?, ?, ?)').join(', ')}) AS v
+        WHERE audit_events.id = v.column1 AND audit_events.hash IS NULL`,
+      args: rows.flatMap((r) => [r.id, r.prevHash, r.hash]),
     })),
     'write',
   );

@@ -23,7 +23,8 @@ import {
  *
  * Writes reach the group's transaction through `QueueClient`, the client the rest of the code holds:
  * inside a write (AsyncLocalStorage) its calls go to the group's transaction, `batch()` becoming a nested
- * savepoint; outside, a call waits until no group holds the connection and then uses the pool as before.
+ * savepoint (or, for a write's first change, the write's own savepoint: one pair of statements fewer);
+ * outside, a call waits until no group holds the connection and then uses the pool as before.
  * The group runs only statements of the native driver, which is synchronous, so holding the transaction
  * across the writes' awaits costs no I/O wait; a write that awaits something slow holds up the group,
  * so writes stay what they were: one `batch()` or a few statements.
@@ -48,6 +49,10 @@ interface GroupContext {
   /** False once the write that owns this context settled: later calls (a stray timer) go to the pool. */
   active: boolean;
   savepoints: number;
+  /** The write's own savepoint (the queue opened it before the write started). */
+  savepoint: string;
+  /** True once a statement that may change data ran in this write. */
+  changed: boolean;
 }
 
 const context = new AsyncLocalStorage<GroupContext>();
@@ -94,7 +99,10 @@ export class QueueClient implements Client {
   async execute(stmtOrSql: InStatement | string, args?: InArgs): Promise<ResultSet> {
     const stmt: InStatement = typeof stmtOrSql === 'string' ? { sql: stmtOrSql, args: args ?? [] } : stmtOrSql;
     const ctx = this.current();
-    if (ctx) return ctx.tx.execute(stmt);
+    if (ctx) {
+      if (!READ_ONLY.test(stmt.sql)) ctx.changed = true;
+      return ctx.tx.execute(stmt);
+    }
     await this.free();
     try {
       return await this.base.execute(stmt);
@@ -113,9 +121,13 @@ export class QueueClient implements Client {
         this.changes += 1;
       }
     }
-    // A batch is atomic: a nested savepoint inside the write's own.
-    const name = `qb${String(++ctx.savepoints)}`;
-    await ctx.tx.execute(`SAVEPOINT ${name}`);
+    // A batch is atomic: a nested savepoint inside the write's own. When nothing of the write has
+    // changed data yet (a write that is one batch, the usual case), the write's own savepoint serves:
+    // rolling back to it undoes exactly the batch, and it stays open for the rest of the write.
+    const nested = ctx.changed;
+    const name = nested ? `qb${String(++ctx.savepoints)}` : ctx.savepoint;
+    ctx.changed = true;
+    if (nested) await ctx.tx.execute(`SAVEPOINT ${name}`);
     const results: ResultSet[] = [];
     try {
       for (const [i, stmt] of stmts.entries()) {
@@ -130,11 +142,13 @@ export class QueueClient implements Client {
     } catch (e) {
       if (!ctx.tx.closed) {
         await ctx.tx.execute(`ROLLBACK TO ${name}`);
-        await ctx.tx.execute(`RELEASE ${name}`);
+        if (nested) await ctx.tx.execute(`RELEASE ${name}`);
+        // Back where the write started: a later batch may use the write's savepoint again.
+        else ctx.changed = false;
       }
       throw e;
     }
-    await ctx.tx.execute(`RELEASE ${name}`);
+    if (nested) await ctx.tx.execute(`RELEASE ${name}`);
     return results;
   }
 
@@ -158,7 +172,10 @@ export class QueueClient implements Client {
 
   async executeMultiple(sql: string): Promise<void> {
     const ctx = this.current();
-    if (ctx) return ctx.tx.executeMultiple(sql);
+    if (ctx) {
+      ctx.changed = true;
+      return ctx.tx.executeMultiple(sql);
+    }
     await this.free();
     try {
       await this.base.executeMultiple(sql);
@@ -178,6 +195,14 @@ export class QueueClient implements Client {
   }
 }
 
+/**
+ * Event-loop turns a group waits before it starts. A request's write is enqueued a few turns after its
+ * bytes arrived (the body is read as a stream, then parsed and validated): the requests read in the
+ * same turns as the first join its group instead of paying a commit of their own. With nothing else
+ * pending a turn costs microseconds, so a lone writer is not held up (measured in `npm run bench`).
+ */
+const GATHER_TURNS = 4;
+
 type Settled = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 /**
@@ -185,6 +210,11 @@ type Settled = { ok: true; value: unknown } | { ok: false; error: unknown };
  * once per commit of the queue (a group or a lone write) with no arguments, before the writes resolve.
  */
 export function createWriteQueue(client: QueueClient, grouped: boolean, afterCommit: () => void) {
+  // A libSQL server runs each write alone: nothing to gather, one turn as before.
+  const turns = grouped ? GATHER_TURNS : 1;
+  const gather = async () => {
+    for (let i = 0; i < turns; i++) await new Promise((r) => setImmediate(r));
+  };
   const waiting: Job[] = [];
   let running = false;
   /** Writes in the largest group so far, and groups run (for tests and the bench). */
@@ -220,7 +250,7 @@ export function createWriteQueue(client: QueueClient, grouped: boolean, afterCom
       for (const [i, job] of jobs.entries()) {
         const name = `qw${String(i)}`;
         await tx.execute(`SAVEPOINT ${name}`);
-        const ctx: GroupContext = { tx, active: true, savepoints: 0 };
+        const ctx: GroupContext = { tx, active: true, savepoints: 0, savepoint: name, changed: false };
         try {
           // Awaited inside the context: a write may return a thenable (a drizzle query), whose `then`
           // would otherwise run in the queue's own context, outside the group's transaction.
@@ -287,7 +317,7 @@ export function createWriteQueue(client: QueueClient, grouped: boolean, afterCom
           await runGroup(group);
         }
         // Let the requests that arrived meanwhile enqueue their writes: they join the next group.
-        if (waiting.length > 0) await new Promise((r) => setImmediate(r));
+        if (waiting.length > 0) await gather();
       }
     } finally {
       running = false;
@@ -301,7 +331,7 @@ export function createWriteQueue(client: QueueClient, grouped: boolean, afterCom
         waiting.push({ fn, resolve: resolve as (v: unknown) => void, reject, alone: opts.alone === true });
         if (!running) {
           running = true;
-          setImmediate(() => void pump());
+          void gather().then(pump);
         }
       });
     },

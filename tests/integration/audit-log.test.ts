@@ -63,6 +63,18 @@ describe('audit log hash chain on the real database', () => {
     expect(verifyChain(await readChain(database.client))).toMatchObject({ ok: true, pending: 0 });
   });
 
+  test('a backlog larger than one sealing statement (1,203 rows) is sealed in full, in id order', async () => {
+    const at = new Date();
+    await database.db.batch(
+      Array.from({ length: 1203 }, (_, i) =>
+        auditStatement(database, { at, actor: 'test', action: 'bulk', subjectType: 't', subjectId: String(i) }),
+      ) as [ReturnType<typeof auditStatement>, ...ReturnType<typeof auditStatement>[]],
+    );
+    expect(verifyChain(await readChain(database.client))).toMatchObject({ ok: true, pending: 1203 });
+    expect(await database.seal()).toBe(1203);
+    expect(verifyChain(await readChain(database.client))).toMatchObject({ ok: true, pending: 0 });
+  });
+
   test('triggers refuse updates and deletes of audit rows (application bugs)', async () => {
     await expect(database.client.execute("UPDATE audit_events SET actor = 'someone' WHERE id = 1")).rejects.toThrow(
       /sealed once and never changed/,

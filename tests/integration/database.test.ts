@@ -152,6 +152,51 @@ describe('write queue', () => {
     }
   });
 
+  test('group commit: a failed batch a write catches is undone alone, whether it came first in the write or not', async () => {
+    const { database, dispose } = await freshDatabase({ seed: false });
+    try {
+      await database.client.execute('CREATE TABLE b (n INTEGER NOT NULL UNIQUE)');
+      await database.client.execute('INSERT INTO b (n) VALUES (0)');
+      const failing = (first: number) =>
+        database.client
+          .batch([
+            { sql: 'INSERT INTO b (n) VALUES (?)', args: [first] },
+            { sql: 'INSERT INTO b (n) VALUES (0)', args: [] },
+          ])
+          .then(
+            () => 'stored',
+            () => 'refused',
+          );
+      const writes = [
+        // The batch is the write's first change (it runs in the write's own savepoint), then more.
+        database.write(async () => {
+          const outcome = await failing(11);
+          await database.client.execute('INSERT INTO b (n) VALUES (12)');
+          // A second batch after the rollback: in the write's savepoint again, and it holds.
+          await database.client.batch([{ sql: 'INSERT INTO b (n) VALUES (13)', args: [] }]);
+          return outcome;
+        }),
+        // A change first, then the failing batch (a nested savepoint): the change stays.
+        database.write(async () => {
+          await database.client.execute('INSERT INTO b (n) VALUES (21)');
+          const outcome = await failing(22);
+          await database.client.execute('INSERT INTO b (n) VALUES (23)');
+          return outcome;
+        }),
+        // A read first does not count as a change: the batch alone is undone.
+        database.write(async () => {
+          await database.client.execute('SELECT count(*) FROM b');
+          return failing(31);
+        }),
+      ];
+      expect(await Promise.all(writes)).toEqual(['refused', 'refused', 'refused']);
+      const rs = await database.client.execute('SELECT n FROM b ORDER BY n');
+      expect(rs.rows.map((r) => Number(r.n))).toEqual([0, 12, 13, 21, 23]);
+    } finally {
+      dispose();
+    }
+  });
+
   test('group commit: nothing resolves before its commit, and a read meanwhile sees only committed rows', async () => {
     const { database, dispose } = await freshDatabase({ seed: false });
     try {
