@@ -72,6 +72,8 @@ async function postAs(page: Page, fields: [string, string][]) {
   });
 }
 
+/** The titles of the list in force when the test starts (content/units), and so the index a new entry gets. */
+let existing: string[] = [];
 const entry = (i: number | 'new') => publisher.locator(`fieldset[data-entry="${i}"]`);
 async function press(name: string): Promise<number> {
   const [res] = await Promise.all([
@@ -88,6 +90,10 @@ describe('the publisher edits the list without JavaScript', () => {
     expect(await publisher.locator('[data-in-force]').getAttribute('data-in-force')).toBe('content');
     expect(await entry(0).getByLabel('事项名称').inputValue()).toBe('食堂账目公开');
     expect(await entry('new').getByLabel('事项名称').inputValue()).toBe('');
+    existing = await publisher
+      .locator('fieldset[data-entry]:not([data-entry="new"])')
+      .evaluateAll((sets) => sets.map((f) => (f.querySelector('input[name$=".title"]') as HTMLInputElement).value));
+    expect(existing.length).toBeGreaterThan(0);
     await accessible(publisher);
   });
 
@@ -99,14 +105,14 @@ describe('the publisher edits the list without JavaScript', () => {
     await entry(0).getByLabel('公开渠道').fill('食堂公示栏、校园网、本网站');
     expect(await press('更新清单（不保存）')).toBe(200);
     expect(await publisher.locator('[data-done="updated"]').count()).toBe(1);
-    expect(await entry(1).getByLabel('事项名称').inputValue()).toBe('校服采购');
+    expect(await entry(existing.length).getByLabel('事项名称').inputValue()).toBe('校服采购');
     expect(await entry(0).getByLabel('公开渠道').inputValue()).toBe('食堂公示栏、校园网、本网站');
     expect(await submissions()).toBe(0);
     await accessible(publisher);
   });
 
   test('an ID in 决策主体 and a too-short title → 422 naming both fields; nothing stored', async () => {
-    await entry(1).getByLabel('决策主体').fill('王老师 11010519491231002X');
+    await entry(existing.length).getByLabel('决策主体').fill('王老师 11010519491231002X');
     await entry('new').getByLabel('事项名称').fill('教');
     await entry('new').getByLabel('决策主体').fill('教务处');
     await entry('new').getByLabel('运行流程').fill('征订');
@@ -115,8 +121,8 @@ describe('the publisher edits the list without JavaScript', () => {
     expect(await press('提交审批')).toBe(422);
     const summary = await publisher.locator('#error-summary').innerText();
     expect(summary).toContain('不能包含手机号、身份证号、银行卡号等个人信息');
-    expect(await publisher.locator('#f-powers-1-decidedBy-error').count()).toBe(1);
-    expect(await publisher.locator('#f-powers-2-title-error').count()).toBe(1);
+    expect(await publisher.locator(`#f-powers-${String(existing.length)}-decidedBy-error`).count()).toBe(1);
+    expect(await publisher.locator(`#f-powers-${String(existing.length + 1)}-title-error`).count()).toBe(1);
     expect(await submissions()).toBe(0);
     await accessible(publisher);
   });
@@ -144,8 +150,10 @@ describe('the publisher edits the list without JavaScript', () => {
   });
 
   test('remove the bad entry, fix the other, submit with a reason → stored for approval', async () => {
-    await entry(2).getByLabel('删除此项').check();
-    await entry(1).getByLabel('决策主体').fill('校务委员会、家长委员会');
+    await entry(existing.length + 1)
+      .getByLabel('删除此项')
+      .check();
+    await entry(existing.length).getByLabel('决策主体').fill('校务委员会、家长委员会');
     await publisher.getByLabel('变更理由').fill('新增校服采购事项，补充食堂账目公开渠道');
     expect(await press('提交审批')).toBe(200);
     expect(await publisher.locator('[data-done="submitted"]').count()).toBe(1);
@@ -153,7 +161,7 @@ describe('the publisher edits the list without JavaScript', () => {
     const [s] = await rows("SELECT * FROM disclosure_submissions WHERE kind = 'powerList'");
     expect(s).toMatchObject({ unit_id: UNIT, disclosure_id: `powers-${UNIT}`, change: 'publish', state: 'submitted' });
     const data = JSON.parse(String(s!.data)) as { powers: { title: string }[] };
-    expect(data.powers.map((p) => p.title)).toEqual(['食堂账目公开', '校服采购']);
+    expect(data.powers.map((p) => p.title)).toEqual([...existing, '校服采购']);
     await accessible(publisher);
   });
 });
@@ -169,10 +177,7 @@ describe('the approver approves it, and the unit page shows it after the rebuild
     const changes = approver.locator('[data-power-changes]');
     expect(await changes.locator('tr[data-change="added"]').innerText()).toContain('校服采购');
     expect(await changes.locator('tr[data-change="changed"]').innerText()).toMatch(/食堂账目公开[\s\S]*公开渠道/);
-    expect(await approver.locator('[data-preview="powerList"] h3').allInnerTexts()).toEqual([
-      '食堂账目公开',
-      '校服采购',
-    ]);
+    expect(await approver.locator('[data-preview="powerList"] h3').allInnerTexts()).toEqual([...existing, '校服采购']);
     await accessible(approver);
     await approver.getByRole('button', { name: '批准', exact: true }).click();
     await approver.waitForLoadState('load');
