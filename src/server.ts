@@ -197,6 +197,11 @@ export async function startServer(
     search: [false, true].map((https) => Object.entries(securityHeaders({ https, wasm: true }))),
     embed: [false, true].map((https) => Object.entries(securityHeaders({ https, framable: true }))),
   };
+  const secure = (req: http.IncomingMessage, res: http.ServerResponse, https: boolean) => {
+    const url = req.url ?? '/';
+    const set = allowsWasm(url) ? headerSets.search : allowsFraming(url) ? headerSets.embed : headerSets.page;
+    for (const [k, v] of set[https ? 1 : 0]!) res.setHeader(k, v);
+  };
 
   const apiFor = (https: boolean) =>
     getRequestListener(
@@ -213,44 +218,46 @@ export async function startServer(
     );
   const api = apiFor(false);
   const apiTls = apiFor(true);
+  // What the response cache calls on a miss, made once (not a closure per request): [plain, TLS].
+  const apiRenders = [api, apiTls].map(
+    (handler) => (req: http.IncomingMessage, res: http.ServerResponse) => handler(req, res),
+  );
 
   const baseLocals = Object.freeze(pageLocals(app));
   // A fresh object per request: the middleware stores the request's staff session in it.
   const locals = () => ({ ...baseLocals });
   // The site served now; the rebuild worker swaps it for a new build (a request keeps the one it arrived on).
   let site = await loadSite(outDir ?? DIST_DIR);
+  const renderPage = (s: Site, req: http.IncomingMessage, res: http.ServerResponse) =>
+    s.astro(req, res, () => s.notFound(req, res), locals());
+  // A cached page's render on a miss, made once per site and scheme: the security headers, then Astro.
+  const pageRendersOf = (s: Site) =>
+    [false, true].map((https) => (req: http.IncomingMessage, res: http.ServerResponse) => {
+      secure(req, res, https);
+      return renderPage(s, req, res);
+    });
+  let pageRenders = pageRendersOf(site);
   // Public on-demand reads served from memory while their data is unchanged (src/lib/response-cache.ts).
   const cache = createResponseCache(database);
   const server = http.createServer((req, res) => {
-    const { memory, files, astro, notFound } = site;
+    const current = site;
     const https = isHttps(req);
     const url = req.url ?? '/';
     if (url === '/api' || url.startsWith('/api/') || url.startsWith('/api?')) {
-      const handler = https ? apiTls : api;
-      if (!cache.handle(req, res, https, () => handler(req, res))) void handler(req, res);
+      if (!cache.handle(req, res, https, apiRenders[https ? 1 : 0]!)) void (https ? apiTls : api)(req, res);
       return;
     }
-    const set = allowsWasm(url) ? headerSets.search : allowsFraming(url) ? headerSets.embed : headerSets.page;
-    const secure = () => {
-      for (const [k, v] of set[https ? 1 : 0]!) res.setHeader(k, v);
-    };
     // Public on-demand reads (src/lib/cache-routes.ts) from the response cache, which keeps the security
     // headers with the rest (the key says http or https); everything else as before.
-    if (
-      cache.handle(req, res, https, () => {
-        secure();
-        return astro(req, res, () => notFound(req, res), locals());
-      })
-    )
-      return;
-    secure();
+    if (cache.handle(req, res, https, pageRenders[https ? 1 : 0]!)) return;
+    secure(req, res, https);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      void astro(req, res, () => notFound(req, res), locals());
+      void renderPage(current, req, res);
       return;
     }
-    if (memory(req, res)) return;
-    files(req, res, () => {
-      void astro(req, res, () => notFound(req, res), locals());
+    if (current.memory(req, res)) return;
+    current.files(req, res, () => {
+      void renderPage(current, req, res);
     });
   });
   server.keepAliveTimeout = 5_000;
@@ -280,6 +287,7 @@ export async function startServer(
     served: outDir,
     swap: async (dir) => {
       site = await loadSite(dir);
+      pageRenders = pageRendersOf(site);
       cache.clear();
     },
     ...(options.buildCommand ? { command: options.buildCommand } : {}),

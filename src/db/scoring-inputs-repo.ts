@@ -30,7 +30,9 @@ export async function jsonRows<T>(database: Database, query: SQL, orderBy?: SQL)
 /**
  * Headline-question answers per unit in surveys that open during the year: n valid (staff excluded, `unsure`
  * kept in the denominator, DOMAIN.md §5.1) and how many are satisfied or fairly satisfied. Read from the
- * running tallies kept with every response (survey_tallies), not by joining millions of answers.
+ * running tallies kept with every response (survey_tallies), not by joining millions of answers: survey by
+ * survey in the order of their primary key (survey, unit, …), so the groups come out without a sort (CROSS JOIN
+ * keeps that order), and a unit asked in several of the year's surveys is summed here.
  */
 export async function satisfactionCounts(
   database: Database,
@@ -45,11 +47,19 @@ export async function satisfactionCounts(
     sql`
     SELECT json_array(t.unit_id, sum(t.n), sum(CASE WHEN t.answer IN ('satisfied', 'fairlySatisfied') THEN t.n ELSE 0 END)) AS r
     FROM surveys s
-    JOIN survey_tallies t ON t.survey_id = s.id AND t.question_id = ${HEADLINE_QUESTION}
+    CROSS JOIN survey_tallies t ON t.survey_id = s.id AND t.question_id = ${HEADLINE_QUESTION}
     WHERE s.opens_on >= ${`${year}-01-01`} AND s.opens_on <= ${`${year}-12-31`} AND t.relation NOT IN (${excluded})
-    GROUP BY t.unit_id`,
+    GROUP BY s.id, t.unit_id`,
   );
-  return new Map(rows.map(([unit, n, positive]) => [unit, { n: Number(n), positive: Number(positive) }]));
+  const out = new Map<string, { n: number; positive: number }>();
+  for (const [unit, n, positive] of rows) {
+    const known = out.get(unit);
+    if (known) {
+      known.n += Number(n);
+      known.positive += Number(positive);
+    } else out.set(unit, { n: Number(n), positive: Number(positive) });
+  }
+  return out;
 }
 
 const DAY_MS = 86_400_000;

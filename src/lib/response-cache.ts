@@ -56,9 +56,14 @@ interface Entry {
   br: Buffer | null;
   gzip: Buffer | null;
   bytes: number;
-  /** Header objects per encoding and label, built on first use. */
-  headerSets: Map<string, http.OutgoingHttpHeaders>;
+  /**
+   * writeHead's flat header lists ([name, value, name, value, …]), built on first use: by encoding (identity, br,
+   * gzip) × label (hit, miss, coalesced), then the 304 answer per label.
+   */
+  headerSets: (HeaderList | undefined)[];
 }
+
+type HeaderList = (string | number | string[])[];
 
 const brotli = promisify(brotliCompress);
 const gz = promisify(gzip);
@@ -98,6 +103,27 @@ export function acceptedEncoding(header: string | undefined): 'br' | 'gzip' | nu
   return null;
 }
 
+/** How many distinct Accept-Encoding values, and URLs per scheme, the cache remembers its answer for (then it starts over). */
+const MEMO_SIZE = 1_000;
+
+/** A memo of a pure function of one string, forgotten whole when full (made-up values cannot grow it). */
+function memo<T>(fn: (s: string) => T): (s: string) => T {
+  const known = new Map<string, T>();
+  return (s) => {
+    const hit = known.get(s);
+    if (hit !== undefined || known.has(s)) return hit as T;
+    const value = fn(s);
+    if (known.size >= MEMO_SIZE) known.clear();
+    known.set(s, value);
+    return value;
+  };
+}
+
+type Label = 'hit' | 'miss' | 'coalesced';
+const LABELS: Record<Label, number> = { hit: 0, miss: 1, coalesced: 2 };
+type Encoding = 'br' | 'gzip' | null;
+const encodingIndex = (enc: Encoding) => (enc === 'br' ? 1 : enc === 'gzip' ? 2 : 0);
+
 export function createResponseCache(database: Database, opts: ResponseCacheOptions = {}) {
   const maxBytes = opts.maxBytes ?? 64 * 1024 * 1024;
   const maxAgeMs = opts.maxAgeMs ?? 60_000;
@@ -110,6 +136,8 @@ export function createResponseCache(database: Database, opts: ResponseCacheOptio
   const embedded = database.url.startsWith('file:') || database.url === ':memory:';
 
   const entries = new Map<string, Entry>();
+  const encodingOf = memo(acceptedEncoding);
+  const urlKeys = [memo((url) => urlKeyOf(url, false)), memo((url) => urlKeyOf(url, true))] as const;
   let total = 0;
   /** Bumped by `clear()`: part of every stamp. */
   let generation = 0;
@@ -133,34 +161,71 @@ export function createResponseCache(database: Database, opts: ResponseCacheOptio
     seenChanges = changes;
     return v;
   };
-  // One PRAGMA per turn of the event loop, not per request: the requests read in this turn's poll
-  // phase share a check that runs after them (setImmediate), so it sees every commit that finished
-  // before any of them arrived. A request read later starts the next check.
-  let check: Promise<AreaVersions> | null = null;
-  const currentVersions = async (): Promise<AreaVersions> => {
-    if (embedded)
-      return (check ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
-        check = null;
-        return readEmbedded();
-      }));
-    if (versions && client.changes === seenChanges && now() - readAt < remoteTtlMs) return versions;
-    reading ??= (async () => {
-      const changes = client.changes;
-      const at = now();
-      try {
-        const v = await readAreaVersions(client);
-        versions = v;
-        seenChanges = changes;
-        readAt = at;
-        return v;
-      } finally {
-        reading = null;
-      }
-    })();
-    return reading;
+  // One PRAGMA per turn of the event loop, not per request: the requests read in this turn's poll phase wait in
+  // `waiting` (flat, five slots a request: no object or promise per request) for a check that runs after them
+  // (setImmediate), so it sees every commit that finished before any of them arrived. A request read later
+  // starts the next check. With a libSQL server, versions younger than `remoteTtlMs` serve at once.
+  let waiting: unknown[] = [];
+  let spare: unknown[] = [];
+  let scheduled = false;
+  const readRemote = async (): Promise<AreaVersions> => {
+    const changes = client.changes;
+    const at = now();
+    const v = await readAreaVersions(client);
+    versions = v;
+    seenChanges = changes;
+    readAt = at;
+    return v;
+  };
+  const freshRemote = () => !embedded && versions && client.changes === seenChanges && now() - readAt < remoteTtlMs;
+  const runChecks = () => {
+    scheduled = false;
+    const batch = waiting;
+    waiting = spare;
+    spare = batch;
+    // Remote: several checks under way at once read once.
+    const read = embedded ? readEmbedded() : (reading ??= readRemote().finally(() => (reading = null)));
+    read.then(
+      (v) => {
+        for (let i = 0; i < batch.length; i += 5)
+          serve(
+            v,
+            batch[i] as http.IncomingMessage,
+            batch[i + 1] as http.ServerResponse,
+            batch[i + 2] as CacheKey,
+            batch[i + 3] as Downstream,
+            batch[i + 4] as number,
+          );
+        batch.length = 0;
+      },
+      () => {
+        // The database is not answering: do not guess; the handler reports its own error.
+        for (let i = 0; i < batch.length; i += 5) {
+          stats.bypass += 1;
+          (batch[i + 3] as Downstream)(batch[i] as http.IncomingMessage, batch[i + 1] as http.ServerResponse);
+        }
+        batch.length = 0;
+      },
+    );
   };
 
   const stampOf = (route: CacheRoute, v: AreaVersions) => route.areas.map((a) => `${a}${String(v[a])}`).join('.');
+  // A route's stamp is worked out once per versions read and generation, not per request.
+  const stamps = new Map<CacheRoute, string>();
+  let stampsOf: AreaVersions | null = null;
+  let stampsGen = -1;
+  const stampFor = (route: CacheRoute, v: AreaVersions, gen: number) => {
+    if (v !== stampsOf || gen !== stampsGen) {
+      stamps.clear();
+      stampsOf = v;
+      stampsGen = gen;
+    }
+    let stamp = stamps.get(route);
+    if (stamp === undefined) stamps.set(route, (stamp = `g${String(gen)}.${stampOf(route, v)}`));
+    return stamp;
+  };
+  /** The most recently used entry (already last in `entries`: a hit on it need not move it). */
+  let newest: Entry | null = null;
 
   const remove = (e: Entry) => {
     if (entries.get(e.key) === e) {
@@ -172,6 +237,7 @@ export function createResponseCache(database: Database, opts: ResponseCacheOptio
     const old = entries.get(e.key);
     if (old) remove(old);
     entries.set(e.key, e);
+    newest = e;
     total += e.bytes;
     for (const victim of entries.values()) {
       if (total <= maxBytes) break;
@@ -180,34 +246,31 @@ export function createResponseCache(database: Database, opts: ResponseCacheOptio
     }
   };
 
-  /** The full header set of an entry's answer in one encoding, built once (writeHead with one object). */
-  type Label = 'hit' | 'miss' | 'coalesced';
-  const headersOf = (e: Entry, enc: 'br' | 'gzip' | null, label: Label): http.OutgoingHttpHeaders => {
-    const key = `${enc ?? 'identity'} ${label}`;
-    const known = e.headerSets.get(key);
+  /** The full header list of an entry's answer in one encoding (or its 304), built once (writeHead with a flat list). */
+  const headersOf = (e: Entry, enc: Encoding, label: Label, notModified = false): HeaderList => {
+    const index = notModified ? 9 + LABELS[label] : encodingIndex(enc) * 3 + LABELS[label];
+    const known = e.headerSets[index];
     if (known) return known;
     const body = enc === 'br' ? e.br : enc === 'gzip' ? e.gzip : e.identity;
-    const h: http.OutgoingHttpHeaders = Object.fromEntries(e.headers);
-    h.ETag = e.etag;
-    h.Vary = 'Accept-Encoding';
-    h['X-Cache'] = label;
-    if (enc) h['Content-Encoding'] = enc;
-    h['Content-Length'] = body?.length ?? 0;
-    e.headerSets.set(key, h);
+    const h: HeaderList = [];
+    for (const [k, v] of e.headers) h.push(k, v);
+    h.push('ETag', e.etag, 'Vary', 'Accept-Encoding', 'X-Cache', label);
+    if (enc) h.push('Content-Encoding', enc);
+    if (!notModified) h.push('Content-Length', body?.length ?? 0);
+    e.headerSets[index] = h;
     return h;
   };
 
   const send = (req: http.IncomingMessage, res: http.ServerResponse, e: Entry, label: Label) => {
-    if (ifNoneMatchMatches(req.headers['if-none-match'], e.etag)) {
+    const inm = req.headers['if-none-match'];
+    if (inm !== undefined && ifNoneMatchMatches(inm, e.etag)) {
       stats.notModified += 1;
-      const h = { ...headersOf(e, null, label) };
-      delete h['Content-Length'];
-      delete h['Content-Type'];
-      res.writeHead(304, h);
+      res.writeHead(304, headersOf(e, null, label, true));
       res.end();
       return;
     }
-    const wanted = acceptedEncoding(req.headers['accept-encoding']);
+    const accept = req.headers['accept-encoding'];
+    const wanted = accept === undefined ? null : encodingOf(accept);
     const enc = wanted === 'br' && e.br ? 'br' : wanted === 'gzip' && e.gzip ? 'gzip' : null;
     const body = enc === 'br' ? e.br! : enc === 'gzip' ? e.gzip! : e.identity;
     res.writeHead(e.status, headersOf(e, enc, label));
@@ -323,7 +386,7 @@ export function createResponseCache(database: Database, opts: ResponseCacheOptio
         br: null,
         gzip: null,
         bytes: body.length + key.length,
-        headerSets: new Map(),
+        headerSets: [],
       };
       insert(entry);
       compress(entry);
@@ -352,81 +415,98 @@ export function createResponseCache(database: Database, opts: ResponseCacheOptio
   /**
    * False when `req` may not be cached (the caller serves it as usual). Otherwise true: the request is
    * answered from the cache, or by `downstream` with its answer captured and kept when it may be.
+   * `downstream` is called with the request and response, so that callers can pass one function made once.
    */
   const handle = (
     req: http.IncomingMessage,
     res: http.ServerResponse,
     https: boolean,
-    downstream: () => unknown,
+    downstream: Downstream,
   ): boolean => {
-    const key = keyOf(req, https);
+    const key = requestAllows(req) ? urlKeys[https ? 1 : 0](req.url ?? '/') : null;
     if (!key) {
       stats.bypass += 1;
       return false;
     }
-    void lookup(req, res, key, downstream, generation);
+    if (freshRemote()) {
+      serve(versions!, req, res, key, downstream, generation);
+      return true;
+    }
+    waiting.push(req, res, key, downstream, generation);
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(runChecks);
+    }
     return true;
   };
 
-  const lookup = async (
+  /** Answer one request once the data versions are known: from the entry, a render under way, or a render. */
+  const serve = (
+    v: AreaVersions,
     req: http.IncomingMessage,
     res: http.ServerResponse,
-    key: { key: string; route: CacheRoute },
-    downstream: () => unknown,
+    key: CacheKey,
+    downstream: Downstream,
     gen: number,
-  ): Promise<void> => {
-    let v: AreaVersions;
-    try {
-      v = await currentVersions();
-    } catch {
-      // The database is not answering: do not guess; the handler reports its own error.
-      stats.bypass += 1;
-      downstream();
-      return;
-    }
-    const stamp = `g${String(gen)}.${stampOf(key.route, v)}`;
+  ): void => {
+    const stamp = stampFor(key.route, v, gen);
     const hit = entries.get(key.key);
     if (hit && hit.stamp === stamp && now() - hit.storedAt < maxAgeMs) {
       stats.hits += 1;
       // Most recently used last.
-      entries.delete(hit.key);
-      entries.set(hit.key, hit);
+      if (hit !== newest) {
+        entries.delete(hit.key);
+        entries.set(hit.key, hit);
+        newest = hit;
+      }
       send(req, res, hit, 'hit');
       return;
     }
     if (hit) remove(hit);
     const inflight = pending.get(key.key);
-    const waited = inflight?.stamp === stamp;
-    if (inflight && waited) {
-      const entry = await inflight.done;
-      if (entry) {
-        stats.coalesced += 1;
-        send(req, res, entry, 'coalesced');
-        return;
-      }
+    if (inflight?.stamp === stamp) {
+      void inflight.done.then((entry) => {
+        if (entry) {
+          stats.coalesced += 1;
+          send(req, res, entry, 'coalesced');
+        } else render(req, res, key, stamp, downstream, true);
+      });
+      return;
     }
+    render(req, res, key, stamp, downstream, false);
+  };
+
+  const render = (
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    key: CacheKey,
+    stamp: string,
+    downstream: Downstream,
+    waited: boolean,
+  ): void => {
     stats.misses += 1;
+    const run = () => downstream(req, res);
     if (req.method === 'HEAD') {
-      downstream();
+      run();
       return;
     }
     // A waiter whose render failed renders for itself without making others wait on it again.
     if (waited) {
-      capture(req, res, key.key, stamp, downstream, () => undefined);
+      capture(req, res, key.key, stamp, run, () => undefined);
       return;
     }
     let settle!: (entry: Entry | null) => void;
-    const render = {
+    const under = {
       stamp,
       done: new Promise<Entry | null>((resolve) => {
         settle = (entry) => {
-          if (pending.get(key.key) === render) pending.delete(key.key);
+          if (pending.get(key.key) === under) pending.delete(key.key);
           resolve(entry);
         };
       }),
     };
-    pending.set(key.key, render);
-    capture(req, res, key.key, stamp, downstream, settle);
+    pending.set(key.key, under);
+    capture(req, res, key.key, stamp, run, settle);
   };
 
   return {
@@ -445,17 +525,30 @@ export function createResponseCache(database: Database, opts: ResponseCacheOptio
     clear() {
       generation += 1;
       entries.clear();
+      newest = null;
       total = 0;
     },
   };
 }
 
-/** The cache key of a request, or null when it must not be cached (see the module comment). */
-export function keyOf(req: http.IncomingMessage, https: boolean): { key: string; route: CacheRoute } | null {
-  if (req.method !== 'GET' && req.method !== 'HEAD') return null;
+/** What `downstream` is given: the request and its response (a function made once serves every request). */
+type Downstream = (req: http.IncomingMessage, res: http.ServerResponse) => unknown;
+type CacheKey = { key: string; route: CacheRoute };
+
+/** May this request be answered from the cache at all, whatever its URL (method, credentials, Range)? */
+function requestAllows(req: http.IncomingMessage): boolean {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
   const h = req.headers;
-  if (h.cookie || h.authorization || h.range) return null;
-  const url = req.url ?? '/';
+  return !h.cookie && !h.authorization && !h.range;
+}
+
+/** The cache key of a request, or null when it must not be cached (see the module comment). */
+export function keyOf(req: http.IncomingMessage, https: boolean): CacheKey | null {
+  return requestAllows(req) ? urlKeyOf(req.url ?? '/', https) : null;
+}
+
+/** The cache key of a URL (path and allowed query parameters), or null when it must not be cached. */
+function urlKeyOf(url: string, https: boolean): CacheKey | null {
   if (url.length > 1024) return null;
   const q = url.indexOf('?');
   const pathname = q === -1 ? url : url.slice(0, q);

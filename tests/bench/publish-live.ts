@@ -26,7 +26,7 @@ import { getSiteBuild } from '../../src/db/site-builds-repo.ts';
 import { permalink } from '../../src/domain/disclosures/kinds.ts';
 import { loadBuildSettings, loadConfig } from '../../src/lib/config.ts';
 import { TEST_SECRET_ENV } from '../support/channel.ts';
-import { listeningPort } from '../support/server.ts';
+import { listeningPort, SERVE_NODE_FLAGS } from '../support/server.ts';
 import { buildMeasurement, prepareProjects, timedBuild } from './disclosure-build.ts';
 import type { Benchmark, Measurement, Target } from './harness.ts';
 
@@ -171,7 +171,12 @@ function countBr(dir: string, since?: number): number {
 /** The copy's own production server (`node --import fast-start src/server.ts` in the copy), as `npm run serve`. */
 async function startCopyServer(s: Setup): Promise<{ url: string; child: ChildProcess; output: string[] }> {
   const root = s.project.ours;
-  const args = ['--import', pathToFileURL(join(root, 'src/lib/fast-start.ts')).href, join(root, 'src/server.ts')];
+  const args = [
+    ...SERVE_NODE_FLAGS,
+    '--import',
+    pathToFileURL(join(root, 'src/lib/fast-start.ts')).href,
+    join(root, 'src/server.ts'),
+  ];
   const child = spawn(process.execPath, args, {
     cwd: root,
     env: { ...process.env, ...s.env },

@@ -40,6 +40,8 @@ const items: { id: string; code: string; secret: string }[] = [];
 const SURVEYS = [
   { id: 'school-2025', opensOn: '2025-09-01', closesOn: '2026-06-30', codes: [] as string[] },
   { id: 'school-2026', opensOn: '2026-01-05', closesOn: '2026-12-31', codes: [] as string[] },
+  // A second survey of the same unit in the same year: satisfaction sums both (read survey by survey).
+  { id: 'school-2026-autumn', opensOn: '2026-09-01', closesOn: '2026-12-31', codes: [] as string[] },
 ];
 /** The clock moves forward up to here (the surveys and the two assessed years). */
 const LAST = new Date('2026-12-28T02:00:00Z');
@@ -83,6 +85,7 @@ const op = fc.oneof(
   {
     arbitrary: fc.record({
       op: fc.constant('survey' as const),
+      which: fc.nat(),
       relation: fc.constantFrom(...respondentRelations),
       overall: fc.constantFrom(...surveyAnswers),
     }),
@@ -134,7 +137,8 @@ async function apply(o: Op): Promise<void> {
       return;
     case 'survey': {
       const today = new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-      const survey = SURVEYS.find((x) => x.opensOn <= today && today <= x.closesOn && x.codes.length > 0);
+      const open = SURVEYS.filter((x) => x.opensOn <= today && today <= x.closesOn && x.codes.length > 0);
+      const survey = open[o.which % Math.max(1, open.length)];
       if (!survey) return;
       const [surveyId, invitationCode] = [survey.id, survey.codes.shift()!];
       const answers = Object.fromEntries(questionSets.school.map((q) => [q, q === 'overall' ? o.overall : 'unsure']));
@@ -227,6 +231,11 @@ describe('scoring aggregates kept at write time equal a computation from scratch
     ).toBe(true);
     const [[responses] = []] = await rows('SELECT count(*) FROM survey_responses');
     expect(Number(responses)).toBeGreaterThan(10);
+    // Both 2026 surveys were answered (the satisfaction of 2026 sums two surveys of one unit).
+    const [[answeredSurveys] = []] = await rows(
+      "SELECT count(DISTINCT survey_id) FROM survey_responses WHERE survey_id IN ('school-2026', 'school-2026-autumn')",
+    );
+    expect(Number(answeredSurveys)).toBe(2);
   }, 300_000);
 
   test('the backfill of migration 0012 counts the items stored before it', async () => {
