@@ -44,3 +44,9 @@ export async function contentDisclosureIds(): Promise<ReadonlySet<string>> {
   const { items } = await loadDisclosures();
   return new Set(items.filter((i) => i.history === undefined).map((i) => i.id));
 }
+
+/** The power titles a unit's published matters name (a power list may not drop them: the build would fail). */
+export async function mattersNamedPowers(unitId: string): Promise<ReadonlySet<string>> {
+  const { items } = await loadDisclosures();
+  return new Set(items.flatMap((i) => (i.kind === 'matter' && i.unit.id === unitId ? [i.data.power] : [])));
+}

@@ -95,6 +95,8 @@ export async function submitPowerList(
   database: Database,
   s: { unitId: string; powers: unknown; reason: string; submittedBy: string; at: Date },
   contentPowers: readonly Power[],
+  /** The power titles the unit's published matters name: an entry they name cannot be removed (or renamed). */
+  namedTitles: ReadonlySet<string> = new Set(),
 ): Promise<StoreResult<{ id: string }> | PowerListRefusal | PowerListConflict> {
   const checked = checkTypedList(s.unitId, s.powers);
   const reason = StaffReason.safeParse(s.reason);
@@ -104,8 +106,12 @@ export async function submitPowerList(
   ];
   if (!checked.ok || !reason.success) return refused(problems);
   const inForce = await powerListInForce(database, s.unitId, contentPowers);
-  if (!hasChanges(powerChanges(inForce.powers, checked.data.powers)))
-    return { ok: false, code: 'powers.unchanged', status: 422 };
+  const changes = powerChanges(inForce.powers, checked.data.powers);
+  if (!hasChanges(changes)) return { ok: false, code: 'powers.unchanged', status: 422 };
+  // A published matter names its power by title: removing that entry would fail the site's next build.
+  const inUse = changes.removed.filter((p) => namedTitles.has(p.title));
+  if (inUse.length > 0)
+    return refused(inUse.map((p) => ({ path: ['powers'], message: 'powers.title.inUse', vars: { title: p.title } })));
   if (await pendingPowerList(database, s.unitId)) return { ok: false, code: 'powers.pending', status: 409 };
   return createSubmission(
     database,

@@ -34,6 +34,9 @@ afterAll(() => dispose());
 
 const UNIT = 'xixi-central-primary';
 const contentPowers = readRegistry().units.find((u) => u.id === UNIT)!.powers;
+/** The index of an entry added after the list in force (content/’s), and the titles it already has. */
+const N = contentPowers.length;
+const contentTitles = contentPowers.map((p) => p.title);
 let t = Date.parse('2026-03-02T08:00:00Z');
 const at = () => new Date((t += 60_000));
 const publisher = 'staff:publisher-1';
@@ -95,13 +98,13 @@ describe('the form: refusals store nothing', () => {
     const r = await nothingStored(() => post(list));
     expect(r).toMatchObject({ ok: false, status: 422, code: 'powers.input.invalid' });
     if (!r.ok && r.code === 'powers.input.invalid')
-      expect(r.problems.map((p) => p.path.join('.'))).toEqual(['powers.1.title']);
+      expect(r.problems.map((p) => p.path.join('.'))).toEqual([`powers.${String(N)}.title`]);
     expect((await powerListInForce(database, UNIT, contentPowers)).version).toBeNull();
   });
 
   test.each([
-    ['a mobile number in decidedBy', { decidedBy: '王老师 13812345678' }, 'powers.1.decidedBy'],
-    ['a resident ID in a step', { steps: '家长自愿征订\n联系人 11010519491231002X' }, 'powers.1.steps.1'],
+    ['a mobile number in decidedBy', { decidedBy: '王老师 13812345678' }, `powers.${String(N)}.decidedBy`],
+    ['a resident ID in a step', { steps: '家长自愿征订\n联系人 11010519491231002X' }, `powers.${String(N)}.steps.1`],
   ])('%s → 422 powers.field.identifier, nothing stored', async (_, over, path) => {
     const r = await nothingStored(() =>
       post(fields([...contentPowers.map((p) => ({ ...p, steps: p.steps.join('\n') })), { ...uniforms, ...over }])),
@@ -149,7 +152,7 @@ describe('add, approve, edit, remove', () => {
       state: 'submitted',
     });
     expect((s!.data as { powers: { title: string }[] }).powers.map((p) => p.title)).toEqual([
-      '食堂账目公开',
+      ...contentTitles,
       '校服采购',
     ]);
     expect((await listAudit(database, 'disclosure', powerListId(UNIT))).map((a) => a.action)).toEqual([
@@ -176,7 +179,7 @@ describe('add, approve, edit, remove', () => {
     expect(r).toMatchObject({ ok: true, version: 1 });
     const inForce = await powerListInForce(database, UNIT, contentPowers);
     expect(inForce.version?.version).toBe(1);
-    expect(inForce.powers.map((p) => p.title)).toEqual(['食堂账目公开', '校服采购']);
+    expect(inForce.powers.map((p) => p.title)).toEqual([...contentTitles, '校服采购']);
     expect(
       Number(
         (await database.client.execute("SELECT count(*) AS n FROM site_builds WHERE reason = 'approval'")).rows[0]!.n,
@@ -213,7 +216,7 @@ describe('add, approve, edit, remove', () => {
       ['reason', '食堂账目另行公开'],
       ['action', 'submit'],
     ]);
-    expect(read.ok && read.entries.map((e) => e.title)).toEqual(['校服采购']);
+    expect(read.ok && read.entries.map((e) => e.title)).toEqual([...contentTitles.slice(1), '校服采购']);
     const r = await post(
       entries.filter(([k]) => !k.startsWith('powers.0.')),
       '食堂账目另行公开',
@@ -222,7 +225,10 @@ describe('add, approve, edit, remove', () => {
     if (!r.ok) return;
     expect(await approveIt(r.id)).toMatchObject({ ok: true, version: 3 });
     expect((await listVersions(database, powerListId(UNIT))).map((v) => v.version)).toEqual([1, 2, 3]);
-    expect((await powerListInForce(database, UNIT, contentPowers)).powers.map((p) => p.title)).toEqual(['校服采购']);
+    expect((await powerListInForce(database, UNIT, contentPowers)).powers.map((p) => p.title)).toEqual([
+      ...contentTitles.slice(1),
+      '校服采购',
+    ]);
   });
 });
 
@@ -290,5 +296,34 @@ describe('check:content and the build stamp see the store', () => {
       empty.dispose();
       rmSync(root, { recursive: true, force: true });
     }
+  });
+});
+
+describe('entries other records name', () => {
+  test('an entry a published matter names cannot be removed: 422 naming it, nothing stored', async () => {
+    const inForce = await inForceTyped();
+    const named = inForce[0]!.title;
+    const r = await nothingStored(() =>
+      submitPowerList(
+        database,
+        { unitId: UNIT, powers: asPowers(inForce.slice(1)), reason: '精简清单', submittedBy: publisher, at: at() },
+        contentPowers,
+        new Set([named]),
+      ),
+    );
+    expect(r).toEqual({
+      ok: false,
+      code: 'powers.input.invalid',
+      status: 422,
+      problems: [{ path: ['powers'], message: 'powers.title.inUse', vars: { title: named } }],
+    });
+    // The same removal is taken when no matter names the entry.
+    const free = await submitPowerList(
+      database,
+      { unitId: UNIT, powers: asPowers(inForce.slice(1)), reason: '精简清单', submittedBy: publisher, at: at() },
+      contentPowers,
+      new Set(['某个其他事项']),
+    );
+    expect(free).toMatchObject({ ok: true });
   });
 });

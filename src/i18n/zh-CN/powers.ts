@@ -33,6 +33,7 @@ export const powersMessages = {
   'powers.field.identifier': '不能包含手机号、身份证号、银行卡号等个人信息，请写机构或岗位',
   'powers.field.stepLine': '第 {line} 步：{text}',
   'powers.title.duplicate': '清单中已有同名事项',
+  'powers.title.inUse': '“{title}”已有公开的事项公开记录引用，不能删除或改名；请保留该事项',
   'powers.list.problem': '清单有误：{text}',
   'powers.unchanged': '清单与现行清单相同，没有需要审批的修改。',
   'powers.pending': '本单位已有一份清单等待审批，请等审批或退回后再提交。',
