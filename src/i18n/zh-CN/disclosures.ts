@@ -593,4 +593,9 @@ export const disclosuresMessages = {
   'disclosures.feed.correctionSummary': '更正原因：{reason}',
   'disclosures.feed.withdrawalTitle': '{unit}：一则{kind}公示已撤回',
   'disclosures.feed.withdrawalSummary': '撤回原因：{reason}',
+  // Attachments of a stored disclosure's version in force (issue 12 "Attachments").
+  'disclosures.attachments.heading': '附件',
+  'disclosures.attachments.pdf': 'PDF，{size}，下载',
+  'disclosures.attachments.image': '图片，{size}',
+  'disclosures.attachments.kb': '{n} KB',
 } as const;
