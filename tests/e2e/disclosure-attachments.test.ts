@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { readDisclosures, readRegistry } from '../../src/content/files.ts';
-import { permalink } from '../../src/domain/disclosures/kinds.ts';
+import { kindSlugs, permalink } from '../../src/domain/disclosures/kinds.ts';
 import { ATTACHMENT_MAX_BYTES } from '../../src/services/attachments.ts';
 import { expectAccessibleAsServed, launchBrowser } from '../support/browser.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
@@ -92,7 +92,7 @@ async function post(
   form.set('kind', kind);
   form.set('file', new Blob([sheet]), 'nov.csv');
   for (const [k, v] of Object.entries(fields)) form.set(k, v);
-  for (const f of files) form.append('attachments', new Blob([f.bytes]), f.name);
+  for (const f of files) form.append('attachments', new Blob([new Uint8Array(f.bytes)]), f.name);
   const res = await fetch(`${server.url}/staff/disclosures/`, {
     method: 'POST',
     headers: { cookie: pub.cookie, origin: server.url },
@@ -182,7 +182,8 @@ describe('attachments on disclosures', () => {
       })
     ).rows.map((r) => ({ sha: String(r.sha256), name: String(r.name) }));
     expect(links.map((l) => l.name)).toEqual(['陪餐照片.jpg', '会议记录.pdf']);
-    const [jpeg, doc] = links as [{ sha: string }, { sha: string }];
+    const jpeg = links[0]!;
+    const doc = links[1]!;
 
     // Submitted, not approved: 404 publicly, 200 for the unit's approver and publisher.
     expect((await fetch(`${server.url}/disclosures/files/${jpeg.sha}`)).status).toBe(404);
@@ -248,6 +249,14 @@ describe('attachments on disclosures', () => {
     );
     await accessible(page);
     await page.close();
+    // The open data lists the files in force.
+    const data = (await (await fetch(`${server.url}/data/${kindSlugs.canteenAccount}.json`)).json()) as {
+      items: { id: string; attachments: { name: string; url: string; mime: string; size: number; sha256: string }[] }[];
+    };
+    expect(data.items.find((i) => i.id === nov.id)?.attachments.map((a) => [a.name, a.mime, a.sha256])).toEqual([
+      ['陪餐照片.jpg', 'image/jpeg', jpeg.sha],
+      ['会议记录.pdf', 'application/pdf', doc.sha],
+    ]);
 
     // Withdrawn: the files leave the public at once.
     const withdraw = new FormData();
