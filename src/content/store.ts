@@ -1,6 +1,7 @@
 import type { ApprovedVersion } from '../db/disclosure-store-snapshot.ts';
 import { beijingDate } from '../domain/calendar/dates.ts';
 import { problem } from '../domain/disclosures/common.ts';
+import { attachmentsInForce } from '../domain/disclosures/attachments.ts';
 import type { DisclosureHistory, HistoryVersion } from '../domain/disclosures/history.ts';
 import { disclosureKinds, type DisclosureKind } from '../domain/disclosures/kinds.ts';
 import {
@@ -89,7 +90,7 @@ function historyOf(kind: DisclosureKind, versions: readonly ApprovedVersion[]): 
     };
   });
   const last = versions[versions.length - 1]!;
-  return { kind, unit: last.unitId, versions: out };
+  return { kind, unit: last.unitId, versions: out, attachments: [...attachmentsInForce(versions)] };
 }
 
 /**

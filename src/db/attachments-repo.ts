@@ -35,6 +35,29 @@ export async function insertAttachment(database: Database, a: AttachmentRow, act
   );
 }
 
+/**
+ * The statements that record a stored file inside a caller's batch (its row and audit row), or none when the
+ * file is already recorded. Call inside `database.write` so no other write records it in between.
+ */
+export async function attachmentStatements(database: Database, a: AttachmentRow, actor: string, now: Date) {
+  if (await findAttachment(database, a.sha256)) return [];
+  const { db } = database;
+  return [
+    db
+      .insert(attachments)
+      .values({ sha256: a.sha256, mime: a.mime, size: a.size, createdAt: now, createdBy: actor })
+      .onConflictDoNothing(),
+    auditStatement(database, {
+      at: now,
+      actor,
+      action: 'attachments.store',
+      subjectType: 'attachment',
+      subjectId: a.sha256,
+      detail: { mime: a.mime, size: a.size },
+    }),
+  ];
+}
+
 export async function findAttachment(database: Database, sha256: string): Promise<AttachmentRow | null> {
   const [row] = await database.db
     .select({ sha256: attachments.sha256, mime: attachments.mime, size: attachments.size })

@@ -56,6 +56,9 @@ export const NON_PUBLIC_TABLES: ReadonlySet<string> = new Set([
   // on-demand read; an approval queues the rebuild (site_builds) in its own batch instead.
   'disclosure_submissions',
   'disclosure_versions',
+  // Attachments of submissions (migration 0013): the public file route (/disclosures/files/) reads it on demand,
+  // uncached; the build reads it with the versions.
+  'disclosure_attachments',
   'rate_limits',
   'altcha_used',
   'otp_challenges',

@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Database } from './client.ts';
 import { auditStatement } from './audit-repo.ts';
-import { disclosureSubmissions, disclosureVersions, type SupervisionRecord } from './schema.ts';
+import { attachmentStatements, type AttachmentRow } from './attachments-repo.ts';
+import {
+  attachments,
+  disclosureAttachments,
+  disclosureSubmissions,
+  disclosureVersions,
+  type SupervisionRecord,
+} from './schema.ts';
 import { siteBuildRequestStatement } from './site-builds-repo.ts';
 
 /**
@@ -22,6 +29,14 @@ export interface NewSubmission {
   reason: string | null;
   submittedBy: string;
   at: Date;
+  /** Files attached to the submission, in order (already checked, cleaned and named; none for a withdrawal). */
+  attachments?: readonly SubmissionAttachment[];
+}
+
+/** One attached file as the submission records it (the bytes are in the attachment store). */
+export interface SubmissionAttachment extends AttachmentRow {
+  /** The display name: the original file name, trimmed, checked by the identifier detector. */
+  name: string;
 }
 
 /** Stable refusal codes; `status` is the HTTP status a page answers with. */
@@ -68,6 +83,11 @@ export async function createSubmission(
   database: Database,
   s: NewSubmission,
   contentIds: ReadonlySet<string>,
+  /**
+   * Runs once every refusal is past, right before the batch (the attachment store writes the files here, so a
+   * refused submission leaves no file); `undo` runs when the batch then fails.
+   */
+  files?: { write: () => void; undo: () => void },
 ): Promise<StoreResult<{ id: string }>> {
   if (contentIds.has(s.disclosureId)) return { ok: false, code: 'store.disclosureId.inContent', status: 409 };
   // A correction or withdrawal says why; progress (a decision's next stage) is its own reason.
@@ -83,29 +103,50 @@ export async function createSubmission(
       if (latest.change === 'withdrawal')
         return { ok: false, code: 'store.disclosureId.withdrawn', status: 409 } as const;
     }
-    await database.db.batch([
-      database.db.insert(disclosureSubmissions).values({
-        id,
-        kind: s.kind,
-        unitId: s.unitId,
-        disclosureId: s.disclosureId,
-        change: s.change,
-        data: s.change === 'withdrawal' ? null : s.data,
-        sourceFileName: s.sourceFileName,
-        reason: s.reason,
-        submittedBy: s.submittedBy,
-        submittedAt: s.at,
-        state: 'submitted',
-      }),
-      auditStatement(database, {
-        at: s.at,
-        actor: s.submittedBy,
-        action: 'disclosure.submitted',
-        subjectType: 'disclosure',
-        subjectId: s.disclosureId,
-        detail: { submission: id, kind: s.kind, unit: s.unitId, change: s.change },
-      }),
-    ]);
+    const attached = s.change === 'withdrawal' ? [] : (s.attachments ?? []);
+    const fileStatements = (
+      await Promise.all(attached.map((a) => attachmentStatements(database, a, s.submittedBy, s.at)))
+    ).flat();
+    const links = attached.map((a, position) =>
+      database.db.insert(disclosureAttachments).values({ submissionId: id, position, sha256: a.sha256, name: a.name }),
+    );
+    files?.write();
+    try {
+      await database.db.batch([
+        database.db.insert(disclosureSubmissions).values({
+          id,
+          kind: s.kind,
+          unitId: s.unitId,
+          disclosureId: s.disclosureId,
+          change: s.change,
+          data: s.change === 'withdrawal' ? null : s.data,
+          sourceFileName: s.sourceFileName,
+          reason: s.reason,
+          submittedBy: s.submittedBy,
+          submittedAt: s.at,
+          state: 'submitted',
+        }),
+        auditStatement(database, {
+          at: s.at,
+          actor: s.submittedBy,
+          action: 'disclosure.submitted',
+          subjectType: 'disclosure',
+          subjectId: s.disclosureId,
+          detail: {
+            submission: id,
+            kind: s.kind,
+            unit: s.unitId,
+            change: s.change,
+            ...(attached.length ? { attachments: attached.map((a) => a.sha256) } : {}),
+          },
+        }),
+        ...fileStatements,
+        ...links,
+      ]);
+    } catch (e) {
+      files?.undo();
+      throw e;
+    }
     return { ok: true, id } as const;
   });
 }
@@ -336,4 +377,49 @@ export async function scrubExpiredAidNames(
     ]);
     return statements.length;
   });
+}
+
+/** The files attached to one submission, in order. */
+export async function attachmentsOfSubmission(database: Database, submissionId: string) {
+  return database.db
+    .select({
+      sha256: disclosureAttachments.sha256,
+      name: disclosureAttachments.name,
+      mime: attachments.mime,
+      size: attachments.size,
+    })
+    .from(disclosureAttachments)
+    .innerJoin(attachments, eq(attachments.sha256, disclosureAttachments.sha256))
+    .where(eq(disclosureAttachments.submissionId, submissionId))
+    .orderBy(asc(disclosureAttachments.position));
+}
+
+/** The submissions (with their unit and disclosure) a file is attached to. */
+export async function submissionsWithFile(database: Database, sha256: string) {
+  return database.db
+    .select({
+      submissionId: disclosureSubmissions.id,
+      unitId: disclosureSubmissions.unitId,
+      disclosureId: disclosureSubmissions.disclosureId,
+    })
+    .from(disclosureAttachments)
+    .innerJoin(disclosureSubmissions, eq(disclosureSubmissions.id, disclosureAttachments.submissionId))
+    .where(eq(disclosureAttachments.sha256, sha256));
+}
+
+/** The file list of every submission of the given ids (the versions of one disclosure). */
+export async function attachmentsOfSubmissions(database: Database, submissionIds: readonly string[]) {
+  if (submissionIds.length === 0) return [];
+  return database.db
+    .select({
+      submissionId: disclosureAttachments.submissionId,
+      sha256: disclosureAttachments.sha256,
+      name: disclosureAttachments.name,
+      mime: attachments.mime,
+      size: attachments.size,
+    })
+    .from(disclosureAttachments)
+    .innerJoin(attachments, eq(attachments.sha256, disclosureAttachments.sha256))
+    .where(inArray(disclosureAttachments.submissionId, [...submissionIds]))
+    .orderBy(asc(disclosureAttachments.submissionId), asc(disclosureAttachments.position));
 }

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { createClient } from '@libsql/client';
-import { asc } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/libsql';
 import { isEmbedded } from './client.ts';
-import { disclosureVersions } from './schema.ts';
+import { attachments, disclosureAttachments, disclosureVersions } from './schema.ts';
 
 /** One approved version as the site build reads it (src/content/store.ts). */
 export interface ApprovedVersion {
@@ -20,6 +20,8 @@ export interface ApprovedVersion {
   scrubbedAt: Date | null;
   /** The village supervisory committee's review recorded with the approval of a village affairs kind. */
   supervision: { reviewedOn: string; opinion: string } | null;
+  /** The files sent with the approved submission, in order (migration 0013; none before it). */
+  attachments: { sha256: string; name: string; mime: 'application/pdf' | 'image/jpeg' | 'image/png'; size: number }[];
 }
 
 /** The path of an embedded database's file, or undefined for `:memory:` and remote databases. */
@@ -59,10 +61,32 @@ export async function readApprovedVersions(opts: {
       args: ['disclosure_versions'],
     });
     if (table.rows.length === 0) return [];
-    const rows = await drizzle(client)
+    const db = drizzle(client);
+    const rows = await db
       .select()
       .from(disclosureVersions)
       .orderBy(asc(disclosureVersions.disclosureId), asc(disclosureVersions.version));
+    const linkTable = await client.execute({
+      sql: "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+      args: ['disclosure_attachments'],
+    });
+    const links =
+      linkTable.rows.length === 0
+        ? []
+        : await db
+            .select({
+              submissionId: disclosureAttachments.submissionId,
+              sha256: disclosureAttachments.sha256,
+              name: disclosureAttachments.name,
+              mime: attachments.mime,
+              size: attachments.size,
+            })
+            .from(disclosureAttachments)
+            .innerJoin(attachments, eq(attachments.sha256, disclosureAttachments.sha256))
+            .innerJoin(disclosureVersions, eq(disclosureVersions.submissionId, disclosureAttachments.submissionId))
+            .orderBy(asc(disclosureAttachments.submissionId), asc(disclosureAttachments.position));
+    const filesOf = new Map<string, ApprovedVersion['attachments']>();
+    for (const { submissionId, ...a } of links) filesOf.set(submissionId, [...(filesOf.get(submissionId) ?? []), a]);
     return rows.map((r) => ({
       disclosureId: r.disclosureId,
       version: r.version,
@@ -74,6 +98,7 @@ export async function readApprovedVersions(opts: {
       approvedAt: r.approvedAt,
       scrubbedAt: r.scrubbedAt,
       supervision: r.supervision ?? null,
+      attachments: filesOf.get(r.submissionId) ?? [],
     }));
   } finally {
     client.close();

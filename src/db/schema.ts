@@ -800,6 +800,27 @@ export const disclosureSubmissions = sqliteTable(
 );
 
 /**
+ * The files attached to a disclosure submission (issue 12 "Attachments"): scanned minutes, contracts,
+ * invoices, stored content-addressed in `attachments`. Written in the same batch as the submission and its
+ * audit row; an approved version's attachments are its submission's. `name` is the original file name,
+ * trimmed and checked by the identifier detector (it is public once approved).
+ */
+export const disclosureAttachments = sqliteTable(
+  'disclosure_attachments',
+  {
+    submissionId: text('submission_id')
+      .notNull()
+      .references(() => disclosureSubmissions.id),
+    position: integer('position').notNull(),
+    sha256: text('sha256')
+      .notNull()
+      .references(() => attachments.sha256),
+    name: text('name').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.submissionId, t.position] }), index('disclosure_attachments_sha').on(t.sha256)],
+);
+
+/**
  * The approved versions of stored disclosures, one series per disclosure id (the permalink slug), whatever
  * its source. Append-only (triggers of its migration), with one exception: once a student-aid list's
  * publicity window has ended, the recipients' names are blanked in every version (`scrubbed_at` set once;

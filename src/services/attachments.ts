@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import sharp from 'sharp';
 import type { Database } from '../db/client.ts';
@@ -66,13 +66,15 @@ async function clean(bytes: Uint8Array, mime: 'image/jpeg' | 'image/png'): Promi
   return mime === 'image/jpeg' ? image.jpeg({ quality: 85, mozjpeg: true }).toBuffer() : image.png().toBuffer();
 }
 
-/** Check, clean and store one file; the same bytes stored twice are one attachment. */
-export async function storeAttachment(
-  store: AttachmentStore,
+/** A file checked and cleaned, not yet written: the bytes that will be served and their hash. */
+export interface PreparedAttachment extends AttachmentRow {
+  bytes: Uint8Array;
+}
+
+/** Check and clean one file (nothing is written): the size, the type by content, images re-encoded. */
+export async function prepareAttachment(
   bytes: Uint8Array,
-  actor: string,
-  now: Date,
-): Promise<{ ok: true; attachment: AttachmentRow } | AttachmentFailure> {
+): Promise<{ ok: true; prepared: PreparedAttachment } | AttachmentFailure> {
   if (bytes.byteLength > ATTACHMENT_MAX_BYTES) return { ok: false, code: 'attachment.tooLarge', status: 413 };
   if (bytes.byteLength === 0) return { ok: false, code: 'attachment.empty', status: 422 };
   const mime = sniffType(bytes);
@@ -87,15 +89,41 @@ export async function storeAttachment(
     }
   }
   const sha256 = createHash('sha256').update(served).digest('hex');
-  const file = pathOf(store, sha256);
-  if (!existsSync(file)) {
-    mkdirSync(dirname(file), { recursive: true });
-    // Written under a temporary name and renamed: a crash never leaves a partial file under its hash.
-    const partial = `${file}.${process.pid}.partial`;
-    writeFileSync(partial, served);
-    renameSync(partial, file);
-  }
-  const attachment = { sha256, mime, size: served.byteLength };
+  return { ok: true, prepared: { sha256, mime, size: served.byteLength, bytes: served } };
+}
+
+/**
+ * Writes a prepared file under its hash (once: the same bytes are the same file). Returns whether it was new,
+ * so a caller whose database write then fails can take a new file away again (`removeAttachmentFile`).
+ */
+export function saveAttachmentFile(store: AttachmentStore, p: PreparedAttachment): boolean {
+  const file = pathOf(store, p.sha256);
+  if (existsSync(file)) return false;
+  mkdirSync(dirname(file), { recursive: true });
+  // Written under a temporary name and renamed: a crash never leaves a partial file under its hash.
+  const partial = `${file}.${process.pid}.partial`;
+  writeFileSync(partial, p.bytes);
+  renameSync(partial, file);
+  return true;
+}
+
+/** Removes a file this process just wrote when the write that would have recorded it failed. */
+export function removeAttachmentFile(store: AttachmentStore, sha256: string): void {
+  if (SHA256.test(sha256)) rmSync(pathOf(store, sha256), { force: true });
+}
+
+/** Check, clean and store one file; the same bytes stored twice are one attachment. */
+export async function storeAttachment(
+  store: AttachmentStore,
+  bytes: Uint8Array,
+  actor: string,
+  now: Date,
+): Promise<{ ok: true; attachment: AttachmentRow } | AttachmentFailure> {
+  const checked = await prepareAttachment(bytes);
+  if (!checked.ok) return checked;
+  const { sha256, mime, size } = checked.prepared;
+  saveAttachmentFile(store, checked.prepared);
+  const attachment = { sha256, mime, size };
   await insertAttachment(store.database, attachment, actor, now);
   return { ok: true, attachment };
 }
@@ -105,7 +133,7 @@ export interface StoredFile {
   bytes: Buffer;
 }
 
-async function readStored(store: AttachmentStore, sha256: string): Promise<StoredFile | null> {
+export async function readStored(store: AttachmentStore, sha256: string): Promise<StoredFile | null> {
   if (!SHA256.test(sha256)) return null;
   const row = await findAttachment(store.database, sha256);
   const file = pathOf(store, sha256);

@@ -144,8 +144,9 @@ export async function submitChange(
   database: Database,
   s: NewSubmission & { change: 'correction' | 'withdrawal' },
   contentIds: ReadonlySet<string>,
+  files?: Parameters<typeof createSubmission>[3],
 ): Promise<StoreResult<{ id: string }> | InputRefusal> {
   const parsed = parseInput(StaffReason, s.reason ?? '');
   if (!parsed.ok) return refused({ reason: 'fields' in parsed ? (parsed.fields._ ?? []) : [] });
-  return createSubmission(database, { ...s, reason: parsed.data }, contentIds);
+  return createSubmission(database, { ...s, reason: parsed.data }, contentIds, files);
 }

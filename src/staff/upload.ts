@@ -1,17 +1,21 @@
 import { timingSafeEqual } from 'node:crypto';
 import { sheetLimits } from '../publishing/sheets/limits.ts';
+import { ATTACHMENTS_TOTAL_BYTES } from '../services/disclosure-attachments.ts';
 import { CSRF_FIELD } from './csrf.ts';
 
 /**
- * The one staff form that takes a file (the disclosure upload, /staff/disclosures/): a multipart body,
+ * The one staff form that takes a file (the disclosure upload with its attachments, /staff/disclosures/): a multipart body,
  * capped before it is read whole. A declared Content-Length above the cap is refused without reading; a
  * body without one (chunked) is read chunk by chunk and refused as soon as it passes the cap. The parsed
  * form is handed to the page (`locals.staffUpload`), so the body is read once.
  */
 export const UPLOAD_PATHS: readonly string[] = ['/staff/disclosures/', '/staff/disclosures'];
 
-/** The file's limit plus room for the form's other fields and the multipart framing. */
-export const UPLOAD_BODY_LIMIT = sheetLimits.uploadBytes + 64 * 1024;
+/**
+ * The spreadsheet's limit plus its attachments' (scans of minutes, contracts, invoices) plus room for the form's
+ * other fields and the multipart framing.
+ */
+export const UPLOAD_BODY_LIMIT = sheetLimits.uploadBytes + ATTACHMENTS_TOTAL_BYTES + 64 * 1024;
 
 export const isMultipart = (request: Request) =>
   request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase() === 'multipart/form-data';

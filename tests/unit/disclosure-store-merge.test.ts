@@ -52,6 +52,7 @@ function version(
     approvedAt: new Date(Date.UTC(2026, 10, n, 2)),
     scrubbedAt: null,
     supervision: null,
+    attachments: [],
     ...over,
   };
 }
@@ -110,6 +111,23 @@ describe('stored disclosures merged into the build', () => {
     const h = history.find((x) => x.id === 'store-gone')!.data;
     expect(isWithdrawn(h)).toBe(true);
     expect(h.versions.at(-1)).toMatchObject({ change: 'withdrawal', reason: '重复发布', changedFields: [] });
+  });
+
+  test('the attachments in force: a correction without files keeps them, one with files replaces them, a withdrawal takes them offline', () => {
+    const file = (c: string, name: string) =>
+      ({ sha256: c.repeat(64), name, mime: 'application/pdf', size: 100 }) as const;
+    const inForce = (versions: ApprovedVersion[]) =>
+      merge(versions)
+        .history.find((x) => x.id === versions[0]!.disclosureId)!
+        .data.attachments.map((a) => a.name);
+    const first = version('store-files', 1, 'publish', decision(), { attachments: [file('a', '会议记录.pdf')] });
+    const kept = version('store-files', 2, 'correction', decision({ amountFen: 47000000 }));
+    const replaced = version('store-files', 3, 'correction', decision(), { attachments: [file('b', '合同.pdf')] });
+    const gone = version('store-files', 4, 'withdrawal', null, { reason: '重复发布' });
+    expect(inForce([first])).toEqual(['会议记录.pdf']);
+    expect(inForce([first, kept])).toEqual(['会议记录.pdf']);
+    expect(inForce([first, kept, replaced])).toEqual(['合同.pdf']);
+    expect(inForce([first, kept, replaced, gone])).toEqual([]);
   });
 
   test('an invalid stored record stops the build naming store:<id> and the field', () => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { IsoDate } from '../calendar/dates.ts';
 import { Slug } from '../units/schema.ts';
+import { DisclosureAttachment } from './attachments.ts';
 import { disclosureKinds } from './kinds.ts';
 
 /**
@@ -33,6 +34,8 @@ export const DisclosureHistory = z.strictObject({
   unit: Slug,
   /** Oldest first; the last one is the current state. */
   versions: z.array(HistoryVersion).min(1),
+  /** The files in force (`attachmentsInForce`: none once withdrawn), listed on the page and in the open data. */
+  attachments: z.array(DisclosureAttachment),
 });
 export type DisclosureHistory = z.infer<typeof DisclosureHistory>;
 

@@ -102,4 +102,7 @@ export const approvalMessages = {
   'approval.withdraw.choose': '请选择',
   'approval.withdraw.unknown': '请选择要撤回的公示',
   'approval.withdraw.done': '撤回申请已提交，等待单位审批人批准。',
+  'approval.attachments.heading': '附件',
+  'approval.attachments.lead': '批准前请逐一打开核对。批准后，附件与公示一同公开。',
+  'approval.attachments.none': '本次提交没有附件。',
 } as const;

@@ -614,4 +614,9 @@ export const disclosuresMessages = {
   'disclosures.matter.amount': '涉及金额',
   'disclosures.matter.textHeading': '正文',
   'disclosures.matter.openEnded': '自 {start} 起公示，未设结束日期。',
+  // Attachments of a stored disclosure's version in force (issue 12 "Attachments").
+  'disclosures.attachments.heading': '附件',
+  'disclosures.attachments.pdf': 'PDF，{size}，下载',
+  'disclosures.attachments.image': '图片，{size}',
+  'disclosures.attachments.kb': '{n} KB',
 } as const;

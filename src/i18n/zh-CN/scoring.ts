@@ -254,6 +254,12 @@ export const scoringMessages = {
   'attachment.type': '只能上传 PDF、JPEG 或 PNG 文件（按文件内容判断）',
   'attachment.unreadable': '图片无法读取，可能已损坏',
   'attachment.empty': '上传的文件是空的',
+  // The refusal codes of disclosure attachments (issue 12); the staff page shows sheets.attachment.refusal.*.
+  'attachment.tooMany': '附件过多',
+  'attachment.totalTooLarge': '附件合计过大',
+  'attachment.kind': '这类公示不接受附件',
+  'attachment.name': '附件文件名含有个人信息',
+  'attachment.oneRecord': '附件只能随单条公示提交',
   'scoring.team.title': '{unit} · {year} 年度 · 我的考评',
   'scoring.team.link': '考评组评分（逐项填写依据并上传照片或文件）',
   'scoring.team.lead':

@@ -196,6 +196,8 @@ export const sheetsMessages = {
   'sheets.rule.enum': '从下拉列表选择：{values}',
   'sheets.rule.power': '从下拉列表选择本单位小微权力清单中的事项',
   'sheets.note.id': '同一编号即同一条公示的网址，请与“{first}”表一致',
+  'sheets.note.documentTitle':
+    '与随本公示上传的某个附件的文件名（不含扩展名）完全相同时，公示页面上的文件名即链接到该附件，例如附件“成交公告.pdf”对应名称“成交公告”',
   'sheets.note.methodRationale': '非公开招标时必填',
   'sheets.note.voluntaryPurchase': '校服、教辅必须写明“自愿购买”',
   'sheets.note.awardSupplier': '必须是“投标单位”表中的一家',
@@ -318,4 +320,22 @@ export const sheetsMessages = {
   'sheets.refusal.csvEncoding': 'CSV 文件的编码无法识别，请另存为“CSV UTF-8”或“CSV（逗号分隔）”。',
   'sheets.refusal.csvMalformed': 'CSV 文件格式有误（引号不匹配或含有控制字符）。',
   'sheets.refusal.unreadable': '文件已损坏或无法读取，请用 Excel 或 WPS 重新保存后上传。',
+  // Attachments sent with a submission (issue 12 "Attachments").
+  'sheets.attachment.field':
+    '附件（可选：会议记录、合同、发票的扫描件，PDF、JPEG 或 PNG，最多 {count} 个，每个不超过 {size} MB）',
+  'sheets.attachment.hint':
+    '图片会重新编码，拍摄地点等元数据不会保存；文件名会公开显示，请勿包含身份证号、电话号码。学生资助名单不接受附件。',
+  'sheets.attachment.refusal.tooLarge': '附件「{file}」超过 {size} MB，未保存任何内容。',
+  'sheets.attachment.refusal.type':
+    '附件「{file}」不是 PDF、JPEG 或 PNG 文件（按文件内容判断，与扩展名无关），未保存任何内容。',
+  'sheets.attachment.refusal.unreadable': '附件「{file}」已损坏或无法读取，未保存任何内容。',
+  'sheets.attachment.refusal.empty': '附件「{file}」是空文件，未保存任何内容。',
+  'sheets.attachment.refusal.tooMany': '附件最多 {count} 个，未保存任何内容。',
+  'sheets.attachment.refusal.totalTooLarge': '附件合计超过 {total} MB，未保存任何内容。',
+  'sheets.attachment.refusal.kind': '学生资助名单不接受附件（扫描件会带有姓名和身份证号），未保存任何内容。',
+  'sheets.attachment.refusal.name':
+    '附件文件名「{file}」含有身份证号、电话号码等个人信息（或为空），请改名后重新上传；未保存任何内容。',
+  'sheets.attachment.refusal.oneRecord':
+    '附件只能随单条公示提交：该文件有 {count} 条记录，请分开上传；未保存任何内容。',
+  'sheets.attachment.checked': '附件检查通过：{count} 个',
 } as const;

@@ -154,7 +154,7 @@ const procurement: KindLayout = {
     ]),
     childSheet('documents', 'documents', [
       pick('kind', 'documentKind', procurementDocumentKinds, (c) => `disclosures.documentKind.${c}`),
-      col('title', 'documentTitle', 'text', { required: true }),
+      col('title', 'documentTitle', 'text', { required: true, note: 'documentTitle' }),
       col('url', 'documentUrl', 'text', { note: 'url' }),
       col('date', 'documentDate', 'date'),
     ]),

@@ -16,6 +16,7 @@ import {
   type OverdueItem,
   type WithdrawnDisclosure,
 } from '../../content/items.ts';
+import { attachmentHref } from '../../domain/disclosures/attachments.ts';
 import { currentVersion, isCorrected } from '../../domain/disclosures/history.ts';
 import { filedQuarters, periodDeadline, periodicKinds, type PeriodicKind } from '../../domain/disclosures/due.ts';
 import type { ListedUnit } from '../../domain/units/filter.ts';
@@ -550,6 +551,16 @@ const versionsJson = (item: { history: AnyDisclosureItem['history'] }) =>
     changedFields: v.changedFields,
   })) ?? null;
 
+/** The files in force of a stored disclosure (issue 12 "Attachments"): name, absolute url, type, size, hash. */
+const attachmentsJson = (item: AnyDisclosureItem, ctx: Context) =>
+  (item.history?.attachments ?? []).map((a) => ({
+    name: a.name,
+    url: abs(ctx, attachmentHref(a.sha256)),
+    mime: a.mime,
+    size: a.size,
+    sha256: a.sha256,
+  }));
+
 /** A periodic kind's periods owed and not published by their deadline on the build day (nothing for other kinds). */
 function overdueJson(kind: DisclosureKind, ctx: Context) {
   if (!(periodicKinds as readonly string[]).includes(kind)) return {};
@@ -595,6 +606,7 @@ export function collectionJson(kind: DisclosureKind, ctx: Context): string {
         version: versionOf(i),
         corrected: correctedOf(i),
         versions: versionsJson(i),
+        attachments: attachmentsJson(i, ctx),
         data: publicData(i, ctx),
       })),
       // Withdrawn disclosures: their permalink shows the notice; nothing of the record's data goes out.
