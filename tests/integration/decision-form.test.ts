@@ -303,7 +303,7 @@ describe('the next stage of a stored record', () => {
       units: ctx.units,
       calendar: readCalendar().calendar,
       files: readDisclosureFiles(),
-      stored: versions.map((v) => ({ ...v, data: v.data, supervision: v.supervision })),
+      stored: versions.map((v) => ({ ...v, data: v.data, supervision: v.supervision, attachments: [] })),
     });
     const history = published.history.find((h) => h.id === ID)!.data;
     expect(history.versions.map((v) => [v.change, v.changedFields])).toEqual([

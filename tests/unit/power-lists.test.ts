@@ -42,6 +42,7 @@ function version(v: number, powers: unknown[], over: Partial<ApprovedVersion> = 
     approvedAt: new Date(Date.UTC(2026, 10, n, 2)),
     scrubbedAt: null,
     supervision: null,
+    attachments: [],
     ...over,
   };
 }

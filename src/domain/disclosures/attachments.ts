@@ -21,11 +21,14 @@ export const attachmentHref = (sha256: string): string => `/disclosures/files/${
 
 /**
  * The files in force after a series of approved versions (oldest first): a publication sets them; a
- * correction sent with files replaces them, one sent without any keeps the ones before; a withdrawal takes
- * them all offline.
+ * correction (or a 4+2 record's progress) sent with files replaces them, one sent without any keeps the ones
+ * before; a withdrawal takes them all offline.
  */
 export function attachmentsInForce<A>(
-  versions: readonly { change: 'publish' | 'correction' | 'withdrawal'; attachments: readonly A[] }[],
+  versions: readonly {
+    change: 'publish' | 'correction' | 'progress' | 'withdrawal';
+    attachments: readonly A[];
+  }[],
 ): readonly A[] {
   let inForce: readonly A[] = [];
   for (const v of versions) {
