@@ -160,15 +160,22 @@ export async function staffEvidenceFile(
 
 /**
  * The response that serves a stored file: images inline, PDFs as downloads only, in a sandbox, never sniffed.
- * Content-addressed, so a public file never changes (immutable caching).
+ * Content-addressed, so a public file never changes (immutable caching); `revocable`: public for now, but it
+ * may be taken offline (a disclosure's file, until a correction replaces it or the disclosure is withdrawn), so
+ * caches revalidate every time (the ETag is the hash: a 304 costs one lookup).
  */
-export function fileResponse(f: StoredFile, sha256: string, visibility: 'public' | 'staff'): Response {
+export function fileResponse(f: StoredFile, sha256: string, visibility: 'public' | 'revocable' | 'staff'): Response {
   const headers: Record<string, string> = {
     'Content-Type': f.mime,
     'Content-Length': String(f.bytes.byteLength),
     'X-Content-Type-Options': 'nosniff',
     'Content-Security-Policy': "sandbox; default-src 'none'",
-    'Cache-Control': visibility === 'public' ? 'public, max-age=31536000, immutable' : 'no-store',
+    'Cache-Control': {
+      public: 'public, max-age=31536000, immutable',
+      revocable: 'public, no-cache',
+      staff: 'no-store',
+    }[visibility],
+    ...(visibility === 'revocable' ? { ETag: `"${sha256}"` } : {}),
   };
   headers['Content-Disposition'] =
     f.mime === 'application/pdf' ? `attachment; filename="${sha256.slice(0, 16)}.pdf"` : 'inline';

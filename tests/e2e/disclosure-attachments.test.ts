@@ -227,6 +227,13 @@ describe('attachments on disclosures', () => {
     expect(served.headers.get('content-type')).toBe('image/jpeg');
     expect(served.headers.get('content-security-policy')).toContain('sandbox');
     await noExif(Buffer.from(await served.arrayBuffer()));
+    // Revocable, not immutable: caches revalidate (a withdrawal must reach them); the hash is the ETag.
+    expect(served.headers.get('cache-control')).toBe('public, no-cache');
+    expect(served.headers.get('etag')).toBe(`"${jpeg.sha}"`);
+    const revalidated = await fetch(`${server.url}/disclosures/files/${jpeg.sha}`, {
+      headers: { 'if-none-match': `"${jpeg.sha}"` },
+    });
+    expect(revalidated.status).toBe(304);
     const servedPdf = await fetch(`${server.url}/disclosures/files/${doc.sha}`);
     expect(servedPdf.status).toBe(200);
     expect(servedPdf.headers.get('content-disposition')).toMatch(/^attachment;/);
@@ -288,5 +295,10 @@ describe('attachments on disclosures', () => {
     expect((await fetch(`${server.url}/disclosures/files/${jpeg.sha}`)).status).toBe(404);
     expect((await fetch(`${server.url}/disclosures/files/${doc.sha}`)).status).toBe(404);
     expect((await fetch(`${server.url}/disclosures/files/not-a-hash`)).status).toBe(404);
+    // A cache revalidating a withdrawn file is told it is gone, not that it is unchanged.
+    const gone = await fetch(`${server.url}/disclosures/files/${jpeg.sha}`, {
+      headers: { 'if-none-match': `"${jpeg.sha}"` },
+    });
+    expect(gone.status).toBe(404);
   }, 900_000);
 });

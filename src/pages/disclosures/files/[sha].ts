@@ -7,9 +7,12 @@ import { publicDisclosureFile } from '../../../services/disclosure-attachments.t
 // Anything submitted but not approved, replaced by a correction, withdrawn or unknown is not found.
 export const prerender = false;
 
-export const GET: APIRoute = async ({ params, locals }) => {
+// Revocable: caches revalidate every time (a withdrawn file must leave them too); the ETag is the hash.
+export const GET: APIRoute = async ({ params, locals, request }) => {
   const sha = params.sha ?? '';
   const file = locals.attachments ? await publicDisclosureFile(locals.attachments, sha) : null;
   if (!file) return new Response(null, { status: 404, headers: { 'Cache-Control': 'no-store' } });
-  return fileResponse(file, sha, 'public');
+  if (request.headers.get('if-none-match') === `"${sha}"`)
+    return new Response(null, { status: 304, headers: { ETag: `"${sha}"`, 'Cache-Control': 'public, no-cache' } });
+  return fileResponse(file, sha, 'revocable');
 };
