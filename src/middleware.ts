@@ -45,8 +45,8 @@ async function staffRequest(context: Context, next: Next): Promise<Response> {
   context.locals.staffSession = resolved.ok ? resolved.session : undefined;
   const method = context.request.method;
   if (method !== 'GET' && method !== 'HEAD') {
-    // The disclosure spreadsheet upload is read here under its own cap (a chunked body is cut off), parsed once
-    // and its token checked; the evaluation evidence uploads (acceptsMultipart) take the generic path below.
+    // The disclosure spreadsheet upload and the matter form's attachments are read here under their own cap (a
+    // chunked body is cut off), parsed once and the token checked; the evaluation evidence uploads (acceptsMultipart) take the generic path below.
     if (UPLOAD_PATHS.includes(path(context)) && isMultipart(context.request)) {
       const origin = checkOrigin(context.request);
       if (origin) return staffErrorPage(403);

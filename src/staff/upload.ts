@@ -4,12 +4,17 @@ import { ATTACHMENTS_TOTAL_BYTES } from '../services/disclosure-attachments.ts';
 import { CSRF_FIELD } from './csrf.ts';
 
 /**
- * The one staff form that takes a file (the disclosure upload with its attachments, /staff/disclosures/): a multipart body,
- * capped before it is read whole. A declared Content-Length above the cap is refused without reading; a
+ * The staff forms that take disclosure files (the upload with its attachments, /staff/disclosures/, and the plain
+ * matter form with its attachments, /staff/disclosures/matter/): a multipart body, capped before it is read whole. A declared Content-Length above the cap is refused without reading; a
  * body without one (chunked) is read chunk by chunk and refused as soon as it passes the cap. The parsed
  * form is handed to the page (`locals.staffUpload`), so the body is read once.
  */
-export const UPLOAD_PATHS: readonly string[] = ['/staff/disclosures/', '/staff/disclosures'];
+export const UPLOAD_PATHS: readonly string[] = [
+  '/staff/disclosures/',
+  '/staff/disclosures',
+  '/staff/disclosures/matter/',
+  '/staff/disclosures/matter',
+];
 
 /**
  * The spreadsheet's limit plus its attachments' (scans of minutes, contracts, invoices) plus room for the form's

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import sharp from 'sharp';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { readDisclosures, readRegistry } from '../../src/content/files.ts';
 import { tables } from '../../src/site/disclosures/open-data.ts';
@@ -9,13 +10,15 @@ import { axeViolations, formatViolations, launchBrowser, watchPage } from '../su
 import { readBuilt } from '../support/built-site.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { fillTemplate } from '../support/sheets.ts';
-import { demoAccount, demoCode, signInInBrowser } from '../support/staff.ts';
+import { UPLOAD_BODY_LIMIT } from '../../src/staff/upload.ts';
+import { demoAccount, demoCode, signIn, signInInBrowser } from '../support/staff.ts';
 
 /**
  * Issue 12, "Every carrier publishes": the general matter disclosure (事项公开) in the built site and in Chromium —
  * the list, a detail page and the unit pages of an agency, an enterprise and a hospital with 0 axe violations; the
  * open data; and, as the demo publisher, the matter template downloaded → filled → uploaded → checked, and the
- * plain HTML form (no JavaScript needed) with a field error and then a submission.
+ * plain HTML form (no JavaScript needed) with a field error, a refused attachment (an HTML file named .jpg) and then
+ * a submission with a JPEG and a PDF attached, which the approver sees with the submission.
  */
 const registry = readRegistry();
 const published = readDisclosures(undefined, registry);
@@ -170,6 +173,34 @@ describe('publishing a matter as the demo publisher', () => {
     expect(await page.getByLabel('公告标题').inputValue()).toBe('荷塘村西塘清淤工程结果公开');
 
     await page.getByLabel('公示结束日期').fill('2026-11-10');
+    // An HTML file named .jpg: refused by its content, named next to the field (422); nothing is stored (the same
+    // id is accepted below as a new matter).
+    const fake = join(dir, '清淤现场.jpg');
+    writeFileSync(fake, '<!doctype html><title>x</title><script>alert(1)</script>');
+    await page.getByLabel(/^附件/).setInputFiles(fake);
+    const [refused] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/staff/disclosures/matter/') && r.request().method() === 'POST'),
+      page.getByRole('button', { name: '检查并提交审核' }).click(),
+    ]);
+    expect(refused.status()).toBe(422);
+    await page.waitForLoadState('load');
+    await expectAccessible();
+    expect(await page.locator('[data-attachment-error]').innerText()).toContain(
+      '附件「清淤现场.jpg」不是 PDF、JPEG 或 PNG 文件',
+    );
+    expect(await page.locator('#error-summary').innerText()).toContain('attachment.type');
+    expect(await page.getByLabel('公示结束日期').inputValue()).toBe('2026-11-10');
+
+    const photo = join(dir, '清淤验收照片.jpg');
+    writeFileSync(
+      photo,
+      await sharp({ create: { width: 40, height: 30, channels: 3, background: { r: 90, g: 140, b: 60 } } })
+        .jpeg()
+        .toBuffer(),
+    );
+    const minutes = join(dir, '联席会议记录.pdf');
+    writeFileSync(minutes, '%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+    await page.getByLabel(/^附件/).setInputFiles([photo, minutes]);
     await page.getByRole('button', { name: '检查并提交审核' }).click();
     await page.waitForURL(/\/staff\/disclosures\/matter\/\?submitted=hetang-village-2026-pond-cleaning$/);
     await expectAccessible();
@@ -194,10 +225,35 @@ describe('publishing a matter as the demo publisher', () => {
       expect(text).toContain('村级小额工程项目');
       expect(text).toContain('18,000.00');
       expect(text).toContain('工程已完工并验收。');
+      // The files sent with the form are the submission's attachments.
+      expect(text).toContain('清淤验收照片.jpg');
+      expect(text).toContain('联席会议记录.pdf');
       const violations = await axeViolations(approver);
       expect(violations, formatViolations(violations)).toEqual([]);
     } finally {
       await approver.context().close();
     }
+  });
+
+  test('the multipart form goes through the upload’s reader: a wrong CSRF token is 403, a body over the cap 413', async () => {
+    const s = await signIn(server.url, 'demo.publisher', 1);
+    const send = (token: string, bytes: number) => {
+      const form = new FormData();
+      form.set('_csrf', token);
+      form.set('id', 'hetang-village-2026-refused');
+      form.append('attachments', new Blob([new Uint8Array(bytes)]), 'scan.pdf');
+      return fetch(`${server.url}/staff/disclosures/matter/`, {
+        method: 'POST',
+        headers: { cookie: s.cookie, origin: server.url },
+        body: form,
+        redirect: 'manual',
+      });
+    };
+    expect((await send('not-the-token', 10)).status).toBe(403);
+    expect((await send(s.csrf, UPLOAD_BODY_LIMIT + 1024)).status).toBe(413);
+    // The right token and a small body reach the form, which names the missing fields and the empty file.
+    const page = await send(s.csrf, 0);
+    expect(page.status).toBe(422);
+    expect(await page.text()).toContain('attachment.empty');
   });
 });
