@@ -32,7 +32,7 @@ const shown: { path: string; banner: boolean }[] = [];
 
 beforeAll(async () => {
   server = await startTestServer({ env: { DEMO: 'false' } });
-  db = createClient({ url: `file:${server.dbFile}` });
+  db = createClient({ url: `file:${server.dbFile}`, timeout: 5000 });
   browser = await launchBrowser();
 }, 60_000);
 afterAll(async () => {

@@ -43,7 +43,7 @@ let gpsJpeg: Buffer;
 beforeAll(async () => {
   server = await startTestServer();
   browser = await launchBrowser();
-  db = createClient({ url: `file:${server.dbFile}` });
+  db = createClient({ url: `file:${server.dbFile}`, timeout: 5000 });
   publisher = await signInInBrowser(browser, server.url, 'demo.publisher', '/staff/disclosures/');
   approver = await signInInBrowser(browser, server.url, 'demo.approver', '/staff/approvals/');
   pub = await signIn(server.url, 'demo.publisher', 1);

@@ -63,7 +63,7 @@ async function submit(file: string, bytes: Uint8Array): Promise<{ status: number
 }
 
 async function count(sql: string): Promise<number> {
-  const client = createClient({ url: `file:${server.dbFile}` });
+  const client = createClient({ url: `file:${server.dbFile}`, timeout: 5000 });
   try {
     return Number((await client.execute(sql)).rows[0]![0]);
   } finally {

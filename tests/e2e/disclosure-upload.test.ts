@@ -120,7 +120,7 @@ describe('disclosure upload in Chromium', () => {
     expect(text).toContain('xixi-central-primary-2026-11');
     expect(text).toContain('已保存为待审核提交');
 
-    const client = createClient({ url: `file:${server.dbFile}` });
+    const client = createClient({ url: `file:${server.dbFile}`, timeout: 5000 });
     try {
       const rs = await client.execute(
         "SELECT kind, unit_id, change, state, source_file_name, data FROM disclosure_submissions WHERE disclosure_id = 'xixi-central-primary-2026-11'",

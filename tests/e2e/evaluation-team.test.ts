@@ -39,7 +39,7 @@ beforeAll(async () => {
   return () => browser.close();
 });
 beforeAll(() => {
-  db = createClient({ url: `file:${server.dbFile}` });
+  db = createClient({ url: `file:${server.dbFile}`, timeout: 5000 });
   return () => db.close();
 });
 

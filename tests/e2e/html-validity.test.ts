@@ -75,7 +75,7 @@ test('vnu finds no error in the built pages and the on-demand pages', async (ctx
     {
       // One pending submission, so the approver's crawl reaches the approval page (issue 12) and the
       // publisher's page lists it.
-      const db = createClient({ url: `file:${server.dbFile}` });
+      const db = createClient({ url: `file:${server.dbFile}`, timeout: 5000 });
       const publisher = (await db.execute("SELECT id FROM staff_accounts WHERE username = 'demo.publisher'")).rows[0]!;
       await db.execute({
         sql: `INSERT INTO disclosure_submissions (id, kind, unit_id, disclosure_id, change, data, source_file_name,

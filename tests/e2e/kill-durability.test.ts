@@ -85,7 +85,7 @@ test(`SIGKILL during ${CLIENTS}-way posting: every 201 is stored with its audit 
     const others = outcomes.filter((o) => o.kind === 'other');
     expect(others.filter((o) => o.what.startsWith('status'))).toEqual([]);
 
-    const db = createClient({ url: `file:${server.dbFile}` });
+    const db = createClient({ url: `file:${server.dbFile}`, timeout: 5000 });
     try {
       expect((await db.execute('PRAGMA integrity_check')).rows[0]?.[0]).toBe('ok');
       const rows = (

@@ -98,7 +98,7 @@ describe('live without restart', () => {
       env: env({ TEST_BUILD_COMMAND: JSON.stringify(failing) }),
     });
     try {
-      db = createClient({ url: `file:${server.dbFile}` });
+      db = createClient({ url: `file:${server.dbFile}`, timeout: 5000 });
       // The server writes too: wait for its lock rather than fail.
       await db.execute('PRAGMA busy_timeout = 10000');
       admin = await signIn(server.url, 'demo.admin');

@@ -50,7 +50,7 @@ async function fileAndReply(server: TestServer): Promise<string> {
     }),
   });
   expect(res.status).toBe(201);
-  const db = createClient({ url: `file:${server.dbFile}` });
+  const db = createClient({ url: `file:${server.dbFile}`, timeout: 5000 });
   let id: string;
   try {
     const rs = await db.execute({

@@ -107,7 +107,7 @@ function htmlFiles(dir: string): string[] {
 
 /** Every value in the database that identifies or pseudonymises a submitter or respondent. */
 async function privateValues(): Promise<string[]> {
-  const db = createClient({ url: `file:${server.dbFile}` });
+  const db = createClient({ url: `file:${server.dbFile}`, timeout: 5000 });
   try {
     const queries = [
       'SELECT secret_hash AS v FROM feedback_items',
@@ -142,7 +142,7 @@ const staticData = (dir: string): string[] =>
 describe('publishing the probe: refused raw, published after masking', () => {
   test('the moderator sees the findings highlighted, cannot publish, masks, then publishes', async () => {
     const s = await signIn(server.url, 'demo.moderator');
-    const db = createClient({ url: `file:${server.dbFile}` });
+    const db = createClient({ url: `file:${server.dbFile}`, timeout: 5000 });
     const code = probeCode.replace(/-/g, '');
     const id = String(
       (await db.execute({ sql: 'SELECT id FROM feedback_items WHERE tracking_code = ?', args: [code] })).rows[0]!.id,

@@ -63,7 +63,7 @@ beforeAll(async () => {
   };
 });
 beforeAll(() => {
-  db = createClient({ url: `file:${server.dbFile}` });
+  db = createClient({ url: `file:${server.dbFile}`, timeout: 5000 });
   return () => db.close();
 });
 beforeAll(async () => {
