@@ -1,6 +1,5 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { bodyLimit } from 'hono/body-limit';
 import type { Database } from '../db/client.ts';
 import type { Logger } from '../lib/log.ts';
 import { errorResponse } from './errors.ts';
@@ -13,7 +12,7 @@ import { feedbackApi } from './feedback.ts';
 import { surveysApi } from './surveys.ts';
 import { altchaApi } from './altcha.ts';
 import { openApiRoute } from './openapi.ts';
-import { BODY_METHODS, jsonBody } from './validate.ts';
+import { jsonBody, limitBody } from './validate.ts';
 
 export interface ApiDeps {
   database: Database;
@@ -54,12 +53,7 @@ export function createApi(deps: ApiDeps) {
 
   // Bodies are bounded, UTF-8 and JSON before any route sees them, so no handler can turn a bad
   // body into a 500 (RELIABILITY.md §0.3). HTML forms post to Astro pages, not here.
-  const limit = bodyLimit({
-    maxSize: deps.bodyLimitBytes,
-    onError: (c) => errorResponse(c, 413, 'payload_too_large'),
-  });
-  // Only methods with a body pay for the limit (it materialises the Request on every call).
-  app.use((c, next) => (BODY_METHODS.has(c.req.method) ? limit(c, next) : next()));
+  app.use(limitBody(deps.bodyLimitBytes, (c) => errorResponse(c, 413, 'payload_too_large')));
   app.use(jsonBody);
 
   app.route('/health', healthApi);

@@ -1,5 +1,7 @@
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
+import type { InStatement } from '@libsql/client';
 import type { Database } from './client.ts';
+import { builder, compile } from './compiled.ts';
 import { auditEvents } from './schema.ts';
 
 /** One audit row. `detail` must hold no personal data (no contact, secret, IP or voter key). */
@@ -25,6 +27,33 @@ export function auditStatement(database: Database, e: AuditEntry) {
     publicNote: e.publicNote ?? null,
   });
 }
+
+const auditInsert = compile<'at' | 'actor' | 'action' | 'subjectType' | 'subjectId' | 'detail' | 'publicNote'>(
+  builder
+    .insert(auditEvents)
+    .values({
+      at: sql.placeholder('at'),
+      actor: sql.placeholder('actor'),
+      action: sql.placeholder('action'),
+      subjectType: sql.placeholder('subjectType'),
+      subjectId: sql.placeholder('subjectId'),
+      detail: sql.placeholder('detail'),
+      publicNote: sql.placeholder('publicNote'),
+    })
+    .toSQL(),
+);
+
+/** `auditStatement` for a batch sent to the client itself (src/db/compiled.ts): the same insert. */
+export const auditInStatement = (e: AuditEntry): InStatement =>
+  auditInsert({
+    at: e.at,
+    actor: e.actor,
+    action: e.action,
+    subjectType: e.subjectType,
+    subjectId: e.subjectId,
+    detail: e.detail ?? null,
+    publicNote: e.publicNote ?? null,
+  });
 
 /**
  * An audit insert that happens only when the statement just before it in the batch changed exactly one

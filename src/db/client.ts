@@ -6,6 +6,7 @@ import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import * as schema from './schema.ts';
 import { sealPending } from './audit-chain.ts';
+import { installStatementCache } from './statement-cache.ts';
 import { createWriteQueue, QueueClient, type WriteOptions } from './write-queue.ts';
 
 export type Db = LibSQLDatabase<typeof schema>;
@@ -53,6 +54,8 @@ export async function openDatabase(opts: {
     const path = opts.url.slice('file:'.length).split('?')[0] ?? '';
     if (path && path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   }
+  // Prepared statements are reused per connection (src/db/statement-cache.ts).
+  if (embedded) installStatementCache();
   const client = createClient({
     url: opts.url,
     ...(opts.authToken ? { authToken: opts.authToken } : {}),

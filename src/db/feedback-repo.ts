@@ -1,11 +1,13 @@
 import { and, count, desc, eq, sql } from 'drizzle-orm';
+import type { InStatement } from '@libsql/client';
 import type { Database } from './client.ts';
+import { builder, compile } from './compiled.ts';
 import { altchaUsed, feedbackContacts, feedbackItems } from './schema.ts';
-import { auditIfChanged, auditStatement, listAudit } from './audit-repo.ts';
-import { newItemStatements, replyStatement } from './outbox-repo.ts';
+import { auditIfChanged, auditInStatement, auditStatement, listAudit } from './audit-repo.ts';
+import { newItemInStatements, replyStatement } from './outbox-repo.ts';
 import {
   isRateLimitViolation,
-  rateLimitStatements,
+  rateLimitInStatements,
   retryAfter,
   uniqueViolation,
   type RateHit,
@@ -94,6 +96,63 @@ export const recordColumns = {
   version: feedbackItems.version,
 };
 
+const p = sql.placeholder;
+
+/** The inserts of a submission, built once (src/db/compiled.ts): a submission is the busiest write there is. */
+const insertItem = compile<
+  | 'id'
+  | 'trackingCode'
+  | 'secretHash'
+  | 'idempotencyKey'
+  | 'payloadHash'
+  | 'kind'
+  | 'routedTo'
+  | 'unitId'
+  | 'disclosureId'
+  | 'body'
+  | 'meal'
+  | 'suggestion'
+  | 'publicConsent'
+  | 'receivedAt'
+  | 'demo'
+  | 'hasContact'
+>(
+  builder
+    .insert(feedbackItems)
+    .values({
+      id: p('id'),
+      trackingCode: p('trackingCode'),
+      secretHash: p('secretHash'),
+      idempotencyKey: p('idempotencyKey'),
+      payloadHash: p('payloadHash'),
+      kind: p('kind'),
+      routedTo: p('routedTo'),
+      unitId: p('unitId'),
+      disclosureId: p('disclosureId'),
+      body: p('body'),
+      meal: p('meal'),
+      suggestion: p('suggestion'),
+      publicConsent: p('publicConsent'),
+      receivedAt: p('receivedAt'),
+      demo: p('demo'),
+      hasContact: p('hasContact'),
+      state: 'received',
+    })
+    .toSQL(),
+);
+const insertContact = compile<'feedbackId' | 'sealed' | 'notify' | 'createdAt'>(
+  builder
+    .insert(feedbackContacts)
+    .values({ feedbackId: p('feedbackId'), sealed: p('sealed'), notify: p('notify'), createdAt: p('createdAt') })
+    .toSQL(),
+);
+const insertChallenge = compile<'id' | 'expiresAt'>(
+  builder
+    .insert(altchaUsed)
+    .values({ id: p('id'), expiresAt: p('expiresAt') })
+    .toSQL(),
+);
+
 /**
  * Store a submission in ONE batch: its rate-limit counters, the redeemed proof-of-work challenge, the
  * item, the sealed contact and the audit row. Any failure (a full counter, a replayed challenge, a
@@ -111,16 +170,30 @@ export async function insertFeedback(
     now: Date;
   },
 ): Promise<InsertResult> {
-  const { db } = database;
-  const statements = [
-    ...rateLimitStatements(opts.rateHits, opts.now).map((s) => db.run(s)),
-    ...(opts.altcha ? [db.insert(altchaUsed).values(opts.altcha)] : []),
-    db
-      .insert(feedbackItems)
-      .values({ ...item, demo: item.demo ?? false, hasContact: opts.contactSealed !== undefined, state: 'received' }),
+  const statements: InStatement[] = [
+    ...rateLimitInStatements(opts.rateHits, opts.now),
+    ...(opts.altcha ? [insertChallenge({ id: opts.altcha.id, expiresAt: opts.altcha.expiresAt })] : []),
+    insertItem({
+      id: item.id,
+      trackingCode: item.trackingCode,
+      secretHash: item.secretHash,
+      idempotencyKey: item.idempotencyKey,
+      payloadHash: item.payloadHash,
+      kind: item.kind,
+      routedTo: item.routedTo,
+      unitId: item.unitId,
+      disclosureId: item.disclosureId,
+      body: item.body,
+      meal: item.meal,
+      suggestion: item.suggestion,
+      publicConsent: item.publicConsent,
+      receivedAt: item.receivedAt,
+      demo: item.demo ?? false,
+      hasContact: opts.contactSealed !== undefined,
+    }),
     ...(opts.contactSealed
       ? [
-          db.insert(feedbackContacts).values({
+          insertContact({
             feedbackId: item.id,
             sealed: opts.contactSealed,
             notify: opts.notify ?? false,
@@ -129,8 +202,8 @@ export async function insertFeedback(
         ]
       : []),
     // The unit's responders are told of a new item; a misconduct report goes to the commission only.
-    ...(item.routedTo === 'unit' ? newItemStatements(item.id, item.unitId, opts.now).map((q) => db.run(q)) : []),
-    auditStatement(database, {
+    ...(item.routedTo === 'unit' ? newItemInStatements(item.id, item.unitId, opts.now) : []),
+    auditInStatement({
       at: item.receivedAt,
       actor: 'submitter',
       action: 'received',
@@ -140,7 +213,7 @@ export async function insertFeedback(
     }),
   ];
   try {
-    await database.write(() => db.batch(statements as [(typeof statements)[number], ...typeof statements]));
+    await database.write(() => database.client.batch(statements));
     return { ok: true };
   } catch (e) {
     if (isRateLimitViolation(e))

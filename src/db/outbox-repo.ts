@@ -1,5 +1,7 @@
 import { and, asc, count, eq, gte, inArray, isNull, lt, lte, sql, type SQL } from 'drizzle-orm';
+import type { InStatement } from '@libsql/client';
 import type { Database } from './client.ts';
+import { compileSql } from './compiled.ts';
 import { auditIfChanged } from './audit-repo.ts';
 import { feedbackContacts, feedbackItems, outbox, staffAccounts, staffAccountUnits, units } from './schema.ts';
 import { deadlineFactColumns } from './feedback-repo.ts';
@@ -20,17 +22,26 @@ const addressColumn = { email: staffAccounts.email, sms: staffAccounts.phone } a
 const addressColumnName = { email: sql.raw('email'), sms: sql.raw('phone') } as const;
 const channels = ['email', 'sms'] as const satisfies readonly NotificationChannel[];
 
-/** New item → every active responder of its unit, one row per channel the account has an address for. */
-export function newItemStatements(feedbackId: string, unitId: string, now: Date): SQL[] {
-  return channels.map(
-    (
-      channel,
-    ) => sql`INSERT INTO ${outbox} (id, event, subject_id, recipient_kind, recipient_id, channel, created_at, next_attempt_at)
-      SELECT ${newId}, 'feedbackReceived', ${feedbackId}, 'staff', a.id, ${channel}, ${now.getTime()}, ${now.getTime()}
+/** New item → a channel's active responders of the unit (values given, or placeholders for the compiled form). */
+const newItemFor = (channel: NotificationChannel, feedbackId: unknown, unitId: unknown, now: unknown): SQL =>
+  sql`INSERT INTO ${outbox} (id, event, subject_id, recipient_kind, recipient_id, channel, created_at, next_attempt_at)
+      SELECT ${newId}, 'feedbackReceived', ${feedbackId}, 'staff', a.id, ${channel}, ${now}, ${now}
       FROM ${staffAccounts} a JOIN ${staffAccountUnits} u ON u.account_id = a.id
       WHERE u.unit_id = ${unitId} AND a.role = 'responder' AND a.disabled_at IS NULL
-        AND a.${addressColumnName[channel]} IS NOT NULL`,
-  );
+        AND a.${addressColumnName[channel]} IS NOT NULL`;
+
+const newItemCompiled = channels.map((channel) =>
+  compileSql<'feedbackId' | 'unitId' | 'now'>(
+    newItemFor(channel, sql.placeholder('feedbackId'), sql.placeholder('unitId'), sql.placeholder('now')),
+  ),
+);
+
+/**
+ * New item → every active responder of its unit, one row per channel the account has an address for; for a
+ * batch sent to the client itself (src/db/compiled.ts).
+ */
+export function newItemInStatements(feedbackId: string, unitId: string, now: Date): InStatement[] {
+  return newItemCompiled.map((c) => c({ feedbackId, unitId, now: now.getTime() }));
 }
 
 /**

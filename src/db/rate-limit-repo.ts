@@ -1,5 +1,7 @@
 import { inArray, lt, sql, type SQL } from 'drizzle-orm';
+import type { InStatement } from '@libsql/client';
 import type { Database } from './client.ts';
+import { compileSql } from './compiled.ts';
 import { altchaUsed, otpChallenges, rateLimits } from './schema.ts';
 
 /** One counter to bump: at most `limit` hits per fixed window of `windowS` seconds. */
@@ -13,6 +15,20 @@ export type RateDecision = { ok: true } | { ok: false; retryAfterS: number };
 
 const windowStart = (now: Date, windowS: number) => Math.floor(now.getTime() / (windowS * 1000)) * windowS * 1000;
 
+/** The upsert that counts one hit; its values are given (or placeholders, for the compiled form). */
+const countHit = (key: unknown, start: unknown, limit: unknown, expires: unknown): SQL =>
+  sql`INSERT INTO ${rateLimits} (key, window_start, count, max_count, expires_at)
+      VALUES (${key}, ${start}, 1, ${limit}, ${expires})
+      ON CONFLICT (key) DO UPDATE SET
+        count = CASE WHEN ${rateLimits}.window_start = excluded.window_start THEN ${rateLimits}.count + 1 ELSE 1 END,
+        window_start = excluded.window_start,
+        max_count = excluded.max_count,
+        expires_at = excluded.expires_at`;
+
+const countHitCompiled = compileSql<'key' | 'start' | 'limit' | 'expires'>(
+  countHit(sql.placeholder('key'), sql.placeholder('start'), sql.placeholder('limit'), sql.placeholder('expires')),
+);
+
 /**
  * The statements that count one hit on each counter. The table's CHECK (count <= max_count) makes the
  * statement, and so the whole batch it is part of, fail when a counter would go over its limit.
@@ -20,14 +36,15 @@ const windowStart = (now: Date, windowS: number) => Math.floor(now.getTime() / (
 export function rateLimitStatements(hits: readonly RateHit[], now: Date): SQL[] {
   return hits.map((h) => {
     const start = windowStart(now, h.windowS);
-    const expires = start + h.windowS * 1000;
-    return sql`INSERT INTO ${rateLimits} (key, window_start, count, max_count, expires_at)
-      VALUES (${h.key}, ${start}, 1, ${h.limit}, ${expires})
-      ON CONFLICT (key) DO UPDATE SET
-        count = CASE WHEN ${rateLimits}.window_start = excluded.window_start THEN ${rateLimits}.count + 1 ELSE 1 END,
-        window_start = excluded.window_start,
-        max_count = excluded.max_count,
-        expires_at = excluded.expires_at`;
+    return countHit(h.key, start, h.limit, start + h.windowS * 1000);
+  });
+}
+
+/** The same statements for a batch sent to the client itself (src/db/compiled.ts). */
+export function rateLimitInStatements(hits: readonly RateHit[], now: Date): InStatement[] {
+  return hits.map((h) => {
+    const start = windowStart(now, h.windowS);
+    return countHitCompiled({ key: h.key, start, limit: h.limit, expires: start + h.windowS * 1000 });
   });
 }
 

@@ -1,3 +1,4 @@
+import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +7,8 @@ import {
   deriveKey,
   ed25519FromSeed,
   equalHex,
+  hmacBytes,
+  hmacHex,
   seal,
   signEd25519,
   unseal,
@@ -60,6 +63,22 @@ describe('keys', () => {
       ]).size,
     ).toBe(5);
   });
+  test('HMAC with the cached key objects equals HMAC over the raw key bytes, key by key', () => {
+    const keys = [Buffer.alloc(0), Buffer.alloc(32, 7), randomBytes(32), randomBytes(64), deriveKey(key, 'limits')];
+    for (const k of keys) {
+      for (const data of ['', 'ip:127.0.0.1', '村务公开']) {
+        // Twice: the second call uses the cached key object.
+        for (let i = 0; i < 2; i++) {
+          expect(hmacHex(k, data)).toBe(createHmac('sha256', k).update(data).digest('hex'));
+          expect(hmacBytes(k, data).equals(createHmac('sha256', k).update(data).digest())).toBe(true);
+        }
+      }
+    }
+    // Equal bytes in two objects give the same HMAC; different keys differ.
+    expect(hmacHex(Buffer.alloc(32, 7), 'x')).toBe(hmacHex(Buffer.alloc(32, 7), 'x'));
+    expect(hmacHex(Buffer.alloc(32, 7), 'x')).not.toBe(hmacHex(Buffer.alloc(32, 8), 'x'));
+  });
+
   test('equalHex', () => {
     expect(equalHex('abcd', 'abcd')).toBe(true);
     expect(equalHex('abcd', 'abce')).toBe(false);

@@ -1,0 +1,173 @@
+import Database from 'libsql';
+
+/**
+ * Prepared statements kept per connection of the embedded database.
+ *
+ * `@libsql/client` prepares every statement anew on each `execute()` (and each statement of a `batch()`)
+ * and then probes whether it returns rows by calling `raw()`, which throws for one that does not. On the
+ * feedback write path that was about a third of the CPU: the item insert alone compiles its five
+ * triggers each time. The client gives no access to its native connection, so the cache sits one level
+ * down, on the driver's `Database.prototype.prepare`: the same SQL text on the same connection gets the
+ * same prepared statement back (SQLite re-prepares it by itself after a schema change), and a statement
+ * that returns no rows answers the probe with one preallocated error instead of a new native one.
+ * The driver keeps a statement's column names from when it was prepared, so a statement that changes
+ * the schema (CREATE, ALTER, DROP, or any multi-statement text) empties the connection's cache; the
+ * schema changes only through the migrations, which run on the server's own connection at start.
+ *
+ * What stays as before: every statement runs to completion inside one synchronous call (`run()` or
+ * `all()`), so a cached statement is never in use twice at once; a statement that failed is dropped
+ * from the cache, so it is never reused in whatever state the failure left it; closing a connection
+ * forgets its statements. The cache is bounded (least recently used out first) because a few callers
+ * build SQL text with inlined values.
+ */
+
+/** Statements kept per connection; the hot paths use a few dozen distinct texts. */
+const LIMIT = 256;
+
+interface NativeStatement {
+  raw(toggle?: boolean): NativeStatement;
+  safeIntegers(toggle?: boolean): NativeStatement;
+  columns(): unknown[];
+  run(...params: unknown[]): unknown;
+  all(...params: unknown[]): unknown[];
+}
+
+interface NativeDatabase {
+  prepare: (this: NativeDatabase, sql: string) => NativeStatement;
+  exec: (this: NativeDatabase, sql: string) => unknown;
+  close: (this: NativeDatabase) => void;
+}
+
+/**
+ * Statements that change the schema. The driver keeps a statement's column names from when it was
+ * prepared, so after one of these every statement of the connection is prepared afresh.
+ */
+const SCHEMA_CHANGE = /^\s*(?:CREATE|ALTER|DROP)\b/i;
+
+/** Thrown by `raw()` of a statement that returns no rows, like the driver's own check but without a new error. */
+const NOT_A_READER = new TypeError('The raw() method is only for statements that return data');
+
+/**
+ * A cached statement as `@libsql/client` uses it: `safeIntegers(true)`, then `raw(true)` (a throw means
+ * "returns no rows"), then `columns()` and `all()`, or `run()`. Mode switches reach the native statement
+ * only when they change.
+ */
+class CachedStatement {
+  private readonly stmt: NativeStatement;
+  private readonly reader: boolean;
+  private readonly forget: () => void;
+  private safe: boolean | undefined;
+  private rawMode: boolean | undefined;
+
+  constructor(stmt: NativeStatement, reader: boolean, forget: () => void) {
+    this.stmt = stmt;
+    this.reader = reader;
+    this.forget = forget;
+    // The prepare probe left a reader in raw mode.
+    this.rawMode = reader ? true : undefined;
+  }
+
+  safeIntegers(toggle = true): this {
+    if (this.safe !== toggle) {
+      this.stmt.safeIntegers(toggle);
+      this.safe = toggle;
+    }
+    return this;
+  }
+
+  raw(toggle = true): this {
+    if (!this.reader) throw NOT_A_READER;
+    if (this.rawMode !== toggle) {
+      this.stmt.raw(toggle);
+      this.rawMode = toggle;
+    }
+    return this;
+  }
+
+  columns(): unknown[] {
+    return this.stmt.columns();
+  }
+
+  run(...params: unknown[]): unknown {
+    try {
+      return this.stmt.run(...params);
+    } catch (e) {
+      this.forget();
+      throw e;
+    }
+  }
+
+  all(...params: unknown[]): unknown[] {
+    try {
+      return this.stmt.all(...params);
+    } catch (e) {
+      this.forget();
+      throw e;
+    }
+  }
+}
+
+const caches = new WeakMap<object, Map<string, CachedStatement>>();
+const stats = { prepared: 0, hits: 0 };
+let installed = false;
+
+/** Install the cache on the driver (idempotent). `openDatabase` calls it before it opens a connection. */
+export function installStatementCache(): void {
+  if (installed) return;
+  installed = true;
+  const proto = (Database as unknown as { prototype: NativeDatabase }).prototype;
+  const prepare = proto.prepare;
+  const close = proto.close;
+  proto.prepare = function (this: NativeDatabase, sql: string): NativeStatement {
+    if (SCHEMA_CHANGE.test(sql)) {
+      caches.delete(this);
+      return prepare.call(this, sql);
+    }
+    let cache = caches.get(this);
+    if (!cache) {
+      cache = new Map();
+      caches.set(this, cache);
+    }
+    const hit = cache.get(sql);
+    if (hit) {
+      stats.hits += 1;
+      // Most recently used last (a Map keeps insertion order).
+      cache.delete(sql);
+      cache.set(sql, hit);
+      return hit;
+    }
+    const stmt = prepare.call(this, sql);
+    let reader = true;
+    try {
+      stmt.raw(true);
+    } catch {
+      reader = false;
+    }
+    const owner = cache;
+    const cached: CachedStatement = new CachedStatement(stmt, reader, () => {
+      if (owner.get(sql) === cached) owner.delete(sql);
+    });
+    stats.prepared += 1;
+    cache.set(sql, cached);
+    if (cache.size > LIMIT) {
+      const oldest = cache.keys().next().value;
+      if (oldest !== undefined) cache.delete(oldest);
+    }
+    return cached;
+  };
+  // Several statements in one text (`executeMultiple`): any of them may change the schema.
+  const exec = proto.exec;
+  proto.exec = function (this: NativeDatabase, sql: string): unknown {
+    caches.delete(this);
+    return exec.call(this, sql);
+  };
+  proto.close = function (this: NativeDatabase): void {
+    caches.delete(this);
+    close.call(this);
+  };
+}
+
+/** Statements prepared and cache hits so far, over every connection (tests and the bench read it). */
+export function statementCacheStats(): { prepared: number; hits: number } {
+  return { ...stats };
+}
