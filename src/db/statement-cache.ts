@@ -33,7 +33,7 @@ interface NativeStatement {
 }
 
 interface NativeDatabase {
-  prepare: (this: NativeDatabase, sql: string) => NativeStatement;
+  prepare: (this: NativeDatabase, sql: string, ...rest: unknown[]) => NativeStatement;
   exec: (this: NativeDatabase, sql: string) => unknown;
   close: (this: NativeDatabase) => void;
 }
@@ -50,7 +50,8 @@ const NOT_A_READER = new TypeError('The raw() method is only for statements that
 /**
  * A cached statement as `@libsql/client` uses it: `safeIntegers(true)`, then `raw(true)` (a throw means
  * "returns no rows"), then `columns()` and `all()`, or `run()`. Mode switches reach the native statement
- * only when they change.
+ * only when they change. It has no other method (`get`, `iterate`, `pluck`…): a caller that used the
+ * statement differently would have inherited the modes the client left on it, so it fails loudly instead.
  */
 class CachedStatement {
   private readonly stmt: NativeStatement;
@@ -118,7 +119,9 @@ export function installStatementCache(): void {
   const proto = (Database as unknown as { prototype: NativeDatabase }).prototype;
   const prepare = proto.prepare;
   const close = proto.close;
-  proto.prepare = function (this: NativeDatabase, sql: string): NativeStatement {
+  proto.prepare = function (this: NativeDatabase, sql: string, ...rest: unknown[]): NativeStatement {
+    // The driver's own helpers (`pragma()`) pass more arguments and use the statement in other modes.
+    if (rest.length > 0) return prepare.call(this, sql, ...rest);
     if (SCHEMA_CHANGE.test(sql)) {
       caches.delete(this);
       return prepare.call(this, sql);

@@ -114,3 +114,20 @@ describe('statement cache (real libSQL file)', () => {
     expect(rs.rows.map((r) => r.id)).toEqual([1, 2, 3, 11, 12, 13]);
   });
 });
+
+describe('statement cache and the driver itself', () => {
+  test("the driver's pragma() helper still works on a connection that caches (it bypasses the cache)", async () => {
+    const { default: Native } = await import('libsql');
+    const dir = mkdtempSync(join(tmpdir(), 'qinglian-stmt-native-'));
+    const db = new Native(join(dir, 'y.db'));
+    try {
+      // A first plain prepare puts the connection's cache in place.
+      expect(db.prepare('SELECT 1 AS one').raw(true).all()).toEqual([[1]]);
+      expect(db.pragma('user_version')).toEqual([{ user_version: 0 }]);
+      expect(db.pragma('journal_mode')).toEqual([{ journal_mode: 'delete' }]);
+    } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
