@@ -92,16 +92,24 @@ export const feedbackItems = sqliteTable(
     index('feedback_unit_visibility').on(t.unitId, t.visibility, t.receivedAt),
     index('feedback_unit_route').on(t.unitId, t.routedTo),
     // The items of units not answered yet, with every deadline fact (a covering partial index): yearly scoring
-    // reads them without visiting the table (src/db/scoring-inputs-repo.ts replyTimeliness repeats this WHERE).
-    index('feedback_unit_unanswered')
+    // reads them without visiting the table (src/db/scoring-inputs-repo.ts replyTimeliness repeats this WHERE and
+    // these expressions word for word). Keyed by the Beijing year of receipt (as reply_tallies counts it), then
+    // in the order of the scoring query's GROUP BY (unit, state, the Beijing days of receipt, acceptance and
+    // reopening, the extension), so that a year's groups stream out of the index without a sort.
+    index('feedback_unit_unanswered_by_year')
       .on(
-        t.receivedAt,
+        sql`CAST(strftime('%Y', (received_at + 28800000) / 1000, 'unixepoch') AS INTEGER)`,
         t.unitId,
         t.state,
-        t.acceptedAt,
+        sql`(received_at + 28800000) / 86400000`,
+        sql`(accepted_at + 28800000) / 86400000`,
         t.extensionDays,
+        sql`(reopened_at + 28800000) / 86400000`,
+        // Only for SQLite to see the index covers the query (the expressions' columns) and the WHERE (it does not
+        // drop the index's own terms).
+        t.receivedAt,
+        t.acceptedAt,
         t.reopenedAt,
-        // Only for SQLite to see the index covers the WHERE too (it does not drop the index's own terms).
         t.routedTo,
         t.firstAnsweredAt,
         t.firstAnswerDueAt,
