@@ -5,7 +5,7 @@ import { auditStatement } from './audit-repo.ts';
 import { rateLimitStatements, type RateHit, isRateLimitViolation, retryAfter } from './rate-limit-repo.ts';
 import { consultationComments, evaluationMarks, gradeRecords, units, vetoEvents } from './schema.ts';
 import type { Mark } from '../domain/scoring/interpret.ts';
-import type { VetoEvent, Grade } from '../domain/scoring/scorecard.ts';
+import { shareMark, type VetoEvent, type Grade } from '../domain/scoring/scorecard.ts';
 import type { GradeRecord, GradeRecordReason } from '../domain/scoring/history.ts';
 import type { MarkInput, VetoEventInput } from '../domain/scoring/inputs.ts';
 import type { UnitCarrier } from '../domain/units/schema.ts';
@@ -35,9 +35,10 @@ export async function listScoredUnits(database: Database, carrier?: UnitCarrier)
  * The year's marks, by unit and item key. Read as three parallel JSON arrays, in the order the rows are stored
  * (no sort; the order of keys in a unit's record is unspecified): unit ids, item keys, and each mark as the JSON
  * text of `[value, points, deductions, note]`. A year of 10,000 units holds 136,000 marks but few distinct ones,
- * so each distinct text is parsed once and its frozen Mark shared by the units that have it: no nested array or
- * object per mark crosses the driver (bench: about a third less than one nested JSON array per mark). Points are
- * printed with 17 significant digits (`%!.17g`), so that they read back exactly as stored (JSON's own 15 did not).
+ * so each distinct text is parsed once and its Mark shared by the units that have it (shareMark: frozen, and what
+ * scorecards derive from it is shared too): no nested array or object per mark crosses the driver (bench: about a
+ * third less than one nested JSON array per mark). Points are printed with 17 significant digits (`%!.17g`), so
+ * that they read back exactly as stored (JSON's own 15 did not).
  */
 export async function marksOfYear(
   database: Database,
@@ -69,7 +70,7 @@ export async function marksOfYear(
         NonNullable<Mark['deductions']>,
         string | null,
       ];
-      parsed.set(text, (mark = deepFreeze({ value, points, deductions, note })));
+      parsed.set(text, (mark = shareMark({ value, points, deductions, note })));
     }
     // A unit's rows mostly follow one another: look its record up only when the unit changes.
     if (unitIds[i] !== unit) {
@@ -81,15 +82,6 @@ export async function marksOfYear(
     byKey[keys[i]!] = mark;
   }
   return out;
-}
-
-/** A mark shared by several units cannot be changed through one of them. */
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
 }
 
 /** Every veto event, by unit (a few per year across the city). */
