@@ -9,12 +9,6 @@ import type { DeadlineFacts } from '../domain/feedback/deadlines.ts';
  * each table, whatever the number of units (bench: 1,000,000 survey answers, 100,000 feedback items).
  */
 
-/** The first and last instant of a calendar year in Beijing time, as epoch milliseconds. */
-export function beijingYear(year: number): { from: number; to: number } {
-  const offset = 8 * 3_600_000;
-  return { from: Date.UTC(year, 0, 1) - offset, to: Date.UTC(year + 1, 0, 1) - offset - 1 };
-}
-
 /**
  * The rows of `query` (one JSON text `r` each, in the order of `orderBy`, a column of the query, when given) as
  * one JSON array in one row: 10,000 rows cost far more to cross the driver one by one than one string costs to
@@ -64,10 +58,38 @@ export async function satisfactionCounts(
 
 const DAY_MS = 86_400_000;
 const BEIJING_OFFSET_MS = 8 * 3_600_000;
-/** The Beijing day of an epoch-ms column as a day number (days since 1970-01-01), in SQL. */
-const beijingDay = (column: SQL) => sql`(${column} + ${BEIJING_OFFSET_MS}) / ${DAY_MS}`;
+/**
+ * The Beijing day of an epoch-ms column as a day number (days since 1970-01-01), and the Beijing year of
+ * `received_at`, in SQL: written with literal constants, exactly as the index `feedback_unit_unanswered_by_year`
+ * (src/db/schema.ts) spells them, because SQLite uses an index on an expression only for the same expression
+ * (a bound parameter is not the same).
+ */
+const beijingDay = (column: 'received_at' | 'accepted_at' | 'reopened_at') =>
+  sql.raw(`(${column} + ${String(BEIJING_OFFSET_MS)}) / ${String(DAY_MS)}`);
+const beijingYearOfReceipt = sql.raw(
+  `CAST(strftime('%Y', (received_at + ${String(BEIJING_OFFSET_MS)}) / 1000, 'unixepoch') AS INTEGER)`,
+);
 /** The first instant (00:00 Beijing) of a day number. */
 const dayStart = (day: number) => new Date(day * DAY_MS - BEIJING_OFFSET_MS);
+
+/**
+ * The unanswered items routed to a unit and received in a Beijing year, counted per unit, state, extension and
+ * the Beijing days of receipt, acceptance and reopening: one JSON text `r` per group, as jsonRows reads them.
+ * The WHERE repeats the partial index `feedback_unit_unanswered_by_year`'s own condition word for word, so that
+ * SQLite may use it; the year is its first column and the GROUP BY follows its next ones in order, so the groups
+ * stream out of the index without a sort (bench: 100,000 unanswered items, ~190 ms of CPU with a sort, ~30 without).
+ */
+export const openItemsQuery = (year: number): SQL => sql`
+  SELECT json_array(unit_id, state, rd, ad, extension_days, od, n) AS r
+  FROM (
+    SELECT unit_id, state, ${beijingDay('received_at')} AS rd, ${beijingDay('accepted_at')} AS ad, extension_days,
+      ${beijingDay('reopened_at')} AS od, count(*) AS n
+    FROM feedback_items
+    WHERE routed_to = 'unit' AND (first_answered_at IS NULL OR first_answer_due_at IS NULL)
+      AND ${beijingYearOfReceipt} = ${year}
+    GROUP BY unit_id, state, ${beijingDay('received_at')}, ${beijingDay('accepted_at')}, extension_days,
+      ${beijingDay('reopened_at')}
+  )`;
 
 /** Unanswered items of one unit that share the same deadline facts. */
 export interface OpenItems {
@@ -83,32 +105,21 @@ export interface OpenItems {
  * (src/domain/feedback/deadlines.ts) to decide whether they are due.
  *
  * Deadlines are counted in whole Beijing days (periods.ts: a period runs from the day after the day of receipt,
- * acceptance or reopening), so unanswered items are grouped by those days, the extension and the state, read
- * from the covering partial index `feedback_unit_unanswered`: each group's facts carry the first instant of
- * each day, and the same facts object is shared by every unit's group with the same key.
+ * acceptance or reopening), so unanswered items are grouped by those days, the extension and the state
+ * (openItemsQuery): each group's facts carry the first instant of each day, and the same facts object is shared
+ * by every unit's group with the same key.
  */
 export async function replyTimeliness(
   database: Database,
   year: number,
 ): Promise<{ answered: Map<string, { due: number; onTime: number }>; open: Map<string, OpenItems[]> }> {
-  const { from, to } = beijingYear(year);
   const answeredRows = await jsonRows<[string, number, number]>(
     database,
     sql`SELECT json_array(unit_id, due, on_time) AS r FROM reply_tallies WHERE year = ${year} AND due > 0`,
   );
-  // The WHERE repeats the partial index's own condition word for word, so that SQLite may use it.
   const openRows = await jsonRows<[string, string, number, number | null, number | null, number | null, number]>(
     database,
-    sql`
-    SELECT json_array(unit_id, state, rd, ad, extension_days, od, count(*)) AS r
-    FROM (
-      SELECT unit_id, state, extension_days, ${beijingDay(sql`received_at`)} AS rd, ${beijingDay(sql`accepted_at`)} AS ad,
-        ${beijingDay(sql`reopened_at`)} AS od
-      FROM feedback_items
-      WHERE routed_to = 'unit' AND (first_answered_at IS NULL OR first_answer_due_at IS NULL)
-        AND received_at BETWEEN ${from} AND ${to}
-    )
-    GROUP BY unit_id, state, rd, ad, extension_days, od`,
+    openItemsQuery(year),
   );
   const answered = new Map(answeredRows.map(([unit, due, onTime]) => [unit, { due, onTime }]));
   const shared = new Map<string, DeadlineFacts>();

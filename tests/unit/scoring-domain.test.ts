@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest';
+import fc from 'fast-check';
 import { Standard, type Indicator } from '../../src/domain/scoring/standard.ts';
 import { scoreMeasure, type Mark } from '../../src/domain/scoring/interpret.ts';
-import { gradeOf, scoreUnit, type UnitInputs } from '../../src/domain/scoring/scorecard.ts';
+import { gradeOf, scoreUnit, shareMark, type UnitInputs } from '../../src/domain/scoring/scorecard.ts';
 import { isRankable, passRates, rankScorecards } from '../../src/domain/scoring/ranking.ts';
 import { downgradesAfterVeto } from '../../src/domain/scoring/history.ts';
 
@@ -300,6 +301,68 @@ describe('scoreUnit', () => {
 
   test('the same inputs always give the same scorecard', () => {
     expect(scoreUnit(S, full())).toEqual(scoreUnit(S, full()));
+  });
+
+  test('shared marks (as the repository reads them) give the same scorecards as plain ones, their lines shared and frozen', () => {
+    const mark: fc.Arbitrary<Mark> = fc.record(
+      {
+        value: fc.oneof(fc.boolean(), fc.nat({ max: 4 }), fc.constant(null)),
+        points: fc.oneof(fc.constant(null), fc.double({ min: -5, max: 50, noNaN: true })),
+        deductions: fc.array(
+          fc.record(
+            {
+              key: fc.constantFrom('missingDocument', 'unknownKey'),
+              count: fc.integer({ min: -1, max: 8 }),
+              note: fc.string(),
+            },
+            { requiredKeys: ['key', 'count'] },
+          ),
+          { maxLength: 3 },
+        ),
+        note: fc.oneof(fc.constant(null), fc.string()),
+      },
+      { requiredKeys: [] },
+    );
+    const keys = ['C1', 'C2', 'C3', 'C4', 'S1', 'V1', 'honour', 'model'] as const;
+    const ratio = fc.option(
+      fc.nat({ max: 60 }).chain((n) => fc.record({ numerator: fc.nat({ max: n }), denominator: fc.constant(n) })),
+      { nil: undefined },
+    );
+    const inputs = fc.record({
+      carrier: fc.constantFrom('school' as const, 'village' as const),
+      marks: fc.dictionary(fc.constantFrom(...keys), mark),
+      replyOnTime: ratio,
+      satisfaction: ratio,
+    });
+    fc.assert(
+      fc.property(inputs, ({ carrier, marks, replyOnTime, satisfaction }) => {
+        const ratios = {
+          ...(replyOnTime ? { replyOnTime } : {}),
+          ...(satisfaction ? { satisfaction } : {}),
+        };
+        const unit = (unitId: string, m: Record<string, Mark>): UnitInputs => ({
+          unitId,
+          carrier,
+          ratios,
+          marks: m,
+          vetoEvents: [],
+        });
+        const plain = scoreUnit(S, unit('a', marks));
+        const shared = Object.fromEntries(Object.entries(marks).map(([k, m]) => [k, shareMark(structuredClone(m))]));
+        const first = scoreUnit(S, unit('a', shared));
+        const second = scoreUnit(S, unit('b', shared));
+        expect(JSON.stringify(first)).toBe(JSON.stringify(plain));
+        expect(first).toEqual(plain);
+        expect({ ...second, unitId: 'a' }).toEqual(plain);
+        // Lines scored from a mark alone are one frozen object for every scorecard with that mark.
+        for (const [i, line] of first.indicators.entries()) {
+          if (line.key === 'C3' || line.key === 'C4' || line.key === 'V1') continue;
+          expect(second.indicators[i]).toBe(line);
+          expect(Object.isFrozen(line) && Object.isFrozen(line.deductions)).toBe(true);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 

@@ -121,12 +121,48 @@ interface CarrierPlan {
   window: { from: string; to: string };
   /** The negative-list items that apply to the carrier, by key. */
   vetoItems: ReadonlyMap<string, VetoItem>;
-  indicators: readonly {
-    group: 'common' | 'individual';
-    indicator: Indicator;
-    /** The rate an indicator measures (ratio, bands), else null. */
-    source: RatioSource | null;
-  }[];
+  indicators: readonly PlannedIndicator[];
+}
+
+interface PlannedIndicator {
+  group: 'common' | 'individual';
+  indicator: Indicator;
+  /** The rate an indicator measures (ratio, bands), else null. */
+  source: RatioSource | null;
+  /**
+   * For an indicator scored from the evaluators' mark alone (source null): its result per shared mark, and without
+   * a mark (`unmarked`), worked out once and shared (frozen) by every scorecard with that mark.
+   */
+  byMark: WeakMap<Mark, MarkedResult>;
+  unmarked?: MarkedResult;
+}
+
+/** What a scorecard takes from one indicator scored from a mark alone. */
+interface MarkedResult {
+  result: IndicatorResult;
+  /** Hundredths of a point after deductions, or null when not scored. */
+  cents: number | null;
+  triggersVeto: string | undefined;
+}
+
+/**
+ * Marks that several scorecards may share (the year's marks as the repository reads them: one object per distinct
+ * mark): frozen to the last nested value, so that what is derived from one can be shared too.
+ */
+const sharedMarks = new WeakSet<Mark>();
+
+/** Freeze a mark to the last nested value and let scorecards share what they derive from it. */
+export function shareMark(mark: Mark): Mark {
+  sharedMarks.add(deepFreeze(mark));
+  return mark;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 const plans = new WeakMap<Standard, Map<Carrier, CarrierPlan>>();
@@ -151,6 +187,7 @@ function planOf(standard: Standard, carrier: Carrier): CarrierPlan {
         indicator,
         source:
           indicator.measure.kind === 'ratio' || indicator.measure.kind === 'bands' ? indicator.measure.source : null,
+        byMark: new WeakMap<Mark, MarkedResult>(),
       })),
     };
     mine.set(carrier, plan);
@@ -165,6 +202,51 @@ function negativeItemOf(standard: Standard, key: string): VetoItem | undefined {
 }
 
 const NO_EVIDENCE: readonly Evidence[] = Object.freeze([]);
+const NO_RATIOS: UnitInputs['ratios'] = Object.freeze({});
+
+function markedResult(planned: PlannedIndicator, mark: Mark | undefined): MarkedResult {
+  let memo = mark === undefined ? planned.unmarked : planned.byMark.get(mark);
+  if (!memo) {
+    memo = indicatorResult(planned, mark, NO_RATIOS);
+    deepFreeze(memo.result);
+    if (mark === undefined) planned.unmarked = memo;
+    else planned.byMark.set(mark, memo);
+  }
+  return memo;
+}
+
+/** One indicator's line of a scorecard, with its points in hundredths and the veto it triggers. */
+function indicatorResult(
+  { group, indicator, source }: PlannedIndicator,
+  mark: Mark | undefined,
+  ratios: UnitInputs['ratios'],
+): MarkedResult {
+  const base = scoreMeasure(indicator, mark, ratios);
+  let cents: number | null = null;
+  let deductions: DeductionResult[] = [];
+  if (base.baseCents !== null) {
+    deductions = resolveDeductions(indicator, mark);
+    let taken = 0;
+    for (const d of deductions) taken += d.cents;
+    cents = Math.max(0, base.baseCents - taken);
+  }
+  const result: IndicatorResult = {
+    key: indicator.key,
+    name: indicator.name,
+    group,
+    max: indicator.points,
+    points: cents === null ? null : fromCents(cents),
+    status: base.status,
+    measured: base.measured,
+    rule: base.rule,
+    deductions,
+    note: mark?.note ?? null,
+    // A fresh array per scorecard where there is evidence; the shared empty one is frozen.
+    evidence: source ? (ratios[source]?.evidence ?? []) : (NO_EVIDENCE as Evidence[]),
+    evidenceSource: indicator.evidence ?? null,
+  };
+  return { result, cents, triggersVeto: base.triggersVeto };
+}
 
 /**
  * The scorecard of one unit for one year (DOMAIN.md §4.3 "Aggregation"): each indicator by its measure,
@@ -200,20 +282,17 @@ export function scoreUnit(standard: Standard, input: UnitInputs): Scorecard {
   let complete = true;
   let satisfactionMeasured = false;
   let satisfactionSmall = false;
-  for (const { group, indicator, source } of plan.indicators) {
+  for (const planned of plan.indicators) {
+    const { indicator, source } = planned;
     const mark = input.marks[indicator.key];
-    const base = scoreMeasure(indicator, mark, input.ratios);
-    let cents: number | null = null;
-    let deductions: DeductionResult[] = [];
-    if (base.baseCents !== null) {
-      deductions = resolveDeductions(indicator, mark);
-      let taken = 0;
-      for (const d of deductions) taken += d.cents;
-      cents = Math.max(0, base.baseCents - taken);
-      subtotalCents += cents;
-    } else complete = false;
-    if (base.triggersVeto) {
-      const item = negativeItemOf(standard, base.triggersVeto);
+    // Scored from a shared mark (or no mark) alone: the same result as every other scorecard with that mark.
+    const memo =
+      source === null && (mark === undefined || sharedMarks.has(mark)) ? markedResult(planned, mark) : undefined;
+    const { result, cents, triggersVeto } = memo ?? indicatorResult(planned, mark, input.ratios);
+    if (cents !== null) subtotalCents += cents;
+    else complete = false;
+    if (triggersVeto) {
+      const item = negativeItemOf(standard, triggersVeto);
       if (item)
         vetoes.push({
           key: item.key,
@@ -224,27 +303,13 @@ export function scoreUnit(standard: Standard, input: UnitInputs): Scorecard {
           note: null,
         });
     }
-    if (base.status === 'insufficientSample' || base.status === 'insufficientSampleMarked')
+    if (result.status === 'insufficientSample' || result.status === 'insufficientSampleMarked')
       insufficient.push(indicator.key);
     if (source === 'satisfaction') {
-      if (base.status === 'scored') satisfactionMeasured = true;
+      if (result.status === 'scored') satisfactionMeasured = true;
       else satisfactionSmall = true;
     }
-    indicators.push({
-      key: indicator.key,
-      name: indicator.name,
-      group,
-      max: indicator.points,
-      points: cents === null ? null : fromCents(cents),
-      status: base.status,
-      measured: base.measured,
-      rule: base.rule,
-      deductions,
-      note: mark?.note ?? null,
-      // A fresh array per scorecard where there is evidence; the shared empty one is frozen.
-      evidence: source ? (input.ratios[source]?.evidence ?? []) : (NO_EVIDENCE as Evidence[]),
-      evidenceSource: indicator.evidence ?? null,
-    });
+    indicators.push(result);
   }
 
   const bonusItems: Scorecard['bonus']['items'] = [];
