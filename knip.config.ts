@@ -8,6 +8,7 @@ const config: KnipConfig = {
     'db/demo/*.ts', // run by hand: `node db/demo/generate-content.ts`
     'src/server.ts',
     'src/lib/fast-start.ts', // preloaded with `node --import` by the start and serve scripts
+    'src/lib/compile-cache.mjs', // the same, before fast-start.ts
     'src/cli/*.ts',
     'tests/**/*.test.ts',
     'tests/bench/*.ts', // benchmarks and the baseline servers that tests/bench/run.ts spawns by path

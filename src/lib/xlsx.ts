@@ -1,5 +1,3 @@
-import ExcelJS from 'exceljs';
-
 /** One worksheet: a name (Excel allows 31 characters, no `[]:*?/\`) and its rows; the first row is bold. */
 export interface Sheet {
   name: string;
@@ -21,6 +19,8 @@ const safeName = (name: string, used: Set<string>): string => {
  * file opens in Excel, WPS and LibreOffice without a conversion step). Numbers stay numbers.
  */
 export async function toXlsx(sheets: readonly Sheet[]): Promise<Uint8Array<ArrayBuffer>> {
+  // Loaded on first use: ExcelJS and its zip/stream dependencies are ~30 MB of RSS (README "Server memory").
+  const { default: ExcelJS } = await import('exceljs');
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Qinglian';
   const used = new Set<string>();

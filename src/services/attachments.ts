@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import sharp from 'sharp';
+import type sharpFn from 'sharp';
 import type { Database } from '../db/client.ts';
 import {
   findAttachment,
@@ -61,7 +61,7 @@ const pathOf = (store: AttachmentStore, sha256: string) => join(store.dir, sha25
  * Re-encode an image without any metadata: sharp drops EXIF/XMP/IPTC unless asked to keep them; `rotate()`
  * first applies the EXIF orientation, which is then gone with the rest.
  */
-async function clean(bytes: Uint8Array, mime: 'image/jpeg' | 'image/png'): Promise<Buffer> {
+async function clean(sharp: typeof sharpFn, bytes: Uint8Array, mime: 'image/jpeg' | 'image/png'): Promise<Buffer> {
   const image = sharp(bytes, { failOn: 'error', limitInputPixels: 40_000_000 }).rotate();
   return mime === 'image/jpeg' ? image.jpeg({ quality: 85, mozjpeg: true }).toBuffer() : image.png().toBuffer();
 }
@@ -82,8 +82,11 @@ export async function prepareAttachment(
   let served: Uint8Array;
   if (mime === 'application/pdf') served = bytes;
   else {
+    // Loaded on the first image, not with the server: sharp and libvips are ~20 MB of RSS (README "Server
+    // memory"). Outside the try: a sharp that cannot load is the server's fault, not an unreadable file.
+    const { default: sharp } = await import('sharp');
     try {
-      served = await clean(bytes, mime);
+      served = await clean(sharp, bytes, mime);
     } catch {
       return { ok: false, code: 'attachment.unreadable', status: 422 };
     }

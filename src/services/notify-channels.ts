@@ -1,4 +1,4 @@
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Logger } from '../lib/log.ts';
 
 /**
@@ -76,17 +76,24 @@ export function httpSms(opts: { url: string; token?: string | undefined; timeout
 
 export function smtpMail(opts: { url: string; from: string; timeoutMs?: number }): DeliveryChannel {
   const timeout = opts.timeoutMs ?? 10_000;
-  const transport = nodemailer.createTransport({
-    url: opts.url,
-    connectionTimeout: timeout,
-    greetingTimeout: timeout,
-    socketTimeout: timeout,
-  });
+  // Made on the first mail: nodemailer is ~20 MB of RSS that a server without mail to send need not hold
+  // (README "Server memory").
+  let transport: Promise<Transporter> | null = null;
+  const transportOf = () =>
+    (transport ??= import('nodemailer').then(({ default: nodemailer }) =>
+      nodemailer.createTransport({
+        url: opts.url,
+        connectionTimeout: timeout,
+        greetingTimeout: timeout,
+        socketTimeout: timeout,
+      }),
+    ));
   return {
     kind: 'smtp',
     async deliver(message) {
       try {
-        await transport.sendMail({
+        const sender = await transportOf();
+        await sender.sendMail({
           from: opts.from,
           to: message.to,
           subject: message.subject,
@@ -102,6 +109,6 @@ export function smtpMail(opts: { url: string; from: string; timeoutMs?: number }
         return { ok: false, error: 'network', retry: true };
       }
     },
-    close: () => transport.close(),
+    close: () => void transport?.then((t) => t.close()),
   };
 }

@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
 import { sheetLimits } from './limits.ts';
@@ -56,32 +56,32 @@ export function sniff(bytes: Uint8Array): 'xlsx' | 'ole' | 'text' | 'binary' {
 
 const dateIso = (d: Date) => d.toISOString().slice(0, 10);
 
-function cellOf(cell: ExcelJS.Cell): Cell | 'formula' | 'error' {
+function cellOf(cell: ExcelJS.Cell, ValueType: typeof ExcelJS.ValueType): Cell | 'formula' | 'error' {
   const v = cell.value;
   switch (cell.type) {
-    case ExcelJS.ValueType.Null:
-    case ExcelJS.ValueType.Merge:
+    case ValueType.Null:
+    case ValueType.Merge:
       return { kind: 'empty' };
-    case ExcelJS.ValueType.Formula:
+    case ValueType.Formula:
       return 'formula';
-    case ExcelJS.ValueType.Error:
+    case ValueType.Error:
       return 'error';
-    case ExcelJS.ValueType.Number:
+    case ValueType.Number:
       return { kind: 'number', value: v as number };
-    case ExcelJS.ValueType.Boolean:
+    case ValueType.Boolean:
       return { kind: 'bool', value: v as boolean };
-    case ExcelJS.ValueType.Date:
+    case ValueType.Date:
       return v instanceof Date && !Number.isNaN(v.getTime()) ? { kind: 'date', iso: dateIso(v) } : 'error';
-    case ExcelJS.ValueType.RichText:
+    case ValueType.RichText:
       return { kind: 'text', text: (v as ExcelJS.CellRichTextValue).richText.map((r) => r.text).join('') };
-    case ExcelJS.ValueType.Hyperlink: {
+    case ValueType.Hyperlink: {
       const text = (v as ExcelJS.CellHyperlinkValue).text as unknown;
       if (typeof text === 'string') return { kind: 'text', text };
       const rich = (text as Partial<ExcelJS.CellRichTextValue> | null)?.richText;
       return { kind: 'text', text: Array.isArray(rich) ? rich.map((r) => r.text).join('') : '' };
     }
-    case ExcelJS.ValueType.String:
-    case ExcelJS.ValueType.SharedString:
+    case ValueType.String:
+    case ValueType.SharedString:
       return { kind: 'text', text: typeof v === 'string' ? v : cell.text };
   }
 }
@@ -94,6 +94,8 @@ const rangeRows = (range: string) => {
 async function readXlsx(bytes: Uint8Array): Promise<Grid> {
   const zip = inspectXlsxZip(bytes);
   if (!zip.ok) return { ok: false, refusal: zip.refusal };
+  // Loaded on first use, not with the server (README "Server memory").
+  const { default: ExcelJS } = await import('exceljs');
   const wb = new ExcelJS.Workbook();
   try {
     await wb.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ArrayBuffer);
@@ -128,7 +130,7 @@ async function readXlsx(bytes: Uint8Array): Promise<Grid> {
     ws.eachRow({ includeEmpty: false }, (row, number) => {
       const cells: Cell[] = [];
       for (let c = 1; c <= Math.min(row.cellCount, sheetLimits.columnsPerSheet); c++) {
-        const read = cellOf(row.getCell(c));
+        const read = cellOf(row.getCell(c), ExcelJS.ValueType);
         if (read === 'formula' || read === 'error') {
           faults.push({ sheet: sheet.name, row: number, column: c, code: `sheets.cell.${read}` });
           cells.push({ kind: 'empty' });

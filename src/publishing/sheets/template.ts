@@ -1,4 +1,3 @@
-import ExcelJS from 'exceljs';
 import type { DisclosureKind } from '../../domain/disclosures/kinds.ts';
 import { explain } from '../../i18n/format.ts';
 import { toCsv } from '../../lib/csv.ts';
@@ -77,6 +76,8 @@ const columnLetter = (n: number): string =>
 /** The .xlsx template of a kind. */
 export async function xlsxTemplate(kind: DisclosureKind, ctx: TemplateContext): Promise<Uint8Array<ArrayBuffer>> {
   const layout = kindLayouts[kind];
+  // Loaded on first use, not with the server (README "Server memory").
+  const { default: ExcelJS } = await import('exceljs');
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Qinglian';
 
