@@ -213,11 +213,13 @@ describe('the rebuild worker', () => {
     };
     async function withIndexWorker(
       searchCommand: BuildCommandFor,
-      fn: (swaps: { dir: string; entry: string; files: string[] }[], logs: string[]) => Promise<void>,
+      fn: (swaps: { dir: string; entry: string; files: string[] }[], logs: string[], served: string) => Promise<void>,
+      opts: { pending?: boolean } = {},
     ) {
       const swaps: { dir: string; entry: string; files: string[] }[] = [];
       const logs: string[] = [];
       const served = servedWithIndex();
+      if (opts.pending) writeFileSync(join(served, '.search-pending.json'), '{"cacheDir":null}');
       const worker = await startRebuildWorker({
         database: w.database,
         logger: createLogger('info', (line) => logs.push(line)),
@@ -241,13 +243,34 @@ describe('the rebuild worker', () => {
         pollMs: 50,
       });
       try {
-        await fn(swaps, logs);
+        await fn(swaps, logs, served);
       } finally {
         await worker.stop();
       }
       // The served-before folder still has its own index, untouched by the new folder's (hard links, replaced).
-      expect(readFileSync(join(served, 'client', 'pagefind', 'pagefind-entry.json'), 'utf8')).toBe('{"index":"old"}');
+      if (!opts.pending)
+        expect(readFileSync(join(served, 'client', 'pagefind', 'pagefind-entry.json'), 'utf8')).toBe('{"index":"old"}');
     }
+
+    test('a restart while the served folder waited for its index builds that index first', async () => {
+      const gate = join(w.dir, 'index-gate-restart');
+      writeFileSync(gate, '');
+      await withIndexWorker(
+        indexStep(gate),
+        async (swaps, logs, served) => {
+          await waitFor(async () => Promise.resolve(logs.some((l) => l.includes('search index live'))), 'the index', {
+            timeoutMs: 20_000,
+            intervalMs: 20,
+          });
+          expect(swaps).toEqual([
+            { dir: served, entry: '{"index":"new"}', files: ['new.pf_fragment', 'old.pf_fragment'] },
+          ]);
+          expect(existsSync(join(served, '.search-pending.json'))).toBe(false);
+          expect(readdirSync(join(served, 'client', 'pagefind', 'fragment'))).toEqual(['new.pf_fragment']);
+        },
+        { pending: true },
+      );
+    });
 
     test('the pages go live with the old index; the new index is swapped in after them, the old one stays whole until then', async () => {
       const gate = join(w.dir, 'index-gate');
