@@ -212,7 +212,8 @@ function buildTarget(dir: string, cleanup: () => void, opts: { cold?: boolean; b
     async measure(): Promise<Measurement> {
       opts.before?.();
       const run = timedBuild(dir, opts.cold ?? true);
-      process.stdout.write(`  ${searchShare(run)}\n`);
+      // The bare build has no search index to report.
+      if (run.searchIndex > 0) process.stdout.write(`  ${searchShare(run)}\n`);
       return buildMeasurement(run);
     },
     async stop() {
