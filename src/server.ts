@@ -284,7 +284,8 @@ export async function startServer(
       DATABASE_URL: absoluteDatabaseUrl(config.DATABASE_URL),
       ...(config.DATABASE_AUTH_TOKEN ? { DATABASE_AUTH_TOKEN: config.DATABASE_AUTH_TOKEN } : {}),
     },
-    served: outDir,
+    // dist/ when no worker build is served: its search index serves the first rebuild's pages until theirs is built.
+    served: outDir ?? DIST_DIR,
     swap: async (dir) => {
       site = await loadSite(dir);
       pageRenders = pageRendersOf(site);

@@ -3,13 +3,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
 import { precompressDir } from './precompress.ts';
-import { buildSearchIndex } from './search-index.ts';
+import { buildSearchIndex, SEARCH_DIR } from './search-index.ts';
+import { SEARCH_LATER, SEARCH_PENDING, readIndexKeys } from './search-later.ts';
 import { buildInputsHash, stampText } from './stamp.ts';
 import { loadDatabaseSettings, type BuildSettings } from '../lib/config.ts';
 import { storeSignature } from '../db/disclosure-store-snapshot.ts';
-
-/** Where Pagefind writes the search index, under the client build. */
-const SEARCH_DIR = 'pagefind';
 
 const seconds = (since: number) => ((performance.now() - since) / 1000).toFixed(1);
 
@@ -19,6 +17,11 @@ const seconds = (since: number) => ((performance.now() - since) / 1000).toFixed(
  * (src/build/stamp.ts: the hash of the sources as they were when the build started; src/cli/prepare.ts reads it).
  * Pagefind runs in a process of its own, so the pages are compressed meanwhile on the other cores; the index it
  * wrote is compressed after it. The output is the same as one step after the other.
+ *
+ * The rebuild worker's builds (`QINGLIAN_SEARCH_INDEX=later`, src/build/search-later.ts) leave the index out: the
+ * pages are compressed (keeping the cache entries of the last index, which the worker's index step used) and the
+ * output says `.search-pending.json` (the cache folder); the worker serves the pages first and builds the index
+ * after them (src/cli/search-index.ts).
  */
 export function postBuild(settings: BuildSettings): AstroIntegration {
   let inputs: string | null = null;
@@ -37,6 +40,17 @@ export function postBuild(settings: BuildSettings): AstroIntegration {
         const cache = cacheDir ? { cacheDir } : {};
         const used = new Set<string>();
         const started = performance.now();
+        const stamp = () => writeFile(join(clientDir, '..', '.build-stamp'), stampText(inputs ?? '', new Date()));
+        if (process.env[SEARCH_LATER.name] === SEARCH_LATER.value) {
+          if (cacheDir) for (const key of await readIndexKeys(cacheDir)) used.add(key);
+          const pagesOnly = await precompressDir(clientDir, { ...cache, exclude: [SEARCH_DIR], used });
+          logger.info(
+            `precompressed ${pagesOnly.files} files in ${seconds(started)}s (${pagesOnly.compressed} compressed, ${pagesOnly.files - pagesOnly.compressed} from the cache, ${pagesOnly.pruned} cache entries pruned; the search index comes later; the last index's cache entries kept)`,
+          );
+          await writeFile(join(clientDir, '..', SEARCH_PENDING), `${JSON.stringify({ cacheDir: cacheDir ?? null })}\n`);
+          await stamp();
+          return;
+        }
         const [{ pages }, pagesCompressed] = await Promise.all([
           buildSearchIndex(clientDir).then((r) => {
             logger.info(`indexed ${r.pages} pages for search in ${seconds(started)}s`);
@@ -53,7 +67,7 @@ export function postBuild(settings: BuildSettings): AstroIntegration {
         logger.info(
           `precompressed ${files} files in ${seconds(after)}s after the search index, ${pagesCompressed.files} of them alongside it (${alongside}s for both) (${compressed} compressed, ${files - compressed} from the cache, ${index.pruned} cache entries pruned; ${pages} pages indexed)`,
         );
-        await writeFile(join(clientDir, '..', '.build-stamp'), stampText(inputs ?? '', new Date()));
+        await stamp();
       },
     },
   };

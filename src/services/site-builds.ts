@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import {
   existsSync,
+  linkSync,
   mkdirSync,
   readdirSync,
   readFileSync,
@@ -12,6 +13,8 @@ import {
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Database } from '../db/client.ts';
+import { SEARCH_DIR } from '../build/search-index.ts';
+import { SEARCH_LATER, SEARCH_NEXT, SEARCH_PENDING } from '../build/search-later.ts';
 import { scrubExpiredAidNames, storedAidListIds } from '../db/disclosure-store-repo.ts';
 import {
   claimQueuedBuilds,
@@ -41,6 +44,13 @@ import { ROOT } from '../lib/paths.ts';
  * served site to the new folder, the pointer `<builds dir>/live.json` is rewritten (atomically, by rename)
  * so a restart serves the same build, and older folders are removed (the previous one is kept). On a
  * non-zero exit, a timeout or a failed swap, the old site stays served and the requests say why.
+ *
+ * Live before search: the build leaves the search index out (SEARCH_LATER); the new folder gets the served
+ * folder's `client/pagefind/` (hard links) and goes live with it, the requests are `live`; then the index of the
+ * new pages is built in a child process (`node src/cli/search-index.ts`) into `client/.pagefind-next/`, moved into
+ * `client/pagefind/` file by file with its entry file last (mergeIndex) and the folder is served again (so the
+ * in-memory file table holds the new index). Until then a search may miss the newest pages. A failed or timed-out index step is logged and keeps the old index; the pages
+ * stay live. A build that wrote its own index (no SEARCH_PENDING file) is served as it is.
  */
 
 export interface BuildCommand {
@@ -62,6 +72,53 @@ export const astroBuildCommand: BuildCommandFor = (outDir) => ({
   command: join(ROOT, 'node_modules', '.bin', 'astro'),
   args: ['build', '--outDir', outDir],
 });
+
+/** The search index step for a build whose pages are live (src/cli/search-index.ts). */
+export const searchIndexCommand: BuildCommandFor = (outDir) => ({
+  command: process.execPath,
+  args: [join(ROOT, 'src', 'cli', 'search-index.ts'), outDir],
+});
+
+/** The file that names the rest of a Pagefind index (its language hashes): replaced last. */
+const SEARCH_ENTRY = 'pagefind-entry.json';
+
+/** Every file under `dir`, as paths relative to it. */
+function filesUnder(dir: string, rel = ''): string[] {
+  return readdirSync(join(dir, rel), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? filesUnder(dir, join(rel, e.name)) : e.isFile() ? [join(rel, e.name)] : [],
+  );
+}
+
+/**
+ * Moves the new index `next` into the served `index` folder file by file (each rename atomic): Pagefind's chunks
+ * and fragments are named by their content hash, so the old index stays whole beside them, and the entry file that
+ * names the new hashes is replaced last. Returns the new index's files.
+ */
+function mergeIndex(next: string, index: string): Set<string> {
+  const files = filesUnder(next);
+  const last = files.filter((f) => f.startsWith(SEARCH_ENTRY));
+  for (const f of [...files.filter((x) => !x.startsWith(SEARCH_ENTRY)), ...last]) {
+    mkdirSync(dirname(join(index, f)), { recursive: true });
+    renameSync(join(next, f), join(index, f));
+  }
+  return new Set(files);
+}
+
+/** After the swap: the old index's files that the new one does not have. */
+function removeOthers(index: string, keep: ReadonlySet<string>): void {
+  for (const f of filesUnder(index)) if (!keep.has(f)) rmSync(join(index, f), { force: true });
+}
+
+/** `from` copied to `to` as hard links (the search index of the served folder into a new one; nothing is copied). */
+function linkTree(from: string, to: string): void {
+  mkdirSync(to, { recursive: true });
+  for (const entry of readdirSync(from, { withFileTypes: true })) {
+    const a = join(from, entry.name);
+    const b = join(to, entry.name);
+    if (entry.isDirectory()) linkTree(a, b);
+    else if (entry.isFile()) linkSync(a, b);
+  }
+}
 
 /**
  * DATABASE_URL as the build's child process (working directory: the project) must read it: a relative
@@ -219,9 +276,11 @@ export interface RebuildWorkerOptions {
   buildEnv: Record<string, string>;
   /** Swap the served site to this output folder; a throw fails the build and keeps the old site. */
   swap: (outDir: string) => Promise<void>;
-  /** The folder served now (kept as the previous build after the next swap). */
+  /** The folder served now (kept as the previous build after the next swap; its search index serves the next). */
   served: string | undefined;
   command?: BuildCommandFor;
+  /** The search index step after the pages are live (default: searchIndexCommand; tests give a fake one). */
+  searchCommand?: BuildCommandFor;
   /** Astro's incremental-build manifest, removed after a failed build (default: the project's, INCREMENTAL_MANIFEST). */
   incrementalManifest?: string;
   timeoutMs: number;
@@ -240,9 +299,22 @@ export async function startRebuildWorker(o: RebuildWorkerOptions): Promise<Rebui
   const requeued = await requeueInterruptedBuilds(o.database, o.now());
   if (requeued) o.logger.info('site builds re-queued', { count: requeued });
   const command = o.command ?? astroBuildCommand;
+  const searchCommand = o.searchCommand ?? searchIndexCommand;
   const abort = new AbortController();
   let served = o.served;
   let running: Promise<void> | null = null;
+
+  // The build and the index step need no secret (src/lib/config.ts SERVER_SECRETS): a build step can never leak one.
+  const secret = new Set<string>(SERVER_SECRETS);
+  const childEnv = () =>
+    Object.fromEntries(
+      Object.entries({
+        ...process.env,
+        ...o.buildEnv,
+        [SEARCH_LATER.name]: SEARCH_LATER.value,
+        PATH: `${join(ROOT, 'node_modules', '.bin')}:${process.env.PATH ?? ''}`,
+      }).filter(([name]) => !secret.has(name)),
+    );
 
   const prune = (keep: readonly string[]) => {
     for (const entry of readdirSync(o.buildsDir, { withFileTypes: true })) {
@@ -252,6 +324,45 @@ export async function startRebuildWorker(o: RebuildWorkerOptions): Promise<Rebui
     }
   };
 
+  /**
+   * The search index of a live folder whose build left it out (SEARCH_PENDING): built by a child process, renamed
+   * into place, the folder served again. A failure keeps the index served before and is logged.
+   */
+  const indexAfter = async (outDir: string, buildId: string): Promise<void> => {
+    const pending = join(outDir, SEARCH_PENDING);
+    if (!existsSync(pending)) return;
+    const clientDir = join(outDir, 'client');
+    const next = join(clientDir, SEARCH_NEXT);
+    const started = performance.now();
+    const r = await runBuild(searchCommand(outDir), childEnv(), o.timeoutMs, abort.signal);
+    if (abort.signal.aborted) return;
+    const seconds = Number(((performance.now() - started) / 1000).toFixed(1));
+    let failure: string | null = null;
+    if (r.timedOut) failure = `timed out after ${String(Math.round(o.timeoutMs / 1000))} s`;
+    else if (r.code !== 0) failure = `exit ${String(r.code)}`;
+    else if (!existsSync(join(next, 'pagefind.js'))) failure = 'no pagefind.js written';
+    else {
+      const index = join(clientDir, SEARCH_DIR);
+      try {
+        const fresh = mergeIndex(next, index);
+        rmSync(pending, { force: true });
+        // Served again: the server's in-memory file table and sirv's list of files now hold the new index.
+        await o.swap(outDir);
+        removeOthers(index, fresh);
+        rmSync(next, { recursive: true, force: true });
+      } catch (e) {
+        failure = maskIdentifiers(e instanceof Error ? e.message : String(e));
+      }
+    }
+    if (failure === null) {
+      o.logger.info('search index live', { buildId, seconds });
+      return;
+    }
+    rmSync(next, { recursive: true, force: true });
+    const { error } = buildFailure(r.output);
+    o.logger.warn('search index failed, the previous index stays', { buildId, seconds, reason: failure, error });
+  };
+
   const buildOnce = async (): Promise<boolean> => {
     const buildId = randomUUID();
     const taken = await claimQueuedBuilds(o.database, buildId, o.now());
@@ -259,17 +370,8 @@ export async function startRebuildWorker(o: RebuildWorkerOptions): Promise<Rebui
     const outDir = join(o.buildsDir, buildId);
     o.logger.info('site build started', { buildId, requests: taken.length });
     linkModules(o.buildsDir);
-    // The build needs no secret (src/lib/config.ts SERVER_SECRETS): a build step can never leak one.
-    const secret = new Set<string>(SERVER_SECRETS);
-    const env = Object.fromEntries(
-      Object.entries({
-        ...process.env,
-        ...o.buildEnv,
-        PATH: `${join(ROOT, 'node_modules', '.bin')}:${process.env.PATH ?? ''}`,
-      }).filter(([name]) => !secret.has(name)),
-    );
     const started = performance.now();
-    const r = await runBuild(command(outDir), env, o.timeoutMs, abort.signal);
+    const r = await runBuild(command(outDir), childEnv(), o.timeoutMs, abort.signal);
     if (abort.signal.aborted) return false;
     let outcome: BuildOutcome;
     if (r.timedOut) {
@@ -285,6 +387,16 @@ export async function startRebuildWorker(o: RebuildWorkerOptions): Promise<Rebui
       outcome = { state: 'failed', error: 'build finished without server/entry.mjs and client/', errorSubject: null };
     } else {
       try {
+        // The pages go live with the index served now; their own follows (indexAfter).
+        const previousIndex = served ? join(served, 'client', SEARCH_DIR) : undefined;
+        const ownIndex = join(outDir, 'client', SEARCH_DIR);
+        if (
+          existsSync(join(outDir, SEARCH_PENDING)) &&
+          previousIndex &&
+          existsSync(previousIndex) &&
+          !existsSync(ownIndex)
+        )
+          linkTree(previousIndex, ownIndex);
         await o.swap(outDir);
         writePointer(o.buildsDir, { buildId, builtAt: o.now().toISOString() });
         outcome = { state: 'live' };
@@ -303,6 +415,7 @@ export async function startRebuildWorker(o: RebuildWorkerOptions): Promise<Rebui
       served = outDir;
       prune([outDir, ...(previous ? [previous] : [])]);
       o.logger.info('site build live', { buildId, seconds });
+      await indexAfter(outDir, buildId);
     } else {
       rmSync(outDir, { recursive: true, force: true });
       rmSync(o.incrementalManifest ?? INCREMENTAL_MANIFEST, { force: true });
@@ -327,7 +440,18 @@ export async function startRebuildWorker(o: RebuildWorkerOptions): Promise<Rebui
 
   const timer = setInterval(run, o.pollMs);
   timer.unref();
-  run();
+  // A restart while the served folder waited for its index: build it first.
+  if (served && existsSync(join(served, SEARCH_PENDING))) {
+    const dir = served;
+    running = indexAfter(dir, dir.slice(o.buildsDir.length + 1))
+      .catch((e: unknown) => {
+        o.logger.error('search index failed', { error: e instanceof Error ? e.message : 'unknown' });
+      })
+      .finally(() => {
+        running = null;
+        run();
+      });
+  } else run();
   return {
     kick: run,
     async stop() {

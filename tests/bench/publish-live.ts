@@ -42,6 +42,11 @@ export interface PublishRound {
   liveSeconds: number;
   /** Approval to the new permalink answering 200 from the running server. */
   servedSeconds: number;
+  /**
+   * Approval to the served search index being the new one (`/pagefind/pagefind-entry.json` changed): the worker
+   * builds it after the pages are live, so this is later than `servedSeconds`.
+   */
+  indexedSeconds: number;
   /** Files given a .br and .gz by the build (every compressible file of the new build). */
   precompressed: number;
   /** Of them, compressed by this build: new entries in the precompression cache; the others came from it. */
@@ -141,6 +146,18 @@ function nextCanteenMonth(contentDir: string, school: string): { id: string; dat
   };
   return { id: `${school}-${month}`, data };
 }
+
+/** The body of `url` as text ('' when it cannot be fetched). */
+const httpBody = (url: string): Promise<string> =>
+  new Promise((resolve) => {
+    const req = http.get(url, { agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve(res.statusCode === 200 ? Buffer.concat(chunks).toString('utf8') : ''));
+      res.on('error', () => resolve(''));
+    });
+    req.on('error', () => resolve(''));
+  });
 
 const httpStatus = (url: string): Promise<number> =>
   new Promise((resolve) => {
@@ -268,11 +285,14 @@ export function publishToLiveBenchmark(log: (line: string) => void): Benchmark {
       if ((await httpStatus(url)) === 200) throw new Error(`${url} answers 200 before its approval`);
       const cacheDir = join(s.project.ours, '.bench-cache', 'qinglian-precompress');
       const since = Date.now();
+      const entryUrl = `${server.url}/pagefind/pagefind-entry.json`;
+      const entryBefore = await httpBody(entryUrl);
       const { requestId, t0 } = await approve(s, disclosure, new Date());
       let liveAt: number | undefined;
       let servedAt: number | undefined;
+      let indexedAt: number | undefined;
       let buildId: string | null = null;
-      while (liveAt === undefined || servedAt === undefined) {
+      while (liveAt === undefined || servedAt === undefined || indexedAt === undefined) {
         if (performance.now() - t0 > ROUND_TIMEOUT_MS) throw new Error(`${disclosure.id}: not live after 15 min`);
         if (server.child.exitCode !== null || server.child.signalCode !== null)
           throw new Error(`the server stopped:\n${server.output.join('').slice(-3000)}`);
@@ -285,6 +305,7 @@ export function publishToLiveBenchmark(log: (line: string) => void): Benchmark {
           }
         }
         if (servedAt === undefined && (await httpStatus(url)) === 200) servedAt = performance.now();
+        if (indexedAt === undefined && (await httpBody(entryUrl)) !== entryBefore) indexedAt = performance.now();
         await new Promise((r) => setTimeout(r, POLL_MS));
       }
       const clientDir = join(s.dbDir, 'builds', buildId ?? '', 'client');
@@ -292,13 +313,15 @@ export function publishToLiveBenchmark(log: (line: string) => void): Benchmark {
         disclosureId: disclosure.id,
         liveSeconds: (liveAt - t0) / 1000,
         servedSeconds: (servedAt - t0) / 1000,
+        indexedSeconds: (indexedAt - t0) / 1000,
         precompressed: countBr(clientDir),
         compressed: countBr(cacheDir, since),
         fullBuildSeconds: s.lastFullBuild,
       };
       publishRounds.push(r);
       log(
-        `  publish ${r.disclosureId}: live in ${r.liveSeconds.toFixed(1)} s, permalink 200 in ${r.servedSeconds.toFixed(1)} s; ` +
+        `  publish ${r.disclosureId}: live in ${r.liveSeconds.toFixed(1)} s, permalink 200 in ${r.servedSeconds.toFixed(1)} s, ` +
+          `search index updated in ${r.indexedSeconds.toFixed(1)} s; ` +
           `precompressed ${String(r.precompressed)} files (${String(r.compressed)} compressed, ${String(r.precompressed - r.compressed)} from the cache); ` +
           `full build ${r.fullBuildSeconds.toFixed(1)} s`,
       );

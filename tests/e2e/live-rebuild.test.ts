@@ -36,6 +36,8 @@ beforeAll(() => {
   rmSync(`${home}.br`, { force: true });
   rmSync(`${home}.gz`, { force: true });
   writeFileSync(join(OLD, 'client', 'old-site.txt'), 'old site\n');
+  // A file only the old search index has: the new pages are served with that index until their own replaces it.
+  writeFileSync(join(OLD, 'client', 'pagefind', 'old-index.txt'), 'old index\n');
   dbDir = mkdtempSync(join(tmpdir(), 'qinglian-live-'));
   // Outside the project on purpose: the built server code finds its packages through the link the worker makes.
   buildsDir = join(dbDir, 'builds');
@@ -189,6 +191,29 @@ describe('live without restart', () => {
       expect(progress.body).toMatch(/<li data-step="live"[^>]*aria-current="step"/);
       expect(progress.body).not.toContain('http-equiv="refresh"');
       await expectPageAccessible(`${server.url}/staff/builds/${id}/`, admin.cookie);
+      // The search index follows the pages (built after them, src/cli/search-index.ts): then nothing is pending, the
+      // old index's own file is gone from the folder, and the served entry is the new folder's, naming an index of
+      // the demo's pages.
+      const folder = join(buildsDir, pointer.buildId);
+      await waitFor(
+        () =>
+          Promise.resolve(
+            !existsSync(join(folder, '.search-pending.json')) &&
+              !existsSync(join(folder, 'client', 'pagefind', 'old-index.txt')),
+          ),
+        'the search index',
+        { timeoutMs: 120_000, intervalMs: 200 },
+      ).catch((e: unknown) => {
+        throw new Error(`${String(e)}\n${server.output.filter((l) => /site build|search index/.test(l)).join('')}`);
+      });
+      const served = (await text(`${server.url}/pagefind/pagefind-entry.json`)).body;
+      expect(served).toBe(readFileSync(join(folder, 'client', 'pagefind', 'pagefind-entry.json'), 'utf8'));
+      const entry = JSON.parse(served) as { languages: Record<string, { page_count: number }> };
+      const distEntry = JSON.parse(
+        readFileSync(join(ROOT, 'dist', 'client', 'pagefind', 'pagefind-entry.json'), 'utf8'),
+      ) as { languages: Record<string, { page_count: number }> };
+      expect(entry.languages['zh-cn']?.page_count).toBe(distEntry.languages['zh-cn']?.page_count);
+      expect((await text(`${server.url}/pagefind/pagefind.js`)).status).toBe(200);
       liveEtag = (await text(`${server.url}/`)).etag;
       // The rebuilt home page may be byte for byte dist/'s (the precompression cache even links the same .br), so a
       // file only the live build has tells which folder a restarted server reads.
@@ -204,6 +229,9 @@ describe('live without restart', () => {
       expect(home.body).not.toContain(MARKER);
       expect(home.etag).toBe(liveEtag);
       expect((await text(`${restarted.url}/live-only.txt`)).body).toBe('live build\n');
+      // Its search index is the one built after the pages: the old index's own file is not part of it.
+      expect((await text(`${restarted.url}/pagefind/old-index.txt`)).status).toBe(404);
+      expect((await text(`${restarted.url}/pagefind/pagefind.js`)).status).toBe(200);
     } finally {
       await restarted.stop();
     }

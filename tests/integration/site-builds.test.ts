@@ -163,6 +163,165 @@ describe('the rebuild worker', () => {
     });
   });
 
+  /**
+   * Live before search: a build that leaves its index out (the worker's `QINGLIAN_SEARCH_INDEX=later`, answered with
+   * `.search-pending.json`) is served with the index served before, then its own index step runs (a fake one that
+   * waits for a file, or fails) and the new index is swapped in.
+   */
+  describe('the search index after the pages', () => {
+    const pendingBuild: BuildCommandFor = (outDir) => ({
+      command: process.execPath,
+      args: [
+        '-e',
+        `const fs = require('node:fs'); const d = process.argv[1];
+         fs.mkdirSync(d + '/server', { recursive: true }); fs.mkdirSync(d + '/client', { recursive: true });
+         fs.writeFileSync(d + '/server/entry.mjs', 'export const handler = () => {};');
+         fs.writeFileSync(d + '/client/index.html', 'new pages, asked for: ' + process.env.QINGLIAN_SEARCH_INDEX);
+         fs.writeFileSync(d + '/.search-pending.json', '{"cacheDir":null}');
+         fs.writeFileSync(d + '/.build-stamp', JSON.stringify({ builtAt: new Date().toISOString(), inputs: '' }));`,
+        outDir,
+      ],
+    });
+    /** Writes a new index (entry, pagefind.js, a fragment named by its build) once `gate` exists, or exits 3 at once. */
+    const indexStep =
+      (gate: string, fail = false): BuildCommandFor =>
+      (outDir) => ({
+        command: process.execPath,
+        args: [
+          '-e',
+          fail
+            ? `console.error('search index failed: pagefind: no pages, call 13812345678'); process.exit(3);`
+            : `const fs = require('node:fs'); const d = process.argv[1] + '/client/.pagefind-next';
+               const tick = () => { if (!fs.existsSync(${JSON.stringify(gate)})) return setTimeout(tick, 20);
+                 fs.mkdirSync(d + '/fragment', { recursive: true });
+                 fs.writeFileSync(d + '/fragment/new.pf_fragment', 'new');
+                 fs.writeFileSync(d + '/pagefind.js', 'export {}');
+                 fs.writeFileSync(d + '/pagefind-entry.json', '{"index":"new"}'); };
+               tick();`,
+          outDir,
+        ],
+      });
+    /** A served folder with an old index (entry, pagefind.js, an old fragment). */
+    const servedWithIndex = () => {
+      const dir = join(w.dir, 'served-before');
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(join(dir, 'client', 'pagefind', 'fragment'), { recursive: true });
+      writeFileSync(join(dir, 'client', 'pagefind', 'pagefind-entry.json'), '{"index":"old"}');
+      writeFileSync(join(dir, 'client', 'pagefind', 'pagefind.js'), 'export {}');
+      writeFileSync(join(dir, 'client', 'pagefind', 'fragment', 'old.pf_fragment'), 'old');
+      return dir;
+    };
+    async function withIndexWorker(
+      searchCommand: BuildCommandFor,
+      fn: (swaps: { dir: string; entry: string; files: string[] }[], logs: string[], served: string) => Promise<void>,
+      opts: { pending?: boolean } = {},
+    ) {
+      const swaps: { dir: string; entry: string; files: string[] }[] = [];
+      const logs: string[] = [];
+      const served = servedWithIndex();
+      if (opts.pending) writeFileSync(join(served, '.search-pending.json'), '{"cacheDir":null}');
+      const worker = await startRebuildWorker({
+        database: w.database,
+        logger: createLogger('info', (line) => logs.push(line)),
+        now: () => new Date(),
+        buildsDir: w.dir,
+        buildEnv: { DATABASE_URL: 'file:/the/test/database.db' },
+        served,
+        swap: (dir) => {
+          const index = join(dir, 'client', 'pagefind');
+          swaps.push({
+            dir,
+            entry: readFileSync(join(index, 'pagefind-entry.json'), 'utf8'),
+            files: readdirSync(join(index, 'fragment')).sort(),
+          });
+          return Promise.resolve();
+        },
+        command: pendingBuild,
+        searchCommand,
+        incrementalManifest: manifestOf(w.dir),
+        timeoutMs: 20_000,
+        pollMs: 50,
+      });
+      try {
+        await fn(swaps, logs, served);
+      } finally {
+        await worker.stop();
+      }
+      // The served-before folder still has its own index, untouched by the new folder's (hard links, replaced).
+      if (!opts.pending)
+        expect(readFileSync(join(served, 'client', 'pagefind', 'pagefind-entry.json'), 'utf8')).toBe('{"index":"old"}');
+    }
+
+    test('a restart while the served folder waited for its index builds that index first', async () => {
+      const gate = join(w.dir, 'index-gate-restart');
+      writeFileSync(gate, '');
+      await withIndexWorker(
+        indexStep(gate),
+        async (swaps, logs, served) => {
+          await waitFor(async () => Promise.resolve(logs.some((l) => l.includes('search index live'))), 'the index', {
+            timeoutMs: 20_000,
+            intervalMs: 20,
+          });
+          expect(swaps).toEqual([
+            { dir: served, entry: '{"index":"new"}', files: ['new.pf_fragment', 'old.pf_fragment'] },
+          ]);
+          expect(existsSync(join(served, '.search-pending.json'))).toBe(false);
+          expect(readdirSync(join(served, 'client', 'pagefind', 'fragment'))).toEqual(['new.pf_fragment']);
+        },
+        { pending: true },
+      );
+    });
+
+    test('the pages go live with the old index; the new index is swapped in after them, the old one stays whole until then', async () => {
+      const gate = join(w.dir, 'index-gate');
+      rmSync(gate, { force: true });
+      await withIndexWorker(indexStep(gate), async (swaps, logs) => {
+        const [id] = await queue(1);
+        await waitFor(settled([id!]), 'the pages', { timeoutMs: 20_000, intervalMs: 20 });
+        const [row] = await rowsOf([id!]);
+        expect(row!.state).toBe('live');
+        const dir = join(w.dir, row!.buildId!);
+        // Live with the index served before, while the index step still waits.
+        expect(swaps).toEqual([{ dir, entry: '{"index":"old"}', files: ['old.pf_fragment'] }]);
+        expect(readFileSync(join(dir, 'client', 'index.html'), 'utf8')).toBe('new pages, asked for: later');
+        expect(logs.some((l) => l.includes('search index live'))).toBe(false);
+        writeFileSync(gate, '');
+        await waitFor(async () => Promise.resolve(swaps.length === 2), 'the index swap', {
+          timeoutMs: 20_000,
+          intervalMs: 20,
+        });
+        // At the second swap the old and the new files are both there (an open search keeps working) ...
+        expect(swaps[1]).toEqual({ dir, entry: '{"index":"new"}', files: ['new.pf_fragment', 'old.pf_fragment'] });
+        await waitFor(async () => Promise.resolve(logs.some((l) => l.includes('search index live'))), 'the log');
+        // ... then only the new index remains, and nothing is pending.
+        expect(readdirSync(join(dir, 'client', 'pagefind', 'fragment'))).toEqual(['new.pf_fragment']);
+        expect(existsSync(join(dir, '.search-pending.json'))).toBe(false);
+        expect(existsSync(join(dir, 'client', '.pagefind-next'))).toBe(false);
+      });
+    });
+
+    test('a failing index step keeps the pages live and the old index, and is logged without personal data', async () => {
+      await withIndexWorker(indexStep('', true), async (swaps, logs) => {
+        const [id] = await queue(1);
+        await waitFor(settled([id!]), 'the pages', { timeoutMs: 20_000, intervalMs: 20 });
+        const [row] = await rowsOf([id!]);
+        expect(row!.state).toBe('live');
+        await waitFor(async () => Promise.resolve(logs.some((l) => l.includes('search index failed'))), 'the log', {
+          timeoutMs: 20_000,
+          intervalMs: 20,
+        });
+        const dir = join(w.dir, row!.buildId!);
+        expect(swaps).toEqual([{ dir, entry: '{"index":"old"}', files: ['old.pf_fragment'] }]);
+        expect(readFileSync(join(dir, 'client', 'pagefind', 'pagefind-entry.json'), 'utf8')).toBe('{"index":"old"}');
+        expect(JSON.parse(readFileSync(join(w.dir, 'live.json'), 'utf8'))).toMatchObject({ buildId: row!.buildId });
+        const line = logs.find((l) => l.includes('search index failed'))!;
+        expect(line).toContain('exit 3');
+        expect(line).toContain('pagefind: no pages');
+        expect(line).not.toContain('13812345678');
+      });
+    });
+  });
+
   test('requests that arrive while a build runs wait for the next one; older folders go, the previous stays', async () => {
     await withWorker(fakeBuild(1500), async (swaps) => {
       const [first] = await queue(1);
