@@ -15,20 +15,23 @@ export interface AuditEntry {
   publicNote?: string | null;
 }
 
+/** The stored columns of an audit row. */
+const auditRow = (e: AuditEntry) => ({
+  at: e.at,
+  actor: e.actor,
+  action: e.action,
+  subjectType: e.subjectType,
+  subjectId: e.subjectId,
+  detail: e.detail ?? null,
+  publicNote: e.publicNote ?? null,
+});
+
 /** The insert for an audit row, to put in the same batch as the change it records. */
 export function auditStatement(database: Database, e: AuditEntry) {
-  return database.db.insert(auditEvents).values({
-    at: e.at,
-    actor: e.actor,
-    action: e.action,
-    subjectType: e.subjectType,
-    subjectId: e.subjectId,
-    detail: e.detail ?? null,
-    publicNote: e.publicNote ?? null,
-  });
+  return database.db.insert(auditEvents).values(auditRow(e));
 }
 
-const auditInsert = compile<'at' | 'actor' | 'action' | 'subjectType' | 'subjectId' | 'detail' | 'publicNote'>(
+const auditInsert = compile<keyof ReturnType<typeof auditRow>>(
   builder
     .insert(auditEvents)
     .values({
@@ -44,16 +47,7 @@ const auditInsert = compile<'at' | 'actor' | 'action' | 'subjectType' | 'subject
 );
 
 /** `auditStatement` for a batch sent to the client itself (src/db/compiled.ts): the same insert. */
-export const auditInStatement = (e: AuditEntry): InStatement =>
-  auditInsert({
-    at: e.at,
-    actor: e.actor,
-    action: e.action,
-    subjectType: e.subjectType,
-    subjectId: e.subjectId,
-    detail: e.detail ?? null,
-    publicNote: e.publicNote ?? null,
-  });
+export const auditInStatement = (e: AuditEntry): InStatement => auditInsert(auditRow(e));
 
 /**
  * An audit insert that happens only when the statement just before it in the batch changed exactly one
