@@ -11,7 +11,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { Database } from '../db/client.ts';
 import { SEARCH_DIR } from '../build/search-index.ts';
 import { SEARCH_LATER, SEARCH_NEXT, SEARCH_PENDING } from '../build/search-later.ts';
@@ -83,11 +83,10 @@ export const searchIndexCommand: BuildCommandFor = (outDir) => ({
 const SEARCH_ENTRY = 'pagefind-entry.json';
 
 /** Every file under `dir`, as paths relative to it. */
-function filesUnder(dir: string, rel = ''): string[] {
-  return readdirSync(join(dir, rel), { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? filesUnder(dir, join(rel, e.name)) : e.isFile() ? [join(rel, e.name)] : [],
-  );
-}
+const filesUnder = (dir: string): string[] =>
+  readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => relative(dir, join(e.parentPath, e.name)));
 
 /**
  * Moves the new index `next` into the served `index` folder file by file (each rename atomic): Pagefind's chunks
@@ -111,12 +110,9 @@ function removeOthers(index: string, keep: ReadonlySet<string>): void {
 
 /** `from` copied to `to` as hard links (the search index of the served folder into a new one; nothing is copied). */
 function linkTree(from: string, to: string): void {
-  mkdirSync(to, { recursive: true });
-  for (const entry of readdirSync(from, { withFileTypes: true })) {
-    const a = join(from, entry.name);
-    const b = join(to, entry.name);
-    if (entry.isDirectory()) linkTree(a, b);
-    else if (entry.isFile()) linkSync(a, b);
+  for (const f of filesUnder(from)) {
+    mkdirSync(dirname(join(to, f)), { recursive: true });
+    linkSync(join(from, f), join(to, f));
   }
 }
 
