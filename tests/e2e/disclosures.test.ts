@@ -3,14 +3,13 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { axeViolations, formatViolations, launchBrowser, watchPage, WECHAT_360 } from '../support/browser.ts';
-import { builtFiles, builtTextFiles, pageWeight, readBuilt, sitePath } from '../support/built-site.ts';
+import { builtFiles, builtOn, builtTextFiles, pageWeight, readBuilt, sitePath } from '../support/built-site.ts';
 import { ocdsPackageValidator } from '../support/ocds.ts';
 import { decodeQrPath } from '../support/qr-decode.ts';
 import { findPersonalData } from '../../src/domain/disclosures/personal-data.ts';
 import { readDisclosures, readRegistry } from '../../src/content/files.ts';
 import { overdueEntries } from '../../src/domain/disclosures/due.ts';
 import { publicAidList } from '../../src/domain/disclosures/student-aid/rules.ts';
-import { beijingDate } from '../../src/domain/calendar/dates.ts';
 import { tables } from '../../src/site/disclosures/open-data.ts';
 import { chinaCalendar } from '../support/calendar.ts';
 import { loadBuildSettings } from '../../src/lib/config.ts';
@@ -19,7 +18,7 @@ const BUDGET_BYTES = 30 * 1024;
 // The origin the build under test was made with (SITE_URL, or its default).
 const SITE = loadBuildSettings().SITE_URL;
 const disclosures = readDisclosures();
-const today = beijingDate(new Date());
+const today = builtOn();
 
 describe('issue 14: the widened formats are published as built pages', () => {
   test('DOMAIN.md §3.1: a deficit month is published with its flag; the food-cost share has two decimals over meal fees only', () => {

@@ -2,10 +2,10 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { axeViolations, formatViolations, launchBrowser, noJsPage, watchPage } from '../support/browser.ts';
-import { readBuilt } from '../support/built-site.ts';
+import { builtOn, readBuilt } from '../support/built-site.ts';
 import { readDisclosures, readRegistry } from '../../src/content/files.ts';
 import { overdueEntries, periodDeadline } from '../../src/domain/disclosures/due.ts';
-import { beijingDate, daysBetween } from '../../src/domain/calendar/dates.ts';
+import { daysBetween } from '../../src/domain/calendar/dates.ts';
 import { loadBuildSettings } from '../../src/lib/config.ts';
 
 /**
@@ -15,7 +15,7 @@ import { loadBuildSettings } from '../../src/lib/config.ts';
  * file: 2026), so those periods are overdue on any build day after 2026-01-20.
  */
 const SITE = loadBuildSettings().SITE_URL;
-const today = beijingDate(new Date());
+const today = builtOn();
 const registry = readRegistry();
 const expected = overdueEntries({ ...readDisclosures(), units: registry.units }, today);
 const slugs = { canteenAccount: 'canteen-accounts', collectiveAssets: 'collective-assets' } as const;

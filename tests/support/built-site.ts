@@ -19,6 +19,11 @@ export function builtFiles(dir = CLIENT_DIR): string[] {
 export const builtTextFiles = (): string[] => builtFiles().filter((f) => TEXT.test(f));
 export const sitePath = (file: string): string => `/${relative(CLIENT_DIR, file)}`.replace(/index\.html$/, '');
 export const readBuilt = (path: string): string => readFileSync(join(CLIENT_DIR, path), 'utf8');
+/**
+ * The Beijing date the build counted from (its open data's `asOf`). Tests that recompute dated facts (days overdue,
+ * publicity ended) use it rather than today: a build before Beijing midnight is read by a test after it.
+ */
+export const builtOn = (): string => (JSON.parse(readBuilt('data/procurements.json')) as { asOf: string }).asOf;
 
 /** Bytes transferred for a page: its HTML and every stylesheet it links, each gzip-compressed. */
 export function pageWeight(htmlFile: string): { html: number; css: number; scripts: string[] } {
