@@ -57,13 +57,17 @@ class CachedStatement {
   private readonly stmt: NativeStatement;
   private readonly reader: boolean;
   private readonly forget: () => void;
+  private readonly fresh: () => NativeStatement;
   private safe: boolean | undefined;
   private rawMode: boolean | undefined;
+  /** Which parameters the native statement has bound (see `native`). */
+  private shape: string | undefined;
 
-  constructor(stmt: NativeStatement, reader: boolean, forget: () => void) {
+  constructor(stmt: NativeStatement, reader: boolean, forget: () => void, fresh: () => NativeStatement) {
     this.stmt = stmt;
     this.reader = reader;
     this.forget = forget;
+    this.fresh = fresh;
     // The prepare probe left a reader in raw mode.
     this.rawMode = reader ? true : undefined;
   }
@@ -89,20 +93,42 @@ class CachedStatement {
     return this.stmt.columns();
   }
 
+  /**
+   * The statement to run with `params`. SQLite keeps a parameter's binding until it is bound again, so a
+   * call that binds other parameters than the previous one (fewer positional arguments, other names) would
+   * see the previous call's values where a fresh statement has NULL: such a call gets a fresh statement.
+   */
+  private native(params: unknown[]): NativeStatement {
+    const first = params.length === 1 ? params[0] : params;
+    const shape = Array.isArray(first)
+      ? `a${String(first.length)}`
+      : first !== null && typeof first === 'object'
+        ? `o${Object.keys(first).sort().join(',')}`
+        : `v${String(params.length)}`;
+    if (this.shape === undefined) this.shape = shape;
+    if (this.shape === shape) return this.stmt;
+    const stmt = this.fresh();
+    if (this.safe !== undefined) stmt.safeIntegers(this.safe);
+    if (this.rawMode !== undefined) stmt.raw(this.rawMode);
+    return stmt;
+  }
+
   run(...params: unknown[]): unknown {
+    const stmt = this.native(params);
     try {
-      return this.stmt.run(...params);
+      return stmt.run(...params);
     } catch (e) {
-      this.forget();
+      if (stmt === this.stmt) this.forget();
       throw e;
     }
   }
 
   all(...params: unknown[]): unknown[] {
+    const stmt = this.native(params);
     try {
-      return this.stmt.all(...params);
+      return stmt.all(...params);
     } catch (e) {
-      this.forget();
+      if (stmt === this.stmt) this.forget();
       throw e;
     }
   }
@@ -147,9 +173,14 @@ export function installStatementCache(): void {
       reader = false;
     }
     const owner = cache;
-    const cached: CachedStatement = new CachedStatement(stmt, reader, () => {
-      if (owner.get(sql) === cached) owner.delete(sql);
-    });
+    const cached: CachedStatement = new CachedStatement(
+      stmt,
+      reader,
+      () => {
+        if (owner.get(sql) === cached) owner.delete(sql);
+      },
+      () => prepare.call(this, sql),
+    );
     stats.prepared += 1;
     cache.set(sql, cached);
     if (cache.size > LIMIT) {

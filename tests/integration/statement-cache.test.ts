@@ -86,6 +86,20 @@ describe('statement cache (real libSQL file)', () => {
     expect(rs.rows[0]?.c).toBe('d');
   });
 
+  test("a call with fewer arguments than the last one gets NULL for the rest, not the last call's values", async () => {
+    const q = 'SELECT ? AS a, ? AS b';
+    expect((await database.client.execute({ sql: q, args: ['first', 'secret of the first caller'] })).rows[0]?.b).toBe(
+      'secret of the first caller',
+    );
+    // Without the cache a fresh statement leaves an unbound parameter NULL; a reused one must too.
+    const rs = await database.client.execute({ sql: q, args: ['second'] });
+    expect(rs.rows[0]?.a).toBe('second');
+    expect(rs.rows[0]?.b).toBeNull();
+    // And the full form still binds both afterwards.
+    const again = await database.client.execute({ sql: q, args: ['third', 'b'] });
+    expect([again.rows[0]?.a, again.rows[0]?.b]).toEqual(['third', 'b']);
+  });
+
   test('the cache is bounded: after 300 other texts the first one is prepared again', async () => {
     const first = 'SELECT 0 AS n';
     await database.client.execute(first);
