@@ -109,6 +109,11 @@ export function smtpMail(opts: { url: string; from: string; timeoutMs?: number }
         return { ok: false, error: 'network', retry: true };
       }
     },
-    close: () => void transport?.then((t) => t.close()),
+    // A transport that could not be made has nothing to close (and its rejection is no crash at shutdown).
+    close: () =>
+      void transport?.then(
+        (t) => t.close(),
+        () => undefined,
+      ),
   };
 }
