@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import {
+  copyFileSync,
   existsSync,
   linkSync,
   mkdirSync,
@@ -108,11 +109,18 @@ function removeOthers(index: string, keep: ReadonlySet<string>): void {
   for (const f of filesUnder(index)) if (!keep.has(f)) rmSync(join(index, f), { force: true });
 }
 
-/** `from` copied to `to` as hard links (the search index of the served folder into a new one; nothing is copied). */
+/**
+ * `from` copied to `to` as hard links (the search index of the served folder into a new one; nothing is copied),
+ * or as copies where no link can be made: the served folder may be dist/ on another filesystem than the builds.
+ */
 function linkTree(from: string, to: string): void {
   for (const f of filesUnder(from)) {
     mkdirSync(dirname(join(to, f)), { recursive: true });
-    linkSync(join(from, f), join(to, f));
+    try {
+      linkSync(join(from, f), join(to, f));
+    } catch {
+      copyFileSync(join(from, f), join(to, f));
+    }
   }
 }
 

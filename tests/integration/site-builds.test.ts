@@ -1,4 +1,13 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { eq } from 'drizzle-orm';
@@ -202,8 +211,8 @@ describe('the rebuild worker', () => {
         ],
       });
     /** A served folder with an old index (entry, pagefind.js, an old fragment). */
-    const servedWithIndex = () => {
-      const dir = join(w.dir, 'served-before');
+    const servedWithIndex = (base = w.dir) => {
+      const dir = join(base, 'served-before');
       rmSync(dir, { recursive: true, force: true });
       mkdirSync(join(dir, 'client', 'pagefind', 'fragment'), { recursive: true });
       writeFileSync(join(dir, 'client', 'pagefind', 'pagefind-entry.json'), '{"index":"old"}');
@@ -214,11 +223,11 @@ describe('the rebuild worker', () => {
     async function withIndexWorker(
       searchCommand: BuildCommandFor,
       fn: (swaps: { dir: string; entry: string; files: string[] }[], logs: string[], served: string) => Promise<void>,
-      opts: { pending?: boolean } = {},
+      opts: { pending?: boolean; servedIn?: string } = {},
     ) {
       const swaps: { dir: string; entry: string; files: string[] }[] = [];
       const logs: string[] = [];
-      const served = servedWithIndex();
+      const served = servedWithIndex(opts.servedIn);
       if (opts.pending) writeFileSync(join(served, '.search-pending.json'), '{"cacheDir":null}');
       const worker = await startRebuildWorker({
         database: w.database,
@@ -299,6 +308,45 @@ describe('the rebuild worker', () => {
         expect(existsSync(join(dir, 'client', '.pagefind-next'))).toBe(false);
       });
     });
+
+    // dist/ (served until the first rebuild) and the builds folder (next to the database, or SITE_BUILDS_DIR) may be
+    // on different filesystems, where no hard link can be made: the served index is copied instead.
+    const otherDevice = (() => {
+      try {
+        const dir = mkdtempSync('/dev/shm/qinglian-served-');
+        if (statSync(dir).dev !== statSync(tmpdir()).dev) return dir;
+        rmSync(dir, { recursive: true, force: true });
+      } catch {
+        // no tmpfs here
+      }
+      return undefined;
+    })();
+    test.skipIf(otherDevice === undefined)(
+      'a served folder on another filesystem than the builds: the new pages still go live, with a copy of its index',
+      async () => {
+        onTestFinished(() => rmSync(otherDevice!, { recursive: true, force: true }));
+        const gate = join(w.dir, 'index-gate-other-device');
+        writeFileSync(gate, '');
+        await withIndexWorker(
+          indexStep(gate),
+          async (swaps, logs) => {
+            const [id] = await queue(1);
+            await waitFor(settled([id!]), 'the pages', { timeoutMs: 20_000, intervalMs: 20 });
+            const [row] = await rowsOf([id!]);
+            expect(row!.error).toBeNull();
+            expect(row!.state).toBe('live');
+            const dir = join(w.dir, row!.buildId!);
+            await waitFor(async () => Promise.resolve(logs.some((l) => l.includes('search index live'))), 'the index', {
+              timeoutMs: 20_000,
+              intervalMs: 20,
+            });
+            expect(swaps[0]).toEqual({ dir, entry: '{"index":"old"}', files: ['old.pf_fragment'] });
+            expect(readdirSync(join(dir, 'client', 'pagefind', 'fragment'))).toEqual(['new.pf_fragment']);
+          },
+          { servedIn: otherDevice! },
+        );
+      },
+    );
 
     test('a failing index step keeps the pages live and the old index, and is logged without personal data', async () => {
       await withIndexWorker(indexStep('', true), async (swaps, logs) => {
