@@ -39,10 +39,11 @@ interface NativeDatabase {
 }
 
 /**
- * Statements that change the schema. The driver keeps a statement's column names from when it was
- * prepared, so after one of these every statement of the connection is prepared afresh.
+ * Statements that change the schema, after any leading whitespace and comments (the migrations here start
+ * with one). The driver keeps a statement's column names from when it was prepared, so after one of these
+ * every statement of the connection is prepared afresh.
  */
-const SCHEMA_CHANGE = /^\s*(?:CREATE|ALTER|DROP)\b/i;
+const SCHEMA_CHANGE = /^(?:\s|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*(?:CREATE|ALTER|DROP)\b/i;
 
 /** Thrown by `raw()` of a statement that returns no rows, like the driver's own check but without a new error. */
 const NOT_A_READER = new TypeError('The raw() method is only for statements that return data');
