@@ -89,9 +89,13 @@ export async function requeueInterruptedBuilds(database: Database, at: Date): Pr
 
 /**
  * Takes every queued request for one build (coalesced): they all get `buildId` and state `building`, in
- * one batch with the audit row. Returns their ids (empty: nothing was queued, nothing written).
+ * one batch with the audit row. Returns their ids and reasons (empty: nothing was queued, nothing written).
  */
-export async function claimQueuedBuilds(database: Database, buildId: string, at: Date): Promise<string[]> {
+export async function claimQueuedBuilds(
+  database: Database,
+  buildId: string,
+  at: Date,
+): Promise<{ id: string; reason: string }[]> {
   // The worker polls: a plain read first, so an empty queue never takes the write lock.
   const [any] = await database.db
     .select({ id: siteBuilds.id })
@@ -101,7 +105,7 @@ export async function claimQueuedBuilds(database: Database, buildId: string, at:
   if (!any) return [];
   return database.write(async () => {
     const queued = await database.db
-      .select({ id: siteBuilds.id })
+      .select({ id: siteBuilds.id, reason: siteBuilds.reason })
       .from(siteBuilds)
       .where(eq(siteBuilds.state, 'queued'))
       .orderBy(asc(siteBuilds.requestedAt));
@@ -121,7 +125,7 @@ export async function claimQueuedBuilds(database: Database, buildId: string, at:
         detail: { requests: ids.length },
       }),
     ]);
-    return ids;
+    return queued;
   });
 }
 

@@ -46,12 +46,15 @@ import { ROOT } from '../lib/paths.ts';
  * so a restart serves the same build, and older folders are removed (the previous one is kept). On a
  * non-zero exit, a timeout or a failed swap, the old site stays served and the requests say why.
  *
- * Live before search: the build leaves the search index out (SEARCH_LATER); the new folder gets the served
- * folder's `client/pagefind/` (hard links) and goes live with it, the requests are `live`; then the index of the
- * new pages is built in a child process (`node src/cli/search-index.ts`) into `client/.pagefind-next/`, moved into
- * `client/pagefind/` file by file with its entry file last (mergeIndex) and the folder is served again (so the
- * in-memory file table holds the new index). Until then a search may miss the newest pages. A failed or timed-out index step is logged and keeps the old index; the pages
- * stay live. A build that wrote its own index (no SEARCH_PENDING file) is served as it is.
+ * Live before search, for builds whose requests are all approvals (they add pages): the build leaves the search
+ * index out (SEARCH_LATER); the new folder gets the served folder's `client/pagefind/` (hard links, or copies on
+ * another filesystem) and goes live with it, the requests are `live`; then the index of the new pages is built in a
+ * child process (`node src/cli/search-index.ts`) into `client/.pagefind-next/`, moved into `client/pagefind/` file
+ * by file with its entry file last (mergeIndex), the old index's files are removed and the folder is served again
+ * (so the in-memory file table holds the new index only). Until then a search may miss the newest pages. A failed
+ * or timed-out index step is logged and keeps the old index; the pages stay live. A build that wrote its own index
+ * (no SEARCH_PENDING file) is served as it is: withdrawals, corrections, nightly and manual builds write theirs
+ * before they go live, because the previous index still holds the text they take off the site.
  */
 
 export interface BuildCommand {
@@ -118,7 +121,10 @@ function linkTree(from: string, to: string): void {
     mkdirSync(dirname(join(to, f)), { recursive: true });
     try {
       linkSync(join(from, f), join(to, f));
-    } catch {
+    } catch (e) {
+      // EXDEV: another filesystem; EPERM/ENOTSUP: one without hard links; EMLINK: too many links to the file.
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EMLINK') throw e;
       copyFileSync(join(from, f), join(to, f));
     }
   }
@@ -310,12 +316,13 @@ export async function startRebuildWorker(o: RebuildWorkerOptions): Promise<Rebui
 
   // The build and the index step need no secret (src/lib/config.ts SERVER_SECRETS): a build step can never leak one.
   const secret = new Set<string>(SERVER_SECRETS);
-  const childEnv = () =>
+  // `later`: the build leaves its search index out, the pages go live first (only for builds that add pages).
+  const childEnv = (later = true) =>
     Object.fromEntries(
       Object.entries({
         ...process.env,
         ...o.buildEnv,
-        [SEARCH_LATER.name]: SEARCH_LATER.value,
+        ...(later ? { [SEARCH_LATER.name]: SEARCH_LATER.value } : {}),
         PATH: `${join(ROOT, 'node_modules', '.bin')}:${process.env.PATH ?? ''}`,
       }).filter(([name]) => !secret.has(name)),
     );
@@ -350,9 +357,12 @@ export async function startRebuildWorker(o: RebuildWorkerOptions): Promise<Rebui
       try {
         const fresh = mergeIndex(next, index);
         rmSync(pending, { force: true });
-        // Served again: the server's in-memory file table and sirv's list of files now hold the new index.
-        await o.swap(outDir);
+        // The old index's files go before the folder is served again: the swap reads every file into the server's
+        // in-memory table, and what it reads stays served until the next swap (a withdrawn page's fragment too).
+        // Until the swap the old table serves the old index from memory.
         removeOthers(index, fresh);
+        // Served again: the server's in-memory file table and sirv's list of files now hold the new index only.
+        await o.swap(outDir);
         rmSync(next, { recursive: true, force: true });
       } catch (e) {
         failure = maskIdentifiers(e instanceof Error ? e.message : String(e));
@@ -375,7 +385,11 @@ export async function startRebuildWorker(o: RebuildWorkerOptions): Promise<Rebui
     o.logger.info('site build started', { buildId, requests: taken.length });
     linkModules(o.buildsDir);
     const started = performance.now();
-    const r = await runBuild(command(outDir), childEnv(), o.timeoutMs, abort.signal);
+    // Live before search only when every request adds pages (approvals). A withdrawal or a correction takes text
+    // off the site, and the previous index still holds it: those builds (and the nightly and manual ones, which may
+    // drop anything) write their own index before they go live, so removed text is never found after the swap.
+    const later = taken.every((t) => t.reason === 'approval');
+    const r = await runBuild(command(outDir), childEnv(later), o.timeoutMs, abort.signal);
     if (abort.signal.aborted) return false;
     let outcome: BuildOutcome;
     if (r.timedOut) {

@@ -192,14 +192,15 @@ describe('live without restart', () => {
       expect(progress.body).not.toContain('http-equiv="refresh"');
       await expectPageAccessible(`${server.url}/staff/builds/${id}/`, admin.cookie);
       // The search index follows the pages (built after them, src/cli/search-index.ts): then nothing is pending, the
-      // old index's own file is gone from the folder, and the served entry is the new folder's, naming an index of
-      // the demo's pages.
+      // old index's own file is gone from the folder and from what is served, and the served entry is the new
+      // folder's, naming an index of the demo's pages.
       const folder = join(buildsDir, pointer.buildId);
       await waitFor(
         () =>
           Promise.resolve(
             !existsSync(join(folder, '.search-pending.json')) &&
-              !existsSync(join(folder, 'client', 'pagefind', 'old-index.txt')),
+              !existsSync(join(folder, 'client', 'pagefind', 'old-index.txt')) &&
+              server.output.some((l) => l.includes('search index live')),
           ),
         'the search index',
         { timeoutMs: 120_000, intervalMs: 200 },
@@ -214,6 +215,8 @@ describe('live without restart', () => {
       ) as { languages: Record<string, { page_count: number }> };
       expect(entry.languages['zh-cn']?.page_count).toBe(distEntry.languages['zh-cn']?.page_count);
       expect((await text(`${server.url}/pagefind/pagefind.js`)).status).toBe(200);
+      // Nothing of the old index stays served from memory once the new one is in (a withdrawn page's fragment).
+      expect((await text(`${server.url}/pagefind/old-index.txt`)).status).toBe(404);
       liveEtag = (await text(`${server.url}/`)).etag;
       // The rebuilt home page may be byte for byte dist/'s (the precompression cache even links the same .br), so a
       // file only the live build has tells which folder a restarted server reads.

@@ -16,7 +16,7 @@ import type { Database } from '../../src/db/client.ts';
 import { auditStatement } from '../../src/db/audit-repo.ts';
 import { approveSubmission, createSubmission, listVersions } from '../../src/db/disclosure-store-repo.ts';
 import { auditEvents, siteBuilds } from '../../src/db/schema.ts';
-import { getSiteBuild, siteBuildRequestStatement } from '../../src/db/site-builds-repo.ts';
+import { getSiteBuild, siteBuildRequestStatement, type SiteBuildRequest } from '../../src/db/site-builds-repo.ts';
 import { readCalendar } from '../../src/content/files.ts';
 import { buildInputsHash } from '../../src/build/stamp.ts';
 import { buildIsStale } from '../../src/cli/prepare.ts';
@@ -89,10 +89,10 @@ describe('the rebuild worker', () => {
     };
   });
   const silent = createLogger('silent');
-  const queue = async (n: number) => {
+  const queue = async (n: number, reason: SiteBuildRequest['reason'] = 'manual') => {
     const ids: string[] = [];
     for (let i = 0; i < n; i++) {
-      const r = siteBuildRequestStatement(w.database, { reason: 'manual', requestedBy: null, requestedAt: new Date() });
+      const r = siteBuildRequestStatement(w.database, { reason, requestedBy: null, requestedAt: new Date() });
       await w.database.write(() => w.database.db.batch([r.statement]));
       ids.push(r.id);
     }
@@ -186,7 +186,10 @@ describe('the rebuild worker', () => {
          fs.mkdirSync(d + '/server', { recursive: true }); fs.mkdirSync(d + '/client', { recursive: true });
          fs.writeFileSync(d + '/server/entry.mjs', 'export const handler = () => {};');
          fs.writeFileSync(d + '/client/index.html', 'new pages, asked for: ' + process.env.QINGLIAN_SEARCH_INDEX);
-         fs.writeFileSync(d + '/.search-pending.json', '{"cacheDir":null}');
+         if (process.env.QINGLIAN_SEARCH_INDEX === 'later') fs.writeFileSync(d + '/.search-pending.json', '{"cacheDir":null}');
+         else { fs.mkdirSync(d + '/client/pagefind/fragment', { recursive: true });
+           fs.writeFileSync(d + '/client/pagefind/pagefind-entry.json', '{"index":"own"}');
+           fs.writeFileSync(d + '/client/pagefind/fragment/own.pf_fragment', 'own'); }
          fs.writeFileSync(d + '/.build-stamp', JSON.stringify({ builtAt: new Date().toISOString(), inputs: '' }));`,
         outDir,
       ],
@@ -271,9 +274,7 @@ describe('the rebuild worker', () => {
             timeoutMs: 20_000,
             intervalMs: 20,
           });
-          expect(swaps).toEqual([
-            { dir: served, entry: '{"index":"new"}', files: ['new.pf_fragment', 'old.pf_fragment'] },
-          ]);
+          expect(swaps).toEqual([{ dir: served, entry: '{"index":"new"}', files: ['new.pf_fragment'] }]);
           expect(existsSync(join(served, '.search-pending.json'))).toBe(false);
           expect(readdirSync(join(served, 'client', 'pagefind', 'fragment'))).toEqual(['new.pf_fragment']);
         },
@@ -281,11 +282,11 @@ describe('the rebuild worker', () => {
       );
     });
 
-    test('the pages go live with the old index; the new index is swapped in after them, the old one stays whole until then', async () => {
+    test('approvals: the pages go live with the old index; the new one is swapped in after them, the old one whole until then', async () => {
       const gate = join(w.dir, 'index-gate');
       rmSync(gate, { force: true });
       await withIndexWorker(indexStep(gate), async (swaps, logs) => {
-        const [id] = await queue(1);
+        const [id] = await queue(1, 'approval');
         await waitFor(settled([id!]), 'the pages', { timeoutMs: 20_000, intervalMs: 20 });
         const [row] = await rowsOf([id!]);
         expect(row!.state).toBe('live');
@@ -299,10 +300,10 @@ describe('the rebuild worker', () => {
           timeoutMs: 20_000,
           intervalMs: 20,
         });
-        // At the second swap the old and the new files are both there (an open search keeps working) ...
-        expect(swaps[1]).toEqual({ dir, entry: '{"index":"new"}', files: ['new.pf_fragment', 'old.pf_fragment'] });
+        // The second swap reads the new index only: nothing of the old one stays served from memory.
+        expect(swaps[1]).toEqual({ dir, entry: '{"index":"new"}', files: ['new.pf_fragment'] });
         await waitFor(async () => Promise.resolve(logs.some((l) => l.includes('search index live'))), 'the log');
-        // ... then only the new index remains, and nothing is pending.
+        // Only the new index remains on disk, and nothing is pending.
         expect(readdirSync(join(dir, 'client', 'pagefind', 'fragment'))).toEqual(['new.pf_fragment']);
         expect(existsSync(join(dir, '.search-pending.json'))).toBe(false);
         expect(existsSync(join(dir, 'client', '.pagefind-next'))).toBe(false);
@@ -330,7 +331,7 @@ describe('the rebuild worker', () => {
         await withIndexWorker(
           indexStep(gate),
           async (swaps, logs) => {
-            const [id] = await queue(1);
+            const [id] = await queue(1, 'approval');
             await waitFor(settled([id!]), 'the pages', { timeoutMs: 20_000, intervalMs: 20 });
             const [row] = await rowsOf([id!]);
             expect(row!.error).toBeNull();
@@ -350,7 +351,7 @@ describe('the rebuild worker', () => {
 
     test('a failing index step keeps the pages live and the old index, and is logged without personal data', async () => {
       await withIndexWorker(indexStep('', true), async (swaps, logs) => {
-        const [id] = await queue(1);
+        const [id] = await queue(1, 'approval');
         await waitFor(settled([id!]), 'the pages', { timeoutMs: 20_000, intervalMs: 20 });
         const [row] = await rowsOf([id!]);
         expect(row!.state).toBe('live');
@@ -368,6 +369,26 @@ describe('the rebuild worker', () => {
         expect(line).not.toContain('13812345678');
       });
     });
+
+    test.each(['withdrawal', 'correction', 'nightly', 'manual'] as const)(
+      'a %s build (it may take text off the site) writes its own index before it goes live; none comes later',
+      async (reason) => {
+        await withIndexWorker(indexStep('', true), async (swaps, logs) => {
+          // An approval coalesced with it does not make the build leave its index out.
+          const ids = [...(await queue(1, 'approval')), ...(await queue(1, reason))];
+          await waitFor(settled(ids), 'the build', { timeoutMs: 20_000, intervalMs: 20 });
+          const rows = await rowsOf(ids);
+          expect(rows.map((r) => r.state)).toEqual(['live', 'live']);
+          const dir = join(w.dir, rows[0]!.buildId!);
+          expect(readFileSync(join(dir, 'client', 'index.html'), 'utf8')).toBe('new pages, asked for: undefined');
+          // Served once, with its own index only: the old one's fragments (the removed text) are not in it.
+          expect(swaps).toEqual([{ dir, entry: '{"index":"own"}', files: ['own.pf_fragment'] }]);
+          // No index step ran after it (this one would have failed and logged so).
+          await new Promise((r) => setTimeout(r, 300));
+          expect(logs.some((l) => l.includes('search index'))).toBe(false);
+        });
+      },
+    );
   });
 
   test('requests that arrive while a build runs wait for the next one; older folders go, the previous stays', async () => {
