@@ -8,6 +8,21 @@ import { z } from 'zod';
 /** `VAR=` in an env file means "not set". */
 const unsetWhenEmpty = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema);
 
+/**
+ * Whether an SMTP address can be used as nodemailer reads it (it is made on the first mail, not at start): a WHATWG
+ * URL with a host, whose user and password percent-decode.
+ */
+function smtpUrlParses(value: string): boolean {
+  try {
+    const url = new URL(value);
+    decodeURIComponent(url.username);
+    decodeURIComponent(url.password);
+    return url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
 /** The public address every absolute link is built from (QR codes, feed, embed snippet, canonical links). */
 const SiteUrl = z
   .url({ protocol: /^https?$/, error: 'must be an http(s) address, e.g. https://lianjie.example.gov.cn' })
@@ -102,6 +117,10 @@ const Env = BuildEnv.extend({
     z
       .string()
       .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+      .refine(
+        smtpUrlParses,
+        'is not a usable address: it needs a host, a port of 1–65535, and the user and password percent-encoded',
+      )
       .optional(),
   ),
   NOTIFY_MAIL_FROM: z.string().min(3).default('qinglian@localhost'),

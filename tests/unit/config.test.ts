@@ -33,6 +33,26 @@ describe('loadConfig', () => {
   });
 });
 
+describe('SMTP_URL', () => {
+  // The transport is made on the first mail (nodemailer loads lazily): an address it cannot use must stop the start.
+  test.each(['smtps://u:pa%ss@mail.example.org:465', 'smtp://mail.example.org:99999', 'smtp://'])(
+    '%s is refused at start, naming the variable',
+    (url) => {
+      expect(() => loadConfig({ SMTP_URL: url })).toThrow(ConfigError);
+      try {
+        loadConfig({ SMTP_URL: url });
+      } catch (e) {
+        expect((e as ConfigError).problems.join('\n')).toMatch(/^SMTP_URL: /m);
+      }
+    },
+  );
+  test('a usable address (an encoded password) is kept as given; empty means no e-mail', () => {
+    const url = 'smtps://qinglian%40example.org:p%40ss%25w0rd@mail.example.org:465';
+    expect(loadConfig({ SMTP_URL: url }).SMTP_URL).toBe(url);
+    expect(loadConfig({ SMTP_URL: '' }).SMTP_URL).toBeUndefined();
+  });
+});
+
 describe('SITE_URL and the build settings', () => {
   test('SITE_URL is reduced to its origin and required in production', () => {
     expect(loadConfig({ SITE_URL: 'https://jianshui.example.gov.cn/some/path' }).SITE_URL).toBe(
