@@ -748,6 +748,12 @@ export const dataVersions = sqliteTable('data_versions', {
 });
 
 export const siteBuildStates = ['queued', 'building', 'live', 'failed'] as const;
+/**
+ * The search index step of a build that went live before its index (live before search): `pending` while it runs,
+ * `live` once the new index was swapped in, `failed` when it failed or timed out (the previous index stays served).
+ * Null: the build wrote its own index (or never went live), so there is no separate step.
+ */
+export const siteBuildIndexStates = ['pending', 'live', 'failed'] as const;
 
 /**
  * The rebuild queue of the public site (issue 12 "Live without restart"). An approval, a correction, a
@@ -773,6 +779,12 @@ export const siteBuilds = sqliteTable(
     error: text('error'),
     /** The content file or stored disclosure the failure names, when the build named one. */
     errorSubject: text('error_subject'),
+    /** The search index step after the pages went live (siteBuildIndexStates); null when the build wrote its own. */
+    indexState: text('index_state', { enum: siteBuildIndexStates }),
+    /** When the index step ended (swapped in or failed). */
+    indexFinishedAt: integer('index_finished_at', { mode: 'timestamp_ms' }),
+    /** Why the index step failed, masked like `error` (no personal data). */
+    indexError: text('index_error'),
   },
   (t) => [index('site_builds_state').on(t.state, t.requestedAt)],
 );

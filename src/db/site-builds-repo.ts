@@ -129,9 +129,14 @@ export async function claimQueuedBuilds(
   });
 }
 
-export type BuildOutcome = { state: 'live' } | { state: 'failed'; error: string; errorSubject: string | null };
+/** `indexPending`: the build left its search index out and went live with the previous one (its step follows). */
+export type BuildOutcome =
+  { state: 'live'; indexPending: boolean } | { state: 'failed'; error: string; errorSubject: string | null };
 
-/** Ends a build: every request it took becomes `live` or `failed` (with the error), with the audit row. */
+/**
+ * Ends a build: every request it took becomes `live` (its index step `pending` when the index follows) or `failed`
+ * (with the error), with the audit row.
+ */
 export async function finishBuild(database: Database, buildId: string, outcome: BuildOutcome, at: Date) {
   await database.write(() =>
     database.db.batch([
@@ -142,6 +147,7 @@ export async function finishBuild(database: Database, buildId: string, outcome: 
           finishedAt: at,
           error: outcome.state === 'failed' ? outcome.error : null,
           errorSubject: outcome.state === 'failed' ? outcome.errorSubject : null,
+          indexState: outcome.state === 'live' && outcome.indexPending ? 'pending' : null,
         })
         .where(and(eq(siteBuilds.buildId, buildId), eq(siteBuilds.state, 'building'))),
       auditStatement(database, {
@@ -154,6 +160,44 @@ export async function finishBuild(database: Database, buildId: string, outcome: 
       }),
     ]),
   );
+}
+
+export type IndexOutcome = { state: 'live' } | { state: 'failed'; error: string };
+
+/**
+ * Ends the search index step of a live build that left its index out: every request of the build records it (`live`,
+ * or `failed` with the masked reason), with the audit row. Also for a build whose step a restart ran (its rows may say
+ * nothing yet when the build went live before the index step was recorded).
+ */
+export async function finishIndex(database: Database, buildId: string, outcome: IndexOutcome, at: Date) {
+  await database.write(() =>
+    database.db.batch([
+      database.db
+        .update(siteBuilds)
+        .set({
+          indexState: outcome.state,
+          indexFinishedAt: at,
+          indexError: outcome.state === 'failed' ? outcome.error : null,
+        })
+        .where(and(eq(siteBuilds.buildId, buildId), eq(siteBuilds.state, 'live'))),
+      auditStatement(database, {
+        at,
+        actor: SYSTEM,
+        action: outcome.state === 'live' ? 'siteBuild.indexLive' : 'siteBuild.indexFailed',
+        subjectType: 'site_build',
+        subjectId: buildId,
+      }),
+    ]),
+  );
+}
+
+/** The builds whose requests still say their index step is `pending` (a restart settles them). */
+export async function pendingIndexBuilds(database: Database): Promise<string[]> {
+  const rows = await database.db
+    .selectDistinct({ buildId: siteBuilds.buildId })
+    .from(siteBuilds)
+    .where(eq(siteBuilds.indexState, 'pending'));
+  return rows.flatMap((r) => (r.buildId ? [r.buildId] : []));
 }
 
 /** One request, or undefined. */

@@ -21,7 +21,9 @@ import {
   claimQueuedBuilds,
   countBuildRequests,
   finishBuild,
+  finishIndex,
   getSiteBuild,
+  pendingIndexBuilds,
   recentSiteBuilds,
   requeueInterruptedBuilds,
   requestSiteBuild,
@@ -51,8 +53,9 @@ import { ROOT } from '../lib/paths.ts';
  * another filesystem) and goes live with it, the requests are `live`; then the index of the new pages is built in a
  * child process (`node src/cli/search-index.ts`) into `client/.pagefind-next/`, moved into `client/pagefind/` file
  * by file with its entry file last (mergeIndex), the old index's files are removed and the folder is served again
- * (so the in-memory file table holds the new index only). Until then a search may miss the newest pages. A failed
- * or timed-out index step is logged and keeps the old index; the pages stay live. A build that wrote its own index
+ * (so the in-memory file table holds the new index only). Until then a search may miss the newest pages. The requests
+ * record the step (`index_state`: `pending` from the swap, then `live`, or `failed` with the masked reason; the
+ * progress page shows it). A failed or timed-out index step keeps the old index; the pages stay live. A build that wrote its own index
  * (no SEARCH_PENDING file) is served as it is: withdrawals, corrections, nightly and manual builds write theirs
  * before they go live, because the previous index still holds the text they take off the site.
  */
@@ -297,6 +300,34 @@ export interface RebuildWorkerOptions {
   pollMs: number;
 }
 
+/** The build id of a folder in the builds folder (undefined: dist/ or another folder). */
+const buildIdOf = (buildsDir: string, dir: string | undefined): string | undefined =>
+  dir !== undefined && dirname(dir) === resolve(buildsDir) && BUILD_ID.test(dir.slice(dir.lastIndexOf('/') + 1))
+    ? dir.slice(dir.lastIndexOf('/') + 1)
+    : undefined;
+
+/**
+ * At start: index steps a stop or crash left `pending`. The served folder's, when it still waits for its index, is
+ * built first (the restart path of indexAfter records it). The served folder's without the pending file had its index
+ * moved in before the stop: it is live. Any other build is no longer served, so its step can never end: failed.
+ */
+async function settleInterruptedIndexes(o: RebuildWorkerOptions): Promise<void> {
+  const pending = await pendingIndexBuilds(o.database);
+  if (pending.length === 0) return;
+  const served = buildIdOf(o.buildsDir, o.served);
+  for (const buildId of pending) {
+    if (buildId === served && existsSync(join(o.served!, SEARCH_PENDING))) continue;
+    await finishIndex(
+      o.database,
+      buildId,
+      buildId === served
+        ? { state: 'live' }
+        : { state: 'failed', error: 'interrupted by a restart; this build is no longer served' },
+      o.now(),
+    );
+  }
+}
+
 export interface RebuildWorker {
   /** Look for queued requests now (instead of at the next poll). */
   kick(): void;
@@ -308,6 +339,7 @@ export interface RebuildWorker {
 export async function startRebuildWorker(o: RebuildWorkerOptions): Promise<RebuildWorker> {
   const requeued = await requeueInterruptedBuilds(o.database, o.now());
   if (requeued) o.logger.info('site builds re-queued', { count: requeued });
+  await settleInterruptedIndexes(o);
   const command = o.command ?? astroBuildCommand;
   const searchCommand = o.searchCommand ?? searchIndexCommand;
   const abort = new AbortController();
@@ -337,7 +369,8 @@ export async function startRebuildWorker(o: RebuildWorkerOptions): Promise<Rebui
 
   /**
    * The search index of a live folder whose build left it out (SEARCH_PENDING): built by a child process, renamed
-   * into place, the folder served again. A failure keeps the index served before and is logged.
+   * into place, the folder served again. A failure keeps the index served before. Either way the build's requests
+   * record the outcome (finishIndex) and it is logged.
    */
   const indexAfter = async (outDir: string, buildId: string): Promise<void> => {
     const pending = join(outDir, SEARCH_PENDING);
@@ -369,11 +402,15 @@ export async function startRebuildWorker(o: RebuildWorkerOptions): Promise<Rebui
       }
     }
     if (failure === null) {
+      await finishIndex(o.database, buildId, { state: 'live' }, o.now());
       o.logger.info('search index live', { buildId, seconds });
       return;
     }
     rmSync(next, { recursive: true, force: true });
     const { error } = buildFailure(r.output);
+    // What the staff read: the reason, then the step's own lines (masked, as a build's are) when it printed any.
+    const recorded = r.output.trim() === '' ? failure : `${failure}\n${error}`;
+    await finishIndex(o.database, buildId, { state: 'failed', error: recorded }, o.now());
     o.logger.warn('search index failed, the previous index stays', { buildId, seconds, reason: failure, error });
   };
 
@@ -417,7 +454,8 @@ export async function startRebuildWorker(o: RebuildWorkerOptions): Promise<Rebui
           linkTree(previousIndex, ownIndex);
         await o.swap(outDir);
         writePointer(o.buildsDir, { buildId, builtAt: o.now().toISOString() });
-        outcome = { state: 'live' };
+        // Its index step follows (indexAfter) exactly when the build left the index out.
+        outcome = { state: 'live', indexPending: existsSync(join(outDir, SEARCH_PENDING)) };
       } catch (e) {
         outcome = {
           state: 'failed',

@@ -10,7 +10,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest';
 import type { Database } from '../../src/db/client.ts';
 import { auditStatement } from '../../src/db/audit-repo.ts';
@@ -214,8 +214,8 @@ describe('the rebuild worker', () => {
         ],
       });
     /** A served folder with an old index (entry, pagefind.js, an old fragment). */
-    const servedWithIndex = (base = w.dir) => {
-      const dir = join(base, 'served-before');
+    const servedWithIndex = (base = w.dir, name = 'served-before') => {
+      const dir = join(base, name);
       rmSync(dir, { recursive: true, force: true });
       mkdirSync(join(dir, 'client', 'pagefind', 'fragment'), { recursive: true });
       writeFileSync(join(dir, 'client', 'pagefind', 'pagefind-entry.json'), '{"index":"old"}');
@@ -226,11 +226,11 @@ describe('the rebuild worker', () => {
     async function withIndexWorker(
       searchCommand: BuildCommandFor,
       fn: (swaps: { dir: string; entry: string; files: string[] }[], logs: string[], served: string) => Promise<void>,
-      opts: { pending?: boolean; servedIn?: string } = {},
+      opts: { pending?: boolean; servedIn?: string; servedName?: string } = {},
     ) {
       const swaps: { dir: string; entry: string; files: string[] }[] = [];
       const logs: string[] = [];
-      const served = servedWithIndex(opts.servedIn);
+      const served = servedWithIndex(opts.servedIn, opts.servedName);
       if (opts.pending) writeFileSync(join(served, '.search-pending.json'), '{"cacheDir":null}');
       const worker = await startRebuildWorker({
         database: w.database,
@@ -282,6 +282,53 @@ describe('the rebuild worker', () => {
       );
     });
 
+    /** The audit rows of one build, by action. */
+    const auditOf = async (buildId: string) =>
+      (await w.database.db.select().from(auditEvents).where(eq(auditEvents.subjectId, buildId))).map((a) => a.action);
+    /** Requests already live under `buildId` (as finishBuild leaves them), with their index step as given. */
+    const liveRequests = async (buildId: string, n: number, indexState: 'pending' | null) => {
+      const ids = await queue(n, 'approval');
+      await w.database.write(() =>
+        w.database.db.batch([
+          w.database.db
+            .update(siteBuilds)
+            .set({ state: 'live', buildId, startedAt: new Date(), finishedAt: new Date(), indexState })
+            .where(inArray(siteBuilds.id, ids)),
+        ]),
+      );
+      return ids;
+    };
+
+    test('a restart records the index step of the served folder it builds; a pending step of a build no longer served fails', async () => {
+      const gate = join(w.dir, 'index-gate-restart-recorded');
+      writeFileSync(gate, '');
+      const servedId = '11111111-2222-4333-8444-00000000a001';
+      const goneId = '11111111-2222-4333-8444-00000000a002';
+      // Two requests coalesced into the served build, and one of a build a later `npm run build` replaced.
+      const served = await liveRequests(servedId, 2, 'pending');
+      const gone = await liveRequests(goneId, 1, 'pending');
+      await withIndexWorker(
+        indexStep(gate),
+        async (swaps, logs) => {
+          await waitFor(async () => Promise.resolve(logs.some((l) => l.includes('search index live'))), 'the index', {
+            timeoutMs: 20_000,
+            intervalMs: 20,
+          });
+          expect(swaps.map((s) => s.entry)).toEqual(['{"index":"new"}']);
+          for (const row of await rowsOf(served)) {
+            expect(row).toMatchObject({ state: 'live', indexState: 'live', indexError: null });
+            expect(row.indexFinishedAt).toBeInstanceOf(Date);
+          }
+          const [stale] = await rowsOf(gone);
+          expect(stale).toMatchObject({ state: 'live', indexState: 'failed' });
+          expect(stale!.indexError).toContain('interrupted by a restart');
+          expect(await auditOf(servedId)).toEqual(['siteBuild.indexLive']);
+          expect(await auditOf(goneId)).toEqual(['siteBuild.indexFailed']);
+        },
+        { pending: true, servedName: servedId },
+      );
+    });
+
     test('approvals: the pages go live with the old index; the new one is swapped in after them, the old one whole until then', async () => {
       const gate = join(w.dir, 'index-gate');
       rmSync(gate, { force: true });
@@ -291,8 +338,9 @@ describe('the rebuild worker', () => {
         const [row] = await rowsOf([id!]);
         expect(row!.state).toBe('live');
         const dir = join(w.dir, row!.buildId!);
-        // Live with the index served before, while the index step still waits.
+        // Live with the index served before, while the index step still waits: the request says so.
         expect(swaps).toEqual([{ dir, entry: '{"index":"old"}', files: ['old.pf_fragment'] }]);
+        expect(row).toMatchObject({ indexState: 'pending', indexFinishedAt: null, indexError: null });
         expect(readFileSync(join(dir, 'client', 'index.html'), 'utf8')).toBe('new pages, asked for: later');
         expect(logs.some((l) => l.includes('search index live'))).toBe(false);
         writeFileSync(gate, '');
@@ -307,6 +355,11 @@ describe('the rebuild worker', () => {
         expect(readdirSync(join(dir, 'client', 'pagefind', 'fragment'))).toEqual(['new.pf_fragment']);
         expect(existsSync(join(dir, '.search-pending.json'))).toBe(false);
         expect(existsSync(join(dir, 'client', '.pagefind-next'))).toBe(false);
+        // The request records the new index, with the audit row after the build's own.
+        const [after] = await rowsOf([id!]);
+        expect(after).toMatchObject({ state: 'live', indexState: 'live', indexError: null });
+        expect(after!.indexFinishedAt!.getTime()).toBeGreaterThanOrEqual(after!.finishedAt!.getTime());
+        expect(await auditOf(row!.buildId!)).toEqual(['siteBuild.started', 'siteBuild.live', 'siteBuild.indexLive']);
       });
     });
 
@@ -367,6 +420,13 @@ describe('the rebuild worker', () => {
         expect(line).toContain('exit 3');
         expect(line).toContain('pagefind: no pages');
         expect(line).not.toContain('13812345678');
+        // The request records the failure with its reason, masked: the phone number the step printed is not stored.
+        const [after] = await rowsOf([id!]);
+        expect(after).toMatchObject({ state: 'live', error: null, indexState: 'failed' });
+        expect(after!.indexFinishedAt).toBeInstanceOf(Date);
+        expect(after!.indexError).toMatch(/^exit 3\nsearch index failed: pagefind: no pages, call /);
+        expect(after!.indexError).not.toContain('13812345678');
+        expect(await auditOf(row!.buildId!)).toEqual(['siteBuild.started', 'siteBuild.live', 'siteBuild.indexFailed']);
       });
     });
 
@@ -386,6 +446,10 @@ describe('the rebuild worker', () => {
           // No index step ran after it (this one would have failed and logged so).
           await new Promise((r) => setTimeout(r, 300));
           expect(logs.some((l) => l.includes('search index'))).toBe(false);
+          // Nor is one recorded: the index was part of the build.
+          for (const row of await rowsOf(ids))
+            expect(row).toMatchObject({ indexState: null, indexFinishedAt: null, indexError: null });
+          expect(await auditOf(rows[0]!.buildId!)).toEqual(['siteBuild.started', 'siteBuild.live']);
         });
       },
     );

@@ -4,7 +4,7 @@ import { nextBeijingTime } from '../../src/domain/calendar/dates.ts';
 import { createCalendar } from '../../src/domain/calendar/working-days.ts';
 import { aidNamesExpired } from '../../src/domain/disclosures/student-aid/rules.ts';
 import { absoluteDatabaseUrl, buildFailure } from '../../src/services/site-builds.ts';
-import { buildSteps } from '../../src/site/builds/labels.ts';
+import { buildFinished, buildSteps } from '../../src/site/builds/labels.ts';
 
 describe('the nightly schedule: 00:05 Beijing time', () => {
   test.each([
@@ -78,21 +78,46 @@ describe('aid names expire after the publicity window (the rule the nightly scru
 
 describe('the progress page steps', () => {
   test('queued, building, then live or failed', () => {
-    expect(buildSteps('queued').map((s) => [s.state, s.done, s.current])).toEqual([
+    expect(buildSteps('queued').map((s) => [s.step, s.done, s.current])).toEqual([
       ['queued', false, true],
       ['building', false, false],
       ['live', false, false],
     ]);
-    expect(buildSteps('building').map((s) => [s.state, s.done, s.current])).toEqual([
+    expect(buildSteps('building').map((s) => [s.step, s.done, s.current])).toEqual([
       ['queued', true, false],
       ['building', false, true],
       ['live', false, false],
     ]);
-    expect(buildSteps('failed').map((s) => [s.state, s.done, s.current])).toEqual([
+    expect(buildSteps('failed').map((s) => [s.step, s.done, s.current])).toEqual([
       ['queued', true, false],
       ['building', true, false],
       ['failed', true, true],
     ]);
+    // A build that wrote its own index (or one from before the index step was recorded): live is the last step.
+    expect(buildSteps('live', null).map((s) => [s.step, s.done, s.current])).toEqual([
+      ['queued', true, false],
+      ['building', true, false],
+      ['live', true, true],
+    ]);
+  });
+
+  test('after live, the search index step of a build that left its index out; pending is not finished', () => {
+    const steps = (index: 'pending' | 'live' | 'failed') =>
+      buildSteps('live', index).map((s) => [s.step, s.label, s.done, s.current]);
+    expect(steps('pending')).toEqual([
+      ['queued', '排队中', true, false],
+      ['building', '构建中', true, false],
+      ['live', '已上线', true, false],
+      ['index', '正在更新搜索索引', false, true],
+    ]);
+    expect(steps('live').at(-1)).toEqual(['index', '搜索索引已更新', true, true]);
+    expect(steps('failed').at(-1)).toEqual(['index', '搜索索引更新失败', true, true]);
+    expect(buildFinished('live', 'pending')).toBe(false);
+    expect(buildFinished('live', 'live')).toBe(true);
+    expect(buildFinished('live', 'failed')).toBe(true);
+    expect(buildFinished('live', null)).toBe(true);
+    expect(buildFinished('building', null)).toBe(false);
+    expect(buildFinished('failed', null)).toBe(true);
   });
 });
 

@@ -351,6 +351,9 @@ export const staffMessages = {
   'staff.builds.state.building': '构建中',
   'staff.builds.state.live': '已上线',
   'staff.builds.state.failed': '构建失败',
+  'staff.builds.index.pending': '正在更新搜索索引',
+  'staff.builds.index.live': '搜索索引已更新',
+  'staff.builds.index.failed': '搜索索引更新失败',
   'staff.build.title': '网站构建进度',
   'staff.build.steps': '构建步骤',
   'staff.build.refreshing': '构建结束前，本页会自动更新进度；如未更新，请点击“刷新进度”。',
@@ -358,6 +361,13 @@ export const staffMessages = {
   'staff.build.live': '新版本网站已上线，公众访问即可看到。',
   'staff.build.failed': '构建失败，公众仍看到原来的网站。请根据下面的原因修改后重新提交。',
   'staff.build.error': '失败原因',
+  'staff.build.indexPending':
+    '新版本网站已上线，正在更新搜索索引。更新完成前，站内搜索可能还查不到最新公开的内容；页面本身、列表和开放数据已是新版本。',
+  'staff.build.indexLive': '新版本网站已上线，搜索索引也已更新，站内搜索可以查到最新公开的内容。',
+  'staff.build.indexFailed':
+    '新版本网站已上线，但搜索索引更新失败：站内搜索仍使用原来的索引，暂时查不到最新公开的内容。下次重新构建网站时会再次更新搜索索引。',
+  'staff.build.indexError': '搜索索引失败原因',
+  'staff.build.indexFinishedAt': '搜索索引结束时间',
   'staff.build.errorSubject': '出错的文件',
   'staff.build.startedAt': '开始时间',
   'staff.build.finishedAt': '结束时间',

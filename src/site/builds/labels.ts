@@ -16,20 +16,54 @@ const states = {
   failed: () => t('staff.builds.state.failed'),
 } as const;
 
+/** The search index step after the pages went live (site_builds.index_state). */
+const indexStates = {
+  pending: () => t('staff.builds.index.pending'),
+  live: () => t('staff.builds.index.live'),
+  failed: () => t('staff.builds.index.failed'),
+} as const;
+
 type BuildState = keyof typeof states;
+type IndexState = keyof typeof indexStates;
 
 export const buildReasonLabel = (reason: string): string =>
   reason in reasons ? reasons[reason as keyof typeof reasons]() : reason;
 
 export const buildStateLabel = (state: BuildState): string => states[state]();
 
-/** The steps of the progress page: queued, building, then live or failed; which are done and which is current. */
-export function buildSteps(state: BuildState): { state: BuildState; done: boolean; current: boolean }[] {
+export const indexStateLabel = (state: IndexState): string => indexStates[state]();
+
+/**
+ * Whether the progress page is finished (it stops refreshing itself): the build failed, or it is live and its search
+ * index step (when it has one) is no longer pending.
+ */
+export const buildFinished = (state: BuildState, indexState: IndexState | null): boolean =>
+  state === 'failed' || (state === 'live' && indexState !== 'pending');
+
+export interface BuildStep {
+  /** `queued`, `building`, `live`, `failed`, or `index` (the search index step). */
+  step: BuildState | 'index';
+  label: string;
+  done: boolean;
+  current: boolean;
+}
+
+/**
+ * The steps of the progress page: queued, building, then live or failed; after live, the search index step when the
+ * build left its index out (no index state: the index was part of the build, no step of its own). Which are done and
+ * which is current.
+ */
+export function buildSteps(state: BuildState, indexState: IndexState | null = null): BuildStep[] {
   const order: BuildState[] = ['queued', 'building', state === 'failed' ? 'failed' : 'live'];
   const at = order.indexOf(state);
-  return order.map((s, i) => ({
-    state: s,
+  const withIndex = state === 'live' && indexState !== null;
+  const steps: BuildStep[] = order.map((s, i) => ({
+    step: s,
+    label: buildStateLabel(s),
     done: i < at || (i === at && (s === 'live' || s === 'failed')),
-    current: i === at,
+    current: i === at && !withIndex,
   }));
+  if (withIndex)
+    steps.push({ step: 'index', label: indexStateLabel(indexState), done: indexState !== 'pending', current: true });
+  return steps;
 }
