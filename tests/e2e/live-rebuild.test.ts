@@ -142,7 +142,48 @@ describe('live without restart', () => {
       expect((await text(`${server.url}/`)).body).toContain(MARKER);
       expect((await text(`${server.url}/old-site.txt`)).status).toBe(200);
       expect(existsSync(join(buildsDir, 'live.json'))).toBe(false);
+      // A failed build never went live: no search index step.
+      const failedRow = (await db.execute({ sql: 'SELECT * FROM site_builds WHERE id = ?', args: [id!] })).rows[0]!;
+      expect([failedRow.index_state, failedRow.index_error]).toEqual([null, null]);
+      expect(after.body).not.toContain('data-step="index"');
       await expectPageAccessible(`${server.url}${location}`, admin.cookie);
+
+      // The index step's two other states, as the worker records them (rows only, no build): pending keeps the
+      // progress page refreshing; failed says why, that search keeps the previous index, and shows on the list.
+      const fixture = async (suffix: string, indexState: string, indexError: string | null) => {
+        const fixtureId = `00000000-0000-4000-8000-0000000f${suffix}`;
+        await db!.execute({
+          sql: `INSERT INTO site_builds (id, reason, requested_at, state, build_id, started_at, finished_at, index_state,
+                  index_finished_at, index_error) VALUES (?, 'approval', ?, 'live', ?, ?, ?, ?, ?, ?)`,
+          args: [
+            fixtureId,
+            Date.now(),
+            fixtureId,
+            Date.now(),
+            Date.now(),
+            indexState,
+            indexState === 'pending' ? null : Date.now(),
+            indexError,
+          ],
+        });
+        return `/staff/builds/${fixtureId}/`;
+      };
+      const pendingPage = await fixture('0001', 'pending', null);
+      const failedPage = await fixture('0002', 'failed', 'exit 3\npagefind: no pages');
+      const pending = (await text(`${server.url}${pendingPage}`, { cookie: admin.cookie })).body;
+      expect(pending).toContain('data-finished="false"');
+      expect(pending).toMatch(/<li data-step="index" data-done="false" data-index-state="pending" aria-current="step"/);
+      expect(pending).toContain('正在更新搜索索引');
+      await expectPageAccessible(`${server.url}${pendingPage}`, admin.cookie);
+      const failed = (await text(`${server.url}${failedPage}`, { cookie: admin.cookie })).body;
+      expect(failed).toContain('data-finished="true"');
+      expect(failed).toMatch(/<li data-step="index" data-done="true" data-index-state="failed" aria-current="step"/);
+      expect(failed).toContain('站内搜索仍使用原来的索引');
+      expect(failed).toContain('下次重新构建网站时会再次更新搜索索引');
+      expect(failed).toMatch(/<pre class="code" data-index-error[^>]*>\s*exit 3\npagefind: no pages/);
+      await expectPageAccessible(`${server.url}${failedPage}`, admin.cookie);
+      const list = (await text(`${server.url}/staff/builds/`, { cookie: admin.cookie })).body;
+      expect(list).toMatch(/<td data-state="live" data-index-state="failed">[^<]*<strong>搜索索引更新失败<\/strong>/);
       await expectPageAccessible(`${server.url}/staff/builds/`, admin.cookie);
     } finally {
       await server.stop();
@@ -188,7 +229,9 @@ describe('live without restart', () => {
       expect(existsSync(join(buildsDir, pointer.buildId, 'client', 'index.html.br'))).toBe(true);
       const progress = await text(`${server.url}/staff/builds/${id}/`, { cookie: admin.cookie });
       expect(progress.status).toBe(200);
-      expect(progress.body).toMatch(/<li data-step="live"[^>]*aria-current="step"/);
+      // Live; then the search index step (the request went live before its index).
+      expect(progress.body).toMatch(/<li data-step="live" data-done="true"/);
+      expect(progress.body).toMatch(/<li data-step="index"[^>]*aria-current="step"/);
       expect(progress.body).not.toContain('http-equiv="refresh"');
       await expectPageAccessible(`${server.url}/staff/builds/${id}/`, admin.cookie);
       // The search index follows the pages (built after them, src/cli/search-index.ts): then nothing is pending, the
@@ -217,6 +260,13 @@ describe('live without restart', () => {
       expect((await text(`${server.url}/pagefind/pagefind.js`)).status).toBe(200);
       // Nothing of the old index stays served from memory once the new one is in (a withdrawn page's fragment).
       expect((await text(`${server.url}/pagefind/old-index.txt`)).status).toBe(404);
+      // The request records the index step: live, after the pages, and the progress page says so and is finished.
+      const indexed = (await db!.execute({ sql: 'SELECT * FROM site_builds WHERE id = ?', args: [id] })).rows[0]!;
+      expect({ state: indexed.index_state, error: indexed.index_error }).toEqual({ state: 'live', error: null });
+      expect(Number(indexed.index_finished_at)).toBeGreaterThanOrEqual(Number(indexed.finished_at));
+      const done = (await text(`${server.url}/staff/builds/${id}/`, { cookie: admin.cookie })).body;
+      expect(done).toContain('data-finished="true"');
+      expect(done).toMatch(/<li data-step="index" data-done="true" data-index-state="live" aria-current="step"/);
       liveEtag = (await text(`${server.url}/`)).etag;
       // The rebuilt home page may be byte for byte dist/'s (the precompression cache even links the same .br), so a
       // file only the live build has tells which folder a restarted server reads.
