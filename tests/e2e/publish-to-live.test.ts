@@ -83,7 +83,10 @@ async function approve(disclosureId: string): Promise<string> {
   return id!;
 }
 
-/** Follows the build's progress page (it refreshes itself without JavaScript) until the build is live. */
+/**
+ * Follows the build's progress page (it refreshes itself with JavaScript; without, a link reloads it) until the build
+ * is live and its search index step, when it has one, is over.
+ */
 async function untilLive(buildRequest: string): Promise<void> {
   await approver.goto(`${server.url}/staff/builds/${buildRequest}/`);
   await accessible(approver);
@@ -101,13 +104,24 @@ async function untilLive(buildRequest: string): Promise<void> {
     if (Date.now() > deadline) throw new Error(`build still ${String(state.state)}`);
     await new Promise((r) => setTimeout(r, 1_000));
   }
+  // An approval's build goes live before its search index: the page is finished once the index step after live is.
+  const indexed = async () =>
+    (await db.execute({ sql: 'SELECT index_state FROM site_builds WHERE id = ?', args: [buildRequest] })).rows[0]!
+      .index_state !== 'pending';
+  while (!(await indexed())) {
+    if (Date.now() > deadline) throw new Error('search index still pending');
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
   if (initial === 'false') {
-    await watcher.locator('li[data-step="live"][aria-current="step"]').waitFor({ timeout: 15_000 });
-    expect(await watcher.locator('[data-build-progress]').getAttribute('data-finished')).toBe('true');
+    await watcher.locator('[data-build-progress][data-finished="true"]').waitFor({ timeout: 15_000 });
+    expect(await watcher.locator('li[data-step="live"][data-done="true"]').count()).toBe(1);
   }
   await watcher.close();
   await approver.goto(`${server.url}/staff/builds/${buildRequest}/`);
-  expect(await approver.locator('li[data-step="live"][aria-current="step"]').count()).toBe(1);
+  expect(await approver.locator('li[data-step="live"][data-done="true"]').count()).toBe(1);
+  // The last step is current: live, or the search index step after it, updated.
+  expect(await approver.locator('[aria-current="step"]').getAttribute('data-step')).toMatch(/^(live|index)$/);
+  expect(await approver.locator('li[data-step="index"]:not([data-index-state="live"])').count()).toBe(0);
   await accessible(approver);
 }
 
