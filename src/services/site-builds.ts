@@ -53,11 +53,11 @@ import { ROOT } from '../lib/paths.ts';
  * another filesystem) and goes live with it, the requests are `live`; then the index of the new pages is built in a
  * child process (`node src/cli/search-index.ts`) into `client/.pagefind-next/`, moved into `client/pagefind/` file
  * by file with its entry file last (mergeIndex), the old index's files are removed and the folder is served again
- * (so the in-memory file table holds the new index only). Until then a search may miss the newest pages. The requests
- * record the step (`index_state`: `pending` from the swap, then `live`, or `failed` with the masked reason; the
- * progress page shows it). A failed or timed-out index step keeps the old index; the pages stay live. A build that wrote its own index
- * (no SEARCH_PENDING file) is served as it is: withdrawals, corrections, nightly and manual builds write theirs
- * before they go live, because the previous index still holds the text they take off the site.
+ * (so the in-memory file table holds the new index only). Until then a search may miss the newest pages. The
+ * requests record the step (`index_state`: `pending` from the swap, then `live`, or `failed` with the masked reason;
+ * the progress page shows it). A failed or timed-out index step keeps the old index; the pages stay live. A build
+ * that wrote its own index (no SEARCH_PENDING file) is served as it is: withdrawals, corrections, nightly and manual
+ * builds write theirs before they go live, because the previous index still holds the text they take off the site.
  */
 
 export interface BuildCommand {
