@@ -1,10 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { copyFileSync, existsSync, linkSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
+import { linkOrCopy } from '../lib/paths.ts';
 
 const brotli = promisify(brotliCompress);
 const gz = promisify(gzip);
@@ -83,11 +84,7 @@ async function writeAtomically(path: string, data: Uint8Array): Promise<void> {
 /** A hard link where the file system allows it (same device), else a copy. */
 function place(from: string, to: string): void {
   rmSync(to, { force: true });
-  try {
-    linkSync(from, to);
-  } catch {
-    copyFileSync(from, to);
-  }
+  linkOrCopy(from, to);
 }
 
 /** Cache hits between two turns of the event loop (the lookups are synchronous; Pagefind's replies wait meanwhile). */

@@ -1,9 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import {
-  copyFileSync,
   existsSync,
-  linkSync,
   mkdirSync,
   readdirSync,
   readFileSync,
@@ -36,7 +34,7 @@ import { aidNamesExpired } from '../domain/disclosures/student-aid/rules.ts';
 import { maskIdentifiers } from '../domain/privacy/identifiers.ts';
 import type { Logger } from '../lib/log.ts';
 import { SERVER_SECRETS } from '../lib/config.ts';
-import { ROOT } from '../lib/paths.ts';
+import { linkOrCopy, ROOT } from '../lib/paths.ts';
 
 /**
  * The rebuild worker (issue 12 "Live without restart"). Requests are rows of `site_builds`, queued in the
@@ -110,7 +108,7 @@ function mergeIndex(next: string, index: string): Set<string> {
   return new Set(files);
 }
 
-/** After the swap: the old index's files that the new one does not have. */
+/** Once the new index is moved in: the old index's files that the new one does not have. */
 function removeOthers(index: string, keep: ReadonlySet<string>): void {
   for (const f of filesUnder(index)) if (!keep.has(f)) rmSync(join(index, f), { force: true });
 }
@@ -122,14 +120,7 @@ function removeOthers(index: string, keep: ReadonlySet<string>): void {
 function linkTree(from: string, to: string): void {
   for (const f of filesUnder(from)) {
     mkdirSync(dirname(join(to, f)), { recursive: true });
-    try {
-      linkSync(join(from, f), join(to, f));
-    } catch (e) {
-      // EXDEV: another filesystem; EPERM/ENOTSUP: one without hard links; EMLINK: too many links to the file.
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EMLINK') throw e;
-      copyFileSync(join(from, f), join(to, f));
-    }
+    linkOrCopy(join(from, f), join(to, f));
   }
 }
 
