@@ -1,4 +1,5 @@
 import type { Client } from '@libsql/client';
+import { nativeReader, type NativeReader } from './statement-cache.ts';
 
 /**
  * Which cached public areas each table feeds (the response cache, src/lib/response-cache.ts).
@@ -87,4 +88,9 @@ export async function readCommitCounter(client: Client): Promise<number> {
   const rs = await client.execute('PRAGMA data_version');
   const row = rs.rows[0];
   return row ? Number(Object.values(row)[0]) : 0;
+}
+
+/** `PRAGMA data_version` read synchronously on the client's own connection (embedded only; null otherwise). */
+export function commitCounterReader(client: Client): Promise<NativeReader | null> {
+  return nativeReader(client, 'PRAGMA data_version');
 }

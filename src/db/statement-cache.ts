@@ -30,9 +30,12 @@ interface NativeStatement {
   columns(): unknown[];
   run(...params: unknown[]): unknown;
   all(...params: unknown[]): unknown[];
+  get(...params: unknown[]): unknown;
 }
 
 interface NativeDatabase {
+  readonly open: boolean;
+  readonly inTransaction: boolean;
   prepare: (this: NativeDatabase, sql: string, ...rest: unknown[]) => NativeStatement;
   exec: (this: NativeDatabase, sql: string) => unknown;
   close: (this: NativeDatabase) => void;
@@ -138,6 +141,8 @@ class CachedStatement {
 const caches = new WeakMap<object, Map<string, CachedStatement>>();
 const stats = { prepared: 0, hits: 0 };
 let installed = false;
+/** The driver's own `prepare`, once the cache is installed (`nativeReader` prepares its statement with it). */
+let originalPrepare: NativeDatabase['prepare'] | null = null;
 
 /** Install the cache on the driver (idempotent). `openDatabase` calls it before it opens a connection. */
 export function installStatementCache(): void {
@@ -145,10 +150,16 @@ export function installStatementCache(): void {
   installed = true;
   const proto = (Database as unknown as { prototype: NativeDatabase }).prototype;
   const prepare = proto.prepare;
+  originalPrepare = prepare;
   const close = proto.close;
   proto.prepare = function (this: NativeDatabase, sql: string, ...rest: unknown[]): NativeStatement {
     // The driver's own helpers (`pragma()`) pass more arguments and use the statement in other modes.
     if (rest.length > 0) return prepare.call(this, sql, ...rest);
+    // A probe of `nativeReader`: note the connection, do not keep the statement.
+    if (sql.startsWith(PROBE)) {
+      probed.set(sql, this);
+      return prepare.call(this, sql);
+    }
     if (SCHEMA_CHANGE.test(sql)) {
       caches.delete(this);
       return prepare.call(this, sql);
@@ -199,6 +210,69 @@ export function installStatementCache(): void {
   proto.close = function (this: NativeDatabase): void {
     caches.delete(this);
     close.call(this);
+  };
+}
+
+/** The text of a probe (`nativeReader`): a number follows, so that every probe is told apart. */
+const PROBE = 'SELECT 1 AS qinglian_probe_';
+/** Connections probes were prepared on, by probe text, until `nativeReader` takes its own. */
+const probed = new Map<string, NativeDatabase>();
+let probes = 0;
+
+/** A synchronous read of one number on a client's own native connection (see `nativeReader`). */
+export interface NativeReader {
+  /**
+   * The first column of the first row of the reader's statement, run now; null when it cannot run here: the
+   * connection is inside a transaction (another caller's), is closed, or the statement failed.
+   */
+  read(): number | null;
+  /** False once the connection is closed: the client has another one, probe again. */
+  readonly open: boolean;
+}
+
+/**
+ * A reader of `sql` (a one-value read, e.g. `PRAGMA data_version`) that runs it synchronously on the native
+ * connection `client` itself uses, without the client's promise, pool and result-set objects: the response cache
+ * asks `PRAGMA data_version` once per turn of the event loop, and through the client that was about a third of the
+ * server's CPU on a cached read. The connection is found with a probe: `client` runs a statement whose text is
+ * unique, and the patched `prepare` notes the connection it was prepared on. Null when that did not happen (not the
+ * embedded driver, or the cache not installed). It reads nothing the client could not: same connection, same
+ * statement cache; it refuses to run inside a transaction, where the answer would be the transaction's.
+ */
+export async function nativeReader(
+  client: { execute(sql: string): Promise<unknown> },
+  sql: string,
+): Promise<NativeReader | null> {
+  const probe = `${PROBE}${String(++probes)}`;
+  try {
+    await client.execute(probe);
+  } catch {
+    probed.delete(probe);
+    return null;
+  }
+  const db = probed.get(probe);
+  probed.delete(probe);
+  if (!db) return null;
+  // A statement of its own (not the cache's): one native call a read (`get`), in raw mode (the row as an array).
+  let stmt: NativeStatement;
+  try {
+    stmt = originalPrepare!.call(db, sql).raw(true);
+  } catch {
+    return null;
+  }
+  return {
+    read() {
+      if (!db.open || db.inTransaction) return null;
+      try {
+        const value = (stmt.get() as unknown[] | undefined)?.[0];
+        return typeof value === 'bigint' || typeof value === 'number' ? Number(value) : null;
+      } catch {
+        return null;
+      }
+    },
+    get open() {
+      return db.open;
+    },
   };
 }
 
