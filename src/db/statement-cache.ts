@@ -30,6 +30,10 @@ interface NativeStatement {
   columns(): unknown[];
   run(...params: unknown[]): unknown;
   all(...params: unknown[]): unknown[];
+}
+
+/** The driver's own statement has more (`get`: the first row, in one native call); the cache's has only the above. */
+interface DriverStatement extends NativeStatement {
   get(...params: unknown[]): unknown;
 }
 
@@ -254,9 +258,9 @@ export async function nativeReader(
   probed.delete(probe);
   if (!db) return null;
   // A statement of its own (not the cache's): one native call a read (`get`), in raw mode (the row as an array).
-  let stmt: NativeStatement;
+  let stmt: DriverStatement;
   try {
-    stmt = originalPrepare!.call(db, sql).raw(true);
+    stmt = (originalPrepare!.call(db, sql) as DriverStatement).raw(true) as DriverStatement;
   } catch {
     return null;
   }
