@@ -26,6 +26,8 @@ const seconds = (since: number) => ((performance.now() - since) / 1000).toFixed(
 export function postBuild(settings: BuildSettings): AstroIntegration {
   let inputs: string | null = null;
   let cacheDir: string | undefined;
+  /** Astro's cache folder: the search index keeps its last index there (src/build/search-index.ts). */
+  let astroCache: string | undefined;
   return {
     name: 'qinglian:post-build',
     hooks: {
@@ -33,7 +35,8 @@ export function postBuild(settings: BuildSettings): AstroIntegration {
         const db = loadDatabaseSettings();
         const store = await storeSignature({ url: db.DATABASE_URL, authToken: db.DATABASE_AUTH_TOKEN });
         inputs = buildInputsHash(fileURLToPath(config.root), settings, store);
-        cacheDir = join(fileURLToPath(config.cacheDir), 'qinglian-precompress');
+        astroCache = fileURLToPath(config.cacheDir);
+        cacheDir = join(astroCache, 'qinglian-precompress');
       },
       'astro:build:done': async ({ dir, logger }) => {
         const clientDir = fileURLToPath(dir);
@@ -47,13 +50,18 @@ export function postBuild(settings: BuildSettings): AstroIntegration {
           logger.info(
             `precompressed ${pagesOnly.files} files in ${seconds(started)}s (${pagesOnly.compressed} compressed, ${pagesOnly.files - pagesOnly.compressed} from the cache, ${pagesOnly.pruned} cache entries pruned; the search index comes later; the last index's cache entries kept)`,
           );
-          await writeFile(join(clientDir, '..', SEARCH_PENDING), `${JSON.stringify({ cacheDir: cacheDir ?? null })}\n`);
+          await writeFile(
+            join(clientDir, '..', SEARCH_PENDING),
+            `${JSON.stringify({ cacheDir: cacheDir ?? null, searchCacheDir: astroCache ?? null })}\n`,
+          );
           await stamp();
           return;
         }
         const [{ pages }, pagesCompressed] = await Promise.all([
-          buildSearchIndex(clientDir).then((r) => {
-            logger.info(`indexed ${r.pages} pages for search in ${seconds(started)}s`);
+          buildSearchIndex(clientDir, undefined, astroCache ? { cacheDir: astroCache } : {}).then((r) => {
+            logger.info(
+              `indexed ${r.pages} pages for search in ${seconds(started)}s${r.indexed ? '' : ' (unchanged: the last index, from the cache)'}`,
+            );
             return r;
           }),
           precompressDir(clientDir, { ...cache, exclude: [SEARCH_DIR], used, prune: false }),

@@ -1,10 +1,22 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
 import * as pagefind from 'pagefind';
+import { linkOrCopy } from '../lib/paths.ts';
 import { searchPages, searchRecord } from './search-pages.ts';
 
 /** The language of every page (`<html lang="zh-CN">`, which Pagefind lower-cases): records join the same index. */
 const LANGUAGE = 'zh-cn';
+
+/** Part of the index's digest: another Pagefind writes other files. (Its package exports no package.json.) */
+const PAGEFIND_VERSION = (() => {
+  try {
+    const manifest = new URL('../../node_modules/pagefind/package.json', import.meta.url);
+    return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+})();
 
 /** Where Pagefind writes the search index, under the client build; the search page loads it from `/pagefind/`. */
 export const SEARCH_DIR = 'pagefind';
@@ -61,6 +73,55 @@ export function searchableHtml(html: string): string | null {
 const urlOf = (clientDir: string, file: string) =>
   `/${relative(clientDir, file).split(sep).join('/')}`.replace(/(^|\/)index\.html$/, '$1');
 
+/** Under the cache folder: finished indexes, each named by the digest of what it was made of. */
+const INDEX_CACHE = 'qinglian-search-index';
+
+/** How long an index no build uses stays in the cache (like precompression's entries). */
+const KEEP_UNUSED_MS = 3_600_000;
+
+/** A page as Pagefind is given it. */
+interface SearchPage {
+  url: string;
+  content: string;
+}
+
+/** Everything an index is made of: same digest, same files. */
+const indexDigest = (pages: readonly SearchPage[]) =>
+  createHash('sha256')
+    .update(JSON.stringify([PAGEFIND_VERSION, LANGUAGE, pages, searchPages.map(searchRecord)]))
+    .digest('hex')
+    .slice(0, 32);
+
+/** Pagefind's index of `pages` and the site's own records, written into `outputPath`. */
+async function writeIndex(pages: readonly SearchPage[], outputPath: string): Promise<void> {
+  const { index, errors } = await pagefind.createIndex({});
+  if (!index) throw new Error(`pagefind: ${errors.join('; ')}`);
+  try {
+    // Sent in path order (Pagefind numbers pages in the order they arrive), answered in parallel.
+    await Promise.all(
+      pages.map(({ url, content }) =>
+        index.addHTMLFile({ url, content }).then((r) => {
+          if (r.errors.length) throw new Error(`pagefind: ${url}: ${r.errors.join('; ')}`);
+        }),
+      ),
+    );
+    for (const page of searchPages) {
+      const record = await index.addCustomRecord({ ...searchRecord(page), language: LANGUAGE });
+      if (record.errors.length) throw new Error(`pagefind: ${page.url}: ${record.errors.join('; ')}`);
+    }
+    const written = await index.writeFiles({ outputPath });
+    if (written.errors.length) throw new Error(`pagefind: ${written.errors.join('; ')}`);
+  } finally {
+    await pagefind.close();
+  }
+}
+
+/** The files under `dir` (relative paths). */
+const filesIn = (dir: string): string[] =>
+  readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => !e.isDirectory())
+    .map((e) => relative(dir, join(e.parentPath, e.name)));
+
 /**
  * The static full-text search index, built with Pagefind into `outputPath` (default `<clientDir>/pagefind/`) after
  * the pages are written (src/build/post-build.ts; the rebuild worker builds it after the new pages are live:
@@ -68,33 +129,60 @@ const urlOf = (clientDir: string, file: string) =>
  * permalinks, never aid lists — each with its unit, kind and period as meta, and only that element is handed to
  * Pagefind (searchableHtml); the forms and main pages are added as records of their own (src/build/search-pages.ts).
  * The npm package runs Pagefind's extended binary, which segments Chinese text.
+ *
+ * With `cacheDir`, the finished index is kept there under the digest of what it was made of (the searchable part of
+ * every page, the records, Pagefind's version), and a build whose searchable content is unchanged links it from
+ * there instead of running Pagefind: a nightly rebuild, or one after a change no search sees (an aid list, a unit's
+ * contact). Pagefind has no incremental mode, so any other change indexes every page again. An index no build has
+ * used for an hour is removed.
  */
-export async function buildSearchIndex(clientDir: string, outputPath = join(clientDir, SEARCH_DIR)) {
-  const { index, errors } = await pagefind.createIndex({});
-  if (!index) throw new Error(`pagefind: ${errors.join('; ')}`);
-  try {
-    // Sent in path order (Pagefind numbers pages in the order they arrive), answered in parallel.
-    const adds: Promise<void>[] = [];
-    let pages = 0;
-    for (const file of htmlFiles(clientDir)) {
-      const content = searchableHtml(readFileSync(file, 'utf8'));
-      if (content === null) continue;
-      pages += 1;
-      adds.push(
-        index.addHTMLFile({ url: urlOf(clientDir, file), content }).then((r) => {
-          if (r.errors.length) throw new Error(`pagefind: ${urlOf(clientDir, file)}: ${r.errors.join('; ')}`);
-        }),
-      );
-    }
-    await Promise.all(adds);
-    for (const page of searchPages) {
-      const record = await index.addCustomRecord({ ...searchRecord(page), language: LANGUAGE });
-      if (record.errors.length) throw new Error(`pagefind: ${page.url}: ${record.errors.join('; ')}`);
-    }
-    const written = await index.writeFiles({ outputPath });
-    if (written.errors.length) throw new Error(`pagefind: ${written.errors.join('; ')}`);
-    return { pages: pages + searchPages.length };
-  } finally {
-    await pagefind.close();
+export async function buildSearchIndex(
+  clientDir: string,
+  outputPath = join(clientDir, SEARCH_DIR),
+  opts: { cacheDir?: string } = {},
+): Promise<{ pages: number; indexed: boolean }> {
+  const pages: SearchPage[] = [];
+  for (const file of htmlFiles(clientDir)) {
+    const content = searchableHtml(readFileSync(file, 'utf8'));
+    if (content !== null) pages.push({ url: urlOf(clientDir, file), content });
   }
+  const count = pages.length + searchPages.length;
+  rmSync(outputPath, { recursive: true, force: true });
+  if (!opts.cacheDir) {
+    await writeIndex(pages, outputPath);
+    return { pages: count, indexed: true };
+  }
+  const cache = join(opts.cacheDir, INDEX_CACHE);
+  mkdirSync(cache, { recursive: true });
+  const digest = indexDigest(pages);
+  const done = join(cache, digest);
+  const indexed = !existsSync(done);
+  if (indexed) {
+    const work = join(cache, `.${digest}.${randomUUID()}.tmp`);
+    try {
+      await writeIndex(pages, work);
+      try {
+        renameSync(work, done);
+      } catch (e) {
+        // Another build of the same pages got there first: its index is this one.
+        if (!existsSync(done)) throw e;
+      }
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }
+  // Used now: kept for an hour at least (builds of another folder of the project may run meanwhile).
+  const now = new Date();
+  utimesSync(done, now, now);
+  for (const f of filesIn(done)) {
+    mkdirSync(dirname(join(outputPath, f)), { recursive: true });
+    linkOrCopy(join(done, f), join(outputPath, f));
+  }
+  // Indexes (and work folders of builds that died) no build has used for an hour.
+  for (const name of readdirSync(cache)) {
+    const path = join(cache, name);
+    if (name !== digest && statSync(path).mtimeMs < now.getTime() - KEEP_UNUSED_MS)
+      rmSync(path, { recursive: true, force: true });
+  }
+  return { pages: count, indexed };
 }

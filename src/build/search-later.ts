@@ -11,7 +11,10 @@ import { buildSearchIndex } from './search-index.ts';
  */
 export const SEARCH_LATER = { name: 'QINGLIAN_SEARCH_INDEX', value: 'later' } as const;
 
-/** Written beside `client/` by a build without its index: `{ cacheDir }`, the precompression cache to use. */
+/**
+ * Written beside `client/` by a build without its index: `{ cacheDir, searchCacheDir }`, the precompression cache and
+ * the folder of the search index's cache (Astro's cache folder) to use.
+ */
 export const SEARCH_PENDING = '.search-pending.json';
 
 /** Where indexLater writes the new index, under `client/` (a dot folder: never served, never kept in memory). */
@@ -38,12 +41,20 @@ const since = (t: number) => Number(((performance.now() - t) / 1000).toFixed(1))
  */
 export async function indexLater(outDir: string) {
   const clientDir = join(outDir, 'client');
-  const pending = JSON.parse(await readFile(join(outDir, SEARCH_PENDING), 'utf8')) as { cacheDir?: unknown };
+  const pending = JSON.parse(await readFile(join(outDir, SEARCH_PENDING), 'utf8')) as {
+    cacheDir?: unknown;
+    searchCacheDir?: unknown;
+  };
   const cacheDir = typeof pending.cacheDir === 'string' ? pending.cacheDir : undefined;
+  const searchCacheDir = typeof pending.searchCacheDir === 'string' ? pending.searchCacheDir : undefined;
   const next = join(clientDir, SEARCH_NEXT);
   await rm(next, { recursive: true, force: true });
   const started = performance.now();
-  const { pages } = await buildSearchIndex(clientDir, next);
+  const { pages, indexed } = await buildSearchIndex(
+    clientDir,
+    next,
+    searchCacheDir ? { cacheDir: searchCacheDir } : {},
+  );
   const indexSeconds = since(started);
   const compressing = performance.now();
   const used = new Set<string>();
@@ -54,5 +65,12 @@ export async function indexLater(outDir: string) {
     await writeFile(tmp, JSON.stringify([...used]));
     await rename(tmp, join(cacheDir, INDEX_KEYS));
   }
-  return { pages, indexSeconds, files: r.files, compressed: r.compressed, compressSeconds: since(compressing) };
+  return {
+    pages,
+    indexed,
+    indexSeconds,
+    files: r.files,
+    compressed: r.compressed,
+    compressSeconds: since(compressing),
+  };
 }

@@ -13,7 +13,7 @@ if (!outDir) {
 try {
   const r = await indexLater(outDir);
   process.stdout.write(
-    `indexed ${String(r.pages)} pages for search in ${String(r.indexSeconds)}s\nprecompressed ${String(r.files)} files in ${String(r.compressSeconds)}s (${String(r.compressed)} compressed, ${String(r.files - r.compressed)} from the cache)\n`,
+    `indexed ${String(r.pages)} pages for search in ${String(r.indexSeconds)}s${r.indexed ? '' : ' (unchanged: the last index, from the cache)'}\nprecompressed ${String(r.files)} files in ${String(r.compressSeconds)}s (${String(r.compressed)} compressed, ${String(r.files - r.compressed)} from the cache)\n`,
   );
 } catch (e) {
   process.stderr.write(`search index failed: ${e instanceof Error ? e.message : String(e)}\n`);
