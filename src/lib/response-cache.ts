@@ -205,10 +205,12 @@ export function createResponseCache(database: Database, opts: ResponseCacheOptio
   // Embedded: `PRAGMA data_version` read synchronously on the client's own connection (src/db/statement-cache.ts
   // `nativeReader`); through the client's promises it cost about a third of a cached read. When it cannot answer
   // (inside a write group's transaction, no reader yet) the check goes through the client as before.
-  let counterReader: NativeReader | null = null;
+  /** Undefined: not probed yet (or its connection closed); null: not available here (checks go through the client). */
+  let counterReader: NativeReader | null | undefined;
   let probing: Promise<unknown> | null = null;
   const probeCounter = () => {
     probing ??= commitCounterReader(client)
+      .catch(() => null)
       .then((r) => {
         counterReader = r;
       })
@@ -227,7 +229,7 @@ export function createResponseCache(database: Database, opts: ResponseCacheOptio
           serveBatch(versions, batch);
           return;
         }
-      } else if (!probing) probeCounter();
+      } else if (counterReader !== null && !probing) probeCounter();
     }
     // Remote: several checks under way at once read once.
     const read = embedded ? readEmbedded() : (reading ??= readRemote().finally(() => (reading = null)));
