@@ -240,8 +240,9 @@ export interface NativeReader {
  * asks `PRAGMA data_version` once per turn of the event loop, and through the client that was about a third of the
  * server's CPU on a cached read. The connection is found with a probe: `client` runs a statement whose text is
  * unique, and the patched `prepare` notes the connection it was prepared on. Null when that did not happen (not the
- * embedded driver, or the cache not installed). It reads nothing the client could not: same connection, same
- * statement cache; it refuses to run inside a transaction, where the answer would be the transaction's.
+ * embedded driver, or the cache not installed). It reads nothing the client could not: same connection (its own
+ * prepared statement, read with the driver's `get`); it refuses to run inside a transaction, where the answer would
+ * be the transaction's, and the caller asks the client instead.
  */
 export async function nativeReader(
   client: { execute(sql: string): Promise<unknown> },
