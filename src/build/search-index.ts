@@ -1,8 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import * as pagefind from 'pagefind';
-import { linkOrCopy } from '../lib/paths.ts';
+import { linkTree } from '../lib/paths.ts';
 import { searchPages, searchRecord } from './search-pages.ts';
 
 /** The language of every page (`<html lang="zh-CN">`, which Pagefind lower-cases): records join the same index. */
@@ -116,12 +116,6 @@ async function writeIndex(pages: readonly SearchPage[], outputPath: string): Pro
   }
 }
 
-/** The files under `dir` (relative paths). */
-const filesIn = (dir: string): string[] =>
-  readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((e) => !e.isDirectory())
-    .map((e) => relative(dir, join(e.parentPath, e.name)));
-
 /**
  * The static full-text search index, built with Pagefind into `outputPath` (default `<clientDir>/pagefind/`) after
  * the pages are written (src/build/post-build.ts; the rebuild worker builds it after the new pages are live:
@@ -174,10 +168,7 @@ export async function buildSearchIndex(
   // Used now: kept for an hour at least (builds of another folder of the project may run meanwhile).
   const now = new Date();
   utimesSync(done, now, now);
-  for (const f of filesIn(done)) {
-    mkdirSync(dirname(join(outputPath, f)), { recursive: true });
-    linkOrCopy(join(done, f), join(outputPath, f));
-  }
+  linkTree(done, outputPath);
   // Indexes (and work folders of builds that died) no build has used for an hour.
   for (const name of readdirSync(cache)) {
     const path = join(cache, name);

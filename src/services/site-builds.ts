@@ -10,7 +10,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Database } from '../db/client.ts';
 import { SEARCH_DIR } from '../build/search-index.ts';
 import { SEARCH_LATER, SEARCH_NEXT, SEARCH_PENDING } from '../build/search-later.ts';
@@ -34,7 +34,7 @@ import { aidNamesExpired } from '../domain/disclosures/student-aid/rules.ts';
 import { maskIdentifiers } from '../domain/privacy/identifiers.ts';
 import type { Logger } from '../lib/log.ts';
 import { SERVER_SECRETS } from '../lib/config.ts';
-import { linkOrCopy, ROOT } from '../lib/paths.ts';
+import { filesUnder, linkTree, ROOT } from '../lib/paths.ts';
 
 /**
  * The rebuild worker (issue 12 "Live without restart"). Requests are rows of `site_builds`, queued in the
@@ -87,12 +87,6 @@ export const searchIndexCommand: BuildCommandFor = (outDir) => ({
 /** The file that names the rest of a Pagefind index (its language hashes): replaced last. */
 const SEARCH_ENTRY = 'pagefind-entry.json';
 
-/** Every file under `dir`, as paths relative to it. */
-const filesUnder = (dir: string): string[] =>
-  readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile())
-    .map((e) => relative(dir, join(e.parentPath, e.name)));
-
 /**
  * Moves the new index `next` into the served `index` folder file by file (each rename atomic): Pagefind's chunks
  * and fragments are named by their content hash, so the old index stays whole beside them, and the entry file that
@@ -111,17 +105,6 @@ function mergeIndex(next: string, index: string): Set<string> {
 /** Once the new index is moved in: the old index's files that the new one does not have. */
 function removeOthers(index: string, keep: ReadonlySet<string>): void {
   for (const f of filesUnder(index)) if (!keep.has(f)) rmSync(join(index, f), { force: true });
-}
-
-/**
- * `from` copied to `to` as hard links (the search index of the served folder into a new one; nothing is copied),
- * or as copies where no link can be made: the served folder may be dist/ on another filesystem than the builds.
- */
-function linkTree(from: string, to: string): void {
-  for (const f of filesUnder(from)) {
-    mkdirSync(dirname(join(to, f)), { recursive: true });
-    linkOrCopy(join(from, f), join(to, f));
-  }
 }
 
 /**
