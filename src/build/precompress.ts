@@ -87,6 +87,9 @@ function place(from: string, to: string): void {
   linkOrCopy(from, to);
 }
 
+/** Files compressed at once, per core. */
+const FILES_PER_CORE = 4;
+
 /** Cache hits between two turns of the event loop (the lookups are synchronous; Pagefind's replies wait meanwhile). */
 const HITS_PER_TURN = 64;
 
@@ -128,14 +131,18 @@ export async function precompressDir(dir: string, opts: PrecompressOptions = {})
         gz(data, { level: levels.gzip }),
       ]);
       compressed += 1;
-      await Promise.all([writeFile(`${path}.br`, br), writeFile(`${path}.gz`, gzipped)]);
       if (cached) {
+        // Written once, into the cache, and linked from there: a new file costs this disk 0.25–0.5 ms, a link 15 µs.
         await mkdir(dirname(cached), { recursive: true });
         await Promise.all([writeAtomically(`${cached}.br`, br), writeAtomically(`${cached}.gz`, gzipped)]);
-      }
+        place(`${cached}.br`, `${path}.br`);
+        place(`${cached}.gz`, `${path}.gz`);
+      } else await Promise.all([writeFile(`${path}.br`, br), writeFile(`${path}.gz`, gzipped)]);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(2, availableParallelism()) }, worker));
+  // Files in flight: each waits on the disk as well as on zlib, so more than the cores keep both busy (6,667 files
+  // at 5,000 disclosures, nothing cached: 8.8–9.0 s with 2 in flight, 6.5 s with 8 on 2 cores).
+  await Promise.all(Array.from({ length: FILES_PER_CORE * availableParallelism() }, worker));
   const pruned =
     opts.cacheDir && opts.prune !== false ? await prune(opts.cacheDir, used, opts.pruneAfterMs ?? 3_600_000) : 0;
   return { files: paths.length, compressed, pruned };
@@ -145,6 +152,8 @@ export async function precompressDir(dir: string, opts: PrecompressOptions = {})
 async function prune(cacheDir: string, used: ReadonlySet<string>, afterMs: number): Promise<number> {
   const before = Date.now() - afterMs;
   let removed = 0;
+  // A build with nothing to compress has not made the folder.
+  if (!existsSync(cacheDir)) return 0;
   for await (const path of walk(cacheDir)) {
     const name = path.slice(dirname(path).length + 1);
     const key = name.replace(/\.(br|gz)$/, '');

@@ -7,6 +7,7 @@ import {
   utimesSync,
   writeFileSync,
   existsSync,
+  statSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,6 +60,8 @@ describe('precompressDir', () => {
     expect(existsSync(join(dir, 'tiny.html.br'))).toBe(false);
     expect(existsSync(join(dir, 'logo.png.br'))).toBe(false);
     expect(cacheEntries(cacheDir)).toBe(6);
+    // Written once, into the cache, and linked into the folder (a new file costs far more than a link).
+    for (const path of ['index.html.br', 'index.html.gz']) expect(statSync(join(dir, path)).nlink).toBe(2);
   });
 
   test('a rebuild into a fresh folder compresses only the changed file, and its bytes are the new ones', async () => {
@@ -109,8 +112,17 @@ describe('precompressDir', () => {
     expect(cacheEntries(cacheDir)).toBe(8);
   });
 
+  test('a folder with nothing to compress leaves a cache folder that was never made alone', async () => {
+    const dir = site('seven', { 'tiny.html': '<p>x</p>' });
+    const missing = join(work, 'no-cache-yet');
+    expect(await precompressDir(dir, { cacheDir: missing })).toEqual({ files: 0, compressed: 0, pruned: 0 });
+    expect(existsSync(missing)).toBe(false);
+  });
+
   test('without a cache every file is compressed', async () => {
     const dir = site('five', pages);
     expect(await precompressDir(dir)).toEqual({ files: 3, compressed: 3, pruned: 0 });
+    expect(statSync(join(dir, 'index.html.br')).nlink).toBe(1);
+    expect(brotliDecompressSync(readFileSync(join(dir, 'index.html.br'))).toString()).toBe(page(0));
   });
 });
